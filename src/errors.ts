@@ -1,0 +1,63 @@
+/**
+ * The error catalogue of the core (`src/`): every error the core throws or reports carries one of these
+ * stable codes. Codes never change meaning; docs/reference/errors.md lists them.
+ */
+export const ErrorCodes = {
+  /** eskip text that does not parse. */
+  SKJ_ERR_ESKIP_PARSE: 'SKJ_ERR_ESKIP_PARSE',
+  /** A route names a predicate that is not registered (invalid route reason `unknown_predicate`). */
+  SKJ_ERR_ROUTE_UNKNOWN_PREDICATE: 'SKJ_ERR_ROUTE_UNKNOWN_PREDICATE',
+  /** A predicate got arguments it cannot take (reason `invalid_predicate_params`). */
+  SKJ_ERR_ROUTE_INVALID_PREDICATE_PARAMS: 'SKJ_ERR_ROUTE_INVALID_PREDICATE_PARAMS',
+  /** A route names a filter that is not registered (reason `unknown_filter`). */
+  SKJ_ERR_ROUTE_UNKNOWN_FILTER: 'SKJ_ERR_ROUTE_UNKNOWN_FILTER',
+  /** A filter got arguments it cannot take (reason `invalid_filter_params`). */
+  SKJ_ERR_ROUTE_INVALID_FILTER_PARAMS: 'SKJ_ERR_ROUTE_INVALID_FILTER_PARAMS',
+  /** A backend that cannot be used: bad URL, no endpoints, unknown LB algorithm (reason `invalid_backend`). */
+  SKJ_ERR_ROUTE_INVALID_BACKEND: 'SKJ_ERR_ROUTE_INVALID_BACKEND',
+  /** Two routes with the same id in one source (reason `duplicate_route_id`). */
+  SKJ_ERR_ROUTE_DUPLICATE_ID: 'SKJ_ERR_ROUTE_DUPLICATE_ID',
+  /** A command-line flag or config-file key that is unknown or has a bad value. */
+  SKJ_ERR_CONFIG_FLAG: 'SKJ_ERR_CONFIG_FLAG',
+  /** A route source (file, URL, Kubernetes) failed to load. */
+  SKJ_ERR_SOURCE_LOAD: 'SKJ_ERR_SOURCE_LOAD',
+  /** A Kubernetes object that cannot be converted to routes; only that object's routes are dropped. */
+  SKJ_ERR_KUBE_INVALID_OBJECT: 'SKJ_ERR_KUBE_INVALID_OBJECT',
+  /** A filter failed while handling a request (500). */
+  SKJ_ERR_PROXY_FILTER_FAILED: 'SKJ_ERR_PROXY_FILTER_FAILED',
+  /** The backend refused or reset the connection (502). */
+  SKJ_ERR_PROXY_BACKEND_CONNECT: 'SKJ_ERR_PROXY_BACKEND_CONNECT',
+  /** The backend did not answer in time (504). */
+  SKJ_ERR_PROXY_BACKEND_TIMEOUT: 'SKJ_ERR_PROXY_BACKEND_TIMEOUT',
+  /** The route's backend has no usable endpoint (503). */
+  SKJ_ERR_PROXY_NO_ENDPOINTS: 'SKJ_ERR_PROXY_NO_ENDPOINTS',
+  /** No route matched (404). */
+  SKJ_ERR_PROXY_NO_ROUTE: 'SKJ_ERR_PROXY_NO_ROUTE',
+  /** More loopbacks than -max-loopbacks allows (500). */
+  SKJ_ERR_PROXY_MAX_LOOPBACKS: 'SKJ_ERR_PROXY_MAX_LOOPBACKS',
+  /** A request shaped for smuggling (conflicting Content-Length / Transfer-Encoding), rejected with 400. */
+  SKJ_ERR_PROXY_BAD_REQUEST: 'SKJ_ERR_PROXY_BAD_REQUEST',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** Base class of every error the core raises on purpose. */
+export class SkipjackError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = 'SkipjackError';
+  }
+}
+
+/**
+ * A predicate or filter spec rejects its eskip arguments at route-build time. The route compiler turns it
+ * into an invalid route with reason `invalid_predicate_params` / `invalid_filter_params`.
+ */
+export class InvalidArgsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidArgsError';
+  }
+}
