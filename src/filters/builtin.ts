@@ -3,8 +3,9 @@ import { Registry } from '../registry.ts';
 import type { FilterSpec } from './types.ts';
 import { coreFilters } from './core-catalog.ts';
 import { wireFilters } from './wire-catalog.ts';
+import { lbFilters } from './lb-catalog.ts';
 
 /** A fresh registry holding every built-in filter; extra specs (rate limits, breakers) are added by the composition root. */
 export function builtinFilters(extra: Iterable<FilterSpec> = []): Registry<FilterSpec> {
-  return new Registry<FilterSpec>('filter', [...coreFilters, ...wireFilters, ...extra]);
+  return new Registry<FilterSpec>('filter', [...coreFilters, ...wireFilters, ...lbFilters, ...extra]);
 }
