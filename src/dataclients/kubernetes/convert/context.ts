@@ -1,0 +1,80 @@
+/**
+ * The lookups and normalised options shared by the Ingress and RouteGroup conversions of one cluster state.
+ * Built once per conversion by {@link createSharedContext}; everything in it is read-only afterwards except
+ * the caches inside.
+ */
+import type { KubeOptions } from '../options.ts';
+import { DefaultFilters } from './default-filters.ts';
+import { EndpointIndex } from './endpoints.ts';
+import { normalizeLBAlgorithm } from './lb-backend.ts';
+import type { KubeService } from './services.ts';
+import { readService } from './services.ts';
+import type { ClusterState, KubeLogger } from './types.ts';
+
+export interface SharedContext {
+  readonly state: ClusterState;
+  /** Options with Skipper's constructor defaults applied (redirect code, east-west domain, LB algorithm). */
+  readonly opts: KubeOptions;
+  readonly log: KubeLogger;
+  /** Services with a spec, by `<namespace>/<name>`. */
+  readonly services: ReadonlyMap<string, KubeService>;
+  readonly endpoints: EndpointIndex;
+  readonly defaultFilters: DefaultFilters;
+  /**
+   * Patterns an ExternalName (or RouteGroup network backend host) must match: none when external names are
+   * disabled, `.*` unless onlyAllowedExternalNames, else the configured unanchored regexps.
+   */
+  readonly allowedExternalNames: readonly RegExp[];
+  /** The service, or undefined when missing or without a spec. */
+  getService(namespace: string, name: string): KubeService | undefined;
+  /** True when the host name matches one of {@link allowedExternalNames}. */
+  isExternalNameAllowed(host: string): boolean;
+}
+
+/** Skipper's client-constructor defaults, applied to options from flags or a `.kube` file. */
+export function normalizeOptions(o: KubeOptions): KubeOptions {
+  const n = { ...o };
+  if (!(n.httpsRedirectCode > 0)) n.httpsRedirectCode = 308;
+  if (n.enableEastWest) n.eastWestDomain = n.eastWestDomain === '' ? 'skipper.cluster.local' : n.eastWestDomain.replace(/^\.+|\.+$/g, '');
+  n.defaultLoadBalancerAlgorithm = normalizeLBAlgorithm(n.defaultLoadBalancerAlgorithm);
+  return n;
+}
+
+function compileAllowed(o: KubeOptions, log: KubeLogger): RegExp[] {
+  if (!o.enableExternalNames) return [];
+  if (!o.onlyAllowedExternalNames) return [/.*/];
+  const out: RegExp[] = [];
+  for (const p of o.allowedExternalNames) {
+    try {
+      out.push(new RegExp(p));
+    } catch (err) {
+      log({ level: 'error', msg: `invalid allowed external name pattern ${JSON.stringify(p)}: ${(err as Error).message}` });
+    }
+  }
+  return out;
+}
+
+/** Indexes the cluster state for one conversion run. */
+export function createSharedContext(state: ClusterState, opts: KubeOptions, log: KubeLogger): SharedContext {
+  const o = normalizeOptions(opts);
+  const services = new Map<string, KubeService>();
+  let invalidService = false;
+  for (const s of state.services) {
+    const svc = readService(s);
+    if (svc === undefined) invalidService = true;
+    else services.set(`${svc.namespace}/${svc.name}`, svc);
+  }
+  if (invalidService) log({ level: 'error', msg: 'Invalid service resource detected.' });
+  const allowed = compileAllowed(o, log);
+  return {
+    state,
+    opts: o,
+    log,
+    services,
+    endpoints: new EndpointIndex(state, o.enableEndpointSlices),
+    defaultFilters: DefaultFilters.fromDir(o.defaultFiltersDir, log),
+    allowedExternalNames: allowed,
+    getService: (namespace, name) => services.get(`${namespace}/${name}`),
+    isExternalNameAllowed: (host) => allowed.some((rx) => rx.test(host)),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * Endpoint lookup for a service port or target port, from Endpoints or (with
+ * `-enable-kubernetes-endpointslices`) EndpointSlices, with Skipper's port matching, ready conditions,
+ * de-duplication across slices and topology-zone filtering.
+ */
+import type { LBEndpoint } from '../../../eskip/ast.ts';
+import type { ServicePort, TargetPort } from './services.ts';
+import { targetPortNumber, targetPortString } from './services.ts';
+import type { ClusterState, KubeObject } from './types.ts';
+
+/** Zone filtering only applies when at least this many endpoints are in the zone (Skipper's safeguard). */
+export const minEndpointsByZone = 3;
+
+const serviceNameLabel = 'kubernetes.io/service-name';
+
+interface Port {
+  name: string;
+  port: number;
+  protocol: string;
+}
+
+interface Subset {
+  addresses: string[];
+  ports: Port[];
+}
+
+/** The ready, non-terminating endpoints of all slices of one service, de-duplicated by address. */
+interface SliceSet {
+  endpoints: { address: string; zone: string }[];
+  ports: Port[];
+}
+
+/** `scheme://ip:port`, bracketing IPv6 addresses as Go's net.JoinHostPort does. */
+export function formatEndpoint(ip: string, scheme: string, port: number): string {
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return `${scheme}://${host}:${port}`;
+}
+
+function readPorts(v: unknown): Port[] {
+  const out: Port[] = [];
+  for (const p of Array.isArray(v) ? v : []) {
+    if (p === null || typeof p !== 'object') continue;
+    out.push({
+      name: typeof p.name === 'string' ? p.name : '',
+      port: typeof p.port === 'number' ? p.port : 0,
+      protocol: typeof p.protocol === 'string' ? p.protocol : '',
+    });
+  }
+  return out;
+}
+
+function readSubsets(o: KubeObject): Subset[] {
+  const out: Subset[] = [];
+  for (const s of Array.isArray(o.subsets) ? o.subsets : []) {
+    if (s === null || typeof s !== 'object') continue;
+    const addresses: string[] = [];
+    for (const a of Array.isArray(s.addresses) ? s.addresses : []) {
+      if (a !== null && typeof a === 'object' && typeof a.ip === 'string') addresses.push(a.ip);
+    }
+    out.push({ addresses, ports: readPorts(s.ports) });
+  }
+  return out;
+}
+
+/** K8s defaults a missing condition to ready; terminating always wins. */
+function isTerminating(c: any): boolean {
+  return c !== null && typeof c === 'object' && c.terminating === true;
+}
+
+function isReady(c: any): boolean {
+  if (c === null || typeof c !== 'object') return true;
+  if (isTerminating(c)) return false;
+  return c.ready === undefined || c.ready === null || c.ready === true || c.serving === undefined || c.serving === null || c.serving === true;
+}
+
+/** Merges all slices of each service (slices without a ports field are skipped, as Skipper does). */
+function collectSlices(slices: readonly KubeObject[]): Map<string, SliceSet> {
+  const byService = new Map<string, KubeObject[]>();
+  for (const s of slices) {
+    if (!Array.isArray(s.ports)) continue;
+    const key = `${s.metadata.namespace}/${s.metadata.labels?.[serviceNameLabel] ?? ''}`;
+    let list = byService.get(key);
+    if (list === undefined) byService.set(key, (list = []));
+    list.push(s);
+  }
+  const result = new Map<string, SliceSet>();
+  for (const [key, list] of byService) {
+    const terminating = new Set<string>();
+    const ready = new Map<string, { address: string; zone: string }>();
+    let ports: Port[] = [];
+    for (const s of list) {
+      for (const ep of Array.isArray(s.endpoints) ? s.endpoints : []) {
+        const address = ep?.addresses?.[0];
+        if (typeof address !== 'string' || terminating.has(address)) continue;
+        // A terminating copy in any slice wins over ready copies elsewhere (eventual consistency).
+        if (isTerminating(ep.conditions)) {
+          terminating.add(address);
+          ready.delete(address);
+        } else if (isReady(ep.conditions)) {
+          ready.set(address, { address, zone: typeof ep.zone === 'string' ? ep.zone : '' });
+        }
+      }
+      ports = readPorts(s.ports);
+    }
+    result.set(key, { endpoints: [...ready.values()], ports });
+  }
+  return result;
+}
+
+function slicePort(ports: readonly Port[], protocol: string, name: string, value: number): number {
+  for (const p of ports) {
+    if (protocol !== '' && p.protocol !== protocol) continue;
+    if (name !== '' && p.name === name) return p.port;
+    if (value !== 0 && p.port === value) return value;
+  }
+  return 0;
+}
+
+function byZone(zone: string, eps: LBEndpoint[]): LBEndpoint[] {
+  if (zone === '') return eps;
+  const local = eps.filter((e) => e.zone === zone);
+  return local.length >= minEndpointsByZone ? local : eps;
+}
+
+function byAddress(a: LBEndpoint, b: LBEndpoint): number {
+  return a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
+}
+
+/**
+ * Endpoint lookups over one cluster state. Results are cached per service, protocol and target port as in
+ * Skipper (which makes the first lookup's scheme win for later lookups with the same key).
+ */
+export class EndpointIndex {
+  readonly useSlices: boolean;
+  private readonly endpoints = new Map<string, Subset[]>();
+  private readonly slices: Map<string, SliceSet>;
+  private readonly cache = new Map<string, LBEndpoint[]>();
+
+  constructor(state: ClusterState, useSlices: boolean) {
+    this.useSlices = useSlices;
+    if (!useSlices) for (const e of state.endpoints) this.endpoints.set(`${e.metadata.namespace}/${e.metadata.name}`, readSubsets(e));
+    this.slices = useSlices ? collectSlices(state.endpointSlices) : new Map();
+  }
+
+  /**
+   * Endpoints for an Ingress backend's service port, as `scheme://ip:port`, sorted by address. With slices
+   * and a non-empty zone, only that zone's endpoints when there are at least {@link minEndpointsByZone}.
+   */
+  byServicePort(namespace: string, name: string, scheme: string, sp: ServicePort, zone = ''): LBEndpoint[] {
+    const key = `${namespace}/${name}`;
+    return this.cached(`${key}|${scheme}|${targetPortString(sp.targetPort)}`, zone, () => {
+      if (this.useSlices) {
+        const set = this.slices.get(key);
+        if (set === undefined) return undefined;
+        let port: number;
+        const n = targetPortNumber(sp.targetPort);
+        if (sp.name === '' && n !== undefined) port = n;
+        else port = slicePort(set.ports, 'TCP', sp.name, sp.port);
+        return set.endpoints.map((e) => ({ address: formatEndpoint(e.address, scheme, port), zone: e.zone }));
+      }
+      const subsets = this.endpoints.get(key);
+      if (subsets === undefined) return undefined;
+      for (const s of subsets) {
+        // A single port is used whatever its name; otherwise the service port name decides.
+        const p = s.ports.length === 1 ? s.ports[0] : s.ports.find((x) => x.name === sp.name);
+        if (p !== undefined) return s.addresses.map((ip) => ({ address: formatEndpoint(ip, scheme, p.port) }));
+      }
+      return [];
+    });
+  }
+
+  /** Endpoints for a RouteGroup backend's target port (a port name or number). */
+  byTarget(namespace: string, name: string, protocol: string, scheme: string, target: TargetPort, zone = ''): LBEndpoint[] {
+    const key = `${namespace}/${name}`;
+    return this.cached(`${key}|${protocol}|${targetPortString(target)}`, zone, () => {
+      const pName = typeof target === 'string' ? target : '';
+      const pValue = typeof target === 'number' ? target : 0;
+      if (this.useSlices) {
+        const set = this.slices.get(key);
+        if (set === undefined) return undefined;
+        const port = slicePort(set.ports, protocol, pName, pValue);
+        return set.endpoints.map((e) => ({ address: formatEndpoint(e.address, scheme, port), zone: e.zone }));
+      }
+      const subsets = this.endpoints.get(key);
+      if (subsets === undefined) return undefined;
+      for (const s of subsets) {
+        for (const p of s.ports) {
+          if ((typeof target === 'string' && p.name !== pName) || (typeof target === 'number' && p.port !== pValue)) continue;
+          return s.addresses.map((ip) => ({ address: formatEndpoint(ip, scheme, p.port) }));
+        }
+      }
+      return [];
+    });
+  }
+
+  /** All endpoint IP addresses of a service (no ports), sorted; zone-filtered like the other lookups. */
+  addresses(namespace: string, name: string, zone = ''): string[] {
+    const key = `${namespace}/${name}`;
+    let out: string[];
+    if (this.useSlices) {
+      const set = this.slices.get(key);
+      if (set === undefined) return [];
+      const local = zone === '' ? [] : set.endpoints.filter((e) => e.zone === zone);
+      out = (zone !== '' ? local : set.endpoints).map((e) => e.address);
+    } else {
+      out = (this.endpoints.get(key) ?? []).flatMap((s) => s.ports.flatMap(() => s.addresses));
+    }
+    return out.sort();
+  }
+
+  private cached(key: string, zone: string, load: () => LBEndpoint[] | undefined): LBEndpoint[] {
+    let eps = this.cache.get(key);
+    if (eps === undefined) {
+      const loaded = load();
+      if (loaded === undefined) return [];
+      eps = loaded.sort(byAddress);
+      this.cache.set(key, eps);
+    }
+    return this.useSlices ? byZone(zone, eps) : eps;
+  }
+}
