@@ -1,0 +1,12 @@
+/** The configuration error: one line naming the flag (or config file key) and what is wrong with it. */
+import { SkipjackError } from '../errors.ts';
+
+/** Exit status for bad flags, as Go's flag package uses. */
+export const EXIT_USAGE = 2;
+
+export class ConfigError extends SkipjackError {
+  constructor(message: string) {
+    super('SKJ_ERR_CONFIG_FLAG', message);
+    this.name = 'ConfigError';
+  }
+}

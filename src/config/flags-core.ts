@@ -1,0 +1,55 @@
+/**
+ * The core flags: listeners, route sources, proxy, logs, workers. Names and defaults are Skipper's
+ * (config/config.go), so a Skipper deployment keeps its pod args. Each key is the camelCase of its flag name.
+ */
+import { availableParallelism } from 'node:os';
+import { flag } from './flag-types.ts';
+
+const S = 1000;
+
+export const coreFlags = {
+  configFile: flag.string('config-file', '', 'YAML file with the same keys as the flags; flags given on the command line override it'),
+  version: flag.bool('version', false, 'print the skipjack version and exit'),
+
+  // listeners
+  address: flag.string('address', ':9090', 'network address the proxy listens on'),
+  supportListener: flag.string('support-listener', ':9911', 'network address of /metrics, /routes and /healthz; empty disables it'),
+  tlsCert: flag.list('tls-cert', [], 'certificate file(s) (PEM, with intermediates) for HTTPS on -address, comma separated'),
+  tlsKey: flag.list('tls-key', [], 'private key file(s) matching -tls-cert, comma separated, same order'),
+  readTimeoutServer: flag.duration('read-timeout-server', 5 * 60 * S, 'maximum time to read a whole request, body included; 0 for none'),
+  readHeaderTimeoutServer: flag.duration('read-header-timeout-server', 60 * S, 'maximum time to read the request headers; 0 for none'),
+  writeTimeoutServer: flag.duration('write-timeout-server', 60 * S, 'maximum time from the end of the request headers to the end of the response; 0 for none'),
+  idleTimeoutServer: flag.duration('idle-timeout-server', 60 * S, 'how long an idle keep-alive client connection stays open'),
+  maxHeaderBytes: flag.int('max-header-bytes', 1048576, 'maximum size of the request headers'),
+  waitForHealthcheckInterval: flag.duration('wait-for-healthcheck-interval', 45 * S, 'on SIGTERM/SIGINT: how long /healthz reports unhealthy before the listener stops accepting connections'),
+  workers: flag.int('workers', availableParallelism(), 'number of worker processes sharing -address; 1 runs a single process', { docDefault: 'the number of CPUs' }),
+  experimentalUpgrade: flag.bool('experimental-upgrade', false, 'pass protocol upgrades (WebSocket) through to the backend'),
+
+  // route sources
+  routesFile: flag.string('routes-file', '', 'eskip file with routes; watched, an edit is served without restart'),
+  inlineRoutes: flag.string('inline-routes', '', 'routes in eskip format'),
+  routesUrls: flag.list('routes-urls', [], 'comma separated URLs serving eskip routes, polled with ETag/If-None-Match'),
+  sourcePollTimeout: flag.int('source-poll-timeout', 3000, 'polling interval and request timeout of remote route sources, in milliseconds'),
+  defaultFiltersPrepend: flag.string('default-filters-prepend', '', 'eskip filters put in front of the filters of every route'),
+  defaultFiltersAppend: flag.string('default-filters-append', '', 'eskip filters put after the filters of every route'),
+  forwardBackendUrl: flag.string('forward-backend-url', '', 'target URL of the <forward> backend'),
+
+  // proxy
+  maxLoopbacks: flag.int('max-loopbacks', 9, 'maximum number of loopbacks of one incoming request'),
+  timeoutBackend: flag.duration('timeout-backend', 60 * S, 'connect timeout of backend connections'),
+  responseHeaderTimeoutBackend: flag.duration('response-header-timeout-backend', 60 * S, 'how long to wait for the backend response headers'),
+  keepaliveBackend: flag.duration('keepalive-backend', 30 * S, 'keep-alive time of idle backend connections'),
+  maxIdleConnectionBackend: flag.int('max-idle-connection-backend', 0, 'maximum idle backend connections in total; 0 for no limit'),
+  idleConnsNum: flag.int('idle-conns-num', 64, 'maximum idle connections per backend host'),
+  closeIdleConnsPeriod: flag.duration('close-idle-conns-period', 20 * S, 'how often all idle backend connections are closed; 0 never'),
+  proxyPreserveHost: flag.bool('proxy-preserve-host', false, 'send the incoming Host header to the backend instead of the backend host'),
+  removeHopHeaders: flag.bool('remove-hop-headers', false, 'remove hop-by-hop headers (RFC 9110 section 7.6.1) in both directions'),
+  passiveHealthCheck: flag.map('passive-health-check', 'passive health check parameters: period=1m,min-requests=10,max-drop-probability=0.9,min-drop-probability=0.05,max-unhealthy-endpoints-ratio=1.0'),
+
+  // logs
+  accessLogDisabled: flag.bool('access-log-disabled', false, 'print no access log'),
+  accessLogJsonEnabled: flag.bool('access-log-json-enabled', false, 'print the access log as JSON instead of Apache combined format'),
+  applicationLogLevel: flag.string('application-log-level', 'INFO', 'application log level: PANIC, FATAL, ERROR, WARN, INFO, DEBUG'),
+  applicationLogJsonEnabled: flag.bool('application-log-json-enabled', false, 'print the application log as JSON'),
+  applicationLogPrefix: flag.string('application-log-prefix', '[APP]', 'prefix of every text application log line'),
+};

@@ -1,0 +1,55 @@
+/**
+ * Builds the Config: defaults, then the `-config-file` YAML (same keys as the flags), then the command line.
+ * Every failure is a ConfigError whose one-line message names the flag or key.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { FlagDef } from './flag-types.ts';
+import { ConfigError } from './errors.ts';
+import { parseArgs } from './parse-args.ts';
+import { defaultConfig, flagsByName, type Config, type ConfigKey } from './table.ts';
+import { validateConfig } from './validate.ts';
+
+function applyValue(cfg: Config, key: ConfigKey, def: FlagDef<unknown>, raw: unknown, previous: unknown, culprit: string): void {
+  try {
+    (cfg as Record<string, unknown>)[key] = def.parse(raw, previous);
+  } catch (err) {
+    const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    throw new ConfigError(`invalid value "${shown}" for ${culprit}: ${(err as Error).message}`);
+  }
+}
+
+function applyConfigFile(cfg: Config, file: string): void {
+  let doc: unknown;
+  try {
+    // YAML 1.1 like Skipper's yaml.v2, so `on`/`off`/`yes`/`no` mean what they meant there.
+    doc = parseYaml(readFileSync(file, 'utf8'), { version: '1.1' });
+  } catch (err) {
+    throw new ConfigError(`invalid config file ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return;
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`invalid config file ${file}: expected a mapping of flag names to values`);
+  for (const [name, value] of Object.entries(doc)) {
+    const entry = flagsByName.get(name);
+    if (entry === undefined) throw new ConfigError(`config file ${file}: unknown key "${name}"`);
+    if (value === null) continue;
+    applyValue(cfg, entry.key, entry.def, value, cfg[entry.key], `key "${name}" in config file ${file}`);
+  }
+}
+
+/** Parses argv (without node and script) into a validated Config. Throws ConfigError. */
+export function loadConfig(argv: readonly string[]): Config {
+  const occurrences = parseArgs(argv);
+  const cfg = defaultConfig();
+  const fileFlag = occurrences.findLast((o) => o.key === 'configFile');
+  if (fileFlag !== undefined && fileFlag.raw !== '') applyConfigFile(cfg, fileFlag.raw);
+  // Command-line values replace file values; repeatable flags accumulate over the command line only.
+  const seen = new Set<ConfigKey>();
+  for (const o of occurrences) {
+    const previous = seen.has(o.key) ? cfg[o.key] : o.def.default;
+    seen.add(o.key);
+    applyValue(cfg, o.key, o.def, o.raw, previous, `flag -${o.def.name}`);
+  }
+  validateConfig(cfg);
+  return cfg;
+}

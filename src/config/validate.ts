@@ -1,0 +1,55 @@
+/** Checks that go beyond a single value's syntax; each names the flag it rejects. */
+import { parseFilters, parsePredicates } from '../eskip/index.ts';
+import { ConfigError } from './errors.ts';
+import type { Config } from './table.ts';
+
+/** logrus level names, which Skipper accepts case-insensitively. */
+export const LOG_LEVELS = ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
+
+const PATH_MODES = ['kubernetes-ingress', 'path-regexp', 'path-prefix'];
+const TRAFFIC_ALGORITHMS = ['traffic-predicate', 'traffic-segment-predicate'];
+
+function bad(flag: string, value: unknown, why: string): never {
+  throw new ConfigError(`invalid value "${String(value)}" for flag -${flag}: ${why}`);
+}
+
+function eskipFragment(flag: string, text: string, parse: (t: string) => unknown): void {
+  if (text.trim() === '') return;
+  try {
+    parse(text);
+  } catch (err) {
+    bad(flag, text, (err as Error).message);
+  }
+}
+
+export function validateConfig(c: Config): void {
+  if (!(LOG_LEVELS as readonly string[]).includes(c.applicationLogLevel.toLowerCase())) {
+    bad('application-log-level', c.applicationLogLevel, 'expected one of PANIC, FATAL, ERROR, WARN, INFO, DEBUG');
+  }
+  if (c.workers < 1) bad('workers', c.workers, 'must be at least 1');
+  if (c.sourcePollTimeout <= 0) bad('source-poll-timeout', c.sourcePollTimeout, 'must be a positive number of milliseconds');
+  if (c.maxHeaderBytes <= 0) bad('max-header-bytes', c.maxHeaderBytes, 'must be positive');
+  if (c.tlsCert.length !== c.tlsKey.length) {
+    bad(c.tlsKey.length < c.tlsCert.length ? 'tls-key' : 'tls-cert', (c.tlsKey.length < c.tlsCert.length ? c.tlsKey : c.tlsCert).join(','),
+      `-tls-cert has ${c.tlsCert.length} file(s) but -tls-key has ${c.tlsKey.length}`);
+  }
+  for (const [flag, ms] of [
+    ['read-timeout-server', c.readTimeoutServer], ['read-header-timeout-server', c.readHeaderTimeoutServer],
+    ['write-timeout-server', c.writeTimeoutServer], ['idle-timeout-server', c.idleTimeoutServer],
+    ['wait-for-healthcheck-interval', c.waitForHealthcheckInterval], ['timeout-backend', c.timeoutBackend],
+    ['response-header-timeout-backend', c.responseHeaderTimeoutBackend], ['keepalive-backend', c.keepaliveBackend],
+    ['close-idle-conns-period', c.closeIdleConnsPeriod],
+  ] as const) {
+    if (ms < 0) bad(flag, `${ms}ms`, 'must not be negative');
+  }
+  eskipFragment('default-filters-prepend', c.defaultFiltersPrepend, parseFilters);
+  eskipFragment('default-filters-append', c.defaultFiltersAppend, parseFilters);
+  eskipFragment('kubernetes-east-west-range-predicates', c.kubernetesEastWestRangePredicates, parsePredicates);
+  if (!PATH_MODES.includes(c.kubernetesPathMode)) bad('kubernetes-path-mode', c.kubernetesPathMode, `expected one of ${PATH_MODES.join(', ')}`);
+  if (!TRAFFIC_ALGORITHMS.includes(c.kubernetesBackendTrafficAlgorithm)) {
+    bad('kubernetes-backend-traffic-algorithm', c.kubernetesBackendTrafficAlgorithm, `expected one of ${TRAFFIC_ALGORITHMS.join(', ')}`);
+  }
+  for (const url of c.routesUrls) {
+    if (!URL.canParse(url)) bad('routes-urls', url, 'not a URL');
+  }
+}
