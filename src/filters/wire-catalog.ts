@@ -1,4 +1,22 @@
-/** Filters whose effect shows on the wire: timing, bodies, compression, shadow traffic, dynamic backends. */
+/** Filters whose effect shows on the wire: timing, bodies, compression, shadow traffic. */
 import type { FilterSpec } from './types.ts';
+import { backendLatency, latency } from './latency.ts';
+import { backendBandwidth, bandwidth } from './bandwidth.ts';
+import { backendChunks, chunks } from './chunks.ts';
+import { randomContent } from './random-content.ts';
+import { repeatContent } from './repeat-content.ts';
+import { wrapContent } from './wrap-content.ts';
+import { tarpit } from './tarpit.ts';
 
-export const wireFilters: readonly FilterSpec[] = [];
+export const wireFilters: readonly FilterSpec[] = [
+  latency,
+  backendLatency,
+  bandwidth,
+  backendBandwidth,
+  chunks,
+  backendChunks,
+  randomContent,
+  repeatContent,
+  wrapContent,
+  tarpit,
+];
