@@ -6,44 +6,15 @@ import { InvalidArgsError } from '../errors.ts';
 import type { Arg } from '../eskip/ast.ts';
 import type { FilterInstance, FilterSpec } from './types.ts';
 import { sleep } from './streams.ts';
+import { parseDuration } from '../config/duration.ts';
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ns: 1e-6,
-  us: 1e-3,
-  'µs': 1e-3, // U+00B5 micro sign
-  'μs': 1e-3, // U+03BC Greek mu
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-const GO_DURATION = /^([0-9]*(?:\.[0-9]*)?)([a-zµμ]+)/;
-
-/**
- * Parse a Go `time.ParseDuration` string ("1h2m3.5s", "120ms", "0") into milliseconds; null when the
- * text is not a Go duration.
- */
-export function parseGoDuration(text: string): number | null {
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest[0] === '-') sign = -1;
-    rest = rest.slice(1);
+/** A Go duration string in milliseconds, or null when it is not one. */
+export function durationOrNull(text: string): number | null {
+  try {
+    return parseDuration(text);
+  } catch {
+    return null;
   }
-  if (rest === '0') return 0;
-  if (rest === '') return null;
-  let total = 0;
-  while (rest !== '') {
-    const m = GO_DURATION.exec(rest);
-    if (m === null) return null;
-    const [whole, num, unit] = m as unknown as [string, string, string];
-    const factor = UNIT_MS[unit];
-    if (num === '' || num === '.' || factor === undefined) return null;
-    total += Number(num) * factor;
-    rest = rest.slice(whole.length);
-  }
-  return sign * total;
 }
 
 /**
@@ -53,7 +24,7 @@ export function parseGoDuration(text: string): number | null {
 export function delayArg(filter: string, what: string, arg: Arg | undefined): number {
   let ms: number | null;
   if (typeof arg === 'number') ms = Number.isFinite(arg) ? Math.trunc(arg) : null;
-  else if (typeof arg === 'string') ms = parseGoDuration(arg);
+  else if (typeof arg === 'string') ms = durationOrNull(arg);
   else ms = null;
   if (ms === null) throw new InvalidArgsError(`${filter}: ${what} must be milliseconds or a duration like "120ms", got ${JSON.stringify(arg)}`);
   if (ms < 0) throw new InvalidArgsError(`${filter}: ${what} must not be negative, got ${JSON.stringify(arg)}`);

@@ -6,7 +6,7 @@ import { InvalidArgsError } from '../errors.ts';
 import type { Arg } from '../eskip/ast.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from './types.ts';
 import { generatedReadable, sleep } from './streams.ts';
-import { parseGoDuration } from './latency.ts';
+import { durationOrNull } from './latency.ts';
 
 const SPACE = Buffer.from(' ');
 
@@ -16,7 +16,7 @@ export const tarpit: FilterSpec = {
     if (args.length !== 1 || typeof args[0] !== 'string') {
       throw new InvalidArgsError(`tarpit: expects one duration string like "1s", got ${JSON.stringify(args)}`);
     }
-    const ms = parseGoDuration(args[0]);
+    const ms = durationOrNull(args[0]);
     // A zero interval would spin the event loop writing spaces as fast as the socket takes them.
     if (ms === null || ms <= 0) throw new InvalidArgsError(`tarpit: interval must be a positive duration, got ${JSON.stringify(args[0])}`);
     return {

@@ -7,6 +7,8 @@ import { randomContent } from './random-content.ts';
 import { repeatContent } from './repeat-content.ts';
 import { wrapContent } from './wrap-content.ts';
 import { tarpit } from './tarpit.ts';
+import { compress } from './compress.ts';
+import { decompress } from './decompress.ts';
 
 export const wireFilters: readonly FilterSpec[] = [
   latency,
@@ -19,4 +21,6 @@ export const wireFilters: readonly FilterSpec[] = [
   repeatContent,
   wrapContent,
   tarpit,
+  compress,
+  decompress,
 ];
