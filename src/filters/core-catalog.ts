@@ -1,4 +1,25 @@
 /** Filters that work on headers, paths, queries, cookies, redirects and static content. */
 import type { FilterSpec } from './types.ts';
+import { status } from './status.ts';
+import { comment } from './comment.ts';
+import { annotate } from './annotate.ts';
+import { appendRequestHeader, appendResponseHeader, setRequestHeader, setResponseHeader } from './set-header.ts';
+import {
+  dropRequestHeader, dropRequestHeaderRegexp, dropRequestHeaderValueRegexp, dropResponseHeader,
+  dropResponseHeaderRegexp, dropResponseHeaderValueRegexp,
+} from './drop-header.ts';
+import {
+  appendContextRequestHeader, appendContextResponseHeader, setContextRequestHeader, setContextResponseHeader,
+} from './context-header.ts';
+import { copyRequestHeader, copyResponseHeader } from './copy-header.ts';
+import { modRequestHeader, modResponseHeader } from './mod-header.ts';
 
-export const coreFilters: readonly FilterSpec[] = [];
+export const coreFilters: readonly FilterSpec[] = [
+  status, comment, annotate,
+  setRequestHeader, appendRequestHeader, setResponseHeader, appendResponseHeader,
+  dropRequestHeader, dropResponseHeader, dropRequestHeaderValueRegexp, dropResponseHeaderValueRegexp,
+  dropRequestHeaderRegexp, dropResponseHeaderRegexp,
+  setContextRequestHeader, appendContextRequestHeader, setContextResponseHeader, appendContextResponseHeader,
+  copyRequestHeader, copyResponseHeader,
+  modRequestHeader, modResponseHeader,
+];
