@@ -1,0 +1,88 @@
+/**
+ * The route updater: runs every route source, keeps each source's latest complete list, and rebuilds the
+ * route table when any changes. Updates arriving while a rebuild is pending coalesce into one (latest wins).
+ * Default filters are applied here, at build time, so the request path never sees them as special.
+ */
+import type { FilterCall, RouteDef } from '../eskip/ast.ts';
+import type { RouteSource, RouteSourceUpdate } from './types.ts';
+
+export interface DefaultFilters {
+  prepend: readonly FilterCall[];
+  append: readonly FilterCall[];
+}
+
+export interface RouteUpdaterOptions {
+  sources: readonly RouteSource[];
+  defaultFilters?: DefaultFilters;
+  /** Compiles and swaps in the merged definitions as generation `generation`. Must not throw for bad routes. */
+  build(defs: RouteDef[], generation: number): void;
+  /** A source failed after start-up; its last good routes stay. */
+  onSourceError(source: RouteSource, err: Error): void;
+  /** Per-route problems a source reported with its update (e.g. an unconvertible Kubernetes object). */
+  onSourceRouteErrors?(source: RouteSource, errors: NonNullable<RouteSourceUpdate['errors']>): void;
+}
+
+/** Puts the default filters around a route's own filters. Returns the route itself when there are none. */
+export function withDefaultFilters(def: RouteDef, d: DefaultFilters | undefined): RouteDef {
+  if (d === undefined || (d.prepend.length === 0 && d.append.length === 0)) return def;
+  return { ...def, filters: [...d.prepend, ...def.filters, ...d.append] };
+}
+
+export class RouteUpdater {
+  readonly #o: RouteUpdaterOptions;
+  readonly #latest = new Map<RouteSource, RouteDef[]>();
+  #generation = 0;
+  #scheduled = false;
+  #started = false;
+  #stopped = false;
+
+  constructor(o: RouteUpdaterOptions) {
+    this.#o = o;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * Starts every source and builds the first table once all delivered their first list. Rejects with the
+   * first source's start-up error (start-up then fails naming it).
+   */
+  async start(): Promise<void> {
+    await Promise.all(this.#o.sources.map((s) => s.start(
+      (u) => this.#update(s, u),
+      (err) => this.#o.onSourceError(s, err),
+    )));
+    this.#started = true;
+    this.#rebuild();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all(this.#o.sources.map((s) => s.stop()));
+  }
+
+  /** The merged definitions, in source order, default filters applied. */
+  merged(): RouteDef[] {
+    const out: RouteDef[] = [];
+    for (const s of this.#o.sources) {
+      for (const def of this.#latest.get(s) ?? []) out.push(withDefaultFilters(def, this.#o.defaultFilters));
+    }
+    return out;
+  }
+
+  #update(source: RouteSource, u: RouteSourceUpdate): void {
+    this.#latest.set(source, u.routes);
+    if (u.errors !== undefined && u.errors.length > 0) this.#o.onSourceRouteErrors?.(source, u.errors);
+    if (!this.#started || this.#scheduled || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (!this.#stopped) this.#rebuild();
+    });
+  }
+
+  #rebuild(): void {
+    this.#o.build(this.merged(), ++this.#generation);
+  }
+}
