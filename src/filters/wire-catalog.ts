@@ -9,6 +9,9 @@ import { wrapContent } from './wrap-content.ts';
 import { tarpit } from './tarpit.ts';
 import { compress } from './compress.ts';
 import { decompress } from './decompress.ts';
+import { logHeader } from './log-header.ts';
+import { logBody } from './log-body.ts';
+import { absorb, absorbSilent } from './absorb.ts';
 
 export const wireFilters: readonly FilterSpec[] = [
   latency,
@@ -23,4 +26,8 @@ export const wireFilters: readonly FilterSpec[] = [
   tarpit,
   compress,
   decompress,
+  logHeader,
+  logBody,
+  absorb,
+  absorbSilent,
 ];
