@@ -1,0 +1,183 @@
+/**
+ * A reflector keeps a local copy of one Kubernetes collection: list, then watch from the list's
+ * resourceVersion; re-list after 410 Gone; resume the watch from the last seen resourceVersion after a
+ * network error or an idle watch (the watchdog), backing off exponentially while the API is away. The copy is
+ * never cleared on errors, so the last good state keeps serving.
+ */
+import { KubeApiError, type KubeApi, type WatchEvent, type WatchHandle } from './api.ts';
+import type { KubeObject } from './convert/types.ts';
+
+export interface Backoff {
+  /** First retry delay. */
+  minMs: number;
+  /** Cap of the doubling delay. */
+  maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: Backoff = { minMs: 250, maxMs: 15_000 };
+
+export interface ReflectorOptions {
+  api: KubeApi;
+  /** Collection path, e.g. `/apis/networking.k8s.io/v1/ingresses`. */
+  path: string;
+  labelSelector: string;
+  backoff?: Backoff;
+  /** Called after every change of the local copy (not for bookmarks or no-op re-lists). */
+  onChange: () => void;
+  /** Called for every failed list or watch; the reflector retries by itself. */
+  onError: (err: Error) => void;
+}
+
+export class Reflector {
+  readonly path: string;
+  readonly #o: ReflectorOptions;
+  readonly #backoff: Backoff;
+  #objects = new Map<string, KubeObject>();
+  #sorted: KubeObject[] | undefined;
+  #rv = '';
+  #stopped = false;
+  #watch: WatchHandle | undefined;
+  #wake: (() => void) | undefined;
+  /** Counters for tests and metrics. */
+  lists = 0;
+  watches = 0;
+
+  constructor(o: ReflectorOptions) {
+    this.#o = o;
+    this.path = o.path;
+    this.#backoff = o.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  /** The objects, sorted by namespace and name (Skipper's order for ingresses and route groups). */
+  items(): KubeObject[] {
+    if (this.#sorted === undefined) {
+      this.#sorted = [...this.#objects.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+    }
+    return this.#sorted;
+  }
+
+  /** Lists the collection and replaces the local copy; throws the API error. */
+  async list(): Promise<void> {
+    const l = await this.#o.api.list(this.#o.path, this.#o.labelSelector);
+    this.lists++;
+    const next = new Map<string, KubeObject>();
+    for (const o of l.items) if (o?.metadata) next.set(keyOf(o), o);
+    const changed = !sameObjects(this.#objects, next);
+    this.#objects = next;
+    this.#rv = l.resourceVersion;
+    if (changed) this.#changed();
+  }
+
+  /** Watches until stop(), re-listing and backing off as needed. Call after a successful list(). */
+  run(): void {
+    void this.#loop();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#watch?.abort();
+    this.#wake?.();
+  }
+
+  async #loop(): Promise<void> {
+    let failures = 0;
+    let needList = false;
+    while (!this.#stopped) {
+      try {
+        if (needList) {
+          await this.list();
+          needList = false;
+        }
+        const started = Date.now();
+        const end = await this.#watchOnce();
+        if (this.#stopped) return;
+        if (end.gone) {
+          needList = true;
+          failures = 0;
+          continue;
+        }
+        if (end.err) throw end.err;
+        failures = 0;
+        // A watch the server closes at once must not become a tight loop.
+        if (Date.now() - started < this.#backoff.minMs) await this.#sleep(this.#backoff.minMs);
+      } catch (err) {
+        if (this.#stopped) return;
+        failures++;
+        this.#o.onError(err as Error);
+        const base = Math.min(this.#backoff.maxMs, this.#backoff.minMs * 2 ** Math.min(failures - 1, 16));
+        await this.#sleep(base / 2 + Math.random() * (base / 2));
+      }
+    }
+  }
+
+  #watchOnce(): Promise<{ gone: boolean; err?: KubeApiError }> {
+    return new Promise((resolve) => {
+      let gone = false;
+      const onEvent = (e: WatchEvent): void => {
+        if (e.type === 'ERROR') {
+          if (e.object?.code === 410) gone = true;
+          return;
+        }
+        const rv = e.object?.metadata?.resourceVersion;
+        if (typeof rv === 'string' && rv !== '') this.#rv = rv;
+        if (e.type === 'BOOKMARK' || !e.object?.metadata) return;
+        const key = keyOf(e.object);
+        if (e.type === 'DELETED') {
+          if (this.#objects.delete(key)) this.#changed();
+        } else {
+          this.#objects.set(key, e.object);
+          this.#changed();
+        }
+      };
+      const done = (err: KubeApiError | undefined): void => {
+        this.#watch = undefined;
+        if (err?.status === 410) return resolve({ gone: true });
+        // An idle watch (no event, no bookmark within the watchdog time) just resumes from the last version.
+        if (err && err.status === 0 && /TimeoutError|timeout/i.test(err.message)) return resolve({ gone });
+        resolve(err ? { gone, err } : { gone });
+      };
+      this.watches++;
+      this.#o.api.watch(this.#o.path, this.#rv, this.#o.labelSelector, onEvent, done).then(
+        (h) => {
+          if (this.#stopped) h.abort();
+          else this.#watch = h;
+        },
+        (err: Error) => resolve({ gone, err: new KubeApiError(this.#o.path, 0, err.message) }),
+      );
+      if (this.#stopped) resolve({ gone });
+    });
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(t);
+        this.#wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  #changed(): void {
+    this.#sorted = undefined;
+    this.#o.onChange();
+  }
+}
+
+function keyOf(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+}
+
+/** Same keys with the same resourceVersions: a re-list that changed nothing triggers no conversion. */
+function sameObjects(a: Map<string, KubeObject>, b: Map<string, KubeObject>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, o] of b) {
+    const old = a.get(k);
+    if (!old || old.metadata.resourceVersion === undefined || old.metadata.resourceVersion !== o.metadata.resourceVersion) return false;
+  }
+  return true;
+}
