@@ -1,0 +1,135 @@
+/**
+ * Endpoint statistics keyed by host:port, kept OUTSIDE the route table so a route update never resets them
+ * (Skipper's routing.EndpointRegistry): detection time for fade-in, in-flight requests for the balancing
+ * algorithms, and per-period request/failure counts for the passive health check.
+ */
+import type { Route, RouteTable } from '../routing/types.ts';
+import type { PassiveHealthCheckOptions } from '../proxy/types.ts';
+import { lbConfigOf } from './route-config.ts';
+import { endpointHost } from './endpoint.ts';
+
+/** Entries not part of any route table for this long are forgotten (Skipper's default). */
+const LAST_SEEN_TIMEOUT_MS = 60_000;
+
+/** Mutable statistics of one endpoint. */
+export class EndpointStats {
+  /** Epoch ms when the endpoint was first seen, or its creation time from endpointCreated, whichever is later. */
+  detected = 0;
+  lastSeen = 0;
+  inflight = 0;
+  /** Probability with which the passive health check leaves this endpoint out of one request's choice. */
+  dropProbability = 0;
+  /** Two slots: the current period counts into `slot`, evaluation reads it and resets the other. */
+  readonly requests = [0, 0];
+  readonly failures = [0, 0];
+  slot = 0;
+}
+
+export class EndpointRegistry {
+  readonly #data = new Map<string, EndpointStats>();
+  #healthTimer: NodeJS.Timeout | null = null;
+  #health: PassiveHealthCheckOptions | null = null;
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** The statistics of host:port, created on first use. */
+  get(host: string): EndpointStats {
+    let e = this.#data.get(host);
+    if (e === undefined) {
+      e = new EndpointStats();
+      e.detected = e.lastSeen = this.#now();
+      this.#data.set(host, e);
+    }
+    return e;
+  }
+
+  /** The statistics of host:port, or undefined when it has none. */
+  peek(host: string): EndpointStats | undefined {
+    return this.#data.get(host);
+  }
+
+  /** The registry's clock (injectable for tests). */
+  now(): number {
+    return this.#now();
+  }
+
+  get size(): number {
+    return this.#data.size;
+  }
+
+  /**
+   * Records the endpoints of a new route table generation: first sight sets the detection time, an
+   * endpointCreated time later than it replaces it (the endpoint was recreated), and entries absent from
+   * tables for a minute are dropped. Call once per generation.
+   */
+  observe(table: RouteTable): void {
+    const now = this.#now();
+    for (const route of table.routes) this.#observeRoute(route, now);
+    const oldest = now - LAST_SEEN_TIMEOUT_MS;
+    for (const [key, e] of this.#data) if (e.lastSeen < oldest) this.#data.delete(key);
+  }
+
+  #observeRoute(route: Route, now: number): void {
+    if (route.lb !== null) {
+      const cfg = lbConfigOf(route);
+      for (const ep of cfg.endpoints) {
+        const e = this.get(ep.host);
+        e.lastSeen = now;
+        const created = cfg.created.get(ep.host);
+        if (created !== undefined && created > e.detected) e.detected = created;
+      }
+    } else if (route.backendUrl !== null) {
+      this.get(endpointHost(route.backendUrl)).lastSeen = now;
+    }
+  }
+
+  /** Counts one backend round trip; `failed` means no response arrived (connect error, reset, timeout). */
+  countRequest(stats: EndpointStats, failed: boolean): void {
+    stats.requests[stats.slot]!++;
+    if (failed) stats.failures[stats.slot]!++;
+  }
+
+  /** Starts evaluating the statistics every period (Skipper's passive health check). */
+  startHealthCheck(o: PassiveHealthCheckOptions): void {
+    this.stopHealthCheck();
+    this.#health = o;
+    this.#healthTimer = setInterval(() => this.evaluateHealth(), o.periodMs);
+    this.#healthTimer.unref();
+  }
+
+  stopHealthCheck(): void {
+    if (this.#healthTimer !== null) clearInterval(this.#healthTimer);
+    this.#healthTimer = null;
+  }
+
+  get healthCheck(): PassiveHealthCheckOptions | null {
+    return this.#health;
+  }
+
+  /** One period step: derive drop probabilities from the period that ends and start a fresh one. */
+  evaluateHealth(): void {
+    const o = this.#health;
+    if (o === null) return;
+    for (const e of this.#data.values()) {
+      const cur = e.slot;
+      const next = cur ^ 1;
+      e.requests[next] = 0;
+      e.failures[next] = 0;
+      const requests = e.requests[cur]!;
+      let drop = 0;
+      if (requests > o.minRequests) {
+        const ratio = e.failures[cur]! / requests;
+        if (ratio > o.minDropProbability) drop = Math.min(ratio, o.maxDropProbability);
+      }
+      e.dropProbability = drop;
+      e.slot = next;
+    }
+  }
+
+  close(): void {
+    this.stopHealthCheck();
+  }
+}

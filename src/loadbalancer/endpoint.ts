@@ -1,0 +1,36 @@
+/** A parsed load-balancer endpoint, built once per route at route-build time. */
+import { InvalidArgsError } from '../errors.ts';
+
+export interface LbEndpoint {
+  /** The address as written in the route (`http://10.0.0.1:8080`). */
+  readonly address: string;
+  /** `http:` or `https:`. */
+  readonly protocol: string;
+  /** host:port with the scheme's default port filled in; the key of the endpoint registry. */
+  readonly host: string;
+  /** scheme://host:port, what undici dials. */
+  readonly origin: string;
+  /** Position in the route's endpoint list. */
+  readonly index: number;
+}
+
+/** Fills in the scheme's default port so `http://a` and `http://a:80` share one registry entry. */
+export function endpointHost(u: URL): string {
+  const port = u.port !== '' ? u.port : u.protocol === 'https:' ? '443' : '80';
+  return `${u.hostname}:${port}`;
+}
+
+/** Parses an endpoint address; throws InvalidArgsError naming it when it is not an http(s) URL without a path. */
+export function parseEndpoint(address: string, index: number): LbEndpoint {
+  let u: URL;
+  try {
+    u = new URL(address);
+  } catch {
+    throw new InvalidArgsError(`invalid LB endpoint ${JSON.stringify(address)}: not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new InvalidArgsError(`invalid LB endpoint ${JSON.stringify(address)}: scheme must be http or https`);
+  }
+  const host = endpointHost(u);
+  return Object.freeze({ address, protocol: u.protocol, host, origin: `${u.protocol}//${host}`, index });
+}

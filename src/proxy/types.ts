@@ -1,0 +1,133 @@
+/**
+ * The proxy's public contract: what the composition root passes in (options, observer) and gets back.
+ * Metrics and the access log implement ProxyObserver, so the proxy never imports them.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RouteTable } from '../routing/types.ts';
+
+/** What the proxy needs from the route table holder (src/routing/holder.ts implements it). */
+export interface TableSource {
+  /** Pins the current generation for one request; every acquire is paired with one done(). */
+  acquire(): RouteTable;
+  done(table: RouteTable): void;
+}
+
+/** Skipper's -passive-health-check settings. */
+export interface PassiveHealthCheckOptions {
+  /** How often endpoint statistics are evaluated and reset (ms). */
+  periodMs: number;
+  /** An endpoint with no more requests than this in a period is never marked unhealthy. */
+  minRequests: number;
+  /** Failure ratios up to this are ignored; the smallest non-zero drop probability. */
+  minDropProbability: number;
+  /** The highest probability with which an unhealthy endpoint is left out of one request's choice. */
+  maxDropProbability: number;
+  /** When more than this share of a route's endpoints would be dropped, none is dropped. */
+  maxUnhealthyEndpointsRatio: number;
+}
+
+/** Which X-Forwarded-* headers the proxy sets before the request filters run (Skipper's -forwarded-headers). */
+export interface ForwardedHeadersOptions {
+  /** Append the client IP to X-Forwarded-For. */
+  for?: boolean;
+  /** Prepend instead of append (overrides `for`). */
+  prependFor?: boolean;
+  /** Set X-Forwarded-Host to the Host header as received. */
+  host?: boolean;
+  /** Set X-Forwarded-Proto to the listener's protocol. */
+  proto?: boolean;
+}
+
+export interface ProxyLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface ProxyOptions {
+  /** Loopback re-routings allowed per request (Skipper's -max-loopbacks); default 9. */
+  maxLoopbacks?: number;
+  /** Connect timeout to a backend (Skipper's -timeout-backend); default 60 s. */
+  backendTimeoutMs?: number;
+  /** Time allowed until the backend's response headers arrive; default 60 s. */
+  responseHeaderTimeoutMs?: number;
+  /** TCP keep-alive probe delay on backend connections (Skipper's -keepalive-backend); default 30 s. */
+  keepAlive?: number;
+  /**
+   * Skipper's -max-idle-connection-backend. undici keeps one idle socket per finished concurrent request and
+   * has no separate idle cap, so this bounds the connections per backend origin only when set above 0.
+   */
+  maxIdleConnsPerHost?: number;
+  /** Idle backend connections are closed after this long (Skipper's -close-idle-conns-period); default 20 s, ≤0 keeps them. */
+  closeIdleConnsPeriodMs?: number;
+  /** Send the incoming Host header upstream instead of the backend's host; default false. */
+  preserveHost?: boolean;
+  /** Strip hop-by-hop headers (RFC 9110 §7.6.1); default true. */
+  removeHopHeaders?: boolean;
+  /** Null or absent: off. */
+  passiveHealthCheck?: PassiveHealthCheckOptions | null;
+  /** Pass WebSocket and other Upgrade requests through; default false (answered 400 instead). */
+  experimentalUpgrade?: boolean;
+  /** The listener's protocol, for X-Forwarded-Proto and `<dynamic>` backends; default 'http'. */
+  protocol?: 'http' | 'https';
+  /** Default {for, host, proto}; null sets none. */
+  forwardedHeaders?: ForwardedHeadersOptions | null;
+  /** The URL `<forward>` backends go to (Skipper's -forward-backend-url); unset answers them 500. */
+  forwardBackendUrl?: string | null;
+  /** Verify backend TLS certificates; default true. */
+  tlsVerify?: boolean;
+  logger?: ProxyLogger;
+  /** Endpoint statistics shared with other proxies of the process; the proxy creates its own when absent. */
+  endpoints?: import('../loadbalancer/endpoint-registry.ts').EndpointRegistry;
+}
+
+/** One finished client request, after the last byte was written (or the client went away). */
+export interface RequestDoneEvent {
+  /** The matched route's id, '' when none matched. */
+  routeId: string;
+  method: string;
+  status: number;
+  durationMs: number;
+  /** The Host header as received. */
+  host: string;
+  /** Path and query as received. */
+  uri: string;
+  remoteAddress: string;
+  httpVersion: string;
+  userAgent: string;
+  referer: string;
+  /** Response body bytes written. */
+  bytes: number;
+  /** Epoch ms when the request arrived. */
+  startTime: number;
+  /** False when the client disconnected before the response was complete. */
+  completed: boolean;
+  /** The request's state bag, for access-log filters (Skipper's accessLogDisabled etc.). */
+  stateBag: ReadonlyMap<string, unknown>;
+}
+
+/** One backend round trip (each retry is its own event). */
+export interface BackendDoneEvent {
+  routeId: string;
+  /** host:port of the endpoint called. */
+  backendHost: string;
+  /** Absent when the round trip failed before a response. */
+  status?: number;
+  /** Error code (SKJ_ERR_…) when it failed. */
+  error?: string;
+  durationMs: number;
+}
+
+export interface ProxyObserver {
+  requestDone?(e: RequestDoneEvent): void;
+  backendDone?(e: BackendDoneEvent): void;
+}
+
+export interface Proxy {
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Stops timers and closes backend connections after their requests end. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLoadBalancer, EndpointRegistry, lbConfigOf, selectEndpoint, fadeInScore, filterFadeIn, filterHealthy } from '../../src/loadbalancer/index.ts';
+import type { Route, RouteTable } from '../../src/routing/types.ts';
+import type { FilterInstance } from '../../src/filters/types.ts';
+import { fadeIn } from '../../src/filters/fade-in.ts';
+import { endpointCreated } from '../../src/filters/endpoint-created.ts';
+import { InvalidArgsError } from '../../src/errors.ts';
+
+function lbRoute(id: string, endpoints: string[], filters: FilterInstance[] = []): Route {
+  return {
+    id,
+    def: { id, predicates: [], filters: [], backendType: 'lb', lbAlgorithm: 'roundRobin', lbEndpoints: endpoints.map((address) => ({ address })) },
+    filters,
+    requestFilters: null,
+    responseFilters: null,
+    backendUrl: null,
+    lb: createLoadBalancer('roundRobin', endpoints),
+  };
+}
+
+function table(generation: number, routes: Route[]): RouteTable {
+  return { generation, routes, invalid: [], lookup: () => null, release: () => {} };
+}
+
+test('statistics survive a route update; endpoints unseen for a minute are forgotten', () => {
+  let now = 1_000_000;
+  const reg = new EndpointRegistry(() => now);
+  reg.observe(table(1, [lbRoute('r', ['http://a:1', 'http://b:2'])]));
+  const a = reg.get('a:1');
+  assert.equal(a.detected, 1_000_000);
+  a.inflight = 3;
+  now += 30_000;
+  reg.observe(table(2, [lbRoute('r', ['http://a:1'])]));
+  assert.equal(reg.get('a:1'), a, 'same stats object after the update');
+  assert.equal(a.inflight, 3);
+  assert.equal(a.detected, 1_000_000, 'detection time kept');
+  now += 31_000;
+  reg.observe(table(3, [lbRoute('r', ['http://a:1'])]));
+  assert.equal(reg.peek('b:2'), undefined);
+  assert.ok(reg.peek('a:1'));
+});
+
+test('endpointCreated later than the detection time restarts the fade-in', () => {
+  let now = Date.now();
+  const reg = new EndpointRegistry(() => now);
+  reg.observe(table(1, [lbRoute('r', ['http://a:1'])]));
+  const created = Math.floor(now / 1000) * 1000 + 1000;
+  now = created + 5000;
+  const ec = endpointCreated.create(['http://a:1', new Date(created).toISOString().replace('.000', '')]);
+  // The filter ignores times in the future; build the route after "now" passed the creation time.
+  assert.equal((ec as unknown as { createdMs: number }).createdMs > 0 || created > Date.now(), true);
+  const route = lbRoute('r', ['http://a:1'], [{ name: 'endpointCreated', host: 'a:1', createdMs: created } as FilterInstance]);
+  reg.observe(table(2, [route]));
+  assert.equal(reg.get('a:1').detected, created);
+});
+
+test('passive health check: failure ratio above the minimum becomes a capped drop probability', () => {
+  const reg = new EndpointRegistry();
+  reg.startHealthCheck({ periodMs: 60_000, minRequests: 10, minDropProbability: 0.1, maxDropProbability: 0.9, maxUnhealthyEndpointsRatio: 1 });
+  try {
+    const bad = reg.get('bad:1');
+    const ok = reg.get('ok:1');
+    const few = reg.get('few:1');
+    for (let i = 0; i < 20; i++) {
+      reg.countRequest(bad, true);
+      reg.countRequest(ok, i === 0);
+    }
+    for (let i = 0; i < 5; i++) reg.countRequest(few, true);
+    reg.evaluateHealth();
+    assert.equal(bad.dropProbability, 0.9);
+    assert.equal(ok.dropProbability, 0, '5% failures is under the minimum');
+    assert.equal(few.dropProbability, 0, 'too few requests');
+    reg.evaluateHealth();
+    assert.equal(bad.dropProbability, 0, 'a quiet period clears it');
+  } finally {
+    reg.close();
+  }
+});
+
+test('filterHealthy drops by probability but never more than the allowed ratio', () => {
+  const reg = new EndpointRegistry();
+  const b = createLoadBalancer('random', ['http://a:1', 'http://b:1', 'http://c:1']) as ReturnType<typeof lbConfigOf>['balancer'];
+  reg.get('a:1').dropProbability = 0.8;
+  assert.deepEqual(filterHealthy(b.parsed, reg, 1, 0.5).map((e) => e.host), ['b:1', 'c:1']);
+  assert.deepEqual(filterHealthy(b.parsed, reg, 1, 0.85).map((e) => e.host), ['a:1', 'b:1', 'c:1']);
+  reg.get('b:1').dropProbability = 0.8;
+  assert.equal(filterHealthy(b.parsed, reg, 0.5, 0.1).length, 3, '2 of 3 exceeds a 0.5 ratio: keep all');
+  reg.get('c:1').dropProbability = 0.8;
+  assert.equal(filterHealthy(b.parsed, reg, 1, 0.1).length, 3, 'all dropped: keep all');
+});
+
+test('fade-in: score grows with age; young endpoints get proportionally less traffic', () => {
+  assert.equal(fadeInScore(0, 1000, 1), 1);
+  assert.equal(fadeInScore(500, 1000, 1), 0.5);
+  assert.equal(fadeInScore(500, 1000, 2), 0.25);
+  assert.equal(fadeInScore(2000, 1000, 1), 1);
+  const now = 10_000_000;
+  const reg = new EndpointRegistry(() => now);
+  const route = lbRoute('r', ['http://old:1', 'http://new:1'], [fadeIn.create(['10s'])]);
+  const cfg = lbConfigOf(route);
+  assert.deepEqual(cfg.fadeIn, { durationMs: 10_000, exponent: 1 });
+  reg.get('old:1').detected = now - 60_000;
+  reg.get('new:1').detected = now - 2_000; // score 0.2
+  let n = 0;
+  for (let i = 0; i < 1000; i++) if (filterFadeIn(cfg.endpoints, cfg.fadeIn!, reg, now, Math.random()).some((e) => e.host === 'new:1')) n++;
+  assert.ok(n > 120 && n < 280, `new endpoint kept ~20% of the time: ${n}`);
+  const counts = new Map<string, number>();
+  const r = { hashKey: '', balanceFactor: undefined, inflight: () => 0 };
+  for (let i = 0; i < 1000; i++) {
+    const h = selectEndpoint(cfg, reg, r, null).host;
+    counts.set(h, (counts.get(h) ?? 0) + 1);
+  }
+  assert.ok((counts.get('new:1') ?? 0) < 250, `fading endpoint gets little traffic: ${[...counts]}`);
+});
+
+test('selectEndpoint skips endpoints that already failed this request', () => {
+  const reg = new EndpointRegistry();
+  const cfg = lbConfigOf(lbRoute('r', ['http://a:1', 'http://b:1']));
+  const r = { hashKey: '', balanceFactor: undefined, inflight: () => 0 };
+  for (let i = 0; i < 20; i++) assert.equal(selectEndpoint(cfg, reg, r, new Set([cfg.endpoints[0]!])).host, 'b:1');
+});
+
+test('fadeIn and endpointCreated validate their arguments', () => {
+  assert.deepEqual({ ...fadeIn.create([3000, 2]) }, { name: 'fadeIn', durationMs: 3000, exponent: 2 });
+  assert.equal((fadeIn.create(['3m']) as unknown as { durationMs: number }).durationMs, 180_000);
+  assert.throws(() => fadeIn.create([]), InvalidArgsError);
+  assert.throws(() => fadeIn.create(['soon']), /fadeIn: invalid duration "soon"/);
+  assert.throws(() => fadeIn.create([1000, 'x']), /exponent/);
+  const ec = endpointCreated.create(['http://10.0.0.1:8080', 1_600_000_000]) as unknown as { host: string; createdMs: number };
+  assert.deepEqual([ec.host, ec.createdMs], ['10.0.0.1:8080', 1_600_000_000_000]);
+  assert.equal((endpointCreated.create(['https://x', '2020-01-02T03:04:05Z']) as unknown as { host: string }).host, 'x:443');
+  assert.equal((endpointCreated.create(['http://x:1', 4_000_000_000]) as unknown as { createdMs: number }).createdMs, 0, 'future: ignored');
+  assert.throws(() => endpointCreated.create(['http://x:1']), InvalidArgsError);
+  assert.throws(() => endpointCreated.create(['http://x:1', 'yesterday']), /RFC 3339/);
+  assert.throws(() => endpointCreated.create(['http://x:1/path', 1]), /path/);
+});
