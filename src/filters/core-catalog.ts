@@ -13,6 +13,12 @@ import {
 } from './context-header.ts';
 import { copyRequestHeader, copyResponseHeader } from './copy-header.ts';
 import { modRequestHeader, modResponseHeader } from './mod-header.ts';
+import { preserveHost } from './preserve-host.ts';
+import { modPath, setPath } from './mod-path.ts';
+import { redirectTo, redirectToLower } from './redirect.ts';
+import { dropQuery, setQuery } from './query.ts';
+import { stripQuery } from './strip-query.ts';
+import { headerToQuery, queryToHeader } from './query-header.ts';
 
 export const coreFilters: readonly FilterSpec[] = [
   status, comment, annotate,
@@ -22,4 +28,6 @@ export const coreFilters: readonly FilterSpec[] = [
   setContextRequestHeader, appendContextRequestHeader, setContextResponseHeader, appendContextResponseHeader,
   copyRequestHeader, copyResponseHeader,
   modRequestHeader, modResponseHeader,
+  preserveHost, modPath, setPath, redirectTo, redirectToLower,
+  setQuery, dropQuery, stripQuery, queryToHeader, headerToQuery,
 ];

@@ -1,16 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Arg } from '../../src/eskip/ast.ts';
-import type { FilterSpec } from '../../src/filters/types.ts';
-import { coreFilters } from '../../src/filters/core-catalog.ts';
 import { backendResponse, makeContext, runChain } from './context.ts';
-
-const spec = (name: string): FilterSpec => {
-  const s = coreFilters.find((f) => f.name === name);
-  assert.ok(s, `filter ${name} is registered`);
-  return s;
-};
-const make = (name: string, ...args: Arg[]) => spec(name).create(args);
+import { assertRejects, make } from './core.ts';
 
 test('setRequestHeader replaces, appendRequestHeader adds', async () => {
   const ctx = makeContext({ headers: { 'X-A': 'old' }, pathParams: { id: '7' } });
@@ -139,5 +131,5 @@ test('header filters reject bad arguments', () => {
     ['setContextRequestHeader', ['X']], ['copyRequestHeader', ['X']], ['copyResponseHeader', ['X', 2]],
     ['modRequestHeader', ['X', 'a']], ['modResponseHeader', ['X', '[', 'b']],
   ];
-  for (const [name, args] of bad) assert.throws(() => make(name, ...args), (e: Error) => e.name === 'InvalidArgsError', `${name}(${args})`);
+  assertRejects(bad);
 });
