@@ -1,0 +1,46 @@
+/**
+ * Which Ingresses are converted, in which order: class filtering (annotation `kubernetes.io/ingress.class`
+ * and `spec.ingressClassName` against `-kubernetes-ingress-class`), Skipper's namespace/name order, and
+ * annotation validation (an invalid Ingress is dropped with one error line).
+ */
+import type { KubeLogger, KubeObject } from './types.ts';
+import { validateIngressAnnotations } from './ingress-annotations.ts';
+
+export const ingressClassAnnotation = 'kubernetes.io/ingress.class';
+
+/** Go's regexp.MatchString: unanchored. An invalid class regexp matches nothing (Skipper fails at start-up). */
+function classMatcher(rx: string, log: KubeLogger): (s: string) => boolean {
+  try {
+    const re = new RegExp(rx === '' ? 'skipper' : rx);
+    return (s) => re.test(s);
+  } catch (err) {
+    log({ level: 'error', msg: `invalid ingress class regexp ${JSON.stringify(rx)}: ${(err as Error).message}` });
+    return () => false;
+  }
+}
+
+/** Orders by namespace, then name (byte order). */
+export function byMetadata(a: KubeObject, b: KubeObject): number {
+  const x = a.metadata;
+  const y = b.metadata;
+  if (x.namespace !== y.namespace) return x.namespace < y.namespace ? -1 : 1;
+  return x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+}
+
+/** The Ingresses to convert: class-matching, sorted, with valid annotations. */
+export function selectIngresses(ingresses: readonly KubeObject[], ingressClass: string, log: KubeLogger): KubeObject[] {
+  const matches = classMatcher(ingressClass, log);
+  const selected = ingresses.filter((i) => {
+    const cls = i.metadata.annotations?.[ingressClassAnnotation];
+    if (typeof cls === 'string' && cls !== '' && !matches(cls)) return false;
+    const specClass = i.spec?.ingressClassName;
+    return typeof specClass !== 'string' || specClass === '' || matches(specClass);
+  });
+  selected.sort(byMetadata);
+  return selected.filter((i) => {
+    const reason = validateIngressAnnotations(i.metadata.annotations ?? {});
+    if (reason === undefined) return true;
+    log({ level: 'error', msg: `[ingress] ${reason}`, kind: 'Ingress', ns: i.metadata.namespace, name: i.metadata.name });
+    return false;
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * All Ingresses → routes: per-Ingress conversion, then per host the east-west range predicates and a
+ * catch-all `<shunt>` route (unless a route already matches every path), then east-west copies of the
+ * default-backend routes. TLS certificates are collected when `-kubernetes-enable-tls` is on.
+ */
+import type { RouteDef } from '../../../eskip/ast.ts';
+import type { SharedContext } from './context.ts';
+import { applyEastWestRange, createEastWestRouteIng } from './east-west.ts';
+import { createIngressDisableHTTPSRedirect, createIngressEnableHTTPSRedirect } from './https-redirect.ts';
+import type { IngressContext } from './ingress-object.ts';
+import { InvalidIngressError, convertIngress } from './ingress-object.ts';
+import { hasCatchAllRoute } from './ingress-paths.ts';
+import { RedirectInfo } from './ingress-redirect.ts';
+import { selectIngresses } from './ingress-select.ts';
+import { routeID } from './route-id.ts';
+import { certificateFromSecret, goStringList, matchingTLSHosts } from './tls.ts';
+import type { KubeLogger, KubeObject, TLSCertificate } from './types.ts';
+
+export interface IngressConversion {
+  routes: RouteDef[];
+  certificates: TLSCertificate[];
+}
+
+/** The catch-all route of a host and its redirect twins (no east-west twin: Skipper has no name for it). */
+function catchAllRoutes(host: string, first: RouteDef, redirect: RedirectInfo): RouteDef[] {
+  const catchAll: RouteDef = {
+    id: routeID('', 'catchall', host, '', ''),
+    predicates: first.predicates.filter((p) => p.name === 'Host').map((p) => ({ name: p.name, args: [...p.args] })),
+    filters: [],
+    backendType: 'shunt',
+  };
+  const out = [catchAll];
+  const code = redirect.setHostCode.get(host);
+  if (code !== undefined) out.push(createIngressEnableHTTPSRedirect(catchAll, code));
+  if (redirect.disableHost.has(host)) out.push(createIngressDisableHTTPSRedirect(catchAll));
+  return out;
+}
+
+function collectCertificates(ic: IngressContext, ruleHosts: string[], out: TLSCertificate[]): void {
+  const secrets = ic.ctx.state.secrets;
+  for (const t of Array.isArray(ic.obj.spec.tls) ? ic.obj.spec.tls : []) {
+    const tlsHosts: string[] = Array.isArray(t?.hosts) ? t.hosts.filter((h: unknown) => typeof h === 'string') : [];
+    const hosts = matchingTLSHosts(tlsHosts, ruleHosts);
+    if (hosts.length === 0) {
+      ic.log('error', `No matching tls hosts found - tls hosts: ${goStringList(tlsHosts)}, ingress hosts: ${goStringList(ruleHosts)}`);
+      continue;
+    }
+    if (hosts.length !== tlsHosts.length) {
+      ic.log('info', `Hosts in TLS and Ingress don't match: tls hosts: ${goStringList(tlsHosts)}, ingress hosts: ${goStringList(ruleHosts)}`);
+    }
+    const secretName = typeof t.secretName === 'string' ? t.secretName : '';
+    if (secretName === '') {
+      ic.log('debug', `No tls secret defined for hosts - ${goStringList(tlsHosts)}`);
+      continue;
+    }
+    const secret = secrets.find((s) => s.metadata.namespace === ic.namespace && s.metadata.name === secretName);
+    if (secret === undefined) {
+      ic.log('error', `Failed to find secret ${secretName} in namespace ${ic.namespace}`);
+      continue;
+    }
+    addCertificate(hosts, secret, { kind: 'Ingress', namespace: ic.namespace, name: ic.name }, ic.ctx.log, out);
+  }
+}
+
+/**
+ * Validates a TLS Secret and records its certificate for the hosts, logging as Skipper's certificate
+ * registry does; shared with the RouteGroup conversion.
+ */
+export function addCertificate(
+  hosts: string[],
+  secret: KubeObject,
+  obj: { kind: string; namespace: string; name: string },
+  log: KubeLogger,
+  out: TLSCertificate[],
+): void {
+  const cert = certificateFromSecret(secret, hosts);
+  if (cert instanceof Error) {
+    log({ level: 'error', msg: `Failed to generate TLS certificate from secret: ${cert.message}`, kind: obj.kind, ns: obj.namespace, name: obj.name });
+    return;
+  }
+  for (const h of hosts) log({ level: 'info', msg: `adding certificate to registry - ${h}` });
+  out.push(cert);
+}
+
+/** Converts the Ingresses of the cluster state. */
+export function convertIngresses(ctx: SharedContext): IngressConversion {
+  const o = ctx.opts;
+  const routes: RouteDef[] = [];
+  const certificates: TLSCertificate[] = [];
+  const hostRoutes = new Map<string, RouteDef[]>();
+  const defaultRouteOwners = new Map<string, [string, string]>();
+  const redirect = new RedirectInfo(o.provideHTTPSRedirect, o.httpsRedirectCode);
+
+  for (const obj of selectIngresses(ctx.state.ingresses, o.ingressClass, ctx.log)) {
+    let converted;
+    try {
+      converted = convertIngress(ctx, obj, redirect);
+    } catch (err) {
+      if (!(err instanceof InvalidIngressError)) throw err;
+      ctx.log({ level: 'error', msg: err.message, kind: 'Ingress', ns: obj.metadata.namespace, name: obj.metadata.name });
+      continue;
+    }
+    const { ctx: ic, defaultRoute, rules } = converted;
+    if (defaultRoute !== undefined) {
+      routes.push(defaultRoute);
+      // Skipper passes namespace and name swapped here, so the east-west host is <namespace>.<name>.<domain>.
+      if (o.enableEastWest) defaultRouteOwners.set(defaultRoute.id, [obj.metadata.namespace, obj.metadata.name]);
+    }
+    for (const [host, r] of ic.hostRoutes) {
+      let l = hostRoutes.get(host);
+      if (l === undefined) hostRoutes.set(host, (l = []));
+      l.push(r);
+    }
+    if (o.enableTLS) collectCertificates(ic, rules.map((r) => r.host), certificates);
+  }
+
+  for (const [host, rs] of hostRoutes) {
+    applyEastWestRange(o.eastWestRangeDomains, o.eastWestRangePredicates, host, rs);
+    routes.push(...rs);
+    if (!o.disableCatchAllRoutes && !hasCatchAllRoute(rs)) routes.push(...catchAllRoutes(host, rs[0], redirect));
+  }
+
+  if (o.enableEastWest && defaultRouteOwners.size > 0) {
+    const ew: RouteDef[] = [];
+    for (const r of routes) {
+      const owner = defaultRouteOwners.get(r.id);
+      const e = owner === undefined ? undefined : createEastWestRouteIng(o.eastWestDomain, owner[0], owner[1], r);
+      if (e !== undefined) ew.push(e);
+    }
+    routes.push(...ew);
+    ctx.log({ level: 'info', msg: `Enabled east west routes: ${routes.length - ew.length} ${routes.length} ${ew.length} ${hostRoutes.size}` });
+  }
+  return { routes, certificates };
+}
