@@ -5,7 +5,7 @@
  * holds at most one chunk (or one `chunkSize` slice) of its own, and destroying the wrapper destroys the
  * source and cancels any pending delay. No helper ever buffers a whole body.
  */
-import { Readable, Transform, pipeline } from 'node:stream';
+import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 
 /**
@@ -147,4 +147,51 @@ export function headerString(headers: Readonly<Record<string, string | string[] 
   const v = headers[name];
   if (v === undefined) return '';
   return typeof v === 'string' ? v : v.join(', ');
+}
+
+/** The two halves of a body split for shadow traffic. */
+export interface SplitBody {
+  /** Goes where the body went before; its pace alone drives the source. */
+  main: Readable;
+  /** The copy; destroyed with an error once it falls `maxBuffered` bytes behind. */
+  shadow: Readable;
+}
+
+/**
+ * Split a body so a shadow copy can be sent without ever slowing the main request: the main side keeps
+ * normal back-pressure; the shadow side may buffer up to `maxBuffered` bytes and is dropped (destroyed
+ * with an error) rather than held up. Destroying the main side early also drops the shadow.
+ */
+export function splitBody(source: Readable, maxBuffered: number): SplitBody {
+  const shadow = new PassThrough({ highWaterMark: maxBuffered });
+  // Whoever sends the shadow may not listen for errors yet (or any more): never let one crash the process.
+  shadow.on('error', () => {});
+  let live = true;
+  let ended = false;
+  const drop = (why: string): void => {
+    if (!live) return;
+    live = false;
+    if (!shadow.destroyed) shadow.destroy(new Error(`shadow body dropped: ${why}`));
+  };
+  const main = new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
+      if (live) {
+        if (shadow.destroyed) live = false;
+        else if (shadow.writableLength + shadow.readableLength + chunk.length > maxBuffered) drop(`more than ${maxBuffered} bytes behind`);
+        else shadow.write(chunk);
+      }
+      cb(null, chunk);
+    },
+    flush(cb: TransformCallback) {
+      ended = true;
+      if (live) shadow.end();
+      cb();
+    },
+    destroy(err: Error | null, cb: (error?: Error | null) => void) {
+      if (!ended) drop(err === null ? 'main request closed early' : err.message);
+      cb(err);
+    },
+  });
+  pipeline(source, main, () => {});
+  return { main, shadow };
 }

@@ -12,6 +12,8 @@ import { decompress } from './decompress.ts';
 import { logHeader } from './log-header.ts';
 import { logBody } from './log-body.ts';
 import { absorb, absorbSilent } from './absorb.ts';
+import { tee, teenf } from './tee.ts';
+import { teeLoopback } from './tee-loopback.ts';
 
 export const wireFilters: readonly FilterSpec[] = [
   latency,
@@ -30,4 +32,7 @@ export const wireFilters: readonly FilterSpec[] = [
   logBody,
   absorb,
   absorbSilent,
+  tee,
+  teenf,
+  teeLoopback,
 ];

@@ -1,19 +1,16 @@
 /**
- * A FilterContext for unit tests of the wire filters: no proxy, but the same contract (serve() answers,
- * loopbackShadow() and log() are recorded).
+ * The shared test FilterContext (test/filters/context.ts) with what the wire filter tests need on top:
+ * a streamed request body, a ready response, and stream-observing helpers.
  */
 import { Readable } from 'node:stream';
 import type { HeaderBag } from '../../../src/routing/types.ts';
-import type {
-  FilterContext,
-  FilterRequest,
-  FilterResponse,
-  OriginalRequest,
-  RequestSettings,
-  ShadowRequest,
-} from '../../../src/filters/types.ts';
+import type { FilterResponse } from '../../../src/filters/types.ts';
+import { makeContext as baseContext } from '../context.ts';
+import type { TestContext } from '../context.ts';
 
-export interface TestContextInit {
+export type { TestContext };
+
+export interface WireContextInit {
   method?: string;
   path?: string;
   rawQuery?: string;
@@ -23,65 +20,11 @@ export interface TestContextInit {
   response?: FilterResponse | null;
 }
 
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-}
-
-/** The test context plus what the filters did to it. */
-export interface TestContext extends FilterContext {
-  readonly logs: LogLine[];
-  readonly shadows: ShadowRequest[];
-}
-
-export function makeContext(init: TestContextInit = {}): TestContext {
-  const headers: HeaderBag = { host: init.host ?? 'example.org', ...init.headers };
-  const request: FilterRequest = {
-    method: init.method ?? 'GET',
-    path: init.path ?? '/',
-    rawQuery: init.rawQuery ?? '',
-    headers,
-    body: init.body ?? null,
-  };
-  const original: OriginalRequest = Object.freeze({
-    method: request.method,
-    host: init.host ?? 'example.org',
-    path: request.path,
-    rawQuery: request.rawQuery,
-    headers: Object.freeze({ ...headers }),
-    remoteAddress: '127.0.0.1',
-    protocol: 'http' as const,
-  });
-  const logs: LogLine[] = [];
-  const shadows: ShadowRequest[] = [];
-  const settings: RequestSettings = {};
-  let served = false;
-  const ctx: TestContext = {
-    request,
-    response: init.response ?? null,
-    original,
-    pathParams: {},
-    stateBag: new Map(),
-    settings,
-    outgoingHost: null,
-    dynamicBackendUrl: null,
-    routeId: 'test_route',
-    logs,
-    shadows,
-    get served() {
-      return served;
-    },
-    serve(response: FilterResponse) {
-      served = true;
-      ctx.response = response;
-    },
-    loopbackShadow(req: ShadowRequest) {
-      shadows.push(req);
-    },
-    log(level, message) {
-      logs.push({ level, message });
-    },
-  };
+export function makeContext(init: WireContextInit = {}): TestContext {
+  const url = (init.path ?? '/') + (init.rawQuery ? `?${init.rawQuery}` : '');
+  const ctx = baseContext({ method: init.method, url, host: init.host, headers: init.headers });
+  ctx.request.body = init.body ?? null;
+  ctx.response = init.response ?? null;
   return ctx;
 }
 
