@@ -27,11 +27,18 @@ export interface RoutingRequest {
   query?: URLSearchParams;
   /** Lazy: parsed Cookie header. */
   cookies?: Map<string, string>;
+  /** Lazy: the one random number in [0, 1) that every TrafficSegment predicate of this request shares. */
+  trafficSegmentRandom?: number;
 }
 
 /** A compiled predicate instance, created once per route at build time. */
 export interface PredicateMatcher {
   match(req: RoutingRequest): boolean;
+  /**
+   * Set by host predicates whose matches are confined to known hostnames: any request this matcher accepts
+   * has a Host that, without a `:port` and one trailing dot, is one of these. The route table indexes by it.
+   */
+  readonly hostKeys?: readonly string[];
 }
 
 /** A predicate as registered: validates eskip arguments at route-build time and builds a matcher. */

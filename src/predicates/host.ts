@@ -1,0 +1,24 @@
+/**
+ * Host(/re/): the Host header as received (port included) matches the RE2 expression. Literal hostname
+ * patterns are matched without a RegExp and expose their hostnames so the route table can index them.
+ */
+import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
+import { expectCount, stringArg } from './args.ts';
+import { hostKey, hostLiterals, matchLiterals } from './host-pattern.ts';
+import { compileRegexp } from './regexp.ts';
+
+export const hostSpec: PredicateSpec = {
+  name: 'Host',
+  create(args) {
+    expectCount('Host', args, 1);
+    const pattern = stringArg('Host', args, 0);
+    const lits = hostLiterals(pattern);
+    if (lits !== null) {
+      return { match: (req: RoutingRequest) => matchLiterals(lits, req.host), hostKeys: lits.map((l) => l.host) };
+    }
+    const rx = compileRegexp('Host', pattern);
+    return { match: (req: RoutingRequest) => rx.test(req.host) };
+  },
+};
+
+export { hostKey };

@@ -1,0 +1,80 @@
+/**
+ * A leaf of the path tree (or the root list of routes without a path): the routes sharing one path
+ * position, ordered by precedence. Routes confined to known hostnames are also indexed by hostname, so a
+ * lookup only evaluates the routes that can match the request's host; their relative order is unchanged,
+ * hence so is the decision.
+ */
+import type { PathPattern } from './path-pattern.ts';
+import type { PredicateMatcher, Route, RoutingRequest } from './types.ts';
+
+/** A compiled route as the matcher sees it. */
+export interface RouteEntry {
+  readonly route: Route;
+  readonly matchers: readonly PredicateMatcher[];
+  /** Weight() sum plus predicate count; higher is tried first. */
+  readonly weight: number;
+  readonly pattern: PathPattern | null;
+  readonly hostKeys: readonly string[] | null;
+}
+
+// Below this many host-confined routes a linear scan is as cheap as the index.
+const indexThreshold = 4;
+const none = new Int32Array(0);
+
+export class Leaf {
+  /** Entries by precedence: weight descending, definition order among equals (Skipper's stable sort). */
+  readonly entries: readonly RouteEntry[];
+  readonly #byHost: Map<string, Int32Array> | null;
+  readonly #generic: Int32Array;
+
+  constructor(entries: RouteEntry[]) {
+    this.entries = entries.length > 1 ? entries.slice().sort((a, b) => b.weight - a.weight) : entries;
+    let hosted = 0;
+    for (const e of this.entries) if (e.hostKeys !== null) hosted++;
+    if (hosted < indexThreshold) {
+      this.#byHost = null;
+      this.#generic = none;
+      return;
+    }
+    const byHost = new Map<string, number[]>();
+    const generic: number[] = [];
+    this.entries.forEach((e, i) => {
+      if (e.hostKeys === null) {
+        generic.push(i);
+        return;
+      }
+      for (const k of e.hostKeys) {
+        const list = byHost.get(k);
+        if (list === undefined) byHost.set(k, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+    });
+    this.#byHost = new Map([...byHost].map(([k, v]) => [k, Int32Array.from(v)]));
+    this.#generic = Int32Array.from(generic);
+  }
+
+  /** The first entry, by precedence, whose predicates all match; `hostKey` is the request's index key. */
+  find(req: RoutingRequest, hostKey: string): RouteEntry | null {
+    const entries = this.entries;
+    if (this.#byHost === null) {
+      for (let i = 0; i < entries.length; i++) if (matches(entries[i]!, req)) return entries[i]!;
+      return null;
+    }
+    const hosted = this.#byHost.get(hostKey) ?? none;
+    const generic = this.#generic;
+    // Merge the two ascending position lists so candidates are tried in precedence order.
+    let a = 0;
+    let b = 0;
+    while (a < hosted.length || b < generic.length) {
+      const i = b >= generic.length || (a < hosted.length && hosted[a]! < generic[b]!) ? hosted[a++]! : generic[b++]!;
+      if (matches(entries[i]!, req)) return entries[i]!;
+    }
+    return null;
+  }
+}
+
+function matches(e: RouteEntry, req: RoutingRequest): boolean {
+  const ms = e.matchers;
+  for (let i = 0; i < ms.length; i++) if (!ms[i]!.match(req)) return false;
+  return true;
+}

@@ -1,0 +1,132 @@
+/**
+ * The path tree: Path and PathSubtree patterns by segment. A lookup tries, at every level, the literal
+ * segment first, then a `:name` wildcard, then a free wildcard, and backtracks when the routes of a
+ * position all reject the request, so the most specific matching path wins (Skipper's pathmux order).
+ */
+import { Leaf, type RouteEntry } from './leaf.ts';
+import type { PathPattern } from './path-pattern.ts';
+import type { RoutingRequest } from './types.ts';
+
+interface Node {
+  statics: Map<string, Node> | null;
+  wildcard: Node | null;
+  catchAll: Leaf | null;
+  leaf: Leaf | null;
+}
+
+interface BuildNode {
+  statics: Map<string, BuildNode> | null;
+  wildcard: BuildNode | null;
+  catchAll: RouteEntry[] | null;
+  leaf: RouteEntry[] | null;
+}
+
+/** A lookup result: the entry and the raw wildcard values in path order. */
+export interface TreeMatch {
+  readonly entry: RouteEntry;
+  readonly values: readonly string[];
+}
+
+export class PathTree {
+  readonly #root: Node;
+
+  /** Builds the tree; with `ignoreTrailingSlash` false a subtree also owns its base with a trailing slash. */
+  constructor(entries: readonly RouteEntry[], ignoreTrailingSlash: boolean) {
+    const root = newBuildNode();
+    for (const e of entries) if (e.pattern !== null) insert(root, e.pattern, e, ignoreTrailingSlash);
+    this.#root = freeze(root);
+  }
+
+  /** Searches `path` (cleaned, starting with "/"). */
+  lookup(req: RoutingRequest, path: string, hostKey: string): TreeMatch | null {
+    const values: string[] = [];
+    const entry = search(this.#root, path, 1, values, req, hostKey);
+    return entry === null ? null : { entry, values };
+  }
+}
+
+function newBuildNode(): BuildNode {
+  return { statics: null, wildcard: null, catchAll: null, leaf: null };
+}
+
+function insert(root: BuildNode, p: PathPattern, e: RouteEntry, ignoreTrailingSlash: boolean): void {
+  let n = root;
+  for (const s of p.segments) {
+    if (s.param) {
+      n = n.wildcard ??= newBuildNode();
+      continue;
+    }
+    n.statics ??= new Map();
+    let c = n.statics.get(s.text);
+    if (c === undefined) n.statics.set(s.text, (c = newBuildNode()));
+    n = c;
+  }
+  if (p.subtree) {
+    // The subtree base itself: "/" for PathSubtree("/"), else the base path, plus "base/" unless ignored.
+    if (p.segments.length === 0) addLeaf(child(n, ''), e);
+    else {
+      addLeaf(n, e);
+      if (!ignoreTrailingSlash) addLeaf(child(n, ''), e);
+    }
+    (n.catchAll ??= []).push(e);
+  } else if (p.freeName !== null) {
+    (n.catchAll ??= []).push(e);
+  } else {
+    addLeaf(n, e);
+  }
+}
+
+function child(n: BuildNode, text: string): BuildNode {
+  n.statics ??= new Map();
+  let c = n.statics.get(text);
+  if (c === undefined) n.statics.set(text, (c = newBuildNode()));
+  return c;
+}
+
+function addLeaf(n: BuildNode, e: RouteEntry): void {
+  (n.leaf ??= []).push(e);
+}
+
+function freeze(b: BuildNode): Node {
+  return {
+    statics: b.statics === null ? null : new Map([...b.statics].map(([k, v]) => [k, freeze(v)])),
+    wildcard: b.wildcard === null ? null : freeze(b.wildcard),
+    catchAll: b.catchAll === null ? null : new Leaf(b.catchAll),
+    leaf: b.leaf === null ? null : new Leaf(b.leaf),
+  };
+}
+
+function search(n: Node, path: string, pos: number, values: string[], req: RoutingRequest, hostKey: string): RouteEntry | null {
+  if (pos === path.length) {
+    // Nothing left after a slash: only a pattern ending in that slash can match; wildcards need content.
+    const leaf = n.statics?.get('')?.leaf;
+    return leaf == null ? null : leaf.find(req, hostKey);
+  }
+  let end = path.indexOf('/', pos);
+  if (end === -1) end = path.length;
+  const seg = path.slice(pos, end);
+  const c = n.statics === null ? undefined : n.statics.get(seg);
+  if (c !== undefined) {
+    const r = descend(c, path, end, values, req, hostKey);
+    if (r !== null) return r;
+  }
+  if (n.wildcard !== null && seg !== '') {
+    values.push(seg);
+    const r = descend(n.wildcard, path, end, values, req, hostKey);
+    if (r !== null) return r;
+    values.pop();
+  }
+  if (n.catchAll !== null) {
+    const r = n.catchAll.find(req, hostKey);
+    if (r !== null) {
+      values.push(path.slice(pos));
+      return r;
+    }
+  }
+  return null;
+}
+
+function descend(c: Node, path: string, end: number, values: string[], req: RoutingRequest, hostKey: string): RouteEntry | null {
+  if (end === path.length) return c.leaf === null ? null : c.leaf.find(req, hostKey);
+  return search(c, path, end + 1, values, req, hostKey);
+}

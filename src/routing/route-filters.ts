@@ -1,0 +1,44 @@
+/** Creates the filter instances of one route definition (reasons `unknown_filter`, `invalid_filter_params`). */
+import type { RouteDef } from '../eskip/ast.ts';
+import type { FilterInstance, FilterSpec } from '../filters/types.ts';
+import type { Registry } from '../registry.ts';
+import { describe, RouteDefinitionError } from './definition-error.ts';
+import type { PredicateSpec } from './types.ts';
+
+const treeOrLegacyPredicates = new Set(['Path', 'PathSubtree', 'Weight', 'Host', 'PathRegexp', 'Method', 'Header', 'HeaderRegexp']);
+
+/** The route's filters in eskip order. On failure the instances created so far are closed. */
+export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, predicates: Registry<PredicateSpec>): FilterInstance[] {
+  const out: FilterInstance[] = [];
+  try {
+    for (const f of def.filters) {
+      const spec = filters.get(f.name);
+      if (spec === undefined) {
+        const asPredicate = treeOrLegacyPredicates.has(f.name) || predicates.get(f.name) !== undefined;
+        throw new RouteDefinitionError('unknown_filter', asPredicate
+          ? `route ${def.id}: trying to use ${JSON.stringify(f.name)} as filter, but it is only available as predicate`
+          : `route ${def.id}: filter ${JSON.stringify(f.name)} not found`);
+      }
+      try {
+        out.push(spec.create(f.args));
+      } catch (e) {
+        throw new RouteDefinitionError('invalid_filter_params', `route ${def.id}: failed to create filter ${JSON.stringify(f.name)}: ${describe(e)}`);
+      }
+    }
+  } catch (e) {
+    closeFilters(out);
+    throw e;
+  }
+  return out;
+}
+
+/** Calls close() on every instance that has one; a failing close does not stop the others. */
+export function closeFilters(fs: readonly FilterInstance[]): void {
+  for (const f of fs) {
+    try {
+      f.close?.();
+    } catch {
+      // A filter that fails to release must not keep the rest of the generation alive.
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Compiles the predicates of one route definition the way Skipper's routing does: Path and PathSubtree
+ * go to the path tree, Weight adds to the precedence, the last Method and the last Header per name win,
+ * and the rest become matchers. The precedence of a route is its Weight sum plus its predicate count,
+ * where Method counts once and Header/HeaderRegexp count once per header name.
+ */
+import type { PredicateCall, RouteDef } from '../eskip/ast.ts';
+import type { Registry } from '../registry.ts';
+import { weightSpec } from '../predicates/weight.ts';
+import { parsePathPattern, type PathPattern } from './path-pattern.ts';
+import { describe, RouteDefinitionError } from './definition-error.ts';
+import type { PredicateMatcher, PredicateSpec } from './types.ts';
+
+/** The compiled predicate part of a route. */
+export interface CompiledPredicates {
+  /** Null when the route has neither Path nor PathSubtree. */
+  readonly pattern: PathPattern | null;
+  /** Matchers in evaluation order: Method, Host, PathRegexp, Header, HeaderRegexp, then the others. */
+  readonly matchers: readonly PredicateMatcher[];
+  readonly weight: number;
+  /** The hostnames any match is confined to (from one Host/HostAny predicate), or null. */
+  readonly hostKeys: readonly string[] | null;
+}
+
+// Evaluation rank of the predicates Skipper checks before its custom ones.
+const rank: Record<string, number> = { Method: 0, Host: 1, PathRegexp: 2, Header: 3, HeaderRegexp: 4 };
+
+/** Throws RouteDefinitionError (unknown_predicate / invalid_predicate_params) naming route and predicate. */
+export function compilePredicates(def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean): CompiledPredicates {
+  let pattern: PathPattern | null = null;
+  let weight = 0;
+  let count = 0;
+  let method: PredicateMatcher | null = null;
+  let hostKeys: readonly string[] | null = null;
+  const headers = new Map<string, PredicateMatcher>();
+  const headerRegexpNames = new Set<string>();
+  const ranked: { r: number; m: PredicateMatcher }[] = [];
+  for (const p of def.predicates) {
+    if (p.name === 'Path' || p.name === 'PathSubtree') {
+      if (pattern !== null) throw invalid(def, p, 'multiple tree predicates (Path, PathSubtree) in the route');
+      const arg = p.args[0];
+      if (p.args.length !== 1 || typeof arg !== 'string') throw invalid(def, p, 'expected one string argument');
+      try {
+        pattern = parsePathPattern(p.name, arg, p.name === 'PathSubtree', ignoreTrailingSlash);
+      } catch (e) {
+        throw invalid(def, p, describe(e));
+      }
+      continue;
+    }
+    if (p.name === 'Weight') {
+      create(def, p, weightSpec);
+      weight += weightSpec.weight!(p.args);
+      continue;
+    }
+    const spec = registry.get(p.name);
+    if (spec === undefined) {
+      throw new RouteDefinitionError('unknown_predicate', `route ${def.id}: predicate ${JSON.stringify(p.name)} not found`);
+    }
+    const m = create(def, p, spec);
+    if (spec.weight !== undefined) weight += spec.weight(p.args);
+    if (hostKeys === null && m.hostKeys !== undefined) hostKeys = m.hostKeys;
+    switch (p.name) {
+      case 'Method':
+        method = m;
+        break;
+      case 'Header':
+        // Skipper stores exact header conditions in a map by canonical name: the last one wins.
+        headers.set(String(p.args[0]).toLowerCase(), m);
+        break;
+      case 'HeaderRegexp':
+        headerRegexpNames.add(String(p.args[0]).toLowerCase());
+        ranked.push({ r: rank[p.name]!, m });
+        break;
+      default:
+        count++;
+        ranked.push({ r: rank[p.name] ?? 5, m });
+    }
+  }
+  count += (method !== null ? 1 : 0) + headers.size + headerRegexpNames.size;
+  for (const m of headers.values()) ranked.push({ r: rank['Header']!, m });
+  ranked.sort((a, b) => a.r - b.r);
+  const matchers = ranked.map((x) => x.m);
+  if (method !== null) matchers.unshift(method);
+  return { pattern, matchers, weight: weight + count, hostKeys };
+}
+
+function create(def: RouteDef, p: PredicateCall, spec: PredicateSpec): PredicateMatcher {
+  try {
+    return spec.create(p.args);
+  } catch (e) {
+    throw invalid(def, p, describe(e));
+  }
+}
+
+function invalid(def: RouteDef, p: PredicateCall, why: string): RouteDefinitionError {
+  return new RouteDefinitionError('invalid_predicate_params', `route ${def.id}: invalid arguments for predicate ${p.name}: ${why}`);
+}

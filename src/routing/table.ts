@@ -1,0 +1,65 @@
+/**
+ * The compiled, immutable route table of one generation: the path tree for routes with Path/PathSubtree,
+ * one precedence-ordered list for the rest (consulted only when the tree has no match, as in Skipper).
+ */
+import { hostKey } from '../predicates/host-pattern.ts';
+import { Leaf, type RouteEntry } from './leaf.ts';
+import { cleanPath, unescapeParam } from './path-pattern.ts';
+import { PathTree } from './path-tree.ts';
+import { closeFilters } from './route-filters.ts';
+import type { InvalidRoute, Route, RouteMatch, RouteTable, RoutingRequest } from './types.ts';
+
+const noParams: Readonly<Record<string, string>> = Object.freeze({});
+
+export class CompiledRouteTable implements RouteTable {
+  readonly generation: number;
+  readonly routes: readonly Route[];
+  readonly invalid: readonly InvalidRoute[];
+  readonly #tree: PathTree;
+  readonly #rootLeaf: Leaf;
+  readonly #ignoreTrailingSlash: boolean;
+  #released = false;
+
+  constructor(generation: number, entries: RouteEntry[], invalid: InvalidRoute[], ignoreTrailingSlash: boolean) {
+    this.generation = generation;
+    this.routes = Object.freeze(entries.map((e) => e.route));
+    this.invalid = Object.freeze(invalid.map((i) => Object.freeze(i)));
+    this.#ignoreTrailingSlash = ignoreTrailingSlash;
+    this.#tree = new PathTree(entries, ignoreTrailingSlash);
+    this.#rootLeaf = new Leaf(entries.filter((e) => e.pattern === null));
+    Object.freeze(this);
+  }
+
+  lookup(req: RoutingRequest): RouteMatch | null {
+    const exact = cleanPath(req.path);
+    let path = exact;
+    if (this.#ignoreTrailingSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47) path = path.slice(0, -1);
+    const hk = hostKey(req.host);
+    const m = this.#tree.lookup(req, path, hk);
+    if (m !== null) return { route: m.entry.route, params: params(m.entry, m.values) };
+    const e = this.#rootLeaf.find(req, hk);
+    return e === null ? null : { route: e.route, params: noParams };
+  }
+
+  /** Closes the filter instances of this generation; runs once. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    for (const r of this.routes) closeFilters(r.filters);
+  }
+}
+
+/** Names the tree's wildcard values after the matched route's own pattern (Skipper's matchPathTree). */
+function params(e: RouteEntry, values: readonly string[]): Readonly<Record<string, string>> {
+  const p = e.pattern!;
+  const names = p.names;
+  if (names.length === 0) return noParams;
+  const vals = values.slice();
+  // A subtree matched at its base has no free-wildcard value yet: it is the empty sub-path.
+  if (p.subtree && vals.length + 1 === names.length) vals.push('');
+  const out: Record<string, string> = {};
+  const n = Math.min(vals.length, names.length);
+  for (let i = 0; i < n; i++) out[names[i]!] = unescapeParam(vals[i]!);
+  if (n > 0 && p.freeName !== null) out[names[names.length - 1]!] = '/' + unescapeParam(vals[vals.length - 1]!);
+  return out;
+}
