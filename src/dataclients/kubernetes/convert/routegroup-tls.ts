@@ -1,43 +1,35 @@
 /**
  * The `tls` sections of a RouteGroup: each names a Secret (in the group's namespace) whose certificate is
- * served by SNI for the listed hosts that the group also routes.
+ * served by SNI for the listed hosts that the group also routes. Nothing here drops routes.
  */
 import type { RgTLSSpec } from './routegroup-spec.ts';
-import type { KubeLogger, KubeObject } from './types.ts';
+import { certificateFromSecret, goStringList, matchingTLSHosts } from './tls.ts';
+import type { KubeLogger, KubeObject, TLSCertificate } from './types.ts';
 
-/**
- * Registers the certificate of a Secret for hosts; provided by the conversion core, which parses the PEM
- * data and logs on failure. `obj` names the object for those log lines.
- */
-export type AddCertificate = (hosts: string[], secret: KubeObject, obj: { kind: string; namespace: string; name: string }) => void;
-
-/** Go's `%s` of a []string. */
-function goList(list: readonly string[]): string {
-  return `[${list.join(' ')}]`;
+/** One RouteGroup as its TLS sections need it. */
+export interface TLSGroup {
+  namespace: string;
+  name: string;
+  /** The group's unique hosts. */
+  hosts: readonly string[];
 }
 
 /**
- * Applies one `tls` section: only hosts the RouteGroup lists are served, a mismatch is logged, a missing
- * Secret is logged; nothing here drops routes.
+ * Applies one `tls` section: collects the certificate into `out`, logging (as Skipper does) hosts that the
+ * group does not route, a missing Secret, or a Secret that holds no usable certificate.
  */
-export function addRouteGroupTLS(
-  tls: RgTLSSpec,
-  group: { namespace: string; name: string; hosts: readonly string[] },
-  secrets: ReadonlyMap<string, KubeObject>,
-  addCertificate: AddCertificate,
-  log: KubeLogger,
-): void {
+export function addRouteGroupTLS(tls: RgTLSSpec, group: TLSGroup, secrets: ReadonlyMap<string, KubeObject>, out: TLSCertificate[], log: KubeLogger): void {
   const fields = { kind: 'RouteGroup', ns: group.namespace, name: group.name };
-  const hosts = tls.hosts.filter((h) => group.hosts.includes(h));
+  const hosts = matchingTLSHosts(tls.hosts, group.hosts);
   if (hosts.length === 0) {
-    log({ level: 'error', msg: `No matching tls hosts found - tls hosts: ${goList(tls.hosts)}, routegroup hosts: ${goList(group.hosts)}`, ...fields });
+    log({ level: 'error', msg: `No matching tls hosts found - tls hosts: ${goStringList(tls.hosts)}, routegroup hosts: ${goStringList(group.hosts)}`, ...fields });
     return;
   }
   if (hosts.length !== tls.hosts.length) {
-    log({ level: 'info', msg: `Hosts in TLS and RouteGroup don't match: tls hosts: ${goList(tls.hosts)}, routegroup hosts: ${goList(group.hosts)}`, ...fields });
+    log({ level: 'info', msg: `Hosts in TLS and RouteGroup don't match: tls hosts: ${goStringList(tls.hosts)}, routegroup hosts: ${goStringList(group.hosts)}`, ...fields });
   }
   if (tls.secretName === '') {
-    log({ level: 'debug', msg: `No tls secret defined for hosts - ${goList(tls.hosts)}`, ...fields });
+    log({ level: 'debug', msg: `No tls secret defined for hosts - ${goStringList(tls.hosts)}`, ...fields });
     return;
   }
   const secret = secrets.get(`${group.namespace}/${tls.secretName}`);
@@ -45,5 +37,11 @@ export function addRouteGroupTLS(
     log({ level: 'error', msg: `Failed to find secret ${tls.secretName} in namespace ${group.namespace}`, ...fields });
     return;
   }
-  addCertificate(hosts, secret, { kind: 'RouteGroup', namespace: group.namespace, name: group.name });
+  const cert = certificateFromSecret(secret, hosts);
+  if (cert instanceof Error) {
+    log({ level: 'error', msg: `Failed to generate TLS certificate from secret: ${cert.message}`, ...fields });
+    return;
+  }
+  for (const h of hosts) log({ level: 'info', msg: `adding certificate to registry - ${h}` });
+  out.push(cert);
 }

@@ -12,10 +12,10 @@ import { hostCatchAllRoutes, splitHosts } from './routegroup-hosts.ts';
 import { routeGroupRedirectEnabled } from './routegroup-redirect.ts';
 import { transformRouteGroup, type GroupContext } from './routegroup-routes.ts';
 import { decodeRouteGroup, uniqueStrings, type RgBackend, type RouteGroup } from './routegroup-spec.ts';
-import { addRouteGroupTLS, type AddCertificate } from './routegroup-tls.ts';
+import { addRouteGroupTLS } from './routegroup-tls.ts';
 import { validateRouteGroup } from './routegroup-validate.ts';
 import { trafficCalculator } from './traffic.ts';
-import type { ClusterState, KubeLogger, KubeObject } from './types.ts';
+import type { ClusterState, KubeLogger, KubeObject, TLSCertificate } from './types.ts';
 import type { KubeOptions } from '../options.ts';
 
 /** Annotation selecting the RouteGroup class; groups of other classes are ignored. */
@@ -23,8 +23,8 @@ export const routeGroupClassAnnotation = 'zalando.org/routegroup.class';
 
 /** Optional extras of the RouteGroup conversion. */
 export interface RouteGroupExtras {
-  /** Registers TLS certificates of `tls` sections; without it (or without enableTLS) they are ignored. */
-  addCertificate?: AddCertificate;
+  /** Receives the certificates of `tls` sections (with `enableTLS`); without it they are checked and logged only. */
+  certificates?: TLSCertificate[];
 }
 
 function classMatches(rx: RegExp, rg: RouteGroup): boolean {
@@ -87,7 +87,8 @@ function secretsByName(state: ClusterState): Map<string, KubeObject> {
 export function convertRouteGroups(state: ClusterState, opts: KubeOptions, log: KubeLogger, shared: SharedContext, extras: RouteGroupExtras = {}): RouteDef[] {
   const o = shared.opts;
   const allowed = allowedNetworkHosts(o, log);
-  const secrets = o.enableTLS && extras.addCertificate !== undefined ? secretsByName(state) : undefined;
+  const secrets = o.enableTLS ? secretsByName(state) : undefined;
+  const certificates = extras.certificates ?? [];
   const out: RouteDef[] = [];
 
   for (const rg of loadRouteGroups(state.routeGroups, opts.routeGroupClass, log)) {
@@ -145,7 +146,7 @@ export function convertRouteGroups(state: ClusterState, opts: KubeOptions, log: 
       }
       if (!o.disableCatchAllRoutes) routes.push(...hostCatchAllRoutes(ctx.hostRoutes, isInternal));
       if (secrets !== undefined) {
-        for (const tls of spec.tls) addRouteGroupTLS(tls, { namespace: rg.namespace, name: rg.name, hosts }, secrets, extras.addCertificate!, log);
+        for (const tls of spec.tls) addRouteGroupTLS(tls, { namespace: rg.namespace, name: rg.name, hosts }, secrets, certificates, log);
       }
       return routes;
     };

@@ -2,9 +2,9 @@
  * RouteGroup conformance harness: runs every fixture set of the given directories (Skipper's layout,
  * see ../shared/conformance/README.md) through the conversion and compares routes (`.eskip`) and logs
  * (`.log`). Prints one line per set and a summary. Uses convertClusterState when index.ts provides it,
- * otherwise the RouteGroup conversion alone (sets with Ingresses then fail on the Ingress routes).
+ * or with --rg-only the RouteGroup conversion alone (sets with Ingresses then fail on the Ingress routes).
  *
- *   npx node test/dataclients/kubernetes/convert/rg-harness.ts DIR… [-v]
+ *   npx node test/dataclients/kubernetes/convert/rg-harness.ts DIR… [-v] [--rg-only]
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,7 +133,7 @@ function dedupe(routes: RouteDef[]): RouteDef[] {
   return routes.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
 }
 
-function runSet(set: FixtureSet, verbose: boolean): string | null {
+function runSet(set: FixtureSet, verbose: boolean, rgOnly: boolean): string | null {
   const yaml = set.files.get('yaml');
   if (set.files.has('error') || set.files.has('api')) return 'SKIP: API failure injection (client path)';
   const objects = yaml !== undefined ? loadManifests(readFileSync(yaml, 'utf8'), yaml) : [];
@@ -146,7 +146,7 @@ function runSet(set: FixtureSet, verbose: boolean): string | null {
   const log = (e: KubeLogEntry) => logs.push(e);
   let routes: RouteDef[];
   const full = (convert as Record<string, any>).convertClusterState;
-  if (typeof full === 'function') {
+  if (typeof full === 'function' && !rgOnly) {
     const res = full(state, opts, log);
     routes = Array.isArray(res) ? res : res.routes;
   } else {
@@ -183,7 +183,8 @@ function runSet(set: FixtureSet, verbose: boolean): string | null {
 function main(): void {
   const args = process.argv.slice(2);
   const verbose = args.includes('-v');
-  const dirs = args.filter((a) => a !== '-v');
+  const rgOnly = args.includes('--rg-only');
+  const dirs = args.filter((a) => !a.startsWith('-'));
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -197,7 +198,7 @@ function main(): void {
       }
       let res: string | null;
       try {
-        res = runSet(s, verbose);
+        res = runSet(s, verbose, rgOnly);
       } catch (e) {
         res = `exception: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
       }
