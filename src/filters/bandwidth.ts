@@ -9,43 +9,27 @@
 import { InvalidArgsError } from '../errors.ts';
 import type { Arg } from '../eskip/ast.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from './types.ts';
-import { throttledReadable } from './streams.ts';
+import { throttledReadable, wrapBody } from './streams.ts';
+import type { BodySide } from './streams.ts';
 
-function rateArg(name: string, args: Arg[]): number {
-  if (args.length !== 1) throw new InvalidArgsError(`${name}: expects one argument (kB/s), got ${args.length}`);
-  const kbps = args[0];
-  if (typeof kbps !== 'number' || !(kbps > 0) || !Number.isFinite(kbps)) {
-    throw new InvalidArgsError(`${name}: bandwidth must be a positive number of kB/s, got ${JSON.stringify(kbps)}`);
-  }
-  return (kbps * 1024) / 1000;
+function bandwidthSpec(name: string, side: BodySide): FilterSpec {
+  return {
+    name,
+    create(args: Arg[]): FilterInstance {
+      if (args.length !== 1) throw new InvalidArgsError(`${name}: expects one argument (kB/s), got ${args.length}`);
+      const kbps = args[0];
+      if (typeof kbps !== 'number' || !(kbps > 0) || !Number.isFinite(kbps)) {
+        throw new InvalidArgsError(`${name}: bandwidth must be a positive number of kB/s, got ${JSON.stringify(kbps)}`);
+      }
+      const bytesPerMs = (kbps * 1024) / 1000;
+      const hook = (ctx: FilterContext): void => wrapBody(ctx, side, (body) => throttledReadable(body, bytesPerMs));
+      return side === 'request' ? { name, request: hook } : { name, response: hook };
+    },
+  };
 }
 
 /** `bandwidth(kbps)`: throttles the response body. */
-export const bandwidth: FilterSpec = {
-  name: 'bandwidth',
-  create(args: Arg[]): FilterInstance {
-    const bytesPerMs = rateArg('bandwidth', args);
-    return {
-      name: 'bandwidth',
-      response(ctx: FilterContext): void {
-        const rsp = ctx.response;
-        if (rsp !== null && rsp.body !== null) rsp.body = throttledReadable(rsp.body, bytesPerMs);
-      },
-    };
-  },
-};
+export const bandwidth: FilterSpec = bandwidthSpec('bandwidth', 'response');
 
 /** `backendBandwidth(kbps)`: throttles the request body on its way to the backend. */
-export const backendBandwidth: FilterSpec = {
-  name: 'backendBandwidth',
-  create(args: Arg[]): FilterInstance {
-    const bytesPerMs = rateArg('backendBandwidth', args);
-    return {
-      name: 'backendBandwidth',
-      request(ctx: FilterContext): void {
-        const req = ctx.request;
-        if (req.body !== null) req.body = throttledReadable(req.body, bytesPerMs);
-      },
-    };
-  },
-};
+export const backendBandwidth: FilterSpec = bandwidthSpec('backendBandwidth', 'request');

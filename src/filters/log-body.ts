@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { InvalidArgsError } from '../errors.ts';
 import type { Arg } from '../eskip/ast.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from './types.ts';
-import { headerString, tapStream, through } from './streams.ts';
+import { headerString, tapStream, through, wrapBody } from './streams.ts';
 
 function logged(ctx: FilterContext, body: Readable, limit: number, prefix: string): Readable {
   let left = limit;
@@ -35,21 +35,7 @@ export const logBody: FilterSpec = {
       throw new InvalidArgsError(`logBody: limit must be a whole number of bytes, got ${JSON.stringify(limit)}`);
     }
     const prefix = `logBody("${which}")`;
-    if (which === 'request') {
-      return {
-        name: 'logBody',
-        request(ctx: FilterContext): void {
-          const req = ctx.request;
-          if (req.body !== null) req.body = logged(ctx, req.body, limit, prefix);
-        },
-      };
-    }
-    return {
-      name: 'logBody',
-      response(ctx: FilterContext): void {
-        const rsp = ctx.response;
-        if (rsp !== null && rsp.body !== null) rsp.body = logged(ctx, rsp.body, limit, prefix);
-      },
-    };
+    const hook = (ctx: FilterContext): void => wrapBody(ctx, which, (body) => logged(ctx, body, limit, prefix));
+    return which === 'request' ? { name: 'logBody', request: hook } : { name: 'logBody', response: hook };
   },
 };

@@ -27,21 +27,17 @@ export function byteCountArg(filter: string, what: string, arg: Arg | undefined)
   return Math.trunc(arg);
 }
 
+/** A request hook that answers 200 with `length` bytes produced on demand by `generate`. */
+export function serveGenerated(length: number, generate: () => Iterable<Buffer>): (ctx: FilterContext) => void {
+  const contentLength = String(length);
+  return (ctx) => ctx.serve({ status: 200, headers: { 'content-length': contentLength }, body: generatedReadable(generate) });
+}
+
 export const randomContent: FilterSpec = {
   name: 'randomContent',
   create(args: Arg[]): FilterInstance {
     if (args.length !== 1) throw new InvalidArgsError(`randomContent: expects one argument (length), got ${args.length}`);
     const length = byteCountArg('randomContent', 'length', args[0]);
-    const contentLength = String(length);
-    return {
-      name: 'randomContent',
-      request(ctx: FilterContext): void {
-        ctx.serve({
-          status: 200,
-          headers: { 'content-length': contentLength },
-          body: generatedReadable(() => randomBytes(length)),
-        });
-      },
-    };
+    return { name: 'randomContent', request: serveGenerated(length, () => randomBytes(length)) };
   },
 };

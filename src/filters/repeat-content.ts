@@ -1,9 +1,8 @@
 /** repeatContent(text, size): answers with `size` bytes made of `text` repeated (the last copy cut short). */
 import { InvalidArgsError } from '../errors.ts';
 import type { Arg } from '../eskip/ast.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from './types.ts';
-import { generatedReadable } from './streams.ts';
-import { byteCountArg } from './random-content.ts';
+import type { FilterInstance, FilterSpec } from './types.ts';
+import { byteCountArg, serveGenerated } from './random-content.ts';
 
 const MIN_BLOCK = 16 * 1024;
 
@@ -26,16 +25,6 @@ export const repeatContent: FilterSpec = {
     const size = byteCountArg('repeatContent', 'size', args[1]);
     const unit = Buffer.from(text);
     const block = Buffer.alloc(Math.ceil(Math.min(MIN_BLOCK, Math.max(size, 1)) / unit.length) * unit.length, unit);
-    const contentLength = String(size);
-    return {
-      name: 'repeatContent',
-      request(ctx: FilterContext): void {
-        ctx.serve({
-          status: 200,
-          headers: { 'content-length': contentLength },
-          body: generatedReadable(() => repeated(block, size)),
-        });
-      },
-    };
+    return { name: 'repeatContent', request: serveGenerated(size, () => repeated(block, size)) };
   },
 };

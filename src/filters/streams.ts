@@ -7,6 +7,7 @@
  */
 import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
+import type { FilterContext } from './types.ts';
 
 /**
  * Wait `ms` milliseconds; resolves early (never rejects) when `signal` aborts. Uses the global setTimeout
@@ -194,4 +195,17 @@ export function splitBody(source: Readable, maxBuffered: number): SplitBody {
   });
   pipeline(source, main, () => {});
   return { main, shadow };
+}
+
+/** Which body a filter reshapes: the request body on its way to the backend, or the response body. */
+export type BodySide = 'request' | 'response';
+
+/** Replace the body on `side` with `wrap(body)`; a missing body stays missing. */
+export function wrapBody(ctx: FilterContext, side: BodySide, wrap: (body: Readable) => Readable): void {
+  if (side === 'request') {
+    if (ctx.request.body !== null) ctx.request.body = wrap(ctx.request.body);
+    return;
+  }
+  const rsp = ctx.response;
+  if (rsp !== null && rsp.body !== null) rsp.body = wrap(rsp.body);
 }

@@ -49,11 +49,12 @@ function sharedAgent(follow: boolean): Dispatcher {
 
 /** The request headers for the shadow: hop-by-hop fields and those named in Connection removed. */
 function shadowHeaders(headers: HeaderBag, host: string): Record<string, string | string[]> {
-  const drop = new Set(HOP_BY_HOP);
-  for (const n of headerString(headers, 'connection').split(',')) drop.add(n.trim().toLowerCase());
+  const conn = headerString(headers, 'connection');
+  const named = conn === '' ? null : new Set(conn.split(',').map((n) => n.trim().toLowerCase()));
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (v !== undefined && !drop.has(k)) out[k] = typeof v === 'string' ? v : [...v];
+    if (v === undefined || HOP_BY_HOP.has(k) || named?.has(k) === true) continue;
+    out[k] = typeof v === 'string' ? v : [...v];
   }
   out['host'] = host;
   return out;
