@@ -17,6 +17,7 @@ interface Port {
   name: string;
   port: number;
   protocol: string;
+  appProtocol: string;
 }
 
 interface Subset {
@@ -44,6 +45,7 @@ function readPorts(v: unknown): Port[] {
       name: typeof p.name === 'string' ? p.name : '',
       port: typeof p.port === 'number' ? p.port : 0,
       protocol: typeof p.protocol === 'string' ? p.protocol : '',
+      appProtocol: typeof p.appProtocol === 'string' ? p.appProtocol : '',
     });
   }
   return out;
@@ -62,15 +64,15 @@ function readSubsets(o: KubeObject): Subset[] {
   return out;
 }
 
-/** K8s defaults a missing condition to ready; terminating always wins. */
+/** Terminating always wins. */
 function isTerminating(c: any): boolean {
   return c !== null && typeof c === 'object' && c.terminating === true;
 }
 
+/** A missing ready condition counts as ready (Kubernetes' default); `serving` is not considered. */
 function isReady(c: any): boolean {
   if (c === null || typeof c !== 'object') return true;
-  if (isTerminating(c)) return false;
-  return c.ready === undefined || c.ready === null || c.ready === true || c.serving === undefined || c.serving === null || c.serving === true;
+  return !isTerminating(c) && (c.ready === undefined || c.ready === null || c.ready === true);
 }
 
 /** Merges all slices of each service (slices without a ports field are skipped, as Skipper does). */
@@ -116,6 +118,15 @@ function slicePort(ports: readonly Port[], protocol: string, name: string, value
   return 0;
 }
 
+/**
+ * The endpoint scheme: an explicit one (`zalando.org/skipper-backend-protocol`) as given; by default http,
+ * or h2c when the slice port declares `appProtocol: kubernetes.io/h2c`.
+ */
+function sliceScheme(ports: readonly Port[], port: number, scheme: string | undefined): string {
+  if (scheme !== undefined) return scheme;
+  return ports.some((p) => p.port === port && p.appProtocol === 'kubernetes.io/h2c') ? 'h2c' : 'http';
+}
+
 function byZone(zone: string, eps: LBEndpoint[]): LBEndpoint[] {
   if (zone === '') return eps;
   const local = eps.filter((e) => e.zone === zone);
@@ -143,12 +154,14 @@ export class EndpointIndex {
   }
 
   /**
+   * `scheme` undefined means the default: http, or h2c by the EndpointSlice port's appProtocol.
+   *
    * Endpoints for an Ingress backend's service port, as `scheme://ip:port`, sorted by address. With slices
    * and a non-empty zone, only that zone's endpoints when there are at least {@link minEndpointsByZone}.
    */
-  byServicePort(namespace: string, name: string, scheme: string, sp: ServicePort, zone = ''): LBEndpoint[] {
+  byServicePort(namespace: string, name: string, scheme: string | undefined, sp: ServicePort, zone = ''): LBEndpoint[] {
     const key = `${namespace}/${name}`;
-    return this.cached(`${key}|${scheme}|${targetPortString(sp.targetPort)}`, zone, () => {
+    return this.cached(`${key}|${scheme ?? ''}|${targetPortString(sp.targetPort)}`, zone, () => {
       if (this.useSlices) {
         const set = this.slices.get(key);
         if (set === undefined) return undefined;
@@ -156,21 +169,22 @@ export class EndpointIndex {
         const n = targetPortNumber(sp.targetPort);
         if (sp.name === '' && n !== undefined) port = n;
         else port = slicePort(set.ports, 'TCP', sp.name, sp.port);
-        return set.endpoints.map((e) => ({ address: formatEndpoint(e.address, scheme, port), zone: e.zone }));
+        const s = sliceScheme(set.ports, port, scheme);
+        return set.endpoints.map((e) => ({ address: formatEndpoint(e.address, s, port), zone: e.zone }));
       }
       const subsets = this.endpoints.get(key);
       if (subsets === undefined) return undefined;
       for (const s of subsets) {
         // A single port is used whatever its name; otherwise the service port name decides.
         const p = s.ports.length === 1 ? s.ports[0] : s.ports.find((x) => x.name === sp.name);
-        if (p !== undefined) return s.addresses.map((ip) => ({ address: formatEndpoint(ip, scheme, p.port) }));
+        if (p !== undefined) return s.addresses.map((ip) => ({ address: formatEndpoint(ip, scheme ?? 'http', p.port) }));
       }
       return [];
     });
   }
 
   /** Endpoints for a RouteGroup backend's target port (a port name or number). */
-  byTarget(namespace: string, name: string, protocol: string, scheme: string, target: TargetPort, zone = ''): LBEndpoint[] {
+  byTarget(namespace: string, name: string, protocol: string, scheme: string | undefined, target: TargetPort, zone = ''): LBEndpoint[] {
     const key = `${namespace}/${name}`;
     return this.cached(`${key}|${protocol}|${targetPortString(target)}`, zone, () => {
       const pName = typeof target === 'string' ? target : '';
@@ -179,14 +193,15 @@ export class EndpointIndex {
         const set = this.slices.get(key);
         if (set === undefined) return undefined;
         const port = slicePort(set.ports, protocol, pName, pValue);
-        return set.endpoints.map((e) => ({ address: formatEndpoint(e.address, scheme, port), zone: e.zone }));
+        const s = sliceScheme(set.ports, port, scheme);
+        return set.endpoints.map((e) => ({ address: formatEndpoint(e.address, s, port), zone: e.zone }));
       }
       const subsets = this.endpoints.get(key);
       if (subsets === undefined) return undefined;
       for (const s of subsets) {
         for (const p of s.ports) {
           if ((typeof target === 'string' && p.name !== pName) || (typeof target === 'number' && p.port !== pValue)) continue;
-          return s.addresses.map((ip) => ({ address: formatEndpoint(ip, scheme, p.port) }));
+          return s.addresses.map((ip) => ({ address: formatEndpoint(ip, scheme ?? 'http', p.port) }));
         }
       }
       return [];

@@ -59,8 +59,8 @@ export interface IngressAnnotations {
   backend: string;
   /** LB algorithm: annotation value, else the default. */
   lbAlgorithm: string;
-  /** Endpoint URL scheme from `zalando.org/skipper-backend-protocol`, default http. */
-  protocol: string;
+  /** Endpoint URL scheme from `zalando.org/skipper-backend-protocol`; undefined for the default. */
+  protocol: string | undefined;
   /** False when `zalando.org/traffic-zone-aware: "false"` opts out of topology-zone filtering. */
   zoneAware: boolean;
 }
@@ -132,7 +132,7 @@ export function readIngressAnnotations(
     pathMode,
     backend: a(ingressBackendAnnotation) ?? '',
     lbAlgorithm: a(loadBalancerAnnotation) ?? defaults.lbAlgorithm,
-    protocol: a(backendProtocolAnnotation) ?? 'http',
+    protocol: a(backendProtocolAnnotation),
     zoneAware,
   };
 }

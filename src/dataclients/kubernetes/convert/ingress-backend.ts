@@ -34,8 +34,8 @@ export interface BackendLookup {
   ctx: SharedContext;
   namespace: string;
   name: string;
-  /** Endpoint URL scheme (`zalando.org/skipper-backend-protocol`). */
-  protocol: string;
+  /** Endpoint URL scheme (`zalando.org/skipper-backend-protocol`); undefined for the default. */
+  protocol: string | undefined;
   lbAlgorithm: string;
   /** Topology zone for endpoint filtering, "" for none. */
   zone: string;

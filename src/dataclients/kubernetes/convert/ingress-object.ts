@@ -8,7 +8,7 @@ import { appendAnnotationFilters, appendAnnotationPredicates } from './annotatio
 import type { SharedContext } from './context.ts';
 import { copyRoute, createEastWestRouteIng, eastWestHost } from './east-west.ts';
 import { createHostRx, isEastWestHost, setHostRegexps } from './hosts.ts';
-import { createIngressDisableHTTPSRedirect, createIngressEnableHTTPSRedirect } from './https-redirect.ts';
+import { createIngressDisableHTTPSRedirect, createIngressEnableHTTPSRedirect, hasProtoPredicate } from './https-redirect.ts';
 import type { IngressAnnotations } from './ingress-annotations.ts';
 import { eskipReason, readIngressAnnotations } from './ingress-annotations.ts';
 import type { BackendLookup, IngressBackendRef } from './ingress-backend.ts';
@@ -67,18 +67,20 @@ function readRules(spec: any, ns: string, name: string): Rule[] {
 }
 
 /** `zalando.org/skipper-backend: forward` with `-kubernetes-forward-backend-url` turns routes into plain forwards. */
-function applyForwardBackend(ic: IngressContext, r: RouteDef): void {
+function applyForwardBackend(ic: IngressContext, r: RouteDef, extra = false): void {
   const url = ic.ctx.opts.forwardBackendURL;
   if (url === '' || ic.ann.backend !== 'forward') return;
+  r.filters = [];
+  // Extra routes keep their own shunt, loopback or dynamic backend (fixture forward-custom-route).
+  if (extra && r.backendType !== 'network' && r.backendType !== 'lb') return;
   r.backendType = 'network';
   r.backend = url;
   delete r.lbAlgorithm;
   delete r.lbEndpoints;
-  r.filters = [];
 }
 
-function addHostRoute(ic: IngressContext, host: string, r: RouteDef): void {
-  applyForwardBackend(ic, r);
+function addHostRoute(ic: IngressContext, host: string, r: RouteDef, extra = false): void {
+  applyForwardBackend(ic, r, extra);
   ic.hostRoutes.push([host, r]);
 }
 
@@ -105,14 +107,14 @@ function addExtraRoutes(ic: IngressContext, host: string, path: string, pathType
     const n = countPathPredicates(route);
     if (n <= 1) {
       appendRules(ic, host, route);
-      addHostRoute(ic, host, route);
+      addHostRoute(ic, host, route, true);
       ic.redirect.updateHost(host);
     } else {
       ic.log('error', `Ignoring route due to multiple path predicates: ${n} path predicates, route: ${route.id}`);
     }
     if (o.enableEastWest) {
       const ew = createEastWestRouteIng(o.eastWestDomain, ic.name, ic.namespace, route);
-      if (ew !== undefined) addHostRoute(ic, eastWestHost(ic.name, ic.namespace, o.eastWestDomain), ew);
+      if (ew !== undefined) addHostRoute(ic, eastWestHost(ic.name, ic.namespace, o.eastWestDomain), ew, true);
     }
   });
 }
@@ -140,7 +142,9 @@ function addEndpointsRule(ic: IngressContext, host: string, prule: PathRule, tra
 
   const rd = ic.redirect;
   const ewDomain = o.eastWestDomain;
-  if (!(isEastWestHost(host, o.eastWestRangeDomains) || (ewDomain !== '' && host.endsWith(ewDomain)))) {
+  // A route that already matches on X-Forwarded-Proto decides the scheme itself: no redirect twin.
+  const internal = isEastWestHost(host, o.eastWestRangeDomains) || (ewDomain !== '' && host.endsWith(ewDomain));
+  if (!internal && !hasProtoPredicate(route)) {
     if (rd.enable || (!rd.disable && rd.defaultEnabled)) {
       addHostRoute(ic, host, createIngressEnableHTTPSRedirect(route, rd.code));
       rd.setHost(host);
