@@ -17,8 +17,14 @@ import type { FilterContext, FilterInstance, FilterSpec } from './types.ts';
 import { argCount, goReplacement, regexpArg, stringArg } from './args.ts';
 import { headerString, splitBody } from './streams.ts';
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) plus the non-standard ones Skipper's tee also drops. */
-const HOP_BY_HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) plus the non-standard ones Skipper's tee also drops, and Expect:
+ * the client's 100-continue handshake is with us, not with the shadow (undici refuses to send it).
+ */
+const HOP_BY_HOP = new Set([
+  'connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
+  'transfer-encoding', 'upgrade', 'expect',
+]);
 
 export interface TeeOptions {
   /** Follow redirects from the shadow backend (tee) or not (teenf). */

@@ -85,7 +85,7 @@ test('tee sends a copy with method, path, query, headers and body to the shadow 
     path: '/api/v1/items',
     rawQuery: 'x=1&y=2',
     host: 'main.example.org',
-    headers: { 'content-type': 'application/json', 'content-length': '7', connection: 'keep-alive, x-hop', 'x-hop': 'h', 'x-keep': 'k' },
+    headers: { 'content-type': 'application/json', 'content-length': '7', connection: 'keep-alive, x-hop', 'x-hop': 'h', 'x-keep': 'k', expect: '100-continue' },
     body,
   });
   tee.create([`${shadow.base}/ignored-path`]).request!(ctx);
@@ -97,6 +97,7 @@ test('tee sends a copy with method, path, query, headers and body to the shadow 
   assert.equal(got.headers.host, `127.0.0.1:${shadow.port}`);
   assert.equal(got.headers['x-keep'], 'k');
   assert.equal(got.headers['x-hop'], undefined);
+  assert.equal(got.headers.expect, undefined);
   assert.equal(got.headers['content-type'], 'application/json');
   assert.equal(got.body.toString(), '{"a":1}');
 });
