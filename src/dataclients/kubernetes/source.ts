@@ -7,12 +7,11 @@ import type { RouteDef } from '../../eskip/ast.ts';
 import type { RouteSource, RouteSourceUpdate } from '../types.ts';
 import { KubeApi, kubeConfigFromOptions } from './api.ts';
 import { ClusterWatcher } from './client.ts';
-import type { ClusterState, ConversionResult, KubeLogger, TLSCertificate } from './convert/types.ts';
+import type { ClusterState, KubeLogger, TLSCertificate } from './convert/types.ts';
+import { convertState, loadConvert, type ConvertFn } from './load.ts';
 import { stderrKubeLogger } from './log.ts';
 import type { KubeOptions } from './options.ts';
 import type { Backoff } from './reflector.ts';
-
-export type ConvertFn = (state: ClusterState, opts: KubeOptions, log: KubeLogger) => ConversionResult;
 
 export interface KubeSourceDeps {
   /** The API client; built from the options (URL, in-cluster, token file) when absent. */
@@ -35,14 +34,6 @@ export interface KubernetesSource extends RouteSource {
   certificates(): TLSCertificate[];
   state(): ClusterState | undefined;
   readonly watcher: ClusterWatcher;
-}
-
-/** Loads the conversion lazily so that this module stays importable while the conversion is absent. */
-export async function loadConvert(): Promise<ConvertFn> {
-  const m: Record<string, unknown> = await import('./convert/index.ts');
-  const fn = m.convertClusterState;
-  if (typeof fn !== 'function') throw new Error('the Kubernetes conversion (convertClusterState) is not available in this build');
-  return fn as ConvertFn;
 }
 
 /** Creates the Kubernetes route source for options from flags (see kubeOptionsFromConfig). */
@@ -76,7 +67,7 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
   function convertNow(): RouteDef[] {
     const state = watcher.snapshot();
     const t0 = performance.now();
-    const result = convert!(state, opts, log);
+    const result = convertState(state, opts, log, convert!);
     deps.onConverted?.({ routes: result.routes.length, ms: performance.now() - t0 });
     lastState = state;
     const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert.length}`).join('|');
