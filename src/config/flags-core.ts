@@ -43,7 +43,7 @@ export const coreFlags = {
   idleConnsNum: flag.int('idle-conns-num', 64, 'maximum idle connections per backend host'),
   closeIdleConnsPeriod: flag.duration('close-idle-conns-period', 20 * S, 'how often all idle backend connections are closed; 0 never'),
   proxyPreserveHost: flag.bool('proxy-preserve-host', false, 'send the incoming Host header to the backend instead of the backend host'),
-  removeHopHeaders: flag.bool('remove-hop-headers', false, 'remove hop-by-hop headers (RFC 9110 section 7.6.1) in both directions'),
+  removeHopHeaders: flag.bool('remove-hop-headers', false, 'Skipper\'s opt-in; skipjack always removes hop-by-hop headers (RFC 9110 section 7.6.1)', { status: 'accepted' }),
   passiveHealthCheck: flag.map('passive-health-check', 'passive health check parameters: period=1m,min-requests=10,max-drop-probability=0.9,min-drop-probability=0.05,max-unhealthy-endpoints-ratio=1.0'),
 
   // logs

@@ -2,6 +2,7 @@
 import { parseFilters, parsePredicates } from '../eskip/index.ts';
 import { ConfigError } from './errors.ts';
 import type { Config } from './table.ts';
+import { parsePassiveHealthCheck } from './passive-health-check.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */
 export const LOG_LEVELS = ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
@@ -48,6 +49,11 @@ export function validateConfig(c: Config): void {
   if (!PATH_MODES.includes(c.kubernetesPathMode)) bad('kubernetes-path-mode', c.kubernetesPathMode, `expected one of ${PATH_MODES.join(', ')}`);
   if (!TRAFFIC_ALGORITHMS.includes(c.kubernetesBackendTrafficAlgorithm)) {
     bad('kubernetes-backend-traffic-algorithm', c.kubernetesBackendTrafficAlgorithm, `expected one of ${TRAFFIC_ALGORITHMS.join(', ')}`);
+  }
+  try {
+    parsePassiveHealthCheck(c.passiveHealthCheck);
+  } catch (err) {
+    bad('passive-health-check', Object.entries(c.passiveHealthCheck).map(([k, v]) => `${k}=${v}`).join(','), (err as Error).message);
   }
   for (const url of c.routesUrls) {
     if (!URL.canParse(url)) bad('routes-urls', url, 'not a URL');

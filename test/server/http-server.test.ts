@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { request, Agent } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProxyServer } from '../../src/server/http-server.ts';
+
+const timeouts = { readTimeoutMs: 300_000, readHeaderTimeoutMs: 60_000, writeTimeoutMs: 60_000, idleTimeoutMs: 60_000, maxHeaderBytes: 1 << 20 };
+
+test('drain lets in-flight requests finish with Connection: close, then closes', async (t) => {
+  const pending: (() => void)[] = [];
+  const listener = createProxyServer({ ...timeouts, onRequest: (_req, res) => pending.push(() => res.end('done')) });
+  listener.server.listen(0, '127.0.0.1');
+  await once(listener.server, 'listening');
+  t.after(() => listener.server.closeAllConnections());
+  const port = (listener.server.address() as AddressInfo).port;
+  const agent = new Agent({ keepAlive: true });
+  t.after(() => agent.destroy());
+  const got = new Promise<{ body: string; connection: string | undefined }>((resolve, reject) => {
+    request({ port, host: '127.0.0.1', agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve({ body, connection: res.headers.connection }));
+    }).on('error', reject).end();
+  });
+  while (listener.inFlight === 0) await new Promise((r) => setImmediate(r));
+  const drained = listener.drain(10_000);
+  pending.shift()!();
+  const res = await got;
+  assert.equal(res.body, 'done');
+  assert.equal(res.connection, 'close');
+  assert.equal(await drained, true);
+  assert.equal(listener.server.listening, false);
+});
+
+test('drain cuts requests that outlive the bound', async (t) => {
+  const listener = createProxyServer({ ...timeouts, onRequest: () => {} });
+  listener.server.listen(0, '127.0.0.1');
+  await once(listener.server, 'listening');
+  const port = (listener.server.address() as AddressInfo).port;
+  const failed = new Promise<Error>((resolve) => request({ port, host: '127.0.0.1' }).on('error', resolve).end());
+  t.after(() => listener.server.closeAllConnections());
+  while (listener.inFlight === 0) await new Promise((r) => setImmediate(r));
+  assert.equal(await listener.drain(50), false);
+  assert.match((await failed).message, /socket hang up|ECONNRESET/);
+});
+
+test('the write timeout ends responses that take too long', async (t) => {
+  const listener = createProxyServer({ ...timeouts, writeTimeoutMs: 50, onRequest: (_req, res) => res.write('partial') });
+  listener.server.listen(0, '127.0.0.1');
+  await once(listener.server, 'listening');
+  t.after(() => listener.server.close());
+  const port = (listener.server.address() as AddressInfo).port;
+  const outcome = await new Promise<string>((resolve) => {
+    request({ port, host: '127.0.0.1' }, (res) => {
+      res.on('data', () => {}).on('error', () => resolve('aborted')).on('end', () => resolve('ended'));
+    }).on('error', () => resolve('aborted')).end();
+  });
+  assert.equal(outcome, 'aborted');
+});
