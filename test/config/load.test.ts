@@ -44,9 +44,9 @@ test('one or two dashes, = or separate value, booleans without value', () => {
 
 test('repeatable and map flags accumulate', () => {
   const c = loadConfig(['-kubernetes-annotation-predicates', 'a=b=Foo()', '-kubernetes-annotation-predicates=c=d=Bar()',
-    '-passive-health-check=period=1s,min-requests=10', '-kubernetes-ingresses-label-selector', 'team=x']);
+    '-passive-health-check=period=1s,min-requests=10', '-passive-health-check=max-drop-probability=0.9', '-kubernetes-ingresses-label-selector', 'team=x']);
   assert.deepEqual(c.kubernetesAnnotationPredicates, ['a=b=Foo()', 'c=d=Bar()']);
-  assert.deepEqual(c.passiveHealthCheck, { period: '1s', 'min-requests': '10' });
+  assert.deepEqual(c.passiveHealthCheck, { period: '1s', 'min-requests': '10', 'max-drop-probability': '0.9' });
   assert.deepEqual(c.kubernetesIngressesLabelSelector, { team: 'x' });
 });
 
@@ -63,6 +63,8 @@ test('an unknown flag or a bad value is one line naming it', () => {
   failsWith(['-default-filters-prepend=setPath('], /-default-filters-prepend/);
   failsWith(['-tls-cert=a.pem'], /-tls-key/);
   failsWith(['-kubernetes-path-mode=nope'], /-kubernetes-path-mode/);
+  failsWith(['-passive-health-check=period=1s'], /-passive-health-check.*min-requests/);
+  failsWith(['-passive-health-check=period=1s,min-requests=1,max-drop-probability=2'], /max-drop-probability/);
 });
 
 test('Skipper\'s swarm and rate limit flags are accepted', () => {
@@ -81,7 +83,7 @@ test('-config-file YAML with the same keys; flags override it', (t) => {
   writeFileSync(file, [
     'address: ":7000"', 'support-listener: ":7001"', 'timeout-backend: 5s', 'proxy-preserve-host: yes',
     'routes-urls: [http://a/r, http://b/r]', 'kubernetes-annotation-predicates: ["a=b=Foo()"]',
-    'passive-health-check: {period: 1s}', 'max-loopbacks: 3', '',
+    'passive-health-check: {period: 1s, min-requests: 5, max-drop-probability: 0.5}', 'max-loopbacks: 3', '',
   ].join('\n'));
   const c = loadConfig(['-config-file', file, '-address=:8000']);
   assert.equal(c.address, ':8000');
@@ -90,7 +92,7 @@ test('-config-file YAML with the same keys; flags override it', (t) => {
   assert.equal(c.proxyPreserveHost, true);
   assert.deepEqual(c.routesUrls, ['http://a/r', 'http://b/r']);
   assert.deepEqual(c.kubernetesAnnotationPredicates, ['a=b=Foo()']);
-  assert.deepEqual(c.passiveHealthCheck, { period: '1s' });
+  assert.deepEqual(c.passiveHealthCheck, { period: '1s', 'min-requests': '5', 'max-drop-probability': '0.5' });
   assert.equal(c.maxLoopbacks, 3);
 
   writeFileSync(file, 'adress: ":1"\n');
