@@ -9,7 +9,7 @@ import { setEndpointsBackend } from './lb-backend.ts';
 import type { RgBackend } from './routegroup-spec.ts';
 import { targetPortByValue, type KubeService } from './services.ts';
 
-/** Annotation selecting the scheme of service endpoints (`http` by default, e.g. `https` or `h2c`). */
+/** Annotation selecting the scheme of service endpoints (e.g. `https` or `h2c`). */
 export const backendProtocolAnnotation = 'zalando.org/skipper-backend-protocol';
 
 /** `"false"` opts a RouteGroup out of topology-zone endpoint filtering. */
@@ -61,7 +61,8 @@ function applyServiceBackend(ctx: BackendContext, be: RgBackend, r: RouteDef): v
   }
   const tp = targetPortByValue(svc, be.servicePort);
   if (!tp.found) throw new Error(`target port not found: ${be.serviceName}:${be.servicePort}`);
-  const scheme = Object.hasOwn(ctx.annotations, backendProtocolAnnotation) ? ctx.annotations[backendProtocolAnnotation]! : 'http';
+  // undefined: the default (http, or h2c when the EndpointSlice port says so); the annotation overrides it.
+  const scheme = Object.hasOwn(ctx.annotations, backendProtocolAnnotation) ? ctx.annotations[backendProtocolAnnotation]! : undefined;
   const eps = ctx.endpoints.byTarget(ctx.namespace, svc.name, 'TCP', scheme, tp.targetPort, ctx.zoneAware ? ctx.zone : '');
   setEndpointsBackend(r, eps, be.algorithm !== '' ? be.algorithm : ctx.defaultLBAlgorithm);
   // Marks the route for the route server, which would otherwise zone-filter the endpoints per zone.

@@ -4,7 +4,6 @@
  * method and backend, each followed by its east-west copy and HTTPS redirect twin when configured.
  */
 import type { FilterCall, PredicateCall, RouteDef } from '../../../eskip/ast.ts';
-import { parseFilters, parsePredicates } from '../../../eskip/index.ts';
 import { createEastWestRouteRG } from './east-west.ts';
 import { applyBackend, type BackendContext } from './routegroup-backends.ts';
 import { crdRouteId } from './routegroup-hosts.ts';
@@ -101,9 +100,9 @@ function explicitRoute(ctx: GroupContext, gr: RgRouteSpec, id: string, method: s
   if (gr.pathRegexp !== '') predicates.push({ name: 'PathRegexp', args: [gr.pathRegexp] });
   if (ctx.hostRx !== '') predicates.push({ name: 'Host', args: [ctx.hostRx] });
   if (method !== '') predicates.push({ name: 'Method', args: [method.toUpperCase()] });
-  for (const p of gr.predicates) predicates.push(...parsePredicates(p));
-  const filters: FilterCall[] = [];
-  for (const f of gr.filters) filters.push(...parseFilters(f));
+  // Parsed once by validation; copied because routes are changed after this (traffic, annotations).
+  for (const p of gr.parsedPredicates) predicates.push({ name: p.name, args: [...p.args] });
+  const filters: FilterCall[] = gr.parsedFilters.map((f) => ({ name: f.name, args: [...f.args] }));
   const r: RouteDef = { id, predicates, filters, backendType: 'shunt' };
   applyBackend(ctx.backend, be, r);
   prependDefaultFilters(ctx, be, r);

@@ -5,6 +5,7 @@
  * is kept as a `parseError` on that backend and reported by validation, so one bad RouteGroup cannot stop
  * the others from loading.
  */
+import type { FilterCall, PredicateCall } from '../../../eskip/ast.ts';
 import type { KubeObject } from './types.ts';
 
 /** The backend types of a RouteGroup: eskip's types plus `service` (Kubernetes Service lookup). */
@@ -42,6 +43,9 @@ export interface RgRouteSpec {
   filters: string[];
   predicates: string[];
   methods: string[];
+  /** `filters` and `predicates` parsed, one call each; set by validation so conversion parses nothing. */
+  parsedFilters: FilterCall[];
+  parsedPredicates: PredicateCall[];
 }
 
 export interface RgTLSSpec {
@@ -127,6 +131,8 @@ function decodeRoute(v: unknown): RgRouteSpec | null {
     filters: strings(o.filters),
     predicates: strings(o.predicates),
     methods: strings(o.methods),
+    parsedFilters: [],
+    parsedPredicates: [],
   };
 }
 

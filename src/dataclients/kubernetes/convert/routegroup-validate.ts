@@ -90,21 +90,30 @@ function addressProblem(address: string): boolean {
   return path !== '' || host.slice(at + 1) === '';
 }
 
+/** Parses each filter and predicate item (keeping the results on the route), collecting Skipper's errors. */
 function eskipErrors(spec: RgSpec): string[] {
   const errs: string[] = [];
   for (const r of spec.routes) {
-    for (const f of r?.filters ?? []) {
+    if (r === null) continue;
+    r.parsedFilters = [];
+    r.parsedPredicates = [];
+    for (const f of r.filters) {
       try {
-        if (parseFilters(f).length !== 1) errs.push(`single filter expected at ${goQuote(f)}`);
+        const parsed = parseFilters(f);
+        if (parsed.length === 1) r.parsedFilters.push(parsed[0]!);
+        else errs.push(`single filter expected at ${goQuote(f)}`);
       } catch (e) {
         errs.push(skipperParseErrorText(f, e));
       }
     }
   }
   for (const r of spec.routes) {
-    for (const p of r?.predicates ?? []) {
+    if (r === null) continue;
+    for (const p of r.predicates) {
       try {
-        if (parsePredicates(p).length !== 1) errs.push(`single predicate expected at ${goQuote(p)}`);
+        const parsed = parsePredicates(p);
+        if (parsed.length === 1) r.parsedPredicates.push(parsed[0]!);
+        else errs.push(`single predicate expected at ${goQuote(p)}`);
       } catch (e) {
         errs.push(skipperParseErrorText(p, e));
       }

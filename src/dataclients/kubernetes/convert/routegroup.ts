@@ -134,6 +134,7 @@ export function convertRouteGroups(state: ClusterState, opts: KubeOptions, log: 
       };
     };
 
+    let tlsDone = false;
     const convertSet = (hostSet: string[], isInternal: boolean): RouteDef[] | undefined => {
       const ctx = context(hostSet, isInternal);
       let routes: RouteDef[];
@@ -145,7 +146,9 @@ export function convertRouteGroups(state: ClusterState, opts: KubeOptions, log: 
         return undefined;
       }
       if (!o.disableCatchAllRoutes) routes.push(...hostCatchAllRoutes(ctx.hostRoutes, isInternal));
-      if (secrets !== undefined) {
+      // Skipper registers the certificates once per host set; once per group gives the same registry.
+      if (secrets !== undefined && !tlsDone) {
+        tlsDone = true;
         for (const tls of spec.tls) addRouteGroupTLS(tls, { namespace: rg.namespace, name: rg.name, hosts }, secrets, certificates, log);
       }
       return routes;
