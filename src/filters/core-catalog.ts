@@ -19,6 +19,13 @@ import { redirectTo, redirectToLower } from './redirect.ts';
 import { dropQuery, setQuery } from './query.ts';
 import { stripQuery } from './strip-query.ts';
 import { headerToQuery, queryToHeader } from './query-header.ts';
+import { inlineContent, inlineContentIfStatus } from './inline-content.ts';
+import { staticFilter } from './static.ts';
+import { corsOrigin } from './cors-origin.ts';
+import { jsCookie, requestCookie, responseCookie } from './cookie.ts';
+import { dropRequestCookie, dropResponseCookie } from './drop-cookie.ts';
+import { flowId } from './flow-id.ts';
+import { xforward, xforwardFirst } from './xforward.ts';
 
 export const coreFilters: readonly FilterSpec[] = [
   status, comment, annotate,
@@ -30,4 +37,7 @@ export const coreFilters: readonly FilterSpec[] = [
   modRequestHeader, modResponseHeader,
   preserveHost, modPath, setPath, redirectTo, redirectToLower,
   setQuery, dropQuery, stripQuery, queryToHeader, headerToQuery,
+  inlineContent, inlineContentIfStatus, staticFilter, corsOrigin,
+  requestCookie, responseCookie, jsCookie, dropRequestCookie, dropResponseCookie,
+  flowId, xforward, xforwardFirst,
 ];

@@ -8,30 +8,15 @@
  * unresolved placeholder matters is the filter's choice: `expand` uses "" for it, `expandStrict` returns
  * null when any placeholder resolved to "" (setRequestHeader then leaves the header alone).
  */
-import { isIP } from 'node:net';
 import type { FilterContext } from './types.ts';
 import { getFirst } from './header-bag.ts';
 import { decodedPath, queryGet } from './url-parts.ts';
 import { requestCookie } from './cookie-header.ts';
+import { forwardedFor, normalizeIP } from './client-ip.ts';
 
 type Resolver = (ctx: FilterContext) => string;
 
 const PLACEHOLDER = /\$\{([^{}]+)\}/g;
-
-/** Go's net.IP.String() prints IPv4-mapped IPv6 addresses in dotted form. */
-function normalizeIP(ip: string): string {
-  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-}
-
-function forwardedFor(ctx: FilterContext, pick: 'first' | 'last'): string {
-  const xff = getFirst(ctx.request.headers, 'x-forwarded-for');
-  if (xff !== '') {
-    const parts = xff.split(',');
-    const candidate = (pick === 'first' ? parts[0]! : parts[parts.length - 1]!).trim();
-    if (isIP(candidate) !== 0) return normalizeIP(candidate);
-  }
-  return normalizeIP(ctx.original.remoteAddress);
-}
 
 function resolverFor(key: string): Resolver {
   if (key.startsWith('request.header.')) {
