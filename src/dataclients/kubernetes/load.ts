@@ -7,6 +7,7 @@ import type { RouteDef } from '../../eskip/ast.ts';
 import { eqRoute } from '../../eskip/index.ts';
 import type { KubeApi } from './api.ts';
 import { ClusterWatcher } from './client.ts';
+import { convertClusterState } from './convert/index.ts';
 import type { ClusterState, ConversionResult, KubeLogger } from './convert/types.ts';
 import type { KubeOptions } from './options.ts';
 
@@ -41,10 +42,7 @@ export async function loadAndConvert(api: KubeApi, opts: KubeOptions, log: KubeL
   return convertState(watcher.snapshot(), opts, log, convert);
 }
 
-/** Loads the conversion lazily so that importers stay loadable while the conversion is absent. */
+/** The conversion (asynchronous so that callers may swap in a lazily loaded one). */
 export async function loadConvert(): Promise<ConvertFn> {
-  const m: Record<string, unknown> = await import('./convert/index.ts');
-  const fn = m.convertClusterState;
-  if (typeof fn !== 'function') throw new Error('the Kubernetes conversion (convertClusterState) is not available in this build');
-  return fn as ConvertFn;
+  return convertClusterState;
 }
