@@ -262,3 +262,71 @@ spec:
   assert.deepEqual(routes, []);
   assert.match(logs[0]!.msg, /routegroup with not allowed explicit LB endpoint: https:\/\/external2\.example\.org/);
 });
+
+/** Skipper's fixture runner ignores endpoint zones (none of its expected files has one). */
+const strip = (rs: ReturnType<typeof convertRouteGroups>) => rs.map((r) => ({ ...r, lbEndpoints: r.lbEndpoints?.map((e) => ({ address: e.address })) }));
+
+const slice = (zones: string[]) => `
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: myapp-a, labels: {kubernetes.io/service-name: myapp}}
+endpoints:
+${zones.map((z, i) => `- {addresses: [10.3.0.${i + 3}], zone: ${z}}`).join('\n')}
+ports: [{port: 80, protocol: TCP, appProtocol: kubernetes.io/h2c}]
+`;
+
+test('endpoint scheme: h2c from the slice appProtocol unless the backend-protocol annotation says otherwise (fixtures convert/routegroup-h2c-*)', () => {
+  const rg = (annotations: string) => `
+apiVersion: zalando.org/v1
+kind: RouteGroup
+metadata: {name: myapp${annotations}}
+spec:
+  hosts: [example.org]
+  backends: [{name: myapp, type: service, serviceName: myapp, servicePort: 80}]
+  defaultBackends: [{backendName: myapp}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: myapp}
+spec: {type: ClusterIP, ports: [{port: 80, protocol: TCP, targetPort: 80}]}
+---
+${slice(['a', 'b'])}`;
+  const host = 'Host("^(example[.]org[.]?(:[0-9]+)?)$")';
+  assertRoutes(
+    strip(run(rg(''), { enableEndpointSlices: true }).routes),
+    `kube_rg__default__myapp__all__0_0: ${host} -> <roundRobin, "h2c://10.3.0.3:80", "h2c://10.3.0.4:80">;`,
+  );
+  assertRoutes(
+    strip(run(rg(', annotations: {zalando.org/skipper-backend-protocol: http}'), { enableEndpointSlices: true }).routes),
+    `kube_rg__default__myapp__all__0_0: ${host} -> <roundRobin, "http://10.3.0.3:80", "http://10.3.0.4:80">;`,
+  );
+});
+
+test('zone-aware opt-out keeps every zone and marks the route for the route server (fixture zone-aware-traffic/mixed-zone-threshold-with-opt-out)', () => {
+  const rg = (annotations: string) => `
+apiVersion: zalando.org/v1
+kind: RouteGroup
+metadata: {name: myapp${annotations}}
+spec:
+  hosts: [example.org]
+  backends: [{name: myapp, type: service, serviceName: myapp, servicePort: 80}]
+  defaultBackends: [{backendName: myapp}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: myapp}
+spec: {type: ClusterIP, ports: [{port: 80, protocol: TCP, targetPort: 80}]}
+---
+${slice(['z1', 'z1', 'z1', 'z2'])}`;
+  const opts = { enableEndpointSlices: true, topologyZone: 'z1' };
+  const host = 'Host("^(example[.]org[.]?(:[0-9]+)?)$")';
+  assertRoutes(
+    strip(run(rg(''), opts).routes),
+    `kube_rg__default__myapp__all__0_0: ${host} -> <roundRobin, "h2c://10.3.0.3:80", "h2c://10.3.0.4:80", "h2c://10.3.0.5:80">;`,
+  );
+  assertRoutes(
+    strip(run(rg(', annotations: {zalando.org/traffic-zone-aware: "false"}'), opts).routes),
+    `kube_rg__default__myapp__all__0_0: ${host} -> annotate("zalando.org/traffic-zone-aware", "false")
+       -> <roundRobin, "h2c://10.3.0.3:80", "h2c://10.3.0.4:80", "h2c://10.3.0.5:80", "h2c://10.3.0.6:80">;`,
+  );
+});
