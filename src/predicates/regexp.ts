@@ -75,7 +75,10 @@ export function translateRe2(pattern: string): { source: string; flags: string }
       if (rest.startsWith(':') || /^<[A-Za-z_]/.test(rest)) { out += c; continue; }
       if (/^[=!]|^<[=!]/.test(rest)) throw new InvalidArgsError('lookaround assertions are not supported by RE2');
       const inner = /^([imsU-]+)([:)])/.exec(rest);
-      if (inner !== null) throw new InvalidArgsError(`flag group (?${inner[1]}${inner[2]} is only supported at the start`);
+      // Scoped modifiers "(?i:…)" exist in both syntaxes; a bare "(?i)" inside the pattern has no JavaScript form.
+      if (inner !== null && (inner[2] === ')' || inner[1]!.includes('U'))) {
+        throw new InvalidArgsError(`flag group (?${inner[1]}${inner[2]} is only supported at the start`);
+      }
     }
     out += c;
   }
