@@ -25,6 +25,11 @@ export interface SharedContext {
    * disabled, `.*` unless onlyAllowedExternalNames, else the configured unanchored regexps.
    */
   readonly allowedExternalNames: readonly RegExp[];
+  /**
+   * Patterns a RouteGroup network backend or explicit LB endpoint host must match: `.*` unless
+   * onlyAllowedExternalNames, else the configured regexps (independent of enableExternalNames).
+   */
+  readonly allowedNetworkHosts: readonly RegExp[];
   /** The service, or undefined when missing or without a spec. */
   getService(namespace: string, name: string): KubeService | undefined;
   /** True when the host name matches one of {@link allowedExternalNames}. */
@@ -40,11 +45,10 @@ export function normalizeOptions(o: KubeOptions): KubeOptions {
   return n;
 }
 
-function compileAllowed(o: KubeOptions, log: KubeLogger): RegExp[] {
-  if (!o.enableExternalNames) return [];
-  if (!o.onlyAllowedExternalNames) return [/.*/];
+/** Compiles unanchored Go-style patterns; an invalid one is logged and skipped. */
+export function compilePatterns(patterns: readonly string[], log: KubeLogger): RegExp[] {
   const out: RegExp[] = [];
-  for (const p of o.allowedExternalNames) {
+  for (const p of patterns) {
     try {
       out.push(new RegExp(p));
     } catch (err) {
@@ -65,7 +69,8 @@ export function createSharedContext(state: ClusterState, opts: KubeOptions, log:
     else services.set(`${svc.namespace}/${svc.name}`, svc);
   }
   if (invalidService) log({ level: 'error', msg: 'Invalid service resource detected.' });
-  const allowed = compileAllowed(o, log);
+  const networkHosts = o.onlyAllowedExternalNames ? compilePatterns(o.allowedExternalNames, log) : [/.*/];
+  const allowed = o.enableExternalNames ? networkHosts : [];
   return {
     state,
     opts: o,
@@ -74,6 +79,7 @@ export function createSharedContext(state: ClusterState, opts: KubeOptions, log:
     endpoints: new EndpointIndex(state, o.enableEndpointSlices),
     defaultFilters: DefaultFilters.fromDir(o.defaultFiltersDir, log),
     allowedExternalNames: allowed,
+    allowedNetworkHosts: networkHosts,
     getService: (namespace, name) => services.get(`${namespace}/${name}`),
     isExternalNameAllowed: (host) => allowed.some((rx) => rx.test(host)),
   };

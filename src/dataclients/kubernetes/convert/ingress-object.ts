@@ -15,6 +15,7 @@ import type { BackendLookup, IngressBackendRef } from './ingress-backend.ts';
 import { backendRoute, readBackendRef } from './ingress-backend.ts';
 import { applyAnnotationPredicates, countPathPredicates, setPathV1 } from './ingress-paths.ts';
 import type { RedirectInfo } from './ingress-redirect.ts';
+import { stringAnnotations } from './ingress-select.ts';
 import { routeID, routeIDForCustom } from './route-id.ts';
 import type { BackendTraffic } from './traffic.ts';
 import { trafficCalculator } from './traffic.ts';
@@ -213,7 +214,7 @@ export function convertIngress(ctx: SharedContext, obj: KubeObject, redirect: Re
   if (ns === '' || name === '' || obj.spec === null || typeof obj.spec !== 'object') {
     throw new InvalidIngressError('invalid ingress item: missing Metadata or Spec');
   }
-  const annotations = obj.metadata.annotations ?? {};
+  const annotations = stringAnnotations(obj);
   redirect.initCurrent(annotations, log);
   const ann = readIngressAnnotations(annotations, { pathMode: ctx.opts.pathMode, lbAlgorithm: ctx.opts.defaultLoadBalancerAlgorithm }, log);
   let predicates: PredicateCall[] = [];

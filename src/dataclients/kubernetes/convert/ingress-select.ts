@@ -19,6 +19,18 @@ function classMatcher(rx: string, log: KubeLogger): (s: string) => boolean {
   }
 }
 
+/**
+ * The annotations as strings: a YAML scalar such as `…-redirect-code: 301` arrives as a number, which the
+ * API server would have refused; it is read as its text rather than failing the object.
+ */
+export function stringAnnotations(o: KubeObject): Record<string, string> {
+  const a = o.metadata.annotations;
+  if (a === null || typeof a !== 'object') return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a)) out[k] = typeof v === 'string' ? v : String(v);
+  return out;
+}
+
 /** Orders by namespace, then name (byte order). */
 export function byMetadata(a: KubeObject, b: KubeObject): number {
   const x = a.metadata;
@@ -31,14 +43,14 @@ export function byMetadata(a: KubeObject, b: KubeObject): number {
 export function selectIngresses(ingresses: readonly KubeObject[], ingressClass: string, log: KubeLogger): KubeObject[] {
   const matches = classMatcher(ingressClass, log);
   const selected = ingresses.filter((i) => {
-    const cls = i.metadata.annotations?.[ingressClassAnnotation];
+    const cls = stringAnnotations(i)[ingressClassAnnotation];
     if (typeof cls === 'string' && cls !== '' && !matches(cls)) return false;
     const specClass = i.spec?.ingressClassName;
     return typeof specClass !== 'string' || specClass === '' || matches(specClass);
   });
   selected.sort(byMetadata);
   return selected.filter((i) => {
-    const reason = validateIngressAnnotations(i.metadata.annotations ?? {});
+    const reason = validateIngressAnnotations(stringAnnotations(i));
     if (reason === undefined) return true;
     log({ level: 'error', msg: `[ingress] ${reason}`, kind: 'Ingress', ns: i.metadata.namespace, name: i.metadata.name });
     return false;

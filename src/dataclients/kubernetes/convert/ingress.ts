@@ -36,8 +36,7 @@ function catchAllRoutes(host: string, first: RouteDef, redirect: RedirectInfo): 
   return out;
 }
 
-function collectCertificates(ic: IngressContext, ruleHosts: string[], out: TLSCertificate[]): void {
-  const secrets = ic.ctx.state.secrets;
+function collectCertificates(ic: IngressContext, ruleHosts: string[], secrets: ReadonlyMap<string, KubeObject>, out: TLSCertificate[]): void {
   for (const t of Array.isArray(ic.obj.spec.tls) ? ic.obj.spec.tls : []) {
     const tlsHosts: string[] = Array.isArray(t?.hosts) ? t.hosts.filter((h: unknown) => typeof h === 'string') : [];
     const hosts = matchingTLSHosts(tlsHosts, ruleHosts);
@@ -53,7 +52,7 @@ function collectCertificates(ic: IngressContext, ruleHosts: string[], out: TLSCe
       ic.log('debug', `No tls secret defined for hosts - ${goStringList(tlsHosts)}`);
       continue;
     }
-    const secret = secrets.find((s) => s.metadata.namespace === ic.namespace && s.metadata.name === secretName);
+    const secret = secrets.get(`${ic.namespace}/${secretName}`);
     if (secret === undefined) {
       ic.log('error', `Failed to find secret ${secretName} in namespace ${ic.namespace}`);
       continue;
@@ -90,14 +89,16 @@ export function convertIngresses(ctx: SharedContext): IngressConversion {
   const hostRoutes = new Map<string, RouteDef[]>();
   const defaultRouteOwners = new Map<string, [string, string]>();
   const redirect = new RedirectInfo(o.provideHTTPSRedirect, o.httpsRedirectCode);
+  let secrets: Map<string, KubeObject> | undefined;
 
   for (const obj of selectIngresses(ctx.state.ingresses, o.ingressClass, ctx.log)) {
     let converted;
     try {
       converted = convertIngress(ctx, obj, redirect);
     } catch (err) {
-      if (!(err instanceof InvalidIngressError)) throw err;
-      ctx.log({ level: 'error', msg: err.message, kind: 'Ingress', ns: obj.metadata.namespace, name: obj.metadata.name });
+      // Whatever is wrong with one Ingress drops only its routes.
+      const msg = err instanceof InvalidIngressError ? err.message : `invalid ingress: ${(err as Error).message}`;
+      ctx.log({ level: 'error', msg, kind: 'Ingress', ns: obj.metadata.namespace, name: obj.metadata.name });
       continue;
     }
     const { ctx: ic, defaultRoute, rules } = converted;
@@ -111,7 +112,10 @@ export function convertIngresses(ctx: SharedContext): IngressConversion {
       if (l === undefined) hostRoutes.set(host, (l = []));
       l.push(r);
     }
-    if (o.enableTLS) collectCertificates(ic, rules.map((r) => r.host), certificates);
+    if (o.enableTLS) {
+      secrets ??= new Map(ctx.state.secrets.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s]));
+      collectCertificates(ic, rules.map((r) => r.host), secrets, certificates);
+    }
   }
 
   for (const [host, rs] of hostRoutes) {

@@ -212,3 +212,22 @@ test('ingress class: annotation or spec.ingressClassName must match the class re
   const ids = convert(yaml).routes.map((r) => r.id).filter((id) => !id.includes('catchall')).sort();
   assert.deepEqual(ids, ['kube_foo__mine__www_example_org_____bar', 'kube_foo__plain__www_example_org_____bar']);
 });
+
+test('malformed Ingress objects never throw and never hurt the others', () => {
+  const good = ingress(`      - {path: /, pathType: Prefix, ${backend}}`);
+  const malformed = [
+    `kind: Ingress\nmetadata: {namespace: foo, name: m1}\nspec: {rules: nope}`,
+    `kind: Ingress\nmetadata: {namespace: foo, name: m2}\nspec: {rules: [{host: h.org, http: {paths: [{path: /x, backend: null}]}}]}`,
+    `kind: Ingress\nmetadata: {namespace: foo, name: m3, annotations: {zalando.org/skipper-ingress-redirect-code: 301, zalando.org/backend-weights: "[1]"}}\nspec: {defaultBackend: {service: {name: missing, port: {number: 1}}}}`,
+    `kind: Ingress\nmetadata: {namespace: foo, name: m4}`,
+  ];
+  const { routes, logs } = convert([...malformed, good].join('\n---\n'));
+  assert.deepEqual(
+    routes.map((r) => r.id),
+    ['kube_foo__qux__www_example_org_____bar'],
+  );
+  const named = (n: string) => logs.some((l) => l.level === 'error' && l.kind === 'Ingress' && l.ns === 'foo' && l.name === n);
+  assert.ok(named('m2'), 'missing backend is reported');
+  assert.ok(named('m3'), 'bad weights annotation is reported');
+  assert.ok(named('m4'), 'missing spec is reported');
+});
