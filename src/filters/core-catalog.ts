@@ -26,6 +26,12 @@ import { jsCookie, requestCookie, responseCookie } from './cookie.ts';
 import { dropRequestCookie, dropResponseCookie } from './drop-cookie.ts';
 import { flowId } from './flow-id.ts';
 import { xforward, xforwardFirst } from './xforward.ts';
+import {
+  setDynamicBackendHost, setDynamicBackendHostFromHeader, setDynamicBackendScheme, setDynamicBackendSchemeFromHeader,
+  setDynamicBackendUrl, setDynamicBackendUrlFromHeader,
+} from './dynamic-backend.ts';
+import { consistentHashBalanceFactor, consistentHashKey } from './consistent-hash.ts';
+import { backendTimeout, readTimeout, writeTimeout } from './timeouts.ts';
 
 export const coreFilters: readonly FilterSpec[] = [
   status, comment, annotate,
@@ -40,4 +46,7 @@ export const coreFilters: readonly FilterSpec[] = [
   inlineContent, inlineContentIfStatus, staticFilter, corsOrigin,
   requestCookie, responseCookie, jsCookie, dropRequestCookie, dropResponseCookie,
   flowId, xforward, xforwardFirst,
+  setDynamicBackendUrl, setDynamicBackendHost, setDynamicBackendScheme,
+  setDynamicBackendUrlFromHeader, setDynamicBackendHostFromHeader, setDynamicBackendSchemeFromHeader,
+  consistentHashKey, consistentHashBalanceFactor, backendTimeout, readTimeout, writeTimeout,
 ];
