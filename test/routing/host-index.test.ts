@@ -40,8 +40,7 @@ function defs(routes: GenRoute[], literal: boolean): RouteDef[] {
       predicates.push({ name: 'Host', args: [literal ? `^(${lit})$` : `^(?:${lit})$`] });
     }
     if (r.path !== undefined) {
-      const p = r.subtree ? r.path.p.replace(/\/\*rest$/, '') : r.path.p;
-      predicates.push({ name: r.path.subtree ? 'PathSubtree' : 'Path', args: [r.path.subtree && p.includes('*') ? '/x' : p] });
+      predicates.push({ name: r.path.subtree ? 'PathSubtree' : 'Path', args: [r.path.p] });
     }
     if (r.method !== undefined) predicates.push({ name: 'Method', args: [r.method] });
     if (r.weight !== undefined) predicates.push({ name: 'Weight', args: [r.weight] });
