@@ -5,24 +5,20 @@
 import type { RouteDef } from '../../../eskip/ast.ts';
 import { createHostRx } from './hosts.ts';
 
+const nonSymbol = /[^A-Za-z0-9_]/g;
+const nonSymbolRune = /[^A-Za-z0-9_]/gu;
+const nonAscii = /[^\x00-\x7f]/;
+
 /** Replaces every byte that is not `[A-Za-z0-9_]` with `_` (Skipper's toSymbol works on UTF-8 bytes). */
 export function toSymbol(s: string): string {
-  let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(b);
-    out += /[A-Za-z0-9_]/.test(c) ? c : '_';
-  }
-  return out;
+  if (!nonAscii.test(s)) return s.replace(nonSymbol, '_');
+  // One underscore per UTF-8 byte of a non-ASCII character, as Go's byte loop gives.
+  return s.replace(nonSymbolRune, (c) => '_'.repeat(Buffer.byteLength(c, 'utf8')));
 }
 
 /** `kube_rg__<ns>__<name>__<sub>__<i>_<j>`; internal (east-west range) routes get `internal_` before ns. */
 export function rgRouteId(namespace: string, name: string, sub: string, i: number, j: number, internal: boolean): string {
   return `kube_rg__${internal ? `internal_${namespace}` : namespace}__${name}__${sub}__${i}_${j}`;
-}
-
-/** The id of one generated route of a RouteGroup: method "all" when the route has no method. */
-export function crdRouteId(ns: string, name: string, method: string, i: number, j: number, internal: boolean): string {
-  return rgRouteId(toSymbol(ns), toSymbol(name), toSymbol(method), i, j, internal);
 }
 
 /**

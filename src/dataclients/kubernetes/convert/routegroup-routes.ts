@@ -6,7 +6,7 @@
 import type { FilterCall, PredicateCall, RouteDef } from '../../../eskip/ast.ts';
 import { createEastWestRouteRG } from './east-west.ts';
 import { applyBackend, type BackendContext } from './routegroup-backends.ts';
-import { crdRouteId } from './routegroup-hosts.ts';
+import { rgRouteId, toSymbol } from './routegroup-hosts.ts';
 import { createHTTPSRedirect } from './https-redirect.ts';
 import { hasProtoPredicate } from './routegroup-redirect.ts';
 import { uniqueStrings, type RgBackend, type RgBackendRef, type RgRouteSpec, type RgSpec } from './routegroup-spec.ts';
@@ -17,6 +17,9 @@ import type { KubeLogger } from './types.ts';
 export interface GroupContext {
   namespace: string;
   name: string;
+  /** toSymbol of namespace and name, computed once for all route ids of the group. */
+  idNamespace: string;
+  idName: string;
   spec: RgSpec;
   /** The hosts of this set; their routes are recorded in hostRoutes for the catch-all routes. */
   hosts: readonly string[];
@@ -82,7 +85,7 @@ function implicitRoutes(ctx: GroupContext, traffic: Map<string, BackendTraffic>)
   const out: RouteDef[] = [];
   (ctx.spec.defaultBackends ?? []).forEach((ref, j) => {
     const be = ctx.backendsByName.get(ref!.backendName)!;
-    const r: RouteDef = { id: crdRouteId(ctx.namespace, ctx.name, 'all', 0, j, ctx.internal), predicates: [], filters: [], backendType: 'shunt' };
+    const r: RouteDef = { id: rgRouteId(ctx.idNamespace, ctx.idName, 'all', 0, j, ctx.internal), predicates: [], filters: [], backendType: 'shunt' };
     // Errors here fail the whole host set (Skipper: "Error transforming … hosts").
     applyBackend(ctx.backend, be, r);
     if (ctx.hostRx !== '') r.predicates.push({ name: 'Host', args: [ctx.hostRx] });
@@ -123,7 +126,7 @@ function explicitRoutes(ctx: GroupContext, defaultTraffic: Map<string, BackendTr
       for (const method of methods) {
         refs.forEach((ref, j) => {
           const be = ctx.backendsByName.get(ref!.backendName)!;
-          const id = crdRouteId(ctx.namespace, ctx.name, method === '' ? 'all' : method.toLowerCase(), i, j, ctx.internal);
+          const id = rgRouteId(ctx.idNamespace, ctx.idName, method === '' ? 'all' : toSymbol(method.toLowerCase()), i, j, ctx.internal);
           emit(ctx, routes, explicitRoute(ctx, gr, id, method, be), traffic.get(ref!.backendName));
         });
       }

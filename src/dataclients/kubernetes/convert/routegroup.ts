@@ -8,7 +8,7 @@ import { appendAnnotationFilters, appendAnnotationPredicates, prependApplication
 import type { SharedContext } from './context.ts';
 import { createHostRx } from './hosts.ts';
 import { trafficZoneAwareAnnotation, type BackendContext } from './routegroup-backends.ts';
-import { hostCatchAllRoutes, splitHosts } from './routegroup-hosts.ts';
+import { hostCatchAllRoutes, splitHosts, toSymbol } from './routegroup-hosts.ts';
 import { routeGroupRedirectEnabled } from './routegroup-redirect.ts';
 import { transformRouteGroup, type GroupContext } from './routegroup-routes.ts';
 import { decodeRouteGroup, uniqueStrings, type RgBackend, type RouteGroup } from './routegroup-spec.ts';
@@ -80,103 +80,139 @@ function secretsByName(state: ClusterState): Map<string, KubeObject> {
   return m;
 }
 
-/**
- * Converts the cluster's RouteGroups into routes, in Skipper's order: per group (sorted by namespace and
- * name) the external-host routes with their catch-all routes, then the east-west range (internal) ones.
- */
-export function convertRouteGroups(state: ClusterState, opts: KubeOptions, log: KubeLogger, shared: SharedContext, extras: RouteGroupExtras = {}): RouteDef[] {
+/** What converting one RouteGroup needs besides the group: built once per conversion run. */
+export interface RouteGroupEnv {
+  readonly shared: SharedContext;
+  readonly log: KubeLogger;
+  /** Hosts RouteGroup network backends and explicit LB endpoints may use. */
+  readonly allowedNetworkHosts: readonly RegExp[];
+  /** Secrets by `<namespace>/<name>`; undefined unless `enableTLS`. */
+  readonly secrets: ReadonlyMap<string, KubeObject> | undefined;
+  /** Receives the certificates of `tls` sections. */
+  readonly certificates: TLSCertificate[];
+}
+
+/** Prepares the per-run lookups of the RouteGroup conversion. */
+export function createRouteGroupEnv(state: ClusterState, log: KubeLogger, shared: SharedContext, extras: RouteGroupExtras = {}): RouteGroupEnv {
+  return {
+    shared,
+    log,
+    allowedNetworkHosts: allowedNetworkHosts(shared.opts, log),
+    secrets: shared.opts.enableTLS ? secretsByName(state) : undefined,
+    certificates: extras.certificates ?? [],
+  };
+}
+
+function groupContext(rg: RouteGroup, env: RouteGroupEnv, hostSet: string[], isInternal: boolean): GroupContext {
+  const { shared } = env;
   const o = shared.opts;
-  const allowed = allowedNetworkHosts(o, log);
-  const secrets = o.enableTLS ? secretsByName(state) : undefined;
-  const certificates = extras.certificates ?? [];
+  const spec = rg.spec!;
+  const backendsByName = new Map<string, RgBackend>();
+  for (const b of spec.backends) backendsByName.set(b!.name, b!);
+  const backend: BackendContext = {
+    namespace: rg.namespace,
+    annotations: rg.annotations,
+    services: shared.services,
+    endpoints: shared.endpoints,
+    // Skipper passes the topology zone only for external hosts.
+    zone: isInternal ? '' : o.topologyZone,
+    zoneAware: rg.annotations[trafficZoneAwareAnnotation] !== 'false',
+    defaultLBAlgorithm: o.defaultLoadBalancerAlgorithm,
+    allowedExternalNames: env.allowedNetworkHosts,
+    forwardBackendURL: o.forwardBackendURL,
+    backendNameTracingTag: o.backendNameTracingTag,
+  };
+  return {
+    namespace: rg.namespace,
+    name: rg.name,
+    idNamespace: toSymbol(rg.namespace),
+    idName: toSymbol(rg.name),
+    spec,
+    hosts: hostSet,
+    hostRx: createHostRx(...hostSet),
+    internal: isInternal,
+    backendsByName,
+    backend,
+    calculateTraffic: trafficCalculator(o.backendTrafficAlgorithm),
+    eastWest: !isInternal && o.enableEastWest && !hostSet.some((h) => h.endsWith(o.eastWestDomain)),
+    eastWestDomain: o.eastWestDomain,
+    httpsRedirect: !isInternal && routeGroupRedirectEnabled(o.provideHTTPSRedirect, rg.annotations),
+    httpsRedirectCode: o.httpsRedirectCode,
+    defaultFilters: (service) => shared.defaultFilters.get(rg.namespace, service),
+    log: env.log,
+    hostRoutes: new Map(),
+  };
+}
+
+/**
+ * The routes of one host set (external or internal) with their catch-all routes; undefined, logged, when
+ * a default backend fails. Collects the group's certificates with the first host set that converts.
+ */
+function convertHostSet(rg: RouteGroup, env: RouteGroupEnv, hostSet: string[], isInternal: boolean, tls: { done: boolean }): RouteDef[] | undefined {
+  const ctx = groupContext(rg, env, hostSet, isInternal);
+  let routes: RouteDef[];
+  try {
+    routes = transformRouteGroup(ctx);
+  } catch (e) {
+    const which = isInternal ? 'internal' : 'external';
+    const msg = `Error transforming ${which} hosts: ${e instanceof Error ? e.message : String(e)}`;
+    env.log({ level: 'error', msg, kind: 'RouteGroup', ns: rg.namespace, name: rg.name });
+    return undefined;
+  }
+  if (!env.shared.opts.disableCatchAllRoutes) routes.push(...hostCatchAllRoutes(ctx.hostRoutes, isInternal));
+  // Skipper registers the certificates once per host set; once per group gives the same registry.
+  if (env.secrets !== undefined && !tls.done) {
+    tls.done = true;
+    const group = { namespace: rg.namespace, name: rg.name, hosts: uniqueStrings(rg.spec!.hosts) };
+    for (const t of rg.spec!.tls) addRouteGroupTLS(t, group, env.secrets, env.certificates, env.log);
+  }
+  return routes;
+}
+
+/**
+ * The routes of one validated RouteGroup, in Skipper's order: the external-host routes with their
+ * catch-all routes, then the east-west range (internal) ones. Exported for incremental conversion.
+ */
+export function convertRouteGroup(rg: RouteGroup, env: RouteGroupEnv): RouteDef[] {
+  const o = env.shared.opts;
+  const hosts = uniqueStrings(rg.spec!.hosts);
+  const { internal, external } = o.eastWestRangeDomains.length === 0 ? { internal: [], external: hosts } : splitHosts(hosts, o.eastWestRangeDomains);
+  const tls = { done: false };
   const out: RouteDef[] = [];
 
-  for (const rg of loadRouteGroups(state.routeGroups, opts.routeGroupClass, log)) {
-    const spec = rg.spec!;
-    const hosts = uniqueStrings(spec.hosts);
-    const { internal, external } =
-      o.eastWestRangeDomains.length === 0 ? { internal: [], external: hosts } : splitHosts(hosts, o.eastWestRangeDomains);
-    const backendsByName = new Map<string, RgBackend>();
-    for (const b of spec.backends) backendsByName.set(b!.name, b!);
-    const fields = { kind: 'RouteGroup', ns: rg.namespace, name: rg.name };
-
-    const context = (hostSet: string[], isInternal: boolean): GroupContext => {
-      const backend: BackendContext = {
-        namespace: rg.namespace,
-        annotations: rg.annotations,
-        services: shared.services,
-        endpoints: shared.endpoints,
-        // Skipper passes the topology zone only for external hosts.
-        zone: isInternal ? '' : o.topologyZone,
-        zoneAware: rg.annotations[trafficZoneAwareAnnotation] !== 'false',
-        defaultLBAlgorithm: o.defaultLoadBalancerAlgorithm,
-        allowedExternalNames: allowed,
-        forwardBackendURL: o.forwardBackendURL,
-        backendNameTracingTag: o.backendNameTracingTag,
-      };
-      return {
-        namespace: rg.namespace,
-        name: rg.name,
-        spec,
-        hosts: hostSet,
-        hostRx: createHostRx(...hostSet),
-        internal: isInternal,
-        backendsByName,
-        backend,
-        calculateTraffic: trafficCalculator(o.backendTrafficAlgorithm),
-        eastWest: !isInternal && o.enableEastWest && !hostSet.some((h) => h.endsWith(o.eastWestDomain)),
-        eastWestDomain: o.eastWestDomain,
-        httpsRedirect: !isInternal && routeGroupRedirectEnabled(o.provideHTTPSRedirect, rg.annotations),
-        httpsRedirectCode: o.httpsRedirectCode,
-        defaultFilters: (service) => shared.defaultFilters.get(rg.namespace, service),
-        log,
-        hostRoutes: new Map(),
-      };
-    };
-
-    let tlsDone = false;
-    const convertSet = (hostSet: string[], isInternal: boolean): RouteDef[] | undefined => {
-      const ctx = context(hostSet, isInternal);
-      let routes: RouteDef[];
-      try {
-        routes = transformRouteGroup(ctx);
-      } catch (e) {
-        const which = isInternal ? 'internal' : 'external';
-        log({ level: 'error', msg: `Error transforming ${which} hosts: ${e instanceof Error ? e.message : String(e)}`, ...fields });
-        return undefined;
-      }
-      if (!o.disableCatchAllRoutes) routes.push(...hostCatchAllRoutes(ctx.hostRoutes, isInternal));
-      // Skipper registers the certificates once per host set; once per group gives the same registry.
-      if (secrets !== undefined && !tlsDone) {
-        tlsDone = true;
-        for (const tls of spec.tls) addRouteGroupTLS(tls, { namespace: rg.namespace, name: rg.name, hosts }, secrets, certificates, log);
-      }
-      return routes;
-    };
-
-    if (external.length > 0 || hosts.length === 0) {
-      const routes = convertSet(external, false);
-      // Skipper skips the group's internal hosts too when its external hosts fail.
-      if (routes === undefined) continue;
-      for (const r of routes) {
-        appendAnnotationPredicates(o.annotationPredicates, rg.annotations, r);
-        appendAnnotationFilters(o.annotationFiltersAppend, rg.annotations, r);
-        prependApplicationAnnotation(o.applicationAnnotationLabelKey, rg.labels, r);
-      }
-      out.push(...routes);
+  if (external.length > 0 || hosts.length === 0) {
+    const routes = convertHostSet(rg, env, external, false, tls);
+    // Skipper skips the group's internal hosts too when its external hosts fail.
+    if (routes === undefined) return out;
+    for (const r of routes) {
+      appendAnnotationPredicates(o.annotationPredicates, rg.annotations, r);
+      appendAnnotationFilters(o.annotationFiltersAppend, rg.annotations, r);
+      prependApplicationAnnotation(o.applicationAnnotationLabelKey, rg.labels, r);
     }
-
-    if (internal.length > 0) {
-      const routes = convertSet(internal, true);
-      if (routes === undefined) continue;
-      for (const r of routes) {
-        r.predicates.push(...o.eastWestRangePredicates.map((p) => ({ name: p.name, args: [...p.args] })));
-        appendAnnotationPredicates(o.eastWestRangeAnnotationPredicates, rg.annotations, r);
-        appendAnnotationFilters(o.eastWestRangeAnnotationFiltersAppend, rg.annotations, r);
-        prependApplicationAnnotation(o.applicationAnnotationLabelKey, rg.labels, r);
-      }
-      out.push(...routes);
-    }
+    out.push(...routes);
   }
+
+  if (internal.length > 0) {
+    const routes = convertHostSet(rg, env, internal, true, tls);
+    if (routes === undefined) return out;
+    for (const r of routes) {
+      r.predicates.push(...o.eastWestRangePredicates.map((p) => ({ name: p.name, args: [...p.args] })));
+      appendAnnotationPredicates(o.eastWestRangeAnnotationPredicates, rg.annotations, r);
+      appendAnnotationFilters(o.eastWestRangeAnnotationFiltersAppend, rg.annotations, r);
+      prependApplicationAnnotation(o.applicationAnnotationLabelKey, rg.labels, r);
+    }
+    out.push(...routes);
+  }
+  return out;
+}
+
+/**
+ * Converts the cluster's RouteGroups into routes: validated, filtered by class, sorted by namespace and
+ * name, each converted by {@link convertRouteGroup}.
+ */
+export function convertRouteGroups(state: ClusterState, opts: KubeOptions, log: KubeLogger, shared: SharedContext, extras: RouteGroupExtras = {}): RouteDef[] {
+  const env = createRouteGroupEnv(state, log, shared, extras);
+  const out: RouteDef[] = [];
+  for (const rg of loadRouteGroups(state.routeGroups, opts.routeGroupClass, log)) out.push(...convertRouteGroup(rg, env));
   return out;
 }
