@@ -54,9 +54,7 @@ function queryUnescape(s: string): string | null {
 }
 
 /** The decoded path a filter sees: Go's URL.Path for the escaped path on the request. */
-export function decodedPath(escaped: string): string {
-  return unescapePath(escaped) ?? escaped;
-}
+export { decodePath as decodedPath } from '../routing/request.ts';
 
 /**
  * The escaped path to send after a filter set the decoded path to `path`: the previous escaped form is
