@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * skipjack-routesrv: watches the Kubernetes API like `skipjack -kubernetes` and serves the routes as eskip
+ * for a fleet of skipjack instances started with `-routes-urls http://routesrv:9990/routes`. Takes the
+ * `-kubernetes-…` flags, `-address` (default :9990) and the Redis service flags for /swarm/redis/shards.
+ * Until the first load succeeds it keeps retrying and /health answers 503.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../config/load.ts';
+import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
+import { formatLogrus } from '../dataclients/kubernetes/log.ts';
+import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
+import { RouteServer } from '../routesrv/server.ts';
+
+function log(level: 'info' | 'error', msg: string): void {
+  process.stderr.write(formatLogrus({ level, msg }) + '\n');
+}
+
+/** `:9990`, `127.0.0.1:9990`, `[::1]:9990` → host and port. */
+function splitAddress(a: string): { host: string | undefined; port: number } {
+  const m = /^(?:\[([^\]]*)\]|([^:]*))?:(\d+)$/.exec(a);
+  if (!m) throw new Error(`invalid value "${a}" for flag -address: expected [host]:port`);
+  const host = m[1] ?? m[2];
+  return { host: host === '' || host === undefined ? undefined : host, port: Number(m[3]) };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let server: RouteServer;
+  let address: { host: string | undefined; port: number };
+  try {
+    const cfg = loadConfig(argv);
+    const explicitAddress = argv.some((a) => /^--?address(=|$)/.test(a));
+    address = splitAddress(explicitAddress ? cfg.address : ':9990');
+    const opts = kubeOptionsFromConfig(cfg);
+    server = new RouteServer({
+      source: createKubernetesSource(opts),
+      redis: cfg.kubernetesRedisServiceName
+        ? { namespace: cfg.kubernetesRedisServiceNamespace, name: cfg.kubernetesRedisServiceName, port: cfg.kubernetesRedisServicePort }
+        : undefined,
+      onError: (err) => log('error', err.message),
+    });
+  } catch (err) {
+    process.stderr.write(`skipjack-routesrv: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const bound = await server.listen(address.port, address.host);
+  log('info', `route server listening on ${bound.address}:${bound.port}`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  for (let delay = 500; !stopping; delay = Math.min(delay * 2, 15_000)) {
+    try {
+      await server.startSource();
+      log('info', `routes initialized: ${server.snapshot?.count ?? 0} routes`);
+      break;
+    } catch (err) {
+      log('error', `${(err as Error).message}; retrying in ${delay} ms`);
+      await sleep(delay);
+    }
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  if (code !== 0) process.exit(code);
+}

@@ -1,0 +1,46 @@
+/** Child processes for integration tests: started with Node 24's type stripping, always killed afterwards. */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface Started {
+  child: ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `node script args…` and resolves once a stderr line matches `ready` (with the match), rejecting if the
+ * process exits first or `timeoutMs` passes.
+ */
+export async function startNode(script: string, args: string[], ready: RegExp, timeoutMs = 20_000): Promise<Started & { match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(t);
+  };
+  child.stdout!.resume();
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${script} not ready after ${timeoutMs} ms:\n${err}`)), timeoutMs);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = err.match(ready);
+      if (m) {
+        clearTimeout(t);
+        resolve(m);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`${script} exited with ${code} before ready:\n${err}`));
+    });
+  }).catch(async (e) => {
+    await stop();
+    throw e;
+  });
+  return { child, match, stderr: () => err, stop };
+}
