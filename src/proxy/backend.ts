@@ -1,0 +1,149 @@
+/**
+ * Calls the backend of a network, `<dynamic>`, `<forward>` or load-balanced route. LB routes pick an
+ * endpoint per attempt and retry on another endpoint only when that is safe: the failure happened before
+ * the connection carried anything (refused, DNS, TLS, connect timeout), or it broke and the request is
+ * idempotent; in both cases no body byte may have left, since bodies are streamed, never buffered.
+ */
+import type { FilterResponse } from '../filters/types.ts';
+import { endpointHost } from '../loadbalancer/endpoint.ts';
+import type { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
+import { lbConfigOf } from '../loadbalancer/route-config.ts';
+import { selectEndpoint } from '../loadbalancer/select.ts';
+import type { LbEndpoint, LbRequest } from '../loadbalancer/index.ts';
+import type { Route } from '../routing/types.ts';
+import type { RequestContext } from './context.ts';
+import { errorCode, ProxyError } from './errors.ts';
+import type { ProxyObserver } from './types.ts';
+import type { Attempt, Upstream } from './upstream.ts';
+
+/** RFC 9110 §9.2.2. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+/** Attempts per request on an LB route, however many endpoints it has. */
+const MAX_ATTEMPTS = 3;
+
+export interface Target {
+  /** scheme://host:port */
+  origin: string;
+  /** host:port, the endpoint registry key. */
+  key: string;
+  /** The Host header. */
+  authority: string;
+}
+
+const targets = new WeakMap<Route, Target>();
+
+function targetOf(u: URL): Target {
+  const key = endpointHost(u);
+  return { origin: `${u.protocol}//${key}`, key, authority: u.host };
+}
+
+export interface BackendDeps {
+  upstream: Upstream;
+  registry: EndpointRegistry;
+  observer: ProxyObserver | null;
+  forwardUrl: URL | null;
+}
+
+function retryable(a: Attempt, method: string): boolean {
+  const e = a.error!;
+  if (e.clientGone || a.bodyStarted) return false;
+  return e.phase === 'connect' || (e.phase === 'reset' && IDEMPOTENT.has(method));
+}
+
+async function attempt(
+  d: BackendDeps, ctx: RequestContext, route: Route, t: Target, signal: AbortSignal,
+): Promise<Attempt> {
+  const stats = d.registry.get(t.key);
+  const start = performance.now();
+  stats.inflight++;
+  let a: Attempt;
+  try {
+    a = await d.upstream.send(ctx, t.origin, ctx.outgoingHost ?? t.authority, signal, ctx.settingsIfAny?.backendTimeoutMs ?? 0);
+  } finally {
+    stats.inflight--;
+  }
+  if (a.error === null || !a.error.clientGone) d.registry.countRequest(stats, a.error !== null);
+  if (d.observer?.backendDone !== undefined) {
+    d.observer.backendDone({
+      routeId: route.id,
+      backendHost: t.key,
+      status: a.response?.status,
+      error: a.error === null ? undefined : errorCode(a.error),
+      durationMs: performance.now() - start,
+    });
+  }
+  return a;
+}
+
+function fixedTarget(ctx: RequestContext, route: Route, d: BackendDeps): Target {
+  switch (route.def.backendType) {
+    case 'network': {
+      let t = targets.get(route);
+      if (t === undefined) {
+        t = targetOf(route.backendUrl!);
+        targets.set(route, t);
+      }
+      return t;
+    }
+    case 'dynamic': {
+      // Skipper: the URL set by setDynamicBackend… filters, else the request's own Host and scheme.
+      const raw = ctx.dynamicBackendUrl ?? `${ctx.original.protocol}://${ctx.original.host}`;
+      let u: URL;
+      try {
+        u = new URL(raw);
+      } catch {
+        throw new ProxyError('SKJ_ERR_ROUTE_INVALID_BACKEND', `route ${route.id}: invalid dynamic backend ${JSON.stringify(raw)}`);
+      }
+      return targetOf(u);
+    }
+    case 'forward':
+      if (d.forwardUrl === null) {
+        throw new ProxyError('SKJ_ERR_ROUTE_INVALID_BACKEND', `route ${route.id}: <forward> backend but no forward backend URL is configured`);
+      }
+      return targetOf(d.forwardUrl);
+    default:
+      throw new ProxyError('SKJ_ERR_ROUTE_INVALID_BACKEND', `route ${route.id}: backend type ${route.def.backendType} cannot be called`);
+  }
+}
+
+/** What the balancing algorithm needs of this request: the hash key (consistentHashKey filter, else the client IP). */
+function lbRequestOf(ctx: RequestContext, registry: EndpointRegistry): LbRequest {
+  const settings = ctx.settingsIfAny;
+  return {
+    hashKey: settings?.consistentHashKey ?? ctx.original.remoteAddress,
+    balanceFactor: settings?.consistentHashBalanceFactor,
+    inflight: (ep: LbEndpoint) => registry.peek(ep.host)?.inflight ?? 0,
+  };
+}
+
+/** Calls the route's backend; resolves with the response (body streaming) or throws a ProxyError. */
+export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: AbortSignal): Promise<FilterResponse> {
+  if (route.lb === null) {
+    const t = fixedTarget(ctx, route, d);
+    const a = await attempt(d, ctx, route, t, signal);
+    if (a.error !== null) throw a.error;
+    return a.response!;
+  }
+  const cfg = lbConfigOf(route);
+  if (cfg.endpoints.length === 0) throw new ProxyError('SKJ_ERR_PROXY_NO_ENDPOINTS', `route ${route.id} has no endpoints`);
+  const registry = d.registry;
+  const lbReq = lbRequestOf(ctx, registry);
+  const attempts = Math.min(MAX_ATTEMPTS, cfg.endpoints.length);
+  let failed: Set<LbEndpoint> | null = null;
+  for (let n = 1; ; n++) {
+    const ep = selectEndpoint(cfg, registry, lbReq, failed);
+    const a = await attempt(d, ctx, route, { origin: ep.origin, key: ep.host, authority: ep.authority }, signal);
+    if (a.error === null) return a.response!;
+    if (n >= attempts || !retryable(a, ctx.request.method)) throw a.error;
+    ctx.log('debug', `retrying on another endpoint after ${ep.host} failed: ${a.error.message}`);
+    (failed ??= new Set()).add(ep);
+  }
+}
+
+/** One target for the route without calling it (protocol upgrades: a single attempt, no retry). */
+export function resolveTarget(d: BackendDeps, ctx: RequestContext, route: Route): Target {
+  if (route.lb === null) return fixedTarget(ctx, route, d);
+  const cfg = lbConfigOf(route);
+  const ep = selectEndpoint(cfg, d.registry, lbRequestOf(ctx, d.registry), null);
+  return { origin: ep.origin, key: ep.host, authority: ep.authority };
+}

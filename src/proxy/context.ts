@@ -1,0 +1,142 @@
+/** The per-request FilterContext and the lease that pins one route table generation. */
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type {
+  FilterContext, FilterRequest, FilterResponse, OriginalRequest, RequestSettings, ShadowRequest,
+} from '../filters/types.ts';
+import type { RouteTable } from '../routing/types.ts';
+import type { TableSource } from './types.ts';
+import type { UpgradeClient } from './upgrade.ts';
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * One request's hold on a table generation. The main request and every teeLoopback shadow it starts count
+ * as holders; done() is called when the last one ends, so the generation outlives all of them.
+ */
+export class Lease {
+  readonly table: RouteTable;
+  #holders = 1;
+  readonly #source: TableSource;
+  constructor(source: TableSource) {
+    this.#source = source;
+    this.table = source.acquire();
+  }
+  hold(): void {
+    this.#holders++;
+  }
+  release(): void {
+    if (--this.#holders === 0) this.#source.done(this.table);
+  }
+}
+
+/** What a context needs from the proxy engine. */
+export interface Engine {
+  shadow(parent: RequestContext, req: ShadowRequest): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** Splits a request target into escaped path and raw query; absolute-form targets keep only their path. */
+export function splitTarget(url: string): { path: string; rawQuery: string } {
+  let target = url;
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    // absolute-form (RFC 9112 §3.2.2) or asterisk-form
+    try {
+      const u = new URL(target);
+      target = u.pathname + u.search;
+    } catch {
+      target = '/';
+    }
+  }
+  const q = target.indexOf('?');
+  return q === -1 ? { path: target, rawQuery: '' } : { path: target.slice(0, q), rawQuery: target.slice(q + 1) };
+}
+
+export class RequestContext implements FilterContext {
+  readonly request: FilterRequest;
+  response: FilterResponse | null = null;
+  readonly original: OriginalRequest;
+  pathParams: Readonly<Record<string, string>> = NO_PARAMS;
+  outgoingHost: string | null;
+  dynamicBackendUrl: string | null = null;
+  routeId = '';
+  served = false;
+  /** Set for protocol upgrades with -experimental-upgrade. */
+  upgrade: UpgradeClient | null = null;
+  /** Loopback depth: 0 for the client's request (Skipper's execution counter). */
+  depth: number;
+  readonly lease: Lease;
+  readonly engine: Engine;
+  #stateBag: Map<string, unknown> | null = null;
+  #settings: RequestSettings | null = null;
+
+  constructor(request: FilterRequest, original: OriginalRequest, outgoingHost: string | null, lease: Lease, engine: Engine, depth: number) {
+    this.request = request;
+    this.original = original;
+    this.outgoingHost = outgoingHost;
+    this.lease = lease;
+    this.engine = engine;
+    this.depth = depth;
+  }
+
+  /** Builds the context of a client request; the filter request gets its own copy of the headers. */
+  static fromIncoming(req: IncomingMessage, protocol: 'http' | 'https', preserveHost: boolean, lease: Lease, engine: Engine): RequestContext {
+    const { path, rawQuery } = splitTarget(req.url ?? '/');
+    const host = req.headers.host ?? '';
+    const original: OriginalRequest = {
+      method: req.method ?? 'GET',
+      host,
+      path,
+      rawQuery,
+      headers: req.headers,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      protocol,
+    };
+    const request: FilterRequest = {
+      method: original.method,
+      path,
+      rawQuery,
+      headers: { ...req.headers },
+      body: bodyOf(req),
+    };
+    return new RequestContext(request, original, preserveHost ? host : null, lease, engine, 0);
+  }
+
+  get stateBag(): Map<string, unknown> {
+    return (this.#stateBag ??= new Map());
+  }
+
+  /** The state bag if any filter created it, without creating one. */
+  get stateBagIfAny(): Map<string, unknown> | null {
+    return this.#stateBag;
+  }
+
+  get settings(): RequestSettings {
+    return (this.#settings ??= {});
+  }
+
+  get settingsIfAny(): RequestSettings | null {
+    return this.#settings;
+  }
+
+  serve(response: FilterResponse): void {
+    this.response = response;
+    this.served = true;
+  }
+
+  loopbackShadow(req: ShadowRequest): void {
+    this.engine.shadow(this, req);
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.engine.log(level, `route ${this.routeId}: ${message}`);
+  }
+}
+
+/** RFC 9112 §6.3: a request has a body only with Content-Length > 0 or Transfer-Encoding. */
+function bodyOf(req: IncomingMessage): Readable | null {
+  const h = req.headers;
+  if (h['transfer-encoding'] !== undefined) return req;
+  const cl = h['content-length'];
+  return cl !== undefined && cl !== '0' ? req : null;
+}

@@ -1,0 +1,74 @@
+/**
+ * Header rewriting between the hops: hop-by-hop headers (RFC 9110 §7.6.1, plus the legacy Proxy-Connection
+ * and Keep-Alive) and any header named in Connection are stripped, and X-Forwarded-* are set as Skipper's
+ * forwarded-headers handler does.
+ */
+import type { HeaderBag } from '../routing/types.ts';
+import type { ForwardedHeadersOptions } from './types.ts';
+
+const HOP = new Set([
+  'connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
+  'te', 'trailer', 'transfer-encoding', 'upgrade',
+]);
+
+/** Describe this hop's framing, or undici refuses them; never forwarded whatever -remove-hop-headers says. */
+const ALWAYS_REQUEST = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'host']);
+/** node:http frames the client response itself. */
+const ALWAYS_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
+type OutHeaders = Record<string, string | string[]>;
+
+/** Header names listed in the Connection header (RFC 9110 §7.6.1), lower-cased; null when none. */
+function connectionTokens(h: HeaderBag): Set<string> | null {
+  const c = h['connection'];
+  if (c === undefined) return null;
+  const s = new Set<string>();
+  for (const v of Array.isArray(c) ? c : [c]) {
+    for (const t of v.split(',')) {
+      const n = t.trim().toLowerCase();
+      if (n !== '' && n !== 'close' && n !== 'keep-alive') s.add(n);
+    }
+  }
+  return s.size === 0 ? null : s;
+}
+
+function copyWithout(h: HeaderBag, always: ReadonlySet<string>, removeHop: boolean): OutHeaders {
+  const named = removeHop ? connectionTokens(h) : null;
+  const out: OutHeaders = {};
+  for (const k in h) {
+    const v = h[k];
+    if (v === undefined || always.has(k)) continue;
+    if (removeHop && (HOP.has(k) || (named !== null && named.has(k)))) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The headers sent upstream, with `host` as the Host header. */
+export function upstreamRequestHeaders(h: HeaderBag, removeHop: boolean, host: string): OutHeaders {
+  const out = copyWithout(h, ALWAYS_REQUEST, removeHop);
+  out['host'] = host;
+  return out;
+}
+
+/** The backend's response headers as the filters and the client see them. */
+export function downstreamResponseHeaders(h: HeaderBag, removeHop: boolean): OutHeaders {
+  return copyWithout(h, ALWAYS_RESPONSE, removeHop);
+}
+
+/** Sets X-Forwarded-For / -Host / -Proto on the outgoing request headers, before any filter runs. */
+export function setForwarded(
+  h: HeaderBag,
+  o: ForwardedHeadersOptions,
+  remoteAddress: string,
+  host: string,
+  protocol: string,
+): void {
+  if ((o.for === true || o.prependFor === true) && remoteAddress !== '') {
+    const prev = h['x-forwarded-for'];
+    const v = Array.isArray(prev) ? prev.join(', ') : prev;
+    h['x-forwarded-for'] = v === undefined || v === '' ? remoteAddress : o.prependFor === true ? `${remoteAddress}, ${v}` : `${v}, ${remoteAddress}`;
+  }
+  if (o.host === true) h['x-forwarded-host'] = host;
+  if (o.proto === true) h['x-forwarded-proto'] = protocol;
+}

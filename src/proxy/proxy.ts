@@ -1,0 +1,271 @@
+/**
+ * The proxy engine: route lookup on a pinned table generation, the filter chain, the backend call and the
+ * response stream. Listeners, metrics and logs live elsewhere and plug in through ProxyOptions and
+ * ProxyObserver.
+ */
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FilterResponse, ShadowRequest } from '../filters/types.ts';
+import { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
+import type { Route, RouteTable } from '../routing/types.ts';
+import { callBackend, resolveTarget, type BackendDeps } from './backend.ts';
+import { Lease, RequestContext, type Engine } from './context.ts';
+import { clientGone, errorStatus, ProxyError } from './errors.ts';
+import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
+import { setForwarded } from './headers.ts';
+import { writeError, writeResponse, type ByteCounter } from './respond.ts';
+import { routingRequest } from './routing-request.ts';
+import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
+import { Upstream } from './upstream.ts';
+import type { ForwardedHeadersOptions, Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
+import { checkFraming } from './validate.ts';
+
+export type { Proxy, ProxyObserver, ProxyOptions, RequestDoneEvent, BackendDoneEvent, PassiveHealthCheckOptions } from './types.ts';
+
+const DEFAULT_FORWARDED: ForwardedHeadersOptions = Object.freeze({ for: true, host: true, proto: true });
+/** Signal of shadow requests: they do not belong to a client connection. */
+const NEVER = new AbortController().signal;
+
+const consoleLogger: ProxyLogger = {
+  debug() {},
+  info() {},
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+/**
+ * Creates the proxy. `holder` hands out the current table generation; each request pins the one it got
+ * (loopbacks and teeLoopback shadows included) and gives it back with done() when it ends.
+ */
+export function createProxy(holder: TableSource, options: ProxyOptions = {}, observer?: ProxyObserver): Proxy {
+  const maxLoopbacks = options.maxLoopbacks ?? 9;
+  const protocol = options.protocol ?? 'http';
+  const preserveHost = options.preserveHost ?? false;
+  const removeHop = options.removeHopHeaders ?? true;
+  const forwarded = options.forwardedHeaders === undefined ? DEFAULT_FORWARDED : options.forwardedHeaders;
+  const logger = options.logger ?? consoleLogger;
+  const obs = observer ?? null;
+  const registry = options.endpoints ?? new EndpointRegistry();
+  const ownsRegistry = options.endpoints === undefined;
+  if (options.passiveHealthCheck != null) registry.startHealthCheck(options.passiveHealthCheck);
+  const connectTimeoutMs = options.backendTimeoutMs ?? 60_000;
+  const tlsVerify = options.tlsVerify ?? true;
+  const upgradeEnabled = options.experimentalUpgrade ?? false;
+  const upstream = new Upstream({
+    connectTimeoutMs,
+    responseHeaderTimeoutMs: options.responseHeaderTimeoutMs ?? 60_000,
+    tcpKeepAliveMs: options.keepAlive ?? 30_000,
+    idleTimeoutMs: options.closeIdleConnsPeriodMs ?? 20_000,
+    removeHopHeaders: removeHop,
+    tlsVerify,
+  });
+  const deps: BackendDeps = {
+    upstream,
+    registry,
+    observer: obs,
+    forwardUrl: options.forwardBackendUrl != null ? new URL(options.forwardBackendUrl) : null,
+  };
+  let observed: RouteTable | null = null;
+
+  const engine: Engine = {
+    log: (level, message) => logger[level](message),
+    shadow(parent, req) {
+      const ctx = new RequestContext(
+        { method: req.method, path: req.path, rawQuery: req.rawQuery, headers: req.headers, body: req.body },
+        parent.original, preserveHost ? parent.original.host : null, parent.lease, engine, parent.depth + 1,
+      );
+      parent.lease.hold();
+      routeRequest(ctx, () => NEVER).then(
+        (r) => r.body?.resume(),
+        (err: unknown) => logger.warn(`teeLoopback from route ${parent.routeId} failed: ${(err as Error).message}`),
+      ).finally(() => parent.lease.release());
+    },
+  };
+
+  /** Finds the route for ctx.request in the pinned table and runs it; resolves with the response to send. */
+  async function routeRequest(ctx: RequestContext, signal: () => AbortSignal): Promise<FilterResponse> {
+    const req = ctx.request;
+    const host = ctx.depth === 0 ? ctx.original.host : hostHeader(req.headers.host) ?? ctx.original.host;
+    const match = ctx.lease.table.lookup(routingRequest(req.method, host, req.path, req.rawQuery, req.headers, ctx.original.remoteAddress));
+    if (match === null) {
+      throw new ProxyError('SKJ_ERR_PROXY_NO_ROUTE', `no route for ${req.method} ${host}${req.path}`);
+    }
+    const route = match.route;
+    ctx.routeId = route.id;
+    ctx.served = false;
+    ctx.pathParams = ctx.depth === 0 ? match.params : { ...ctx.pathParams, ...match.params };
+    let responseFilters = route.responseFilters;
+    if (route.requestFilters !== null) {
+      let at = runRequestFilters(route.requestFilters, ctx);
+      if (typeof at !== 'number') at = await at;
+      if (at !== -1) responseFilters = responseFiltersAfterServe(route, at);
+    }
+    if (!ctx.served) ctx.response = await runBackend(ctx, route, signal);
+    if (ctx.response === UPGRADED) return UPGRADED;
+    if (responseFilters !== null && responseFilters.length > 0) {
+      try {
+        const p = runResponseFilters(responseFilters, ctx);
+        if (p !== undefined) await p;
+      } catch (e) {
+        ctx.response?.body?.destroy();
+        throw e;
+      }
+    }
+    return ctx.response!;
+  }
+
+  async function runBackend(ctx: RequestContext, route: Route, signal: () => AbortSignal): Promise<FilterResponse> {
+    switch (route.def.backendType) {
+      case 'shunt':
+        // A filter may have prepared the response (status(), inlineContent without serving).
+        return ctx.response ?? { status: 404, headers: {}, body: null };
+      case 'loopback': {
+        if (ctx.depth >= maxLoopbacks) {
+          throw new ProxyError('SKJ_ERR_PROXY_MAX_LOOPBACKS', `more than ${maxLoopbacks} loopbacks, last route ${route.id}`);
+        }
+        const routeId = ctx.routeId;
+        const params = ctx.pathParams;
+        ctx.depth++;
+        const r = await routeRequest(ctx, signal);
+        ctx.routeId = routeId;
+        ctx.pathParams = params;
+        ctx.served = false;
+        return r;
+      }
+      default:
+        if (ctx.outgoingHost === null) {
+          // A filter that rewrote the Host header means the outgoing host (Skipper's setRequestHeader("Host")).
+          const h = hostHeader(ctx.request.headers.host);
+          if (h !== undefined && h !== ctx.original.host) ctx.outgoingHost = h;
+        }
+        if (ctx.upgrade !== null) {
+          const t = resolveTarget(deps, ctx, route);
+          return upgradeBackend(ctx, ctx.upgrade, t.origin, ctx.outgoingHost ?? t.authority, removeHop, tlsVerify, connectTimeoutMs);
+        }
+        armReadTimeout(ctx);
+        return callBackend(deps, ctx, route, signal());
+    }
+  }
+
+  function handleRequest(req: IncomingMessage, res: ServerResponse, upgrade: UpgradeClient | null = null): void {
+    const start = performance.now();
+    const startTime = Date.now();
+    const lease = new Lease(holder);
+    if (lease.table !== observed) {
+      observed = lease.table;
+      registry.observe(lease.table);
+    }
+    const ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
+    ctx.upgrade = upgrade;
+    if (forwarded !== null) setForwarded(ctx.request.headers, forwarded, ctx.original.remoteAddress, ctx.original.host, protocol);
+    const counter: ByteCounter | null = obs?.requestDone !== undefined ? { bytes: 0 } : null;
+    let ac: AbortController | null = null;
+    let closed = false;
+    let upgraded = false;
+    const signal = (): AbortSignal => {
+      if (ac === null) {
+        ac = new AbortController();
+        if (closed) ac.abort(clientGone());
+      }
+      return ac.signal;
+    };
+    res.once('close', () => {
+      closed = true;
+      const completed = res.writableFinished || upgraded;
+      if (!completed && ac !== null) ac.abort(clientGone());
+      lease.release();
+      if (counter !== null) {
+        obs!.requestDone!({
+          routeId: ctx.routeId,
+          method: ctx.original.method,
+          status: upgraded ? 101 : completed ? res.statusCode : 499,
+          durationMs: performance.now() - start,
+          host: ctx.original.host,
+          uri: req.url ?? '',
+          remoteAddress: ctx.original.remoteAddress,
+          httpVersion: req.httpVersion,
+          userAgent: req.headers['user-agent'] ?? '',
+          referer: req.headers.referer ?? '',
+          bytes: counter.bytes,
+          startTime,
+          completed,
+          stateBag: ctx.stateBagIfAny ?? new Map(),
+        });
+      }
+    });
+    const bad = checkFraming(req);
+    if (bad !== null) {
+      res.shouldKeepAlive = false;
+      writeError(res, bad, counter);
+      return;
+    }
+    routeRequest(ctx, signal).then(
+      (r) => {
+        if (r === UPGRADED) {
+          // The sockets are joined; the table stays pinned until the connection closes.
+          upgraded = true;
+          return;
+        }
+        if (closed) {
+          r.body?.destroy();
+          return;
+        }
+        const wt = ctx.settingsIfAny?.writeTimeoutMs;
+        if (wt !== undefined && wt > 0) armWriteTimeout(res, wt);
+        writeResponse(res, r, removeHop, counter);
+      },
+      (err: unknown) => {
+        const status = errorStatus(err);
+        if (status >= 500) logger.error(`error while proxying, route ${ctx.routeId || '-'}, ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${(err as Error).message}`);
+        else logger.debug(`${status} for ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${(err as Error).message}`);
+        writeError(res, err, counter);
+      },
+    ).catch((err: unknown) => {
+      // Writing the response itself failed (e.g. a filter set an invalid header): never crash the process.
+      logger.error(`failed to write the response of route ${ctx.routeId || '-'}: ${(err as Error).message}`);
+      if (!res.headersSent) writeError(res, new ProxyError('SKJ_ERR_PROXY_FILTER_FAILED', (err as Error).message), counter);
+      else res.destroy();
+    });
+  }
+
+  return {
+    handleRequest,
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      socket.on('error', (e) => logger.debug(`upgrade connection error: ${e.message}`));
+      // Without -experimental-upgrade the request is proxied as a plain one: the Upgrade and Connection
+      // headers are hop-by-hop, so the backend never sees the upgrade (Skipper's behaviour).
+      const res = new ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.assignSocket(socket as import('node:net').Socket);
+      res.once('finish', () => socket.end());
+      const protocol = req.headers.upgrade;
+      handleRequest(req, res, upgradeEnabled && protocol !== undefined ? { socket, head, protocol } : null);
+    },
+    async close() {
+      if (ownsRegistry) registry.close();
+      else registry.stopHealthCheck();
+      await upstream.close();
+    },
+  };
+}
+
+/** Filters set header values as strings; take the first value if a filter left an array. */
+function hostHeader(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** readTimeout filter: the client must have sent the whole request body within the time. */
+function armReadTimeout(ctx: RequestContext): void {
+  const ms = ctx.settingsIfAny?.readTimeoutMs;
+  const body = ctx.request.body;
+  if (ms === undefined || ms <= 0 || body === null || body.readableEnded) return;
+  const t = setTimeout(() => body.destroy(new ProxyError('SKJ_ERR_PROXY_BAD_REQUEST', `request body not read within ${ms} ms`)), ms);
+  body.once('end', () => clearTimeout(t));
+  body.once('close', () => clearTimeout(t));
+}
+
+/** writeTimeout filter: the response must be written within the time, else the connection is closed. */
+function armWriteTimeout(res: ServerResponse, ms: number): void {
+  const t = setTimeout(() => res.destroy(), ms);
+  res.once('close', () => clearTimeout(t));
+}

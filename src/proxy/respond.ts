@@ -1,0 +1,47 @@
+/** Writes the final response, or an error response, to the client. */
+import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { FilterResponse } from '../filters/types.ts';
+import { errorBody, errorStatus } from './errors.ts';
+import { downstreamResponseHeaders } from './headers.ts';
+
+/** Counts response body bytes for the access log. */
+export interface ByteCounter {
+  bytes: number;
+}
+
+/**
+ * Streams `r` to the client with back-pressure. A body that fails mid-way (backend reset, backendTimeout)
+ * destroys the client connection: after the headers went out, truncation is the only honest signal.
+ */
+export function writeResponse(res: ServerResponse, r: FilterResponse, removeHop: boolean, counter: ByteCounter | null): void {
+  res.writeHead(r.status, downstreamResponseHeaders(r.headers, removeHop));
+  const body = r.body;
+  if (body === null) {
+    res.end();
+    return;
+  }
+  if (counter !== null) body.on('data', (c: Buffer) => (counter.bytes += c.length));
+  pipeline(body, res, noop);
+}
+
+function noop(): void {}
+
+/** Answers a failure with its status and a short text body; resets the connection when headers already went out. */
+export function writeError(res: ServerResponse, err: unknown, counter: ByteCounter | null): number {
+  const status = errorStatus(err);
+  if (res.destroyed || res.writableEnded) return status;
+  if (res.headersSent) {
+    res.destroy();
+    return status;
+  }
+  const text = errorBody(status);
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+  if (counter !== null) counter.bytes += text.length;
+  return status;
+}

@@ -1,0 +1,24 @@
+/** Builds the RoutingRequest for a lookup from the (possibly filter-modified) request. */
+import type { HeaderBag, RoutingRequest } from '../routing/types.ts';
+import { ProxyError } from './errors.ts';
+
+/** The decoded path routing matches against, as Go's URL.Path; a malformed escape is a 400. */
+export function decodePath(path: string): string {
+  if (path.indexOf('%') === -1) return path;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new ProxyError('SKJ_ERR_PROXY_BAD_REQUEST', `malformed percent-encoding in path ${JSON.stringify(path.slice(0, 200))}`);
+  }
+}
+
+export function routingRequest(
+  method: string,
+  host: string,
+  escapedPath: string,
+  rawQuery: string,
+  headers: HeaderBag,
+  remoteAddress: string,
+): RoutingRequest {
+  return { method, host, path: decodePath(escapedPath), rawQuery, headers, remoteAddress };
+}
