@@ -1,0 +1,115 @@
+/**
+ * The Kubernetes route source end to end: test API server, real @kubernetes/client-node, real conversion.
+ * Every assertion is on the route lists the source pushes, as the route updater would receive them.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../../../src/dataclients/kubernetes/convert/types.ts';
+import { defaultKubeOptions, type KubeOptions } from '../../../src/dataclients/kubernetes/options.ts';
+import { createKubernetesSource } from '../../../src/dataclients/kubernetes/source.ts';
+import type { RouteDef } from '../../../src/eskip/ast.ts';
+import { KubeApiServer } from '../../support/kube-apiserver.ts';
+import { endpoints, ingress, routeGroup, service } from '../../support/kube-objects.ts';
+import { waitFor } from '../../support/wait.ts';
+
+async function live(t: TestContext, objects: KubeObject[], o: Partial<KubeOptions> = {}) {
+  const api = await KubeApiServer.start(objects);
+  t.after(() => api.stop());
+  const updates: RouteDef[][] = [];
+  const errors: Error[] = [];
+  const source = createKubernetesSource(
+    { ...defaultKubeOptions(), url: api.url, ...o },
+    { log: () => {}, backoff: { minMs: 20, maxMs: 200 }, coalesceMs: 5 },
+  );
+  t.after(() => source.stop());
+  await source.start(
+    (u) => updates.push(u.routes),
+    (e) => errors.push(e),
+  );
+  const latest = () => updates.at(-1)!;
+  const ids = () => latest().map((r) => r.id).sort();
+  // One endpoint gives a network backend, more an LB backend (Skipper's rule).
+  const backendsOf = (id: string) => {
+    const r = latest().find((x) => x.id === id);
+    return r?.backendType === 'network' ? [r.backend!] : r?.lbEndpoints?.map((e) => e.address).sort();
+  };
+  return { api, updates, errors, latest, ids, backendsOf };
+}
+
+const shopRoute = 'kube_default__shop__shop_example_org_____shop';
+
+test('add, modify and delete events reach the pushed route list', async (t) => {
+  const l = await live(t, [service('shop'), endpoints('shop', ['10.2.0.1'])]);
+  assert.deepEqual(l.latest(), [], 'first list pushed before start() resolves');
+
+  l.api.apply(ingress('shop', { host: 'shop.example.org', service: 'shop' }));
+  await waitFor('ingress route', () => l.ids().includes(shopRoute));
+  assert.deepEqual(l.backendsOf(shopRoute), ['http://10.2.0.1:8080']);
+
+  l.api.apply(endpoints('shop', ['10.2.0.1', '10.2.0.2']));
+  await waitFor('endpoint added', () => l.backendsOf(shopRoute)?.length === 2);
+
+  l.api.apply(routeGroup('rg', 'rg.example.org', 'shop'));
+  await waitFor('route group route', () => l.ids().includes('kube_rg__default__rg__all__0_0'));
+
+  l.api.delete('Ingress', 'default', 'shop');
+  await waitFor('ingress route removed', () => !l.ids().includes(shopRoute));
+  assert.ok(l.ids().includes('kube_rg__default__rg__all__0_0'));
+});
+
+test('a burst of events is coalesced into few conversions of the newest state', async (t) => {
+  const l = await live(t, [service('shop'), endpoints('shop', ['10.2.0.1'])]);
+  const before = l.updates.length;
+  for (let i = 0; i < 200; i++) l.api.apply(ingress(`i${i}`, { host: `h${i}.example.org`, service: 'shop' }));
+  await waitFor('all 200 ingresses', () => l.ids().filter((id) => id.startsWith('kube_default__i')).length === 200);
+  assert.ok(l.updates.length - before < 200, `${l.updates.length - before} updates for 200 events`);
+});
+
+test('410 Gone: re-list, and changes made meanwhile arrive', async (t) => {
+  const l = await live(t, [service('shop'), endpoints('shop', ['10.2.0.1']), ingress('shop', { host: 'shop.example.org', service: 'shop' })]);
+  await waitFor('watches open', () => l.api.openWatches >= 4);
+  l.api.expireWatches();
+  l.api.apply(endpoints('shop', ['10.2.0.9']));
+  await waitFor('re-listed endpoints', () => l.backendsOf(shopRoute)?.join() === 'http://10.2.0.9:8080');
+});
+
+test('the API server dying keeps the last routes; its return brings the changes', async (t) => {
+  const l = await live(t, [service('shop'), endpoints('shop', ['10.2.0.1']), ingress('shop', { host: 'shop.example.org', service: 'shop' })]);
+  const pushed = l.updates.length;
+  await l.api.stop();
+  await waitFor('errors reported while away', () => l.errors.length > 0);
+  assert.equal(l.updates.length, pushed, 'no route list pushed while the API is away');
+  assert.ok(l.ids().includes(shopRoute));
+  l.api.apply(ingress('extra', { host: 'extra.example.org', service: 'shop' }));
+  await l.api.restart();
+  await waitFor('change made during the outage', () => l.ids().includes('kube_default__extra__extra_example_org_____shop'));
+});
+
+test('namespace scoping, label selectors and ingress class filtering', async (t) => {
+  const l = await live(
+    t,
+    [
+      service('shop', 'team'),
+      endpoints('shop', ['10.2.0.1'], 'team'),
+      service('shop', 'other'),
+      endpoints('shop', ['10.2.0.2'], 'other'),
+      ingress('a', { ns: 'team', host: 'a.example.org', service: 'shop', labels: { expose: 'yes' } }),
+      ingress('b', { ns: 'team', host: 'b.example.org', service: 'shop' }),
+      ingress('c', { ns: 'other', host: 'c.example.org', service: 'shop', labels: { expose: 'yes' } }),
+      ingress('d', { ns: 'team', host: 'd.example.org', service: 'shop', labels: { expose: 'yes' }, ingressClassName: 'nginx' }),
+      ingress('e', {
+        ns: 'team',
+        host: 'e.example.org',
+        service: 'shop',
+        labels: { expose: 'yes' },
+        annotations: { 'kubernetes.io/ingress.class': 'nginx' },
+      }),
+      ingress('f', { ns: 'team', host: 'f.example.org', service: 'shop', labels: { expose: 'yes' }, ingressClassName: 'skipper' }),
+    ],
+    { namespace: 'team', ingressLabelSelectors: { expose: 'yes' } },
+  );
+  const hosts = () => [...new Set(l.latest().map((r) => r.id.split('__')[2]))].sort();
+  assert.deepEqual(hosts(), ['a_example_org', 'f_example_org']);
+  l.api.apply(ingress('b', { ns: 'team', host: 'b.example.org', service: 'shop', labels: { expose: 'yes' } }));
+  await waitFor('relabelled ingress selected', () => hosts().includes('b_example_org'));
+});
