@@ -35,17 +35,24 @@ function escapeBytes(s: string, safe: (c: number) => boolean, spaceAsPlus: boole
   return out;
 }
 
+// Fast paths: most paths and query parts need no escaping at all.
+const PLAIN_PATH = /^[A-Za-z0-9\-_.~$&+,/:;=@]*$/;
+const PLAIN_QUERY = /^[A-Za-z0-9\-_.~]*$/;
+
 /** Escapes a decoded path for the wire (Go's escape(path, encodePath)). */
 export function escapePath(path: string): string {
+  if (PLAIN_PATH.test(path)) return path;
   return escapeBytes(path, (c) => isUnreserved(c) || PATH_SAFE.has(c), false);
 }
 
 /** Go's url.QueryEscape: everything but unreserved bytes escaped, space as "+". */
 export function queryEscape(s: string): string {
+  if (PLAIN_QUERY.test(s)) return s;
   return escapeBytes(s, isUnreserved, true);
 }
 
 function queryUnescape(s: string): string | null {
+  if (!s.includes('%') && !s.includes('+')) return s;
   try {
     return decodeURIComponent(s.replaceAll('+', ' '));
   } catch {
