@@ -26,7 +26,7 @@ export const inlineContent: FilterSpec = {
         ctx.serve({
           status: 200,
           headers: { 'content-type': type, 'content-length': length },
-          body: Readable.from([body]),
+          body: Readable.from([body], { objectMode: false }),
         });
       },
     };
@@ -51,7 +51,7 @@ export const inlineContentIfStatus: FilterSpec = {
         delete rsp.headers['transfer-encoding'];
         rsp.headers['content-type'] = type;
         rsp.headers['content-length'] = length;
-        rsp.body = Readable.from([body]);
+        rsp.body = Readable.from([body], { objectMode: false });
       },
     };
   },

@@ -30,7 +30,7 @@ function text(status: number, body: string, extra: HeaderBag = {}): FilterRespon
     status,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff',
       'content-length': String(buf.length), ...extra },
-    body: Readable.from([buf]),
+    body: Readable.from([buf], { objectMode: false }),
   };
 }
 
@@ -59,7 +59,7 @@ async function listing(dir: string, method: string): Promise<FilterResponse> {
   return {
     status: 200,
     headers: { 'content-type': 'text/html; charset=utf-8', 'content-length': String(buf.length) },
-    body: method === 'HEAD' ? null : Readable.from([buf]),
+    body: method === 'HEAD' ? null : Readable.from([buf], { objectMode: false }),
   };
 }
 

@@ -69,7 +69,10 @@ test('content filters reject bad arguments', () => {
   ]);
 });
 
-test('a body replaced by inlineContentIfStatus is a fresh stream', async () => {
+test('content bodies are byte streams, not object-mode streams', async () => {
   const rsp = await runChain([make('inlineContentIfStatus', 500, 'oops')], makeContext(), () => backendResponse(500));
   assert.ok(rsp.body instanceof Readable);
+  assert.equal(rsp.body.readableObjectMode, false);
+  const served = await runChain([make('inlineContent', 'x')], makeContext());
+  assert.equal(served.body!.readableObjectMode, false);
 });

@@ -45,7 +45,7 @@ export function makeContext(init: TestRequestInit = {}): TestContext {
   const rawQuery = q === -1 ? '' : url.slice(q + 1);
   const host = init.host ?? 'www.example.org';
   const headers = lowerKeys({ host, ...(init.headers ?? {}) });
-  const body = init.body == null ? null : Readable.from([Buffer.from(init.body)]);
+  const body = init.body == null ? null : Readable.from([Buffer.from(init.body)], { objectMode: false });
   const request: FilterRequest = { method: init.method ?? 'GET', path, rawQuery, headers, body };
   const original: OriginalRequest = Object.freeze({
     method: request.method,
@@ -91,7 +91,7 @@ export function makeContext(init: TestRequestInit = {}): TestContext {
 
 /** A backend response for runChain. */
 export function backendResponse(status = 200, headers: HeaderBag = {}, body: string | null = 'backend'): FilterResponse {
-  return { status, headers: lowerKeys(headers), body: body === null ? null : Readable.from([Buffer.from(body)]) };
+  return { status, headers: lowerKeys(headers), body: body === null ? null : Readable.from([Buffer.from(body)], { objectMode: false }) };
 }
 
 /**
