@@ -3,14 +3,15 @@ import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { expectCount, stringArg } from './args.ts';
 import { compileRegexp } from './regexp.ts';
 import { someHeaderValue } from './request-values.ts';
+import { shared } from './memo.ts';
 
 export const headerRegexpSpec: PredicateSpec = {
   name: 'HeaderRegexp',
-  create(args) {
+  create: shared((args) => {
     expectCount('HeaderRegexp', args, 2);
     const name = stringArg('HeaderRegexp', args, 0).toLowerCase();
     const rx = compileRegexp('HeaderRegexp', stringArg('HeaderRegexp', args, 1));
     const test = (v: string) => rx.test(v);
     return { match: (req: RoutingRequest) => someHeaderValue(req, name, test) };
-  },
+  }),
 };

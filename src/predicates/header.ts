@@ -5,14 +5,15 @@
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { expectCount, stringArg } from './args.ts';
 import { someHeaderValue } from './request-values.ts';
+import { shared } from './memo.ts';
 
 export const headerSpec: PredicateSpec = {
   name: 'Header',
-  create(args) {
+  create: shared((args) => {
     expectCount('Header', args, 2);
     const name = stringArg('Header', args, 0).toLowerCase();
     const value = stringArg('Header', args, 1);
     const eq = (v: string) => v === value;
     return { match: (req: RoutingRequest) => someHeaderValue(req, name, eq) };
-  },
+  }),
 };

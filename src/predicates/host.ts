@@ -6,10 +6,11 @@ import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { expectCount, stringArg } from './args.ts';
 import { hostKey, hostLiterals, matchLiterals } from './host-pattern.ts';
 import { compileRegexp } from './regexp.ts';
+import { shared } from './memo.ts';
 
 export const hostSpec: PredicateSpec = {
   name: 'Host',
-  create(args) {
+  create: shared((args) => {
     expectCount('Host', args, 1);
     const pattern = stringArg('Host', args, 0);
     const lits = hostLiterals(pattern);
@@ -18,7 +19,7 @@ export const hostSpec: PredicateSpec = {
     }
     const rx = compileRegexp('Host', pattern);
     return { match: (req: RoutingRequest) => rx.test(req.host) };
-  },
+  }),
 };
 
 export { hostKey };

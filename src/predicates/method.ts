@@ -4,12 +4,13 @@
  */
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { expectCount, stringArg } from './args.ts';
+import { shared } from './memo.ts';
 
 export const methodSpec: PredicateSpec = {
   name: 'Method',
-  create(args) {
+  create: shared((args) => {
     expectCount('Method', args, 1);
     const m = stringArg('Method', args, 0);
     return { match: (req: RoutingRequest) => req.method === m };
-  },
+  }),
 };

@@ -2,12 +2,13 @@
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { InvalidArgsError } from '../errors.ts';
 import { stringArgs } from './args.ts';
+import { shared } from './memo.ts';
 
 const allowed = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE']);
 
 export const methodsSpec: PredicateSpec = {
   name: 'Methods',
-  create(args) {
+  create: shared((args) => {
     const methods = new Set<string>();
     for (const m of stringArgs('Methods', args)) {
       const up = m.toUpperCase();
@@ -15,5 +16,5 @@ export const methodsSpec: PredicateSpec = {
       methods.add(up);
     }
     return { match: (req: RoutingRequest) => methods.has(req.method.toUpperCase()) };
-  },
+  }),
 };

@@ -7,7 +7,8 @@ import type { RouteDef } from '../eskip/ast.ts';
 import type { FilterInstance, FilterSpec } from '../filters/types.ts';
 import type { Registry } from '../registry.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
-import type { RouteEntry } from './leaf.ts';
+import type { ParamNames, RouteEntry } from './leaf.ts';
+import type { PathPattern } from './path-pattern.ts';
 import { compileBackend } from './route-backend.ts';
 import { closeFilters, createFilters } from './route-filters.ts';
 import { compilePredicates } from './route-predicates.ts';
@@ -30,10 +31,10 @@ export interface CompileOptions {
 /** Compiles `defs` into a frozen RouteTable. Never throws for a bad definition. */
 export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): RouteTable {
   const ignoreTrailingSlash = opts.ignoreTrailingSlash ?? false;
-  const entries: RouteEntry[] = [];
+  const compiled: Compiled[] = [];
+  const shared: Shared = { urls: new Map(), params: new Map() };
   const invalid: InvalidRoute[] = [];
   const seen = new Set<string>();
-  const urls = new Map<string, URL>();
   for (const def of defs) {
     if (seen.has(def.id)) {
       invalid.push({ id: def.id, reason: 'duplicate_route_id', message: `route ${def.id}: duplicate route id, the first definition is used`, def });
@@ -41,21 +42,26 @@ export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): 
     }
     seen.add(def.id);
     try {
-      entries.push(compileRoute(def, opts, urls, ignoreTrailingSlash));
+      compiled.push(compileRoute(def, opts, shared, ignoreTrailingSlash));
     } catch (e) {
       if (e instanceof RouteDefinitionError) invalid.push({ id: def.id, reason: e.reason, message: e.message, def });
       else invalid.push({ id: def.id, reason: 'invalid_predicate_params', message: `route ${def.id}: ${describe(e)}`, def });
     }
   }
-  return new CompiledRouteTable(opts.generation ?? 0, entries, invalid, ignoreTrailingSlash);
+  return new CompiledRouteTable(opts.generation ?? 0, compiled, invalid, ignoreTrailingSlash);
 }
 
 const noFilters: readonly FilterInstance[] = Object.freeze([]);
 
+interface Compiled { entry: RouteEntry; pattern: PathPattern | null }
+
+/** Immutable values that routes of one compile share instead of each holding a copy. */
+interface Shared { urls: Map<string, URL>; params: Map<string, ParamNames> }
+
 // Skipper's order of checks: backend, then filters, then predicates; it decides which reason a route
 // with several problems gets.
-function compileRoute(def: RouteDef, opts: CompileOptions, urls: Map<string, URL>, ignoreTrailingSlash: boolean): RouteEntry {
-  const { backendUrl, lb } = compileBackend(def, opts.lbFactory, urls);
+function compileRoute(def: RouteDef, opts: CompileOptions, shared: Shared, ignoreTrailingSlash: boolean): Compiled {
+  const { backendUrl, lb } = compileBackend(def, opts.lbFactory, shared.urls);
   const filters = createFilters(def, opts.filters, opts.predicates);
   let preds;
   try {
@@ -75,5 +81,17 @@ function compileRoute(def: RouteDef, opts: CompileOptions, urls: Map<string, URL
     backendUrl,
     lb,
   });
-  return Object.freeze({ route, matchers: Object.freeze(preds.matchers), weight: preds.weight, pattern: preds.pattern, hostKeys: preds.hostKeys });
+  const p = preds.pattern;
+  const entry: RouteEntry = Object.freeze({
+    route, matchers: Object.freeze(preds.matchers), weight: preds.weight, inTree: p !== null,
+    params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
+  });
+  return { entry, pattern: p };
+}
+
+function paramNames(p: PathPattern, cache: Map<string, ParamNames>): ParamNames {
+  const key = `${p.subtree ? 's' : 'p'}${p.freeName !== null ? 'f' : ''}:${p.names.join('/')}`;
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = Object.freeze({ names: Object.freeze(p.names.slice()), free: p.freeName !== null, subtree: p.subtree })));
+  return v;
 }

@@ -4,8 +4,16 @@
  * lookup only evaluates the routes that can match the request's host; their relative order is unchanged,
  * hence so is the decision.
  */
-import type { PathPattern } from './path-pattern.ts';
 import type { PredicateMatcher, Route, RoutingRequest } from './types.ts';
+
+/** How to name the path tree's wildcard values for a route; null when the route has no wildcards. */
+export interface ParamNames {
+  /** Wildcard names in path order, the free wildcard's last. */
+  readonly names: readonly string[];
+  /** Whether the last name belongs to a free wildcard (`*name`, or a subtree's sub-path). */
+  readonly free: boolean;
+  readonly subtree: boolean;
+}
 
 /** A compiled route as the matcher sees it. */
 export interface RouteEntry {
@@ -13,19 +21,22 @@ export interface RouteEntry {
   readonly matchers: readonly PredicateMatcher[];
   /** Weight() sum plus predicate count; higher is tried first. */
   readonly weight: number;
-  readonly pattern: PathPattern | null;
+  /** Whether the route is in the path tree (has Path or PathSubtree). */
+  readonly inTree: boolean;
+  readonly params: ParamNames | null;
   readonly hostKeys: readonly string[] | null;
 }
 
 // Below this many host-confined routes a linear scan is as cheap as the index.
 const indexThreshold = 4;
-const none = new Int32Array(0);
+const none: readonly number[] = [];
 
 export class Leaf {
   /** Entries by precedence: weight descending, definition order among equals (Skipper's stable sort). */
   readonly entries: readonly RouteEntry[];
-  readonly #byHost: Map<string, Int32Array> | null;
-  readonly #generic: Int32Array;
+  /** Positions in `entries` per hostname: one position as a number, several as an ascending array. */
+  readonly #byHost: Map<string, number | number[]> | null;
+  readonly #generic: readonly number[];
 
   constructor(entries: RouteEntry[]) {
     this.entries = entries.length > 1 ? entries.slice().sort((a, b) => b.weight - a.weight) : entries;
@@ -49,8 +60,8 @@ export class Leaf {
         else if (list[list.length - 1] !== i) list.push(i);
       }
     });
-    this.#byHost = new Map([...byHost].map(([k, v]) => [k, Int32Array.from(v)]));
-    this.#generic = Int32Array.from(generic);
+    this.#byHost = new Map([...byHost].map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
+    this.#generic = generic.length === 0 ? none : generic;
   }
 
   /** The first entry, by precedence, whose predicates all match; `hostKey` is the request's index key. */
@@ -60,8 +71,10 @@ export class Leaf {
       for (let i = 0; i < entries.length; i++) if (matches(entries[i]!, req)) return entries[i]!;
       return null;
     }
-    const hosted = this.#byHost.get(hostKey) ?? none;
+    const h = this.#byHost.get(hostKey);
     const generic = this.#generic;
+    if (typeof h === 'number' && generic.length === 0) return matches(entries[h]!, req) ? entries[h]! : null;
+    const hosted = h === undefined ? none : typeof h === 'number' ? [h] : h;
     // Merge the two ascending position lists so candidates are tried in precedence order.
     let a = 0;
     let b = 0;

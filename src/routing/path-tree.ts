@@ -31,9 +31,9 @@ export class PathTree {
   readonly #root: Node;
 
   /** Builds the tree; with `ignoreTrailingSlash` false a subtree also owns its base with a trailing slash. */
-  constructor(entries: readonly RouteEntry[], ignoreTrailingSlash: boolean) {
+  constructor(routes: readonly { entry: RouteEntry; pattern: PathPattern | null }[], ignoreTrailingSlash: boolean) {
     const root = newBuildNode();
-    for (const e of entries) if (e.pattern !== null) insert(root, e.pattern, e, ignoreTrailingSlash);
+    for (const r of routes) if (r.pattern !== null) insert(root, r.pattern, r.entry, ignoreTrailingSlash);
     this.#root = freeze(root);
   }
 

@@ -4,7 +4,7 @@
  */
 import { hostKey } from '../predicates/host-pattern.ts';
 import { Leaf, type RouteEntry } from './leaf.ts';
-import { cleanPath, unescapeParam } from './path-pattern.ts';
+import { cleanPath, unescapeParam, type PathPattern } from './path-pattern.ts';
 import { PathTree } from './path-tree.ts';
 import { closeFilters } from './route-filters.ts';
 import type { InvalidRoute, Route, RouteMatch, RouteTable, RoutingRequest } from './types.ts';
@@ -20,13 +20,15 @@ export class CompiledRouteTable implements RouteTable {
   readonly #ignoreTrailingSlash: boolean;
   #released = false;
 
-  constructor(generation: number, entries: RouteEntry[], invalid: InvalidRoute[], ignoreTrailingSlash: boolean) {
+  /** `compiled` pairs each entry with its path pattern, which only the tree build needs. */
+  constructor(generation: number, compiled: { entry: RouteEntry; pattern: PathPattern | null }[], invalid: InvalidRoute[], ignoreTrailingSlash: boolean) {
     this.generation = generation;
+    const entries = compiled.map((c) => c.entry);
     this.routes = Object.freeze(entries.map((e) => e.route));
     this.invalid = Object.freeze(invalid.map((i) => Object.freeze(i)));
     this.#ignoreTrailingSlash = ignoreTrailingSlash;
-    this.#tree = new PathTree(entries, ignoreTrailingSlash);
-    this.#rootLeaf = new Leaf(entries.filter((e) => e.pattern === null));
+    this.#tree = new PathTree(compiled, ignoreTrailingSlash);
+    this.#rootLeaf = new Leaf(entries.filter((e) => !e.inTree));
     Object.freeze(this);
   }
 
@@ -51,15 +53,15 @@ export class CompiledRouteTable implements RouteTable {
 
 /** Names the tree's wildcard values after the matched route's own pattern (Skipper's matchPathTree). */
 function params(e: RouteEntry, values: readonly string[]): Readonly<Record<string, string>> {
-  const p = e.pattern!;
+  const p = e.params;
+  if (p === null) return noParams;
   const names = p.names;
-  if (names.length === 0) return noParams;
   const vals = values.slice();
   // A subtree matched at its base has no free-wildcard value yet: it is the empty sub-path.
   if (p.subtree && vals.length + 1 === names.length) vals.push('');
   const out: Record<string, string> = {};
   const n = Math.min(vals.length, names.length);
   for (let i = 0; i < n; i++) out[names[i]!] = unescapeParam(vals[i]!);
-  if (n > 0 && p.freeName !== null) out[names[names.length - 1]!] = '/' + unescapeParam(vals[vals.length - 1]!);
+  if (n > 0 && p.free) out[names[names.length - 1]!] = '/' + unescapeParam(vals[vals.length - 1]!);
   return out;
 }
