@@ -8,8 +8,31 @@ import { DefaultFilters } from './default-filters.ts';
 import { EndpointIndex } from './endpoints.ts';
 import { normalizeLBAlgorithm } from './lb-backend.ts';
 import type { KubeService } from './services.ts';
-import { readService } from './services.ts';
-import type { ClusterState, KubeLogger } from './types.ts';
+import { readServiceCached } from './services.ts';
+import type { ClusterState, KubeLogger, KubeObject } from './types.ts';
+
+/** What a conversion looked up, by kind and `<namespace>/<name>`, so a cached result can be checked. */
+export type DependencyKind = 'service' | 'endpoints' | 'default-filters' | 'secret';
+export type DependencyTracker = (kind: DependencyKind, key: string) => void;
+
+/** A map that reports every key looked up. */
+class TrackingMap<V> extends Map<string, V> {
+  private readonly kind: DependencyKind;
+  private readonly track: DependencyTracker;
+  constructor(kind: DependencyKind, track: DependencyTracker) {
+    super();
+    this.kind = kind;
+    this.track = track;
+  }
+  override get(key: string): V | undefined {
+    this.track(this.kind, key);
+    return super.get(key);
+  }
+  override has(key: string): boolean {
+    this.track(this.kind, key);
+    return super.has(key);
+  }
+}
 
 export interface SharedContext {
   readonly state: ClusterState;
@@ -20,6 +43,10 @@ export interface SharedContext {
   readonly services: ReadonlyMap<string, KubeService>;
   readonly endpoints: EndpointIndex;
   readonly defaultFilters: DefaultFilters;
+  /** Secrets by `<namespace>/<name>`; empty unless `enableTLS`. */
+  readonly secrets: ReadonlyMap<string, KubeObject>;
+  /** Services (with or without spec) by `<namespace>/<name>`, as listed: the identity behind {@link services}. */
+  readonly rawServices: ReadonlyMap<string, KubeObject>;
   /**
    * Patterns an ExternalName (or RouteGroup network backend host) must match: none when external names are
    * disabled, `.*` unless onlyAllowedExternalNames, else the configured unanchored regexps.
@@ -58,26 +85,37 @@ export function compilePatterns(patterns: readonly string[], log: KubeLogger): R
   return out;
 }
 
-/** Indexes the cluster state for one conversion run. */
-export function createSharedContext(state: ClusterState, opts: KubeOptions, log: KubeLogger): SharedContext {
+/**
+ * Indexes the cluster state for one conversion run. With a tracker, every service, endpoints, default filter
+ * and secret lookup is reported (incremental conversion).
+ */
+export function createSharedContext(state: ClusterState, opts: KubeOptions, log: KubeLogger, track?: DependencyTracker): SharedContext {
   const o = normalizeOptions(opts);
-  const services = new Map<string, KubeService>();
+  const services: Map<string, KubeService> = track ? new TrackingMap('service', track) : new Map();
+  const rawServices = new Map<string, KubeObject>();
   let invalidService = false;
   for (const s of state.services) {
-    const svc = readService(s);
+    const key = `${s.metadata.namespace}/${s.metadata.name}`;
+    rawServices.set(key, s);
+    const svc = readServiceCached(s);
     if (svc === undefined) invalidService = true;
-    else services.set(`${svc.namespace}/${svc.name}`, svc);
+    else services.set(key, svc);
   }
   if (invalidService) log({ level: 'error', msg: 'Invalid service resource detected.' });
+  const secrets: Map<string, KubeObject> = track ? new TrackingMap('secret', track) : new Map();
+  if (o.enableTLS) for (const s of state.secrets) secrets.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
   const networkHosts = o.onlyAllowedExternalNames ? compilePatterns(o.allowedExternalNames, log) : [/.*/];
   const allowed = o.enableExternalNames ? networkHosts : [];
+  const defaultFilters = DefaultFilters.fromDir(o.defaultFiltersDir, log, track && ((key) => track('default-filters', key)));
   return {
     state,
     opts: o,
     log,
     services,
-    endpoints: new EndpointIndex(state, o.enableEndpointSlices),
-    defaultFilters: DefaultFilters.fromDir(o.defaultFiltersDir, log),
+    rawServices,
+    endpoints: new EndpointIndex(state, o.enableEndpointSlices, track && ((ns, name) => track('endpoints', `${ns}/${name}`))),
+    defaultFilters,
+    secrets,
     allowedExternalNames: allowed,
     allowedNetworkHosts: networkHosts,
     getService: (namespace, name) => services.get(`${namespace}/${name}`),

@@ -21,9 +21,11 @@ interface FilterSet {
 /** The default filter chains of one directory, keyed `<namespace>/<service>`. */
 export class DefaultFilters {
   private readonly sets: Map<string, FilterSet>;
+  private readonly onLookup: ((key: string) => void) | undefined;
 
-  private constructor(sets: Map<string, FilterSet>) {
+  private constructor(sets: Map<string, FilterSet>, onLookup?: (key: string) => void) {
     this.sets = sets;
+    this.onLookup = onLookup;
   }
 
   /** No default filters (option unset or directory unreadable). */
@@ -35,15 +37,15 @@ export class DefaultFilters {
    * Reads the directory. An unreadable directory logs Skipper's error and yields no default filters;
    * files with other names, non-regular files and oversized files are skipped.
    */
-  static fromDir(dir: string, log: KubeLogger): DefaultFilters {
+  static fromDir(dir: string, log: KubeLogger, onLookup?: (key: string) => void): DefaultFilters {
     const sets = new Map<string, FilterSet>();
-    if (dir === '') return new DefaultFilters(sets);
+    if (dir === '') return new DefaultFilters(sets, onLookup);
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       log({ level: 'error', msg: `could not fetch default filter configurations: ${(err as Error).message}` });
-      return new DefaultFilters(sets);
+      return new DefaultFilters(sets, onLookup);
     }
     for (const e of entries) {
       const parts = e.name.split('.');
@@ -62,7 +64,12 @@ export class DefaultFilters {
         log({ level: 'debug', msg: `could not read file ${file}: ${(err as Error).message}` });
       }
     }
-    return new DefaultFilters(sets);
+    return new DefaultFilters(sets, onLookup);
+  }
+
+  /** The file text configured for `<namespace>/<service>`, undefined when none (identity for caching). */
+  text(key: string): string | undefined {
+    return this.sets.get(key)?.text;
   }
 
   /** Number of configured services. */
@@ -75,7 +82,9 @@ export class DefaultFilters {
    * Skipper's `[eskip] default filters: …` text when the file does not parse.
    */
   get(namespace: string, service: string): FilterCall[] {
-    const fs = this.sets.get(`${namespace}/${service}`);
+    const key = `${namespace}/${service}`;
+    this.onLookup?.(key);
+    const fs = this.sets.get(key);
     if (fs === undefined) return [];
     if (fs.filters === undefined && fs.error === undefined) {
       try {

@@ -75,8 +75,8 @@ function isReady(c: any): boolean {
   return !isTerminating(c) && (c.ready === undefined || c.ready === null || c.ready === true);
 }
 
-/** Merges all slices of each service (slices without a ports field are skipped, as Skipper does). */
-function collectSlices(slices: readonly KubeObject[]): Map<string, SliceSet> {
+/** Groups the slices by service; slices without a ports field are skipped, as Skipper does. */
+function groupSlices(slices: readonly KubeObject[]): Map<string, KubeObject[]> {
   const byService = new Map<string, KubeObject[]>();
   for (const s of slices) {
     if (!Array.isArray(s.ports)) continue;
@@ -85,28 +85,29 @@ function collectSlices(slices: readonly KubeObject[]): Map<string, SliceSet> {
     if (list === undefined) byService.set(key, (list = []));
     list.push(s);
   }
-  const result = new Map<string, SliceSet>();
-  for (const [key, list] of byService) {
-    const terminating = new Set<string>();
-    const ready = new Map<string, { address: string; zone: string }>();
-    let ports: Port[] = [];
-    for (const s of list) {
-      for (const ep of Array.isArray(s.endpoints) ? s.endpoints : []) {
-        const address = ep?.addresses?.[0];
-        if (typeof address !== 'string' || terminating.has(address)) continue;
-        // A terminating copy in any slice wins over ready copies elsewhere (eventual consistency).
-        if (isTerminating(ep.conditions)) {
-          terminating.add(address);
-          ready.delete(address);
-        } else if (isReady(ep.conditions)) {
-          ready.set(address, { address, zone: typeof ep.zone === 'string' ? ep.zone : '' });
-        }
+  return byService;
+}
+
+/** Merges the slices of one service into its ready endpoints; the last slice's ports win. */
+function collectSlices(list: readonly KubeObject[]): SliceSet {
+  const terminating = new Set<string>();
+  const ready = new Map<string, { address: string; zone: string }>();
+  let ports: Port[] = [];
+  for (const s of list) {
+    for (const ep of Array.isArray(s.endpoints) ? s.endpoints : []) {
+      const address = ep?.addresses?.[0];
+      if (typeof address !== 'string' || terminating.has(address)) continue;
+      // A terminating copy in any slice wins over ready copies elsewhere (eventual consistency).
+      if (isTerminating(ep.conditions)) {
+        terminating.add(address);
+        ready.delete(address);
+      } else if (isReady(ep.conditions)) {
+        ready.set(address, { address, zone: typeof ep.zone === 'string' ? ep.zone : '' });
       }
-      ports = readPorts(s.ports);
     }
-    result.set(key, { endpoints: [...ready.values()], ports });
+    ports = readPorts(s.ports);
   }
-  return result;
+  return { endpoints: [...ready.values()], ports };
 }
 
 function slicePort(ports: readonly Port[], protocol: string, name: string, value: number): number {
@@ -143,14 +144,48 @@ function byAddress(a: LBEndpoint, b: LBEndpoint): number {
  */
 export class EndpointIndex {
   readonly useSlices: boolean;
-  private readonly endpoints = new Map<string, Subset[]>();
-  private readonly slices: Map<string, SliceSet>;
+  /** Called with each service whose endpoints are looked up (dependency tracking). */
+  private readonly onLookup: ((namespace: string, name: string) => void) | undefined;
+  private readonly rawEndpoints = new Map<string, KubeObject>();
+  private readonly rawSlices: Map<string, KubeObject[]>;
+  private readonly subsets = new Map<string, Subset[]>();
+  private readonly slices = new Map<string, SliceSet>();
   private readonly cache = new Map<string, LBEndpoint[]>();
 
-  constructor(state: ClusterState, useSlices: boolean) {
+  constructor(state: ClusterState, useSlices: boolean, onLookup?: (namespace: string, name: string) => void) {
     this.useSlices = useSlices;
-    if (!useSlices) for (const e of state.endpoints) this.endpoints.set(`${e.metadata.namespace}/${e.metadata.name}`, readSubsets(e));
-    this.slices = useSlices ? collectSlices(state.endpointSlices) : new Map();
+    this.onLookup = onLookup;
+    if (!useSlices) for (const e of state.endpoints) this.rawEndpoints.set(`${e.metadata.namespace}/${e.metadata.name}`, e);
+    this.rawSlices = useSlices ? groupSlices(state.endpointSlices) : new Map();
+  }
+
+  /**
+   * The objects a service's endpoints come from: its Endpoints object, or its EndpointSlices (with ports);
+   * undefined when there are none. Identity changes when the cluster state changes them.
+   */
+  sources(namespace: string, name: string): KubeObject | readonly KubeObject[] | undefined {
+    const key = `${namespace}/${name}`;
+    return this.useSlices ? this.rawSlices.get(key) : this.rawEndpoints.get(key);
+  }
+
+  private endpointSubsets(key: string): Subset[] | undefined {
+    let s = this.subsets.get(key);
+    if (s === undefined) {
+      const raw = this.rawEndpoints.get(key);
+      if (raw === undefined) return undefined;
+      this.subsets.set(key, (s = readSubsets(raw)));
+    }
+    return s;
+  }
+
+  private sliceSet(key: string): SliceSet | undefined {
+    let s = this.slices.get(key);
+    if (s === undefined) {
+      const raw = this.rawSlices.get(key);
+      if (raw === undefined) return undefined;
+      this.slices.set(key, (s = collectSlices(raw)));
+    }
+    return s;
   }
 
   /**
@@ -160,10 +195,11 @@ export class EndpointIndex {
    * and a non-empty zone, only that zone's endpoints when there are at least {@link minEndpointsByZone}.
    */
   byServicePort(namespace: string, name: string, scheme: string | undefined, sp: ServicePort, zone = ''): LBEndpoint[] {
+    this.onLookup?.(namespace, name);
     const key = `${namespace}/${name}`;
     return this.cached(`${key}|${scheme ?? ''}|${targetPortString(sp.targetPort)}`, zone, () => {
       if (this.useSlices) {
-        const set = this.slices.get(key);
+        const set = this.sliceSet(key);
         if (set === undefined) return undefined;
         let port: number;
         const n = targetPortNumber(sp.targetPort);
@@ -172,7 +208,7 @@ export class EndpointIndex {
         const s = sliceScheme(set.ports, port, scheme);
         return set.endpoints.map((e) => ({ address: formatEndpoint(e.address, s, port), zone: e.zone }));
       }
-      const subsets = this.endpoints.get(key);
+      const subsets = this.endpointSubsets(key);
       if (subsets === undefined) return undefined;
       for (const s of subsets) {
         // A single port is used whatever its name; otherwise the service port name decides.
@@ -185,18 +221,19 @@ export class EndpointIndex {
 
   /** Endpoints for a RouteGroup backend's target port (a port name or number). */
   byTarget(namespace: string, name: string, protocol: string, scheme: string | undefined, target: TargetPort, zone = ''): LBEndpoint[] {
+    this.onLookup?.(namespace, name);
     const key = `${namespace}/${name}`;
     return this.cached(`${key}|${protocol}|${targetPortString(target)}`, zone, () => {
       const pName = typeof target === 'string' ? target : '';
       const pValue = typeof target === 'number' ? target : 0;
       if (this.useSlices) {
-        const set = this.slices.get(key);
+        const set = this.sliceSet(key);
         if (set === undefined) return undefined;
         const port = slicePort(set.ports, protocol, pName, pValue);
         const s = sliceScheme(set.ports, port, scheme);
         return set.endpoints.map((e) => ({ address: formatEndpoint(e.address, s, port), zone: e.zone }));
       }
-      const subsets = this.endpoints.get(key);
+      const subsets = this.endpointSubsets(key);
       if (subsets === undefined) return undefined;
       for (const s of subsets) {
         for (const p of s.ports) {
@@ -210,15 +247,16 @@ export class EndpointIndex {
 
   /** All endpoint IP addresses of a service (no ports), sorted; zone-filtered like the other lookups. */
   addresses(namespace: string, name: string, zone = ''): string[] {
+    this.onLookup?.(namespace, name);
     const key = `${namespace}/${name}`;
     let out: string[];
     if (this.useSlices) {
-      const set = this.slices.get(key);
+      const set = this.sliceSet(key);
       if (set === undefined) return [];
       const local = zone === '' ? [] : set.endpoints.filter((e) => e.zone === zone);
       out = (zone !== '' ? local : set.endpoints).map((e) => e.address);
     } else {
-      out = (this.endpoints.get(key) ?? []).flatMap((s) => s.ports.flatMap(() => s.addresses));
+      out = (this.endpointSubsets(key) ?? []).flatMap((s) => s.ports.flatMap(() => s.addresses));
     }
     return out.sort();
   }

@@ -14,7 +14,7 @@ import { eskipReason, readIngressAnnotations } from './ingress-annotations.ts';
 import type { BackendLookup, IngressBackendRef } from './ingress-backend.ts';
 import { backendRoute, readBackendRef } from './ingress-backend.ts';
 import { applyAnnotationPredicates, countPathPredicates, setPathV1 } from './ingress-paths.ts';
-import type { RedirectInfo } from './ingress-redirect.ts';
+import { RedirectInfo } from './ingress-redirect.ts';
 import { stringAnnotations } from './ingress-select.ts';
 import { routeID, routeIDForCustom } from './route-id.ts';
 import type { BackendTraffic } from './traffic.ts';
@@ -205,9 +205,10 @@ export interface IngressRoutes {
 
 /**
  * Converts one Ingress. Throws {@link InvalidIngressError} when the object cannot be converted at all.
- * `redirect` is shared between Ingresses and switched to this one here.
+ * Its redirect state records which hosts' catch-all routes need redirect twins; the caller merges those of
+ * all Ingresses in order (Skipper shares one map, later Ingresses overriding earlier ones).
  */
-export function convertIngress(ctx: SharedContext, obj: KubeObject, redirect: RedirectInfo): IngressRoutes {
+export function convertIngress(ctx: SharedContext, obj: KubeObject): IngressRoutes {
   const ns = obj.metadata.namespace;
   const name = obj.metadata.name;
   const log = (level: KubeLogEntry['level'], msg: string) => ctx.log({ level, msg, kind: 'Ingress', ns, name });
@@ -215,6 +216,7 @@ export function convertIngress(ctx: SharedContext, obj: KubeObject, redirect: Re
     throw new InvalidIngressError('invalid ingress item: missing Metadata or Spec');
   }
   const annotations = stringAnnotations(obj);
+  const redirect = new RedirectInfo(ctx.opts.provideHTTPSRedirect, ctx.opts.httpsRedirectCode);
   redirect.initCurrent(annotations, log);
   const ann = readIngressAnnotations(annotations, { pathMode: ctx.opts.pathMode, lbAlgorithm: ctx.opts.defaultLoadBalancerAlgorithm }, log);
   let predicates: PredicateCall[] = [];

@@ -5,7 +5,8 @@
  */
 import type { RouteDef } from '../../../eskip/ast.ts';
 import type { SharedContext } from './context.ts';
-import { applyEastWestRange, createEastWestRouteIng } from './east-west.ts';
+import { applyEastWestRange, copyRoute, createEastWestRouteIng } from './east-west.ts';
+import { isEastWestHost } from './hosts.ts';
 import { createIngressDisableHTTPSRedirect, createIngressEnableHTTPSRedirect } from './https-redirect.ts';
 import type { IngressContext } from './ingress-object.ts';
 import { InvalidIngressError, convertIngress } from './ingress-object.ts';
@@ -81,47 +82,76 @@ export function addCertificate(
   out.push(cert);
 }
 
-/** Converts the Ingresses of the cluster state. */
-export function convertIngresses(ctx: SharedContext): IngressConversion {
+/** What one Ingress contributes; immutable once built, so the incremental converter can reuse it. */
+export interface IngressPart {
+  readonly namespace: string;
+  readonly name: string;
+  readonly defaultRoute: RouteDef | undefined;
+  readonly hostRoutes: readonly (readonly [string, RouteDef])[];
+  /** Hosts whose catch-all needs a redirect twin, with the code; hosts needing a disable twin. */
+  readonly redirectHosts: ReadonlyMap<string, number>;
+  readonly disableRedirectHosts: ReadonlySet<string>;
+  readonly certificates: readonly TLSCertificate[];
+}
+
+/** Converts one selected Ingress; undefined (logged) when it cannot be converted at all. */
+export function convertIngressPart(ctx: SharedContext, obj: KubeObject): IngressPart | undefined {
+  let converted;
+  try {
+    converted = convertIngress(ctx, obj);
+  } catch (err) {
+    // Whatever is wrong with one Ingress drops only its routes.
+    const msg = err instanceof InvalidIngressError ? err.message : `invalid ingress: ${(err as Error).message}`;
+    ctx.log({ level: 'error', msg, kind: 'Ingress', ns: obj.metadata.namespace, name: obj.metadata.name });
+    return undefined;
+  }
+  const { ctx: ic, defaultRoute, rules } = converted;
+  const certificates: TLSCertificate[] = [];
+  if (ctx.opts.enableTLS) collectCertificates(ic, rules.map((r) => r.host), ctx.secrets, certificates);
+  return {
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name,
+    defaultRoute,
+    hostRoutes: ic.hostRoutes,
+    redirectHosts: ic.redirect.setHostCode,
+    disableRedirectHosts: ic.redirect.disableHost,
+    certificates,
+  };
+}
+
+/**
+ * Joins the parts of all Ingresses, in order: default routes, then per host its routes (with east-west
+ * range predicates, applied to copies so parts stay reusable) and catch-all, then east-west copies of the
+ * default routes.
+ */
+export function assembleIngressRoutes(ctx: SharedContext, parts: readonly IngressPart[]): IngressConversion {
   const o = ctx.opts;
   const routes: RouteDef[] = [];
   const certificates: TLSCertificate[] = [];
   const hostRoutes = new Map<string, RouteDef[]>();
   const defaultRouteOwners = new Map<string, [string, string]>();
   const redirect = new RedirectInfo(o.provideHTTPSRedirect, o.httpsRedirectCode);
-  let secrets: Map<string, KubeObject> | undefined;
-
-  for (const obj of selectIngresses(ctx.state.ingresses, o.ingressClass, ctx.log)) {
-    let converted;
-    try {
-      converted = convertIngress(ctx, obj, redirect);
-    } catch (err) {
-      // Whatever is wrong with one Ingress drops only its routes.
-      const msg = err instanceof InvalidIngressError ? err.message : `invalid ingress: ${(err as Error).message}`;
-      ctx.log({ level: 'error', msg, kind: 'Ingress', ns: obj.metadata.namespace, name: obj.metadata.name });
-      continue;
-    }
-    const { ctx: ic, defaultRoute, rules } = converted;
-    if (defaultRoute !== undefined) {
-      routes.push(defaultRoute);
+  for (const p of parts) {
+    if (p.defaultRoute !== undefined) {
+      routes.push(p.defaultRoute);
       // Skipper passes namespace and name swapped here, so the east-west host is <namespace>.<name>.<domain>.
-      if (o.enableEastWest) defaultRouteOwners.set(defaultRoute.id, [obj.metadata.namespace, obj.metadata.name]);
+      if (o.enableEastWest) defaultRouteOwners.set(p.defaultRoute.id, [p.namespace, p.name]);
     }
-    for (const [host, r] of ic.hostRoutes) {
+    for (const [host, r] of p.hostRoutes) {
       let l = hostRoutes.get(host);
       if (l === undefined) hostRoutes.set(host, (l = []));
       l.push(r);
     }
-    if (o.enableTLS) {
-      secrets ??= new Map(ctx.state.secrets.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s]));
-      collectCertificates(ic, rules.map((r) => r.host), secrets, certificates);
-    }
+    for (const [h, code] of p.redirectHosts) redirect.setHostCode.set(h, code);
+    for (const h of p.disableRedirectHosts) redirect.disableHost.add(h);
+    certificates.push(...p.certificates);
   }
 
-  for (const [host, rs] of hostRoutes) {
+  for (const [host, list] of hostRoutes) {
+    const rs = isEastWestHost(host, o.eastWestRangeDomains) ? list.map(copyRoute) : list;
     applyEastWestRange(o.eastWestRangeDomains, o.eastWestRangePredicates, host, rs);
     routes.push(...rs);
-    if (!o.disableCatchAllRoutes && !hasCatchAllRoute(rs)) routes.push(...catchAllRoutes(host, rs[0], redirect));
+    if (!o.disableCatchAllRoutes && !hasCatchAllRoute(rs)) routes.push(...catchAllRoutes(host, rs[0]!, redirect));
   }
 
   if (o.enableEastWest && defaultRouteOwners.size > 0) {
@@ -135,4 +165,14 @@ export function convertIngresses(ctx: SharedContext): IngressConversion {
     ctx.log({ level: 'info', msg: `Enabled east west routes: ${routes.length - ew.length} ${routes.length} ${ew.length} ${hostRoutes.size}` });
   }
   return { routes, certificates };
+}
+
+/** Converts the Ingresses of the cluster state. */
+export function convertIngresses(ctx: SharedContext): IngressConversion {
+  const parts: IngressPart[] = [];
+  for (const obj of selectIngresses(ctx.state.ingresses, ctx.opts.ingressClass, ctx.log)) {
+    const p = convertIngressPart(ctx, obj);
+    if (p !== undefined) parts.push(p);
+  }
+  return assembleIngressRoutes(ctx, parts);
 }

@@ -43,6 +43,15 @@ export function readService(o: KubeObject): KubeService | undefined {
   };
 }
 
+const parsed = new WeakMap<KubeObject, KubeService | null>();
+
+/** {@link readService}, memoised per object (objects are immutable snapshots of the API state). */
+export function readServiceCached(o: KubeObject): KubeService | undefined {
+  let s = parsed.get(o);
+  if (s === undefined) parsed.set(o, (s = readService(o) ?? null));
+  return s ?? undefined;
+}
+
 /** Go's `BackendPort.String()`: the name, the number, or "" when absent. */
 export function targetPortString(tp: TargetPort): string {
   return tp === undefined ? '' : String(tp);
