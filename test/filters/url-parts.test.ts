@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeQuery, escapePath, parseQuery, queryEscape, reescapePath } from '../../src/filters/url-parts.ts';
+import fc from 'fast-check';
+import { decodedPath, encodeQuery, escapePath, parseQuery, queryEscape, reescapePath } from '../../src/filters/url-parts.ts';
 
 test('escapePath escapes like Go encodePath', () => {
   assert.equal(escapePath('/a/b'), '/a/b');
@@ -23,4 +24,17 @@ test('parseQuery drops what Go drops and encodeQuery sorts keys', () => {
 test('reescapePath keeps a valid previous encoding', () => {
   assert.equal(reescapePath('/a%2Fb', '/a/b'), '/a%2Fb');
   assert.equal(reescapePath('/a%2Fb', '/c d'), '/c%20d');
+});
+
+test('escaping round-trips arbitrary text (property)', () => {
+  const text = fc.string({ unit: 'grapheme', maxLength: 30 });
+  fc.assert(fc.property(text, (s) => decodedPath(escapePath(s)) === s));
+  const query = fc.uniqueArray(fc.tuple(text, fc.array(text, { minLength: 1, maxLength: 3 })), {
+    selector: ([k]) => k, maxLength: 5,
+  });
+  fc.assert(fc.property(query, (pairs) => {
+    const q = new Map(pairs);
+    const back = parseQuery(encodeQuery(q));
+    return [...q].every(([k, vs]) => JSON.stringify(back.get(k)) === JSON.stringify(vs)) && back.size === q.size;
+  }));
 });
