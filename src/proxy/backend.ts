@@ -106,14 +106,25 @@ function fixedTarget(ctx: RequestContext, route: Route, d: BackendDeps): Target 
   }
 }
 
-/** What the balancing algorithm needs of this request: the hash key (consistentHashKey filter, else the client IP). */
+/**
+ * What the balancing algorithm needs of this request. The hash key is the consistentHashKey setting, else
+ * the client as Skipper's net.RemoteHost sees it: the first X-Forwarded-For entry, else the peer address.
+ */
 function lbRequestOf(ctx: RequestContext, registry: EndpointRegistry): LbRequest {
   const settings = ctx.settingsIfAny;
   return {
-    hashKey: settings?.consistentHashKey ?? ctx.original.remoteAddress,
+    hashKey: settings?.consistentHashKey ?? clientHost(ctx),
     balanceFactor: settings?.consistentHashBalanceFactor,
     inflight: (ep: LbEndpoint) => registry.peek(ep.host)?.inflight ?? 0,
   };
+}
+
+function clientHost(ctx: RequestContext): string {
+  const xff = ctx.request.headers['x-forwarded-for'];
+  const v = Array.isArray(xff) ? xff[0] : xff;
+  if (v === undefined || v === '') return ctx.original.remoteAddress;
+  const comma = v.indexOf(',');
+  return (comma === -1 ? v : v.slice(0, comma)).trim();
 }
 
 /** Calls the route's backend; resolves with the response (body streaming) or throws a ProxyError. */
@@ -124,8 +135,8 @@ export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Ro
     if (a.error !== null) throw a.error;
     return a.response!;
   }
+  if (route.lb.endpoints.length === 0) throw new ProxyError('SKJ_ERR_PROXY_NO_ENDPOINTS', `route ${route.id} has no endpoints`);
   const cfg = lbConfigOf(route);
-  if (cfg.endpoints.length === 0) throw new ProxyError('SKJ_ERR_PROXY_NO_ENDPOINTS', `route ${route.id} has no endpoints`);
   const registry = d.registry;
   const lbReq = lbRequestOf(ctx, registry);
   const attempts = Math.min(MAX_ATTEMPTS, cfg.endpoints.length);
@@ -143,6 +154,7 @@ export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Ro
 /** One target for the route without calling it (protocol upgrades: a single attempt, no retry). */
 export function resolveTarget(d: BackendDeps, ctx: RequestContext, route: Route): Target {
   if (route.lb === null) return fixedTarget(ctx, route, d);
+  if (route.lb.endpoints.length === 0) throw new ProxyError('SKJ_ERR_PROXY_NO_ENDPOINTS', `route ${route.id} has no endpoints`);
   const cfg = lbConfigOf(route);
   const ep = selectEndpoint(cfg, d.registry, lbRequestOf(ctx, d.registry), null);
   return { origin: ep.origin, key: ep.host, authority: ep.authority };

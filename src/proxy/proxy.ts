@@ -13,7 +13,7 @@ import { Lease, RequestContext, type Engine } from './context.ts';
 import { clientGone, errorStatus, ProxyError } from './errors.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
 import { setForwarded } from './headers.ts';
-import { writeError, writeResponse, type ByteCounter } from './respond.ts';
+import { discard, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { Upstream } from './upstream.ts';
@@ -76,7 +76,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       );
       parent.lease.hold();
       routeRequest(ctx, () => NEVER).then(
-        (r) => r.body?.resume(),
+        (r) => discard(r.body, true),
         (err: unknown) => logger.warn(`teeLoopback from route ${parent.routeId} failed: ${(err as Error).message}`),
       ).finally(() => parent.lease.release());
     },
@@ -107,7 +107,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         const p = runResponseFilters(responseFilters, ctx);
         if (p !== undefined) await p;
       } catch (e) {
-        ctx.response?.body?.destroy();
+        discard(ctx.response?.body);
         throw e;
       }
     }
@@ -207,7 +207,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
           return;
         }
         if (closed) {
-          r.body?.destroy();
+          discard(r.body);
           return;
         }
         const wt = ctx.settingsIfAny?.writeTimeoutMs;

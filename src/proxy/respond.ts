@@ -1,6 +1,6 @@
 /** Writes the final response, or an error response, to the client. */
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { FilterResponse } from '../filters/types.ts';
 import { errorBody, errorStatus } from './errors.ts';
 import { downstreamResponseHeaders } from './headers.ts';
@@ -26,6 +26,14 @@ export function writeResponse(res: ServerResponse, r: FilterResponse, removeHop:
 }
 
 function noop(): void {}
+
+/** Drops a response body nobody will read; its late 'error' (undici's abort) must not become uncaught. */
+export function discard(body: Readable | null | undefined, drain = false): void {
+  if (body === null || body === undefined) return;
+  body.on('error', noop);
+  if (drain) body.resume();
+  else body.destroy();
+}
 
 /** Answers a failure with its status and a short text body; resets the connection when headers already went out. */
 export function writeError(res: ServerResponse, err: unknown, counter: ByteCounter | null): number {
