@@ -59,11 +59,6 @@ export function sanitizeCookieValue(v: string): string {
   return out.includes(' ') || out.includes(',') ? `"${out}"` : out;
 }
 
-/** Go's sanitizeCookieName: "\n" and "\r" become "-". */
-export function sanitizeCookieName(n: string): string {
-  return n.replace(/[\r\n]/g, '-');
-}
-
 /** The cookie name of a Set-Cookie line, or null when it is malformed. */
 export function setCookieName(line: string): string | null {
   const semi = line.indexOf(';');

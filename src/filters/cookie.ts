@@ -9,11 +9,14 @@ import { InvalidArgsError } from '../errors.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from './types.ts';
 import { argCount, numberArg, stringArg } from './args.ts';
 import { addHeader, getFirst } from './header-bag.ts';
-import { requestCookie as readCookie, sanitizeCookieName, sanitizeCookieValue, validCookieDomain } from './cookie-header.ts';
+import { requestCookie as readCookie, sanitizeCookieValue, validCookieDomain } from './cookie-header.ts';
 
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Cookie names are RFC 6265 tokens; Go would silently write an empty Set-Cookie for anything else. */
 function nameArg(filter: string, args: Arg[]): string {
   const name = stringArg(filter, args, 0, 'cookie name');
-  if (name === '') throw new InvalidArgsError(`${filter}: cookie name must not be empty`);
+  if (!TOKEN.test(name)) throw new InvalidArgsError(`${filter}: invalid cookie name ${JSON.stringify(name)}`);
   return name;
 }
 
@@ -33,7 +36,7 @@ export const requestCookie: FilterSpec = {
     argCount('requestCookie', args, 2);
     const name = nameArg('requestCookie', args);
     const value = stringArg('requestCookie', args, 1, 'cookie value');
-    const pair = `${sanitizeCookieName(name)}=${sanitizeCookieValue(value)}`;
+    const pair = `${name}=${sanitizeCookieValue(value)}`;
     const stateKey = `CookieSet:${name}`;
     return {
       name: 'requestCookie',
@@ -60,7 +63,7 @@ function responseCookieSpec(filter: string, httpOnly: boolean): FilterSpec {
         maxAge = `; Max-Age=${n > 0 ? n : 0}`;
       }
       const changeOnly = args.length === 4 && stringArg(filter, args, 3, 'mode') === 'change-only';
-      const head = `${sanitizeCookieName(name)}=${sanitizeCookieValue(value)}; Path=/`;
+      const head = `${name}=${sanitizeCookieValue(value)}; Path=/`;
       const tail = `${maxAge}${httpOnly ? '; HttpOnly' : ''}; Secure`;
       const stateKey = `CookieSet:${name}`;
       return {

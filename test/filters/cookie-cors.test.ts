@@ -73,7 +73,7 @@ test('corsOrigin sets * or echoes an allowed origin', async () => {
 
 test('cookie and cors filters reject bad arguments', () => {
   assertRejects([
-    ['requestCookie', ['a']], ['requestCookie', ['a', 'b', 1]], ['requestCookie', ['', 'b']], ['requestCookie', [1, 'b']],
+    ['requestCookie', ['a']], ['requestCookie', ['a', 'b', 1]], ['requestCookie', ['', 'b']], ['requestCookie', ['a;b', 'c']], ['responseCookie', ['a b', 'c']], ['requestCookie', [1, 'b']],
     ['responseCookie', ['a']], ['responseCookie', ['a', 'b', '60']], ['responseCookie', ['a', 'b', 60, 'x', 'y']],
     ['jsCookie', ['a', 2]], ['responseCookie', ['a', 'b', 1, 2]],
     ['dropRequestCookie', []], ['dropResponseCookie', [1]],
