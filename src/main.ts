@@ -1,0 +1,270 @@
+/**
+ * The composition root: the only place that wires config, route sources, the route table, the proxy,
+ * listeners, metrics and logs together. Three shapes: one process (`-workers 1`), or a primary (sources,
+ * /routes, aggregated /metrics) with N workers (proxy listener) under node:cluster.
+ */
+import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { type Config } from './config/table.ts';
+import { loadConfig } from './config/load.ts';
+import { ConfigError, EXIT_USAGE } from './config/errors.ts';
+import { parsePassiveHealthCheck } from './config/passive-health-check.ts';
+import { parseFilters } from './eskip/index.ts';
+import type { RouteDef } from './eskip/ast.ts';
+import { createAppLogger, type Logger } from './log/app-log.ts';
+import { createAccessLog } from './log/access-log.ts';
+import { createProxyMetrics, type ProxyMetrics } from './metrics/proxy-metrics.ts';
+import { clusterMetrics, serveWorkerMetrics } from './metrics/cluster.ts';
+import { RouteUpdater } from './dataclients/updater.ts';
+import type { RouteSource } from './dataclients/types.ts';
+import { createRoutesFileSource } from './dataclients/routes-file.ts';
+import { createInlineSource } from './dataclients/inline.ts';
+import { createRemoteUrlSource } from './dataclients/remote-url.ts';
+import { compileRoutes } from './routing/compile.ts';
+import { RouteTableHolder } from './routing/holder.ts';
+import { builtinPredicates } from './predicates/builtin.ts';
+import { builtinFilters } from './filters/builtin.ts';
+import { createLoadBalancer } from './loadbalancer/index.ts';
+import { createProxy } from './proxy/proxy.ts';
+import type { ProxyObserver, ProxyOptions } from './proxy/types.ts';
+import { formatAddress, parseListenAddress } from './server/address.ts';
+import { Health } from './server/health.ts';
+import { createProxyServer, type ProxyListener } from './server/http-server.ts';
+import { RouteState } from './server/route-state.ts';
+import { RoutesView } from './server/routes-view.ts';
+import { createSupportServer } from './server/support.ts';
+import { loadTls } from './server/tls.ts';
+import { listenToPrimary, WorkerPool } from './server/workers.ts';
+import { readVersion } from './config/version.ts';
+
+/** The longest an in-flight request may hold up shutdown: nothing outlives the write timeout anyway. */
+function drainBound(c: Config): number {
+  return c.writeTimeoutServer > 0 ? c.writeTimeoutServer : 60_000;
+}
+
+function sources(c: Config): RouteSource[] {
+  const out: RouteSource[] = [];
+  if (c.routesFile !== '') out.push(createRoutesFileSource(c.routesFile));
+  if (c.inlineRoutes !== '') out.push(createInlineSource(c.inlineRoutes));
+  for (const url of c.routesUrls) out.push(createRemoteUrlSource(url, { pollTimeoutMs: c.sourcePollTimeout }));
+  return out;
+}
+
+function compiler(): (defs: RouteDef[], generation: number) => ReturnType<typeof compileRoutes> {
+  const predicates = builtinPredicates();
+  const filters = builtinFilters();
+  return (defs, generation) => compileRoutes(defs, { predicates, filters, lbFactory: createLoadBalancer, generation });
+}
+
+function proxyOptions(c: Config, logger: Logger): ProxyOptions {
+  return {
+    maxLoopbacks: c.maxLoopbacks,
+    backendTimeoutMs: c.timeoutBackend,
+    responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
+    keepAlive: c.keepaliveBackend,
+    maxIdleConnsPerHost: c.maxIdleConnectionBackend,
+    closeIdleConnsPeriodMs: c.closeIdleConnsPeriod,
+    preserveHost: c.proxyPreserveHost,
+    removeHopHeaders: true,
+    passiveHealthCheck: parsePassiveHealthCheck(c.passiveHealthCheck),
+    experimentalUpgrade: c.experimentalUpgrade,
+    protocol: c.tlsCert.length > 0 ? 'https' : 'http',
+    forwardBackendUrl: c.forwardBackendUrl === '' ? null : c.forwardBackendUrl,
+    logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  };
+}
+
+function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
+  const access = c.accessLogDisabled ? null : createAccessLog({ json: c.accessLogJsonEnabled });
+  return {
+    requestDone(e) {
+      metrics.requestDone(e.routeId, e.method, e.status, e.durationMs / 1000);
+      // Skipper's disableAccessLog filter family leaves its decision in the state bag.
+      if (access !== null && e.stateBag.get('accessLog.disabled') !== true) access.log(e);
+    },
+    backendDone(e) {
+      if (e.error !== undefined) metrics.backendError(e.backendHost, e.error);
+      else metrics.backendDone(e.backendHost, e.durationMs / 1000);
+    },
+  };
+}
+
+async function listen(server: Server, address: string): Promise<AddressInfo> {
+  const { host, port } = parseListenAddress(address);
+  server.listen(port, host);
+  await once(server, 'listening');
+  return server.address() as AddressInfo;
+}
+
+function urlOf(a: AddressInfo, scheme: string, configured: string): string {
+  const host = parseListenAddress(configured).host === undefined ? 'localhost' : formatAddress(a.address, a.port).replace(/:\d+$/, '');
+  return `${scheme}://${host}:${a.port}/`;
+}
+
+/** Route sources, the updater and the route table holder, wired to metrics and logs. */
+async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, onBuilt?: (defs: RouteDef[], g: number) => void) {
+  const compile = compiler();
+  const holder = new RouteTableHolder(compile([], 0));
+  const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
+  const updater = new RouteUpdater({
+    sources: sources(c),
+    defaultFilters: { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) },
+    build: (defs, g) => {
+      state.apply(defs, g);
+      onBuilt?.(defs, g);
+    },
+    onSourceError: (s, err) => {
+      logger.error(`route source ${s.name}: ${err.message}; keeping its last good routes`);
+      metrics.sourceError(s.name);
+    },
+    onSourceRouteErrors: (s, errors) => {
+      for (const e of errors) logger.warn(`route source ${s.name}: ${e.id !== undefined ? `route ${e.id}: ` : ''}${e.message}`);
+    },
+  });
+  await updater.start();
+  return { holder, state, updater, compile };
+}
+
+function supportServer(c: Config, logger: Logger, health: Health, view: RoutesView, metrics: () => Promise<{ text: string; contentType: string }>) {
+  if (c.supportListener === '') return null;
+  return createSupportServer({ health, routes: view, metrics, onError: (err) => logger.error(`metrics: ${err.message}`) });
+}
+
+function onSignals(logger: Logger, shutdown: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string): void => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    shutdown(signal).then(() => process.exit(0), (err: Error) => {
+      logger.error(`shutdown failed: ${err.message}`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+}
+
+function proxyListener(c: Config, proxy: ReturnType<typeof createProxy>): ProxyListener {
+  return createProxyServer({
+    readTimeoutMs: c.readTimeoutServer, readHeaderTimeoutMs: c.readHeaderTimeoutServer, writeTimeoutMs: c.writeTimeoutServer,
+    idleTimeoutMs: c.idleTimeoutServer, maxHeaderBytes: c.maxHeaderBytes,
+    tls: c.tlsCert.length > 0 ? loadTls(c.tlsCert, c.tlsKey) : undefined,
+    onRequest: (req, res) => proxy.handleRequest(req, res),
+    onUpgrade: (req, socket, head) => proxy.handleUpgrade(req, socket, head),
+  });
+}
+
+async function runSingle(c: Config, logger: Logger): Promise<void> {
+  const health = new Health();
+  const view = new RoutesView();
+  const metrics = createProxyMetrics();
+  const { holder, updater } = await startRoutes(c, logger, metrics, view);
+  const proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+  const listener = proxyListener(c, proxy);
+  const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
+  const a = await listen(listener.server, c.address);
+  logger.info(`proxy listening on ${urlOf(a, c.tlsCert.length > 0 ? 'https' : 'http', c.address)}`);
+  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listen(support, c.supportListener), 'http', c.supportListener)}`);
+  onSignals(logger, async (signal) => {
+    health.markDraining();
+    logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
+    await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
+    const clean = await listener.drain(drainBound(c));
+    if (!clean) logger.warn('shutdown: requests still running after the bound were cut');
+    await updater.stop();
+    await proxy.close();
+    support?.close();
+    logger.info('stopped');
+  });
+}
+
+async function runPrimary(c: Config, logger: Logger): Promise<void> {
+  const health = new Health();
+  const view = new RoutesView();
+  const metrics = createProxyMetrics();
+  const pool = new WorkerPool({ count: c.workers, logger });
+  const { updater } = await startRoutes(c, logger, metrics, view, (defs, generation) => pool.broadcast({ type: 'skj:routes', generation, defs }));
+  let announced = false;
+  cluster.on('listening', (_w, a) => {
+    if (announced) return;
+    announced = true;
+    logger.info(`proxy listening on ${urlOf({ address: a.address ?? '', port: a.port, family: '' }, c.tlsCert.length > 0 ? 'https' : 'http', c.address)} with ${c.workers} workers`);
+  });
+  pool.start();
+  const support = supportServer(c, logger, health, view, () => clusterMetrics(metrics.registry));
+  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listen(support, c.supportListener), 'http', c.supportListener)}`);
+  onSignals(logger, async (signal) => {
+    health.markDraining();
+    logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
+    await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
+    await pool.drain(drainBound(c));
+    await updater.stop();
+    support?.close();
+    logger.info('stopped');
+  });
+}
+
+async function runWorker(c: Config, logger: Logger): Promise<void> {
+  const metrics = createProxyMetrics();
+  serveWorkerMetrics(metrics.registry);
+  const compile = compiler();
+  const holder = new RouteTableHolder(compile([], 0));
+  // The primary logs route problems and times updates; workers only swap.
+  const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix });
+  const state = new RouteState({ compile, swap: (t) => holder.swap(t), logger: quiet });
+  let listener: ProxyListener | null = null;
+  let proxy: ReturnType<typeof createProxy> | null = null;
+  let draining = false;
+  listenToPrimary({
+    onRoutes: (msg) => {
+      state.apply(msg.defs, msg.generation);
+      if (listener !== null || draining) return;
+      proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+      listener = proxyListener(c, proxy);
+      listen(listener.server, c.address).catch((err: Error) => {
+        logger.error(`worker cannot listen on ${c.address}: ${err.message}`);
+        process.exit(1);
+      });
+    },
+    onDrain: (boundMs) => {
+      if (draining) return;
+      draining = true;
+      const stop = async (): Promise<void> => {
+        if (listener !== null) await listener.drain(boundMs);
+        await proxy?.close();
+      };
+      stop().finally(() => process.exit(0));
+    },
+  });
+}
+
+/** Runs skipjack with the given arguments (without node and script). Never returns on fatal errors. */
+export async function main(argv: readonly string[]): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(argv);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`skipjack: ${err.message}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  if (config.version) {
+    process.stdout.write(`skipjack ${readVersion()}\n`);
+    return;
+  }
+  const logger = createAppLogger({ level: config.applicationLogLevel, json: config.applicationLogJsonEnabled, prefix: config.applicationLogPrefix });
+  try {
+    if (cluster.isWorker) await runWorker(config, logger);
+    else if (config.workers > 1) await runPrimary(config, logger);
+    else await runSingle(config, logger);
+  } catch (err) {
+    // Start-up failures (a broken routes file, a port in use) name their culprit in the message.
+    process.stderr.write(`skipjack: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSkipjack } from './harness.ts';
+
+test('an unknown flag prints one line naming it and exits 2', async () => {
+  const r = await runSkipjack(['-routes-file=examples/routes.eskip', '--no-such-flag=1']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'skipjack: flag provided but not defined: -no-such-flag\n');
+});
+
+test('a bad value prints one line naming the flag and exits 2', async () => {
+  const r = await runSkipjack(['-timeout-backend', '10']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /-timeout-backend/);
+});
+
+test('a broken routes file at start-up names file:line:col and exits non-zero', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'skj-cmd-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'broken.eskip');
+  writeFileSync(file, 'ok: Path("/") -> <shunt>;\n\nbad: Path("/x") -> setPath("/y" -> <shunt>;\n');
+  const r = await runSkipjack([`-routes-file=${file}`, '-address=127.0.0.1:0', '-support-listener=', '-workers=1']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, new RegExp(`${file.replaceAll('/', '\\/')}:3:\\d+: `));
+});
+
+test('-version prints the version', async () => {
+  const r = await runSkipjack(['-version']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^skipjack \d+\.\d+\.\d+\n$/);
+});
