@@ -1,0 +1,111 @@
+/**
+ * Kubernetes data client at Skipper's production scale: 15,000 Ingresses and 3,750 RouteGroups (plus their
+ * Services and Endpoints) served by the test API server, read by the real client (list + watch) and converted.
+ * Prints the initial sync time, memory, and the p50/p99 time from an object change to the new route list,
+ * against the named alternative: Skipper's 3 s polling (full re-list + conversion every cycle).
+ *
+ *   npx node --expose-gc bench/kube.bench.ts [ingresses=15000] [routegroups=3750] [changes=100]
+ */
+import { KubeApi, kubeConfigFromOptions } from '../src/dataclients/kubernetes/api.ts';
+import { convertClusterState } from '../src/dataclients/kubernetes/convert/index.ts';
+import type { KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
+import { loadAndConvert } from '../src/dataclients/kubernetes/load.ts';
+import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';
+import { createKubernetesSource } from '../src/dataclients/kubernetes/source.ts';
+import type { RouteDef } from '../src/eskip/ast.ts';
+import { KubeApiServer } from '../test/support/kube-apiserver.ts';
+import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
+
+const [nIng = 15_000, nRg = 3_750, nChanges = 100] = process.argv.slice(2).map(Number);
+const SERVICES = Math.ceil((nIng + nRg) / 4);
+
+function cluster(): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (let s = 0; s < SERVICES; s++) {
+    const ns = `team${s % 50}`;
+    out.push(service(`svc${s}`, ns), endpoints(`svc${s}`, [`10.${(s >> 8) & 255}.${s & 255}.1`, `10.${(s >> 8) & 255}.${s & 255}.2`], ns));
+  }
+  for (let i = 0; i < nIng; i++) {
+    const s = i % SERVICES;
+    out.push(ingress(`ing${i}`, { ns: `team${s % 50}`, host: `app${i}.example.org`, path: '/api', service: `svc${s}` }));
+  }
+  for (let r = 0; r < nRg; r++) {
+    const s = (nIng + r) % SERVICES;
+    out.push(routeGroup(`rg${r}`, `rg${r}.example.org`, `svc${s}`, `team${s % 50}`));
+  }
+  return out;
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+const objects = cluster();
+const api = await KubeApiServer.start(objects);
+api.store.compact();
+gc();
+const heapBase = process.memoryUsage().heapUsed;
+
+const opts = { ...defaultKubeOptions(), url: api.url };
+let resolveWanted: ((routes: RouteDef[]) => void) | undefined;
+let wanted: ((routes: RouteDef[]) => boolean) | undefined;
+const convertMs: number[] = [];
+const source = createKubernetesSource(opts, {
+  log: () => {},
+  onConverted: (i) => convertMs.push(i.ms),
+});
+
+const t0 = performance.now();
+let routeCount = 0;
+await source.start(
+  (u) => {
+    routeCount = u.routes.length;
+    if (wanted?.(u.routes)) resolveWanted!(u.routes);
+  },
+  (e) => console.error('source error:', e.message),
+);
+const syncMs = performance.now() - t0;
+gc();
+const mem = process.memoryUsage();
+
+// Change → new route list: modify one Ingress's host and wait for the pushed list that contains it.
+const latencies: number[] = [];
+for (let c = 0; c < nChanges; c++) {
+  const i = (c * 7919) % nIng;
+  const s = i % SERVICES;
+  const host = `changed${c}.example.org`;
+  const needle = `changed${c}_example_org`;
+  const seen = new Promise<RouteDef[]>((resolve) => {
+    resolveWanted = resolve;
+    wanted = (routes) => routes.some((r) => r.id.includes(needle));
+  });
+  const start = performance.now();
+  api.apply(ingress(`ing${i}`, { ns: `team${s % 50}`, host, path: '/api', service: `svc${s}` }));
+  await seen;
+  latencies.push(performance.now() - start);
+}
+wanted = undefined;
+
+// The alternative: one polling cycle of Skipper's client, a full re-list and conversion.
+const pollMs: number[] = [];
+const pollApi = new KubeApi(kubeConfigFromOptions(opts));
+for (let k = 0; k < 3; k++) {
+  const p0 = performance.now();
+  await loadAndConvert(pollApi, opts, () => {}, convertClusterState);
+  pollMs.push(performance.now() - p0);
+}
+const pollCycle = Math.min(...pollMs);
+
+await source.stop();
+await api.stop();
+
+const p50 = pct(latencies, 50);
+const p99 = pct(latencies, 99);
+console.log(`kube.bench: ${nIng} Ingresses, ${nRg} RouteGroups, ${SERVICES} Services + Endpoints (${objects.length} objects)`);
+console.log(`routes: ${routeCount}`);
+console.log(`initial sync (list + convert + first push): ${syncMs.toFixed(0)} ms`);
+console.log(`memory after sync: heap ${mb(mem.heapUsed)} (client + conversion ≈ ${mb(mem.heapUsed - heapBase)} over the API server's store), rss ${mb(mem.rss)}`);
+console.log(`conversion of the full state: p50 ${pct(convertMs, 50).toFixed(0)} ms, max ${Math.max(...convertMs).toFixed(0)} ms`);
+console.log(`change → new route list (${nChanges} changes): p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (target p99 ≤ 250 ms)`);
+console.log(`alternative, Skipper's 3 s polling: one re-list + conversion cycle ${pollCycle.toFixed(0)} ms; mean change latency ≈ 1500 + ${pollCycle.toFixed(0)} ms, worst ≈ ${(3000 + pollCycle).toFixed(0)} ms`);
+console.log(`ratio (polling mean / watch p50): ${((1500 + pollCycle) / p50).toFixed(1)}x`);
