@@ -2,18 +2,12 @@
  * SourceFromLast("1.2.3.4", "10.0.0.0/8"): like Source, but takes the last X-Forwarded-For entry, where
  * AWS load balancers put the client address.
  */
-import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
-import { stringArgs } from './args.ts';
-import { IPSet, parseIP, stripPort, type IPAddr } from './ip-set.ts';
+import type { RoutingRequest } from '../routing/types.ts';
+import { addressSpec, peerAddr } from './address-spec.ts';
+import { parseIP, stripPort, type IPAddr } from './ip-set.ts';
 import { firstHeader } from './request-values.ts';
 
-export const sourceFromLastSpec: PredicateSpec = {
-  name: 'SourceFromLast',
-  create(args) {
-    const set = new IPSet('SourceFromLast', stringArgs('SourceFromLast', args));
-    return { match: (req: RoutingRequest) => set.has(lastSourceAddr(req)) };
-  },
-};
+export const sourceFromLastSpec = addressSpec('SourceFromLast', lastSourceAddr);
 
 function lastSourceAddr(req: RoutingRequest): IPAddr | null {
   const xff = firstHeader(req, 'x-forwarded-for');
@@ -21,5 +15,5 @@ function lastSourceAddr(req: RoutingRequest): IPAddr | null {
     const a = parseIP(stripPort(xff.slice(xff.lastIndexOf(',') + 1).trim()));
     if (a !== null) return a;
   }
-  return parseIP(stripPort(req.remoteAddress));
+  return peerAddr(req);
 }
