@@ -4,9 +4,9 @@
  * The RouteGroup conversion receives the {@link SharedContext} built here.
  */
 import type { RouteDef } from '../../../eskip/ast.ts';
-import { printRoute } from '../../../eskip/index.ts';
 import type { KubeOptions } from '../options.ts';
 import { createSharedContext } from './context.ts';
+import { dedupeRoutes } from './dedupe.ts';
 import { globalRedirectRoute } from './https-redirect.ts';
 import { healthcheckRoutes } from './healthcheck.ts';
 import { convertIngresses } from './ingress.ts';
@@ -15,27 +15,8 @@ import type { ClusterState, ConversionResult, KubeLogger, TLSCertificate } from 
 
 export type { SharedContext } from './context.ts';
 export { createSharedContext, normalizeOptions } from './context.ts';
-
-/**
- * Keeps the first route of each id; a later route with the same id but a different definition is logged
- * as Skipper does ("Ignoring route with the same id …").
- */
-export function dedupeRoutes(routes: readonly RouteDef[], log: KubeLogger): RouteDef[] {
-  const byId = new Map<string, RouteDef>();
-  const out: RouteDef[] = [];
-  for (const r of routes) {
-    const existing = byId.get(r.id);
-    if (existing === undefined) {
-      byId.set(r.id, r);
-      out.push(r);
-      continue;
-    }
-    const a = printRoute(existing);
-    const b = printRoute(r);
-    if (a !== b) log({ level: 'error', msg: `Ignoring route with the same id ${r.id}, existing: ${a}, ignored: ${b}` });
-  }
-  return out;
-}
+export { dedupeRoutes } from './dedupe.ts';
+export { createIncrementalConverter, type Converter } from './incremental.ts';
 
 /**
  * Converts one cluster state; pure except for reading the default filters directory. Health-check routes

@@ -39,8 +39,16 @@ export function byMetadata(a: KubeObject, b: KubeObject): number {
   return x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
 }
 
-/** The Ingresses to convert: class-matching, sorted, with valid annotations. */
-export function selectIngresses(ingresses: readonly KubeObject[], ingressClass: string, log: KubeLogger): KubeObject[] {
+/**
+ * The Ingresses to convert: class-matching, sorted, with valid annotations. `validated` memoises the
+ * validation per object across conversions (the failure is still logged every time).
+ */
+export function selectIngresses(
+  ingresses: readonly KubeObject[],
+  ingressClass: string,
+  log: KubeLogger,
+  validated?: WeakMap<KubeObject, string | null>,
+): KubeObject[] {
   const matches = classMatcher(ingressClass, log);
   const selected = ingresses.filter((i) => {
     const cls = stringAnnotations(i)[ingressClassAnnotation];
@@ -50,8 +58,12 @@ export function selectIngresses(ingresses: readonly KubeObject[], ingressClass: 
   });
   selected.sort(byMetadata);
   return selected.filter((i) => {
-    const reason = validateIngressAnnotations(stringAnnotations(i));
-    if (reason === undefined) return true;
+    let reason = validated?.get(i);
+    if (reason === undefined) {
+      reason = validateIngressAnnotations(stringAnnotations(i)) ?? null;
+      validated?.set(i, reason);
+    }
+    if (reason === null) return true;
     log({ level: 'error', msg: `[ingress] ${reason}`, kind: 'Ingress', ns: i.metadata.namespace, name: i.metadata.name });
     return false;
   });

@@ -4,12 +4,12 @@
  * with convertClusterState and compared with `.eskip` (eqLists semantics, zones stripped) and `.log`.
  * Sets with `.api` (API failure injection) are skipped: they need the client path.
  *
- *   npx node test/dataclients/kubernetes/convert/harness.ts DIR… [-v]
+ *   npx node test/dataclients/kubernetes/convert/harness.ts DIR… [-v] [--incremental]
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { RouteDef } from '../../../../src/eskip/ast.ts';
 import { diffLists, parse, print } from '../../../../src/eskip/index.ts';
-import { convertClusterState } from '../../../../src/dataclients/kubernetes/convert/index.ts';
+import { convertClusterState, createIncrementalConverter } from '../../../../src/dataclients/kubernetes/convert/index.ts';
 import type { ClusterState, KubeLogEntry, KubeObject } from '../../../../src/dataclients/kubernetes/convert/types.ts';
 import { formatLogrus } from '../../../../src/dataclients/kubernetes/log.ts';
 import { loadManifests } from '../../../../src/dataclients/kubernetes/manifests.ts';
@@ -43,8 +43,17 @@ function runSet(set: FixtureSet, verbose: boolean): string | null {
   const opts = file('kube') !== undefined ? parseKubeFile(readFileSync(file('kube')!, 'utf8'), dfDir) : { ...defaultKubeOptions(), defaultFiltersDir: dfDir };
   const yaml = file('yaml');
   const objects = yaml !== undefined ? loadManifests(readFileSync(yaml, 'utf8'), yaml) : [];
-  const logs: KubeLogEntry[] = [];
-  const { routes } = convertClusterState(clusterState(objects, opts), opts, (e) => logs.push(e));
+  let logs: KubeLogEntry[] = [];
+  const state = clusterState(objects, opts);
+  let routes: RouteDef[];
+  if (incremental) {
+    // The second call reuses every cached object and must still give the same routes and logs.
+    const convert = createIncrementalConverter();
+    convert(state, opts, () => {});
+    routes = convert({ ...state }, opts, (e) => logs.push(e)).routes;
+  } else {
+    routes = convertClusterState(state, opts, (e) => logs.push(e)).routes;
+  }
   for (const r of routes) for (const ep of r.lbEndpoints ?? []) delete ep.zone;
 
   const problems: string[] = [];
@@ -71,10 +80,11 @@ function runSet(set: FixtureSet, verbose: boolean): string | null {
 
 const args = process.argv.slice(2);
 const verbose = args.includes('-v');
+const incremental = args.includes('--incremental');
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const set of findFixtureSets(args.filter((a) => a !== '-v'))) {
+for (const set of findFixtureSets(args.filter((a) => !a.startsWith('-')))) {
   let res: string | null;
   try {
     res = runSet(set, verbose);
