@@ -26,5 +26,5 @@ export const contentLengthBetweenSpec: PredicateSpec = {
 function contentLength(req: RoutingRequest): number {
   const cl = firstHeader(req, 'content-length');
   if (cl !== undefined) return /^[0-9]+$/.test(cl) ? Number(cl) : -1;
-  return req.headers['transfer-encoding'] !== undefined ? -1 : 0;
+  return firstHeader(req, 'transfer-encoding') !== undefined ? -1 : 0;
 }

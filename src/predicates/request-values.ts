@@ -8,15 +8,16 @@ import type { RoutingRequest } from '../routing/types.ts';
 /** The first value of a header (Go's Header.Get), or undefined. `name` must be lower-case. */
 export function firstHeader(req: RoutingRequest, name: string): string | undefined {
   const v = req.headers[name];
-  if (v === undefined) return undefined;
-  return typeof v === 'string' ? v : v[0];
+  if (typeof v === 'string') return v;
+  // Array.isArray also guards against inherited properties: Header("constructor", …) must not see a function.
+  return Array.isArray(v) ? v[0] : undefined;
 }
 
 /** Calls `test` on each value of a header until it returns true. `name` must be lower-case. */
 export function someHeaderValue(req: RoutingRequest, name: string, test: (v: string) => boolean): boolean {
   const v = req.headers[name];
-  if (v === undefined) return false;
   if (typeof v === 'string') return test(v);
+  if (!Array.isArray(v)) return false;
   for (const x of v) if (test(x)) return true;
   return false;
 }
@@ -41,10 +42,9 @@ export function cookiesOf(req: RoutingRequest): Map<string, string> {
   return c;
 }
 
-function parseCookieHeader(h: string | string[] | undefined): Map<string, string> {
+function parseCookieHeader(h: unknown): Map<string, string> {
   const m = new Map<string, string>();
-  if (h === undefined) return m;
-  const lines = typeof h === 'string' ? [h] : h;
+  const lines = typeof h === 'string' ? [h] : Array.isArray(h) ? (h as string[]) : [];
   for (const line of lines) {
     for (const part of line.split(';')) {
       const eq = part.indexOf('=');

@@ -23,12 +23,14 @@ predicateSuite(headerSpec, [
   { args: ['Accept', 'application/json'], req: req({ headers: { accept: ['text/html', 'application/json'] } }), want: true },
   { args: ['Accept', 'application/json'], req: req({ headers: { accept: 'application/json; q=1' } }), want: false },
   { args: ['Accept', 'x'], req: req(), want: false },
+  { args: ['constructor', 'x'], req: req(), want: false, name: 'inherited object properties are not headers' },
 ], [[], ['a'], ['a', 1], ['a', 'b', 'c']]);
 
 predicateSuite(headerRegexpSpec, [
   { args: ['Accept', 'application/(json|xml)'], req: req({ headers: { accept: 'text/application/xml' } }), want: true },
   { args: ['Accept', '^application/(json|xml)$'], req: req({ headers: { accept: 'text/html' } }), want: false },
   { args: ['X', '.*'], req: req(), want: false, name: 'HeaderRegexp needs the header to be present' },
+  { args: ['toString', '.*'], req: req(), want: false, name: 'HeaderRegexp ignores inherited object properties' },
 ], [['a'], ['a', '('], [1, 'x']]);
 
 const secret = 'my-secret';
