@@ -104,8 +104,6 @@ export function readIngressAnnotations(
     }
   }
   const zoneAware = a(trafficZoneAwareAnnotation) !== 'false';
-  // Marks the routes for the route server, which filters zones itself (Skipper's opt-out marker).
-  if (!zoneAware) filters.unshift({ name: 'annotate', args: [trafficZoneAwareAnnotation, 'false'] });
 
   let extraRoutes: RouteDef[] = [];
   const routesText = a(ingressRoutesAnnotation);

@@ -10,6 +10,7 @@ import { setEndpointsBackend, shuntNoEndpoints } from './lb-backend.ts';
 import { routeID } from './route-id.ts';
 import type { KubeService, ServicePort } from './services.ts';
 import { schemeForTargetPort, serviceNameBackend, servicePortByRef, targetPortString } from './services.ts';
+import { trafficZoneAwareAnnotation } from './ingress-annotations.ts';
 import type { KubeLogEntry } from './types.ts';
 
 /** An Ingress backend reference (`service.name`, `service.port.name|number`). */
@@ -39,6 +40,8 @@ export interface BackendLookup {
   lbAlgorithm: string;
   /** Topology zone for endpoint filtering, "" for none. */
   zone: string;
+  /** False when the object opted out of zone-aware routing (`zalando.org/traffic-zone-aware: "false"`). */
+  zoneAware: boolean;
   log: (level: KubeLogEntry['level'], msg: string) => void;
 }
 
@@ -89,5 +92,7 @@ export function backendRoute(l: BackendLookup, ref: IngressBackendRef, host: str
     : l.ctx.endpoints.byServicePort(l.namespace, ref.service, l.protocol, sp, l.zone);
   addPath(r);
   setEndpointsBackend(r, eps, l.lbAlgorithm);
+  // Marks the route for the route server, which would otherwise filter its endpoints by zone.
+  if (!l.zoneAware) r.filters.unshift({ name: 'annotate', args: [trafficZoneAwareAnnotation, 'false'] });
   return { route: r };
 }

@@ -234,6 +234,7 @@ export function convertIngress(ctx: SharedContext, obj: KubeObject): IngressRout
     protocol: ann.protocol,
     lbAlgorithm: ann.lbAlgorithm,
     zone: ann.zoneAware ? ctx.opts.topologyZone : '',
+    zoneAware: ann.zoneAware,
     log,
     obj,
     annotations,
