@@ -56,3 +56,24 @@ for (const [name, flags] of Object.entries(CASES)) {
     assert.deepEqual(diff, []);
   });
 }
+
+/** Redis shard lists: the service Skipper's routesrv test names (namespace1/service1), Endpoints or slices. */
+for (const [yaml, slices] of [['redis', false], ['redis-endpointslice-single', true], ['redis-endpointslice-multi', true]] as const) {
+  test(`routesrv redis shards ${yaml}`, { skip: present ? false : 'shared conformance corpus not present' }, async (t) => {
+    const api = await KubeApiServer.start(loadManifests(readFileSync(`${dir}${yaml}.yaml`, 'utf8'), yaml));
+    t.after(() => api.stop());
+    const flags = [...base, `-kubernetes-url=${api.url}`, ...(slices ? ['-enable-kubernetes-endpointslices'] : [])];
+    const opts = kubeOptionsFromConfig(loadConfig(flags));
+    const srv = new RouteServer({
+      source: createKubernetesSource(opts, { log: () => {} }),
+      redis: { namespace: 'namespace1', name: 'service1', port: 6379 },
+    });
+    t.after(() => srv.close());
+    const { port } = await srv.listen(0, '127.0.0.1');
+    await srv.startSource();
+    const got = await (await fetch(`http://127.0.0.1:${port}/swarm/redis/shards`)).json();
+    const want = yaml === 'redis' || yaml === 'redis-endpointslice-single' ? JSON.parse(readFileSync(`${dir}redis-ip.json`, 'utf8')) : undefined;
+    if (want) assert.deepEqual(got, want);
+    else assert.ok((got as { endpoints: unknown[] }).endpoints.length > 0);
+  });
+}
