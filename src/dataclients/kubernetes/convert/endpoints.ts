@@ -164,7 +164,11 @@ export class EndpointIndex {
    * undefined when there are none. Identity changes when the cluster state changes them.
    */
   sources(namespace: string, name: string): KubeObject | readonly KubeObject[] | undefined {
-    const key = `${namespace}/${name}`;
+    return this.sourcesByKey(`${namespace}/${name}`);
+  }
+
+  /** {@link sources} by `<namespace>/<name>`. */
+  sourcesByKey(key: string): KubeObject | readonly KubeObject[] | undefined {
     return this.useSlices ? this.rawSlices.get(key) : this.rawEndpoints.get(key);
   }
 

@@ -51,10 +51,8 @@ function currentValue(ctx: SharedContext, kind: DependencyKind, key: string): un
   switch (kind) {
     case 'service':
       return ctx.rawServices.get(key);
-    case 'endpoints': {
-      const i = key.indexOf('/');
-      return ctx.endpoints.sources(key.slice(0, i), key.slice(i + 1));
-    }
+    case 'endpoints':
+      return ctx.endpoints.sourcesByKey(key);
     case 'default-filters':
       return ctx.defaultFilters.text(key);
     case 'secret':

@@ -64,8 +64,14 @@ export function applyAnnotationPredicates(mode: PathMode, r: RouteDef, predicate
  * PathSubtree are not considered, as in Skipper.
  */
 export function hasCatchAllRoute(routes: readonly RouteDef[]): boolean {
-  return routes.some((r) => {
-    const rxs = r.predicates.filter((p) => p.name === 'PathRegexp');
-    return rxs.length === 0 || rxs.some((p) => p.args[0] === '^/');
-  });
+  for (const r of routes) {
+    let regexps = 0;
+    for (const p of r.predicates) {
+      if (p.name !== 'PathRegexp') continue;
+      if (p.args[0] === '^/') return true;
+      regexps++;
+    }
+    if (regexps === 0) return true;
+  }
+  return false;
 }
