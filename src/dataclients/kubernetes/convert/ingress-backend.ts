@@ -79,8 +79,10 @@ export function backendRoute(l: BackendLookup, ref: IngressBackendRef, host: str
   const sp = servicePortByRef(svc, ref.port);
   if (sp === undefined) {
     if (host === '') {
-      const ports = svc.ports.map((p) => `${p.name} ${p.port} ${targetPortString(p.targetPort)}`).join(' ');
-      l.log('error', `Failed to find target port [${ports}], ${ref.port}, for service ${ref.service} add shuntroute: getServicePortV1: service port not found`);
+      // Go's %v of []*servicePort prints each port's String(): "name port targetPort".
+      const ports = `[${svc.ports.map((p) => `${p.name} ${p.port} ${targetPortString(p.targetPort)}`).join(' ')}]`;
+      const reason = `getServicePortV1: service port not found ${ports} given ${ref.port}`;
+      l.log('error', `Failed to find target port ${ports}, ${ref.port}, for service ${ref.service} add shuntroute: ${reason}`);
     }
     addPath(r);
     shuntNoEndpoints(r);
