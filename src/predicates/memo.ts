@@ -13,7 +13,8 @@ const limit = 50_000;
 export function shared(create: (args: Arg[]) => PredicateMatcher): (args: Arg[]) => PredicateMatcher {
   const cache = new Map<string, PredicateMatcher>();
   return (args) => {
-    const key = JSON.stringify(args);
+    // Most predicates take one string: key it directly, saving a JSON string per route.
+    const key = args.length === 1 && typeof args[0] === 'string' ? 's' + args[0] : JSON.stringify(args);
     let m = cache.get(key);
     if (m === undefined) {
       m = create(args);

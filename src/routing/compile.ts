@@ -32,7 +32,7 @@ export interface CompileOptions {
 export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): RouteTable {
   const ignoreTrailingSlash = opts.ignoreTrailingSlash ?? false;
   const compiled: Compiled[] = [];
-  const shared: Shared = { urls: new Map(), params: new Map() };
+  const shared: Shared = { urls: new Map(), params: new Map(), patterns: new Map() };
   const invalid: InvalidRoute[] = [];
   const seen = new Set<string>();
   for (const def of defs) {
@@ -56,7 +56,7 @@ const noFilters: readonly FilterInstance[] = Object.freeze([]);
 interface Compiled { entry: RouteEntry; pattern: PathPattern | null }
 
 /** Immutable values that routes of one compile share instead of each holding a copy. */
-interface Shared { urls: Map<string, URL>; params: Map<string, ParamNames> }
+interface Shared { urls: Map<string, URL>; params: Map<string, ParamNames>; patterns: Map<string, PathPattern> }
 
 // Skipper's order of checks: backend, then filters, then predicates; it decides which reason a route
 // with several problems gets.
@@ -65,13 +65,13 @@ function compileRoute(def: RouteDef, opts: CompileOptions, shared: Shared, ignor
   const filters = createFilters(def, opts.filters, opts.predicates);
   let preds;
   try {
-    preds = compilePredicates(def, opts.predicates, ignoreTrailingSlash);
+    preds = compilePredicates(def, opts.predicates, ignoreTrailingSlash, shared.patterns);
   } catch (e) {
     closeFilters(filters);
     throw e;
   }
-  const requestFilters = filters.filter((f) => f.request !== undefined);
-  const responseFilters = filters.filter((f) => f.response !== undefined).reverse();
+  const requestFilters = filters.length === 0 ? filters : filters.filter((f) => f.request !== undefined);
+  const responseFilters = filters.length === 0 ? filters : filters.filter((f) => f.response !== undefined).reverse();
   const route: Route = Object.freeze({
     id: def.id,
     def,

@@ -26,7 +26,10 @@ export interface CompiledPredicates {
 const rank: Record<string, number> = { Method: 0, Host: 1, PathRegexp: 2, Header: 3, HeaderRegexp: 4 };
 
 /** Throws RouteDefinitionError (unknown_predicate / invalid_predicate_params) naming route and predicate. */
-export function compilePredicates(def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean): CompiledPredicates {
+/** `patterns` caches parsed path patterns by predicate and argument; patterns are immutable. */
+export function compilePredicates(
+  def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean, patterns: Map<string, PathPattern> = new Map(),
+): CompiledPredicates {
   let pattern: PathPattern | null = null;
   let weight = 0;
   let count = 0;
@@ -34,16 +37,22 @@ export function compilePredicates(def: RouteDef, registry: Registry<PredicateSpe
   let hostKeys: readonly string[] | null = null;
   const headers = new Map<string, PredicateMatcher>();
   const headerRegexpNames = new Set<string>();
-  const ranked: { r: number; m: PredicateMatcher }[] = [];
+  // Matchers by evaluation rank; a route has few predicates, so small arrays beat sorting objects.
+  const ranked: PredicateMatcher[][] = [[], [], [], [], [], []];
   for (const p of def.predicates) {
     if (p.name === 'Path' || p.name === 'PathSubtree') {
       if (pattern !== null) throw invalid(def, p, 'multiple tree predicates (Path, PathSubtree) in the route');
       const arg = p.args[0];
       if (p.args.length !== 1 || typeof arg !== 'string') throw invalid(def, p, 'expected one string argument');
-      try {
-        pattern = parsePathPattern(p.name, arg, p.name === 'PathSubtree', ignoreTrailingSlash);
-      } catch (e) {
-        throw invalid(def, p, describe(e));
+      const key = p.name + ' ' + arg;
+      pattern = patterns.get(key) ?? null;
+      if (pattern === null) {
+        try {
+          pattern = parsePathPattern(p.name, arg, p.name === 'PathSubtree', ignoreTrailingSlash);
+        } catch (e) {
+          throw invalid(def, p, describe(e));
+        }
+        patterns.set(key, pattern);
       }
       continue;
     }
@@ -69,18 +78,17 @@ export function compilePredicates(def: RouteDef, registry: Registry<PredicateSpe
         break;
       case 'HeaderRegexp':
         headerRegexpNames.add(String(p.args[0]).toLowerCase());
-        ranked.push({ r: rank[p.name]!, m });
+        ranked[rank[p.name]!]!.push(m);
         break;
       default:
         count++;
-        ranked.push({ r: rank[p.name] ?? 5, m });
+        ranked[rank[p.name] ?? 5]!.push(m);
     }
   }
   count += (method !== null ? 1 : 0) + headers.size + headerRegexpNames.size;
-  for (const m of headers.values()) ranked.push({ r: rank['Header']!, m });
-  ranked.sort((a, b) => a.r - b.r);
-  const matchers = ranked.map((x) => x.m);
-  if (method !== null) matchers.unshift(method);
+  if (method !== null) ranked[0]!.push(method);
+  for (const m of headers.values()) ranked[3]!.push(m);
+  const matchers = ranked.flat();
   return { pattern, matchers, weight: weight + count, hostKeys };
 }
 
