@@ -2,7 +2,9 @@
  * Runs the real `skipjack` command from source (Node 24 strips the types) in its own process group, so a
  * test can stop it and its workers whatever happens. Ports are ephemeral and read from the start-up log.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,36 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COMMAND = [process.execPath, 'src/cmd/skipjack.ts'];
+const BUILT = join(ROOT, 'dist/src/cmd/skipjack.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The package bin as users run it (`dist/`), rebuilt when any source is newer. Memory measurements use it:
+ * running from source adds the type stripper's ~30 MB to the process.
+ */
+export function builtCommand(): string[] {
+  const fresh = (): boolean => {
+    try {
+      return statSync(BUILT).mtimeMs >= newestMtime(join(ROOT, 'src'));
+    } catch {
+      return false;
+    }
+  };
+  if (!fresh()) {
+    // Emits even when unrelated files fail to type-check; the freshness check below is what matters.
+    spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+    if (!fresh()) throw new Error('could not build dist/src/cmd/skipjack.js');
+  }
+  return [process.execPath, BUILT];
+}
 
 export interface Exit {
   code: number | null;
@@ -84,9 +116,10 @@ export async function runSkipjack(args: string[], timeoutMs = 30_000): Promise<E
 }
 
 /** Starts skipjack on ephemeral loopback ports and waits until both listeners answer. */
-export async function startSkipjack(t: TestContext, args: string[], o: { workers?: number } = {}): Promise<Skipjack> {
+export async function startSkipjack(t: TestContext, args: string[], o: { workers?: number; command?: string[] } = {}): Promise<Skipjack> {
   const full = ['-address=127.0.0.1:0', '-support-listener=127.0.0.1:0', `-workers=${o.workers ?? 1}`, ...args];
-  const proc = spawn(COMMAND[0]!, [...COMMAND.slice(1), ...full], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const command = o.command ?? COMMAND;
+  const proc = spawn(command[0]!, [...command.slice(1), ...full], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const c = collect(proc);
   t.after(async () => {
     if (proc.exitCode === null && proc.signalCode === null) {

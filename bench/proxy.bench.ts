@@ -1,0 +1,173 @@
+/**
+ * Proxy benchmark: skipjack against a bare node:http + undici pass-through proxy and node-http-proxy, in one
+ * run, against the same node:http backend, loaded by autocannon for a bounded time each. skipjack runs as the
+ * real command with 1,000 routes, the measured request matching a Host + Path route with two header filters,
+ * metrics on (always), access log off (the other peers log nothing either). Also skipjack -workers 2 vs 1.
+ *
+ *   npx node bench/proxy.bench.ts [--duration=10] [--connections=64]
+ *
+ * Each peer runs in its own process (this file with --role=…), so the load generator competes with them only
+ * for CPU, as it would on any machine. Prints RPS, p50 and p99 per peer and the ratios; writes nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+const arg = (name: string, dflt: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+
+const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
+
+async function listenAndReport(server: ReturnType<typeof createServer>): Promise<void> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+}
+
+/** Role: the backend every peer forwards to. */
+async function backendRole(): Promise<void> {
+  const body = Buffer.from('hello from the benchmark backend\n');
+  await listenAndReport(createServer({ keepAliveTimeout: 60_000 }, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
+    res.end(body);
+  }));
+}
+
+/** Role: the smallest reasonable pass-through proxy: node:http in, undici out, bodies streamed. */
+async function bareRole(backend: string): Promise<void> {
+  const { Agent, request } = await import('undici');
+  const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 60_000 });
+  await listenAndReport(createServer({ keepAliveTimeout: 60_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = v;
+    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    request(`${backend}${req.url}`, { method: req.method as 'GET', headers, body: hasBody ? req : null, dispatcher }).then((up) => {
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+      res.writeHead(up.statusCode, out);
+      up.body.pipe(res);
+    }, () => res.writeHead(502).end());
+  }));
+}
+
+/** Role: node-http-proxy with a keep-alive agent. */
+async function httpProxyRole(backend: string): Promise<void> {
+  const { default: httpProxy } = await import('http-proxy');
+  const proxy = httpProxy.createProxyServer({ target: backend, agent: new HttpAgent({ keepAlive: true, maxSockets: 256 }) });
+  proxy.on('error', (_e, _req, res) => (res as ServerResponse).writeHead(502).end());
+  await listenAndReport(createServer({ keepAliveTimeout: 60_000 }, (req, res) => proxy.web(req, res)));
+}
+
+function readPort(child: ChildProcess, re: RegExp, stream: 'stdout' | 'stderr'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child[stream]!.setEncoding('utf8').on('data', (d: string) => {
+      text += d;
+      const m = re.exec(text);
+      if (m !== null) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`peer exited (${code}) before listening: ${text}`)));
+  });
+}
+
+async function startRole(role: string, backend = ''): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [SELF, `--role=${role}`, `--backend=${backend}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return { child, port: await readPort(child, /\{"port":(\d+)\}/, 'stdout') };
+}
+
+function routes(backend: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 999; i++) {
+    lines.push(`r${i}: Host("^h${i}[.]example[.]org$") && Path("/p/${i}/:x") -> setRequestHeader("X-Route", "${i}") -> "${backend}";`);
+  }
+  lines.push(`target: Host("^bench[.]example[.]org$") && Path("/bench/target") -> setRequestHeader("X-Bench", "1") -> setResponseHeader("X-Served-By", "skipjack") -> "${backend}";`);
+  return lines.join('\n');
+}
+
+async function startSkipjack(file: string, workers: number): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['src/cmd/skipjack.ts', `-routes-file=${file}`, '-address=127.0.0.1:0', '-support-listener=127.0.0.1:0',
+    `-workers=${workers}`, '-access-log-disabled', '-application-log-level=INFO'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  return { child, port: await readPort(child, /proxy listening on http:\/\/127\.0\.0\.1:(\d+)/, 'stderr') };
+}
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(name: string, port: number, seconds: number, connections: number): Promise<Result> {
+  // autocannon ships no types; this is the part of its API the benchmark uses.
+  type Run = { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  const { default: autocannon } = (await import('autocannon' as string)) as { default: (o: object) => Promise<Run> };
+  const opts = { url: `http://127.0.0.1:${port}/bench/target`, connections, headers: { host: 'bench.example.org' } };
+  await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, connection pools
+  const r = await autocannon({ ...opts, duration: seconds });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+function stop(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
+async function orchestrate(): Promise<void> {
+  const seconds = Number(arg('duration', '10'));
+  const connections = Number(arg('connections', '64'));
+  const dir = mkdtempSync(join(tmpdir(), 'skj-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    const backend = await startRole('backend');
+    children.push(backend.child);
+    const backendUrl = `http://127.0.0.1:${backend.port}`;
+    const file = join(dir, 'routes.eskip');
+    writeFileSync(file, routes(backendUrl));
+
+    const results: Result[] = [];
+    const run = async (name: string, start: () => Promise<{ child: ChildProcess; port: number }>): Promise<void> => {
+      const peer = await start();
+      children.push(peer.child);
+      results.push(await load(name, peer.port, seconds, connections));
+      stop(peer.child);
+    };
+    await run('bare node:http+undici', () => startRole('bare', backendUrl));
+    await run('node-http-proxy', () => startRole('http-proxy', backendUrl));
+    await run('skipjack -workers 1', () => startSkipjack(file, 1));
+    await run('skipjack -workers 2', () => startSkipjack(file, 2));
+
+    const by = (n: string): Result => results.find((r) => r.name === n)!;
+    process.stdout.write(`proxy benchmark: ${seconds}s per peer, ${connections} connections, ${availableParallelism()} CPUs, node ${process.version}\n`);
+    process.stdout.write(`${'peer'.padEnd(24)}${'RPS'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`);
+    for (const r of results) {
+      process.stdout.write(`${r.name.padEnd(24)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.errors).padStart(8)}\n`);
+    }
+    const bare = by('bare node:http+undici');
+    const sj1 = by('skipjack -workers 1');
+    const sj2 = by('skipjack -workers 2');
+    const hp = by('node-http-proxy');
+    process.stdout.write(`skipjack/bare RPS      ${(sj1.rps / bare.rps).toFixed(2)}x (target >= 0.90)\n`);
+    process.stdout.write(`skipjack/bare p99      ${(sj1.p99 / bare.p99).toFixed(2)}x (target <= 1.20)\n`);
+    process.stdout.write(`skipjack/http-proxy    ${(sj1.rps / hp.rps).toFixed(2)}x RPS\n`);
+    process.stdout.write(`workers 2 / workers 1  ${(sj2.rps / sj1.rps).toFixed(2)}x RPS (target >= 1.60 with a free core)\n`);
+  } finally {
+    for (const c of children) stop(c);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const role = arg('role', '');
+if (role === 'backend') await backendRole();
+else if (role === 'bare') await bareRole(arg('backend', ''));
+else if (role === 'http-proxy') await httpProxyRole(arg('backend', ''));
+else await orchestrate();
