@@ -10,6 +10,8 @@ interface Case {
   name: string;
   routes: string;
   ignoreTrailingSlash?: boolean;
+  /** The random number Traffic and TrafficSegment draw. */
+  random?: number;
   expect: [Probe, string | null][];
 }
 
@@ -130,6 +132,34 @@ const cases: Case[] = [
     expect: [[{ path: '/t' }, 'seg']],
   },
   {
+    name: 'PathSubtree("/foo") also owns /foo and /foo/, Path("/foo/**") only what is below (docs: PathSubtree)',
+    routes: `glob: Path("/foo/**") -> <shunt>; sub: PathSubtree("/foo") -> <shunt>;`,
+    expect: [[{ path: '/foo/x/y' }, 'glob'], [{ path: '/foo' }, 'sub'], [{ path: '/foo/' }, 'sub']],
+  },
+  {
+    name: 'sticky Traffic: the cookie decides, else the chance (docs: Traffic), chance drawn 0.01',
+    random: 0.01,
+    routes: `cartTest: Traffic(.05, "cart-test", "test") && Path("/cart") -> <shunt>; cart: Path("/cart") -> <shunt>;`,
+    expect: [
+      [{ path: '/cart', headers: { cookie: 'cart-test=test' } }, 'cartTest'],
+      [{ path: '/cart', headers: { cookie: 'cart-test=default' } }, 'cart'],
+      [{ path: '/cart' }, 'cartTest'],
+    ],
+  },
+  {
+    name: 'sticky Traffic without cookie and a losing draw (0.5) goes to the default route',
+    random: 0.5,
+    routes: `cartTest: Traffic(.05, "cart-test", "test") && Path("/cart") -> <shunt>; cart: Path("/cart") -> <shunt>;`,
+    expect: [[{ path: '/cart' }, 'cart']],
+  },
+  {
+    name: 'TrafficSegment splits 50/30/20 by one draw per request (draw 0.6)',
+    random: 0.6,
+    routes: `r50: Path("/test") && TrafficSegment(0.0, 0.5) -> <shunt>; r30: Path("/test") && TrafficSegment(0.5, 0.8) -> <shunt>;
+             r20: Path("/test") && TrafficSegment(0.8, 1.0) -> <shunt>;`,
+    expect: [[{ path: '/test' }, 'r30']],
+  },
+  {
     name: 'Host narrows candidates without changing the decision',
     routes: [...Array.from({ length: 8 }, (_, i) => `h${i}: Host(/^(h${i}[.]org[.]?(:[0-9]+)?)$/) && PathSubtree("/") -> <shunt>;`),
       `generic: PathSubtree("/") && Header("X", "1") -> <shunt>;`,
@@ -147,7 +177,8 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`precedence: ${c.name}`, () => {
-    const t = table(c.routes, { ignoreTrailingSlash: c.ignoreTrailingSlash });
+    const random = c.random;
+    const t = table(c.routes, { ignoreTrailingSlash: c.ignoreTrailingSlash, env: random === undefined ? {} : { random: () => random } });
     assert.deepEqual(t.invalid, []);
     for (const [probe, want] of c.expect) {
       assert.equal(pick(t, probe), want, `${probe.method ?? 'GET'} ${probe.host ?? ''}${probe.path} ${JSON.stringify(probe.headers ?? {})}`);
