@@ -33,6 +33,8 @@ export class Reflector {
   readonly #o: ReflectorOptions;
   readonly #backoff: Backoff;
   #objects = new Map<string, KubeObject>();
+  /** Keys in sorted order, maintained per event (binary search) so a change costs no full re-sort. */
+  #keys: string[] = [];
   #sorted: KubeObject[] | undefined;
   #rv = '';
   #stopped = false;
@@ -50,9 +52,8 @@ export class Reflector {
 
   /** The objects, sorted by namespace and name (Skipper's order for ingresses and route groups). */
   items(): KubeObject[] {
-    if (this.#sorted === undefined) {
-      this.#sorted = [...this.#objects.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
-    }
+    // A fresh array per change: consumers may keep the previous snapshot.
+    this.#sorted ??= this.#keys.map((k) => this.#objects.get(k)!);
     return this.#sorted;
   }
 
@@ -64,6 +65,7 @@ export class Reflector {
     for (const o of l.items) if (o?.metadata) next.set(keyOf(o), o);
     const changed = !sameObjects(this.#objects, next);
     this.#objects = next;
+    this.#keys = [...next.keys()].sort();
     this.#rv = l.resourceVersion;
     if (changed) this.#changed();
   }
@@ -123,8 +125,12 @@ export class Reflector {
         if (e.type === 'BOOKMARK' || !e.object?.metadata) return;
         const key = keyOf(e.object);
         if (e.type === 'DELETED') {
-          if (this.#objects.delete(key)) this.#changed();
+          if (this.#objects.delete(key)) {
+            this.#keys.splice(lowerBound(this.#keys, key), 1);
+            this.#changed();
+          }
         } else {
+          if (!this.#objects.has(key)) this.#keys.splice(lowerBound(this.#keys, key), 0, key);
           this.#objects.set(key, e.object);
           this.#changed();
         }
@@ -166,6 +172,18 @@ export class Reflector {
     this.#sorted = undefined;
     this.#o.onChange();
   }
+}
+
+/** The index of the first key not less than `key`. */
+function lowerBound(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function keyOf(o: KubeObject): string {

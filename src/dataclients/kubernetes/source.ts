@@ -8,7 +8,8 @@ import type { RouteSource, RouteSourceUpdate } from '../types.ts';
 import { KubeApi, kubeConfigFromOptions } from './api.ts';
 import { ClusterWatcher } from './client.ts';
 import type { ClusterState, KubeLogger, TLSCertificate } from './convert/types.ts';
-import { convertState, loadConvert, type ConvertFn } from './load.ts';
+import { createIncrementalConverter } from './convert/index.ts';
+import { convertState, type ConvertFn } from './load.ts';
 import { stderrKubeLogger } from './log.ts';
 import type { KubeOptions } from './options.ts';
 import type { Backoff } from './reflector.ts';
@@ -16,11 +17,14 @@ import type { Backoff } from './reflector.ts';
 export interface KubeSourceDeps {
   /** The API client; built from the options (URL, in-cluster, token file) when absent. */
   api?: KubeApi;
-  /** The conversion; convertClusterState from ./convert when absent. */
+  /** The conversion; an incremental converter (same result as convertClusterState) when absent. */
   convert?: ConvertFn;
   /** Conversion and cluster log lines; logrus lines on stderr when absent. */
   log?: KubeLogger;
-  /** Quiet time after the last event before converting; bounds the update latency. Default 20 ms. */
+  /**
+   * Extra wait after the first event of a burst before converting. Default 0: events already queued are
+   * coalesced anyway, and conversions are spaced by their own duration so at most half the time converts.
+   */
   coalesceMs?: number;
   backoff?: Backoff;
   /** Called with the certificates of every conversion whose TLS sections changed (for SNI). */
@@ -40,11 +44,14 @@ export interface KubernetesSource extends RouteSource {
 export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps = {}): KubernetesSource {
   const log = deps.log ?? stderrKubeLogger();
   const api = deps.api ?? new KubeApi(kubeConfigFromOptions(opts));
-  const coalesceMs = deps.coalesceMs ?? 20;
-  let convert = deps.convert;
+  const coalesceMs = deps.coalesceMs ?? 0;
+  // The watch layer replaces changed objects (never mutates them), which the incremental converter relies on.
+  const convert = deps.convert ?? createIncrementalConverter();
   let onUpdate: ((u: RouteSourceUpdate) => void) | undefined;
   let onError: ((err: Error) => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let lastEnd = 0;
+  let lastDuration = 0;
   let certs: TLSCertificate[] = [];
   let certKey = '';
   let lastState: ClusterState | undefined;
@@ -56,10 +63,11 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     log,
     backoff: deps.backoff,
     onChange: () => {
-      // Trailing debounce: a burst of events ends in one conversion of the newest state.
-      if (onUpdate === undefined || stopped) return;
-      clearTimeout(timer);
-      timer = setTimeout(publish, coalesceMs);
+      // One pending conversion at a time, of the newest state when it runs (latest wins). It starts no earlier
+      // than one conversion time after the previous ended, so a stream of events cannot keep the CPU busy.
+      if (onUpdate === undefined || stopped || timer !== undefined) return;
+      const spacing = Math.max(0, lastEnd + lastDuration - performance.now());
+      timer = setTimeout(publish, Math.max(coalesceMs, spacing));
     },
     onError: (err) => onError?.(err),
   });
@@ -67,10 +75,10 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
   function convertNow(): RouteDef[] {
     const state = watcher.snapshot();
     const t0 = performance.now();
-    const result = convertState(state, opts, log, convert!);
+    const result = convertState(state, opts, log, convert);
     deps.onConverted?.({ routes: result.routes.length, ms: performance.now() - t0 });
     lastState = state;
-    const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert.length}`).join('|');
+    const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert}:${c.key}`).join('|');
     certs = result.certificates;
     if (key !== certKey) {
       certKey = key;
@@ -83,8 +91,11 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     timer = undefined;
     if (stopped) return;
     let routes: RouteDef[];
+    const t0 = performance.now();
     try {
       routes = convertNow();
+      lastEnd = performance.now();
+      lastDuration = lastEnd - t0;
     } catch (err) {
       // A conversion bug must not drop the routes already serving.
       onError?.(new Error(`kubernetes: conversion failed, keeping the last routes: ${(err as Error).message}`));
@@ -99,7 +110,6 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     certificates: () => certs,
     state: () => lastState,
     async start(update, error) {
-      convert ??= await loadConvert();
       await watcher.load(true);
       onError = error;
       update({ routes: convertNow() });
