@@ -21,12 +21,6 @@ interface BuildNode {
   leaf: RouteEntry[] | null;
 }
 
-/** A lookup result: the entry and the raw wildcard values in path order. */
-export interface TreeMatch {
-  readonly entry: RouteEntry;
-  readonly values: readonly string[];
-}
-
 export class PathTree {
   readonly #root: Node;
 
@@ -37,11 +31,12 @@ export class PathTree {
     this.#root = freeze(root);
   }
 
-  /** Searches `path` (cleaned, starting with "/"). */
-  lookup(req: RoutingRequest, path: string, hostKey: string): TreeMatch | null {
-    const values: string[] = [];
-    const entry = search(this.#root, path, 1, values, req, hostKey);
-    return entry === null ? null : { entry, values };
+  /**
+   * Searches `path` (cleaned, starting with "/"). On a match, `values` (which must be empty) holds the raw
+   * wildcard values in path order; the caller passes a reused array so a lookup allocates nothing here.
+   */
+  lookup(req: RoutingRequest, path: string, hostKey: string, values: string[]): RouteEntry | null {
+    return search(this.#root, path, 1, values, req, hostKey);
   }
 }
 

@@ -11,6 +11,10 @@ import type { InvalidRoute, Route, RouteMatch, RouteTable, RoutingRequest } from
 
 const noParams: Readonly<Record<string, string>> = Object.freeze({});
 
+// Wildcard values of the lookup in progress. Lookups are synchronous and never nested (matchers do not
+// route), so one array serves them all.
+const scratch: string[] = [];
+
 export class CompiledRouteTable implements RouteTable {
   readonly generation: number;
   readonly routes: readonly Route[];
@@ -37,8 +41,9 @@ export class CompiledRouteTable implements RouteTable {
     let path = exact;
     if (this.#ignoreTrailingSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47) path = path.slice(0, -1);
     const hk = hostKey(req.host);
-    const m = this.#tree.lookup(req, path, hk);
-    if (m !== null) return { route: m.entry.route, params: params(m.entry, m.values) };
+    scratch.length = 0;
+    const m = this.#tree.lookup(req, path, hk, scratch);
+    if (m !== null) return { route: m.route, params: params(m, scratch) };
     const e = this.#rootLeaf.find(req, hk);
     return e === null ? null : { route: e.route, params: noParams };
   }
