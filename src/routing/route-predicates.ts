@@ -25,8 +25,10 @@ export interface CompiledPredicates {
 // Evaluation rank of the predicates Skipper checks before its custom ones.
 const rank: Record<string, number> = { Method: 0, Host: 1, PathRegexp: 2, Header: 3, HeaderRegexp: 4 };
 
-/** Throws RouteDefinitionError (unknown_predicate / invalid_predicate_params) naming route and predicate. */
-/** `patterns` caches parsed path patterns by predicate and argument; patterns are immutable. */
+/**
+ * Throws RouteDefinitionError (unknown_predicate / invalid_predicate_params) naming route and predicate.
+ * `patterns` caches parsed path patterns by predicate and argument across the routes of one compile.
+ */
 export function compilePredicates(
   def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean, patterns: Map<string, PathPattern> = new Map(),
 ): CompiledPredicates {
