@@ -53,10 +53,25 @@ const endpointsArb = (name: string) =>
     (ips): KubeObject => ({ kind: 'Endpoints', metadata: { namespace: 'ns', name }, subsets: [{ addresses: ips.map((ip) => ({ ip })), ports: [{ name: 'http', port: 8080 }] }] }),
   );
 
-type Op = { kind: 'ingress'; i: number; obj: KubeObject | null } | { kind: 'service' | 'endpoints'; i: number; obj: KubeObject | null };
+const routeGroupArb = (name: string) =>
+  fc.record({ host: fc.constantFrom(...hosts), svc: fc.constantFrom(...svcNames), withRoute: fc.boolean() }).map(
+    (r): KubeObject => ({
+      kind: 'RouteGroup',
+      metadata: { namespace: 'ns', name },
+      spec: {
+        hosts: [r.host],
+        backends: [{ name: 'b', type: 'service', serviceName: r.svc, servicePort: 80 }],
+        defaultBackends: [{ backendName: 'b' }],
+        ...(r.withRoute ? { routes: [{ pathSubtree: '/x', methods: ['GET'] }] } : {}),
+      },
+    }),
+  );
+
+type Op = { kind: 'ingress' | 'routegroup' | 'service' | 'endpoints'; i: number; obj: KubeObject | null };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.integer({ min: 0, max: 3 }).chain((i) => fc.option(ingressArb(`ing${i}`), { nil: null }).map((obj) => ({ kind: 'ingress' as const, i, obj }))),
+  fc.integer({ min: 0, max: 1 }).chain((i) => fc.option(routeGroupArb(`rg${i}`), { nil: null }).map((obj) => ({ kind: 'routegroup' as const, i, obj }))),
   fc.integer({ min: 0, max: 2 }).chain((i) => fc.option(serviceArb(svcNames[i]!), { nil: null }).map((obj) => ({ kind: 'service' as const, i, obj }))),
   fc.integer({ min: 0, max: 2 }).chain((i) => fc.option(endpointsArb(svcNames[i]!), { nil: null }).map((obj) => ({ kind: 'endpoints' as const, i, obj }))),
 );
@@ -65,12 +80,12 @@ test('incremental conversion equals full conversion after any changes', () => {
   const opts = { ...defaultKubeOptions(), provideHTTPSRedirect: true, eastWestRangeDomains: ['ingress.cluster.local'], topologyZone: 'z' };
   fc.assert(
     fc.property(fc.array(opArb, { minLength: 1, maxLength: 12 }), (ops) => {
-      const slots: Record<string, (KubeObject | null)[]> = { ingress: [null, null, null, null], service: [null, null, null], endpoints: [null, null, null] };
+      const slots: Record<string, (KubeObject | null)[]> = { ingress: [null, null, null, null], routegroup: [null, null], service: [null, null, null], endpoints: [null, null, null] };
       const convert = createIncrementalConverter();
       for (const op of ops) {
         slots[op.kind]![op.i] = op.obj;
         const present = (k: string) => slots[k]!.filter((o): o is KubeObject => o !== null);
-        const state: ClusterState = { ingresses: present('ingress'), routeGroups: [], services: present('service'), endpoints: present('endpoints'), endpointSlices: [], secrets: [] };
+        const state: ClusterState = { ingresses: present('ingress'), routeGroups: present('routegroup'), services: present('service'), endpoints: present('endpoints'), endpointSlices: [], secrets: [] };
         const incLogs: KubeLogEntry[] = [];
         const fullLogs: KubeLogEntry[] = [];
         const inc = convert(state, opts, (e) => incLogs.push(e)).routes;
