@@ -133,8 +133,14 @@ export function createIncrementalConverter(): Converter {
     for (const { obj, rg } of valid) {
       const g = memo(groups, obj, () => {
         const certs: TLSCertificate[] = [];
-        const r = convertRouteGroup(rg, { ...env, secrets: ctx.opts.enableTLS ? ctx.secrets : undefined, certificates: certs });
-        return { routes: r, certificates: certs };
+        try {
+          const r = convertRouteGroup(rg, { ...env, secrets: ctx.opts.enableTLS ? ctx.secrets : undefined, certificates: certs });
+          return { routes: r, certificates: certs };
+        } catch (err) {
+          // An unexpected failure in one RouteGroup drops only its routes.
+          dispatch({ level: 'error', msg: `invalid route group: ${(err as Error).message}`, kind: 'RouteGroup', ns: rg.namespace, name: rg.name });
+          return { routes: [], certificates: [] };
+        }
       });
       routes.push(...g.routes);
       certificates.push(...g.certificates);
