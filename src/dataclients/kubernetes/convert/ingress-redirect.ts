@@ -37,7 +37,8 @@ export class RedirectInfo {
       // Go's strconv.Atoi: optional sign and decimal digits only; 3xx codes only.
       const code = /^[+-]?[0-9]+$/.test(text) ? Number(text) : NaN;
       if (Number.isNaN(code) || code < 300 || code >= 400) {
-        log('error', `invalid redirect code annotation: ${Number.isNaN(code) ? `strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax` : text}`);
+        // Go's log.Error(a, b) joins with fmt.Sprint, which puts no space after a string operand.
+        log('error', `invalid redirect code annotation:${Number.isNaN(code) ? `strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax` : text}`);
       } else {
         this.code = code;
       }
