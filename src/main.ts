@@ -35,7 +35,7 @@ import { createProxyServer, type ProxyListener } from './server/http-server.ts';
 import { RouteState } from './server/route-state.ts';
 import { RoutesView } from './server/routes-view.ts';
 import { createSupportServer } from './server/support.ts';
-import { loadTls } from './server/tls.ts';
+import { CertificateStore, type NamedCertificate } from './server/tls.ts';
 import { listenToPrimary, WorkerPool } from './server/workers.ts';
 import { readVersion } from './config/version.ts';
 
@@ -44,11 +44,30 @@ function drainBound(c: Config): number {
   return c.writeTimeoutServer > 0 ? c.writeTimeoutServer : 60_000;
 }
 
-function sources(c: Config): RouteSource[] {
+function tlsEnabled(c: Config): boolean {
+  return c.tlsCert.length > 0 || (c.kubernetes && c.kubernetesEnableTls);
+}
+
+type OnCertificates = (certs: NamedCertificate[]) => void;
+
+async function sources(c: Config, onCertificates: OnCertificates): Promise<RouteSource[]> {
   const out: RouteSource[] = [];
   if (c.routesFile !== '') out.push(createRoutesFileSource(c.routesFile));
   if (c.inlineRoutes !== '') out.push(createInlineSource(c.inlineRoutes));
   for (const url of c.routesUrls) out.push(createRemoteUrlSource(url, { pollTimeoutMs: c.sourcePollTimeout }));
+  if (c.kubernetes) {
+    // Loaded only when used: the Kubernetes client costs tens of MB that a file-routed proxy does not need.
+    const [{ kubeOptionsFromConfig }, { createKubernetesSource }] = await Promise.all([
+      import('./dataclients/kubernetes/from-config.ts'), import('./dataclients/kubernetes/source.ts'),
+    ]);
+    let opts;
+    try {
+      opts = kubeOptionsFromConfig(c);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+    out.push(createKubernetesSource(opts, { onCertificates: c.kubernetesEnableTls ? onCertificates : undefined }));
+  }
   return out;
 }
 
@@ -70,7 +89,7 @@ function proxyOptions(c: Config, logger: Logger): ProxyOptions {
     removeHopHeaders: true,
     passiveHealthCheck: parsePassiveHealthCheck(c.passiveHealthCheck),
     experimentalUpgrade: c.experimentalUpgrade,
-    protocol: c.tlsCert.length > 0 ? 'https' : 'http',
+    protocol: tlsEnabled(c) ? 'https' : 'http',
     forwardBackendUrl: c.forwardBackendUrl === '' ? null : c.forwardBackendUrl,
     logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   };
@@ -104,12 +123,12 @@ function urlOf(a: AddressInfo, scheme: string, configured: string): string {
 }
 
 /** Route sources, the updater and the route table holder, wired to metrics and logs. */
-async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, onBuilt?: (defs: RouteDef[], g: number) => void) {
+async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void) {
   const compile = compiler();
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
   const updater = new RouteUpdater({
-    sources: sources(c),
+    sources: await sources(c, onCertificates),
     defaultFilters: { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) },
     build: (defs, g) => {
       state.apply(defs, g);
@@ -132,6 +151,10 @@ function supportServer(c: Config, logger: Logger, health: Health, view: RoutesVi
   return createSupportServer({ health, routes: view, metrics, onError: (err) => logger.error(`metrics: ${err.message}`) });
 }
 
+function certificateError(logger: Logger) {
+  return (err: Error, cert: NamedCertificate): void => logger.error(`TLS certificate for ${cert.hosts.join(', ')} not usable: ${err.message}`);
+}
+
 function onSignals(logger: Logger, shutdown: (signal: string) => Promise<void>): void {
   let stopping = false;
   const handle = (signal: string): void => {
@@ -149,11 +172,11 @@ function onSignals(logger: Logger, shutdown: (signal: string) => Promise<void>):
   process.on('SIGINT', () => handle('SIGINT'));
 }
 
-function proxyListener(c: Config, proxy: ReturnType<typeof createProxy>): ProxyListener {
+function proxyListener(c: Config, proxy: ReturnType<typeof createProxy>, certs: CertificateStore | null): ProxyListener {
   return createProxyServer({
     readTimeoutMs: c.readTimeoutServer, readHeaderTimeoutMs: c.readHeaderTimeoutServer, writeTimeoutMs: c.writeTimeoutServer,
     idleTimeoutMs: c.idleTimeoutServer, maxHeaderBytes: c.maxHeaderBytes,
-    tls: c.tlsCert.length > 0 ? loadTls(c.tlsCert, c.tlsKey) : undefined,
+    tls: certs?.settings(),
     onRequest: (req, res) => proxy.handleRequest(req, res),
     onUpgrade: (req, socket, head) => proxy.handleUpgrade(req, socket, head),
   });
@@ -163,12 +186,13 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const health = new Health();
   const view = new RoutesView();
   const metrics = createProxyMetrics();
-  const { holder, updater } = await startRoutes(c, logger, metrics, view);
+  const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
+  const { holder, updater } = await startRoutes(c, logger, metrics, view, (list) => certs?.setDynamic(list, certificateError(logger)));
   const proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
-  const listener = proxyListener(c, proxy);
+  const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const a = await listen(listener.server, c.address);
-  logger.info(`proxy listening on ${urlOf(a, c.tlsCert.length > 0 ? 'https' : 'http', c.address)}`);
+  logger.info(`proxy listening on ${urlOf(a, tlsEnabled(c) ? 'https' : 'http', c.address)}`);
   if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listen(support, c.supportListener), 'http', c.supportListener)}`);
   onSignals(logger, async (signal) => {
     health.markDraining();
@@ -188,12 +212,15 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const view = new RoutesView();
   const metrics = createProxyMetrics();
   const pool = new WorkerPool({ count: c.workers, logger });
-  const { updater } = await startRoutes(c, logger, metrics, view, (defs, generation) => pool.broadcast({ type: 'skj:routes', generation, defs }));
+  // Fail fast on unusable -tls-cert/-tls-key before forking workers that would all fail the same way.
+  if (tlsEnabled(c)) new CertificateStore(c.tlsCert, c.tlsKey);
+  const { updater } = await startRoutes(c, logger, metrics, view, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
+    (defs, generation) => pool.broadcast({ type: 'skj:routes', generation, defs }));
   let announced = false;
   cluster.on('listening', (_w, a) => {
     if (announced) return;
     announced = true;
-    logger.info(`proxy listening on ${urlOf({ address: a.address ?? '', port: a.port, family: '' }, c.tlsCert.length > 0 ? 'https' : 'http', c.address)} with ${c.workers} workers`);
+    logger.info(`proxy listening on ${urlOf({ address: a.address ?? '', port: a.port, family: '' }, tlsEnabled(c) ? 'https' : 'http', c.address)} with ${c.workers} workers`);
   });
   pool.start();
   const support = supportServer(c, logger, health, view, () => clusterMetrics(metrics.registry));
@@ -217,6 +244,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   // The primary logs route problems and times updates; workers only swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix });
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), logger: quiet });
+  const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   let listener: ProxyListener | null = null;
   let proxy: ReturnType<typeof createProxy> | null = null;
   let draining = false;
@@ -225,12 +253,13 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
       state.apply(msg.defs, msg.generation);
       if (listener !== null || draining) return;
       proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
-      listener = proxyListener(c, proxy);
+      listener = proxyListener(c, proxy, certs);
       listen(listener.server, c.address).catch((err: Error) => {
         logger.error(`worker cannot listen on ${c.address}: ${err.message}`);
         process.exit(1);
       });
     },
+    onCertificates: (list) => certs?.setDynamic(list, certificateError(logger)),
     onDrain: (boundMs) => {
       if (draining) return;
       draining = true;
@@ -265,6 +294,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (err) {
     // Start-up failures (a broken routes file, a port in use) name their culprit in the message.
     process.stderr.write(`skipjack: ${(err as Error).message}\n`);
-    process.exit(1);
+    process.exit(err instanceof ConfigError ? EXIT_USAGE : 1);
   }
 }

@@ -7,11 +7,18 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { RouteDef } from '../eskip/ast.ts';
 import type { Logger } from '../log/app-log.ts';
+import type { NamedCertificate } from './tls.ts';
 
 export interface RoutesMessage {
   type: 'skj:routes';
   generation: number;
   defs: RouteDef[];
+}
+
+/** Certificates for SNI (Kubernetes TLS), replacing the previous set. */
+export interface CertificatesMessage {
+  type: 'skj:certs';
+  certs: NamedCertificate[];
 }
 
 interface DrainMessage {
@@ -23,7 +30,8 @@ interface DrainMessage {
 export class WorkerPool {
   readonly #count: number;
   readonly #logger: Logger;
-  #last: RoutesMessage | null = null;
+  /** The latest message of each type, replayed to workers that start later. */
+  readonly #last = new Map<string, RoutesMessage | CertificatesMessage>();
   #stopping = false;
   #lastRespawn = 0;
 
@@ -37,14 +45,14 @@ export class WorkerPool {
     // Structured clone carries large route lists faster than JSON.
     cluster.setupPrimary({ serialization: 'advanced' });
     cluster.on('online', (w) => {
-      if (this.#last !== null) w.send(this.#last);
+      for (const msg of this.#last.values()) w.send(msg);
     });
     cluster.on('exit', (w, code, signal) => this.#onExit(w, code, signal));
     for (let i = 0; i < this.#count; i++) cluster.fork();
   }
 
-  broadcast(msg: RoutesMessage): void {
-    this.#last = msg;
+  broadcast(msg: RoutesMessage | CertificatesMessage): void {
+    this.#last.set(msg.type, msg);
     for (const w of this.#workers()) w.send(msg);
   }
 
@@ -83,9 +91,10 @@ export class WorkerPool {
 }
 
 /** Worker side: route lists and the drain order from the primary. */
-export function listenToPrimary(o: { onRoutes(msg: RoutesMessage): void; onDrain(boundMs: number): void }): void {
+export function listenToPrimary(o: { onRoutes(msg: RoutesMessage): void; onCertificates(certs: NamedCertificate[]): void; onDrain(boundMs: number): void }): void {
   process.on('message', (msg: { type?: string }) => {
     if (msg?.type === 'skj:routes') o.onRoutes(msg as RoutesMessage);
+    else if (msg?.type === 'skj:certs') o.onCertificates((msg as CertificatesMessage).certs);
     else if (msg?.type === 'skj:drain') o.onDrain((msg as DrainMessage).boundMs);
   });
   // The primary coordinates shutdown; a terminal's Ctrl-C reaches the whole process group.
