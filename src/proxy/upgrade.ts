@@ -70,14 +70,17 @@ export function upgradeBackend(
       down.write(statusLine(res));
       if (upHead.length > 0) down.write(upHead);
       if (client.head.length > 0) upSocket.write(client.head);
+      // As Skipper's upgrade proxy: when either direction ends or fails, the tunnel is over. Pending writes
+      // are flushed first, then both sockets close, so a peer that never half-closes cannot pin them.
       const closeBoth = (): void => {
-        upSocket.destroy();
-        down.destroy();
+        finish(upSocket);
+        finish(down);
       };
-      upSocket.on('error', closeBoth);
-      down.on('error', closeBoth);
-      upSocket.on('close', closeBoth);
-      down.on('close', closeBoth);
+      for (const s of [upSocket, down]) {
+        s.on('error', closeBoth);
+        s.on('end', closeBoth);
+        s.on('close', closeBoth);
+      }
       upSocket.pipe(down);
       down.pipe(upSocket);
       resolve(UPGRADED);
@@ -85,4 +88,15 @@ export function upgradeBackend(
     if (req.body !== null) req.body.pipe(up);
     else up.end();
   });
+}
+
+/** Ends a socket and destroys it once its writes are flushed. */
+function finish(s: Duplex): void {
+  if (s.destroyed) return;
+  if (s.writableFinished) {
+    s.destroy();
+    return;
+  }
+  s.once('finish', () => s.destroy());
+  s.end();
 }

@@ -104,10 +104,16 @@ export const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 export async function listen(t: TestContext, handler: http.RequestListener, onUpgrade?: (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void): Promise<{ server: http.Server; url: string; port: number }> {
   const server = http.createServer(handler);
   if (onUpgrade) server.on('upgrade', onUpgrade);
+  // closeAllConnections() does not reach upgraded sockets: track every connection.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => new Promise<void>((r) => {
-    server.closeAllConnections();
     server.close(() => r());
+    for (const s of sockets) s.destroy();
   }));
   const port = (server.address() as AddressInfo).port;
   return { server, url: `http://127.0.0.1:${port}`, port };
