@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 import type {
   FilterContext, FilterRequest, FilterResponse, OriginalRequest, RequestSettings, ShadowRequest,
 } from '../filters/types.ts';
-import type { RouteTable } from '../routing/types.ts';
+import { routingRequestFrom } from '../routing/request.ts';
+import type { RouteTable, RoutingRequest } from '../routing/types.ts';
 import type { TableSource } from './types.ts';
 import type { UpgradeClient } from './upgrade.ts';
 
@@ -79,17 +80,20 @@ export class RequestContext implements FilterContext {
     this.depth = depth;
   }
 
-  /** Builds the context of a client request; the filter request gets its own copy of the headers. */
+  /**
+   * Builds the context of a client request; the filter request gets its own copy of the headers, which is
+   * also what routing sees (X-Forwarded-* are set on it before the lookup, as Skipper's handler does).
+   */
   static fromIncoming(req: IncomingMessage, protocol: 'http' | 'https', preserveHost: boolean, lease: Lease, engine: Engine): RequestContext {
+    const routing = routingRequestFrom(req);
     const { path, rawQuery } = splitTarget(req.url ?? '/');
-    const host = req.headers.host ?? '';
     const original: OriginalRequest = {
-      method: req.method ?? 'GET',
-      host,
+      method: routing.method,
+      host: routing.host,
       path,
       rawQuery,
       headers: req.headers,
-      remoteAddress: req.socket.remoteAddress ?? '',
+      remoteAddress: routing.remoteAddress,
       protocol,
     };
     const request: FilterRequest = {
@@ -99,8 +103,14 @@ export class RequestContext implements FilterContext {
       headers: { ...req.headers },
       body: bodyOf(req),
     };
-    return new RequestContext(request, original, preserveHost ? host : null, lease, engine, 0);
+    routing.headers = request.headers;
+    const ctx = new RequestContext(request, original, preserveHost ? routing.host : null, lease, engine, 0);
+    ctx.routing = routing;
+    return ctx;
   }
+
+  /** The lookup request of the client's request (depth 0), built once. */
+  routing: RoutingRequest | null = null;
 
   get stateBag(): Map<string, unknown> {
     return (this.#stateBag ??= new Map());

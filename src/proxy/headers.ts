@@ -70,5 +70,5 @@ export function setForwarded(
     h['x-forwarded-for'] = v === undefined || v === '' ? remoteAddress : o.prependFor === true ? `${remoteAddress}, ${v}` : `${v}, ${remoteAddress}`;
   }
   if (o.host === true) h['x-forwarded-host'] = host;
-  if (o.proto === true) h['x-forwarded-proto'] = protocol;
+  if (o.proto === true || (o.proto === 'if-absent' && h['x-forwarded-proto'] === undefined)) h['x-forwarded-proto'] = protocol;
 }

@@ -19,10 +19,11 @@ import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { Upstream } from './upstream.ts';
 import type { ForwardedHeadersOptions, Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
 import { checkFraming } from './validate.ts';
+import { checkPath } from './routing-request.ts';
 
 export type { Proxy, ProxyObserver, ProxyOptions, RequestDoneEvent, BackendDoneEvent, PassiveHealthCheckOptions } from './types.ts';
 
-const DEFAULT_FORWARDED: ForwardedHeadersOptions = Object.freeze({ for: true, host: true, proto: true });
+const DEFAULT_FORWARDED: ForwardedHeadersOptions = Object.freeze({ for: true, host: true, proto: 'if-absent' });
 /** Signal of shadow requests: they do not belong to a client connection. */
 const NEVER = new AbortController().signal;
 
@@ -86,7 +87,9 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
   async function routeRequest(ctx: RequestContext, signal: () => AbortSignal): Promise<FilterResponse> {
     const req = ctx.request;
     const host = ctx.depth === 0 ? ctx.original.host : hostHeader(req.headers.host) ?? ctx.original.host;
-    const match = ctx.lease.table.lookup(routingRequest(req.method, host, req.path, req.rawQuery, req.headers, ctx.original.remoteAddress));
+    const match = ctx.lease.table.lookup(ctx.depth === 0 && ctx.routing !== null
+      ? ctx.routing
+      : routingRequest(req.method, host, req.path, req.rawQuery, req.headers, ctx.original.remoteAddress));
     if (match === null) {
       throw new ProxyError('SKJ_ERR_PROXY_NO_ROUTE', `no route for ${req.method} ${host}${req.path}`);
     }
@@ -193,7 +196,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         });
       }
     });
-    const bad = checkFraming(req);
+    const bad = checkFraming(req) ?? checkPath(ctx);
     if (bad !== null) {
       res.shouldKeepAlive = false;
       writeError(res, bad, counter);

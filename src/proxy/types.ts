@@ -35,8 +35,11 @@ export interface ForwardedHeadersOptions {
   prependFor?: boolean;
   /** Set X-Forwarded-Host to the Host header as received. */
   host?: boolean;
-  /** Set X-Forwarded-Proto to the listener's protocol. */
-  proto?: boolean;
+  /**
+   * Set X-Forwarded-Proto to the listener's protocol; 'if-absent' keeps a value set by a load balancer in
+   * front, which routes like the Kubernetes HTTPS redirect (`Header("X-Forwarded-Proto", "http")`) rely on.
+   */
+  proto?: boolean | 'if-absent';
 }
 
 export interface ProxyLogger {
@@ -72,7 +75,7 @@ export interface ProxyOptions {
   experimentalUpgrade?: boolean;
   /** The listener's protocol, for X-Forwarded-Proto and `<dynamic>` backends; default 'http'. */
   protocol?: 'http' | 'https';
-  /** Default {for, host, proto}; null sets none. */
+  /** Default {for: true, host: true, proto: 'if-absent'}; null sets none. */
   forwardedHeaders?: ForwardedHeadersOptions | null;
   /** The URL `<forward>` backends go to (Skipper's -forward-backend-url); unset answers them 500. */
   forwardBackendUrl?: string | null;

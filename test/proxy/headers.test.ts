@@ -66,13 +66,17 @@ test('X-Forwarded-For is appended, X-Forwarded-Host and -Proto set, before filte
   assert.equal(a['x-forwarded-host'], `127.0.0.1:${port}`);
   assert.equal(a['x-forwarded-proto'], 'http');
   assert.equal(seenByFilter, '127.0.0.1');
-  const b = (JSON.parse((await get(`${url}/`, { headers: { 'x-forwarded-for': '10.1.1.1, 10.2.2.2' } })).body) as Echo).headers;
+  const b = (JSON.parse((await get(`${url}/`, { headers: { 'x-forwarded-for': '10.1.1.1, 10.2.2.2', 'x-forwarded-proto': 'https' } })).body) as Echo).headers;
   assert.equal(b['x-forwarded-for'], '10.1.1.1, 10.2.2.2, 127.0.0.1');
+  assert.equal(b['x-forwarded-proto'], 'https', 'a load balancer in front set it: kept by default');
 
   const first = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: { prependFor: true }, protocol: 'https' });
   const c = (JSON.parse((await get(`${first.url}/`, { headers: { 'x-forwarded-for': '10.1.1.1' } })).body) as Echo).headers;
   assert.equal(c['x-forwarded-for'], '127.0.0.1, 10.1.1.1');
   assert.equal(c['x-forwarded-proto'], undefined);
+  const set = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: { proto: true }, protocol: 'https' });
+  const e = (JSON.parse((await get(`${set.url}/`, { headers: { 'x-forwarded-proto': 'http' } })).body) as Echo).headers;
+  assert.equal(e['x-forwarded-proto'], 'https', 'proto: true overwrites');
   const none = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: null });
   assert.equal((JSON.parse((await get(`${none.url}/`)).body) as Echo).headers['x-forwarded-for'], undefined);
 });
