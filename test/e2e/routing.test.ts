@@ -88,14 +88,15 @@ test('an invalid route is reported with its reason while every other route serve
   assert.equal(be.received.length, 1);
 });
 
-test('<loopback>: setPath then a second route serves; path params of both routes are visible', async (t) => {
+test('<loopback>: setPath then a second route serves; path params and response filters of both routes apply', async (t) => {
   const be = await backend(t, 'be');
   const p = await startProxy(t, `
-    outer: Path("/outer/:id") -> setPath("/inner") -> <loopback>;
+    outer: Path("/outer/:id") -> setResponseHeader("X-Outer", "o") -> setPath("/inner") -> <loopback>;
     inner: Path("/inner") -> setRequestHeader("X-Id", "\${id}") -> ${tag('inner')} -> "${be.url}";
   `);
   const r = await request(`${p.url}/outer/42?q=1`);
   assert.equal(r.headers['x-route'], 'inner');
+  assert.equal(r.headers['x-outer'], 'o', 'the outer route\'s response filters run after the inner route\'s');
   const e = echoed(r);
   assert.equal(e.url, '/inner?q=1');
   assert.equal(e.headers['x-id'], '42');

@@ -51,6 +51,15 @@ test('absorb reads the whole upload, answers 200 without the backend and logs th
   assert.ok(lines.some((m) => m.includes('request finished')));
 });
 
+test('absorbSilent swallows the upload without logging', async (t) => {
+  const be = await backend(t, 'be');
+  const p = await startProxy(t, `r: * -> absorbSilent() -> "${be.url}";`);
+  const r = await request(p.url, { method: 'POST', body: ['chunk one', 'chunk two'], headers: { 'x-flow-id': 'silent-flow-1' } });
+  assert.equal(r.status, 200);
+  assert.equal(be.received.length, 0);
+  assert.equal(p.logs.filter((l) => l.message.includes('silent-flow-1')).length, 0);
+});
+
 test('logHeader logs request and response heads (Authorization masked); logBody logs the bodies as they stream', async (t) => {
   const be = await backend(t, 'be', (req: Received, res: http.ServerResponse) => {
     res.writeHead(201, { 'x-answer': 'yes' });

@@ -72,6 +72,20 @@ test('bandwidth passes the body in 512-byte slices no faster than the rate', asy
   assert.ok(elapsed >= 125 - SLACK_MS, `took ${elapsed} ms`);
 });
 
+test('backendBandwidth passes the request body to the backend in 512-byte slices no faster than the rate', async (t) => {
+  const be = await backend(t, 'be');
+  const p = await startProxy(t, `r: * -> backendBandwidth(16) -> "${be.url}";`);
+  const body = 'y'.repeat(2048);
+  const sent = performance.now();
+  const r = await request(p.url, { method: 'POST', body: [body] });
+  const elapsed = performance.now() - sent;
+  assert.equal(r.status, 200);
+  assert.equal(be.received[0]!.body.toString(), body);
+  assert.ok(be.received[0]!.reads.every((n) => n <= 512), `reads ${be.received[0]!.reads}`);
+  // 2048 bytes at 16 KiB/s take 125 ms.
+  assert.ok(elapsed >= 125 - SLACK_MS, `took ${elapsed} ms`);
+});
+
 test('tarpit answers 200 with one space per interval until the client leaves; the backend is never called', async (t) => {
   const be = await backend(t, 'be');
   const done: RequestDoneEvent[] = [];

@@ -1,0 +1,119 @@
+/** Backend choice and backend failures end to end: <dynamic>, load balancing, fade-in and backendTimeout. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { EndpointRegistry } from '../../src/loadbalancer/index.ts';
+import { backend, echoed, request, startProxy, until, type Backend } from './harness.ts';
+
+async function three(t: import('node:test').TestContext): Promise<Backend[]> {
+  return Promise.all(['a', 'b', 'c'].map((n, i) => backend(t, n, undefined, `127.0.0.${i + 1}`)));
+}
+
+function counts(names: unknown[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of names) out[String(n)] = (out[String(n)] ?? 0) + 1;
+  return out;
+}
+
+test('<dynamic>: the backend comes from setDynamicBackend… filters, else from the request Host', async (t) => {
+  const [a, b, c] = await three(t);
+  const p = await startProxy(t, `
+    url: Path("/url") -> setDynamicBackendUrl("${b!.url}") -> <dynamic>;
+    hdr: Path("/hdr") -> setDynamicBackendHostFromHeader("X-Target") -> setDynamicBackendScheme("http") -> <dynamic>;
+    host: Path("/host") -> <dynamic>;
+  `);
+  const u = await request(`${p.url}/url`);
+  assert.equal(u.headers['x-backend'], 'b');
+  assert.equal(echoed(u).headers.host, b!.host, 'the Host is the dynamic backend\'s');
+  assert.equal((await request(`${p.url}/hdr`, { headers: { 'x-target': c!.host } })).headers['x-backend'], 'c');
+  assert.equal((await request(`${p.url}/host`, { headers: { host: a!.host } })).headers['x-backend'], 'a');
+});
+
+test('roundRobin spreads over every endpoint; a refusing endpoint costs no failed request', async (t) => {
+  const bs = await three(t);
+  const p = await startProxy(t, `
+    rr: Path("/rr") -> <roundRobin, ${bs.map((b) => `"${b.url}"`).join(', ')}>;
+    dead: Path("/dead") -> <roundRobin, "${bs[0]!.url}", "http://127.0.0.1:1", "${bs[1]!.url}">;
+  `);
+  const seen: unknown[] = [];
+  for (let i = 0; i < 9; i++) seen.push((await request(`${p.url}/rr`)).headers['x-backend']);
+  assert.deepEqual(counts(seen), { a: 3, b: 3, c: 3 });
+  for (let i = 0; i < 12; i++) assert.equal((await request(`${p.url}/dead`)).status, 200);
+});
+
+test('consistentHash: the same consistentHashKey always reaches the same endpoint; keys spread', async (t) => {
+  const bs = await three(t);
+  const eps = bs.map((b) => `"${b.url}"`).join(', ');
+  const p = await startProxy(t, `
+    keyed: Path("/keyed") -> consistentHashKey("\${request.header.X-User}") -> <consistentHash, ${eps}>;
+    client: Path("/client") -> <consistentHash, ${eps}>;
+  `);
+  const chosen = new Map<string, unknown>();
+  for (let round = 0; round < 3; round++) {
+    for (let u = 0; u < 20; u++) {
+      const got = (await request(`${p.url}/keyed`, { headers: { 'x-user': `user-${u}` } })).headers['x-backend'];
+      if (round === 0) chosen.set(`user-${u}`, got);
+      else assert.equal(got, chosen.get(`user-${u}`), `user-${u} moved`);
+    }
+  }
+  assert.ok(new Set(chosen.values()).size >= 2, 'twenty keys do not all land on one endpoint');
+  // Without a key, the client (first X-Forwarded-For entry, else the peer address) is the key.
+  const byClient = new Set<unknown>();
+  for (let i = 0; i < 5; i++) byClient.add((await request(`${p.url}/client`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).headers['x-backend']);
+  assert.equal(byClient.size, 1);
+});
+
+test('fadeIn + endpointCreated: a freshly created endpoint gets a small share, then a full one', async (t) => {
+  const [a, b] = await three(t);
+  // Seconds, in the past (a creation time in the future is ignored as clock skew).
+  const created = Math.floor(Date.now() / 1000) - 60;
+  let now = created * 1000 - 2 * 3600_000;
+  const endpoints = new EndpointRegistry(() => now);
+  t.after(() => endpoints.close());
+  const p = await startProxy(t, `r: * -> fadeIn("1h") -> endpointCreated("${b!.host}", ${created}) -> <roundRobin, "${a!.url}", "${b!.url}">;`,
+    { proxy: { endpoints } });
+  const batch = async (n: number): Promise<Record<string, number>> => {
+    const names: unknown[] = [];
+    for (let i = 0; i < n; i += 10) {
+      const rs = await Promise.all(Array.from({ length: 10 }, () => request(p.url)));
+      for (const r of rs) names.push(r.headers['x-backend']);
+    }
+    return counts(names);
+  };
+  // The first request makes the registry see a as old (two hours) and b as created at `created`.
+  assert.equal((await request(p.url)).status, 200);
+  now = created * 1000 + 36_000; // b is 1% into its fade-in: about 0.5% of requests expected
+  const early = await batch(200);
+  assert.ok((early.b ?? 0) <= 20, `early: ${JSON.stringify(early)}`);
+  now = created * 1000 + 2 * 3600_000; // fade-in over: round robin halves the traffic
+  const late = await batch(100);
+  assert.ok((late.b ?? 0) >= 40, `late: ${JSON.stringify(late)}`);
+});
+
+test('backendTimeout: 504 when the backend does not answer in time; a stalled body truncates the response', async (t) => {
+  const silent = await backend(t, 'silent', () => {});
+  const stall = await backend(t, 'stall', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('partial');
+  });
+  const p = await startProxy(t, `
+    silent: Path("/silent") -> backendTimeout("100ms") -> "${silent.url}";
+    stall: Path("/stall") -> backendTimeout("100ms") -> "${stall.url}";
+  `);
+  const r = await request(`${p.url}/silent`);
+  assert.deepEqual([r.status, r.text], [504, 'Gateway Timeout\n']);
+  assert.ok(p.logs.some((l) => l.level === 'error' && /timed out|did not answer/.test(l.message)));
+
+  let body = '';
+  const outcome = await new Promise<string>((resolve) => {
+    http.get(`${p.url}/stall`, { agent: false }, (res) => {
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve('complete'));
+      res.on('aborted', () => resolve('aborted'));
+      res.on('error', () => resolve('aborted'));
+    }).on('error', () => resolve('aborted'));
+  });
+  assert.equal(outcome, 'aborted', 'the client must not take a truncated body for a complete one');
+  assert.equal(body, 'partial');
+  await until(() => stall.received.length === 1, 'the stalled request at the backend');
+});
