@@ -71,6 +71,9 @@ export class Upstream {
         body: lease,
         signal: sig,
       });
+      // A filter may drop or destroy the body (inlineContent, compress…); undici then emits an abort error
+      // that nobody else listens to, and an unheard 'error' would take the process down.
+      r.body.on('error', noop);
       if (timer !== null) {
         const t = timer;
         r.body.once('close', () => clearTimeout(t));
@@ -87,3 +90,5 @@ export class Upstream {
     return this.#agent.close();
   }
 }
+
+function noop(): void {}
