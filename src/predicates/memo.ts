@@ -11,10 +11,13 @@ const limit = 50_000;
 
 /** Wraps a create function so that equal argument lists return the same matcher. */
 export function shared(create: (args: Arg[]) => PredicateMatcher): (args: Arg[]) => PredicateMatcher {
-  const cache = new Map<string, PredicateMatcher>();
+  // Most predicates take one string, which keys its own map; other argument lists are keyed by their JSON.
+  const byString = new Map<string, PredicateMatcher>();
+  const byJson = new Map<string, PredicateMatcher>();
   return (args) => {
-    // Most predicates take one string: key it directly, saving a JSON string per route.
-    const key = args.length === 1 && typeof args[0] === 'string' ? 's' + args[0] : JSON.stringify(args);
+    const single = args.length === 1 && typeof args[0] === 'string';
+    const cache = single ? byString : byJson;
+    const key = single ? (args[0] as string) : JSON.stringify(args);
     let m = cache.get(key);
     if (m === undefined) {
       m = create(args);
