@@ -4,6 +4,7 @@
  * ProxyObserver.
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FilterResponse, ShadowRequest } from '../filters/types.ts';
 import { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
@@ -239,7 +240,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       // headers are hop-by-hop, so the backend never sees the upgrade (Skipper's behaviour).
       const res = new ServerResponse(req);
       res.shouldKeepAlive = false;
-      res.assignSocket(socket as import('node:net').Socket);
+      res.assignSocket(socket as Socket);
       res.once('finish', () => socket.end());
       const protocol = req.headers.upgrade;
       handleRequest(req, res, upgradeEnabled && protocol !== undefined ? { socket, head, protocol } : null);

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
 import type { RouteTable } from '../routing/types.ts';
 
 /** What the proxy needs from the route table holder (src/routing/holder.ts implements it). */
@@ -59,8 +60,9 @@ export interface ProxyOptions {
   /** TCP keep-alive probe delay on backend connections (Skipper's -keepalive-backend); default 30 s. */
   keepAlive?: number;
   /**
-   * Skipper's -max-idle-connection-backend. undici keeps one idle socket per finished concurrent request and
-   * has no separate idle cap, so this bounds the connections per backend origin only when set above 0.
+   * Skipper's -max-idle-connection-backend. Accepted for compatibility and not applied: undici keeps one
+   * idle socket per past concurrent request and has no separate idle cap; limiting its `connections`
+   * instead would queue requests. Idle sockets close after closeIdleConnsPeriodMs.
    */
   maxIdleConnsPerHost?: number;
   /** Idle backend connections are closed after this long (Skipper's -close-idle-conns-period); default 20 s, ≤0 keeps them. */
@@ -83,7 +85,7 @@ export interface ProxyOptions {
   tlsVerify?: boolean;
   logger?: ProxyLogger;
   /** Endpoint statistics shared with other proxies of the process; the proxy creates its own when absent. */
-  endpoints?: import('../loadbalancer/endpoint-registry.ts').EndpointRegistry;
+  endpoints?: EndpointRegistry;
 }
 
 /** One finished client request, after the last byte was written (or the client went away). */

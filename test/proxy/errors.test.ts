@@ -1,23 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import http from 'node:http';
 import type { FilterInstance } from '../../src/filters/types.ts';
 import { errorBody, errorStatus, ProxyError } from '../../src/proxy/errors.ts';
-import { get, listen, makeRoute, makeTable, startProxy, TestHolder } from './harness.ts';
-
-/** A port that refuses connections: bound once, then closed. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { get, listen, makeRoute, makeTable, startProxy, TestHolder, refusingEndpoint } from './harness.ts';
 
 test('connection refused is 502', async (t) => {
-  const port = await closedPort();
-  const { url } = await startProxy(t, [{ id: 'r', backend: `http://127.0.0.1:${port}` }]);
+  const { url } = await startProxy(t, [{ id: 'r', backend: await refusingEndpoint() }]);
   const r = await get(`${url}/`);
   assert.deepEqual([r.status, r.body], [502, 'Bad Gateway\n']);
 });

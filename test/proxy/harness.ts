@@ -3,6 +3,7 @@
  * src/routing), real node:http backends and a real proxy listener on 127.0.0.1 with ephemeral ports.
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import type { BackendType } from '../../src/eskip/ast.ts';
@@ -105,7 +106,7 @@ export async function listen(t: TestContext, handler: http.RequestListener, onUp
   const server = http.createServer(handler);
   if (onUpgrade) server.on('upgrade', onUpgrade);
   // closeAllConnections() does not reach upgraded sockets: track every connection.
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<net.Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
@@ -165,4 +166,13 @@ export function get(url: string, opts: { method?: string; headers?: Record<strin
     req.on('error', reject);
     req.end(opts.body);
   });
+}
+
+/** An endpoint URL whose port refuses connections: bound once, then closed. */
+export async function refusingEndpoint(): Promise<string> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return `http://127.0.0.1:${port}`;
 }

@@ -1,18 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { EndpointRegistry } from '../../src/loadbalancer/index.ts';
 import type { FilterInstance } from '../../src/filters/types.ts';
 import { fadeIn } from '../../src/filters/fade-in.ts';
-import { echoBackend, get, makeTable, startProxy, TestHolder } from './harness.ts';
-
-async function refusingEndpoint(): Promise<string> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
+import { echoBackend, get, makeTable, startProxy, TestHolder, refusingEndpoint } from './harness.ts';
 
 test('passive health check: an endpoint that keeps failing is mostly left out', async (t) => {
   const good = await echoBackend(t, 'good');

@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import type { BackendDoneEvent } from '../../src/proxy/types.ts';
-import { echoBackend, get, listen, startProxy } from './harness.ts';
-
-async function refusingEndpoint(): Promise<string> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
+import { echoBackend, get, listen, startProxy, refusingEndpoint } from './harness.ts';
 
 for (const algorithm of ['roundRobin', 'random', 'consistentHash', 'powerOfRandomNChoices']) {
   test(`${algorithm}: with 1 of 3 endpoints refusing connections, clients see zero errors`, async (t) => {
