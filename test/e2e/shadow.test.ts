@@ -1,7 +1,7 @@
 /** Shadow traffic: tee, teenf and teeLoopback with the Tee predicate, observed at real backends. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type http from 'node:http';
+import http from 'node:http';
 import { backend, echo, request, startProxy, until, type Received } from './harness.ts';
 
 test('tee sends a copy (method, path, query, headers, body) to the shadow; the client gets the main response', async (t) => {
@@ -36,6 +36,28 @@ test('a failing or slow shadow never affects the main request', async (t) => {
   assert.equal((await request(`${p.url}/slow`)).status, 200);
   assert.equal((await request(`${p.url}/dead`)).status, 200);
   await until(() => p.logs.some((l) => l.level === 'warn' && /tee: shadow request to http:\/\/127\.0\.0\.1:1\/dead failed/.test(l.message)), 'the shadow failure logged');
+});
+
+test('a shadow that never reads its body cannot hold up a large upload to the main backend', async (t) => {
+  const main = await backend(t, 'main');
+  let shadowSeen = 0;
+  // Accepts the request and never reads the body: its socket fills up and stays full.
+  const stuck = http.createServer((req) => {
+    shadowSeen++;
+    req.pause();
+  });
+  await new Promise<void>((r) => stuck.listen(0, '127.0.0.2', r));
+  t.after(() => new Promise<void>((r) => {
+    stuck.closeAllConnections();
+    stuck.close(() => r());
+  }));
+  const port = (stuck.address() as import('node:net').AddressInfo).port;
+  const p = await startProxy(t, `r: * -> tee("http://127.0.0.2:${port}") -> "${main.url}";`);
+  const body = Buffer.alloc(8 * 1024 * 1024, 'u');
+  const r = await request(p.url, { method: 'POST', body });
+  assert.equal(r.status, 200);
+  assert.equal(main.received[0]!.body.length, body.length);
+  await until(() => shadowSeen === 1, 'the shadow request to arrive');
 });
 
 test('tee follows redirects of the shadow backend, teenf does not', async (t) => {
