@@ -75,7 +75,7 @@ function compileRoute(def: RouteDef, opts: CompileOptions, shared: Shared, ignor
   const route: Route = Object.freeze({
     id: def.id,
     def,
-    filters: filters.length === 0 ? noFilters : Object.freeze(filters),
+    filters: filters.length === 0 ? noFilters : Object.freeze(filters.slice()),
     requestFilters: requestFilters.length === 0 ? null : Object.freeze(requestFilters),
     responseFilters: responseFilters.length === 0 ? null : Object.freeze(responseFilters),
     backendUrl,

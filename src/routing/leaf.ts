@@ -47,7 +47,7 @@ export class Leaf {
       this.#generic = none;
       return;
     }
-    const byHost = new Map<string, number[]>();
+    const byHost = new Map<string, number | number[]>();
     const generic: number[] = [];
     this.entries.forEach((e, i) => {
       if (e.hostKeys === null) {
@@ -55,12 +55,13 @@ export class Leaf {
         return;
       }
       for (const k of e.hostKeys) {
-        const list = byHost.get(k);
-        if (list === undefined) byHost.set(k, [i]);
-        else if (list[list.length - 1] !== i) list.push(i);
+        const v = byHost.get(k);
+        if (v === undefined) byHost.set(k, i);
+        else if (typeof v === 'number') { if (v !== i) byHost.set(k, [v, i]); }
+        else if (v[v.length - 1] !== i) v.push(i);
       }
     });
-    this.#byHost = new Map([...byHost].map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
+    this.#byHost = byHost;
     this.#generic = generic.length === 0 ? none : generic;
   }
 

@@ -5,10 +5,14 @@ import type { Registry } from '../registry.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { PredicateSpec } from './types.ts';
 
+// Shared by every route without filters; never written to (compile freezes or replaces it).
+const none: FilterInstance[] = [];
+
 const treeOrLegacyPredicates = new Set(['Path', 'PathSubtree', 'Weight', 'Host', 'PathRegexp', 'Method', 'Header', 'HeaderRegexp']);
 
 /** The route's filters in eskip order. On failure the instances created so far are closed. */
 export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, predicates: Registry<PredicateSpec>): FilterInstance[] {
+  if (def.filters.length === 0) return none;
   const out: FilterInstance[] = [];
   try {
     for (const f of def.filters) {

@@ -37,10 +37,11 @@ export function compilePredicates(
   let count = 0;
   let method: PredicateMatcher | null = null;
   let hostKeys: readonly string[] | null = null;
-  const headers = new Map<string, PredicateMatcher>();
-  const headerRegexpNames = new Set<string>();
-  // Matchers by evaluation rank; a route has few predicates, so small arrays beat sorting objects.
-  const ranked: PredicateMatcher[][] = [[], [], [], [], [], []];
+  let headers: Map<string, PredicateMatcher> | null = null;
+  let headerRegexpNames: Set<string> | null = null;
+  // Matchers with their evaluation rank, in parallel arrays; sorted once below (few entries per route).
+  const matchers: PredicateMatcher[] = [];
+  const ranks: number[] = [];
   for (const p of def.predicates) {
     if (p.name === 'Path' || p.name === 'PathSubtree') {
       if (pattern !== null) throw invalid(def, p, 'multiple tree predicates (Path, PathSubtree) in the route');
@@ -76,23 +77,49 @@ export function compilePredicates(
         break;
       case 'Header':
         // Skipper stores exact header conditions in a map by canonical name: the last one wins.
-        headers.set(String(p.args[0]).toLowerCase(), m);
+        (headers ??= new Map()).set(String(p.args[0]).toLowerCase(), m);
         break;
       case 'HeaderRegexp':
-        headerRegexpNames.add(String(p.args[0]).toLowerCase());
-        ranked[rank[p.name]!]!.push(m);
+        (headerRegexpNames ??= new Set()).add(String(p.args[0]).toLowerCase());
+        matchers.push(m);
+        ranks.push(rank[p.name]!);
         break;
       default:
         count++;
-        ranked[rank[p.name] ?? 5]!.push(m);
+        matchers.push(m);
+        ranks.push(rank[p.name] ?? 5);
     }
   }
-  count += (method !== null ? 1 : 0) + headers.size + headerRegexpNames.size;
-  if (method !== null) ranked[0]!.push(method);
-  for (const m of headers.values()) ranked[3]!.push(m);
-  // concat sizes the result exactly; flat() would leave spare capacity in every route's matcher list.
-  const matchers = ranked[0]!.concat(...ranked.slice(1));
-  return { pattern, matchers, weight: weight + count, hostKeys };
+  count += (method !== null ? 1 : 0) + (headers?.size ?? 0) + (headerRegexpNames?.size ?? 0);
+  if (method !== null) {
+    matchers.push(method);
+    ranks.push(rank['Method']!);
+  }
+  if (headers !== null) {
+    for (const m of headers.values()) {
+      matchers.push(m);
+      ranks.push(rank['Header']!);
+    }
+  }
+  sortByRank(matchers, ranks);
+  // slice() sizes the list exactly; push leaves spare capacity, which the table would keep per route.
+  return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys };
+}
+
+/** Stable insertion sort of `ms` by `ranks`, in place: lists are a handful long. */
+function sortByRank(ms: PredicateMatcher[], ranks: number[]): void {
+  for (let i = 1; i < ms.length; i++) {
+    const m = ms[i]!;
+    const r = ranks[i]!;
+    let j = i - 1;
+    while (j >= 0 && ranks[j]! > r) {
+      ms[j + 1] = ms[j]!;
+      ranks[j + 1] = ranks[j]!;
+      j--;
+    }
+    ms[j + 1] = m;
+    ranks[j + 1] = r;
+  }
 }
 
 function create(def: RouteDef, p: PredicateCall, spec: PredicateSpec): PredicateMatcher {
