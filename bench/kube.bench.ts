@@ -4,8 +4,13 @@
  * Prints the initial sync time, memory, and the p50/p99 time from an object change to the new route list,
  * against the named alternative: Skipper's 3 s polling (full re-list + conversion every cycle).
  *
- *   npx node --expose-gc bench/kube.bench.ts [ingresses=15000] [routegroups=3750] [changes=100]
+ * Then, unless --no-served, a real `skipjack -kubernetes` process watches the same API server and the time
+ * from a new Ingress to the first request served through it is measured (route list + table compile + swap).
+ *
+ *   npx node --expose-gc bench/kube.bench.ts [ingresses=15000] [routegroups=3750] [changes=100] [--no-served]
  */
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { KubeApi, kubeConfigFromOptions } from '../src/dataclients/kubernetes/api.ts';
 import { convertClusterState } from '../src/dataclients/kubernetes/convert/index.ts';
 import type { KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
@@ -17,10 +22,13 @@ import { builtinFilters } from '../src/filters/builtin.ts';
 import { createLoadBalancer } from '../src/loadbalancer/index.ts';
 import { builtinPredicates } from '../src/predicates/builtin.ts';
 import { compileRoutes } from '../src/routing/compile.ts';
+import { startBackend } from '../test/support/backend.ts';
 import { KubeApiServer } from '../test/support/kube-apiserver.ts';
+import { startNode } from '../test/support/process.ts';
 import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
 
-const [nIng = 15_000, nRg = 3_750, nChanges = 100] = process.argv.slice(2).map(Number);
+const served = !process.argv.includes('--no-served');
+const [nIng = 15_000, nRg = 3_750, nChanges = 100] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 const SERVICES = Math.ceil((nIng + nRg) / 4);
 
 function cluster(): KubeObject[] {
@@ -133,6 +141,7 @@ for (let k = 0; k < 5; k++) {
 }
 
 await source.stop();
+const servedLine = served ? await measureServed() : 'change → served: skipped (--no-served)';
 await api.stop();
 
 const p50 = pct(latencies, 50);
@@ -147,4 +156,50 @@ console.log(`  of which conversion: p50 ${pct(convOfChange, 50).toFixed(0)} ms, 
 console.log(`route table compile of the new list (to be served): p50 ${pct(compileMs, 50).toFixed(0)} ms → change to served ≈ p50 ${(p50 + pct(compileMs, 50)).toFixed(0)} ms, p99 ≈ ${(p99 + pct(compileMs, 50)).toFixed(0)} ms`);
 console.log(`burst of 1,000 Ingress changes → all in the pushed list: ${burstMs.toFixed(0)} ms, ${burstConv} conversions`);
 console.log(`alternative, Skipper's 3 s polling: one re-list + conversion cycle ${pollCycle.toFixed(0)} ms; mean change latency ≈ 1500 + ${pollCycle.toFixed(0)} ms, worst ≈ ${(3000 + pollCycle).toFixed(0)} ms`);
+console.log(servedLine);
 console.log(`ratio (polling mean / watch p50): ${((1500 + pollCycle) / p50).toFixed(1)}x`);
+
+/** GET / with a Host header through the proxy; resolves with the status. */
+function status(port: number, host: string, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent, headers: { host, 'x-forwarded-proto': 'https' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** New Ingress → first 200 through a real skipjack process (20 changes, 100–300 ms apart). */
+async function measureServed(): Promise<string> {
+  const backend = await startBackend('live', '127.0.0.2');
+  api.apply(service('live', 'default', 80, backend.port), endpoints('live', ['127.0.0.2'], 'default', backend.port));
+  const skipjack = fileURLToPath(new URL('../src/cmd/skipjack.ts', import.meta.url));
+  const s0 = performance.now();
+  const proc = await startNode(
+    skipjack,
+    ['-kubernetes', `-kubernetes-url=${api.url}`, '-address=127.0.0.1:0', '-support-listener=', '-workers=1', '-access-log-disabled'],
+    /proxy listening on https?:\/\/[^:]+:(\d+)/,
+    300_000,
+  );
+  const agent = new Agent({ keepAlive: true });
+  try {
+    const port = Number(proc.match[1]);
+    const startMs = performance.now() - s0;
+    const times: number[] = [];
+    for (let c = 0; c < 20; c++) {
+      const host = `served${c}.example.org`;
+      const t = performance.now();
+      api.apply(ingress(`served${c}`, { host, service: 'live' }));
+      while ((await status(port, host, agent)) !== 200) await new Promise((r) => setImmediate(r));
+      times.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+    return `change → served by a skipjack process (20 new Ingresses): p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; process start to listening with all routes ${startMs.toFixed(0)} ms`;
+  } finally {
+    agent.destroy();
+    await proc.stop();
+    await backend.close();
+  }
+}
