@@ -40,7 +40,8 @@ const consoleLogger: ProxyLogger = {
  * (loopbacks and teeLoopback shadows included) and gives it back with done() when it ends.
  */
 export function createProxy(holder: TableSource, options: ProxyOptions = {}, observer?: ProxyObserver): Proxy {
-  const maxLoopbacks = options.maxLoopbacks ?? 9;
+  // Skipper: 0 means the default, a negative value disables loopbacks.
+  const maxLoopbacks = options.maxLoopbacks === undefined || options.maxLoopbacks === 0 ? 9 : Math.max(0, options.maxLoopbacks);
   const protocol = options.protocol ?? 'http';
   const preserveHost = options.preserveHost ?? false;
   const removeHop = options.removeHopHeaders ?? true;

@@ -51,7 +51,7 @@ export interface ProxyLogger {
 }
 
 export interface ProxyOptions {
-  /** Loopback re-routings allowed per request (Skipper's -max-loopbacks); default 9. */
+  /** Loopback re-routings allowed per request (Skipper's -max-loopbacks); default 9, 0 means 9, negative none. */
   maxLoopbacks?: number;
   /** Connect timeout to a backend (Skipper's -timeout-backend); default 60 s. */
   backendTimeoutMs?: number;

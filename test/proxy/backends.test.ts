@@ -56,6 +56,10 @@ test('<loopback> is bounded by maxLoopbacks: 500, and the count is exact', async
   assert.equal(r.status, 500);
   assert.equal(r.body, 'Internal Server Error\n');
   assert.equal(runs, 4, 'the request and 3 loopbacks ran the route');
+  runs = 0;
+  const none = await startProxy(t, [{ id: 'loop', filters: [count], backend: '<loopback>' }], { maxLoopbacks: -1 });
+  assert.equal((await get(`${none.url}/`)).status, 500);
+  assert.equal(runs, 1, 'negative: no loopback at all (Skipper)');
 });
 
 test('<dynamic>: the URL a filter chose, else the request Host', async (t) => {
