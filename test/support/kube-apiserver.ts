@@ -17,6 +17,8 @@ export interface KubeApiOptions {
   findNot?: string[];
   /** `/apis/zalando.org/v1` does not list routegroups (the CRD is not installed). */
   disableRouteGroups?: boolean;
+  /** Requests without `Authorization: Bearer <token>` get 401. */
+  token?: string;
 }
 
 const PATH_RX =
@@ -36,6 +38,7 @@ export class KubeApiServer {
   readonly #status = new Map<string, number>();
   readonly #watchers = new Set<Watcher>();
   #disableRouteGroups: boolean;
+  readonly #token: string | undefined;
   #server: Server | undefined;
   #port = 0;
 
@@ -44,6 +47,7 @@ export class KubeApiServer {
     for (const p of opts.failOn ?? []) this.#status.set(p, 500);
     for (const p of opts.findNot ?? []) this.#status.set(p, 404);
     this.#disableRouteGroups = opts.disableRouteGroups ?? false;
+    this.#token = opts.token;
     this.store.subscribe((e) => this.#fanOut(e));
   }
 
@@ -129,6 +133,9 @@ export class KubeApiServer {
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
     const injected = this.#status.get(url.pathname);
     if (req.method !== 'GET') return this.#json(res, 405, status(405, 'MethodNotAllowed', 'only GET is served'));
+    if (this.#token !== undefined && req.headers.authorization !== `Bearer ${this.#token}`) {
+      return this.#json(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    }
     if (injected !== undefined) return this.#json(res, injected, status(injected, 'Injected', `injected ${injected}`));
     if (url.pathname === '/apis/zalando.org/v1') return this.#json(res, 200, this.#zalandoResources());
     const m = PATH_RX.exec(url.pathname);

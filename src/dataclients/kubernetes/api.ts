@@ -36,19 +36,25 @@ export interface WatchHandle {
 /** Skipper's default when neither -kubernetes-url nor in-cluster is given (kubectl proxy). */
 const DEFAULT_URL = 'http://localhost:8001';
 
-/** Builds the client-node configuration from the data-client options (in-cluster, URL, token file). */
+/**
+ * Builds the client-node configuration from the data-client options. In-cluster: the service account's API
+ * address, CA and token (the URL and token file flags are ignored, as in Skipper). Otherwise the URL (default
+ * kubectl proxy's) with an optional token file, re-read every minute because projected tokens rotate.
+ */
 export function kubeConfigFromOptions(opts: Pick<KubeOptions, 'inCluster' | 'url' | 'tokenFile'>): KubeConfig {
   const kc = new KubeConfig();
-  if (opts.inCluster && opts.url === '') {
+  if (opts.inCluster) {
     kc.loadFromCluster();
     return kc;
   }
-  const token = opts.tokenFile ? readFileSync(opts.tokenFile, 'utf8').trim() : undefined;
+  if (opts.tokenFile) readFileSync(opts.tokenFile); // fail at start-up, naming the file, rather than per request
   const server = (opts.url || DEFAULT_URL).replace(/\/+$/, '');
   kc.loadFromClusterAndUser(
     // client-node refuses plain http unless TLS verification is "skipped"; there is no TLS to verify then.
     { name: 'skipjack', server, skipTLSVerify: server.startsWith('http:') },
-    { name: 'skipjack', ...(token !== undefined ? { token } : {}) },
+    opts.tokenFile
+      ? { name: 'skipjack', authProvider: { name: 'tokenFile', config: { tokenFile: opts.tokenFile } } }
+      : { name: 'skipjack' },
   );
   return kc;
 }

@@ -3,6 +3,9 @@
  * conversion receives follows add/modify/delete events, 410 re-lists, API outages and selectors.
  */
 import { test, type TestContext } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { KubeApi, kubeConfigFromOptions } from '../../../src/dataclients/kubernetes/api.ts';
 import { ClusterWatcher } from '../../../src/dataclients/kubernetes/client.ts';
@@ -139,4 +142,17 @@ test('without the RouteGroup CRD, route groups are not read; failures follow Ski
 
   const failing = await setup(t, [], {}, { failOn: ['/api/v1/endpoints'] });
   await assert.rejects(failing.watcher.load(false), /^Error: failed to load cluster state: .+/);
+});
+
+test('-kubernetes-token-file: the token is sent as a bearer token', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'skj-token-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, 's3cret');
+  const ok = await setup(t, [service('svc')], { tokenFile }, { token: 's3cret' });
+  await ok.watcher.load(false);
+  assert.deepEqual(names(ok.watcher.snapshot().services), ['default/svc']);
+  const denied = await setup(t, [service('svc')], {}, { token: 's3cret' });
+  await assert.rejects(denied.watcher.load(false), /failed to load cluster state: request failed, status: 401/);
+  assert.throws(() => kubeConfigFromOptions({ inCluster: false, url: 'http://x', tokenFile: join(dir, 'missing') }), /ENOENT.*missing/);
 });
