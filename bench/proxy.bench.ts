@@ -4,15 +4,16 @@
  * real command with 1,000 routes, the measured request matching a Host + Path route with two header filters,
  * metrics on (always), access log off (the other peers log nothing either). Also skipjack -workers 2 vs 1.
  *
- *   npx node bench/proxy.bench.ts [--duration=10] [--connections=64]
+ *   npx node bench/proxy.bench.ts [--duration=8] [--connections=64] [--rounds=3]
  *
- * Each peer runs in its own process (this file with --role=…), so the load generator competes with them only
- * for CPU, as it would on any machine. Prints RPS, p50 and p99 per peer and the ratios; writes nothing.
+ * Each peer runs in its own process (this file with --role=…). Rounds interleave the peers (A B C D A B C D …)
+ * and each figure is the median over rounds, so a burst of load from elsewhere on a shared machine skews one
+ * round of every peer rather than all rounds of one. Prints RPS, p50 and p99 per peer and the ratios.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -102,16 +103,43 @@ interface Result {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time the peer (all its processes) spent per request, µs: robust against other load on the machine. */
+  cpuUs: number;
 }
 
-async function load(name: string, port: number, seconds: number, connections: number): Promise<Result> {
+/** utime + stime of a process and its direct children (cluster workers), in clock ticks (Linux). */
+function cpuTicks(pid: number): number {
+  const ticks = (p: number): number => {
+    try {
+      // Fields after the parenthesised command name: state is [0], utime [11], stime [12].
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(f[11]) + Number(f[12]);
+    } catch {
+      return 0;
+    }
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // not on Linux: CPU per request is reported as 0
+  }
+  return ticks(pid) + children.reduce((n, c) => n + ticks(c), 0);
+}
+
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+async function load(name: string, pid: number, port: number, seconds: number, connections: number): Promise<Result> {
   // autocannon ships no types; this is the part of its API the benchmark uses.
   type Run = { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
   const { default: autocannon } = (await import('autocannon' as string)) as { default: (o: object) => Promise<Run> };
   const opts = { url: `http://127.0.0.1:${port}/bench/target`, connections, headers: { host: 'bench.example.org' } };
   await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, connection pools
+  const before = cpuTicks(pid);
   const r = await autocannon({ ...opts, duration: seconds });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const cpu = (cpuTicks(pid) - before) * TICK_US;
+  const total = r.requests.average * seconds;
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUs: total > 0 ? cpu / total : 0 };
 }
 
 function stop(child: ChildProcess): void {
@@ -123,8 +151,9 @@ function stop(child: ChildProcess): void {
 }
 
 async function orchestrate(): Promise<void> {
-  const seconds = Number(arg('duration', '10'));
+  const seconds = Number(arg('duration', '8'));
   const connections = Number(arg('connections', '64'));
+  const rounds = Number(arg('rounds', '3'));
   const dir = mkdtempSync(join(tmpdir(), 'skj-bench-'));
   const children: ChildProcess[] = [];
   try {
@@ -134,23 +163,34 @@ async function orchestrate(): Promise<void> {
     const file = join(dir, 'routes.eskip');
     writeFileSync(file, routes(backendUrl));
 
-    const results: Result[] = [];
+    const all: Result[] = [];
     const run = async (name: string, start: () => Promise<{ child: ChildProcess; port: number }>): Promise<void> => {
       const peer = await start();
       children.push(peer.child);
-      results.push(await load(name, peer.port, seconds, connections));
+      all.push(await load(name, peer.child.pid!, peer.port, seconds, connections));
       stop(peer.child);
     };
-    await run('bare node:http+undici', () => startRole('bare', backendUrl));
-    await run('node-http-proxy', () => startRole('http-proxy', backendUrl));
-    await run('skipjack -workers 1', () => startSkipjack(file, 1));
-    await run('skipjack -workers 2', () => startSkipjack(file, 2));
+    for (let i = 0; i < rounds; i++) {
+      await run('bare node:http+undici', () => startRole('bare', backendUrl));
+      await run('node-http-proxy', () => startRole('http-proxy', backendUrl));
+      await run('skipjack -workers 1', () => startSkipjack(file, 1));
+      await run('skipjack -workers 2', () => startSkipjack(file, 2));
+    }
+    const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const results: Result[] = [...new Set(all.map((r) => r.name))].map((name) => {
+      const rs = all.filter((r) => r.name === name);
+      return {
+        name, rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)),
+        errors: rs.reduce((n, r) => n + r.errors, 0), cpuUs: median(rs.map((r) => r.cpuUs)),
+      };
+    });
 
     const by = (n: string): Result => results.find((r) => r.name === n)!;
-    process.stdout.write(`proxy benchmark: ${seconds}s per peer, ${connections} connections, ${availableParallelism()} CPUs, node ${process.version}\n`);
-    process.stdout.write(`${'peer'.padEnd(24)}${'RPS'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`);
+    process.stdout.write(`proxy benchmark: ${rounds} rounds x ${seconds}s per peer (medians), ${connections} connections, ${availableParallelism()} CPUs, node ${process.version}\n`);
+    for (const r of all) process.stdout.write(`  round result ${r.name}: ${r.rps.toFixed(0)} RPS, p99 ${r.p99} ms, ${r.cpuUs.toFixed(0)} µs CPU/request\n`);
+    process.stdout.write(`${'peer'.padEnd(24)}${'RPS'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs/req'.padStart(12)}${'errors'.padStart(8)}\n`);
     for (const r of results) {
-      process.stdout.write(`${r.name.padEnd(24)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.errors).padStart(8)}\n`);
+      process.stdout.write(`${r.name.padEnd(24)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${r.cpuUs.toFixed(0).padStart(12)}${String(r.errors).padStart(8)}\n`);
     }
     const bare = by('bare node:http+undici');
     const sj1 = by('skipjack -workers 1');
@@ -158,6 +198,7 @@ async function orchestrate(): Promise<void> {
     const hp = by('node-http-proxy');
     process.stdout.write(`skipjack/bare RPS      ${(sj1.rps / bare.rps).toFixed(2)}x (target >= 0.90)\n`);
     process.stdout.write(`skipjack/bare p99      ${(sj1.p99 / bare.p99).toFixed(2)}x (target <= 1.20)\n`);
+    process.stdout.write(`skipjack/bare CPU/req  ${(sj1.cpuUs / bare.cpuUs).toFixed(2)}x (1/0.90 = 1.11 would meet the RPS target on an idle machine)\n`);
     process.stdout.write(`skipjack/http-proxy    ${(sj1.rps / hp.rps).toFixed(2)}x RPS\n`);
     process.stdout.write(`workers 2 / workers 1  ${(sj2.rps / sj1.rps).toFixed(2)}x RPS (target >= 1.60 with a free core)\n`);
   } finally {

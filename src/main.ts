@@ -4,9 +4,6 @@
  * /routes, aggregated /metrics) with N workers (proxy listener) under node:cluster.
  */
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { type Config } from './config/table.ts';
 import { loadConfig } from './config/load.ts';
 import { ConfigError, EXIT_USAGE } from './config/errors.ts';
@@ -29,7 +26,8 @@ import { builtinFilters } from './filters/builtin.ts';
 import { createLoadBalancer } from './loadbalancer/index.ts';
 import { createProxy } from './proxy/proxy.ts';
 import type { ProxyObserver, ProxyOptions } from './proxy/types.ts';
-import { formatAddress, parseListenAddress } from './server/address.ts';
+import { listenOn, urlOf } from './server/address.ts';
+import { onShutdownSignals } from './server/signals.ts';
 import { Health } from './server/health.ts';
 import { createProxyServer, type ProxyListener } from './server/http-server.ts';
 import { RouteState } from './server/route-state.ts';
@@ -110,18 +108,6 @@ function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
   };
 }
 
-async function listen(server: Server, address: string): Promise<AddressInfo> {
-  const { host, port } = parseListenAddress(address);
-  server.listen(port, host);
-  await once(server, 'listening');
-  return server.address() as AddressInfo;
-}
-
-function urlOf(a: AddressInfo, scheme: string, configured: string): string {
-  const host = parseListenAddress(configured).host === undefined ? 'localhost' : formatAddress(a.address, a.port).replace(/:\d+$/, '');
-  return `${scheme}://${host}:${a.port}/`;
-}
-
 /** Route sources, the updater and the route table holder, wired to metrics and logs. */
 async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void) {
   const compile = compiler();
@@ -155,23 +141,6 @@ function certificateError(logger: Logger) {
   return (err: Error, cert: NamedCertificate): void => logger.error(`TLS certificate for ${cert.hosts.join(', ')} not usable: ${err.message}`);
 }
 
-function onSignals(logger: Logger, shutdown: (signal: string) => Promise<void>): void {
-  let stopping = false;
-  const handle = (signal: string): void => {
-    if (stopping) {
-      logger.warn(`${signal} again: exiting without waiting`);
-      process.exit(1);
-    }
-    stopping = true;
-    shutdown(signal).then(() => process.exit(0), (err: Error) => {
-      logger.error(`shutdown failed: ${err.message}`);
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => handle('SIGTERM'));
-  process.on('SIGINT', () => handle('SIGINT'));
-}
-
 function proxyListener(c: Config, proxy: ReturnType<typeof createProxy>, certs: CertificateStore | null): ProxyListener {
   return createProxyServer({
     readTimeoutMs: c.readTimeoutServer, readHeaderTimeoutMs: c.readHeaderTimeoutServer, writeTimeoutMs: c.writeTimeoutServer,
@@ -191,10 +160,10 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
-  const a = await listen(listener.server, c.address);
+  const a = await listenOn(listener.server, c.address);
   logger.info(`proxy listening on ${urlOf(a, tlsEnabled(c) ? 'https' : 'http', c.address)}`);
-  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listen(support, c.supportListener), 'http', c.supportListener)}`);
-  onSignals(logger, async (signal) => {
+  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener), 'http', c.supportListener)}`);
+  onShutdownSignals(logger, async (signal) => {
     health.markDraining();
     logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
     await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
@@ -211,7 +180,15 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const health = new Health();
   const view = new RoutesView();
   const metrics = createProxyMetrics();
-  const pool = new WorkerPool({ count: c.workers, logger });
+  const pool = new WorkerPool({
+    count: c.workers,
+    logger,
+    onFatal: (message) => {
+      process.stderr.write(`skipjack: ${message}\n`);
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+      process.exit(1);
+    },
+  });
   // Fail fast on unusable -tls-cert/-tls-key before forking workers that would all fail the same way.
   if (tlsEnabled(c)) new CertificateStore(c.tlsCert, c.tlsKey);
   const { updater } = await startRoutes(c, logger, metrics, view, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
@@ -220,12 +197,12 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   cluster.on('listening', (_w, a) => {
     if (announced) return;
     announced = true;
-    logger.info(`proxy listening on ${urlOf({ address: a.address ?? '', port: a.port, family: '' }, tlsEnabled(c) ? 'https' : 'http', c.address)} with ${c.workers} workers`);
+    logger.info(`proxy listening on ${urlOf(a, tlsEnabled(c) ? 'https' : 'http', c.address)} with ${c.workers} workers`);
   });
   pool.start();
   const support = supportServer(c, logger, health, view, () => clusterMetrics(metrics.registry));
-  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listen(support, c.supportListener), 'http', c.supportListener)}`);
-  onSignals(logger, async (signal) => {
+  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener), 'http', c.supportListener)}`);
+  onShutdownSignals(logger, async (signal) => {
     health.markDraining();
     logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
     await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
@@ -254,7 +231,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
       if (listener !== null || draining) return;
       proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
       listener = proxyListener(c, proxy, certs);
-      listen(listener.server, c.address).catch((err: Error) => {
+      listenOn(listener.server, c.address).catch((err: Error) => {
         logger.error(`worker cannot listen on ${c.address}: ${err.message}`);
         process.exit(1);
       });

@@ -22,3 +22,22 @@ export function formatAddress(host: string | undefined, port: number): string {
   if (host === undefined || host === '' || host === '::' || host === '0.0.0.0') return `:${port}`;
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+/** Listens on a Go-style address and resolves with the bound address. */
+export async function listenOn(server: import('node:net').Server, address: string): Promise<import('node:net').AddressInfo> {
+  const { host, port } = parseListenAddress(address);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server.address() as import('node:net').AddressInfo;
+}
+
+/** A clickable URL for the start-up log: `localhost` when the configured address names no host. */
+export function urlOf(bound: { address?: string | null; port: number }, scheme: string, configured: string): string {
+  const host = parseListenAddress(configured).host === undefined || !bound.address ? 'localhost' : formatAddress(bound.address, bound.port).replace(/:\d+$/, '');
+  return `${scheme}://${host}:${bound.port}/`;
+}

@@ -34,10 +34,14 @@ export class WorkerPool {
   readonly #last = new Map<string, RoutesMessage | CertificatesMessage>();
   #stopping = false;
   #lastRespawn = 0;
+  readonly #listened = new Set<number>();
+  readonly #onFatal: (message: string) => void;
 
-  constructor(o: { count: number; logger: Logger }) {
+  /** onFatal: a worker died before it ever listened (a port in use, bad TLS files): respawning cannot help. */
+  constructor(o: { count: number; logger: Logger; onFatal(message: string): void }) {
     this.#count = o.count;
     this.#logger = o.logger;
+    this.#onFatal = o.onFatal;
   }
 
   /** Forks the workers; each gets the latest route list as soon as it is online. */
@@ -47,6 +51,7 @@ export class WorkerPool {
     cluster.on('online', (w) => {
       for (const msg of this.#last.values()) w.send(msg);
     });
+    cluster.on('listening', (w) => this.#listened.add(w.id));
     cluster.on('exit', (w, code, signal) => this.#onExit(w, code, signal));
     for (let i = 0; i < this.#count; i++) cluster.fork();
   }
@@ -80,6 +85,12 @@ export class WorkerPool {
 
   #onExit(w: Worker, code: number | null, signal: string | null): void {
     if (this.#stopping) return;
+    if (!this.#listened.has(w.id)) {
+      this.#stopping = true;
+      this.#onFatal(`worker ${w.process.pid} exited before it could listen (${signal ?? `code ${code}`})`);
+      return;
+    }
+    this.#listened.delete(w.id);
     this.#logger.error(`worker ${w.process.pid} exited unexpectedly (${signal ?? `code ${code}`}); starting a new one`);
     // At most one respawn per second, so a worker that dies at start-up does not spin the CPU.
     const wait = Math.max(0, this.#lastRespawn + 1000 - Date.now());
