@@ -29,8 +29,11 @@ export interface KubeSourceDeps {
   backoff?: Backoff;
   /** Called with the certificates of every conversion whose TLS sections changed (for SNI). */
   onCertificates?: (certs: TLSCertificate[]) => void;
-  /** Called after every conversion with its wall time, for metrics and the benchmark. */
-  onConverted?: (info: { routes: number; ms: number }) => void;
+  /**
+   * Called after every conversion: its wall time and, by kind, how many objects the conversion rejected
+   * (objects with an error-level log line), for a metric such as skipjack_kubernetes_invalid_objects{kind}.
+   */
+  onConverted?: (info: { routes: number; ms: number; invalidObjects: Record<string, number> }) => void;
 }
 
 /** A RouteSource that also exposes the certificates for SNI and the cluster state it last converted. */
@@ -74,9 +77,19 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
 
   function convertNow(): RouteDef[] {
     const state = watcher.snapshot();
+    const invalid = new Set<string>();
+    const counting: KubeLogger = (e) => {
+      if (e.level === 'error' && e.kind !== undefined) invalid.add(`${e.kind}\u0000${e.ns ?? ''}/${e.name ?? ''}`);
+      log(e);
+    };
     const t0 = performance.now();
-    const result = convertState(state, opts, log, convert);
-    deps.onConverted?.({ routes: result.routes.length, ms: performance.now() - t0 });
+    const result = convertState(state, opts, counting, convert);
+    const invalidObjects: Record<string, number> = {};
+    for (const k of invalid) {
+      const kind = k.slice(0, k.indexOf('\u0000'));
+      invalidObjects[kind] = (invalidObjects[kind] ?? 0) + 1;
+    }
+    deps.onConverted?.({ routes: result.routes.length, ms: performance.now() - t0, invalidObjects });
     lastState = state;
     const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert}:${c.key}`).join('|');
     certs = result.certificates;

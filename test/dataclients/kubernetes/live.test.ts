@@ -113,3 +113,24 @@ test('namespace scoping, label selectors and ingress class filtering', async (t)
   l.api.apply(ingress('b', { ns: 'team', host: 'b.example.org', service: 'shop', labels: { expose: 'yes' } }));
   await waitFor('relabelled ingress selected', () => hosts().includes('b_example_org'));
 });
+
+test('an invalid RouteGroup drops only its own routes, with one log line and a count for metrics', async (t) => {
+  const api = await KubeApiServer.start([service('shop'), endpoints('shop', ['10.2.0.1']), ingress('shop', { host: 'shop.example.org', service: 'shop' })]);
+  t.after(() => api.stop());
+  const logs: string[] = [];
+  const counts: Record<string, number>[] = [];
+  let routes: RouteDef[] = [];
+  const source = createKubernetesSource(
+    { ...defaultKubeOptions(), url: api.url },
+    { log: (e) => logs.push(`${e.level} ${e.kind}/${e.ns}/${e.name}: ${e.msg}`), onConverted: (i) => counts.push(i.invalidObjects) },
+  );
+  t.after(() => source.stop());
+  await source.start((u) => (routes = u.routes), () => {});
+  const bad = routeGroup('broken', 'broken.example.org', 'shop');
+  delete bad.spec.backends;
+  api.apply(bad);
+  await waitFor('rejection counted', () => counts.at(-1)?.RouteGroup === 1);
+  assert.ok(routes.some((r) => r.id === shopRoute), 'other routes keep serving');
+  assert.ok(!routes.some((r) => r.id.includes('broken')));
+  assert.ok(logs.some((l) => l.startsWith('error RouteGroup/default/broken: ')), logs.join('\n'));
+});
