@@ -156,3 +156,25 @@ test('-kubernetes-token-file: the token is sent as a bearer token', async (t) =>
   await assert.rejects(denied.watcher.load(false), /failed to load cluster state: request failed, status: 401/);
   assert.throws(() => kubeConfigFromOptions({ inCluster: false, url: 'http://x', tokenFile: join(dir, 'missing') }), /ENOENT.*missing/);
 });
+
+test('watchdog: a silent watch is dropped and resumed from the last version, without errors', async (t) => {
+  const server = await KubeApiServer.start([service('svc')]);
+  t.after(() => server.stop());
+  const options = { ...defaultKubeOptions(), url: server.url };
+  const errors: Error[] = [];
+  const watcher = new ClusterWatcher({
+    api: new KubeApi(kubeConfigFromOptions(options), 150),
+    options,
+    log: () => {},
+    backoff: fastBackoff,
+    onError: (e) => errors.push(e),
+  });
+  t.after(() => watcher.stop());
+  await watcher.load(true);
+  const services = () => watcher.stats().find((s) => s.path === '/api/v1/services')!;
+  await waitFor('re-watched after silence', () => services().watches >= 3);
+  assert.equal(services().lists, 1, 'resumed, not re-listed');
+  assert.deepEqual(errors, []);
+  server.apply(service('svc2'));
+  await waitFor('events still arrive', () => watcher.snapshot().services.length === 2);
+});
