@@ -24,7 +24,7 @@ test('the backend gets its own Host unless preserveHost; a Host set by a filter 
   assert.equal(await seen(`${pp.url}/nokeep`), be.host, 'preserveHost("false") overrides the flag');
 });
 
-test('X-Forwarded-For/-Host/-Proto by default; xforward appends and xforwardFirst prepends the client', async (t) => {
+test('X-Forwarded-For/-Host/-Proto when configured; xforward appends and xforwardFirst prepends the client', async (t) => {
   const be = await backend(t, 'be');
   const routes = `
     plain: Path("/plain") -> "${be.url}";
@@ -32,7 +32,7 @@ test('X-Forwarded-For/-Host/-Proto by default; xforward appends and xforwardFirs
     xff: Path("/xff") -> xforwardFirst() -> "${be.url}";
   `;
   const headers = { 'x-forwarded-for': '10.0.0.1', host: 'in.example' };
-  const p = await startProxy(t, routes);
+  const p = await startProxy(t, routes, { proxy: { forwardedHeaders: { for: true, host: true, proto: true } } });
   const d = echoed(await request(`${p.url}/plain`, { headers })).headers;
   assert.deepEqual([d['x-forwarded-for'], d['x-forwarded-host'], d['x-forwarded-proto']], ['10.0.0.1, 127.0.0.1', 'in.example', 'http']);
 

@@ -8,8 +8,8 @@ import type http from 'node:http';
 import { backend, echo, gate, request, startProxy, until, type Received } from './harness.ts';
 
 test('a slow request finishes on its old route while new requests use the swapped-in table', async (t) => {
-  let hold: ((v?: unknown) => void) | null = null;
-  const held = new Promise((r) => (hold = r));
+  let hold!: () => void;
+  const held = new Promise<void>((r) => (hold = r));
   const slowEcho = echo('old');
   const old = await backend(t, 'old', (req: Received, res: http.ServerResponse) => void held.then(() => slowEcho(req, res)));
   const fresh = await backend(t, 'new', undefined, '127.0.0.2');
@@ -24,7 +24,7 @@ test('a slow request finishes on its old route while new requests use the swappe
   assert.deepEqual([second.headers['x-backend'], second.headers['x-gen']], ['new', '2']);
   assert.equal(gen1.released, false, 'the old generation is pinned by the request in flight');
 
-  hold!();
+  hold();
   const r = await first;
   assert.equal(r.status, 200);
   assert.deepEqual([r.headers['x-backend'], r.headers['x-gen']], ['old', '1'], 'backend and response filters of the old route');
