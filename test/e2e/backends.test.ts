@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { EndpointRegistry } from '../../src/loadbalancer/index.ts';
-import { backend, echoed, request, startProxy, until, type Backend } from './harness.ts';
+import { backend, echo, echoed, request, startProxy, until, type Backend } from './harness.ts';
 
 async function three(t: import('node:test').TestContext): Promise<Backend[]> {
   return Promise.all(['a', 'b', 'c'].map((n, i) => backend(t, n, undefined, `127.0.0.${i + 1}`)));
@@ -61,6 +61,38 @@ test('consistentHash: the same consistentHashKey always reaches the same endpoin
   const byClient = new Set<unknown>();
   for (let i = 0; i < 5; i++) byClient.add((await request(`${p.url}/client`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).headers['x-backend']);
   assert.equal(byClient.size, 1);
+});
+
+test('consistentHashBalanceFactor moves a key off an endpoint that is over its share of in-flight requests', async (t) => {
+  let release: () => void = () => {};
+  let held = Promise.resolve();
+  const hold = (): void => void (held = new Promise<void>((r) => (release = r)));
+  const bs = await Promise.all(['a', 'b', 'c'].map((n, i) =>
+    backend(t, n, (req, res) => void held.then(() => echo(n)(req, res)), `127.0.0.${i + 1}`)));
+  const eps = bs.map((b) => `"${b.url}"`).join(', ');
+  const p = await startProxy(t, `
+    plain: Path("/plain") -> consistentHashKey("same") -> <consistentHash, ${eps}>;
+    bounded: Path("/bounded") -> consistentHashKey("same") -> consistentHashBalanceFactor(1.25) -> <consistentHash, ${eps}>;
+  `);
+  const arrived = (): number => bs.reduce((n, b) => n + b.received.length, 0);
+  /** Sends `n` requests, each once the previous one is held at its backend; resolves with the backends chosen. */
+  const burst = async (path: string, n: number): Promise<unknown[]> => {
+    hold();
+    const out: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const before = arrived();
+      out.push(request(p.url + path).then((r) => r.headers['x-backend']));
+      await until(() => arrived() === before + 1, 'the request at its backend');
+    }
+    release();
+    return Promise.all(out);
+  };
+  const plain = await burst('/plain', 3);
+  assert.equal(new Set(plain).size, 1, 'without a bound the key always goes to its endpoint');
+  const bounded = await burst('/bounded', 2);
+  assert.equal(bounded[0], plain[0]);
+  // One request in flight there is above 1.25 x the average of (1 + 1) / 3: the next one moves along the ring.
+  assert.notEqual(bounded[1], plain[0]);
 });
 
 test('fadeIn + endpointCreated: a freshly created endpoint gets a small share, then a full one', async (t) => {
