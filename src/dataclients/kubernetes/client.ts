@@ -73,6 +73,9 @@ export class ClusterWatcher {
    */
   async load(watch: boolean): Promise<void> {
     const opts = this.#o.options;
+    // A retried load (the route server retries its first one) starts from scratch.
+    for (const r of this.#reflectors.values()) r.stop();
+    this.#reflectors.clear();
     const wanted: Collection[] = ['ingresses'];
     if (await this.#hasRouteGroups()) wanted.push('routeGroups');
     wanted.push('services', opts.enableEndpointSlices ? 'endpointSlices' : 'endpoints');
