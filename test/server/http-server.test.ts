@@ -57,3 +57,19 @@ test('the write timeout ends responses that take too long', async (t) => {
   });
   assert.equal(outcome, 'aborted');
 });
+
+test('-max-header-bytes rejects larger request headers with 431', async (t) => {
+  const listener = createProxyServer({ ...timeouts, maxHeaderBytes: 1024, onRequest: (_req, res) => res.end('ok') });
+  listener.server.listen(0, '127.0.0.1');
+  await once(listener.server, 'listening');
+  t.after(() => listener.server.close());
+  const port = (listener.server.address() as AddressInfo).port;
+  const status = (headers: Record<string, string>): Promise<number> => new Promise((resolve, reject) => {
+    request({ port, host: '127.0.0.1', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    }).on('error', reject).end();
+  });
+  assert.equal(await status({ 'x-small': 'a' }), 200);
+  assert.equal(await status({ 'x-big': 'a'.repeat(2048) }), 431);
+});
