@@ -62,7 +62,7 @@ export class Reflector {
     const l = await this.#o.api.list(this.#o.path, this.#o.labelSelector);
     this.lists++;
     const next = new Map<string, KubeObject>();
-    for (const o of l.items) if (o?.metadata) next.set(keyOf(o), o);
+    for (const o of l.items) if (o?.metadata) next.set(keyOf(o), trim(o));
     const changed = !sameObjects(this.#objects, next);
     this.#objects = next;
     this.#keys = [...next.keys()].sort();
@@ -131,7 +131,7 @@ export class Reflector {
           }
         } else {
           if (!this.#objects.has(key)) this.#keys.splice(lowerBound(this.#keys, key), 0, key);
-          this.#objects.set(key, e.object);
+          this.#objects.set(key, trim(e.object));
           this.#changed();
         }
       };
@@ -172,6 +172,19 @@ export class Reflector {
     this.#sorted = undefined;
     this.#o.onChange();
   }
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * Drops what no route depends on but real API objects carry in bulk: managedFields and kubectl's copy of the
+ * whole object in an annotation (together often larger than the object). Done on the freshly decoded object,
+ * before anyone else holds it.
+ */
+function trim(o: KubeObject): KubeObject {
+  delete o.metadata.managedFields;
+  if (o.metadata.annotations && LAST_APPLIED in o.metadata.annotations) delete o.metadata.annotations[LAST_APPLIED];
+  return o;
 }
 
 /** The index of the first key not less than `key`. */

@@ -178,3 +178,16 @@ test('watchdog: a silent watch is dropped and resumed from the last version, wit
   server.apply(service('svc2'));
   await waitFor('events still arrive', () => watcher.snapshot().services.length === 2);
 });
+
+test('managedFields and the last-applied annotation are not kept', async (t) => {
+  const bulky = ingress('a', { host: 'a', service: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":1}', keep: 'me' } });
+  bulky.metadata.managedFields = [{ manager: 'kubectl' }];
+  const { server, watcher } = await setup(t, [bulky]);
+  await watcher.load(true);
+  const listed = watcher.snapshot().ingresses[0]!;
+  assert.equal(listed.metadata.managedFields, undefined);
+  assert.deepEqual(listed.metadata.annotations, { keep: 'me' });
+  server.apply({ ...bulky, metadata: { ...bulky.metadata, name: 'b' } });
+  await waitFor('watched object', () => watcher.snapshot().ingresses.length === 2);
+  assert.deepEqual(watcher.snapshot().ingresses[1]!.metadata.annotations, { keep: 'me' });
+});
