@@ -61,6 +61,12 @@ async function listen(t: TestContext, server: http.Server, ip: string): Promise<
   return (server.address() as AddressInfo).port;
 }
 
+/** A bare node:http server on `ip`, for backends that must misbehave (never read, answer early). */
+export async function rawServer(t: TestContext, handler: http.RequestListener, ip = '127.0.0.1'): Promise<{ url: string; host: string }> {
+  const port = await listen(t, http.createServer(handler), ip);
+  return { url: `http://${ip}:${port}`, host: `${ip}:${port}` };
+}
+
 /** Starts a backend on `ip` (default 127.0.0.1) that records every request and answers with `handler`. */
 export async function backend(t: TestContext, name: string, handler: BackendHandler = echo(name), ip = '127.0.0.1'): Promise<Backend> {
   const b: Backend = { name, url: '', host: '', received: [], onRequest: null };

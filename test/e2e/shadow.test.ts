@@ -1,8 +1,8 @@
 /** Shadow traffic: tee, teenf and teeLoopback with the Tee predicate, observed at real backends. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { backend, echo, request, startProxy, until, type Received } from './harness.ts';
+import type http from 'node:http';
+import { backend, echo, rawServer, request, startProxy, until, type Received } from './harness.ts';
 
 test('tee sends a copy (method, path, query, headers, body) to the shadow; the client gets the main response', async (t) => {
   const main = await backend(t, 'main');
@@ -42,17 +42,11 @@ test('a shadow that never reads its body cannot hold up a large upload to the ma
   const main = await backend(t, 'main');
   let shadowSeen = 0;
   // Accepts the request and never reads the body: its socket fills up and stays full.
-  const stuck = http.createServer((req) => {
+  const stuck = await rawServer(t, (req) => {
     shadowSeen++;
     req.pause();
-  });
-  await new Promise<void>((r) => stuck.listen(0, '127.0.0.2', r));
-  t.after(() => new Promise<void>((r) => {
-    stuck.closeAllConnections();
-    stuck.close(() => r());
-  }));
-  const port = (stuck.address() as import('node:net').AddressInfo).port;
-  const p = await startProxy(t, `r: * -> tee("http://127.0.0.2:${port}") -> "${main.url}";`);
+  }, '127.0.0.2');
+  const p = await startProxy(t, `r: * -> tee("${stuck.url}") -> "${main.url}";`);
   const body = Buffer.alloc(8 * 1024 * 1024, 'u');
   const r = await request(p.url, { method: 'POST', body });
   assert.equal(r.status, 200);
