@@ -93,14 +93,10 @@ export class Reflector {
         const started = Date.now();
         const end = await this.#watchOnce();
         if (this.#stopped) return;
-        if (end.gone) {
-          needList = true;
-          failures = 0;
-          continue;
-        }
-        if (end.err) throw end.err;
+        if (end.err && !end.gone) throw end.err;
         failures = 0;
-        // A watch the server closes at once must not become a tight loop.
+        needList = end.gone;
+        // A watch the server ends at once (closed, or Gone right after a re-list) must not become a tight loop.
         if (Date.now() - started < this.#backoff.minMs) await this.#sleep(this.#backoff.minMs);
       } catch (err) {
         if (this.#stopped) return;
