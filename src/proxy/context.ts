@@ -104,7 +104,7 @@ export class RequestContext implements FilterContext {
       body: bodyOf(req),
     };
     routing.headers = request.headers;
-    const ctx = new RequestContext(request, original, preserveHost ? routing.host : null, lease, engine, 0);
+    const ctx = new RequestContext(request, original, preserveHost && routing.host !== '' ? routing.host : null, lease, engine, 0);
     ctx.routing = routing;
     return ctx;
   }

@@ -27,6 +27,7 @@ export type { Proxy, ProxyObserver, ProxyOptions, RequestDoneEvent, BackendDoneE
 const DEFAULT_FORWARDED: ForwardedHeadersOptions = Object.freeze({ for: true, host: true, proto: 'if-absent' });
 /** Signal of shadow requests: they do not belong to a client connection. */
 const NEVER = new AbortController().signal;
+const EMPTY_BAG: ReadonlyMap<string, unknown> = new Map();
 
 const consoleLogger: ProxyLogger = {
   debug() {},
@@ -152,28 +153,27 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     }
   }
 
+  /** Never throws: a failure before the request is under way is answered 500 and its lease given back. */
   function handleRequest(req: IncomingMessage, res: ServerResponse, upgrade: UpgradeClient | null = null): void {
+    const lease = new Lease(holder);
+    try {
+      serveRequest(req, res, upgrade, lease);
+    } catch (err) {
+      // serveRequest registers the response's close handler (which gives the lease back) before anything
+      // that can throw.
+      logger.error(`cannot serve ${req.method} ${req.url}: ${(err as Error).message}`);
+      if (!res.headersSent) writeError(res, err, null);
+    }
+  }
+
+  function serveRequest(req: IncomingMessage, res: ServerResponse, upgrade: UpgradeClient | null, lease: Lease): void {
     const start = performance.now();
     const startTime = Date.now();
-    const lease = new Lease(holder);
-    if (lease.table !== observed) {
-      observed = lease.table;
-      registry.observe(lease.table);
-    }
-    const ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
-    ctx.upgrade = upgrade;
-    if (forwarded !== null) setForwarded(ctx.request.headers, forwarded, ctx.original.remoteAddress, ctx.original.host, protocol);
     const counter: ByteCounter | null = obs?.requestDone !== undefined ? { bytes: 0 } : null;
+    let ctx: RequestContext | null = null;
     let ac: AbortController | null = null;
     let closed = false;
     let upgraded = false;
-    const signal = (): AbortSignal => {
-      if (ac === null) {
-        ac = new AbortController();
-        if (closed) ac.abort(clientGone());
-      }
-      return ac.signal;
-    };
     res.once('close', () => {
       closed = true;
       const completed = res.writableFinished || upgraded;
@@ -181,23 +181,37 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       lease.release();
       if (counter !== null) {
         obs!.requestDone!({
-          routeId: ctx.routeId,
-          method: ctx.original.method,
+          routeId: ctx?.routeId ?? '',
+          method: req.method ?? '',
           status: upgraded ? 101 : completed ? res.statusCode : 499,
           durationMs: performance.now() - start,
-          host: ctx.original.host,
+          host: ctx?.original.host ?? req.headers.host ?? '',
           uri: req.url ?? '',
-          remoteAddress: ctx.original.remoteAddress,
+          remoteAddress: ctx?.original.remoteAddress ?? req.socket.remoteAddress ?? '',
           httpVersion: req.httpVersion,
           userAgent: req.headers['user-agent'] ?? '',
           referer: req.headers.referer ?? '',
           bytes: counter.bytes,
           startTime,
           completed,
-          stateBag: ctx.stateBagIfAny ?? new Map(),
+          stateBag: ctx?.stateBagIfAny ?? EMPTY_BAG,
         });
       }
     });
+    const signal = (): AbortSignal => {
+      if (ac === null) {
+        ac = new AbortController();
+        if (closed) ac.abort(clientGone());
+      }
+      return ac.signal;
+    };
+    if (lease.table !== observed) {
+      observed = lease.table;
+      registry.observe(lease.table);
+    }
+    ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
+    ctx.upgrade = upgrade;
+    if (forwarded !== null) setForwarded(ctx.request.headers, forwarded, ctx.original.remoteAddress, ctx.original.host, protocol);
     const bad = checkFraming(req) ?? checkPath(ctx);
     if (bad !== null) {
       res.shouldKeepAlive = false;

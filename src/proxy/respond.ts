@@ -1,6 +1,6 @@
 /** Writes the final response, or an error response, to the client. */
 import type { ServerResponse } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { FilterResponse } from '../filters/types.ts';
 import { errorBody, errorStatus } from './errors.ts';
 import { downstreamResponseHeaders } from './headers.ts';
@@ -22,7 +22,13 @@ export function writeResponse(res: ServerResponse, r: FilterResponse, removeHop:
     return;
   }
   if (counter !== null) body.on('data', (c: Buffer) => (counter.bytes += c.length));
-  pipeline(body, res, noop);
+  // pipe() rather than pipeline(): pipeline builds and aborts an AbortController per call, which cost
+  // about 8% of the CPU of a proxied request (DOMException construction). The two error paths it covers:
+  body.on('error', () => res.destroy());
+  res.once('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  body.pipe(res);
 }
 
 function noop(): void {}
