@@ -37,23 +37,45 @@ function upload(t: TestContext, url: string, size: number): Promise<Upload> {
   });
 }
 
-test('a backend that answers before reading a large upload: the client gets the answer and is not left stalled', {
-  todo: 'bug: body-lease.ts leaves the client body paused after an early answer; node only drains bodies nobody read, so the connection stalls until a server timeout',
+test('a backend that answers early, or times out, during a large upload: the client gets the answer and is not left stalled', {
+  todo: 'bug: body-lease.ts pauses the half-read client body when undici lets go of it; node drains only bodies nobody read, so a keep-alive connection stalls until a server timeout',
 }, async (t) => {
   const early = await rawServer(t, (_req, res) => {
     res.writeHead(413, { 'content-type': 'text/plain' });
     res.end('too big');
   });
-  const p = await startProxy(t, `r: * -> "${early.url}";`);
-  const u = await upload(t, p.url, 8 * 1024 * 1024);
-  assert.deepEqual([u.status, u.body], [413, 'too big']);
-  // A hang detector, not a timing assertion: a drained or closed connection settles in milliseconds.
-  await until(u.settled, 'the upload to be drained or its connection closed', 2000);
+  const silent = await rawServer(t, () => {});
+  const p = await startProxy(t, `
+    early: Path("/early") -> "${early.url}";
+    timeout: Path("/timeout") -> backendTimeout("100ms") -> "${silent.url}";
+  `);
+  for (const [path, status] of [['/early', 413], ['/timeout', 504]] as const) {
+    const u = await upload(t, p.url + path, 8 * 1024 * 1024);
+    assert.equal(u.status, status, path);
+    // A hang detector, not a timing assertion: a drained or closed connection settles in milliseconds.
+    await until(u.settled, `the upload to ${path} to be drained or its connection closed`, 2000);
+  }
 });
 
-test('a filter that answers without reading the upload leaves the connection usable', async (t) => {
-  const p = await startProxy(t, `r: * -> inlineContent("served") -> <shunt>;`);
-  const u = await upload(t, p.url, 8 * 1024 * 1024);
-  assert.deepEqual([u.status, u.body], [200, 'served']);
-  await until(u.settled, 'the upload to be drained or its connection closed', 2000);
+test('a body wrapped by logBody or split by tee, then answered without a backend: the connection is not left stalled', {
+  todo: 'bug: the wrapper consumed the client body and nobody reads it after the answer, so node does not drain it (same stall as above)',
+}, async (t) => {
+  const p = await startProxy(t, `
+    logBody: Path("/logbody") -> logBody("request", 10) -> status(204) -> <shunt>;
+    tee: Path("/tee") -> tee("http://127.0.0.1:1") -> status(204) -> <shunt>;
+  `);
+  for (const path of ['/logbody', '/tee']) {
+    const u = await upload(t, p.url + path, 8 * 1024 * 1024);
+    assert.equal(u.status, 204, path);
+    await until(u.settled, `the upload to ${path} to be drained or its connection closed`, 2000);
+  }
+});
+
+test('answers without reading the upload that leave the connection usable: a serving filter, no route', async (t) => {
+  const p = await startProxy(t, `served: Path("/served") -> inlineContent("served") -> <shunt>;`);
+  for (const [path, status] of [['/served', 200], ['/none', 404]] as const) {
+    const u = await upload(t, p.url + path, 8 * 1024 * 1024);
+    assert.equal(u.status, status, path);
+    await until(u.settled, `the upload to ${path} to be drained or its connection closed`, 2000);
+  }
 });
