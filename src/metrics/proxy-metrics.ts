@@ -1,10 +1,11 @@
 /**
- * The Prometheus metrics of one process, all named `skipjack_…`. Label children are cached per label
- * combination so the request path does one Map lookup instead of prom-client's label validation per call.
+ * The Prometheus metrics of one process, all named `skipjack_…`. The request-path metrics are FastCounter and
+ * FastHistogram series cached per label combination, so a request costs one Map lookup and a few additions.
  * Gauges describing the route table aggregate across workers with `max` (every worker holds the same
  * table); counters and histograms sum.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastCounter, FastHistogram, type CounterSeries, type HistogramSeries } from './fast-metrics.ts';
 
 export const METRIC_PREFIX = 'skipjack_';
 
@@ -28,11 +29,9 @@ export interface ProxyMetrics {
   sourceError(source: string): void;
 }
 
-interface Child {
-  inc(): void;
-}
-interface ObserveChild {
-  observe(v: number): void;
+interface RequestSeries {
+  count: CounterSeries;
+  duration: HistogramSeries;
 }
 
 export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyMetrics {
@@ -40,9 +39,9 @@ export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyM
   const registers = [registry];
   if (o.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
 
-  const requests = new Counter({ name: `${METRIC_PREFIX}requests_total`, help: 'Requests served, by route, method and status code', labelNames: ['route', 'method', 'code'], registers });
-  const requestDuration = new Histogram({ name: `${METRIC_PREFIX}request_duration_seconds`, help: 'Time from request start to response end, by route and status code', labelNames: ['route', 'code'], buckets: LATENCY_BUCKETS, registers });
-  const backendDuration = new Histogram({ name: `${METRIC_PREFIX}backend_duration_seconds`, help: 'Time from sending the backend request to its response headers, by backend host', labelNames: ['host'], buckets: LATENCY_BUCKETS, registers });
+  const requests = new FastCounter({ name: `${METRIC_PREFIX}requests_total`, help: 'Requests served, by route, method and status code', registers });
+  const requestDuration = new FastHistogram({ name: `${METRIC_PREFIX}request_duration_seconds`, help: 'Time from request start to response end, by route and status code', buckets: LATENCY_BUCKETS, registers });
+  const backendDuration = new FastHistogram({ name: `${METRIC_PREFIX}backend_duration_seconds`, help: 'Time from sending the backend request to its response headers, by backend host', buckets: LATENCY_BUCKETS, registers });
   const backendErrors = new Counter({ name: `${METRIC_PREFIX}backend_errors_total`, help: 'Backend requests that failed, by backend host and kind', labelNames: ['host', 'kind'], registers });
   const tableRoutes = new Gauge({ name: `${METRIC_PREFIX}route_table_routes`, help: 'Valid routes in the current route table', registers, aggregator: 'max' });
   const tableGeneration = new Gauge({ name: `${METRIC_PREFIX}route_table_generation`, help: 'Generation of the current route table', registers, aggregator: 'max' });
@@ -50,35 +49,28 @@ export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyM
   const updateDuration = new Histogram({ name: `${METRIC_PREFIX}route_update_duration_seconds`, help: 'Time to merge the route sources, compile and swap the route table', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
   const sourceErrors = new Counter({ name: `${METRIC_PREFIX}route_source_errors_total`, help: 'Failed loads of a route source (the last good routes stay)', labelNames: ['source'], registers });
 
-  const requestChildren = new Map<string, Child>();
-  const durationChildren = new Map<string, ObserveChild>();
-  const backendChildren = new Map<string, ObserveChild>();
+  const requestSeries = new Map<string, RequestSeries>();
+  const backendSeries = new Map<string, HistogramSeries>();
   let knownReasons = new Set<string>();
 
   return {
     registry,
     requestDone(routeId, method, status, seconds) {
-      const code = String(status);
-      const k = `${routeId}\u0000${code}`;
-      let d = durationChildren.get(k);
-      if (d === undefined) {
-        d = requestDuration.labels(routeId, code);
-        durationChildren.set(k, d);
+      const key = `${routeId}\u0000${method}\u0000${status}`;
+      let r = requestSeries.get(key);
+      if (r === undefined) {
+        const code = String(status);
+        r = { count: requests.labels({ route: routeId, method, code }), duration: requestDuration.labels({ route: routeId, code }) };
+        requestSeries.set(key, r);
       }
-      d.observe(seconds);
-      const rk = `${k}\u0000${method}`;
-      let c = requestChildren.get(rk);
-      if (c === undefined) {
-        c = requests.labels(routeId, method, code);
-        requestChildren.set(rk, c);
-      }
-      c.inc();
+      r.count.inc();
+      r.duration.observe(seconds);
     },
     backendDone(host, seconds) {
-      let b = backendChildren.get(host);
+      let b = backendSeries.get(host);
       if (b === undefined) {
-        b = backendDuration.labels(host);
-        backendChildren.set(host, b);
+        b = backendDuration.labels({ host });
+        backendSeries.set(host, b);
       }
       b.observe(seconds);
     },
