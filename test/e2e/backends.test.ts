@@ -20,6 +20,9 @@ test('<dynamic>: the backend comes from setDynamicBackend… filters, else from 
   const p = await startProxy(t, `
     url: Path("/url") -> setDynamicBackendUrl("${b!.url}") -> <dynamic>;
     hdr: Path("/hdr") -> setDynamicBackendHostFromHeader("X-Target") -> setDynamicBackendScheme("http") -> <dynamic>;
+    urlHdr: Path("/url-hdr") -> setDynamicBackendUrlFromHeader("X-Url") -> <dynamic>;
+    fixedHost: Path("/fixed-host") -> setDynamicBackendHost("${c!.host}") -> <dynamic>;
+    schemeHdr: Path("/scheme-hdr") -> setDynamicBackendHost("${a!.host}") -> setDynamicBackendSchemeFromHeader("X-Scheme") -> <dynamic>;
     host: Path("/host") -> <dynamic>;
   `);
   const u = await request(`${p.url}/url`);
@@ -27,6 +30,12 @@ test('<dynamic>: the backend comes from setDynamicBackend… filters, else from 
   assert.equal(echoed(u).headers.host, b!.host, 'the Host is the dynamic backend\'s');
   assert.equal((await request(`${p.url}/hdr`, { headers: { 'x-target': c!.host } })).headers['x-backend'], 'c');
   assert.equal((await request(`${p.url}/host`, { headers: { host: a!.host } })).headers['x-backend'], 'a');
+  assert.equal((await request(`${p.url}/url-hdr`, { headers: { 'x-url': `${b!.url}/ignored?x=1` } })).headers['x-backend'], 'b');
+  const fixed = await request(`${p.url}/fixed-host`);
+  assert.deepEqual([fixed.headers['x-backend'], echoed(fixed).headers.host], ['c', c!.host]);
+  assert.equal((await request(`${p.url}/scheme-hdr`, { headers: { 'x-scheme': 'http' } })).headers['x-backend'], 'a');
+  // The scheme header asks for TLS, which the plain backend cannot speak: the proxy tried https.
+  assert.equal((await request(`${p.url}/scheme-hdr`, { headers: { 'x-scheme': 'https' } })).status, 502);
 });
 
 test('roundRobin spreads over every endpoint; a refusing endpoint costs no failed request', async (t) => {
@@ -36,7 +45,11 @@ test('roundRobin spreads over every endpoint; a refusing endpoint costs no faile
     dead: Path("/dead") -> <roundRobin, "${bs[0]!.url}", "http://127.0.0.1:1", "${bs[1]!.url}">;
   `);
   const seen: unknown[] = [];
-  for (let i = 0; i < 9; i++) seen.push((await request(`${p.url}/rr`)).headers['x-backend']);
+  for (let i = 0; i < 9; i++) {
+    const r = await request(`${p.url}/rr`, { headers: { host: 'public.example' } });
+    seen.push(r.headers['x-backend']);
+    assert.equal(echoed(r).headers.host, bs.find((b) => b.name === r.headers['x-backend'])!.host, 'each endpoint gets its own Host');
+  }
   assert.deepEqual(counts(seen), { a: 3, b: 3, c: 3 });
   for (let i = 0; i < 12; i++) assert.equal((await request(`${p.url}/dead`)).status, 200);
 });
