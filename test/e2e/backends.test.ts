@@ -135,6 +135,27 @@ test('fadeIn + endpointCreated: a freshly created endpoint gets a small share, t
   assert.ok((late.b ?? 0) >= 40, `late: ${JSON.stringify(late)}`);
 });
 
+test('endpoint statistics outlive a route update: only the endpoint new in the next generation fades in', async (t) => {
+  const [a, b] = await three(t);
+  let now = Date.parse('2030-01-01T00:00:00Z');
+  const endpoints = new EndpointRegistry(() => now);
+  t.after(() => endpoints.close());
+  const p = await startProxy(t, `r: * -> fadeIn("1h") -> <roundRobin, "${a!.url}">;`, { proxy: { endpoints } });
+  assert.equal((await request(p.url)).headers['x-backend'], 'a');
+  now += 2 * 3600_000;
+  p.swap(`r: * -> fadeIn("1h") -> <roundRobin, "${a!.url}", "${b!.url}">;`);
+  assert.equal((await request(p.url)).status, 200, 'the new generation is observed: b is first seen now');
+  now += 36_000;
+  const names: unknown[] = [];
+  for (let i = 0; i < 20; i++) {
+    const rs = await Promise.all(Array.from({ length: 10 }, () => request(p.url)));
+    for (const r of rs) names.push(r.headers['x-backend']);
+  }
+  const c = counts(names);
+  // Had the update reset the statistics, a would be fading in as well and both would share the traffic.
+  assert.ok((c.b ?? 0) <= 20, JSON.stringify(c));
+});
+
 test('backendTimeout: 504 when the backend does not answer in time; a stalled body truncates the response', async (t) => {
   const silent = await backend(t, 'silent', () => {});
   const stall = await backend(t, 'stall', (_req, res) => {
