@@ -157,9 +157,9 @@ export async function startProxy(t: TestContext, eskip: string, o: E2EOptions = 
   const proxy = createProxy(holder, { logger, ...o.proxy }, o.observer);
   const server = http.createServer((req, res) => proxy.handleRequest(req, res));
   server.on('upgrade', (req, socket, head) => proxy.handleUpgrade(req, socket, head));
-  // Registered before listen's own t.after: hooks run in reverse, so the listener closes first.
-  t.after(() => proxy.close());
   const port = await listen(t, server, '127.0.0.1');
+  // After hooks run in registration order: the listener closes first, then the proxy's backend pools.
+  t.after(() => proxy.close());
   const e: E2E = {
     url: `http://127.0.0.1:${port}`,
     port,
