@@ -37,8 +37,8 @@ export class CompiledRouteTable implements RouteTable {
   }
 
   lookup(req: RoutingRequest): RouteMatch | null {
-    const exact = cleanPath(req.path);
-    let path = exact;
+    let path = cleanPath(req.path);
+    // PathRegexp still sees the trailing slash: it cleans req.path itself.
     if (this.#ignoreTrailingSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47) path = path.slice(0, -1);
     const hk = hostKey(req.host);
     scratch.length = 0;
