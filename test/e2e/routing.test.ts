@@ -119,3 +119,15 @@ test('a loopback chain longer than -max-loopbacks is answered 500 without reachi
   assert.equal(be.received.length, 1);
   assert.equal(be.received[0]!.url, '/h3');
 });
+
+test('-max-loopbacks 0 means the default (9) and a negative value means none, as in Skipper', async (t) => {
+  const be = await backend(t, 'be');
+  const routes = `
+    outer: Path("/outer") -> setPath("/inner") -> <loopback>;
+    inner: Path("/inner") -> "${be.url}";
+  `;
+  const none = await startProxy(t, routes, { proxy: { maxLoopbacks: -1 } });
+  assert.equal((await request(`${none.url}/outer`)).status, 500);
+  const zero = await startProxy(t, routes, { proxy: { maxLoopbacks: 0 } });
+  assert.equal((await request(`${zero.url}/outer`)).status, 200);
+});
