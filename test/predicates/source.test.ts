@@ -29,3 +29,13 @@ predicateSuite(clientIPSpec, [
   { args: ['9.9.9.9'], req: req({ headers: { 'x-forwarded-for': '9.9.9.9' } }), want: false },
   { args: ['::1'], req: req({ remoteAddress: '::1' }), want: true },
 ], invalid);
+
+predicateSuite(clientIPSpec, [
+  { args: ['::ffff:0:0/96'], req: req({ remoteAddress: '::ffff:1.2.3.4' }), want: true, name: 'embedded IPv4 in IPv6 parses into the low 32 bits' },
+  { args: ['1:2:3:4:5:6:7:0/112'], req: req({ remoteAddress: '1:2:3:4:5:6:7:ffff' }), want: true },
+  { args: ['1:2:3:4:5:6:7:0/112'], req: req({ remoteAddress: '1:2:3:4:5:6:8:0' }), want: false },
+  { args: ['1::/16'], req: req({ remoteAddress: '1::abcd' }), want: true },
+  { args: ['fe80::/10'], req: req({ remoteAddress: 'fe80::1%eth0' }), want: true, name: 'a zone on the peer address is ignored' },
+  { args: ['0.0.0.0/0'], req: req({ remoteAddress: '255.255.255.255' }), want: true },
+  { args: ['0.0.0.0/0'], req: req({ remoteAddress: '::1' }), want: false, name: 'an IPv4 network never holds an IPv6 address' },
+], []);
