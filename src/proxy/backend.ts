@@ -11,6 +11,7 @@ import { lbConfigOf } from '../loadbalancer/route-config.ts';
 import { selectEndpoint } from '../loadbalancer/select.ts';
 import type { LbEndpoint, LbRequest } from '../loadbalancer/index.ts';
 import type { Route } from '../routing/types.ts';
+import type { Abort } from './abort.ts';
 import type { RequestContext } from './context.ts';
 import { errorCode, ProxyError } from './errors.ts';
 import type { ProxyObserver } from './types.ts';
@@ -51,7 +52,7 @@ function retryable(a: Attempt, method: string): boolean {
 }
 
 async function attempt(
-  d: BackendDeps, ctx: RequestContext, route: Route, t: Target, signal: AbortSignal,
+  d: BackendDeps, ctx: RequestContext, route: Route, t: Target, signal: Abort,
 ): Promise<Attempt> {
   const stats = d.registry.get(t.key);
   const start = performance.now();
@@ -128,7 +129,7 @@ function clientHost(ctx: RequestContext): string {
 }
 
 /** Calls the route's backend; resolves with the response (body streaming) or throws a ProxyError. */
-export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: AbortSignal): Promise<FilterResponse> {
+export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort): Promise<FilterResponse> {
   if (route.lb === null) {
     const t = fixedTarget(ctx, route, d);
     const a = await attempt(d, ctx, route, t, signal);

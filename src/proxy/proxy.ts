@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { FilterResponse, ShadowRequest } from '../filters/types.ts';
 import { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
 import type { Route, RouteTable } from '../routing/types.ts';
+import { Abort } from './abort.ts';
 import { callBackend, resolveTarget, type BackendDeps } from './backend.ts';
 import { Lease, RequestContext, type Engine } from './context.ts';
 import { clientGone, errorStatus, ProxyError } from './errors.ts';
@@ -26,7 +27,7 @@ export type { Proxy, ProxyObserver, ProxyOptions, RequestDoneEvent, BackendDoneE
 
 const DEFAULT_FORWARDED: ForwardedHeadersOptions = Object.freeze({ for: true, host: true, proto: 'if-absent' });
 /** Signal of shadow requests: they do not belong to a client connection. */
-const NEVER = new AbortController().signal;
+const NEVER = new Abort().setMaxListeners(0);
 const EMPTY_BAG: ReadonlyMap<string, unknown> = new Map();
 
 const consoleLogger: ProxyLogger = {
@@ -87,7 +88,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
   };
 
   /** Finds the route for ctx.request in the pinned table and runs it; resolves with the response to send. */
-  async function routeRequest(ctx: RequestContext, signal: () => AbortSignal): Promise<FilterResponse> {
+  async function routeRequest(ctx: RequestContext, signal: () => Abort): Promise<FilterResponse> {
     const req = ctx.request;
     const host = ctx.depth === 0 ? ctx.original.host : hostHeader(req.headers.host) ?? ctx.original.host;
     const match = ctx.lease.table.lookup(ctx.depth === 0 && ctx.routing !== null
@@ -120,7 +121,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     return ctx.response!;
   }
 
-  async function runBackend(ctx: RequestContext, route: Route, signal: () => AbortSignal): Promise<FilterResponse> {
+  async function runBackend(ctx: RequestContext, route: Route, signal: () => Abort): Promise<FilterResponse> {
     switch (route.def.backendType) {
       case 'shunt':
         // A filter may have prepared the response (status(), inlineContent without serving).
@@ -171,7 +172,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     const startTime = Date.now();
     const counter: ByteCounter | null = obs?.requestDone !== undefined ? { bytes: 0 } : null;
     let ctx: RequestContext | null = null;
-    let ac: AbortController | null = null;
+    let ac: Abort | null = null;
     let closed = false;
     let upgraded = false;
     res.once('close', () => {
@@ -198,12 +199,12 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         });
       }
     });
-    const signal = (): AbortSignal => {
+    const signal = (): Abort => {
       if (ac === null) {
-        ac = new AbortController();
+        ac = new Abort();
         if (closed) ac.abort(clientGone());
       }
-      return ac.signal;
+      return ac;
     };
     if (lease.table !== observed) {
       observed = lease.table;

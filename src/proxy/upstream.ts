@@ -6,6 +6,7 @@
 import { Agent } from 'undici';
 import type { FilterResponse } from '../filters/types.ts';
 import { BodyLease } from './body-lease.ts';
+import type { Abort } from './abort.ts';
 import type { RequestContext } from './context.ts';
 import { backendTimeout, classifyUpstreamError, ProxyError } from './errors.ts';
 import { upstreamRequestHeaders } from './headers.ts';
@@ -50,17 +51,15 @@ export class Upstream {
    * Sends ctx.request to `origin` with `host` as Host header. `signal` aborts it (client gone);
    * `deadlineMs` > 0 bounds the whole exchange including the response body (backendTimeout filter).
    */
-  async send(ctx: RequestContext, origin: string, host: string, signal: AbortSignal, deadlineMs: number): Promise<Attempt> {
+  async send(ctx: RequestContext, origin: string, host: string, signal: Abort, deadlineMs: number): Promise<Attempt> {
     const req = ctx.request;
     const lease = req.body === null ? null : new BodyLease(req.body);
     let timer: NodeJS.Timeout | null = null;
     let sig = signal;
     if (deadlineMs > 0) {
-      const ac = new AbortController();
-      const onAbort = (): void => ac.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      timer = setTimeout(() => ac.abort(backendTimeout(origin, deadlineMs)), deadlineMs);
-      sig = ac.signal;
+      const deadline = signal.child();
+      timer = setTimeout(() => deadline.abort(backendTimeout(origin, deadlineMs)), deadlineMs);
+      sig = deadline;
     }
     try {
       const r = await this.#agent.request({
@@ -81,7 +80,7 @@ export class Upstream {
       return { response: { status: r.statusCode, headers: r.headers, body: r.body }, error: null, bodyStarted: lease?.started ?? false };
     } catch (e) {
       if (timer !== null) clearTimeout(timer);
-      const reason = sig.aborted ? sig.reason : e;
+      const reason = sig.isAborted ? sig.reason : e;
       return { response: null, error: classifyUpstreamError(reason, origin), bodyStarted: lease?.started ?? false };
     }
   }
