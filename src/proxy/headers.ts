@@ -21,7 +21,8 @@ type OutHeaders = Record<string, string | string[]>;
 /** Header names listed in the Connection header (RFC 9110 §7.6.1), lower-cased; null when none. */
 function connectionTokens(h: HeaderBag): Set<string> | null {
   const c = h['connection'];
-  if (c === undefined) return null;
+  // The common values name no header: skip the split.
+  if (c === undefined || c === 'keep-alive' || c === 'close') return null;
   const s = new Set<string>();
   for (const v of Array.isArray(c) ? c : [c]) {
     for (const t of v.split(',')) {
