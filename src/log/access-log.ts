@@ -2,25 +2,30 @@
  * The access log: Apache combined format with Skipper's additions (duration in ms, requested host, flow id,
  * audit), or the same fields as JSON with -access-log-json-enabled. Written to stdout.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Writable } from 'node:stream';
 import { createLineWriter } from './line-writer.ts';
 
-/** One served request. */
+/** One served request; the proxy's RequestDoneEvent satisfies it. */
 export interface AccessEntry {
   method: string;
   /** The request target as received (path and query). */
   uri: string;
-  /** "HTTP/1.1" */
-  proto: string;
-  headers: IncomingHttpHeaders;
+  /** "1.1" */
+  httpVersion: string;
+  /** The Host header as received. */
+  host: string;
   remoteAddress: string;
+  userAgent: string;
+  referer: string;
   status: number;
-  responseSize: number;
+  /** Response body bytes written. */
+  bytes: number;
   /** When the request arrived, ms since the epoch. */
   startTime: number;
   durationMs: number;
+  flowId?: string;
   authUser?: string;
+  audit?: string;
 }
 
 export interface AccessLog {
@@ -42,33 +47,21 @@ export function apacheDate(ms: number): string {
   return `${two(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${sign}${two(Math.floor(a / 60))}${two(a % 60)}`;
 }
 
-function header(h: IncomingHttpHeaders, name: string): string {
-  const v = h[name];
-  return Array.isArray(v) ? v.join(', ') : (v ?? '');
-}
-
-function dash(s: string): string {
-  return s === '' ? '-' : s;
-}
-
-/** Skipper logs X-Forwarded-For as is when present, otherwise the peer address. */
-function remoteHost(e: AccessEntry): string {
-  return header(e.headers, 'x-forwarded-for') || e.remoteAddress;
+function dash(s: string | undefined): string {
+  return s === undefined || s === '' ? '-' : s;
 }
 
 export function formatCombined(e: AccessEntry): string {
-  return `${dash(remoteHost(e))} - ${dash(e.authUser ?? '')} [${apacheDate(e.startTime)}] "${e.method} ${e.uri} ${e.proto}" ` +
-    `${e.status} ${e.responseSize} "${dash(header(e.headers, 'referer'))}" "${dash(header(e.headers, 'user-agent'))}" ` +
-    `${Math.floor(e.durationMs)} ${dash(header(e.headers, 'host'))} ${dash(header(e.headers, 'x-flow-id'))} ${dash(header(e.headers, 'x-unverified-audit'))}\n`;
+  return `${dash(e.remoteAddress)} - ${dash(e.authUser)} [${apacheDate(e.startTime)}] "${e.method} ${e.uri} HTTP/${e.httpVersion}" ` +
+    `${e.status} ${e.bytes} "${dash(e.referer)}" "${dash(e.userAgent)}" ${Math.floor(e.durationMs)} ${dash(e.host)} ${dash(e.flowId)} ${dash(e.audit)}\n`;
 }
 
 export function formatJson(e: AccessEntry): string {
   return `${JSON.stringify({
-    audit: header(e.headers, 'x-unverified-audit'), 'auth-user': e.authUser ?? '', duration: Math.floor(e.durationMs),
-    'flow-id': header(e.headers, 'x-flow-id'), host: remoteHost(e), level: 'info', method: e.method, msg: '',
-    proto: e.proto, referer: header(e.headers, 'referer'), 'requested-host': header(e.headers, 'host'),
-    'response-size': e.responseSize, status: e.status, time: new Date().toISOString(), timestamp: apacheDate(e.startTime),
-    uri: e.uri, 'user-agent': header(e.headers, 'user-agent'),
+    audit: e.audit ?? '', 'auth-user': e.authUser ?? '', duration: Math.floor(e.durationMs), 'flow-id': e.flowId ?? '',
+    host: e.remoteAddress, level: 'info', method: e.method, msg: '', proto: `HTTP/${e.httpVersion}`, referer: e.referer,
+    'requested-host': e.host, 'response-size': e.bytes, status: e.status, time: new Date().toISOString(),
+    timestamp: apacheDate(e.startTime), uri: e.uri, 'user-agent': e.userAgent,
   })}\n`;
 }
 
