@@ -67,7 +67,13 @@ export class EndpointRegistry {
    */
   observe(table: RouteTable): void {
     const now = this.#now();
-    for (const route of table.routes) this.#observeRoute(route, now);
+    for (const route of table.routes) {
+      try {
+        this.#observeRoute(route, now);
+      } catch {
+        // A route whose LB state cannot be built fails its own requests (503/500), not the observation.
+      }
+    }
     const oldest = now - LAST_SEEN_TIMEOUT_MS;
     for (const [key, e] of this.#data) if (e.lastSeen < oldest) this.#data.delete(key);
   }

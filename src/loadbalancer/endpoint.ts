@@ -8,6 +8,8 @@ export interface LbEndpoint {
   readonly protocol: string;
   /** host:port with the scheme's default port filled in; the key of the endpoint registry. */
   readonly host: string;
+  /** The Host header for this endpoint: host[:port] as written, so default ports stay implicit. */
+  readonly authority: string;
   /** scheme://host:port, what undici dials. */
   readonly origin: string;
   /** Position in the route's endpoint list. */
@@ -32,5 +34,5 @@ export function parseEndpoint(address: string, index: number): LbEndpoint {
     throw new InvalidArgsError(`invalid LB endpoint ${JSON.stringify(address)}: scheme must be http or https`);
   }
   const host = endpointHost(u);
-  return Object.freeze({ address, protocol: u.protocol, host, origin: `${u.protocol}//${host}`, index });
+  return Object.freeze({ address, protocol: u.protocol, host, authority: u.host, origin: `${u.protocol}//${host}`, index });
 }

@@ -109,3 +109,17 @@ test('a request pins its table generation until it ends, even across a swap', as
   assert.equal(old.released, true);
   assert.equal(holder.pinned(), 0);
 });
+
+test('consistentHash honours the consistentHashKey setting', async (t) => {
+  const backends = await Promise.all(['a', 'b', 'c'].map((n) => echoBackend(t, n)));
+  const key: FilterInstance = { name: 'consistentHashKey', request: (ctx) => void (ctx.settings.consistentHashKey = String(ctx.request.headers['x-user'])) };
+  const { url } = await startProxy(t, [{ id: 'lb', filters: [key], backend: { algorithm: 'consistentHash', endpoints: backends.map((b) => b.url) } }]);
+  const seen = new Map<string, Set<string>>();
+  for (let i = 0; i < 60; i++) {
+    const user = `user-${i % 6}`;
+    const b = String((await get(`${url}/`, { headers: { 'x-user': user } })).headers['x-backend']);
+    if (!seen.has(user)) seen.set(user, new Set());
+    seen.get(user)!.add(b);
+  }
+  for (const [user, set] of seen) assert.equal(set.size, 1, `${user} always lands on one endpoint`);
+});
