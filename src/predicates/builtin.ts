@@ -27,6 +27,7 @@ import { pathSpec } from './path.ts';
 import { pathRegexpSpec } from './path-regexp.ts';
 import { pathSubtreeSpec } from './path-subtree.ts';
 import { queryParamSpec } from './query-param.ts';
+import { notShuttingDown, shutdownSpec, type ShutdownState } from './shutdown.ts';
 import { sourceSpec } from './source.ts';
 import { sourceFromLastSpec } from './source-from-last.ts';
 import { teeSpec } from './tee.ts';
@@ -35,13 +36,15 @@ import { trafficSegmentSpec } from './traffic-segment.ts';
 import { trueSpec } from './true.ts';
 import { weightSpec } from './weight.ts';
 
-/** Sources of time and chance; tests inject fixed ones. */
+/** Sources of time, chance and process state; tests inject fixed ones. */
 export interface PredicateEnv {
   clock?: Clock;
   random?: Random;
+  /** Whether the process is shutting down, for Shutdown(); false when omitted. */
+  shuttingDown?: ShutdownState;
 }
 
-/** Every built-in predicate spec, with time and chance taken from `env`. */
+/** Every built-in predicate spec, with time, chance and shutdown state taken from `env`. */
 export function builtinPredicateSpecs(env: PredicateEnv = {}): PredicateSpec[] {
   const clock = env.clock ?? systemClock;
   const random = env.random ?? systemRandom;
@@ -51,7 +54,7 @@ export function builtinPredicateSpecs(env: PredicateEnv = {}): PredicateSpec[] {
     trueSpec, falseSpec, trafficSpec(random), trafficSegmentSpec(random), teeSpec, contentLengthBetweenSpec,
     afterSpec(clock), beforeSpec(clock), betweenSpec(clock), cronSpec(clock), forwardedHostSpec,
     forwardedProtocolSpec, jwtPayloadAnyKVSpec, jwtPayloadAllKVSpec, jwtPayloadAnyKVRegexpSpec,
-    jwtPayloadAllKVRegexpSpec, headerSHA256Spec,
+    jwtPayloadAllKVRegexpSpec, headerSHA256Spec, shutdownSpec(env.shuttingDown ?? notShuttingDown),
   ];
 }
 

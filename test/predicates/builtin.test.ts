@@ -6,7 +6,7 @@ test('every predicate of the catalogue is registered', () => {
   const want = ['Path', 'PathSubtree', 'PathRegexp', 'Host', 'HostAny', 'Method', 'Methods', 'Header', 'HeaderRegexp', 'Cookie',
     'QueryParam', 'Source', 'SourceFromLast', 'ClientIP', 'Weight', 'True', 'False', 'Traffic', 'TrafficSegment', 'Tee',
     'ContentLengthBetween', 'After', 'Before', 'Between', 'Cron', 'ForwardedHost', 'ForwardedProtocol', 'JWTPayloadAnyKV',
-    'JWTPayloadAllKV', 'JWTPayloadAnyKVRegexp', 'JWTPayloadAllKVRegexp', 'HeaderSHA256'];
+    'JWTPayloadAllKV', 'JWTPayloadAnyKVRegexp', 'JWTPayloadAllKVRegexp', 'HeaderSHA256', 'Shutdown'];
   assert.deepEqual(builtinPredicates().names(), [...want].sort());
 });
 
