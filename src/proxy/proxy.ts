@@ -89,6 +89,10 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
 
   /** Finds the route for ctx.request in the pinned table and runs it; resolves with the response to send. */
   async function routeRequest(ctx: RequestContext, signal: () => Abort): Promise<FilterResponse> {
+    // Loopbacks and teeLoopback shadows both count (Skipper's execution counter), so neither can recurse forever.
+    if (ctx.depth > maxLoopbacks) {
+      throw new ProxyError('SKJ_ERR_PROXY_MAX_LOOPBACKS', `more than ${maxLoopbacks} loopbacks, last route ${ctx.routeId}`);
+    }
     const req = ctx.request;
     const host = ctx.depth === 0 ? ctx.original.host : hostHeader(req.headers.host) ?? ctx.original.host;
     const match = ctx.lease.table.lookup(ctx.depth === 0 && ctx.routing !== null
@@ -127,9 +131,6 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         // A filter may have prepared the response (status(), inlineContent without serving).
         return ctx.response ?? { status: 404, headers: {}, body: null };
       case 'loopback': {
-        if (ctx.depth >= maxLoopbacks) {
-          throw new ProxyError('SKJ_ERR_PROXY_MAX_LOOPBACKS', `more than ${maxLoopbacks} loopbacks, last route ${route.id}`);
-        }
         const routeId = ctx.routeId;
         const params = ctx.pathParams;
         ctx.depth++;

@@ -78,3 +78,19 @@ test('teeLoopback: a shadow copy is routed on the same table and its response di
   while (holder.pinned() !== 0) await new Promise((res) => setTimeout(res, 5));
   assert.deepEqual(shadowSeen, ['shadowRoute']);
 });
+
+test('teeLoopback into its own route stops at maxLoopbacks instead of recursing', async (t) => {
+  let shadows = 0;
+  const be = await echoBackend(t, 'main');
+  const tee: FilterInstance = {
+    name: 'teeLoopback',
+    request: (ctx) => {
+      if (ctx.request.headers['x-shadow'] !== undefined) shadows++;
+      ctx.loopbackShadow({ method: 'GET', path: '/', rawQuery: '', headers: { ...ctx.request.headers, 'x-shadow': '1' }, body: null });
+    },
+  };
+  const { url, holder } = await startProxy(t, [{ id: 'self', filters: [tee], backend: be.url }], { maxLoopbacks: 4 });
+  assert.equal((await get(`${url}/`)).status, 200);
+  while (holder.pinned() !== 0) await new Promise((res) => setTimeout(res, 5));
+  assert.equal(shadows, 4);
+});
