@@ -133,15 +133,18 @@ export function echoBackend(t: TestContext, name = 'echo'): Promise<{ server: ht
   });
 }
 
-export interface ProxyUnderTest {
+export interface ProxyUnderTest<H extends TableSource = TestHolder> {
   proxy: Proxy;
   url: string;
   port: number;
-  holder: TestHolder;
+  holder: H;
 }
 
-export async function startProxy(t: TestContext, specs: RouteSpec[] | TestHolder, options: ProxyOptions = {}, observer?: ProxyObserver): Promise<ProxyUnderTest> {
-  const holder = specs instanceof TestHolder ? specs : new TestHolder(makeTable(specs));
+/** A proxy on hand-built routes (a fresh TestHolder) or on any holder given. */
+export async function startProxy(t: TestContext, specs: RouteSpec[], options?: ProxyOptions, observer?: ProxyObserver): Promise<ProxyUnderTest>;
+export async function startProxy<H extends TableSource>(t: TestContext, holder: H, options?: ProxyOptions, observer?: ProxyObserver): Promise<ProxyUnderTest<H>>;
+export async function startProxy(t: TestContext, specs: RouteSpec[] | TableSource, options: ProxyOptions = {}, observer?: ProxyObserver): Promise<ProxyUnderTest<TableSource>> {
+  const holder = Array.isArray(specs) ? new TestHolder(makeTable(specs)) : specs;
   const proxy = createProxy(holder, { logger: quiet, ...options }, observer);
   t.after(() => proxy.close());
   const { url, port } = await listen(t, (req, res) => proxy.handleRequest(req, res), (req, socket, head) => proxy.handleUpgrade(req, socket, head));
