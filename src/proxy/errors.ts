@@ -81,6 +81,10 @@ export function classifyUpstreamError(err: unknown, backend: string): ProxyError
   if (TIMEOUT_CODES.has(code)) {
     return new ProxyError('SKJ_ERR_PROXY_BACKEND_TIMEOUT', `backend ${backend} timed out: ${code}`, { cause: err });
   }
+  if (code === 'UND_ERR_INVALID_ARG') {
+    // node:http validated what the client sent, so an invalid upstream request comes from a filter.
+    return new ProxyError('SKJ_ERR_PROXY_FILTER_FAILED', `invalid request for ${backend}: ${msg}`, { cause: err });
+  }
   if (RESET_CODES.has(code)) {
     return new ProxyError('SKJ_ERR_PROXY_BACKEND_CONNECT', `connection to ${backend} broke: ${code} ${msg}`, { phase: 'reset', cause: err });
   }

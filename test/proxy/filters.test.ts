@@ -96,3 +96,18 @@ test('the observer sees every finished request with its route, status and size',
   assert.deepEqual([b!.routeId, b!.status, b!.bytes], ['shunted', 404, 0]);
   assert.deepEqual(backends, ['proxied 200']);
 });
+
+test('a filter that sets an invalid header value is a 500, request or response side', async (t) => {
+  const be = await echoBackend(t);
+  const badReq: FilterInstance = { name: 'badReq', request: (ctx) => void (ctx.request.headers['x-bad'] = 'a\r\nInjected: 1') };
+  const badRes: FilterInstance = { name: 'badRes', response: (ctx) => void (ctx.response!.headers['x-bad'] = 'a\r\nInjected: 1') };
+  const { url } = await startProxy(t, [
+    { id: 'req', match: (r) => r.path === '/req', filters: [badReq], backend: be.url },
+    { id: 'res', match: (r) => r.path === '/res', filters: [badRes], backend: be.url },
+  ]);
+  for (const p of ['/req', '/res']) {
+    const r = await get(`${url}${p}`);
+    assert.equal(r.status, 500, p);
+    assert.equal(r.headers['injected'], undefined);
+  }
+});
