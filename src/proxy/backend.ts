@@ -19,6 +19,8 @@ import type { Attempt, Upstream } from './upstream.ts';
 
 /** RFC 9110 §9.2.2. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+/** The backendHost reported for `<dynamic>` routes. */
+export const DYNAMIC_HOST = '<dynamic>';
 /** Attempts per request on an LB route, however many endpoints it has. */
 const MAX_ATTEMPTS = 3;
 
@@ -54,20 +56,23 @@ function retryable(a: Attempt, method: string): boolean {
 async function attempt(
   d: BackendDeps, ctx: RequestContext, route: Route, t: Target, signal: Abort,
 ): Promise<Attempt> {
-  const stats = d.registry.get(t.key);
+  // `<dynamic>` hosts come from the request: keeping statistics or metric labels per host would let
+  // clients grow both without bound (Skipper keeps no endpoint metrics for them either).
+  const dynamic = route.def.backendType === 'dynamic';
+  const stats = dynamic ? null : d.registry.get(t.key);
   const start = performance.now();
-  stats.inflight++;
+  if (stats !== null) stats.inflight++;
   let a: Attempt;
   try {
     a = await d.upstream.send(ctx, t.origin, ctx.outgoingHost ?? t.authority, signal, ctx.settingsIfAny?.backendTimeoutMs ?? 0);
   } finally {
-    stats.inflight--;
+    if (stats !== null) stats.inflight--;
   }
-  if (a.error === null || !a.error.clientGone) d.registry.countRequest(stats, a.error !== null);
+  if (stats !== null && (a.error === null || !a.error.clientGone)) d.registry.countRequest(stats, a.error !== null);
   if (d.observer?.backendDone !== undefined) {
     d.observer.backendDone({
       routeId: route.id,
-      backendHost: t.key,
+      backendHost: dynamic ? DYNAMIC_HOST : t.key,
       status: a.response?.status,
       error: a.error === null ? undefined : errorCode(a.error),
       durationMs: performance.now() - start,

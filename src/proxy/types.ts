@@ -116,7 +116,7 @@ export interface RequestDoneEvent {
 /** One backend round trip (each retry is its own event). */
 export interface BackendDoneEvent {
   routeId: string;
-  /** host:port of the endpoint called. */
+  /** host:port of the endpoint called; '<dynamic>' for `<dynamic>` routes, whose hosts come from requests. */
   backendHost: string;
   /** Absent when the round trip failed before a response. */
   status?: number;
