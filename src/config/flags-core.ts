@@ -39,7 +39,7 @@ export const coreFlags = {
   timeoutBackend: flag.duration('timeout-backend', 60 * S, 'connect timeout of backend connections'),
   responseHeaderTimeoutBackend: flag.duration('response-header-timeout-backend', 60 * S, 'how long to wait for the backend response headers'),
   keepaliveBackend: flag.duration('keepalive-backend', 30 * S, 'keep-alive time of idle backend connections'),
-  maxIdleConnectionBackend: flag.int('max-idle-connection-backend', 0, 'maximum idle backend connections in total; 0 for no limit'),
+  maxIdleConnectionBackend: flag.int('max-idle-connection-backend', 0, 'maximum idle backend connections in total; undici manages idle sockets per origin itself', { status: 'accepted' }),
   idleConnsNum: flag.int('idle-conns-num', 64, 'maximum idle connections per backend host (undici keeps idle sockets per origin itself)', { status: 'accepted' }),
   closeIdleConnsPeriod: flag.duration('close-idle-conns-period', 20 * S, 'how often all idle backend connections are closed; 0 never'),
   proxyPreserveHost: flag.bool('proxy-preserve-host', false, 'send the incoming Host header to the backend instead of the backend host'),
