@@ -9,6 +9,7 @@ import { hash53 } from './hash.ts';
 
 const RING_SIZE = 10_000;
 
+/** Builds the ring once per route; choose() is a binary search plus a short walk. */
 export function consistentHash(endpoints: readonly string[], parsed: readonly LbEndpoint[]): Balancer {
   const perEndpoint = Math.max(1, Math.floor(RING_SIZE / parsed.length));
   const entries: { h: number; i: number }[] = [];

@@ -25,6 +25,7 @@ export class EndpointStats {
   slot = 0;
 }
 
+/** The registry; one per process (or per proxy when none is passed in). */
 export class EndpointRegistry {
   readonly #data = new Map<string, EndpointStats>();
   #healthTimer: NodeJS.Timeout | null = null;
@@ -100,6 +101,7 @@ export class EndpointRegistry {
 
   /** Starts evaluating the statistics every period (Skipper's passive health check). */
   startHealthCheck(o: PassiveHealthCheckOptions): void {
+    if (!(o.periodMs > 0)) throw new Error(`passive health check: period must be a positive duration, got ${o.periodMs} ms`);
     this.stopHealthCheck();
     this.#health = o;
     this.#healthTimer = setInterval(() => this.evaluateHealth(), o.periodMs);

@@ -24,6 +24,7 @@ export const DYNAMIC_HOST = '<dynamic>';
 /** Attempts per request on an LB route, however many endpoints it has. */
 const MAX_ATTEMPTS = 3;
 
+/** Where one attempt goes. */
 export interface Target {
   /** scheme://host:port */
   origin: string;
@@ -40,6 +41,7 @@ function targetOf(u: URL): Target {
   return { origin: `${u.protocol}//${key}`, key, authority: u.host };
 }
 
+/** What backend calls need from the proxy. */
 export interface BackendDeps {
   upstream: Upstream;
   registry: EndpointRegistry;

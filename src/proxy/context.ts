@@ -53,6 +53,7 @@ export function splitTarget(url: string): { path: string; rawQuery: string } {
   return q === -1 ? { path: target, rawQuery: '' } : { path: target.slice(0, q), rawQuery: target.slice(q + 1) };
 }
 
+/** One request's FilterContext; loopbacks reuse it with the inner route's id and merged path params. */
 export class RequestContext implements FilterContext {
   readonly request: FilterRequest;
   response: FilterResponse | null = null;

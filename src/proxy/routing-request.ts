@@ -13,6 +13,7 @@ export function decodePath(path: string): string {
   }
 }
 
+/** The lookup request for a loopback or shadow: built from the filter-modified request. */
 export function routingRequest(
   method: string,
   host: string,

@@ -27,6 +27,7 @@ export interface Attempt {
   bodyStarted: boolean;
 }
 
+/** The backend connection pools of one proxy. */
 export class Upstream {
   readonly #agent: Agent;
   readonly #o: UpstreamOptions;
