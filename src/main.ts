@@ -193,10 +193,11 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   if (tlsEnabled(c)) new CertificateStore(c.tlsCert, c.tlsKey);
   const { updater } = await startRoutes(c, logger, metrics, view, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
     (defs, generation) => pool.broadcast({ type: 'skj:routes', generation, defs }));
-  let announced = false;
-  cluster.on('listening', (_w, a) => {
-    if (announced) return;
-    announced = true;
+  // Announced once every worker listens, so whoever waits for the line can rely on all of them.
+  const listening = new Set<number>();
+  cluster.on('listening', (w, a) => {
+    listening.add(w.id);
+    if (listening.size !== c.workers) return;
     logger.info(`proxy listening on ${urlOf(a, tlsEnabled(c) ? 'https' : 'http', c.address)} with ${c.workers} workers`);
   });
   pool.start();

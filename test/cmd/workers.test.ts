@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSkipjack, until } from './harness.ts';
+import { readFileSync } from 'node:fs';
+import { runSkipjack, startSkipjack, until } from './harness.ts';
 
 test('-workers 2: both workers serve one address; /metrics aggregates them; SIGTERM stops all', async (t) => {
   const sj = await startSkipjack(t, ['-inline-routes=r: * -> status(200) -> inlineContent("ok") -> <shunt>;', '-wait-for-healthcheck-interval=0s', '-access-log-disabled'], { workers: 2 });
@@ -11,4 +12,21 @@ test('-workers 2: both workers serve one address; /metrics aggregates them; SIGT
   assert.match(metrics, /skipjack_route_table_routes 1\b/, 'route gauges aggregate with max, not sum');
   sj.proc.kill('SIGTERM');
   assert.deepEqual(await sj.exited, { code: 0, signal: null });
+});
+
+test('-workers 2: a worker that dies is replaced; one that cannot listen stops start-up', async (t) => {
+  const sj = await startSkipjack(t, ['-inline-routes=r: * -> inlineContent("ok") -> <shunt>;', '-access-log-disabled'], { workers: 2 });
+  const children = (): number[] => readFileSync(`/proc/${sj.proc.pid}/task/${sj.proc.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  await until(() => children().length === 2, 'two workers');
+  const [victim] = children();
+  process.kill(victim!, 'SIGKILL');
+  await sj.waitFor(new RegExp(`worker ${victim} exited unexpectedly`));
+  await until(() => children().length === 2 && !children().includes(victim!), 'a replacement worker');
+  for (let i = 0; i < 10; i++) assert.equal(await (await fetch(`${sj.base}/`)).text(), 'ok');
+
+  const taken = new URL(sj.base);
+  const r = await runSkipjack([`-address=${taken.host}`, '-support-listener=', '-workers=2', '-inline-routes=r: * -> <shunt>;']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /EADDRINUSE/);
+  assert.match(r.stderr, /exited before it could listen/);
 });
