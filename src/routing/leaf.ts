@@ -30,6 +30,7 @@ export interface RouteEntry {
 // Below this many host-confined routes a linear scan is as cheap as the index.
 const indexThreshold = 4;
 const none: readonly number[] = [];
+const noEntries: readonly RouteEntry[] = [];
 
 export class Leaf {
   /** Entries by precedence: weight descending, definition order among equals (Skipper's stable sort). */
@@ -38,8 +39,9 @@ export class Leaf {
   readonly #byHost: Map<string, number | number[]> | null;
   readonly #generic: readonly number[];
 
-  constructor(entries: RouteEntry[]) {
-    this.entries = entries.length > 1 ? entries.slice().sort((a, b) => b.weight - a.weight) : entries;
+  /** `entries` in definition order, or already in precedence order when `sorted` (then taken over, not copied). */
+  constructor(entries: readonly RouteEntry[], sorted = false) {
+    this.entries = sorted || entries.length < 2 ? entries : entries.slice().sort(byWeight);
     let hosted = 0;
     for (const e of this.entries) if (e.hostKeys !== null) hosted++;
     if (hosted < indexThreshold) {
@@ -85,6 +87,35 @@ export class Leaf {
     }
     return null;
   }
+}
+
+function byWeight(a: RouteEntry, b: RouteEntry): number {
+  return b.weight - a.weight;
+}
+
+/**
+ * The leaf `prev` with the entries of `removed` taken out and those of `added` put in, in the order a full
+ * build gives: weight descending, then definition order, which `order` tells for every entry of the new
+ * generation. Requires that the entries kept from `prev` are still in the same relative definition order.
+ * Null when nothing is left.
+ */
+export function patchLeaf(prev: Leaf | null, added: readonly RouteEntry[] | null, removed: readonly RouteEntry[] | null, order: (e: RouteEntry) => number): Leaf | null {
+  if (added === null && removed === null) return prev;
+  let kept = prev === null ? noEntries : prev.entries;
+  if (removed !== null && kept.length > 0) {
+    const gone = new Set(removed);
+    kept = kept.filter((e) => !gone.has(e));
+  }
+  // Without additions `removed` was set, so `kept` is a fresh array the new leaf can own.
+  if (added === null) return kept.length === 0 ? null : new Leaf(kept, true);
+  const before = (a: RouteEntry, b: RouteEntry) => a.weight > b.weight || (a.weight === b.weight && order(a) < order(b));
+  const adds = added.slice().sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  const out: RouteEntry[] = new Array(kept.length + adds.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < kept.length || j < adds.length) out[k++] = j >= adds.length || (i < kept.length && !before(adds[j]!, kept[i]!)) ? kept[i++]! : adds[j++]!;
+  return new Leaf(out, true);
 }
 
 function matches(e: RouteEntry, req: RoutingRequest): boolean {

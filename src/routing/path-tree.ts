@@ -3,7 +3,7 @@
  * segment first, then a `:name` wildcard, then a free wildcard, and backtracks when the routes of a
  * position all reject the request, so the most specific matching path wins (Skipper's pathmux order).
  */
-import { Leaf, type RouteEntry } from './leaf.ts';
+import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
 import type { RoutingRequest } from './types.ts';
 
@@ -21,14 +21,37 @@ interface BuildNode {
   leaf: RouteEntry[] | null;
 }
 
+/** A route as the tree places it. */
+export interface Placed {
+  readonly entry: RouteEntry;
+  readonly pattern: PathPattern | null;
+}
+
 export class PathTree {
   readonly #root: Node;
 
+  private constructor(root: Node) {
+    this.#root = root;
+  }
+
   /** Builds the tree; with `ignoreTrailingSlash` false a subtree also owns its base with a trailing slash. */
-  constructor(routes: readonly { entry: RouteEntry; pattern: PathPattern | null }[], ignoreTrailingSlash: boolean) {
+  static build(routes: readonly Placed[], ignoreTrailingSlash: boolean): PathTree {
     const root = newBuildNode();
     for (const r of routes) if (r.pattern !== null) insert(root, r.pattern, r.entry, ignoreTrailingSlash);
-    this.#root = freeze(root);
+    return new PathTree(freeze(root));
+  }
+
+  /**
+   * The tree a full build of the next generation would give, made from this one: `removed` taken out,
+   * `added` put in, every untouched node and leaf shared. `order` gives each entry's definition position in
+   * the next generation; the entries kept must be in the same relative order as in this one (see patchLeaf).
+   */
+  patch(added: readonly Placed[], removed: readonly Placed[], order: (e: RouteEntry) => number, ignoreTrailingSlash: boolean): PathTree {
+    const add = newBuildNode();
+    const rem = newBuildNode();
+    for (const r of added) if (r.pattern !== null) insert(add, r.pattern, r.entry, ignoreTrailingSlash);
+    for (const r of removed) if (r.pattern !== null) insert(rem, r.pattern, r.entry, ignoreTrailingSlash);
+    return new PathTree(merge(this.#root, add, rem, order) ?? emptyNode);
   }
 
   /**
@@ -39,6 +62,8 @@ export class PathTree {
     return search(this.#root, path, 1, values, req, hostKey);
   }
 }
+
+const emptyNode: Node = { statics: null, wildcard: null, catchAll: null, leaf: null };
 
 function newBuildNode(): BuildNode {
   return { statics: null, wildcard: null, catchAll: null, leaf: null };
@@ -89,6 +114,34 @@ function freeze(b: BuildNode): Node {
     catchAll: b.catchAll === null ? null : new Leaf(b.catchAll),
     leaf: b.leaf === null ? null : new Leaf(b.leaf),
   };
+}
+
+/** Node `prev` (null: absent) with the entries of `add` put in and those of `rem` taken out; null when empty. */
+function merge(prev: Node | null, add: BuildNode | null, rem: BuildNode | null, order: (e: RouteEntry) => number): Node | null {
+  if (add === null && rem === null) return prev;
+  const n: Node = {
+    statics: mergeStatics(prev?.statics ?? null, add?.statics ?? null, rem?.statics ?? null, order),
+    wildcard: merge(prev?.wildcard ?? null, add?.wildcard ?? null, rem?.wildcard ?? null, order),
+    catchAll: patchLeaf(prev?.catchAll ?? null, add?.catchAll ?? null, rem?.catchAll ?? null, order),
+    leaf: patchLeaf(prev?.leaf ?? null, add?.leaf ?? null, rem?.leaf ?? null, order),
+  };
+  // Emptied nodes are dropped, as a full build would never have made them.
+  return n.statics === null && n.wildcard === null && n.catchAll === null && n.leaf === null ? null : n;
+}
+
+function mergeStatics(
+  prev: Map<string, Node> | null, add: Map<string, BuildNode> | null, rem: Map<string, BuildNode> | null, order: (e: RouteEntry) => number,
+): Map<string, Node> | null {
+  if (add === null && rem === null) return prev;
+  const out = new Map(prev);
+  const touch = (k: string) => {
+    const c = merge(prev?.get(k) ?? null, add?.get(k) ?? null, rem?.get(k) ?? null, order);
+    if (c === null) out.delete(k);
+    else out.set(k, c);
+  };
+  if (add !== null) for (const k of add.keys()) touch(k);
+  if (rem !== null) for (const k of rem.keys()) if (add === null || !add.has(k)) touch(k);
+  return out.size === 0 ? null : out;
 }
 
 function search(n: Node, path: string, pos: number, values: string[], req: RoutingRequest, hostKey: string): RouteEntry | null {

@@ -3,10 +3,10 @@
  * one precedence-ordered list for the rest (consulted only when the tree has no match, as in Skipper).
  */
 import { hostKey } from '../predicates/host-pattern.ts';
-import { Leaf, type RouteEntry } from './leaf.ts';
-import { cleanPath, unescapeParam, type PathPattern } from './path-pattern.ts';
-import { PathTree } from './path-tree.ts';
-import { closeFilters } from './route-filters.ts';
+import { releaseRoute, type CompileContext, type CompiledRoute, type Shared } from './compiled-route.ts';
+import type { Leaf, RouteEntry } from './leaf.ts';
+import { cleanPath, unescapeParam } from './path-pattern.ts';
+import type { PathTree } from './path-tree.ts';
 import type { InvalidRoute, Route, RouteMatch, RouteTable, RoutingRequest } from './types.ts';
 
 const noParams: Readonly<Record<string, string>> = Object.freeze({});
@@ -15,25 +15,73 @@ const noParams: Readonly<Record<string, string>> = Object.freeze({});
 // route), so one array serves them all.
 const scratch: string[] = [];
 
+/**
+ * Generations that share compiled routes. `byId` and the routes' `seq` describe `head`, the generation
+ * compiled last; a compile from any other member rebuilds them first.
+ */
+export interface Family {
+  byId: Map<string, CompiledRoute>;
+  head: TableState | null;
+}
+
+/** What the next generation's compile reuses. */
+export interface TableState {
+  readonly ctx: CompileContext;
+  readonly family: Family;
+  /** The valid routes in definition order. */
+  readonly compiled: readonly CompiledRoute[];
+  /** Those of them with filter instances: the ones this generation holds a share of. */
+  readonly holders: readonly CompiledRoute[];
+  readonly shared: Shared;
+  readonly tree: PathTree;
+  /** The routes without Path/PathSubtree, one precedence-ordered list (Skipper: "the root … is a single leaf"). */
+  readonly rootLeaf: Leaf;
+}
+
+/** How a table was made, for logs and tests. */
+export interface CompileStats {
+  /** Routes kept from the previous generation. */
+  readonly reused: number;
+  /** Routes compiled afresh. */
+  readonly compiled: number;
+  readonly invalid: number;
+  /** Whether the path tree was patched from the previous generation or built anew. */
+  readonly tree: 'built' | 'patched';
+}
+
 export class CompiledRouteTable implements RouteTable {
   readonly generation: number;
   readonly routes: readonly Route[];
   readonly invalid: readonly InvalidRoute[];
+  readonly stats: CompileStats;
+  readonly #state: TableState;
   readonly #tree: PathTree;
   readonly #rootLeaf: Leaf;
   readonly #ignoreTrailingSlash: boolean;
   #released = false;
 
-  /** `compiled` pairs each entry with its path pattern, which only the tree build needs. */
-  constructor(generation: number, compiled: { entry: RouteEntry; pattern: PathPattern | null }[], invalid: InvalidRoute[], ignoreTrailingSlash: boolean) {
+  /** Takes a share of every compiled route's filter instances (see release()). */
+  constructor(generation: number, state: TableState, invalid: InvalidRoute[], stats: CompileStats) {
     this.generation = generation;
-    const entries = compiled.map((c) => c.entry);
-    this.routes = Object.freeze(entries.map((e) => e.route));
+    this.#state = state;
+    this.routes = Object.freeze(state.compiled.map((c) => c.entry.route));
     this.invalid = Object.freeze(invalid.map((i) => Object.freeze(i)));
-    this.#ignoreTrailingSlash = ignoreTrailingSlash;
-    this.#tree = new PathTree(compiled, ignoreTrailingSlash);
-    this.#rootLeaf = new Leaf(entries.filter((e) => !e.inTree));
+    this.stats = Object.freeze(stats);
+    this.#ignoreTrailingSlash = state.ctx.ignoreTrailingSlash;
+    this.#tree = state.tree;
+    this.#rootLeaf = state.rootLeaf;
+    for (const c of state.holders) c.refs++;
     Object.freeze(this);
+  }
+
+  /** The reusable state of `t`, when it is a table compileRoutes made; for the next compile only. */
+  static stateOf(t: RouteTable): TableState | null {
+    return t instanceof CompiledRouteTable ? t.#state : null;
+  }
+
+  /** Whether release() ran: routes with filters that no live generation holds are closed then. */
+  get released(): boolean {
+    return this.#released;
   }
 
   lookup(req: RoutingRequest): RouteMatch | null {
@@ -48,11 +96,14 @@ export class CompiledRouteTable implements RouteTable {
     return e === null ? null : { route: e.route, params: noParams };
   }
 
-  /** Closes the filter instances of this generation; runs once. */
+  /**
+   * Gives up this generation's share of its routes; runs once. Filter instances are closed when no other
+   * live generation holds them: a route kept unchanged by a newer generation keeps its instances open.
+   */
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    for (const r of this.routes) closeFilters(r.filters);
+    for (const c of this.#state.holders) releaseRoute(c);
   }
 }
 

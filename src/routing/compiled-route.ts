@@ -1,0 +1,112 @@
+/**
+ * One compiled route definition and what a later generation needs to keep it: its path pattern (to place
+ * it in, or take it out of, the path tree) and a count of the live table generations holding its filter
+ * instances, which are closed when that count drops to zero.
+ */
+import type { RouteDef } from '../eskip/ast.ts';
+import type { FilterInstance, FilterSpec } from '../filters/types.ts';
+import type { Registry } from '../registry.ts';
+import type { ParamNames, RouteEntry } from './leaf.ts';
+import type { PathPattern } from './path-pattern.ts';
+import { compileBackend } from './route-backend.ts';
+import { closeFilters, createFilters } from './route-filters.ts';
+import { compilePredicates } from './route-predicates.ts';
+import type { LoadBalancerFactory, PredicateSpec, Route } from './types.ts';
+
+/** Everything besides the definition that a compiled route depends on; routes are kept only when it is the same. */
+export interface CompileContext {
+  readonly predicates: Registry<PredicateSpec>;
+  readonly filters: Registry<FilterSpec>;
+  readonly lbFactory: LoadBalancerFactory | undefined;
+  readonly ignoreTrailingSlash: boolean;
+}
+
+export function sameContext(a: CompileContext, b: CompileContext): boolean {
+  return a.predicates === b.predicates && a.filters === b.filters && a.lbFactory === b.lbFactory && a.ignoreTrailingSlash === b.ignoreTrailingSlash;
+}
+
+/** Immutable values that routes share instead of each holding a copy; carried from generation to generation. */
+export interface Shared {
+  readonly urls: Map<string, URL>;
+  readonly params: Map<string, ParamNames>;
+  readonly patterns: Map<string, PathPattern>;
+}
+
+export function newShared(): Shared {
+  return { urls: new Map(), params: new Map(), patterns: new Map() };
+}
+
+/** Caches that outgrew the live routes (churn) start afresh; the routes keep their values either way. */
+export function sharedFor(prev: Shared | null, routeCount: number): Shared {
+  if (prev === null) return newShared();
+  const limit = 4 * routeCount + 10_000;
+  return prev.urls.size > limit || prev.patterns.size > limit || prev.params.size > limit ? newShared() : prev;
+}
+
+/** A compiled route and its bookkeeping. Not frozen: `refs` changes as generations come and go. */
+export interface CompiledRoute {
+  readonly entry: RouteEntry;
+  readonly pattern: PathPattern | null;
+  /** Live generations holding this route; only counted for routes with filters (nothing else is closed). */
+  refs: number;
+  /** Position in the latest generation of its family (see Family in compile.ts). */
+  seq: number;
+  /** The compile that last took this route; tells kept routes from dropped ones without a set. */
+  stamp: number;
+}
+
+/** Whether a route of an earlier generation can still be used: its filter instances are not closed. */
+export function usable(c: CompiledRoute): boolean {
+  return c.refs > 0 || c.entry.route.filters.length === 0;
+}
+
+export function hasFilters(c: CompiledRoute): boolean {
+  return c.entry.route.filters.length > 0;
+}
+
+/** Counts one generation less holding `c` (a route with filters); the last one closes the instances. */
+export function releaseRoute(c: CompiledRoute): void {
+  if (--c.refs === 0) closeFilters(c.entry.route.filters);
+}
+
+const noFilters: readonly FilterInstance[] = Object.freeze([]);
+
+/**
+ * Compiles one definition; throws RouteDefinitionError. Skipper's order of checks: backend, then filters,
+ * then predicates; it decides which reason a route with several problems gets.
+ */
+export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared): CompiledRoute {
+  const { backendUrl, lb } = compileBackend(def, ctx.lbFactory, shared.urls);
+  const filters = createFilters(def, ctx.filters, ctx.predicates);
+  let preds;
+  try {
+    preds = compilePredicates(def, ctx.predicates, ctx.ignoreTrailingSlash, shared.patterns);
+  } catch (e) {
+    closeFilters(filters);
+    throw e;
+  }
+  const requestFilters = filters.length === 0 ? filters : filters.filter((f) => f.request !== undefined);
+  const responseFilters = filters.length === 0 ? filters : filters.filter((f) => f.response !== undefined).reverse();
+  const route: Route = Object.freeze({
+    id: def.id,
+    def,
+    filters: filters.length === 0 ? noFilters : Object.freeze(filters.slice()),
+    requestFilters: requestFilters.length === 0 ? null : Object.freeze(requestFilters),
+    responseFilters: responseFilters.length === 0 ? null : Object.freeze(responseFilters),
+    backendUrl,
+    lb,
+  });
+  const p = preds.pattern;
+  const entry: RouteEntry = Object.freeze({
+    route, matchers: Object.freeze(preds.matchers), weight: preds.weight, inTree: p !== null,
+    params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
+  });
+  return { entry, pattern: p, refs: 0, seq: -1, stamp: 0 };
+}
+
+function paramNames(p: PathPattern, cache: Map<string, ParamNames>): ParamNames {
+  const key = `${p.subtree ? 's' : 'p'}${p.freeName !== null ? 'f' : ''}:${p.names.join('/')}`;
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = Object.freeze({ names: Object.freeze(p.names.slice()), free: p.freeName !== null, subtree: p.subtree })));
+  return v;
+}
