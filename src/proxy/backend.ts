@@ -139,7 +139,10 @@ function clientHost(ctx: RequestContext): string {
 export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort): Promise<FilterResponse> {
   if (route.lb === null) {
     const t = fixedTarget(ctx, route, d);
-    const a = await attempt(d, ctx, route, t, signal);
+    let a = await attempt(d, ctx, route, t, signal);
+    // A pooled connection the backend closed just as it was reused breaks before any response; like Go's
+    // transport, send a replayable idempotent request once more (undici opens a fresh connection).
+    if (a.error !== null && a.error.phase === 'reset' && retryable(a, ctx.request.method)) a = await attempt(d, ctx, route, t, signal);
     if (a.error !== null) throw a.error;
     return a.response!;
   }
@@ -153,7 +156,9 @@ export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Ro
     const ep = selectEndpoint(cfg, registry, lbReq, failed);
     const a = await attempt(d, ctx, route, { origin: ep.origin, key: ep.host, authority: ep.authority }, signal);
     if (a.error === null) return a.response!;
-    if (n >= attempts || !retryable(a, ctx.request.method)) throw a.error;
+    // With one endpoint, a broken reused connection is retried there once, as for network backends.
+    const last = n >= attempts && !(n === 1 && attempts === 1 && a.error.phase === 'reset');
+    if (last || !retryable(a, ctx.request.method)) throw a.error;
     ctx.log('debug', `retrying on another endpoint after ${ep.host} failed: ${a.error.message}`);
     (failed ??= new Set()).add(ep);
   }

@@ -45,3 +45,22 @@ test('retries are bounded: all endpoints refusing is a 502', async (t) => {
   assert.equal(tries.length, 3);
   assert.equal(new Set(tries).size, 3, 'each attempt went to another endpoint');
 });
+
+test('a connection that breaks before the response is retried once for idempotent requests on a single backend', async (t) => {
+  let calls = 0;
+  const flaky = await listen(t, (req, res) => {
+    calls++;
+    if (calls % 2 === 1) return void req.socket.destroy(); // every other request: reset, no response
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  for (const backend of [flaky.url, { algorithm: 'roundRobin', endpoints: [flaky.url] }]) {
+    calls = 0;
+    const { url } = await startProxy(t, [{ id: 'r', backend }]);
+    const r = await get(`${url}/`);
+    assert.deepEqual([r.status, r.body, calls], [200, 'ok', 2], 'GET: reset, then retried');
+    calls = 0;
+    assert.equal((await get(`${url}/`, { method: 'POST', body: 'payload' })).status, 502, 'POST whose body left: not retried');
+    assert.equal(calls, 1);
+  }
+});
