@@ -71,6 +71,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     forwardUrl: options.forwardBackendUrl != null ? new URL(options.forwardBackendUrl) : null,
   };
   let observed: RouteTable | null = null;
+  let closing: Promise<void> | null = null;
 
   const engine: Engine = {
     log: (level, message) => logger[level](message),
@@ -262,10 +263,13 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       const protocol = req.headers.upgrade;
       handleRequest(req, res, upgradeEnabled && protocol !== undefined ? { socket, head, protocol } : null);
     },
-    async close() {
-      if (ownsRegistry) registry.close();
-      else registry.stopHealthCheck();
-      await upstream.close();
+    close() {
+      if (closing === null) {
+        if (ownsRegistry) registry.close();
+        else registry.stopHealthCheck();
+        closing = upstream.close();
+      }
+      return closing;
     },
   };
 }
