@@ -1,27 +1,25 @@
 /**
- * The per-request abort switch handed to undici. undici accepts an EventEmitter with an 'abort' event and a
- * `reason` as its signal; that costs far less per request than an AbortController, whose EventTarget
- * listeners undici adds and removes on every request. The flag must not be called `aborted`: undici takes
- * any object with that property for a native AbortSignal.
+ * The per-request abort switch: the client's disconnect (or a deadline) reaches the running backend attempt
+ * through one callback slot, with no listener bookkeeping per request. An AbortSignal costs EventTarget
+ * listener churn on every request; this costs a field write.
  */
-import { EventEmitter } from 'node:events';
-
-export class Abort extends EventEmitter {
+export class Abort {
   isAborted = false;
-  reason: unknown = undefined;
+  reason: Error | undefined = undefined;
+  #target: ((reason: Error) => void) | null = null;
 
-  abort(reason: unknown): void {
+  abort(reason: Error): void {
     if (this.isAborted) return;
     this.isAborted = true;
     this.reason = reason;
-    this.emit('abort');
+    const t = this.#target;
+    this.#target = null;
+    if (t !== null) t(reason);
   }
 
-  /** An Abort that follows this one (and can also be aborted on its own). */
-  child(): Abort {
-    const c = new Abort();
-    if (this.isAborted) c.abort(this.reason);
-    else this.once('abort', () => c.abort(this.reason));
-    return c;
+  /** Sets what abort() stops (the running attempt), or null; called at once when already aborted. */
+  bind(target: ((reason: Error) => void) | null): void {
+    if (this.isAborted && target !== null) target(this.reason!);
+    else this.#target = target;
   }
 }

@@ -26,8 +26,6 @@ import { checkPath } from './routing-request.ts';
 export type { Proxy, ProxyObserver, ProxyOptions, RequestDoneEvent, BackendDoneEvent, PassiveHealthCheckOptions } from './types.ts';
 
 const DEFAULT_FORWARDED: ForwardedHeadersOptions = Object.freeze({ for: true, host: true, proto: 'if-absent' });
-/** Signal of shadow requests: they do not belong to a client connection. */
-const NEVER = new Abort().setMaxListeners(0);
 const EMPTY_BAG: ReadonlyMap<string, unknown> = new Map();
 
 const consoleLogger: ProxyLogger = {
@@ -81,7 +79,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         parent.original, preserveHost ? parent.original.host : null, parent.lease, engine, parent.depth + 1,
       );
       parent.lease.hold();
-      routeRequest(ctx, () => NEVER).then(
+      routeRequest(ctx, () => new Abort()).then(
         (r) => discard(r.body, true),
         (err: unknown) => logger.warn(`teeLoopback from route ${parent.routeId} failed: ${(err as Error).message}`),
       ).finally(() => parent.lease.release());

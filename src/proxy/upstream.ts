@@ -1,14 +1,17 @@
 /**
- * One backend round trip over undici's keep-alive pools. Streams the request body through a BodyLease (so a
- * failed attempt leaves the client's body replayable) and returns the response with its body still
- * streaming; undici's Readable applies back-pressure all the way to the backend socket.
+ * One backend round trip over undici's keep-alive pools, on undici's dispatch API: the response body is a
+ * small Readable fed by the handler (pause/resume map to the connection, so back-pressure reaches the backend
+ * socket), without request()'s promise, AsyncResource and body-mixin machinery per request. The request body
+ * goes through a BodyLease so that a failed attempt leaves the client's body replayable.
  */
-import { Agent } from 'undici';
+import { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
 import type { FilterResponse } from '../filters/types.ts';
-import { BodyLease } from './body-lease.ts';
+import type { HeaderBag } from '../routing/types.ts';
 import type { Abort } from './abort.ts';
+import { BodyLease } from './body-lease.ts';
 import type { RequestContext } from './context.ts';
-import { backendTimeout, classifyUpstreamError, ProxyError } from './errors.ts';
+import { backendTimeout, classifyUpstreamError, type ProxyError } from './errors.ts';
 import { upstreamRequestHeaders } from './headers.ts';
 
 export interface UpstreamOptions {
@@ -26,6 +29,25 @@ export interface Attempt {
   error: ProxyError | null;
   bodyStarted: boolean;
 }
+
+/** A backend response body. Destroying it before its end aborts the exchange (and frees the connection). */
+class ResponseBody extends Readable {
+  readonly #c: Dispatcher.DispatchController;
+  complete = false;
+  constructor(c: Dispatcher.DispatchController) {
+    super({ highWaterMark: 64 * 1024 });
+    this.#c = c;
+  }
+  override _read(): void {
+    this.#c.resume();
+  }
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    if (!this.complete) this.#c.abort(err ?? new Error('response body discarded'));
+    cb(err);
+  }
+}
+
+function noop(): void {}
 
 /** The backend connection pools of one proxy. */
 export class Upstream {
@@ -49,46 +71,68 @@ export class Upstream {
   }
 
   /**
-   * Sends ctx.request to `origin` with `host` as Host header. `signal` aborts it (client gone);
-   * `deadlineMs` > 0 bounds the whole exchange including the response body (backendTimeout filter).
+   * Sends ctx.request to `origin` with `host` as Host header. `abort` stops it (client gone); `deadlineMs`
+   * > 0 bounds the whole exchange including the response body (backendTimeout filter).
    */
-  async send(ctx: RequestContext, origin: string, host: string, signal: Abort, deadlineMs: number): Promise<Attempt> {
+  send(ctx: RequestContext, origin: string, host: string, abort: Abort, deadlineMs: number): Promise<Attempt> {
     const req = ctx.request;
     const lease = req.body === null ? null : new BodyLease(req.body);
-    let timer: NodeJS.Timeout | null = null;
-    let sig = signal;
-    if (deadlineMs > 0) {
-      const deadline = signal.child();
-      timer = setTimeout(() => deadline.abort(backendTimeout(origin, deadlineMs)), deadlineMs);
-      sig = deadline;
-    }
-    try {
-      const r = await this.#agent.request({
+    return new Promise<Attempt>((resolve) => {
+      let body: ResponseBody | null = null;
+      let controller: Dispatcher.DispatchController | null = null;
+      let reason: Error | null = null;
+      let timer: NodeJS.Timeout | null = null;
+      const stop = (r: Error): void => {
+        reason ??= r;
+        if (controller !== null) controller.abort(r);
+      };
+      const finish = (): void => {
+        abort.bind(null);
+        if (timer !== null) clearTimeout(timer);
+      };
+      if (deadlineMs > 0) timer = setTimeout(() => stop(backendTimeout(origin, deadlineMs)), deadlineMs);
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(c) {
+          controller = c;
+          if (reason !== null) c.abort(reason);
+        },
+        onResponseStart(c, status, headers) {
+          if (status < 200) return; // 1xx informational: the final response follows
+          body = new ResponseBody(c);
+          // A filter may drop or destroy the body (inlineContent, compress…): its error must not go unheard.
+          body.on('error', noop);
+          if (timer === null) abort.bind(null); // from here, destroying the body is what stops the exchange
+          resolve({ response: { status, headers: headers as HeaderBag, body }, error: null, bodyStarted: lease?.started ?? false });
+        },
+        onResponseData(c, chunk) {
+          if (body !== null && !body.push(chunk)) c.pause();
+        },
+        onResponseEnd() {
+          finish();
+          if (body !== null) {
+            body.complete = true;
+            body.push(null);
+          }
+        },
+        onResponseError(_c, err) {
+          finish();
+          const e = reason ?? (abort.isAborted ? abort.reason! : err);
+          if (body !== null) body.destroy(e);
+          else resolve({ response: null, error: classifyUpstreamError(e, origin), bodyStarted: lease?.started ?? false });
+        },
+      };
+      abort.bind(stop);
+      this.#agent.dispatch({
         origin,
         path: req.rawQuery === '' ? req.path : `${req.path}?${req.rawQuery}`,
-        method: req.method,
+        method: req.method as Dispatcher.HttpMethod,
         headers: upstreamRequestHeaders(req.headers, this.#o.removeHopHeaders, host),
         body: lease,
-        signal: sig,
-      });
-      // A filter may drop or destroy the body (inlineContent, compress…); undici then emits an abort error
-      // that nobody else listens to, and an unheard 'error' would take the process down.
-      r.body.on('error', noop);
-      if (timer !== null) {
-        const t = timer;
-        r.body.once('close', () => clearTimeout(t));
-      }
-      return { response: { status: r.statusCode, headers: r.headers, body: r.body }, error: null, bodyStarted: lease?.started ?? false };
-    } catch (e) {
-      if (timer !== null) clearTimeout(timer);
-      const reason = sig.isAborted ? sig.reason : e;
-      return { response: null, error: classifyUpstreamError(reason, origin), bodyStarted: lease?.started ?? false };
-    }
+      }, handler);
+    });
   }
 
   close(): Promise<void> {
     return this.#agent.close();
   }
 }
-
-function noop(): void {}
