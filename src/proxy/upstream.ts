@@ -112,6 +112,9 @@ export class Upstream {
           if (body !== null) {
             body.complete = true;
             body.push(null);
+          } else {
+            const e = Object.assign(new Error('response ended before its headers'), { code: 'UND_ERR_SOCKET' });
+            resolve({ response: null, error: classifyUpstreamError(e, origin), bodyStarted: lease?.started ?? false });
           }
         },
         onResponseError(_c, err) {

@@ -39,3 +39,23 @@ test('writeTimeout setting: a response that takes too long to write is cut off',
   });
   assert.equal(outcome, 'cut');
 });
+
+test('backendTimeout also bounds a response body that is still streaming: the client connection is cut', async (t) => {
+  const be = await listen(t, (_req, res) => {
+    res.writeHead(200);
+    const timer = setInterval(() => res.write('tick\n'), 20);
+    res.on('close', () => clearInterval(timer));
+  });
+  const bt: FilterInstance = { name: 'backendTimeout', request: (ctx) => void (ctx.settings.backendTimeoutMs = 150) };
+  const { url } = await startProxy(t, [{ id: 'r', filters: [bt], backend: be.url }]);
+  const outcome = await new Promise<string>((resolve) => {
+    http.get(`${url}/`, { agent: false }, (res) => {
+      assert.equal(res.statusCode, 200, 'the headers arrived in time');
+      res.on('data', () => {});
+      res.on('end', () => resolve('end'));
+      res.on('error', () => resolve('cut'));
+      res.on('aborted', () => resolve('cut'));
+    }).on('error', () => resolve('cut'));
+  });
+  assert.equal(outcome, 'cut');
+});
