@@ -49,3 +49,18 @@ test('application log: level filter, logrus text and JSON', async () => {
   const line = JSON.parse(json.text()) as Record<string, unknown>;
   assert.deepEqual([line.level, line.msg, line.n], ['debug', 'd', 1]);
 });
+
+test('log batches stay within one atomic pipe write and keep every line whole', async () => {
+  const { createLineWriter } = await import('../../src/log/line-writer.ts');
+  const chunks: string[] = [];
+  const w = createLineWriter(new Writable({ write(c, _e, cb) { chunks.push(String(c)); cb(); } }));
+  const lines = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(3, '0')} ${'é'.repeat(60)}\n`);
+  for (const l of lines) w.write(l);
+  await new Promise((r) => setImmediate(r));
+  assert.ok(chunks.length > 1);
+  for (const c of chunks) {
+    assert.ok(Buffer.byteLength(c) <= 4096, `${Buffer.byteLength(c)} bytes`);
+    assert.ok(c.endsWith('\n'));
+  }
+  assert.equal(chunks.join(''), lines.join(''));
+});
