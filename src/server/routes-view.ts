@@ -19,6 +19,8 @@ export interface RenderedRoutes {
   body: string;
   etag: string;
   contentType: string;
+  /** Valid routes in the body (Skipper's X-Count header). */
+  count: number;
 }
 
 function etagOf(body: string): string {
@@ -33,7 +35,7 @@ export function renderEskip(s: RoutesSnapshot): RenderedRoutes {
   let body = s.routes.length > 0 ? print(s.routes) : '';
   if (body !== '' && !body.endsWith('\n')) body += '\n';
   for (const inv of s.invalid) body += `// invalid route ${JSON.stringify(inv.id)} (${inv.reason}): ${commentLine(inv.message)}\n`;
-  return { body, etag: etagOf(body), contentType: 'text/plain; charset=utf-8' };
+  return { body, etag: etagOf(body), contentType: 'text/plain; charset=utf-8', count: s.routes.length };
 }
 
 export function renderJson(s: RoutesSnapshot): RenderedRoutes {
@@ -43,7 +45,7 @@ export function renderJson(s: RoutesSnapshot): RenderedRoutes {
     invalid: s.invalid.map(({ id, reason, message }) => ({ id, reason, message })),
   })}\n`;
   // The generation is per process; leave it out of the ETag so equal tables compare equal.
-  return { body, etag: etagOf(body.replace(/^\{"generation":\d+,/, '{')), contentType: 'application/json' };
+  return { body, etag: etagOf(body.replace(/^\{"generation":\d+,/, '{')), contentType: 'application/json', count: s.routes.length };
 }
 
 /** Caches the renderings of the latest snapshot. */

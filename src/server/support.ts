@@ -15,7 +15,7 @@ export interface SupportOptions {
 }
 
 function sendRoutes(req: IncomingMessage, res: ServerResponse, r: RenderedRoutes): void {
-  const headers = { etag: r.etag, 'cache-control': 'no-cache' };
+  const headers = { etag: r.etag, 'cache-control': 'no-cache', 'x-count': String(r.count) };
   const inm = req.headers['if-none-match'];
   if (inm !== undefined && inm.split(',').some((t) => t.trim() === r.etag || t.trim() === '*')) {
     res.writeHead(304, headers).end();

@@ -25,6 +25,7 @@ test('/routes serves eskip with an ETag, 304 on If-None-Match, JSON with invalid
   const r1 = await fetch(`${base}/routes`);
   const text = await r1.text();
   assert.equal(r1.status, 200);
+  assert.equal(r1.headers.get('x-count'), '2');
   const etag = r1.headers.get('etag');
   assert.ok(etag);
   assert.deepEqual(parse(text).map((d) => d.id), ['a', 'b'], 'valid routes parse back; invalid ones are comments');
