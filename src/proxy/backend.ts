@@ -36,17 +36,19 @@ export interface Target {
 
 const targets = new WeakMap<Route, Target>();
 
-function targetOf(u: URL): Target {
-  const key = endpointHost(u);
-  return { origin: `${u.protocol}//${key}`, key, authority: u.host };
-}
-
 /** What backend calls need from the proxy. */
 export interface BackendDeps {
   upstream: Upstream;
   registry: EndpointRegistry;
   observer: ProxyObserver | null;
-  forwardUrl: URL | null;
+  /** Where `<forward>` routes go (Skipper's -forward-backend-url), null when not configured. */
+  forward: Target | null;
+}
+
+/** The target of a fixed backend URL. */
+export function targetOf(u: URL): Target {
+  const key = endpointHost(u);
+  return { origin: `${u.protocol}//${key}`, key, authority: u.host };
 }
 
 function retryable(a: Attempt, method: string): boolean {
@@ -105,10 +107,10 @@ function fixedTarget(ctx: RequestContext, route: Route, d: BackendDeps): Target 
       return targetOf(u);
     }
     case 'forward':
-      if (d.forwardUrl === null) {
+      if (d.forward === null) {
         throw new ProxyError('SKJ_ERR_ROUTE_INVALID_BACKEND', `route ${route.id}: <forward> backend but no forward backend URL is configured`);
       }
-      return targetOf(d.forwardUrl);
+      return d.forward;
     default:
       throw new ProxyError('SKJ_ERR_ROUTE_INVALID_BACKEND', `route ${route.id}: backend type ${route.def.backendType} cannot be called`);
   }

@@ -10,7 +10,7 @@ import type { FilterResponse, ShadowRequest } from '../filters/types.ts';
 import { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
 import type { Route, RouteTable } from '../routing/types.ts';
 import { Abort } from './abort.ts';
-import { callBackend, resolveTarget, type BackendDeps } from './backend.ts';
+import { callBackend, resolveTarget, targetOf, type BackendDeps } from './backend.ts';
 import { Lease, RequestContext, type Engine } from './context.ts';
 import { clientGone, errorStatus, ProxyError } from './errors.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
@@ -66,7 +66,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     upstream,
     registry,
     observer: obs,
-    forwardUrl: options.forwardBackendUrl != null ? new URL(options.forwardBackendUrl) : null,
+    forward: options.forwardBackendUrl != null ? targetOf(parseUrl('forwardBackendUrl', options.forwardBackendUrl)) : null,
   };
   let observed: RouteTable | null = null;
   let closing: Promise<void> | null = null;
@@ -270,6 +270,15 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       return closing;
     },
   };
+}
+
+/** Bad configuration fails at start-up, naming the option. */
+function parseUrl(option: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new Error(`${option}: invalid URL ${JSON.stringify(value)}`);
+  }
 }
 
 /** Filters set header values as strings; take the first value if a filter left an array. */
