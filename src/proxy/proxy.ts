@@ -20,6 +20,7 @@ import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { Upstream } from './upstream.ts';
 import type { ForwardedHeadersOptions, Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
+import { armReadTimeout, armWriteTimeout } from './timeouts.ts';
 import { checkFraming } from './validate.ts';
 import { checkPath } from './routing-request.ts';
 
@@ -284,20 +285,4 @@ function parseUrl(option: string, value: string): URL {
 /** Filters set header values as strings; take the first value if a filter left an array. */
 function hostHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** readTimeout filter: the client must have sent the whole request body within the time. */
-function armReadTimeout(ctx: RequestContext): void {
-  const ms = ctx.settingsIfAny?.readTimeoutMs;
-  const body = ctx.request.body;
-  if (ms === undefined || ms <= 0 || body === null || body.readableEnded) return;
-  const t = setTimeout(() => body.destroy(new ProxyError('SKJ_ERR_PROXY_BAD_REQUEST', `request body not read within ${ms} ms`)), ms);
-  body.once('end', () => clearTimeout(t));
-  body.once('close', () => clearTimeout(t));
-}
-
-/** writeTimeout filter: the response must be written within the time, else the connection is closed. */
-function armWriteTimeout(res: ServerResponse, ms: number): void {
-  const t = setTimeout(() => res.destroy(), ms);
-  res.once('close', () => clearTimeout(t));
 }
