@@ -9,11 +9,14 @@ import type { RouteDef } from '../eskip/ast.ts';
 import type { RouteSource } from './types.ts';
 
 export interface RemoteUrlOptions {
-  /** Poll interval and request timeout, ms (Skipper's -source-poll-timeout). */
+  /** Request timeout and, unless intervalMs is given, poll interval, ms (Skipper's -source-poll-timeout). */
   pollTimeoutMs: number;
+  /** Poll interval, ms; pollTimeoutMs when absent. */
+  intervalMs?: number;
 }
 
 export function createRemoteUrlSource(url: string, o: RemoteUrlOptions): RouteSource {
+  const interval = o.intervalMs ?? o.pollTimeoutMs;
   let etag: string | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -50,10 +53,10 @@ export function createRemoteUrlSource(url: string, o: RemoteUrlOptions): RouteSo
         } catch (err) {
           if (!stopped) onError(err as Error);
         } finally {
-          if (!stopped) timer = setTimeout(tick, o.pollTimeoutMs).unref();
+          if (!stopped) timer = setTimeout(tick, interval).unref();
         }
       };
-      timer = setTimeout(tick, o.pollTimeoutMs).unref();
+      timer = setTimeout(tick, interval).unref();
     },
     async stop() {
       stopped = true;

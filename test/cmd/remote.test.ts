@@ -13,7 +13,7 @@ test('-routes-urls: routes from a remote eskip document, polled with ETag', asyn
     }
     res.writeHead(200, { etag }).end(`r: Path("/x") -> status(${200 + version}) -> <shunt>;`);
   });
-  const sj = await startSkipjack(t, [`-routes-urls=${server.url}/routes`, '-source-poll-timeout=50']);
+  const sj = await startSkipjack(t, [`-routes-urls=${server.url}/routes`, '-source-poll-timeout=400']);
   assert.equal((await fetch(`${sj.base}/x`)).status, 201);
   await until(() => conditional.length >= 2, 'conditional polls answered 304');
   version = 2;

@@ -19,7 +19,7 @@ test('polls with If-None-Match; 304 delivers nothing, a new ETag delivers the ne
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/routes`;
   const events = new EventEmitter();
-  const source = createRemoteUrlSource(url, { pollTimeoutMs: 30 });
+  const source = createRemoteUrlSource(url, { pollTimeoutMs: 10_000, intervalMs: 30 });
   t.after(async () => {
     await source.stop();
     server.close();
