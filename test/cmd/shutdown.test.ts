@@ -6,7 +6,7 @@ import { startBackend, startSkipjack, until } from './harness.ts';
 test('SIGTERM: /healthz turns unhealthy, in-flight requests finish, exit 0', async (t) => {
   // Every backend answer takes a while, so requests are in flight when the signal arrives.
   const backend = await startBackend(t, (_req, res) => setTimeout(() => res.end('ok'), 150));
-  const sj = await startSkipjack(t, [`-inline-routes=r: * -> "${backend.url}";`, '-wait-for-healthcheck-interval=300ms', '-access-log-disabled']);
+  const sj = await startSkipjack(t, [`-inline-routes=r: * -> "${backend.url}";`, '-wait-for-healthcheck-interval=1s', '-access-log-disabled']);
   const agent = new Agent({ connections: 16 });
   t.after(() => agent.close());
 
