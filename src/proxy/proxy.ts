@@ -114,13 +114,17 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     if (!ctx.served) ctx.response = await runBackend(ctx, route, signal);
     if (ctx.response === UPGRADED) return UPGRADED;
     if (responseFilters !== null && responseFilters.length > 0) {
+      const body = ctx.response!.body;
       try {
         const p = runResponseFilters(responseFilters, ctx);
         if (p !== undefined) await p;
       } catch (e) {
+        discard(body);
         discard(ctx.response?.body);
         throw e;
       }
+      // A filter that replaced the body without consuming the old one would hold its backend connection.
+      if (body !== null && ctx.response!.body !== body && !body.readableEnded) discard(body);
     }
     return ctx.response!;
   }

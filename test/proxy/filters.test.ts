@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { FilterContext, FilterInstance } from '../../src/filters/types.ts';
 import type { RequestDoneEvent } from '../../src/proxy/types.ts';
-import { echoBackend, get, startProxy } from './harness.ts';
+import { echoBackend, get, listen, startProxy } from './harness.ts';
 
 function tracer(log: string[], name: string, opts: { async?: boolean; serve?: boolean } = {}): FilterInstance {
   return {
@@ -110,4 +110,21 @@ test('a filter that sets an invalid header value is a 500, request or response s
     assert.equal(r.status, 500, p);
     assert.equal(r.headers['injected'], undefined);
   }
+});
+
+test('a response filter that replaces the backend body frees the backend exchange', async (t) => {
+  let backendClosed!: () => void;
+  const closed = new Promise<void>((r) => (backendClosed = r));
+  const be = await listen(t, (_req, res) => {
+    res.writeHead(200);
+    const timer = setInterval(() => res.write('x'.repeat(1024)), 5);
+    res.on('close', () => {
+      clearInterval(timer);
+      backendClosed();
+    });
+  });
+  const replace: FilterInstance = { name: 'replace', response: (ctx) => void (ctx.response!.body = Readable.from(['replaced'])) };
+  const { url } = await startProxy(t, [{ id: 'r', filters: [replace], backend: be.url }]);
+  assert.equal((await get(`${url}/`)).body, 'replaced');
+  await closed; // hangs (test timeout) if the endless backend body were left paused
 });
