@@ -19,7 +19,7 @@ function get(port: string, servername: string, ca: Buffer): Promise<{ status: nu
   return new Promise((resolve, reject) => {
     request({ host: '127.0.0.1', port, path: '/', servername, ca, headers: { host: servername } }, (res) => {
       let body = '';
-      const subject = (res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN;
+      const subject = String((res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN);
       res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode!, body, subject }));
     }).on('error', reject).end();
   });
