@@ -212,8 +212,10 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       return ac;
     };
     if (lease.table !== observed) {
-      observed = lease.table;
-      registry.observe(lease.table);
+      // A walk over every route: off this request's path. Endpoints met before it are registered lazily.
+      const table = lease.table;
+      observed = table;
+      setImmediate(() => registry.observe(table));
     }
     ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
     ctx.upgrade = upgrade;
