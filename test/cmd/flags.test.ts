@@ -33,3 +33,14 @@ test('-version prints the version', async () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^skipjack \d+\.\d+\.\d+\n$/);
 });
+
+test('-config-file: YAML keys as flags, command line wins', async (t) => {
+  const { startSkipjack } = await import('./harness.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'skj-cfgfile-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'skipjack.yaml');
+  writeFileSync(file, ['inline-routes: \'r: * -> status(203) -> <shunt>;\'', 'access-log-disabled: true', 'address: "127.0.0.1:1"', ''].join('\n'));
+  // startSkipjack puts -address=127.0.0.1:0 on the command line, which must beat the file's port 1.
+  const sj = await startSkipjack(t, ['-config-file', file]);
+  assert.equal((await fetch(`${sj.base}/`)).status, 203);
+});
