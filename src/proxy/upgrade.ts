@@ -42,7 +42,8 @@ export function upgradeBackend(
   const mod = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const up = mod.request({
-      host: u.hostname,
+      // URL keeps IPv6 brackets in hostname; node:http wants the bare address.
+      host: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname,
       port: u.port,
       method: req.method,
       path: req.rawQuery === '' ? req.path : `${req.path}?${req.rawQuery}`,
@@ -56,10 +57,12 @@ export function upgradeBackend(
     up.once('timeout', () => up.destroy(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' })));
     up.once('response', (res) => {
       up.off('error', fail);
+      up.on('error', noop); // later errors surface on the response stream
       resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res });
     });
     up.once('upgrade', (res, upSocket, upHead) => {
       up.off('error', fail);
+      up.on('error', noop); // the tunnel's sockets carry their own error handling
       const down = client.socket;
       if (down.destroyed) {
         upSocket.destroy();
@@ -100,3 +103,5 @@ function finish(s: Duplex): void {
   s.once('finish', () => s.destroy());
   s.end();
 }
+
+function noop(): void {}
