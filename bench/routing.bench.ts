@@ -4,7 +4,13 @@
  * Method/Header predicates, about 20 routes per hostname sharing one backend service). The named alternative, measured in the same run at 1k and 10k routes, is a
  * linear scan: every route's own predicate matchers (Path included) tried in precedence order.
  *
- * Run: npx node --expose-gc bench/routing.bench.ts [sizes…]   (e.g. `… 1000 10000` for a quick run)
+ * A second section, "update one route in N", times what a route update costs: a full compile of the
+ * changed list (the named alternative) against an incremental compile from the previous generation, once
+ * with the unchanged definitions as the same objects (what the Kubernetes converter delivers) and once as
+ * equal deep copies (what default filters applied per update deliver).
+ *
+ * Run: npx node --expose-gc bench/routing.bench.ts [sizes…] [--update=N,…] [--update-only]
+ *   (e.g. `… 1000 10000` for a quick run; update sizes default to 10k, 40k and 100k)
  */
 import type { RouteDef } from '../src/eskip/ast.ts';
 import type { FilterSpec } from '../src/filters/types.ts';
@@ -16,8 +22,11 @@ import type { PredicateMatcher, RouteTable, RoutingRequest } from '../src/routin
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc: npx node --expose-gc bench/routing.bench.ts');
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const runSizes = sizes.length > 0 ? sizes : [1_000, 10_000, 100_000, 300_000];
+const args = process.argv.slice(2);
+const sizes = args.map(Number).filter((n) => n > 0);
+const runSizes = args.includes('--update-only') ? [] : sizes.length > 0 ? sizes : [1_000, 10_000, 100_000, 300_000];
+const updateArg = args.find((a) => a.startsWith('--update='));
+const updateSizes = updateArg !== undefined ? updateArg.slice('--update='.length).split(',').map(Number) : [10_000, 40_000, 100_000];
 const linearSizes = new Set([1_000, 10_000]);
 const words = ['users', 'orders', 'items', 'cart', 'search', 'catalog', 'reviews', 'payments', 'profile', 'assets', 'media', 'stock',
   'prices', 'brands', 'wishlist', 'returns', 'shipping', 'tokens', 'events', 'reports'];
@@ -146,7 +155,7 @@ function linearScan(t: RouteTable): (r: RoutingRequest) => string | null {
 
 const us = (ns: number) => (ns / 1000).toFixed(2);
 console.log(`node ${process.version}, ${process.arch}; p50/p99 are per-lookup means of 16-lookup batches`);
-console.log('routes   | build ms | heap B/route (table) | heap B/route (defs) | lookups/s  | p50 µs | p99 µs | linear-scan lookups/s | tree/linear');
+if (runSizes.length > 0) console.log('routes   | build ms | heap B/route (table) | heap B/route (defs) | lookups/s  | p50 µs | p99 µs | linear-scan lookups/s | tree/linear');
 for (const n of runSizes) {
   const g = generate(n);
   gc();
@@ -179,4 +188,58 @@ function estimateDefs(n: number): number {
   const bytes = (process.memoryUsage().heapUsed - before) / n;
   if (defs.length !== n) throw new Error('unreachable');
   return bytes;
+}
+
+/** One route changed in place: its path gets a new first segment, as an edited Ingress rule would. */
+function changeOne(defs: RouteDef[], rand: () => number, round: number): RouteDef[] {
+  const out = defs.slice();
+  const k = Math.floor(rand() * out.length);
+  const d = out[k]!;
+  out[k] = { ...d, predicates: d.predicates.map((p) => (p.name === 'Path' || p.name === 'PathSubtree' ? { name: p.name, args: [`/u${round}${String(p.args[0])}`] } : p)) };
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const ms = (x: number) => x.toFixed(1).padStart(8);
+if (updateSizes.length > 0) {
+  console.log('\nupdate one route in N (ms, garbage collection included as it comes; incremental: median / max of 30 updates; full: median of 5)');
+  console.log('routes   | full compile | incremental, same objects | incremental, equal copies | full / incremental (same objects)');
+}
+for (const n of updateSizes) {
+  const rand = rng(n + 1);
+  let defs = generate(n).defs;
+  let prev = compileRoutes(defs, opts);
+  const full: number[] = [];
+  const same: number[] = [];
+  const copies: number[] = [];
+  for (let round = 0; round < 30; round++) {
+    defs = changeOne(defs, rand, round);
+    let t0 = process.hrtime.bigint();
+    const next = compileRoutes(defs, { ...opts, previous: prev });
+    same.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (next.stats.compiled !== 1 || next.stats.tree !== 'patched') throw new Error(`unexpected: ${JSON.stringify(next.stats)}`);
+    prev.release();
+    prev = next;
+    if (round % 6 === 0) {
+      t0 = process.hrtime.bigint();
+      compileRoutes(defs, opts).release();
+      full.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  for (let round = 30; round < 60; round++) {
+    defs = changeOne(defs, rand, round);
+    const cloned = structuredClone(defs);
+    const t0 = process.hrtime.bigint();
+    const next = compileRoutes(cloned, { ...opts, previous: prev });
+    copies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (next.stats.compiled !== 1) throw new Error(`unexpected: ${JSON.stringify(next.stats)}`);
+    prev.release();
+    prev = next;
+  }
+  const f = median(full);
+  console.log(`${String(n).padEnd(8)} | ${ms(f).padStart(12)} | ${ms(median(same))} / ${ms(Math.max(...same))}         | ${ms(median(copies))} / ${ms(Math.max(...copies))}         | ${(f / median(same)).toFixed(0)}x`);
 }

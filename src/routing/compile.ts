@@ -10,7 +10,7 @@
 import type { RouteDef } from '../eskip/ast.ts';
 import type { FilterSpec } from '../filters/types.ts';
 import type { Registry } from '../registry.ts';
-import { compileRoute, hasFilters, sameContext, sharedFor, usable, type CompileContext, type CompiledRoute } from './compiled-route.ts';
+import { compileRoute, hasFilters, sameContext, sharedFor, usable, type CompileContext } from './compiled-route.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import { PathTree } from './path-tree.ts';
@@ -42,7 +42,7 @@ export interface CompileOptions {
 // Past this share of changed routes, building the tree anew is cheaper than patching it.
 const patchLimit = 0.25;
 
-// Tells the routes a compile kept from those it dropped (CompiledRoute.stamp).
+// Tells the routes a compile kept from those it dropped (RouteEntry.stamp).
 let compiles = 0;
 
 /** Compiles `defs` into a frozen RouteTable. Never throws for a bad definition. */
@@ -50,32 +50,33 @@ export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): 
   const ctx: CompileContext = { predicates: opts.predicates, filters: opts.filters, lbFactory: opts.lbFactory, ignoreTrailingSlash: opts.ignoreTrailingSlash ?? false };
   const prevState = opts.previous === undefined ? null : CompiledRouteTable.stateOf(opts.previous);
   const base = prevState !== null && sameContext(prevState.ctx, ctx) ? prevState : null;
-  const family = base === null ? { byId: new Map<string, CompiledRoute>(), head: null } : headed(base);
+  const family = base === null ? { byId: new Map<string, RouteEntry>(), head: null } : headed(base);
   // Until this compile completes, the family describes no generation: a throw must not leave it half-updated.
   family.head = null;
   const byId = family.byId;
   const stamp = ++compiles;
   const shared = sharedFor(base?.shared ?? null, defs.length);
-  const compiled: CompiledRoute[] = [];
-  const fresh: CompiledRoute[] = [];
+  const compiled: RouteEntry[] = [];
+  const fresh: RouteEntry[] = [];
   // Ids this compile saw that byId does not yet show as taken by it (new, changed or invalid definitions).
   const seen = new Set<string>();
   const invalid: InvalidRoute[] = [];
   // Whether the kept routes are in the same relative order as before, which patching the tree needs.
   let inOrder = true;
   let lastKept = -1;
-  // Unchanged lists mostly repeat the previous one: try the route after the last one found before hashing.
+  // Unchanged lists mostly repeat the previous one: try the route after the last one found before hashing
+  // (a 40,000-entry map lookup per definition was most of an incremental compile).
   const prev = base === null ? [] : base.compiled;
   let next = 0;
   for (const def of defs) {
     let old = next < prev.length ? prev[next]! : undefined;
-    if (old === undefined || old.entry.route.def !== def) old = byId.get(def.id);
+    if (old === undefined || old.route.id !== def.id) old = byId.get(def.id);
     if (old !== undefined) next = old.seq + 1;
     if ((old !== undefined && old.stamp === stamp) || (seen.size > 0 && seen.has(def.id))) {
       invalid.push({ id: def.id, reason: 'duplicate_route_id', message: `route ${def.id}: duplicate route id, the first definition is used`, def });
       continue;
     }
-    if (old !== undefined && (old.entry.route.def === def || sameRouteDef(old.entry.route.def, def)) && usable(old)) {
+    if (old !== undefined && (old.route.def === def || sameRouteDef(old.route.def, def)) && usable(old)) {
       old.stamp = stamp;
       if (old.seq < lastKept) inOrder = false;
       lastKept = old.seq;
@@ -94,20 +95,19 @@ export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): 
     }
   }
   const removed = base === null ? [] : base.compiled.filter((c) => c.stamp !== stamp);
-  for (const c of removed) if (byId.get(c.entry.route.id) === c) byId.delete(c.entry.route.id);
-  for (const c of fresh) byId.set(c.entry.route.id, c);
+  for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
+  for (const c of fresh) byId.set(c.route.id, c);
   for (let i = 0; i < compiled.length; i++) compiled[i]!.seq = i;
 
   const patch = base !== null && inOrder && fresh.length + removed.length <= patchLimit * Math.max(compiled.length, base.compiled.length);
   let tree: PathTree;
   let rootLeaf: Leaf;
   if (patch) {
-    const order = (e: RouteEntry) => byId.get(e.route.id)!.seq;
-    tree = base.tree.patch(fresh, removed, order, ctx.ignoreTrailingSlash);
-    rootLeaf = patchLeaf(base.rootLeaf, rootEntries(fresh), rootEntries(removed), order) ?? new Leaf([]);
+    tree = base.tree.patch(fresh, removed, ctx.ignoreTrailingSlash);
+    rootLeaf = patchLeaf(base.rootLeaf, rootEntries(fresh), rootEntries(removed)) ?? new Leaf([]);
   } else {
     tree = PathTree.build(compiled, ctx.ignoreTrailingSlash);
-    rootLeaf = new Leaf(compiled.filter((c) => c.pattern === null).map((c) => c.entry));
+    rootLeaf = new Leaf(compiled.filter((c) => c.pattern === null));
   }
   const holders = base === null ? compiled.filter(hasFilters) : [...base.holders.filter((c) => c.stamp === stamp), ...fresh.filter(hasFilters)];
   const state: TableState = { ctx, family, compiled, holders, shared, tree, rootLeaf };
@@ -127,16 +127,16 @@ function headed(base: TableState): Family {
   f.byId = new Map();
   base.compiled.forEach((c, i) => {
     c.seq = i;
-    f.byId.set(c.entry.route.id, c);
+    f.byId.set(c.route.id, c);
   });
   f.head = base;
   return f;
 }
 
 /** The entries of the routes outside the path tree, or null when there are none. */
-function rootEntries(cs: readonly CompiledRoute[]): RouteEntry[] | null {
+function rootEntries(cs: readonly RouteEntry[]): RouteEntry[] | null {
   let out: RouteEntry[] | null = null;
-  for (const c of cs) if (c.pattern === null) (out ??= []).push(c.entry);
+  for (const c of cs) if (c.pattern === null) (out ??= []).push(c);
   return out;
 }
 

@@ -1,7 +1,6 @@
 /**
- * One compiled route definition and what a later generation needs to keep it: its path pattern (to place
- * it in, or take it out of, the path tree) and a count of the live table generations holding its filter
- * instances, which are closed when that count drops to zero.
+ * Compiling one route definition into a RouteEntry, and the reference count of the live table generations
+ * holding its filter instances, which are closed when that count drops to zero.
  */
 import type { RouteDef } from '../eskip/ast.ts';
 import type { FilterInstance, FilterSpec } from '../filters/types.ts';
@@ -43,30 +42,18 @@ export function sharedFor(prev: Shared | null, routeCount: number): Shared {
   return prev.urls.size > limit || prev.patterns.size > limit || prev.params.size > limit ? newShared() : prev;
 }
 
-/** A compiled route and its bookkeeping. Not frozen: `refs` changes as generations come and go. */
-export interface CompiledRoute {
-  readonly entry: RouteEntry;
-  readonly pattern: PathPattern | null;
-  /** Live generations holding this route; only counted for routes with filters (nothing else is closed). */
-  refs: number;
-  /** Position in the latest generation of its family (see Family in compile.ts). */
-  seq: number;
-  /** The compile that last took this route; tells kept routes from dropped ones without a set. */
-  stamp: number;
-}
-
 /** Whether a route of an earlier generation can still be used: its filter instances are not closed. */
-export function usable(c: CompiledRoute): boolean {
-  return c.refs > 0 || c.entry.route.filters.length === 0;
+export function usable(c: RouteEntry): boolean {
+  return c.refs > 0 || c.route.filters.length === 0;
 }
 
-export function hasFilters(c: CompiledRoute): boolean {
-  return c.entry.route.filters.length > 0;
+export function hasFilters(c: RouteEntry): boolean {
+  return c.route.filters.length > 0;
 }
 
 /** Counts one generation less holding `c` (a route with filters); the last one closes the instances. */
-export function releaseRoute(c: CompiledRoute): void {
-  if (--c.refs === 0) closeFilters(c.entry.route.filters);
+export function releaseRoute(c: RouteEntry): void {
+  if (--c.refs === 0) closeFilters(c.route.filters);
 }
 
 const noFilters: readonly FilterInstance[] = Object.freeze([]);
@@ -75,7 +62,7 @@ const noFilters: readonly FilterInstance[] = Object.freeze([]);
  * Compiles one definition; throws RouteDefinitionError. Skipper's order of checks: backend, then filters,
  * then predicates; it decides which reason a route with several problems gets.
  */
-export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared): CompiledRoute {
+export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared): RouteEntry {
   const { backendUrl, lb } = compileBackend(def, ctx.lbFactory, shared.urls);
   const filters = createFilters(def, ctx.filters, ctx.predicates);
   let preds;
@@ -97,11 +84,11 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared)
     lb,
   });
   const p = preds.pattern;
-  const entry: RouteEntry = Object.freeze({
-    route, matchers: Object.freeze(preds.matchers), weight: preds.weight, inTree: p !== null,
+  return {
+    route, matchers: Object.freeze(preds.matchers), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
-  });
-  return { entry, pattern: p, refs: 0, seq: -1, stamp: 0 };
+    pattern: p, refs: 0, seq: -1, stamp: 0,
+  };
 }
 
 function paramNames(p: PathPattern, cache: Map<string, ParamNames>): ParamNames {

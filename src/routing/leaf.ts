@@ -4,6 +4,7 @@
  * lookup only evaluates the routes that can match the request's host; their relative order is unchanged,
  * hence so is the decision.
  */
+import type { PathPattern } from './path-pattern.ts';
 import type { PredicateMatcher, Route, RoutingRequest } from './types.ts';
 
 /** How to name the path tree's wildcard values for a route; null when the route has no wildcards. */
@@ -15,16 +16,25 @@ export interface ParamNames {
   readonly subtree: boolean;
 }
 
-/** A compiled route as the matcher sees it. */
+/**
+ * A compiled route as the matcher sees it, with the bookkeeping that lets later generations keep it. One
+ * object per route (not frozen, for the bookkeeping fields): a second one cost ≈ 60 B per route.
+ */
 export interface RouteEntry {
   readonly route: Route;
   readonly matchers: readonly PredicateMatcher[];
   /** Weight() sum plus predicate count; higher is tried first. */
   readonly weight: number;
-  /** Whether the route is in the path tree (has Path or PathSubtree). */
-  readonly inTree: boolean;
   readonly params: ParamNames | null;
   readonly hostKeys: readonly string[] | null;
+  /** The Path/PathSubtree pattern placing the route in the tree; null for routes outside it. */
+  readonly pattern: PathPattern | null;
+  /** Live generations holding this route; only counted for routes with filters (nothing else is closed). */
+  refs: number;
+  /** Position in the latest generation of its family (see Family in table.ts). */
+  seq: number;
+  /** The compile that last took this route; tells kept routes from dropped ones without a set. */
+  stamp: number;
 }
 
 // Below this many host-confined routes a linear scan is as cheap as the index.
@@ -95,11 +105,11 @@ function byWeight(a: RouteEntry, b: RouteEntry): number {
 
 /**
  * The leaf `prev` with the entries of `removed` taken out and those of `added` put in, in the order a full
- * build gives: weight descending, then definition order, which `order` tells for every entry of the new
- * generation. Requires that the entries kept from `prev` are still in the same relative definition order.
- * Null when nothing is left.
+ * build gives: weight descending, then definition order (`seq`, set for the new generation). Requires
+ * that the entries kept from `prev` are still in the same relative definition order. Null when nothing
+ * is left.
  */
-export function patchLeaf(prev: Leaf | null, added: readonly RouteEntry[] | null, removed: readonly RouteEntry[] | null, order: (e: RouteEntry) => number): Leaf | null {
+export function patchLeaf(prev: Leaf | null, added: readonly RouteEntry[] | null, removed: readonly RouteEntry[] | null): Leaf | null {
   if (added === null && removed === null) return prev;
   let kept = prev === null ? noEntries : prev.entries;
   if (removed !== null && kept.length > 0) {
@@ -108,7 +118,7 @@ export function patchLeaf(prev: Leaf | null, added: readonly RouteEntry[] | null
   }
   // Without additions `removed` was set, so `kept` is a fresh array the new leaf can own.
   if (added === null) return kept.length === 0 ? null : new Leaf(kept, true);
-  const before = (a: RouteEntry, b: RouteEntry) => a.weight > b.weight || (a.weight === b.weight && order(a) < order(b));
+  const before = (a: RouteEntry, b: RouteEntry) => a.weight > b.weight || (a.weight === b.weight && a.seq < b.seq);
   const adds = added.slice().sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
   const out: RouteEntry[] = new Array(kept.length + adds.length);
   let i = 0;

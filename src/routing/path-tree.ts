@@ -21,12 +21,6 @@ interface BuildNode {
   leaf: RouteEntry[] | null;
 }
 
-/** A route as the tree places it. */
-export interface Placed {
-  readonly entry: RouteEntry;
-  readonly pattern: PathPattern | null;
-}
-
 export class PathTree {
   readonly #root: Node;
 
@@ -35,23 +29,23 @@ export class PathTree {
   }
 
   /** Builds the tree; with `ignoreTrailingSlash` false a subtree also owns its base with a trailing slash. */
-  static build(routes: readonly Placed[], ignoreTrailingSlash: boolean): PathTree {
+  static build(routes: readonly RouteEntry[], ignoreTrailingSlash: boolean): PathTree {
     const root = newBuildNode();
-    for (const r of routes) if (r.pattern !== null) insert(root, r.pattern, r.entry, ignoreTrailingSlash);
+    for (const r of routes) if (r.pattern !== null) insert(root, r.pattern, r, ignoreTrailingSlash);
     return new PathTree(freeze(root));
   }
 
   /**
    * The tree a full build of the next generation would give, made from this one: `removed` taken out,
-   * `added` put in, every untouched node and leaf shared. `order` gives each entry's definition position in
-   * the next generation; the entries kept must be in the same relative order as in this one (see patchLeaf).
+   * `added` put in, every untouched node and leaf shared. The entries' `seq` must give their positions in the
+   * next generation, and the entries kept must be in the same relative order as in this one (see patchLeaf).
    */
-  patch(added: readonly Placed[], removed: readonly Placed[], order: (e: RouteEntry) => number, ignoreTrailingSlash: boolean): PathTree {
+  patch(added: readonly RouteEntry[], removed: readonly RouteEntry[], ignoreTrailingSlash: boolean): PathTree {
     const add = newBuildNode();
     const rem = newBuildNode();
-    for (const r of added) if (r.pattern !== null) insert(add, r.pattern, r.entry, ignoreTrailingSlash);
-    for (const r of removed) if (r.pattern !== null) insert(rem, r.pattern, r.entry, ignoreTrailingSlash);
-    return new PathTree(merge(this.#root, add, rem, order) ?? emptyNode);
+    for (const r of added) if (r.pattern !== null) insert(add, r.pattern, r, ignoreTrailingSlash);
+    for (const r of removed) if (r.pattern !== null) insert(rem, r.pattern, r, ignoreTrailingSlash);
+    return new PathTree(merge(this.#root, add, rem) ?? emptyNode);
   }
 
   /**
@@ -117,25 +111,25 @@ function freeze(b: BuildNode): Node {
 }
 
 /** Node `prev` (null: absent) with the entries of `add` put in and those of `rem` taken out; null when empty. */
-function merge(prev: Node | null, add: BuildNode | null, rem: BuildNode | null, order: (e: RouteEntry) => number): Node | null {
+function merge(prev: Node | null, add: BuildNode | null, rem: BuildNode | null): Node | null {
   if (add === null && rem === null) return prev;
   const n: Node = {
-    statics: mergeStatics(prev?.statics ?? null, add?.statics ?? null, rem?.statics ?? null, order),
-    wildcard: merge(prev?.wildcard ?? null, add?.wildcard ?? null, rem?.wildcard ?? null, order),
-    catchAll: patchLeaf(prev?.catchAll ?? null, add?.catchAll ?? null, rem?.catchAll ?? null, order),
-    leaf: patchLeaf(prev?.leaf ?? null, add?.leaf ?? null, rem?.leaf ?? null, order),
+    statics: mergeStatics(prev?.statics ?? null, add?.statics ?? null, rem?.statics ?? null),
+    wildcard: merge(prev?.wildcard ?? null, add?.wildcard ?? null, rem?.wildcard ?? null),
+    catchAll: patchLeaf(prev?.catchAll ?? null, add?.catchAll ?? null, rem?.catchAll ?? null),
+    leaf: patchLeaf(prev?.leaf ?? null, add?.leaf ?? null, rem?.leaf ?? null),
   };
   // Emptied nodes are dropped, as a full build would never have made them.
   return n.statics === null && n.wildcard === null && n.catchAll === null && n.leaf === null ? null : n;
 }
 
 function mergeStatics(
-  prev: Map<string, Node> | null, add: Map<string, BuildNode> | null, rem: Map<string, BuildNode> | null, order: (e: RouteEntry) => number,
+  prev: Map<string, Node> | null, add: Map<string, BuildNode> | null, rem: Map<string, BuildNode> | null,
 ): Map<string, Node> | null {
   if (add === null && rem === null) return prev;
   const out = new Map(prev);
   const touch = (k: string) => {
-    const c = merge(prev?.get(k) ?? null, add?.get(k) ?? null, rem?.get(k) ?? null, order);
+    const c = merge(prev?.get(k) ?? null, add?.get(k) ?? null, rem?.get(k) ?? null);
     if (c === null) out.delete(k);
     else out.set(k, c);
   };

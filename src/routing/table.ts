@@ -3,7 +3,7 @@
  * one precedence-ordered list for the rest (consulted only when the tree has no match, as in Skipper).
  */
 import { hostKey } from '../predicates/host-pattern.ts';
-import { releaseRoute, type CompileContext, type CompiledRoute, type Shared } from './compiled-route.ts';
+import { releaseRoute, type CompileContext, type Shared } from './compiled-route.ts';
 import type { Leaf, RouteEntry } from './leaf.ts';
 import { cleanPath, unescapeParam } from './path-pattern.ts';
 import type { PathTree } from './path-tree.ts';
@@ -20,7 +20,7 @@ const scratch: string[] = [];
  * compiled last; a compile from any other member rebuilds them first.
  */
 export interface Family {
-  byId: Map<string, CompiledRoute>;
+  byId: Map<string, RouteEntry>;
   head: TableState | null;
 }
 
@@ -29,9 +29,9 @@ export interface TableState {
   readonly ctx: CompileContext;
   readonly family: Family;
   /** The valid routes in definition order. */
-  readonly compiled: readonly CompiledRoute[];
+  readonly compiled: readonly RouteEntry[];
   /** Those of them with filter instances: the ones this generation holds a share of. */
-  readonly holders: readonly CompiledRoute[];
+  readonly holders: readonly RouteEntry[];
   readonly shared: Shared;
   readonly tree: PathTree;
   /** The routes without Path/PathSubtree, one precedence-ordered list (Skipper: "the root … is a single leaf"). */
@@ -64,7 +64,7 @@ export class CompiledRouteTable implements RouteTable {
   constructor(generation: number, state: TableState, invalid: InvalidRoute[], stats: CompileStats) {
     this.generation = generation;
     this.#state = state;
-    this.routes = Object.freeze(state.compiled.map((c) => c.entry.route));
+    this.routes = Object.freeze(state.compiled.map((c) => c.route));
     this.invalid = Object.freeze(invalid.map((i) => Object.freeze(i)));
     this.stats = Object.freeze(stats);
     this.#ignoreTrailingSlash = state.ctx.ignoreTrailingSlash;
