@@ -12,6 +12,7 @@ import { parseFilters } from './eskip/index.ts';
 import type { RouteDef } from './eskip/ast.ts';
 import { createAppLogger, type Logger } from './log/app-log.ts';
 import { createAccessLog } from './log/access-log.ts';
+import { fileSink, type LogSink } from './log/line-writer.ts';
 import { createProxyMetrics, type ProxyMetrics } from './metrics/proxy-metrics.ts';
 import { clusterMetrics, serveWorkerMetrics } from './metrics/cluster.ts';
 import { RouteUpdater } from './dataclients/updater.ts';
@@ -40,6 +41,11 @@ import { readVersion } from './config/version.ts';
 /** The longest an in-flight request may hold up shutdown: nothing outlives the write timeout anyway. */
 function drainBound(c: Config): number {
   return c.writeTimeoutServer > 0 ? c.writeTimeoutServer : 60_000;
+}
+
+/** -access-log / -application-log: a file appended to, or undefined for the standard stream. */
+function logFile(path: string): LogSink | undefined {
+  return path === '' ? undefined : fileSink(path);
 }
 
 function tlsEnabled(c: Config): boolean {
@@ -94,7 +100,7 @@ function proxyOptions(c: Config, logger: Logger): ProxyOptions {
 }
 
 function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
-  const access = c.accessLogDisabled ? null : createAccessLog({ json: c.accessLogJsonEnabled });
+  const access = c.accessLogDisabled ? null : createAccessLog({ json: c.accessLogJsonEnabled, stripQuery: c.accessLogStripQuery, out: logFile(c.accessLog) });
   return {
     requestDone(e) {
       metrics.requestDone(e.routeId, e.method, e.status, e.durationMs / 1000);
@@ -220,7 +226,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   const compile = compiler();
   const holder = new RouteTableHolder(compile([], 0));
   // The primary logs route problems and times updates; workers only swap.
-  const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix });
+  const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), logger: quiet });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   let listener: ProxyListener | null = null;
@@ -264,7 +270,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`skipjack ${readVersion()}\n`);
     return;
   }
-  const logger = createAppLogger({ level: config.applicationLogLevel, json: config.applicationLogJsonEnabled, prefix: config.applicationLogPrefix });
+  let logger: Logger;
+  try {
+    logger = createAppLogger({ level: config.applicationLogLevel, json: config.applicationLogJsonEnabled, prefix: config.applicationLogPrefix, out: logFile(config.applicationLog) });
+  } catch (err) {
+    process.stderr.write(`skipjack: -application-log: ${(err as Error).message}\n`);
+    process.exit(EXIT_USAGE);
+  }
   try {
     if (cluster.isWorker) await runWorker(config, logger);
     else if (config.workers > 1) await runPrimary(config, logger);

@@ -52,4 +52,7 @@ export const coreFlags = {
   applicationLogLevel: flag.string('application-log-level', 'INFO', 'application log level: PANIC, FATAL, ERROR, WARN, INFO, DEBUG'),
   applicationLogJsonEnabled: flag.bool('application-log-json-enabled', false, 'print the application log as JSON'),
   applicationLogPrefix: flag.string('application-log-prefix', '[APP]', 'prefix of every text application log line'),
+  applicationLog: flag.string('application-log', '', 'application log file (appended to); stderr when empty'),
+  accessLog: flag.string('access-log', '', 'access log file (appended to); stdout when empty'),
+  accessLogStripQuery: flag.bool('access-log-strip-query', false, 'leave query strings out of the access log'),
 };

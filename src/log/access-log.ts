@@ -2,8 +2,7 @@
  * The access log: Apache combined format with Skipper's additions (duration in ms, requested host, flow id,
  * audit), or the same fields as JSON with -access-log-json-enabled. Written to stdout.
  */
-import type { Writable } from 'node:stream';
-import { createLineWriter } from './line-writer.ts';
+import { createLineWriter, type LogSink } from './line-writer.ts';
 
 /** One served request; the proxy's RequestDoneEvent satisfies it. */
 export interface AccessEntry {
@@ -65,8 +64,15 @@ export function formatJson(e: AccessEntry): string {
   })}\n`;
 }
 
-export function createAccessLog(o: { json: boolean; out?: Writable | NodeJS.WriteStream }): AccessLog {
+/** `/a?b=1` → `/a` (Skipper's -access-log-strip-query). */
+export function stripQuery(uri: string): string {
+  const q = uri.indexOf('?');
+  return q < 0 ? uri : uri.slice(0, q);
+}
+
+export function createAccessLog(o: { json: boolean; stripQuery?: boolean; out?: LogSink }): AccessLog {
   const writer = createLineWriter(o.out ?? process.stdout);
   const format = o.json ? formatJson : formatCombined;
+  if (o.stripQuery === true) return { log: (e) => writer.write(format({ ...e, uri: stripQuery(e.uri) })) };
   return { log: (e) => writer.write(format(e)) };
 }

@@ -2,8 +2,7 @@
  * The application log, in logrus's text format (`[APP]time="…" level=info msg="…"`) as Skipper prints it,
  * or as JSON with -application-log-json-enabled. Written to stderr.
  */
-import type { Writable } from 'node:stream';
-import { createLineWriter, type LineWriter } from './line-writer.ts';
+import { createLineWriter, type LineWriter, type LogSink } from './line-writer.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';
 
@@ -26,7 +25,7 @@ export interface AppLogOptions {
   level: string;
   json: boolean;
   prefix?: string;
-  out?: Writable | NodeJS.WriteStream;
+  out?: LogSink;
 }
 
 /** Parses a level name; unknown names are rejected by config validation before this runs. */

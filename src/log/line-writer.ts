@@ -4,7 +4,21 @@
  * below PIPE_BUF (4096 bytes, POSIX's atomic pipe write), so workers sharing one stdout never split each
  * other's lines.
  */
-import type { Writable } from 'node:stream';
+import { openSync, writeSync } from 'node:fs';
+
+/** Where log batches go: a stream (stdout, stderr, a test sink) or a file opened by fileSink. */
+export interface LogSink {
+  write(chunk: string): unknown;
+}
+
+/**
+ * A file appended to with synchronous writes, like Node's stdout on a file: a batch written at exit is not lost
+ * in a stream's buffer.
+ */
+export function fileSink(path: string): LogSink {
+  const fd = openSync(path, 'a');
+  return { write: (chunk) => writeSync(fd, chunk) };
+}
 
 export interface LineWriter {
   write(line: string): void;
@@ -19,7 +33,7 @@ process.on('exit', () => {
   for (const flush of writers) flush();
 });
 
-export function createLineWriter(out: Writable | NodeJS.WriteStream): LineWriter {
+export function createLineWriter(out: LogSink): LineWriter {
   let pending = '';
   let scheduled = false;
   const flush = (): void => {

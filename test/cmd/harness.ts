@@ -3,7 +3,7 @@
  * test can stop it and its workers whatever happens. Ports are ephemeral and read from the start-up log.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -115,8 +115,11 @@ export async function runSkipjack(args: string[], timeoutMs = 30_000): Promise<E
   return { ...exit, ...c.out };
 }
 
-/** Starts skipjack on ephemeral loopback ports and waits until both listeners answer. */
-export async function startSkipjack(t: TestContext, args: string[], o: { workers?: number; command?: string[] } = {}): Promise<Skipjack> {
+/**
+ * Starts skipjack on ephemeral loopback ports and waits until both listeners answer. `readyFrom`: read the
+ * start-up lines from this application log file instead of stderr.
+ */
+export async function startSkipjack(t: TestContext, args: string[], o: { workers?: number; command?: string[]; readyFrom?: string } = {}): Promise<Skipjack> {
   const full = ['-address=127.0.0.1:0', '-support-listener=127.0.0.1:0', `-workers=${o.workers ?? 1}`, ...args];
   const command = o.command ?? COMMAND;
   const proc = spawn(command[0]!, [...command.slice(1), ...full], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -131,8 +134,21 @@ export async function startSkipjack(t: TestContext, args: string[], o: { workers
       await c.exited;
     }
   });
-  const [, port] = await c.waitFor(/proxy listening on https?:\/\/127\.0\.0\.1:(\d+)/);
-  const [, supportPort] = await c.waitFor(/support listener .* on http:\/\/127\.0\.0\.1:(\d+)/);
+  const readyText = async (re: RegExp): Promise<RegExpMatchArray> => {
+    if (o.readyFrom === undefined) return c.waitFor(re);
+    let m: RegExpMatchArray | null = null;
+    await until(() => {
+      try {
+        m = re.exec(readFileSync(o.readyFrom!, 'utf8'));
+      } catch {
+        m = null;
+      }
+      return m !== null;
+    }, `${re} in ${o.readyFrom}`);
+    return m!;
+  };
+  const [, port] = await readyText(/proxy listening on https?:\/\/127\.0\.0\.1:(\d+)/);
+  const [, supportPort] = await readyText(/support listener .* on http:\/\/127\.0\.0\.1:(\d+)/);
   return {
     proc,
     base: `http://127.0.0.1:${port}`,

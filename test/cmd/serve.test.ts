@@ -78,3 +78,18 @@ test('-access-log-disabled prints no access log', async (t) => {
   await until(async () => /skipjack_requests_total\{route="r",method="GET",code="201"\} 1/.test(await (await fetch(`${sj.support}/metrics`)).text()), 'request metric');
   assert.equal(sj.stdout(), '');
 });
+
+test('-access-log and -application-log write to files; -access-log-strip-query', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'skj-logs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const access = join(dir, 'access.log');
+  const app = join(dir, 'app.log');
+  const sj = await startSkipjack(t, ['-inline-routes=r: * -> status(200) -> <shunt>;', `-access-log=${access}`, '-access-log-strip-query',
+    `-application-log=${app}`, '-application-log-level=DEBUG'], { readyFrom: app });
+  assert.equal((await fetch(`${sj.base}/path?secret=1`)).status, 200);
+  await until(() => /"GET \/path HTTP\/1\.1" 200 /.test(readFileSync(access, 'utf8')), 'the access log line in the file');
+  assert.doesNotMatch(readFileSync(access, 'utf8'), /secret/);
+  assert.equal(sj.stdout(), '');
+  assert.match(readFileSync(app, 'utf8'), /level=info msg="proxy listening on/);
+});
