@@ -6,7 +6,8 @@
 import cluster from 'node:cluster';
 import { type Config } from './config/table.ts';
 import { loadConfig } from './config/load.ts';
-import { ConfigError, EXIT_USAGE } from './config/errors.ts';
+import { ConfigError, EXIT_USAGE, HelpRequested } from './config/errors.ts';
+import { renderUsage } from './config/flags-doc.ts';
 import { parsePassiveHealthCheck } from './config/passive-health-check.ts';
 import { parseFilters } from './eskip/index.ts';
 import type { RouteDef } from './eskip/ast.ts';
@@ -262,6 +263,10 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     config = loadConfig(argv);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(renderUsage());
+      process.exit(0);
+    }
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`skipjack: ${err.message}\n`);
     process.exit(EXIT_USAGE);

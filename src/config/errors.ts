@@ -10,3 +10,11 @@ export class ConfigError extends SkipjackError {
     this.name = 'ConfigError';
   }
 }
+
+/** `-h`, `-help` or `--help` was given: print the usage and exit 0, as Go's flag package does. */
+export class HelpRequested extends Error {
+  constructor() {
+    super('help requested');
+    this.name = 'HelpRequested';
+  }
+}

@@ -49,4 +49,17 @@ export function renderFlagsMarkdown(): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The plain-text usage `skipjack -help` prints. */
+export function renderUsage(): string {
+  const lines = ['Usage: skipjack [flags]', '', 'Flags take one or two dashes, -flag=value or -flag value; see docs/reference/flags.md.'];
+  for (const group of flagGroups) {
+    lines.push('', `${group.title}:`);
+    for (const def of Object.values(group.flags) as FlagDef<unknown>[]) {
+      const dflt = showDefault(def).replaceAll('`', '');
+      lines.push(`  -${def.name} ${def.kind}${dflt === '' ? '' : ` (default ${dflt})`}${def.status === 'accepted' ? ' [accepted, no effect yet]' : ''}`, `      ${def.help}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(renderFlagsMarkdown());

@@ -4,7 +4,7 @@
  * the flags. Unlike Go, a positional argument is an error instead of silently stopping the parse.
  */
 import type { FlagDef } from './flag-types.ts';
-import { ConfigError } from './errors.ts';
+import { ConfigError, HelpRequested } from './errors.ts';
 import { flagsByName, type ConfigKey } from './table.ts';
 
 /** One parsed occurrence, in command-line order. */
@@ -28,6 +28,7 @@ export function parseArgs(argv: readonly string[]): FlagOccurrence[] {
     const eq = body.indexOf('=');
     const name = eq < 0 ? body : body.slice(0, eq);
     const entry = flagsByName.get(name);
+    if (entry === undefined && (name === 'h' || name === 'help')) throw new HelpRequested();
     if (entry === undefined) throw new ConfigError(`flag provided but not defined: -${name}`);
     let raw: string;
     if (eq >= 0) raw = body.slice(eq + 1);

@@ -44,3 +44,11 @@ test('-config-file: YAML keys as flags, command line wins', async (t) => {
   const sj = await startSkipjack(t, ['-config-file', file]);
   assert.equal((await fetch(`${sj.base}/`)).status, 203);
 });
+
+test('-help prints the flags and exits 0, as Go\'s flag package does', async () => {
+  const r = await runSkipjack(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Usage: skipjack \[flags\]/);
+  assert.match(r.stdout, /-routes-file string\n/);
+  assert.match(r.stdout, /-enable-swarm bool \(default false\) \[accepted, no effect yet\]/);
+});
