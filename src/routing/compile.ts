@@ -10,13 +10,12 @@
 import type { RouteDef } from '../eskip/ast.ts';
 import type { FilterSpec } from '../filters/types.ts';
 import type { Registry } from '../registry.ts';
-import { compileRoute, hasFilters, sameContext, sharedFor, usable, type CompileContext } from './compiled-route.ts';
-import { describe, RouteDefinitionError } from './definition-error.ts';
+import { compileRoute, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import { PathTree } from './path-tree.ts';
-import { sameRouteDef } from './route-equality.ts';
+import { reconcile } from './reconcile.ts';
 import { CompiledRouteTable, type Family, type TableState } from './table.ts';
-import type { InvalidRoute, LoadBalancerFactory, PredicateSpec, RouteTable } from './types.ts';
+import type { LoadBalancerFactory, PredicateSpec, RouteTable } from './types.ts';
 
 export interface CompileOptions {
   predicates: Registry<PredicateSpec>;
@@ -42,63 +41,16 @@ export interface CompileOptions {
 // Past this share of changed routes, building the tree anew is cheaper than patching it.
 const patchLimit = 0.25;
 
-// Tells the routes a compile kept from those it dropped (RouteEntry.stamp).
-let compiles = 0;
-
 /** Compiles `defs` into a frozen RouteTable. Never throws for a bad definition. */
 export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): CompiledRouteTable {
   const ctx: CompileContext = { predicates: opts.predicates, filters: opts.filters, lbFactory: opts.lbFactory, ignoreTrailingSlash: opts.ignoreTrailingSlash ?? false };
   const prevState = opts.previous === undefined ? null : CompiledRouteTable.stateOf(opts.previous);
   const base = prevState !== null && sameContext(prevState.ctx, ctx) ? prevState : null;
-  const family = base === null ? { byId: new Map<string, RouteEntry>(), head: null } : headed(base);
+  const family: Family = base === null ? { byId: new Map(), head: null } : headed(base);
   // Until this compile completes, the family describes no generation: a throw must not leave it half-updated.
   family.head = null;
-  const byId = family.byId;
-  const stamp = ++compiles;
   const shared = sharedFor(base?.shared ?? null, defs.length);
-  const compiled: RouteEntry[] = [];
-  const fresh: RouteEntry[] = [];
-  // Ids this compile saw that byId does not yet show as taken by it (new, changed or invalid definitions).
-  const seen = new Set<string>();
-  const invalid: InvalidRoute[] = [];
-  // Whether the kept routes are in the same relative order as before, which patching the tree needs.
-  let inOrder = true;
-  let lastKept = -1;
-  // Unchanged lists mostly repeat the previous one: try the route after the last one found before hashing
-  // (a 40,000-entry map lookup per definition was most of an incremental compile).
-  const prev = base === null ? [] : base.compiled;
-  let next = 0;
-  for (const def of defs) {
-    let old = next < prev.length ? prev[next]! : undefined;
-    if (old === undefined || old.route.id !== def.id) old = byId.get(def.id);
-    if (old !== undefined) next = old.seq + 1;
-    if ((old !== undefined && old.stamp === stamp) || (seen.size > 0 && seen.has(def.id))) {
-      invalid.push({ id: def.id, reason: 'duplicate_route_id', message: `route ${def.id}: duplicate route id, the first definition is used`, def });
-      continue;
-    }
-    if (old !== undefined && (old.route.def === def || sameRouteDef(old.route.def, def)) && usable(old)) {
-      old.stamp = stamp;
-      if (old.seq < lastKept) inOrder = false;
-      lastKept = old.seq;
-      compiled.push(old);
-      continue;
-    }
-    seen.add(def.id);
-    try {
-      const c = compileRoute(def, ctx, shared);
-      c.stamp = stamp;
-      compiled.push(c);
-      fresh.push(c);
-    } catch (e) {
-      if (e instanceof RouteDefinitionError) invalid.push({ id: def.id, reason: e.reason, message: e.message, def });
-      else invalid.push({ id: def.id, reason: 'invalid_predicate_params', message: `route ${def.id}: ${describe(e)}`, def });
-    }
-  }
-  const removed = base === null ? [] : base.compiled.filter((c) => c.stamp !== stamp);
-  for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
-  for (const c of fresh) byId.set(c.route.id, c);
-  for (let i = 0; i < compiled.length; i++) compiled[i]!.seq = i;
-
+  const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = reconcile(defs, base, family.byId, (def) => compileRoute(def, ctx, shared));
   const patch = base !== null && inOrder && fresh.length + removed.length <= patchLimit * Math.max(compiled.length, base.compiled.length);
   let tree: PathTree;
   let rootLeaf: Leaf;
@@ -109,8 +61,7 @@ export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): 
     tree = PathTree.build(compiled, ctx.ignoreTrailingSlash);
     rootLeaf = new Leaf(compiled.filter((c) => c.pattern === null));
   }
-  const holders = base === null ? compiled.filter(hasFilters) : [...base.holders.filter((c) => c.stamp === stamp), ...fresh.filter(hasFilters)];
-  const state: TableState = { ctx, family, compiled, holders, shared, tree, rootLeaf };
+  const state: TableState = { ctx, family, compiled, routes, defs: inputs, holders, shared, tree, rootLeaf, released: false };
   family.head = state;
   return new CompiledRouteTable(opts.generation ?? 0, state, invalid, {
     reused: compiled.length - fresh.length, compiled: fresh.length, invalid: invalid.length, tree: patch ? 'patched' : 'built',

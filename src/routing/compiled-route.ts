@@ -87,7 +87,7 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared)
   return {
     route, matchers: Object.freeze(preds.matchers), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
-    pattern: p, refs: 0, seq: -1, stamp: 0,
+    pattern: p, refs: 0, seq: -1,
   };
 }
 

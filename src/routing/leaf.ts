@@ -33,8 +33,6 @@ export interface RouteEntry {
   refs: number;
   /** Position in the latest generation of its family (see Family in table.ts). */
   seq: number;
-  /** The compile that last took this route; tells kept routes from dropped ones without a set. */
-  stamp: number;
 }
 
 // Below this many host-confined routes a linear scan is as cheap as the index.

@@ -2,6 +2,7 @@
  * The compiled, immutable route table of one generation: the path tree for routes with Path/PathSubtree,
  * one precedence-ordered list for the rest (consulted only when the tree has no match, as in Skipper).
  */
+import type { RouteDef } from '../eskip/ast.ts';
 import { hostKey } from '../predicates/host-pattern.ts';
 import { releaseRoute, type CompileContext, type Shared } from './compiled-route.ts';
 import type { Leaf, RouteEntry } from './leaf.ts';
@@ -30,12 +31,18 @@ export interface TableState {
   readonly family: Family;
   /** The valid routes in definition order. */
   readonly compiled: readonly RouteEntry[];
+  /** Their Route objects, the same order (the table's `routes`). */
+  readonly routes: readonly Route[];
+  /** The definition objects they were compiled or kept for, as the caller passed them, the same order. */
+  readonly defs: readonly RouteDef[];
   /** Those of them with filter instances: the ones this generation holds a share of. */
   readonly holders: readonly RouteEntry[];
   readonly shared: Shared;
   readonly tree: PathTree;
   /** The routes without Path/PathSubtree, one precedence-ordered list (Skipper: "the root … is a single leaf"). */
   readonly rootLeaf: Leaf;
+  /** Set by release(). */
+  released: boolean;
 }
 
 /** How a table was made, for logs and tests. */
@@ -64,7 +71,7 @@ export class CompiledRouteTable implements RouteTable {
   constructor(generation: number, state: TableState, invalid: InvalidRoute[], stats: CompileStats) {
     this.generation = generation;
     this.#state = state;
-    this.routes = Object.freeze(state.compiled.map((c) => c.route));
+    this.routes = Object.freeze(state.routes);
     this.invalid = Object.freeze(invalid.map((i) => Object.freeze(i)));
     this.stats = Object.freeze(stats);
     this.#ignoreTrailingSlash = state.ctx.ignoreTrailingSlash;
@@ -103,6 +110,7 @@ export class CompiledRouteTable implements RouteTable {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.#state.released = true;
     for (const c of this.#state.holders) releaseRoute(c);
   }
 }

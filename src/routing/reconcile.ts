@@ -1,0 +1,135 @@
+/**
+ * Which compiled routes of the previous generation the next one keeps. A definition is kept when the
+ * previous generation has a usable route of the same id whose definition is the same object or equal
+ * (route-equality.ts); otherwise it is compiled afresh. Duplicate ids keep the first definition, as a
+ * full compile does.
+ */
+import type { RouteDef } from '../eskip/ast.ts';
+import { hasFilters, usable } from './compiled-route.ts';
+import { describe, RouteDefinitionError } from './definition-error.ts';
+import type { RouteEntry } from './leaf.ts';
+import { sameRouteDef } from './route-equality.ts';
+import type { TableState } from './table.ts';
+import type { InvalidRoute, Route } from './types.ts';
+
+export interface Reconciled {
+  /** The valid routes in definition order, with `seq` set to their positions. */
+  readonly compiled: RouteEntry[];
+  readonly routes: Route[];
+  /** The definition objects as passed, by position in `compiled`. */
+  readonly inputs: RouteDef[];
+  /** Compiled afresh, in definition order. */
+  readonly fresh: RouteEntry[];
+  /** Routes of the previous generation not kept. */
+  readonly removed: RouteEntry[];
+  /** The routes with filter instances. */
+  readonly holders: RouteEntry[];
+  readonly invalid: InvalidRoute[];
+  /** Whether the kept routes are in their previous relative order (patching the tree requires it). */
+  readonly inOrder: boolean;
+}
+
+// What happened to each route of the previous generation, by its position there.
+const untouched = 0;
+const kept = 1;
+// Its id went to another definition (changed, invalid or a duplicate): the route is dropped.
+const superseded = 2;
+
+const noEntries: readonly RouteEntry[] = [];
+const noDefs: readonly RouteDef[] = [];
+const noRoutes: readonly Route[] = [];
+
+/**
+ * Matches `defs` against `base` (null: compile everything). `byId` indexes `base` and the entries' `seq`
+ * give their positions in it on entry; on return both describe the new generation. `compile` throws
+ * RouteDefinitionError for a bad definition.
+ */
+export function reconcile(defs: readonly RouteDef[], base: TableState | null, byId: Map<string, RouteEntry>, compile: (def: RouteDef) => RouteEntry): Reconciled {
+  const prevDefs = base?.defs ?? noDefs;
+  const prevCompiled = base?.compiled ?? noEntries;
+  const prevRoutes = base?.routes ?? noRoutes;
+  // A released previous generation may have closed filter instances: check each route before keeping it.
+  const checkUsable = base !== null && base.released;
+  const fate = new Uint8Array(prevCompiled.length);
+  // Sized up front and trimmed at the end: growing three 100,000-element arrays by push cost more than
+  // the whole matching loop.
+  const compiled: RouteEntry[] = new Array(defs.length);
+  const routes: Route[] = new Array(defs.length);
+  const inputs: RouteDef[] = new Array(defs.length);
+  let n = 0;
+  // Per new position, the position in the previous generation (-1: compiled afresh).
+  const from = new Int32Array(defs.length);
+  const fresh: RouteEntry[] = [];
+  // Ids of definitions the previous generation did not have (every id without a previous generation).
+  const seen = new Set<string>();
+  const invalid: InvalidRoute[] = [];
+  let inOrder = true;
+  let lastKept = -1;
+  // Unchanged lists mostly repeat the previous one object for object: the definition at the expected
+  // position is compared first, touching neither the definition nor its route (with 100,000 routes,
+  // following those pointers, or an id map lookup, per definition was most of an incremental compile).
+  let next = 0;
+  for (let i = 0; i < defs.length; i++) {
+    const def = defs[i]!;
+    let at = -1;
+    if (next < prevDefs.length && prevDefs[next] === def && fate[next] === untouched && (!checkUsable || usable(prevCompiled[next]!))) {
+      at = next;
+    } else {
+      const old = base === null ? undefined : byId.get(def.id);
+      if (old !== undefined) {
+        // byId and seq still describe the previous generation.
+        const pos = old.seq;
+        next = pos + 1;
+        if (fate[pos] !== untouched) {
+          invalid.push(duplicate(def));
+          continue;
+        }
+        if ((old.route.def === def || sameRouteDef(old.route.def, def)) && usable(old)) at = pos;
+        else fate[pos] = superseded;
+      } else if (seen.has(def.id)) {
+        invalid.push(duplicate(def));
+        continue;
+      } else {
+        seen.add(def.id);
+      }
+    }
+    if (at >= 0) {
+      fate[at] = kept;
+      if (at < lastKept) inOrder = false;
+      lastKept = at;
+      next = at + 1;
+      from[n] = at;
+      compiled[n] = prevCompiled[at]!;
+      routes[n] = prevRoutes[at]!;
+      inputs[n++] = def;
+      continue;
+    }
+    try {
+      const c = compile(def);
+      c.seq = n;
+      from[n] = -1;
+      compiled[n] = c;
+      routes[n] = c.route;
+      inputs[n++] = def;
+      fresh.push(c);
+    } catch (e) {
+      if (e instanceof RouteDefinitionError) invalid.push({ id: def.id, reason: e.reason, message: e.message, def });
+      else invalid.push({ id: def.id, reason: 'invalid_predicate_params', message: `route ${def.id}: ${describe(e)}`, def });
+    }
+  }
+  compiled.length = n;
+  routes.length = n;
+  inputs.length = n;
+  const removed: RouteEntry[] = [];
+  for (let i = 0; i < prevCompiled.length; i++) if (fate[i] !== kept) removed.push(prevCompiled[i]!);
+  // Read while `seq` still gives the previous positions.
+  const holders = base === null ? compiled.filter(hasFilters) : [...base.holders.filter((c) => fate[c.seq] === kept), ...fresh.filter(hasFilters)];
+  for (let i = 0; i < n; i++) if (from[i]! >= 0 && from[i] !== i) compiled[i]!.seq = i;
+  for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
+  for (const c of fresh) byId.set(c.route.id, c);
+  return { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder };
+}
+
+function duplicate(def: RouteDef): InvalidRoute {
+  return { id: def.id, reason: 'duplicate_route_id', message: `route ${def.id}: duplicate route id, the first definition is used`, def };
+}
