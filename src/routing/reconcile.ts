@@ -75,7 +75,9 @@ export function reconcile(defs: readonly RouteDef[], base: TableState | null, by
     if (next < prevDefs.length && prevDefs[next] === def && fate[next] === untouched && (!checkUsable || usable(prevCompiled[next]!))) {
       at = next;
     } else {
-      const old = base === null ? undefined : byId.get(def.id);
+      // Equal copies (definitions delivered anew, e.g. over IPC) usually still sit at the expected position.
+      let old = next < prevCompiled.length ? prevCompiled[next] : undefined;
+      if (old === undefined || old.route.id !== def.id) old = base === null ? undefined : byId.get(def.id);
       if (old !== undefined) {
         // byId and seq still describe the previous generation.
         const pos = old.seq;
