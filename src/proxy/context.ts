@@ -63,6 +63,8 @@ export class RequestContext implements FilterContext {
   dynamicBackendUrl: string | null = null;
   routeId = '';
   served = false;
+  /** A backend body a response filter replaced; dropped when the exchange is over if still unread. */
+  replaced: Readable | null = null;
   /** Set for protocol upgrades with -experimental-upgrade. */
   upgrade: UpgradeClient | null = null;
   /** Loopback depth: 0 for the client's request (Skipper's execution counter). */

@@ -123,8 +123,9 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         discard(ctx.response?.body);
         throw e;
       }
-      // A filter that replaced the body without consuming the old one would hold its backend connection.
-      if (body !== null && ctx.response!.body !== body && !body.readableEnded) discard(body);
+      // A filter that replaced the body may still read the old one (compress pipes it, a generator reads it
+      // lazily), so it is only dropped when the exchange is over; unread, it would hold its connection.
+      if (body !== null && ctx.response!.body !== body) ctx.replaced = body;
     }
     return ctx.response!;
   }
@@ -185,6 +186,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       const completed = res.writableFinished || upgraded;
       if (!completed && ac !== null) ac.abort(clientGone());
       lease.release();
+      if (ctx !== null && ctx.replaced !== null && !ctx.replaced.readableEnded) discard(ctx.replaced);
       if (counter !== null) {
         obs!.requestDone!({
           routeId: ctx?.routeId ?? '',
