@@ -25,6 +25,7 @@ import { compileRoutes } from './routing/compile.ts';
 import { RouteTableHolder } from './routing/holder.ts';
 import { builtinPredicates } from './predicates/builtin.ts';
 import { builtinFilters } from './filters/builtin.ts';
+import { ACCESS_LOG_STATE_KEY, accessLogWanted } from './filters/access-log.ts';
 import { createLoadBalancer } from './loadbalancer/index.ts';
 import { createProxy } from './proxy/proxy.ts';
 import type { ProxyObserver, ProxyOptions } from './proxy/types.ts';
@@ -101,12 +102,13 @@ function proxyOptions(c: Config, logger: Logger): ProxyOptions {
 }
 
 function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
-  const access = c.accessLogDisabled ? null : createAccessLog({ json: c.accessLogJsonEnabled, stripQuery: c.accessLogStripQuery, out: logFile(c.accessLog) });
+  // Made even under -access-log-disabled: an enableAccessLog route still logs, as in Skipper.
+  const access = createAccessLog({ json: c.accessLogJsonEnabled, stripQuery: c.accessLogStripQuery, out: logFile(c.accessLog) });
+  const enabledByFlag = !c.accessLogDisabled;
   return {
     requestDone(e) {
       metrics.requestDone(e.routeId, e.method, e.status, e.durationMs / 1000);
-      // Skipper's disableAccessLog filter family leaves its decision in the state bag.
-      if (access !== null && e.stateBag.get('accessLog.disabled') !== true) access.log(e);
+      if (accessLogWanted(e.stateBag.get(ACCESS_LOG_STATE_KEY), e.status, enabledByFlag)) access.log(e);
     },
     backendDone(e) {
       if (e.error !== undefined) metrics.backendError(e.backendHost, e.error);

@@ -32,6 +32,7 @@ import {
 } from './dynamic-backend.ts';
 import { consistentHashBalanceFactor, consistentHashKey } from './consistent-hash.ts';
 import { backendTimeout, readTimeout, writeTimeout } from './timeouts.ts';
+import { disableAccessLog, enableAccessLog } from './access-log.ts';
 
 export const coreFilters: readonly FilterSpec[] = [
   status, comment, annotate,
@@ -49,4 +50,5 @@ export const coreFilters: readonly FilterSpec[] = [
   setDynamicBackendUrl, setDynamicBackendHost, setDynamicBackendScheme,
   setDynamicBackendUrlFromHeader, setDynamicBackendHostFromHeader, setDynamicBackendSchemeFromHeader,
   consistentHashKey, consistentHashBalanceFactor, backendTimeout, readTimeout, writeTimeout,
+  disableAccessLog, enableAccessLog,
 ];
