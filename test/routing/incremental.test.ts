@@ -134,3 +134,27 @@ test('reordered definitions are reused but the tree is rebuilt, keeping definiti
   assert.deepEqual(t2.stats, { reused: 10, compiled: 0, invalid: 0, tree: 'built' });
   assert.equal(pick(t2, { path: '/same' }), 'r5');
 });
+
+test('many updates under one path with a host each: the patched host index forgets removed hosts, also across compactions', () => {
+  const opts = { predicates: builtinPredicates(), filters: marks().filters };
+  const hosted = (i: number): RouteDef => ({ id: `h${i}`, predicates: [{ name: 'PathSubtree', args: ['/'] }, { name: 'Host', args: [`^h${i}[.]org$`] }], filters: [], backendType: 'shunt' });
+  const catchAll: RouteDef = { id: 'any', predicates: [{ name: 'PathSubtree', args: ['/'] }, { name: 'Method', args: ['POST'] }], filters: [], backendType: 'shunt' };
+  let defs = [catchAll, ...Array.from({ length: 40 }, (_, i) => hosted(i))];
+  let t = compileRoutes(defs, opts);
+  for (let round = 0; round < 30; round++) {
+    // Drop one host's route, add a new host's route: two hostnames change per generation.
+    defs = [...defs.filter((d) => d.id !== `h${round}`), hosted(100 + round)];
+    const next = compileRoutes(defs, { ...opts, previous: t });
+    assert.equal(next.stats.tree, 'patched');
+    const full = compileRoutes(defs, opts);
+    for (const i of [round, 100 + round, round + 1, 39, 100]) {
+      for (const method of ['GET', 'POST']) {
+        const probe = { method, host: `h${i}.org`, path: '/x' };
+        assert.equal(pick(next, probe), pick(full, probe), `round ${round}: ${method} h${i}.org`);
+      }
+    }
+    assert.equal(pick(next, { host: `h${round}.org`, path: '/x' }), null, 'a removed host no longer matches');
+    t.release();
+    t = next;
+  }
+});

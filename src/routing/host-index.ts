@@ -1,0 +1,181 @@
+/**
+ * The hostname index of a large leaf: for each hostname the leaf's routes confined to it, in precedence
+ * order, plus the routes open to any host ("generic"). A lookup evaluates only those two lists, merged in
+ * precedence order, so the decision equals scanning the whole leaf (test/routing/host-index.test.ts).
+ *
+ * Kubernetes puts thousands of hostnames at one path position (every Ingress's `/`), so one route update
+ * must not rebuild this index: a patched index shares its predecessor's map and records the hostnames
+ * whose lists changed in a small overlay map, folded into a fresh map once it grows past an eighth of it.
+ * Lists hold the entries themselves, not positions, so they stay valid when routes come and go elsewhere
+ * in the leaf.
+ */
+import type { RouteEntry } from './leaf.ts';
+import type { RoutingRequest } from './types.ts';
+
+/** A hostname's entries when the leaf also has generic ones: `before[i]` generic entries rank above entries[i]. */
+class HostList {
+  readonly entries: readonly RouteEntry[];
+  readonly before: readonly number[];
+  constructor(entries: readonly RouteEntry[], before: readonly number[]) {
+    this.entries = entries;
+    this.before = before;
+  }
+}
+
+/** Without generic entries a hostname maps to its one entry or its list; with them, to a HostList. */
+type HostValue = RouteEntry | readonly RouteEntry[] | HostList;
+
+// Below this many host-confined routes a linear scan of the leaf is as cheap as the index.
+const indexThreshold = 4;
+const noEntries: readonly RouteEntry[] = [];
+
+/** Whether `a` ranks above `b`: higher weight, then earlier definition (`seq` of the generation being built). */
+export function ranksAbove(a: RouteEntry, b: RouteEntry): boolean {
+  return a.weight > b.weight || (a.weight === b.weight && a.seq < b.seq);
+}
+
+export class HostIndex {
+  readonly #base: ReadonlyMap<string, HostValue>;
+  /** Hostnames whose lists changed since `base` was built; null: the hostname has no entries any more. */
+  readonly #overlay: ReadonlyMap<string, HostValue | null> | null;
+  readonly #generic: readonly RouteEntry[];
+
+  private constructor(base: ReadonlyMap<string, HostValue>, overlay: ReadonlyMap<string, HostValue | null> | null, generic: readonly RouteEntry[]) {
+    this.#base = base;
+    this.#overlay = overlay;
+    this.#generic = generic;
+  }
+
+  /** The index of `entries` (in precedence order), or null when too few are host-confined to be worth one. */
+  static build(entries: readonly RouteEntry[]): HostIndex | null {
+    let hosted = 0;
+    const generic: RouteEntry[] = [];
+    for (const e of entries) {
+      if (e.hostKeys === null) generic.push(e);
+      else hosted++;
+    }
+    if (hosted < indexThreshold) return null;
+    const lists = new Map<string, RouteEntry | RouteEntry[]>();
+    const before = generic.length === 0 ? null : new Map<RouteEntry, number>();
+    let g = 0;
+    for (const e of entries) {
+      if (e.hostKeys === null) {
+        g++;
+        continue;
+      }
+      before?.set(e, g);
+      for (const k of e.hostKeys) {
+        const v = lists.get(k);
+        if (v === undefined) lists.set(k, e);
+        else if (Array.isArray(v)) { if (v[v.length - 1] !== e) v.push(e); }
+        else if (v !== e) lists.set(k, [v, e]);
+      }
+    }
+    if (before === null) return new HostIndex(lists, null, noEntries);
+    const base = new Map<string, HostValue>();
+    for (const [k, v] of lists) {
+      const es = Array.isArray(v) ? v : [v];
+      base.set(k, new HostList(es, es.map((e) => before.get(e)!)));
+    }
+    return new HostIndex(base, null, generic);
+  }
+
+  /**
+   * This index with `removed` taken out and `added` put in, sharing this one's map; null when that is not
+   * possible (a generic entry changed, or too few host-confined entries remain) and the caller must build.
+   * Every entry's `seq` must be that of the generation being built.
+   */
+  patch(added: readonly RouteEntry[] | null, removed: readonly RouteEntry[] | null, hosted: number): HostIndex | null {
+    if (hosted < indexThreshold) return null;
+    const changed = new Set<string>();
+    for (const list of [added, removed]) {
+      for (const e of list ?? noEntries) {
+        if (e.hostKeys === null) return null;
+        for (const k of e.hostKeys) changed.add(k);
+      }
+    }
+    const overlay = new Map(this.#overlay);
+    for (const k of changed) {
+      let es = entriesOf(this.#value(k)).filter((e) => removed === null || !removed.includes(e));
+      for (const e of added ?? noEntries) if (e.hostKeys!.includes(k) && !es.includes(e)) es = insert(es, e);
+      overlay.set(k, this.#valueOf(es));
+    }
+    if (overlay.size <= 2 + this.#base.size / 8) return new HostIndex(this.#base, overlay, this.#generic);
+    const base = new Map(this.#base);
+    for (const [k, v] of overlay) {
+      if (v === null) base.delete(k);
+      else base.set(k, v);
+    }
+    return new HostIndex(base, null, this.#generic);
+  }
+
+  /** The first entry, by precedence, among the request's host's and the generic ones whose predicates all match. */
+  find(req: RoutingRequest, hostKey: string): RouteEntry | null {
+    let v = this.#overlay === null ? undefined : this.#overlay.get(hostKey);
+    if (v === undefined) v = this.#base.get(hostKey);
+    const generic = this.#generic;
+    if (v == null) return first(generic, 0, generic.length, req);
+    if (generic.length === 0) {
+      if (!Array.isArray(v)) return matches(v as RouteEntry, req) ? v as RouteEntry : null;
+      return first(v as readonly RouteEntry[], 0, (v as readonly RouteEntry[]).length, req);
+    }
+    const { entries, before } = v as HostList;
+    let g = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const r = first(generic, g, before[i]!, req);
+      if (r !== null) return r;
+      g = before[i]!;
+      if (matches(entries[i]!, req)) return entries[i]!;
+    }
+    return first(generic, g, generic.length, req);
+  }
+
+  #value(k: string): HostValue | null | undefined {
+    const v = this.#overlay?.get(k);
+    return v !== undefined ? v : this.#base.get(k);
+  }
+
+  #valueOf(es: readonly RouteEntry[]): HostValue | null {
+    if (es.length === 0) return null;
+    const generic = this.#generic;
+    if (generic.length === 0) return es.length === 1 ? es[0]! : es;
+    return new HostList(es, es.map((e) => countAbove(generic, e)));
+  }
+}
+
+function entriesOf(v: HostValue | null | undefined): readonly RouteEntry[] {
+  if (v == null) return noEntries;
+  if (v instanceof HostList) return v.entries;
+  return Array.isArray(v) ? v as readonly RouteEntry[] : [v as RouteEntry];
+}
+
+/** `es` (in precedence order) with `e` put in its place. */
+function insert(es: readonly RouteEntry[], e: RouteEntry): RouteEntry[] {
+  let i = 0;
+  while (i < es.length && !ranksAbove(e, es[i]!)) i++;
+  return [...es.slice(0, i), e, ...es.slice(i)];
+}
+
+/** How many of `generic` (in precedence order) rank above `e`. */
+function countAbove(generic: readonly RouteEntry[], e: RouteEntry): number {
+  let lo = 0;
+  let hi = generic.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranksAbove(generic[mid]!, e)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function first(es: readonly RouteEntry[], from: number, to: number, req: RoutingRequest): RouteEntry | null {
+  for (let i = from; i < to; i++) if (matches(es[i]!, req)) return es[i]!;
+  return null;
+}
+
+/** Whether every predicate of `e` matches. */
+export function matches(e: RouteEntry, req: RoutingRequest): boolean {
+  const ms = e.matchers;
+  for (let i = 0; i < ms.length; i++) if (!ms[i]!.match(req)) return false;
+  return true;
+}
