@@ -21,7 +21,8 @@ import type { RouteSource } from './dataclients/types.ts';
 import { createRoutesFileSource } from './dataclients/routes-file.ts';
 import { createInlineSource } from './dataclients/inline.ts';
 import { createRemoteUrlSource } from './dataclients/remote-url.ts';
-import { compileRoutes } from './routing/compile.ts';
+import { incrementalCompiler } from './routing/compile.ts';
+import type { RouteTable } from './routing/types.ts';
 import { RouteTableHolder } from './routing/holder.ts';
 import { builtinPredicates } from './predicates/builtin.ts';
 import { builtinFilters } from './filters/builtin.ts';
@@ -77,10 +78,18 @@ async function sources(c: Config, onCertificates: OnCertificates): Promise<Route
   return out;
 }
 
-function compiler(): (defs: RouteDef[], generation: number) => ReturnType<typeof compileRoutes> {
-  const predicates = builtinPredicates();
-  const filters = builtinFilters();
-  return (defs, generation) => compileRoutes(defs, { predicates, filters, lbFactory: createLoadBalancer, generation });
+/**
+ * Route compilation, the same in the primary and every worker. Incremental: each table is compiled against
+ * the previous one, so an update of one route among thousands does not rebuild the others. `shuttingDown`
+ * is the instance's shutdown state, read by Shutdown() per request (the Kubernetes health-check route).
+ */
+function compiler(c: Config, shuttingDown: () => boolean): (defs: RouteDef[], generation: number) => RouteTable {
+  return incrementalCompiler({
+    predicates: builtinPredicates({ shuttingDown }),
+    filters: builtinFilters(),
+    lbFactory: createLoadBalancer,
+    ignoreTrailingSlash: c.ignoreTrailingSlash,
+  });
 }
 
 function proxyOptions(c: Config, logger: Logger): ProxyOptions {
@@ -118,8 +127,8 @@ function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
 }
 
 /** Route sources, the updater and the route table holder, wired to metrics and logs. */
-async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void) {
-  const compile = compiler();
+async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void) {
+  const compile = compiler(c, () => !health.healthy);
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
   const updater = new RouteUpdater({
@@ -165,7 +174,7 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const view = new RoutesView();
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
-  const { holder, updater } = await startRoutes(c, logger, metrics, view, (list) => certs?.setDynamic(list, certificateError(logger)));
+  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, (list) => certs?.setDynamic(list, certificateError(logger)));
   const proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
@@ -200,7 +209,7 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   // Fail fast on unusable -tls-cert/-tls-key before forking workers that would all fail the same way.
   if (tlsEnabled(c)) new CertificateStore(c.tlsCert, c.tlsKey);
-  const { updater } = await startRoutes(c, logger, metrics, view, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
+  const { updater } = await startRoutes(c, logger, metrics, view, health, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
     (defs, generation) => pool.broadcast({ type: 'skj:routes', generation, defs }));
   // Announced once every worker listens, so whoever waits for the line can rely on all of them.
   const listening = new Set<number>();
@@ -214,6 +223,7 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener), 'http', c.supportListener)}`);
   onShutdownSignals(logger, async (signal) => {
     health.markDraining();
+    pool.broadcast({ type: 'skj:shutting-down' });
     logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
     await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
     await pool.drain(drainBound(c));
@@ -226,7 +236,9 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
 async function runWorker(c: Config, logger: Logger): Promise<void> {
   const metrics = createProxyMetrics();
   serveWorkerMetrics(metrics.registry);
-  const compile = compiler();
+  // Set when the primary announces shutdown; Shutdown() reads it per request.
+  let shuttingDown = false;
+  const compile = compiler(c, () => shuttingDown);
   const holder = new RouteTableHolder(compile([], 0));
   // The primary logs route problems and times updates; workers only swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
@@ -247,9 +259,13 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
       });
     },
     onCertificates: (list) => certs?.setDynamic(list, certificateError(logger)),
+    onShuttingDown: () => {
+      shuttingDown = true;
+    },
     onDrain: (boundMs) => {
       if (draining) return;
       draining = true;
+      shuttingDown = true;
       const stop = async (): Promise<void> => {
         if (listener !== null) await listener.drain(boundMs);
         await proxy?.close();

@@ -10,7 +10,6 @@ const accepted = { status: 'accepted' } as const;
 export const compatFlags = {
   insecureAddress: flag.string('insecure-address', '', 'plain HTTP address when TLS is on', accepted),
   insecure: flag.bool('insecure', false, 'skip backend TLS certificate verification', accepted),
-  ignoreTrailingSlash: flag.bool('ignore-trailing-slash', false, 'ignore trailing slashes when routing', accepted),
   normalizeHost: flag.bool('normalize-host', false, 'lower-case the Host and strip port and trailing dot before routing', accepted),
   defaultHttpStatus: flag.int('default-http-status', 404, 'status when no route matches', accepted),
   devMode: flag.bool('dev-mode', false, 'developer mode', accepted),

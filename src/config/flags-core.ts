@@ -34,6 +34,9 @@ export const coreFlags = {
   defaultFiltersAppend: flag.string('default-filters-append', '', 'eskip filters put after the filters of every route'),
   forwardBackendUrl: flag.string('forward-backend-url', '', 'target URL of the <forward> backend'),
 
+  // routing
+  ignoreTrailingSlash: flag.bool('ignore-trailing-slash', false, 'Path("/a") also matches "/a/" and Path("/a/") also "/a"'),
+
   // proxy
   maxLoopbacks: flag.int('max-loopbacks', 9, 'maximum number of loopbacks of one incoming request'),
   timeoutBackend: flag.duration('timeout-backend', 60 * S, 'connect timeout of backend connections'),

@@ -21,6 +21,11 @@ export interface CertificatesMessage {
   certs: NamedCertificate[];
 }
 
+/** Shutdown began: Shutdown() matches from now on (the Kubernetes health-check route answers 503). */
+export interface ShuttingDownMessage {
+  type: 'skj:shutting-down';
+}
+
 interface DrainMessage {
   type: 'skj:drain';
   boundMs: number;
@@ -31,7 +36,7 @@ export class WorkerPool {
   readonly #count: number;
   readonly #logger: Logger;
   /** The latest message of each type, replayed to workers that start later. */
-  readonly #last = new Map<string, RoutesMessage | CertificatesMessage>();
+  readonly #last = new Map<string, RoutesMessage | CertificatesMessage | ShuttingDownMessage>();
   #stopping = false;
   #lastRespawn = 0;
   readonly #listened = new Set<number>();
@@ -56,7 +61,7 @@ export class WorkerPool {
     for (let i = 0; i < this.#count; i++) cluster.fork();
   }
 
-  broadcast(msg: RoutesMessage | CertificatesMessage): void {
+  broadcast(msg: RoutesMessage | CertificatesMessage | ShuttingDownMessage): void {
     this.#last.set(msg.type, msg);
     for (const w of this.#workers()) w.send(msg);
   }
@@ -102,10 +107,16 @@ export class WorkerPool {
 }
 
 /** Worker side: route lists and the drain order from the primary. */
-export function listenToPrimary(o: { onRoutes(msg: RoutesMessage): void; onCertificates(certs: NamedCertificate[]): void; onDrain(boundMs: number): void }): void {
+export function listenToPrimary(o: {
+  onRoutes(msg: RoutesMessage): void;
+  onCertificates(certs: NamedCertificate[]): void;
+  onShuttingDown(): void;
+  onDrain(boundMs: number): void;
+}): void {
   process.on('message', (msg: { type?: string }) => {
     if (msg?.type === 'skj:routes') o.onRoutes(msg as RoutesMessage);
     else if (msg?.type === 'skj:certs') o.onCertificates((msg as CertificatesMessage).certs);
+    else if (msg?.type === 'skj:shutting-down') o.onShuttingDown();
     else if (msg?.type === 'skj:drain') o.onDrain((msg as DrainMessage).boundMs);
   });
   // The primary coordinates shutdown; a terminal's Ctrl-C reaches the whole process group.
