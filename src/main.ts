@@ -57,7 +57,7 @@ function tlsEnabled(c: Config): boolean {
 
 type OnCertificates = (certs: NamedCertificate[]) => void;
 
-async function sources(c: Config, onCertificates: OnCertificates): Promise<RouteSource[]> {
+async function sources(c: Config, metrics: ProxyMetrics, onCertificates: OnCertificates): Promise<RouteSource[]> {
   const out: RouteSource[] = [];
   if (c.routesFile !== '') out.push(createRoutesFileSource(c.routesFile));
   if (c.inlineRoutes !== '') out.push(createInlineSource(c.inlineRoutes));
@@ -73,7 +73,10 @@ async function sources(c: Config, onCertificates: OnCertificates): Promise<Route
     } catch (err) {
       throw new ConfigError((err as Error).message);
     }
-    out.push(createKubernetesSource(opts, { onCertificates: c.kubernetesEnableTls ? onCertificates : undefined }));
+    out.push(createKubernetesSource(opts, {
+      onCertificates: c.kubernetesEnableTls ? onCertificates : undefined,
+      onConverted: (info) => metrics.kubernetesInvalidObjects(info.invalidObjects),
+    }));
   }
   return out;
 }
@@ -132,7 +135,7 @@ async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, vie
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
   const updater = new RouteUpdater({
-    sources: await sources(c, onCertificates),
+    sources: await sources(c, metrics, onCertificates),
     defaultFilters: { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) },
     build: (defs, g) => {
       state.apply(defs, g);

@@ -27,6 +27,8 @@ export interface ProxyMetrics {
   routeTable(stats: RouteTableStats): void;
   routeUpdate(seconds: number): void;
   sourceError(source: string): void;
+  /** Objects the last Kubernetes conversion rejected, by kind (Ingress, RouteGroup, …). */
+  kubernetesInvalidObjects(byKind: Readonly<Record<string, number>>): void;
 }
 
 interface RequestSeries {
@@ -47,11 +49,15 @@ export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyM
   const tableGeneration = new Gauge({ name: `${METRIC_PREFIX}route_table_generation`, help: 'Generation of the current route table', registers, aggregator: 'max' });
   const invalidRoutes = new Gauge({ name: `${METRIC_PREFIX}invalid_routes`, help: 'Route definitions rejected by the last build, by reason', labelNames: ['reason'], registers, aggregator: 'max' });
   const updateDuration = new Histogram({ name: `${METRIC_PREFIX}route_update_duration_seconds`, help: 'Time to merge the route sources, compile and swap the route table', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
+  // Only the process that runs the Kubernetes source sets it (the primary with workers): `max` keeps workers,
+  // which report no value, from changing it, where `sum` would still be right but depends on that.
+  const kubeInvalid = new Gauge({ name: `${METRIC_PREFIX}kubernetes_invalid_objects`, help: 'Kubernetes objects the last conversion rejected (their routes are left out), by kind', labelNames: ['kind'], registers, aggregator: 'max' });
   const sourceErrors = new Counter({ name: `${METRIC_PREFIX}route_source_errors_total`, help: 'Failed loads of a route source (the last good routes stay)', labelNames: ['source'], registers });
 
   const requestSeries = new Map<string, RequestSeries>();
   const backendSeries = new Map<string, HistogramSeries>();
   let knownReasons = new Set<string>();
+  let knownKinds = new Set<string>();
 
   return {
     registry,
@@ -91,6 +97,13 @@ export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyM
     },
     sourceError(source) {
       sourceErrors.labels(source).inc();
+    },
+    kubernetesInvalidObjects(byKind) {
+      const kinds = Object.keys(byKind);
+      // A kind whose objects were all fixed reads 0 instead of keeping its last count.
+      for (const k of knownKinds) if (byKind[k] === undefined) kubeInvalid.labels(k).set(0);
+      for (const k of kinds) kubeInvalid.labels(k).set(byKind[k]!);
+      knownKinds = new Set([...knownKinds, ...kinds]);
     },
   };
 }

@@ -44,3 +44,16 @@ test('across workers, counters sum and route table gauges take the max', async (
   assert.match(text, /skipjack_route_table_routes 5/);
   assert.match(text, /skipjack_route_table_generation 3/);
 });
+
+test('invalid Kubernetes objects by kind: a kind that became valid reads 0; workers without a value do not change it', async () => {
+  const primary = createProxyMetrics({ processMetrics: false });
+  const worker = createProxyMetrics({ processMetrics: false });
+  primary.kubernetesInvalidObjects({ Ingress: 2, RouteGroup: 1 });
+  assert.match(await primary.registry.metrics(), /skipjack_kubernetes_invalid_objects\{kind="Ingress"\} 2/);
+  primary.kubernetesInvalidObjects({ Ingress: 1 });
+  const text = await primary.registry.metrics();
+  assert.match(text, /skipjack_kubernetes_invalid_objects\{kind="Ingress"\} 1/);
+  assert.match(text, /skipjack_kubernetes_invalid_objects\{kind="RouteGroup"\} 0/);
+  const agg = AggregatorRegistry.aggregate([await primary.registry.getMetricsAsJSON(), await worker.registry.getMetricsAsJSON(), await worker.registry.getMetricsAsJSON()]);
+  assert.match(await agg.metrics(), /skipjack_kubernetes_invalid_objects\{kind="Ingress"\} 1\n/);
+});
