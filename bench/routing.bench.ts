@@ -9,12 +9,22 @@
  * with the unchanged definitions as the same objects (what the Kubernetes converter delivers) and once as
  * equal deep copies (what default filters applied per update deliver).
  *
- * Run: npx node --expose-gc bench/routing.bench.ts [sizes…] [--update=N,…] [--update-only]
+ * A third section does the same with the routes of the Kubernetes benchmark's cluster (15,000 Ingresses and
+ * 3,750 RouteGroups, as bench/kube.bench.ts builds it) after each one-Ingress change, converted by the
+ * incremental converter the live data client uses.
+ *
+ * Run: npx node --expose-gc bench/routing.bench.ts [sizes…] [--update=N,…] [--update-only] [--no-kube]
  *   (e.g. `… 1000 10000` for a quick run; update sizes default to 10k, 40k and 100k)
  */
 import type { RouteDef } from '../src/eskip/ast.ts';
 import type { FilterSpec } from '../src/filters/types.ts';
+import { createIncrementalConverter } from '../src/dataclients/kubernetes/convert/index.ts';
+import type { KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
+import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';
+import { builtinFilters } from '../src/filters/builtin.ts';
+import { createLoadBalancer } from '../src/loadbalancer/index.ts';
 import { builtinPredicates } from '../src/predicates/builtin.ts';
+import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
 import { Registry } from '../src/registry.ts';
 import { compileRoutes } from '../src/routing/compile.ts';
 import type { PredicateMatcher, RouteTable, RoutingRequest } from '../src/routing/types.ts';
@@ -26,7 +36,8 @@ const args = process.argv.slice(2);
 const sizes = args.map(Number).filter((n) => n > 0);
 const runSizes = args.includes('--update-only') ? [] : sizes.length > 0 ? sizes : [1_000, 10_000, 100_000, 300_000];
 const updateArg = args.find((a) => a.startsWith('--update='));
-const updateSizes = updateArg !== undefined ? updateArg.slice('--update='.length).split(',').map(Number) : [10_000, 40_000, 100_000];
+const updateSizes = updateArg !== undefined ? updateArg.slice('--update='.length).split(',').map(Number).filter((n) => n > 0) : [10_000, 40_000, 100_000];
+const kubeSection = !args.includes('--no-kube');
 const linearSizes = new Set([1_000, 10_000]);
 const words = ['users', 'orders', 'items', 'cart', 'search', 'catalog', 'reviews', 'payments', 'profile', 'assets', 'media', 'stock',
   'prices', 'brands', 'wishlist', 'returns', 'shipping', 'tokens', 'events', 'reports'];
@@ -242,4 +253,51 @@ for (const n of updateSizes) {
   }
   const f = median(full);
   console.log(`${String(n).padEnd(8)} | ${ms(f).padStart(12)} | ${ms(median(same))} / ${ms(Math.max(...same))}         | ${ms(median(copies))} / ${ms(Math.max(...copies))}         | ${(f / median(same)).toFixed(0)}x`);
+}
+
+/** The Kubernetes benchmark's cluster: Services with two-address Endpoints, one Ingress or RouteGroup per host. */
+function kubeCluster(nIng: number, nRg: number) {
+  const nSvc = Math.ceil((nIng + nRg) / 4);
+  const services: KubeObject[] = [];
+  const eps: KubeObject[] = [];
+  for (let s = 0; s < nSvc; s++) {
+    services.push(service(`svc${s}`, `team${s % 50}`));
+    eps.push(endpoints(`svc${s}`, [`10.${(s >> 8) & 255}.${s & 255}.1`, `10.${(s >> 8) & 255}.${s & 255}.2`], `team${s % 50}`));
+  }
+  const ing = (i: number, path: string) => ingress(`ing${i}`, { ns: `team${(i % nSvc) % 50}`, host: `app${i}.example.org`, path, service: `svc${i % nSvc}` });
+  const ingresses = Array.from({ length: nIng }, (_, i) => ing(i, '/api'));
+  const routeGroups = Array.from({ length: nRg }, (_, r) => routeGroup(`rg${r}`, `rg${r}.example.org`, `svc${(nIng + r) % nSvc}`, `team${((nIng + r) % nSvc) % 50}`));
+  return { state: { ingresses, routeGroups, services, endpoints: eps, endpointSlices: [], secrets: [] }, ing };
+}
+
+if (kubeSection) {
+  const nIng = 15_000;
+  const { state, ing } = kubeCluster(nIng, 3_750);
+  const kubeOpts = { ...defaultKubeOptions(), provideHealthcheck: true };
+  const convert = createIncrementalConverter();
+  // As skipjack compiles them: every built-in filter and the real load balancers.
+  const copts = { predicates: opts.predicates, filters: builtinFilters(), lbFactory: createLoadBalancer };
+  let routes = convert(state, kubeOpts, () => {}).routes;
+  let prev = compileRoutes(routes, copts);
+  const full: number[] = [];
+  const incremental: number[] = [];
+  for (let k = 0; k < 40; k++) {
+    const i = (k * 7919) % nIng;
+    state.ingresses = state.ingresses.slice();
+    state.ingresses[i] = ing(i, `/api${k}`);
+    routes = convert(state, kubeOpts, () => {}).routes;
+    let t0 = process.hrtime.bigint();
+    const next = compileRoutes(routes, { ...copts, previous: prev });
+    incremental.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    prev.release();
+    prev = next;
+    if (k % 8 === 0) {
+      t0 = process.hrtime.bigint();
+      compileRoutes(routes, copts).release();
+      full.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  const f = median(full);
+  console.log(`\nKubernetes: one Ingress changed among ${nIng} Ingresses + 3750 RouteGroups (${routes.length} routes, ${prev.invalid.length} invalid), 40 updates`);
+  console.log(`full compile median ${f.toFixed(1)} ms | incremental median ${median(incremental).toFixed(1)} ms, max ${Math.max(...incremental).toFixed(1)} ms | ratio ${(f / median(incremental)).toFixed(0)}x`);
 }
