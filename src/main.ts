@@ -21,6 +21,7 @@ import type { RouteSource } from './dataclients/types.ts';
 import { createRoutesFileSource } from './dataclients/routes-file.ts';
 import { createInlineSource } from './dataclients/inline.ts';
 import { createRemoteUrlSource } from './dataclients/remote-url.ts';
+import { preprocessorFromConfig } from './dataclients/route-changers.ts';
 import { incrementalCompiler } from './routing/compile.ts';
 import type { RouteTable } from './routing/types.ts';
 import { RouteTableHolder } from './routing/holder.ts';
@@ -134,10 +135,13 @@ async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, vie
   const compile = compiler(c, () => !health.healthy);
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
+  // Default filters are applied by the updater; -clone-route and -edit-route follow them, as in Skipper.
+  const preprocess = preprocessorFromConfig(c, { defaultFilters: false, onError: (m) => logger.error(m) });
   const updater = new RouteUpdater({
     sources: await sources(c, metrics, onCertificates),
     defaultFilters: { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) },
-    build: (defs, g) => {
+    build: (merged, g) => {
+      const defs = preprocess(merged);
       state.apply(defs, g);
       onBuilt?.(defs, g);
     },

@@ -2,7 +2,8 @@
 /**
  * skipjack-routesrv: watches the Kubernetes API like `skipjack -kubernetes` and serves the routes as eskip
  * for a fleet of skipjack instances started with `-routes-urls http://routesrv:9990/routes`. Takes the
- * `-kubernetes-…` flags, `-address` (default :9990) and the Redis service flags for /swarm/redis/shards.
+ * `-kubernetes-…` flags, `-address` (default :9990), the Redis service flags for /swarm/redis/shards, and
+ * Skipper routesrv's route pre-processors: -default-filters-prepend/-append, -clone-route and -edit-route.
  * Until the first load succeeds it keeps retrying and /health answers 503.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +11,7 @@ import { loadConfig } from '../config/load.ts';
 import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
 import { formatLogrus } from '../dataclients/kubernetes/log.ts';
 import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
+import { preprocessorFromConfig } from '../dataclients/route-changers.ts';
 import { RouteServer } from '../routesrv/server.ts';
 
 function log(level: 'info' | 'error', msg: string): void {
@@ -37,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       redis: cfg.kubernetesRedisServiceName
         ? { namespace: cfg.kubernetesRedisServiceNamespace, name: cfg.kubernetesRedisServiceName, port: cfg.kubernetesRedisServicePort }
         : undefined,
+      // Skipper's routesrv runs the same pre-processors as the proxy, so its fleet gets finished routes.
+      preprocess: preprocessorFromConfig(cfg, { defaultFilters: true, onError: (m) => log('error', m) }),
       onError: (err) => log('error', err.message),
     });
   } catch (err) {

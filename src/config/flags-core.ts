@@ -33,6 +33,8 @@ export const coreFlags = {
   defaultFiltersPrepend: flag.string('default-filters-prepend', '', 'eskip filters put in front of the filters of every route'),
   defaultFiltersAppend: flag.string('default-filters-append', '', 'eskip filters put after the filters of every route'),
   forwardBackendUrl: flag.string('forward-backend-url', '', 'target URL of the <forward> backend'),
+  editRoute: flag.multi('edit-route', 'repeatable /regexp/replacement/ (any delimiter) applied to the text of every predicate and filter of every route; the first character is the delimiter'),
+  cloneRoute: flag.multi('clone-route', 'repeatable /regexp/replacement/ like -edit-route, adding a changed copy of each route it changes, with id clone_<id>'),
 
   // routing
   ignoreTrailingSlash: flag.bool('ignore-trailing-slash', false, 'Path("/a") also matches "/a/" and Path("/a/") also "/a"'),

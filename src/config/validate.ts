@@ -3,6 +3,7 @@ import { parseFilters, parsePredicates } from '../eskip/index.ts';
 import { ConfigError } from './errors.ts';
 import type { Config } from './table.ts';
 import { parsePassiveHealthCheck } from './passive-health-check.ts';
+import { parseRouteChange } from '../dataclients/route-changers.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */
 export const LOG_LEVELS = ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
@@ -54,6 +55,15 @@ export function validateConfig(c: Config): void {
     parsePassiveHealthCheck(c.passiveHealthCheck);
   } catch (err) {
     bad('passive-health-check', Object.entries(c.passiveHealthCheck).map(([k, v]) => `${k}=${v}`).join(','), (err as Error).message);
+  }
+  for (const [flag, specs] of [['edit-route', c.editRoute], ['clone-route', c.cloneRoute]] as const) {
+    for (const spec of specs) {
+      try {
+        parseRouteChange(spec);
+      } catch (err) {
+        bad(flag, spec, (err as Error).message);
+      }
+    }
   }
   for (const url of c.routesUrls) {
     if (!URL.canParse(url)) bad('routes-urls', url, 'not a URL');

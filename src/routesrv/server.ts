@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RouteDef } from '../eskip/ast.ts';
 import type { KubernetesSource } from '../dataclients/kubernetes/source.ts';
 import { redisShards, type RedisServiceRef } from './redis-shards.ts';
 import { nextSnapshot, type RoutesSnapshot } from './routes-snapshot.ts';
@@ -13,6 +14,8 @@ export interface RouteServerOptions {
   source: KubernetesSource;
   /** The Redis service whose endpoints are served on /swarm/redis/shards; none serves an empty list. */
   redis?: RedisServiceRef;
+  /** Pre-processing of every route list before it is served (default filters, -clone-route, -edit-route). */
+  preprocess?: (defs: RouteDef[]) => RouteDef[];
   onError?: (err: Error) => void;
 }
 
@@ -35,7 +38,7 @@ export class RouteServer {
   async startSource(): Promise<void> {
     await this.#o.source.start(
       (u) => {
-        this.#snapshot = nextSnapshot(u.routes, this.#snapshot);
+        this.#snapshot = nextSnapshot(this.#o.preprocess?.(u.routes) ?? u.routes, this.#snapshot);
         this.updates++;
       },
       (err) => this.#o.onError?.(err),

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { kubeOptionsFromConfig } from '../../src/dataclients/kubernetes/from-config.ts';
 import { loadManifests } from '../../src/dataclients/kubernetes/manifests.ts';
 import { createKubernetesSource } from '../../src/dataclients/kubernetes/source.ts';
+import { preprocessorFromConfig } from '../../src/dataclients/route-changers.ts';
 import { diffLists, parse } from '../../src/eskip/index.ts';
 import { RouteServer } from '../../src/routesrv/server.ts';
 import { KubeApiServer } from '../support/kube-apiserver.ts';
@@ -54,6 +55,37 @@ for (const [name, flags] of Object.entries(CASES)) {
     const body = await (await fetch(`http://127.0.0.1:${port}/routes`)).text();
     const diff = diffLists(parse(body), parse(readFileSync(`${dir}${name}.eskip`, 'utf8')));
     assert.deepEqual(diff, []);
+  });
+}
+
+/**
+ * Sets that share lb-target-multi.yaml and differ by the route pre-processors routesrv_test.go configures
+ * (EditRoute `Host[(](.*)[)]` → `HostAny($1)`, CloneRoute `Host` → `HostAny`, DefaultFilters), given here as
+ * the command-line flags of skipjack-routesrv and wired the way it wires them.
+ */
+const PREPROCESSED: Record<string, string[]> = {
+  'lb-target-multi': [],
+  'lb-target-multi-with-edit-route': ['-edit-route=/Host[(](.*)[)]/HostAny($1)/'],
+  'lb-target-multi-with-clone-route': ['-clone-route=/Host/HostAny/'],
+  'lb-target-multi-with-default-filters': ['-default-filters-prepend=enableAccessLog(4, 5)', '-default-filters-append=status(200)'],
+};
+
+for (const [name, flags] of Object.entries(PREPROCESSED)) {
+  test(`routesrv fixture ${name}`, { skip: present ? false : 'shared conformance corpus not present' }, async (t) => {
+    const api = await KubeApiServer.start(loadManifests(readFileSync(`${dir}lb-target-multi.yaml`, 'utf8'), name));
+    t.after(() => api.stop());
+    const cfg = loadConfig([...base, ...flags, `-kubernetes-url=${api.url}`]);
+    const errors: string[] = [];
+    const srv = new RouteServer({
+      source: createKubernetesSource(kubeOptionsFromConfig(cfg), { log: () => {} }),
+      preprocess: preprocessorFromConfig(cfg, { defaultFilters: true, onError: (m) => errors.push(m) }),
+    });
+    t.after(() => srv.close());
+    const { port } = await srv.listen(0, '127.0.0.1');
+    await srv.startSource();
+    const body = await (await fetch(`http://127.0.0.1:${port}/routes`)).text();
+    assert.deepEqual(diffLists(parse(body), parse(readFileSync(`${dir}${name}.eskip`, 'utf8'))), []);
+    assert.deepEqual(errors, []);
   });
 }
 
