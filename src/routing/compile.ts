@@ -12,8 +12,10 @@ import type { FilterSpec } from '../filters/types.ts';
 import type { Registry } from '../registry.ts';
 import { compileRoute, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
+import type { PathPattern } from './path-pattern.ts';
 import { PathTree } from './path-tree.ts';
 import { reconcile } from './reconcile.ts';
+import { treePattern } from './route-predicates.ts';
 import { CompiledRouteTable, type Family, type TableState } from './table.ts';
 import type { LoadBalancerFactory, PredicateSpec, RouteTable } from './types.ts';
 
@@ -52,16 +54,18 @@ export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): 
   // Until this compile completes, the family describes no generation: a throw must not leave it half-updated.
   family.head = null;
   const shared = sharedFor(base?.shared ?? null, defs.length);
-  const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = reconcile(defs, base, family.byId, (def) => compileRoute(def, ctx, shared));
+  const patterns = new Map<string, PathPattern>();
+  const patternOf = (e: RouteEntry) => treePattern(e.route.def, ctx.ignoreTrailingSlash, patterns);
+  const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = reconcile(defs, base, family.byId, (def) => compileRoute(def, ctx, shared, patterns));
   const patch = base !== null && inOrder && fresh.length + removed.length <= patchLimit * Math.max(compiled.length, base.compiled.length);
   let tree: PathTree;
   let rootLeaf: Leaf;
   if (patch) {
-    tree = base.tree.patch(fresh, removed, ctx.ignoreTrailingSlash);
+    tree = base.tree.patch(fresh, removed, patternOf, ctx.ignoreTrailingSlash);
     rootLeaf = patchLeaf(base.rootLeaf, rootEntries(fresh), rootEntries(removed)) ?? new Leaf([]);
   } else {
-    tree = PathTree.build(compiled, ctx.ignoreTrailingSlash);
-    rootLeaf = new Leaf(compiled.filter((c) => c.pattern === null));
+    tree = PathTree.build(compiled, patternOf, ctx.ignoreTrailingSlash);
+    rootLeaf = new Leaf(compiled.filter((c) => !c.inTree));
   }
   const state: TableState = { ctx, family, compiled, routes, defs: inputs, holders, shared, tree, rootLeaf, released: false };
   family.head = state;
@@ -89,7 +93,7 @@ function headed(base: TableState): Family {
 /** The entries of the routes outside the path tree, or null when there are none. */
 function rootEntries(cs: readonly RouteEntry[]): RouteEntry[] | null {
   let out: RouteEntry[] | null = null;
-  for (const c of cs) if (c.pattern === null) (out ??= []).push(c);
+  for (const c of cs) if (!c.inTree) (out ??= []).push(c);
   return out;
 }
 

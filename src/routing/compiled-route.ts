@@ -28,18 +28,17 @@ export function sameContext(a: CompileContext, b: CompileContext): boolean {
 export interface Shared {
   readonly urls: Map<string, URL>;
   readonly params: Map<string, ParamNames>;
-  readonly patterns: Map<string, PathPattern>;
 }
 
 export function newShared(): Shared {
-  return { urls: new Map(), params: new Map(), patterns: new Map() };
+  return { urls: new Map(), params: new Map() };
 }
 
 /** Caches that outgrew the live routes (churn) start afresh; the routes keep their values either way. */
 export function sharedFor(prev: Shared | null, routeCount: number): Shared {
   if (prev === null) return newShared();
   const limit = 4 * routeCount + 10_000;
-  return prev.urls.size > limit || prev.patterns.size > limit || prev.params.size > limit ? newShared() : prev;
+  return prev.urls.size > limit || prev.params.size > limit ? newShared() : prev;
 }
 
 /** Whether a route of an earlier generation can still be used: its filter instances are not closed. */
@@ -59,15 +58,15 @@ export function releaseRoute(c: RouteEntry): void {
 const noFilters: readonly FilterInstance[] = Object.freeze([]);
 
 /**
- * Compiles one definition; throws RouteDefinitionError. Skipper's order of checks: backend, then filters,
+ * Compiles one definition; throws RouteDefinitionError. `patterns` caches path patterns for one compile. Skipper's order of checks: backend, then filters,
  * then predicates; it decides which reason a route with several problems gets.
  */
-export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared): RouteEntry {
+export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared, patterns: Map<string, PathPattern>): RouteEntry {
   const { backendUrl, lb } = compileBackend(def, ctx.lbFactory, shared.urls);
   const filters = createFilters(def, ctx.filters, ctx.predicates);
   let preds;
   try {
-    preds = compilePredicates(def, ctx.predicates, ctx.ignoreTrailingSlash, shared.patterns);
+    preds = compilePredicates(def, ctx.predicates, ctx.ignoreTrailingSlash, patterns);
   } catch (e) {
     closeFilters(filters);
     throw e;
@@ -87,7 +86,7 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared)
   return {
     route, matchers: Object.freeze(preds.matchers), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
-    pattern: p, refs: 0, seq: -1,
+    inTree: p !== null, refs: 0, seq: -1,
   };
 }
 

@@ -5,7 +5,6 @@
  * hence so is the decision.
  */
 import { HostIndex, matches, ranksAbove } from './host-index.ts';
-import type { PathPattern } from './path-pattern.ts';
 import type { PredicateMatcher, Route, RoutingRequest } from './types.ts';
 
 /** How to name the path tree's wildcard values for a route; null when the route has no wildcards. */
@@ -28,8 +27,8 @@ export interface RouteEntry {
   readonly weight: number;
   readonly params: ParamNames | null;
   readonly hostKeys: readonly string[] | null;
-  /** The Path/PathSubtree pattern placing the route in the tree; null for routes outside it. */
-  readonly pattern: PathPattern | null;
+  /** Whether the route has Path or PathSubtree, i.e. lives in the path tree rather than the root leaf. */
+  readonly inTree: boolean;
   /** Live generations holding this route; only counted for routes with filters (nothing else is closed). */
   refs: number;
   /** Position in the latest generation of its family (see Family in table.ts). */

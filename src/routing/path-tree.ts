@@ -21,6 +21,9 @@ interface BuildNode {
   leaf: RouteEntry[] | null;
 }
 
+/** The Path/PathSubtree pattern of an entry in the tree (patterns are derived again, not kept). */
+export type PatternOf = (e: RouteEntry) => PathPattern | null;
+
 export class PathTree {
   readonly #root: Node;
 
@@ -29,9 +32,9 @@ export class PathTree {
   }
 
   /** Builds the tree; with `ignoreTrailingSlash` false a subtree also owns its base with a trailing slash. */
-  static build(routes: readonly RouteEntry[], ignoreTrailingSlash: boolean): PathTree {
+  static build(routes: readonly RouteEntry[], patternOf: PatternOf, ignoreTrailingSlash: boolean): PathTree {
     const root = newBuildNode();
-    for (const r of routes) if (r.pattern !== null) insert(root, r.pattern, r, ignoreTrailingSlash);
+    for (const r of routes) if (r.inTree) insert(root, patternOf(r)!, r, ignoreTrailingSlash);
     return new PathTree(freeze(root));
   }
 
@@ -40,11 +43,11 @@ export class PathTree {
    * `added` put in, every untouched node and leaf shared. The entries' `seq` must give their positions in the
    * next generation, and the entries kept must be in the same relative order as in this one (see patchLeaf).
    */
-  patch(added: readonly RouteEntry[], removed: readonly RouteEntry[], ignoreTrailingSlash: boolean): PathTree {
+  patch(added: readonly RouteEntry[], removed: readonly RouteEntry[], patternOf: PatternOf, ignoreTrailingSlash: boolean): PathTree {
     const add = newBuildNode();
     const rem = newBuildNode();
-    for (const r of added) if (r.pattern !== null) insert(add, r.pattern, r, ignoreTrailingSlash);
-    for (const r of removed) if (r.pattern !== null) insert(rem, r.pattern, r, ignoreTrailingSlash);
+    for (const r of added) if (r.inTree) insert(add, patternOf(r)!, r, ignoreTrailingSlash);
+    for (const r of removed) if (r.inTree) insert(rem, patternOf(r)!, r, ignoreTrailingSlash);
     return new PathTree(merge(this.#root, add, rem) ?? emptyNode);
   }
 

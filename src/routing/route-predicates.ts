@@ -47,15 +47,10 @@ export function compilePredicates(
       if (pattern !== null) throw invalid(def, p, 'multiple tree predicates (Path, PathSubtree) in the route');
       const arg = p.args[0];
       if (p.args.length !== 1 || typeof arg !== 'string') throw invalid(def, p, 'expected one string argument');
-      const key = p.name + ' ' + arg;
-      pattern = patterns.get(key) ?? null;
-      if (pattern === null) {
-        try {
-          pattern = parsePathPattern(p.name, arg, p.name === 'PathSubtree', ignoreTrailingSlash);
-        } catch (e) {
-          throw invalid(def, p, describe(e));
-        }
-        patterns.set(key, pattern);
+      try {
+        pattern = cachedPattern(p.name, arg, ignoreTrailingSlash, patterns);
+      } catch (e) {
+        throw invalid(def, p, describe(e));
       }
       continue;
     }
@@ -104,6 +99,25 @@ export function compilePredicates(
   sortByRank(matchers, ranks);
   // slice() sizes the list exactly; push leaves spare capacity, which the table would keep per route.
   return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys };
+}
+
+/** The parsed Path/PathSubtree argument, from `cache` when parsed before. Throws InvalidArgsError. */
+export function cachedPattern(name: string, arg: string, ignoreTrailingSlash: boolean, cache: Map<string, PathPattern>): PathPattern {
+  const key = name + ' ' + arg;
+  let pattern = cache.get(key);
+  if (pattern === undefined) cache.set(key, (pattern = parsePathPattern(name, arg, name === 'PathSubtree', ignoreTrailingSlash)));
+  return pattern;
+}
+
+/**
+ * The tree pattern of a route compiled from `def` (whose Path/PathSubtree argument was validated then).
+ * Patterns are not kept with the routes: most are distinct, and keeping them cost ≈ 400 B per route.
+ */
+export function treePattern(def: RouteDef, ignoreTrailingSlash: boolean, cache: Map<string, PathPattern>): PathPattern | null {
+  for (const p of def.predicates) {
+    if (p.name === 'Path' || p.name === 'PathSubtree') return cachedPattern(p.name, p.args[0] as string, ignoreTrailingSlash, cache);
+  }
+  return null;
 }
 
 /** Stable insertion sort of `ms` by `ranks`, in place: lists are a handful long. */

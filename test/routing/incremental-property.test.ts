@@ -86,7 +86,8 @@ function apply(defs: RouteDef[], o: Op): RouteDef[] {
     case 'remove': if (n > 0) out.splice(o.at % n, 1); break;
     case 'swap': if (n > 1) [out[o.at % n], out[o.with % n]] = [out[o.with % n]!, out[o.at % n]!]; break;
     case 'copy': if (n > 0) out[o.at % n] = structuredClone(out[o.at % n]!); break;
-    case 'duplicate': if (n > 0) out.splice(o.to % (n + 1), 0, structuredClone(out[o.at % n]!)); break;
+    // The same object twice, or an equal copy: either way the first definition of the id wins.
+    case 'duplicate': if (n > 0) out.splice(o.to % (n + 1), 0, o.to % 2 === 0 ? out[o.at % n]! : structuredClone(out[o.at % n]!)); break;
     case 'release': break;
   }
   return out;
