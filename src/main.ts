@@ -17,10 +17,7 @@ import { fileSink, type LogSink } from './log/line-writer.ts';
 import { createProxyMetrics, type ProxyMetrics } from './metrics/proxy-metrics.ts';
 import { clusterMetrics, serveWorkerMetrics } from './metrics/cluster.ts';
 import { RouteUpdater } from './dataclients/updater.ts';
-import type { RouteSource } from './dataclients/types.ts';
-import { createRoutesFileSource } from './dataclients/routes-file.ts';
-import { createInlineSource } from './dataclients/inline.ts';
-import { createRemoteUrlSource } from './dataclients/remote-url.ts';
+import { routeSourcesFromConfig } from './dataclients/from-config.ts';
 import { preprocessorFromConfig } from './dataclients/route-changers.ts';
 import { incrementalCompiler } from './routing/compile.ts';
 import type { RouteTable } from './routing/types.ts';
@@ -57,30 +54,6 @@ function tlsEnabled(c: Config): boolean {
 }
 
 type OnCertificates = (certs: NamedCertificate[]) => void;
-
-async function sources(c: Config, metrics: ProxyMetrics, onCertificates: OnCertificates): Promise<RouteSource[]> {
-  const out: RouteSource[] = [];
-  if (c.routesFile !== '') out.push(createRoutesFileSource(c.routesFile));
-  if (c.inlineRoutes !== '') out.push(createInlineSource(c.inlineRoutes));
-  for (const url of c.routesUrls) out.push(createRemoteUrlSource(url, { pollTimeoutMs: c.sourcePollTimeout }));
-  if (c.kubernetes) {
-    // Loaded only when used: the Kubernetes client costs tens of MB that a file-routed proxy does not need.
-    const [{ kubeOptionsFromConfig }, { createKubernetesSource }] = await Promise.all([
-      import('./dataclients/kubernetes/from-config.ts'), import('./dataclients/kubernetes/source.ts'),
-    ]);
-    let opts;
-    try {
-      opts = kubeOptionsFromConfig(c);
-    } catch (err) {
-      throw new ConfigError((err as Error).message);
-    }
-    out.push(createKubernetesSource(opts, {
-      onCertificates: c.kubernetesEnableTls ? onCertificates : undefined,
-      onConverted: (info) => metrics.kubernetesInvalidObjects(info.invalidObjects),
-    }));
-  }
-  return out;
-}
 
 /**
  * Route compilation, the same in the primary and every worker. Incremental: each table is compiled against
@@ -138,7 +111,10 @@ async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, vie
   // Default filters are applied by the updater; -clone-route and -edit-route follow them, as in Skipper.
   const preprocess = preprocessorFromConfig(c, { defaultFilters: false, onError: (m) => logger.error(m) });
   const updater = new RouteUpdater({
-    sources: await sources(c, metrics, onCertificates),
+    sources: await routeSourcesFromConfig(c, {
+      onCertificates,
+      onConverted: (info) => metrics.kubernetesInvalidObjects(info.invalidObjects),
+    }),
     defaultFilters: { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) },
     build: (merged, g) => {
       const defs = preprocess(merged);
