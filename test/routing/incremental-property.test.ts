@@ -27,6 +27,8 @@ const genDef = (id: string): fc.Arbitrary<RouteDef> => fc.record({
     fc.constant(null),
   ),
   host: fc.option(fc.constantFrom(...hosts), { nil: null }),
+  // HostAny puts one route under several hostnames of the index.
+  hostAny: fc.option(fc.subarray(hosts, { minLength: 2, maxLength: 3 }), { nil: null }),
   method: fc.option(fc.constantFrom('GET', 'POST'), { nil: null }),
   header: fc.boolean(),
   weight: fc.integer({ min: 0, max: 2 }),
@@ -39,6 +41,7 @@ const genDef = (id: string): fc.Arbitrary<RouteDef> => fc.record({
   const predicates: PredicateCall[] = [];
   if (g.tree !== null) predicates.push(g.tree);
   if (g.host !== null) predicates.push({ name: 'Host', args: [`^${g.host.replace('.', '[.]')}$`] });
+  else if (g.hostAny !== null) predicates.push({ name: 'HostAny', args: g.hostAny });
   if (g.method !== null) predicates.push({ name: 'Method', args: [g.method] });
   if (g.header) predicates.push({ name: 'Header', args: ['X-A', '1'] });
   if (g.weight > 0) predicates.push({ name: 'Weight', args: [g.weight] });
