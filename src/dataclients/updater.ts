@@ -23,9 +23,17 @@ export interface RouteUpdaterOptions {
 }
 
 /** Puts the default filters around a route's own filters. Returns the route itself when there are none. */
+// One wrapped definition per (defaults, definition) pair: an unchanged route keeps its object identity across
+// updates, which lets the incremental route table compile reuse it instead of comparing it field by field.
+const wrapped = new WeakMap<DefaultFilters, WeakMap<RouteDef, RouteDef>>();
+
 export function withDefaultFilters(def: RouteDef, d: DefaultFilters | undefined): RouteDef {
   if (d === undefined || (d.prepend.length === 0 && d.append.length === 0)) return def;
-  return { ...def, filters: [...d.prepend, ...def.filters, ...d.append] };
+  let cache = wrapped.get(d);
+  if (cache === undefined) wrapped.set(d, (cache = new WeakMap()));
+  let w = cache.get(def);
+  if (w === undefined) cache.set(def, (w = { ...def, filters: [...d.prepend, ...def.filters, ...d.append] }));
+  return w;
 }
 
 export class RouteUpdater {

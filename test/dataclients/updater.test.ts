@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RouteUpdater } from '../../src/dataclients/updater.ts';
+import { RouteUpdater, withDefaultFilters } from '../../src/dataclients/updater.ts';
 import { createInlineSource } from '../../src/dataclients/inline.ts';
 import type { RouteDef } from '../../src/eskip/ast.ts';
 import type { RouteSource, RouteSourceUpdate } from '../../src/dataclients/types.ts';
@@ -56,4 +56,14 @@ test('a burst of updates coalesces into one build with the latest lists', async 
 test('a source failing at start rejects start', async () => {
   const u = new RouteUpdater({ sources: [createInlineSource('x: * ->')], build: () => assert.fail('no build'), onSourceError: () => {} });
   await assert.rejects(u.start(), /inline-routes:1:\d+/);
+});
+
+test('default filters wrap each definition once, so unchanged routes keep their identity', () => {
+  const d = { prepend: [{ name: 'a', args: [] }], append: [{ name: 'z', args: [1] }] };
+  const def = { id: 'r', predicates: [], filters: [{ name: 'm', args: [] }], backendType: 'shunt' as const };
+  const first = withDefaultFilters(def, d);
+  assert.deepEqual(first.filters.map((f) => f.name), ['a', 'm', 'z']);
+  assert.equal(withDefaultFilters(def, d), first);
+  assert.notEqual(withDefaultFilters({ ...def }, d), first);
+  assert.equal(withDefaultFilters(def, undefined), def);
 });
