@@ -6,6 +6,7 @@
  * the source is paused whenever the lease's buffer is full.
  */
 import { Readable } from 'node:stream';
+import { isDraining } from './unread-body.ts';
 
 export class BodyLease extends Readable {
   readonly #src: Readable;
@@ -52,8 +53,9 @@ export class BodyLease extends Readable {
     src.off('end', this.#onEnd);
     src.off('error', this.#onError);
     src.off('close', this.#onClose);
-    // Leave the source paused and intact: node:http discards the unread rest once the response ends.
-    if (this.#started && !this.#ended) src.pause();
+    // Leave the source paused and intact for a retry or for the drain after the response (unread-body.ts),
+    // unless that drain already took it over.
+    if (this.#started && !this.#ended && !isDraining(src)) src.pause();
     cb(err);
   }
 }

@@ -18,6 +18,7 @@ import { setForwarded } from './headers.ts';
 import { discard, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
+import { UnreadBody } from './unread-body.ts';
 import { Upstream } from './upstream.ts';
 import type { ForwardedHeadersOptions, Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
 import { armReadTimeout, armWriteTimeout } from './timeouts.ts';
@@ -221,6 +222,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     }
     ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
     ctx.upgrade = upgrade;
+    const unread = ctx.request.body !== null && upgrade === null ? new UnreadBody(req, res) : null;
     if (forwarded !== null) setForwarded(ctx.request.headers, forwarded, ctx.original.remoteAddress, ctx.original.host, protocol);
     const bad = checkFraming(req) ?? checkPath(ctx);
     if (bad !== null) {
@@ -241,12 +243,14 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         }
         const wt = ctx.settingsIfAny?.writeTimeoutMs;
         if (wt !== undefined && wt > 0) armWriteTimeout(res, wt);
+        unread?.beforeHeaders(res);
         writeResponse(res, r, removeHop, counter);
       },
       (err: unknown) => {
         const status = errorStatus(err);
         if (status >= 500) logger.error(`error while proxying, route ${ctx.routeId || '-'}, ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${(err as Error).message}`);
         else logger.debug(`${status} for ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${(err as Error).message}`);
+        unread?.beforeHeaders(res);
         writeError(res, err, counter);
       },
     ).catch((err: unknown) => {

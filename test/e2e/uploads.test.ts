@@ -37,9 +37,7 @@ function upload(t: TestContext, url: string, size: number): Promise<Upload> {
   });
 }
 
-test('a backend that answers early, or times out, during a large upload: the client gets the answer and is not left stalled', {
-  todo: 'bug: body-lease.ts pauses the half-read client body when undici lets go of it; node drains only bodies nobody read, so a keep-alive connection stalls until a server timeout',
-}, async (t) => {
+test('a backend that answers early, or times out, during a large upload: the client gets the answer and is not left stalled', async (t) => {
   const early = await rawServer(t, (_req, res) => {
     res.writeHead(413, { 'content-type': 'text/plain' });
     res.end('too big');
@@ -57,9 +55,7 @@ test('a backend that answers early, or times out, during a large upload: the cli
   }
 });
 
-test('a body wrapped by logBody or split by tee, then answered without a backend: the connection is not left stalled', {
-  todo: 'bug: the wrapper consumed the client body and nobody reads it after the answer, so node does not drain it (same stall as above)',
-}, async (t) => {
+test('a body wrapped by logBody or split by tee, then answered without a backend: the connection is not left stalled', async (t) => {
   const p = await startProxy(t, `
     logBody: Path("/logbody") -> logBody("request", 10) -> status(204) -> <shunt>;
     tee: Path("/tee") -> tee("http://127.0.0.1:1") -> status(204) -> <shunt>;
