@@ -9,6 +9,7 @@ import { loadConfig } from './config/load.ts';
 import { ConfigError, EXIT_USAGE, HelpRequested } from './config/errors.ts';
 import { renderUsage } from './config/flags-doc.ts';
 import { parsePassiveHealthCheck } from './config/passive-health-check.ts';
+import { parseForwardedHeaders } from './config/forwarded-headers.ts';
 import { parseFilters } from './eskip/index.ts';
 import type { RouteDef } from './eskip/ast.ts';
 import { createAppLogger, type Logger } from './log/app-log.ts';
@@ -82,6 +83,8 @@ function proxyOptions(c: Config, logger: Logger): ProxyOptions {
     passiveHealthCheck: parsePassiveHealthCheck(c.passiveHealthCheck),
     experimentalUpgrade: c.experimentalUpgrade,
     protocol: tlsEnabled(c) ? 'https' : 'http',
+    forwardedHeaders: parseForwardedHeaders(c.forwardedHeaders),
+    forwardedHeadersExcludeCidrs: c.forwardedHeadersExcludeCidrs,
     forwardBackendUrl: c.forwardBackendUrl === '' ? null : c.forwardBackendUrl,
     logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   };

@@ -46,7 +46,6 @@ export const compatFlags = {
   keepaliveRequestsServer: flag.int('keepalive-requests-server', 0, 'maximum requests per client connection; 0 unlimited', accepted),
   disabledFilters: flag.list('disabled-filters', [], 'filters unavailable for use, comma separated', accepted),
   waitFirstRouteLoad: flag.bool('wait-first-route-load', false, 'skipjack always waits for the first route load before listening', accepted),
-  forwardedHeaders: flag.list('forwarded-headers', [], 'X-Forwarded-* headers to add before routing', accepted),
   tlsMinVersion: flag.string('tls-min-version', '1.2', 'minimum TLS version', accepted),
   enableTcpQueue: flag.bool('enable-tcp-queue', false, 'TCP listener queue', accepted),
   maxTcpListenerConcurrency: flag.int('max-tcp-listener-concurrency', 0, 'TCP listener concurrency', accepted),

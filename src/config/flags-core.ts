@@ -47,6 +47,8 @@ export const coreFlags = {
   maxIdleConnectionBackend: flag.int('max-idle-connection-backend', 0, 'maximum idle backend connections in total; undici manages idle sockets per origin itself', { status: 'accepted' }),
   idleConnsNum: flag.int('idle-conns-num', 64, 'maximum idle connections per backend host (undici keeps idle sockets per origin itself)', { status: 'accepted' }),
   closeIdleConnsPeriod: flag.duration('close-idle-conns-period', 20 * S, 'how often all idle backend connections are closed; 0 never'),
+  forwardedHeaders: flag.list('forwarded-headers', [], 'X-Forwarded-* headers added to the request before routing, comma separated: X-Forwarded-For (append the client IP), X-Forwarded-Host, X-Forwarded-Method, X-Forwarded-Uri, X-Forwarded-Port=<port>, X-Forwarded-Proto=<http|https>; none by default'),
+  forwardedHeadersExcludeCidrs: flag.list('forwarded-headers-exclude-cidrs', [], 'requests from these networks (comma separated CIDRs) get no -forwarded-headers'),
   proxyPreserveHost: flag.bool('proxy-preserve-host', false, 'send the incoming Host header to the backend instead of the backend host'),
   removeHopHeaders: flag.bool('remove-hop-headers', false, 'Skipper\'s opt-in; skipjack always removes hop-by-hop headers (RFC 9110 section 7.6.1)', { status: 'accepted' }),
   passiveHealthCheck: flag.map('passive-health-check', 'passive health check parameters: period=1m,min-requests=10,max-drop-probability=0.9,min-drop-probability=0.05,max-unhealthy-endpoints-ratio=1.0'),

@@ -4,6 +4,8 @@ import { ConfigError } from './errors.ts';
 import type { Config } from './table.ts';
 import { parsePassiveHealthCheck } from './passive-health-check.ts';
 import { parseRouteChange } from '../dataclients/route-changers.ts';
+import { parseCidrs } from '../proxy/forwarded.ts';
+import { parseForwardedHeaders } from './forwarded-headers.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */
 export const LOG_LEVELS = ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
@@ -64,6 +66,16 @@ export function validateConfig(c: Config): void {
         bad(flag, spec, (err as Error).message);
       }
     }
+  }
+  try {
+    parseForwardedHeaders(c.forwardedHeaders);
+  } catch (err) {
+    bad('forwarded-headers', c.forwardedHeaders.join(','), (err as Error).message);
+  }
+  try {
+    parseCidrs(c.forwardedHeadersExcludeCidrs);
+  } catch (err) {
+    bad('forwarded-headers-exclude-cidrs', c.forwardedHeadersExcludeCidrs.join(','), (err as Error).message);
   }
   for (const url of c.routesUrls) {
     if (!URL.canParse(url)) bad('routes-urls', url, 'not a URL');

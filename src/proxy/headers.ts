@@ -1,10 +1,8 @@
 /**
  * Header rewriting between the hops: hop-by-hop headers (RFC 9110 §7.6.1, plus the legacy Proxy-Connection
- * and Keep-Alive) and any header named in Connection are stripped, and X-Forwarded-* are set as Skipper's
- * forwarded-headers handler does.
+ * and Keep-Alive) and any header named in Connection are stripped.
  */
 import type { HeaderBag } from '../routing/types.ts';
-import type { ForwardedHeadersOptions } from './types.ts';
 
 const HOP = new Set([
   'connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
@@ -55,21 +53,4 @@ export function upstreamRequestHeaders(h: HeaderBag, removeHop: boolean, host: s
 /** The backend's response headers as the filters and the client see them. */
 export function downstreamResponseHeaders(h: HeaderBag, removeHop: boolean): OutHeaders {
   return copyWithout(h, ALWAYS_RESPONSE, removeHop);
-}
-
-/** Sets X-Forwarded-For / -Host / -Proto on the outgoing request headers, before any filter runs. */
-export function setForwarded(
-  h: HeaderBag,
-  o: ForwardedHeadersOptions,
-  remoteAddress: string,
-  host: string,
-  protocol: string,
-): void {
-  if ((o.for === true || o.prependFor === true) && remoteAddress !== '') {
-    const prev = h['x-forwarded-for'];
-    const v = Array.isArray(prev) ? prev.join(', ') : prev;
-    h['x-forwarded-for'] = v === undefined || v === '' ? remoteAddress : o.prependFor === true ? `${remoteAddress}, ${v}` : `${v}, ${remoteAddress}`;
-  }
-  if (o.host === true) h['x-forwarded-host'] = host;
-  if (o.proto === true || (o.proto === 'if-absent' && h['x-forwarded-proto'] === undefined)) h['x-forwarded-proto'] = protocol;
 }

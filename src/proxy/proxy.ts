@@ -14,20 +14,19 @@ import { callBackend, resolveTarget, targetOf, type BackendDeps } from './backen
 import { Lease, RequestContext, type Engine } from './context.ts';
 import { clientGone, errorStatus, ProxyError } from './errors.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
-import { setForwarded } from './headers.ts';
+import { forwardedSetter } from './forwarded.ts';
 import { discard, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { UnreadBody } from './unread-body.ts';
 import { Upstream } from './upstream.ts';
-import type { ForwardedHeadersOptions, Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
+import type { Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
 import { armReadTimeout, armWriteTimeout } from './timeouts.ts';
 import { checkFraming } from './validate.ts';
 import { checkPath } from './routing-request.ts';
 
 export type { Proxy, ProxyObserver, ProxyOptions, RequestDoneEvent, BackendDoneEvent, PassiveHealthCheckOptions } from './types.ts';
 
-const DEFAULT_FORWARDED: ForwardedHeadersOptions = Object.freeze({ for: true, host: true, proto: 'if-absent' });
 const EMPTY_BAG: ReadonlyMap<string, unknown> = new Map();
 
 const consoleLogger: ProxyLogger = {
@@ -47,7 +46,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
   const protocol = options.protocol ?? 'http';
   const preserveHost = options.preserveHost ?? false;
   const removeHop = options.removeHopHeaders ?? true;
-  const forwarded = options.forwardedHeaders === undefined ? DEFAULT_FORWARDED : options.forwardedHeaders;
+  const setForwarded = forwardedSetter(options.forwardedHeaders, options.forwardedHeadersExcludeCidrs);
   const logger = options.logger ?? consoleLogger;
   const obs = observer ?? null;
   const registry = options.endpoints ?? new EndpointRegistry();
@@ -223,7 +222,10 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
     ctx.upgrade = upgrade;
     const unread = ctx.request.body !== null && upgrade === null ? new UnreadBody(req, res) : null;
-    if (forwarded !== null) setForwarded(ctx.request.headers, forwarded, ctx.original.remoteAddress, ctx.original.host, protocol);
+    if (setForwarded !== null) {
+      const o = ctx.original;
+      setForwarded(ctx.request.headers, { remoteAddress: o.remoteAddress, host: o.host, method: o.method, uri: req.url ?? '' });
+    }
     const bad = checkFraming(req) ?? checkPath(ctx);
     if (bad !== null) {
       res.shouldKeepAlive = false;

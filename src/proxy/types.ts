@@ -28,7 +28,10 @@ export interface PassiveHealthCheckOptions {
   maxUnhealthyEndpointsRatio: number;
 }
 
-/** Which X-Forwarded-* headers the proxy sets before the request filters run (Skipper's -forwarded-headers). */
+/**
+ * Which X-Forwarded-* headers the proxy adds to the incoming request before routing (Skipper's
+ * -forwarded-headers). Set headers replace what the client sent; X-Forwarded-For appends to its first value.
+ */
 export interface ForwardedHeadersOptions {
   /** Append the client IP to X-Forwarded-For. */
   for?: boolean;
@@ -36,11 +39,14 @@ export interface ForwardedHeadersOptions {
   prependFor?: boolean;
   /** Set X-Forwarded-Host to the Host header as received. */
   host?: boolean;
-  /**
-   * Set X-Forwarded-Proto to the listener's protocol; 'if-absent' keeps a value set by a load balancer in
-   * front, which routes like the Kubernetes HTTPS redirect (`Header("X-Forwarded-Proto", "http")`) rely on.
-   */
-  proto?: boolean | 'if-absent';
+  /** Set X-Forwarded-Method to the request method. */
+  method?: boolean;
+  /** Set X-Forwarded-Uri to the request target as received. */
+  uri?: boolean;
+  /** Set X-Forwarded-Port to this value; '' or absent: not set. */
+  port?: string;
+  /** Set X-Forwarded-Proto to this value; absent: not set. */
+  proto?: 'http' | 'https';
 }
 
 export interface ProxyLogger {
@@ -75,10 +81,12 @@ export interface ProxyOptions {
   passiveHealthCheck?: PassiveHealthCheckOptions | null;
   /** Pass WebSocket and other Upgrade requests through; default false (answered 400 instead). */
   experimentalUpgrade?: boolean;
-  /** The listener's protocol, for X-Forwarded-Proto and `<dynamic>` backends; default 'http'. */
+  /** The listener's protocol, for `<dynamic>` backends without a URL; default 'http'. */
   protocol?: 'http' | 'https';
-  /** Default {for: true, host: true, proto: 'if-absent'}; null sets none. */
+  /** X-Forwarded-* headers added before routing; default none, as in Skipper. */
   forwardedHeaders?: ForwardedHeadersOptions | null;
+  /** Requests from these networks (CIDRs) get no forwarded headers (-forwarded-headers-exclude-cidrs). */
+  forwardedHeadersExcludeCidrs?: readonly string[];
   /** The URL `<forward>` backends go to (Skipper's -forward-backend-url); unset answers them 500. */
   forwardBackendUrl?: string | null;
   /** Verify backend TLS certificates; default true. */

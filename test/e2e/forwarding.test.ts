@@ -32,11 +32,12 @@ test('X-Forwarded-For/-Host/-Proto when configured; xforward appends and xforwar
     xff: Path("/xff") -> xforwardFirst() -> "${be.url}";
   `;
   const headers = { 'x-forwarded-for': '10.0.0.1', host: 'in.example' };
-  const p = await startProxy(t, routes, { proxy: { forwardedHeaders: { for: true, host: true, proto: true } } });
+  const p = await startProxy(t, routes, { proxy: { forwardedHeaders: { for: true, host: true, proto: 'http' } } });
   const d = echoed(await request(`${p.url}/plain`, { headers })).headers;
   assert.deepEqual([d['x-forwarded-for'], d['x-forwarded-host'], d['x-forwarded-proto']], ['10.0.0.1, 127.0.0.1', 'in.example', 'http']);
 
-  const q = await startProxy(t, routes, { proxy: { forwardedHeaders: null } });
+  // The default is none, as in Skipper.
+  const q = await startProxy(t, routes);
   const n = echoed(await request(`${q.url}/plain`, { headers })).headers;
   assert.deepEqual([n['x-forwarded-for'], n['x-forwarded-host'], n['x-forwarded-proto']], ['10.0.0.1', undefined, undefined]);
   const a = echoed(await request(`${q.url}/xf`, { headers })).headers;

@@ -56,29 +56,37 @@ test('removeHopHeaders: false forwards end-to-end-looking hop headers undici can
   assert.equal(h['te'], 'trailers');
 });
 
-test('X-Forwarded-For is appended, X-Forwarded-Host and -Proto set, before filters run', async (t) => {
+test('no X-Forwarded-* by default, as Skipper: what the client sent passes unchanged', async (t) => {
+  const be = await echoBackend(t);
+  const { url } = await startProxy(t, [{ id: 'r', backend: be.url }]);
+  const a = (JSON.parse((await get(`${url}/`)).body) as Echo).headers;
+  assert.deepEqual([a['x-forwarded-for'], a['x-forwarded-host'], a['x-forwarded-proto']], [undefined, undefined, undefined]);
+  const b = (JSON.parse((await get(`${url}/`, { headers: { 'x-forwarded-for': '10.1.1.1', 'x-forwarded-proto': 'http' } })).body) as Echo).headers;
+  assert.deepEqual([b['x-forwarded-for'], b['x-forwarded-proto']], ['10.1.1.1', 'http']);
+});
+
+test('forwardedHeaders: every header Skipper can add, set before the filters run; excluded networks get none', async (t) => {
   const be = await echoBackend(t);
   let seenByFilter = '';
   const probe: FilterInstance = { name: 'probe', request: (ctx) => void (seenByFilter = String(ctx.request.headers['x-forwarded-for'])) };
-  const { url, port } = await startProxy(t, [{ id: 'r', filters: [probe], backend: be.url }]);
-  const a = (JSON.parse((await get(`${url}/`)).body) as Echo).headers;
-  assert.equal(a['x-forwarded-for'], '127.0.0.1');
-  assert.equal(a['x-forwarded-host'], `127.0.0.1:${port}`);
-  assert.equal(a['x-forwarded-proto'], 'http');
-  assert.equal(seenByFilter, '127.0.0.1');
-  const b = (JSON.parse((await get(`${url}/`, { headers: { 'x-forwarded-for': '10.1.1.1, 10.2.2.2', 'x-forwarded-proto': 'https' } })).body) as Echo).headers;
-  assert.equal(b['x-forwarded-for'], '10.1.1.1, 10.2.2.2, 127.0.0.1');
-  assert.equal(b['x-forwarded-proto'], 'https', 'a load balancer in front set it: kept by default');
+  const all = { for: true, host: true, method: true, uri: true, port: '443', proto: 'https' } as const;
+  const p = await startProxy(t, [{ id: 'r', filters: [probe], backend: be.url }], { forwardedHeaders: all });
+  const a = (JSON.parse((await get(`${p.url}/x?q=1`, { method: 'POST', headers: { host: 'in.example', 'x-forwarded-for': '10.1.1.1, 10.2.2.2', 'x-forwarded-proto': 'http' } })).body) as Echo).headers;
+  assert.deepEqual(
+    [a['x-forwarded-for'], a['x-forwarded-host'], a['x-forwarded-method'], a['x-forwarded-uri'], a['x-forwarded-port'], a['x-forwarded-proto']],
+    ['10.1.1.1, 10.2.2.2, 127.0.0.1', 'in.example', 'POST', '/x?q=1', '443', 'https'],
+  );
+  assert.equal(seenByFilter, '10.1.1.1, 10.2.2.2, 127.0.0.1');
 
-  const first = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: { prependFor: true }, protocol: 'https' });
+  const first = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: { prependFor: true } });
   const c = (JSON.parse((await get(`${first.url}/`, { headers: { 'x-forwarded-for': '10.1.1.1' } })).body) as Echo).headers;
-  assert.equal(c['x-forwarded-for'], '127.0.0.1, 10.1.1.1');
-  assert.equal(c['x-forwarded-proto'], undefined);
-  const set = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: { proto: true }, protocol: 'https' });
-  const e = (JSON.parse((await get(`${set.url}/`, { headers: { 'x-forwarded-proto': 'http' } })).body) as Echo).headers;
-  assert.equal(e['x-forwarded-proto'], 'https', 'proto: true overwrites');
-  const none = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: null });
-  assert.equal((JSON.parse((await get(`${none.url}/`)).body) as Echo).headers['x-forwarded-for'], undefined);
+  assert.deepEqual([c['x-forwarded-for'], c['x-forwarded-host'], c['x-forwarded-proto']], ['127.0.0.1, 10.1.1.1', undefined, undefined]);
+
+  const excluded = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: all, forwardedHeadersExcludeCidrs: ['10.0.0.0/8', '127.0.0.0/8'] });
+  const e = (JSON.parse((await get(`${excluded.url}/`, { headers: { 'x-forwarded-for': '10.1.1.1' } })).body) as Echo).headers;
+  assert.deepEqual([e['x-forwarded-for'], e['x-forwarded-host'], e['x-forwarded-proto']], ['10.1.1.1', undefined, undefined]);
+  const other = await startProxy(t, [{ id: 'r', backend: be.url }], { forwardedHeaders: all, forwardedHeadersExcludeCidrs: ['10.0.0.0/8', '::1/128'] });
+  assert.equal((JSON.parse((await get(`${other.url}/`)).body) as Echo).headers['x-forwarded-for'], '127.0.0.1', 'the peer is outside the excluded networks');
 });
 
 test('Host is the backend host, the incoming one with preserveHost, or what a filter set', async (t) => {
