@@ -11,13 +11,45 @@ export interface ByteCounter {
 }
 
 /**
+ * Go's server (suppressedHeaders): 1xx, 204 and 304 responses carry no framing headers, since they have no
+ * content (RFC 9110 §6.4.1, §8.6); a 304 loses Content-Type as well.
+ */
+function stripBodyHeaders(h: Record<string, unknown>, status: number): void {
+  delete h['content-length'];
+  delete h['transfer-encoding'];
+  if (status === 304) delete h['content-type'];
+}
+
+/**
+ * A body that must not be sent (HEAD, 204, 304): read to its end while it is empty, so that the backend
+ * connection is reused after a real bodiless response; the first byte proves a body nobody will send
+ * (status(204) over a 200) and aborts it instead of reading it all.
+ */
+function dropBody(body: Readable): void {
+  if (body.readableEnded) return;
+  body.on('error', noop);
+  body.once('data', () => body.destroy());
+  body.resume();
+}
+
+/**
  * Streams `r` to the client with back-pressure. A body that fails mid-way (backend reset, backendTimeout)
  * destroys the client connection: after the headers went out, truncation is the only honest signal.
+ * HEAD responses keep the Content-Length they were given and send no body.
  */
 export function writeResponse(res: ServerResponse, r: FilterResponse, removeHop: boolean, counter: ByteCounter | null): void {
-  res.writeHead(r.status, downstreamResponseHeaders(r.headers, removeHop));
+  const status = r.status;
+  const headers = downstreamResponseHeaders(r.headers, removeHop);
+  const bodiless = status < 200 || status === 204 || status === 304;
+  if (bodiless) stripBodyHeaders(headers, status);
+  res.writeHead(status, headers);
   const body = r.body;
   if (body === null) {
+    res.end();
+    return;
+  }
+  if (bodiless || res.req.method === 'HEAD') {
+    dropBody(body);
     res.end();
     return;
   }

@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { Readable } from 'node:stream';
+import type { FilterInstance } from '../../src/filters/types.ts';
 import { get, listen, startProxy } from './harness.ts';
+import { RawClient } from './raw-client.ts';
 
 test('HEAD, 204 and 304 pass without a body; Content-Length of HEAD is kept', async (t) => {
   const be = await listen(t, (req, res) => {
@@ -79,4 +82,63 @@ test('a backend that breaks mid-body resets the client connection instead of sen
   });
   assert.equal(outcome, 'error');
   assert.equal((await get(`${url}/ok`)).status, 200, 'the proxy still serves');
+});
+
+test('204 and 304 carry no Content-Length or Transfer-Encoding (304 no Content-Type), HEAD keeps Content-Length; no stray body bytes', async (t) => {
+  // A raw backend, so the framing headers it sends are exactly these (node:http would drop some itself).
+  const conns = new Set<net.Socket>();
+  const be = net.createServer((s) => {
+    conns.add(s);
+    let buf = '';
+    s.on('data', (c: Buffer) => {
+      buf += c.toString('latin1');
+      for (let end = buf.indexOf('\r\n\r\n'); end !== -1; end = buf.indexOf('\r\n\r\n')) {
+        const line = buf.slice(0, buf.indexOf('\r\n'));
+        buf = buf.slice(end + 4);
+        if (line.includes(' /304 ')) s.write('HTTP/1.1 304 Not Modified\r\nETag: "x"\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\n');
+        else if (line.includes(' /204 ')) s.write('HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n');
+        else if (line.startsWith('HEAD ')) s.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\n');
+        else s.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world');
+      }
+    });
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => be.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => {
+    be.close(() => r());
+    for (const s of conns) s.destroy();
+  }));
+  const beUrl = `http://127.0.0.1:${(be.address() as net.AddressInfo).port}`;
+  // status(204) over the backend's 200 with a body (Skipper's status filter).
+  const to204: FilterInstance = { name: 'status', response: (ctx) => void (ctx.response!.status = 204) };
+  const inline: FilterInstance = {
+    name: 'inlineContent',
+    request: (ctx) => ctx.serve({ status: 200, headers: { 'content-length': '4', 'content-type': 'text/plain' }, body: Readable.from([Buffer.from('made')]) }),
+  };
+  const { port } = await startProxy(t, [
+    { id: 'status', match: (r) => r.path === '/status204', filters: [to204], backend: beUrl },
+    { id: 'inline', match: (r) => r.path === '/inline', filters: [inline], backend: '<shunt>' },
+    { id: 'be', backend: beUrl },
+  ]);
+  const c = await RawClient.open(t, port);
+  const ask = async (method: string, path: string): Promise<string> => {
+    c.write(`${method} ${path} HTTP/1.1\r\nHost: a\r\n\r\n`);
+    const r = await c.response(method === 'HEAD');
+    assert.ok(r !== null, `${method} ${path}: connection kept`);
+    assert.equal(r.body, '');
+    return r.head;
+  };
+  for (const path of ['/204', '/304', '/status204']) {
+    const head = await ask('GET', path);
+    assert.doesNotMatch(head, /content-length|transfer-encoding/i, path);
+    if (path === '/304') assert.doesNotMatch(head, /content-type/i, 'Go drops Content-Type from a 304');
+  }
+  assert.match(await ask('HEAD', '/'), /\r\ncontent-length: 11/i);
+  assert.match(await ask('HEAD', '/inline'), /\r\ncontent-length: 4/i);
+  // Had a body byte been sent after any of the answers above, it would sit in front of this response.
+  c.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+  const last = await c.response();
+  assert.match(last!.head, /^HTTP\/1\.1 200/);
+  assert.equal(last!.body, 'hello world');
+  assert.equal(c.pending, 0);
 });

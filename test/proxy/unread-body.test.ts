@@ -5,66 +5,11 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { Readable } from 'node:stream';
 import type { FilterContext } from '../../src/filters/types.ts';
 import { MAX_DRAIN_BYTES } from '../../src/proxy/unread-body.ts';
 import { listen, startProxy } from './harness.ts';
-
-/** A client on one raw connection: write bytes, read whole responses (Content-Length framed). */
-class RawClient {
-  readonly socket: net.Socket;
-  #buf = Buffer.alloc(0);
-  #wake: (() => void) | null = null;
-  closed = false;
-  constructor(socket: net.Socket) {
-    this.socket = socket;
-    socket.on('data', (c: Buffer) => {
-      this.#buf = Buffer.concat([this.#buf, c]);
-      this.#wake?.();
-    });
-    // A reset after the answer is one of the allowed outcomes.
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      this.closed = true;
-      this.#wake?.();
-    });
-  }
-
-  static async open(t: TestContext, port: number): Promise<RawClient> {
-    const s = net.connect(port, '127.0.0.1');
-    t.after(() => s.destroy());
-    await new Promise<void>((resolve, reject) => s.once('connect', resolve).once('error', reject));
-    return new RawClient(s);
-  }
-
-  write(b: string | Buffer): void {
-    this.socket.write(b);
-  }
-
-  /** The next response's head and body; null when the connection closed first. */
-  async response(): Promise<{ head: string; body: string } | null> {
-    for (;;) {
-      const end = this.#buf.indexOf('\r\n\r\n');
-      if (end !== -1) {
-        const head = this.#buf.subarray(0, end).toString('latin1');
-        const cl = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (this.#buf.length >= end + 4 + cl) {
-          const body = this.#buf.subarray(end + 4, end + 4 + cl).toString();
-          this.#buf = this.#buf.subarray(end + 4 + cl);
-          return { head, body };
-        }
-      }
-      if (this.closed) return null;
-      await new Promise<void>((r) => (this.#wake = r));
-    }
-  }
-
-  /** Resolves when the proxy closed the connection (FIN or reset). */
-  async closedByPeer(): Promise<void> {
-    while (!this.closed) await new Promise<void>((r) => (this.#wake = r));
-  }
-}
+import { RawClient } from './raw-client.ts';
 
 function chunk(size: number): Buffer {
   return Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), Buffer.alloc(size, 'b'), Buffer.from('\r\n')]);
