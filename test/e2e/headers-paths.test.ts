@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type http from 'node:http';
+import net from 'node:net';
 import { backend, echo, echoed, request, startProxy, type Received } from './harness.ts';
 
 test('set/append/drop/copy/mod on request and response headers', async (t) => {
@@ -109,4 +110,34 @@ test('redirectTo and redirectToLower answer with Location built from the request
   assert.deepEqual(await loc('/rel?q=1'), [307, 'https://www.example.com/moved?q=1']);
   assert.deepEqual(await loc('/Mixed/CaSe?Q=A'), [308, 'https://www.example.com/mixed/case?Q=A']);
   assert.equal(be.received.length, 0);
+});
+
+test('a header sent on several lines keeps each line as its own value, as Go\'s http.Header: predicates match any, Get reads the first, the backend gets every line', async (t) => {
+  const rawSeen: string[][] = [];
+  const be = await backend(t, 'be', (req: Received, res: http.ServerResponse) => {
+    const body = JSON.stringify({ headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+  });
+  be.onRequest = (req) => void rawSeen.push(req.rawHeaders);
+  const p = await startProxy(t, `
+    dup: Path("/dup") && Header("X-Dup", "b") -> copyRequestHeader("X-Dup", "X-Copy") -> copyRequestHeader("Authorization", "X-Auth") -> "${be.url}";
+    other: * -> inlineContent("other") -> <shunt>;
+  `);
+  // A raw socket: node's client would not send a header twice as written.
+  const reply = await new Promise<string>((resolve, reject) => {
+    const s = net.connect(p.port, '127.0.0.1', () => {
+      s.write('GET /dup HTTP/1.1\r\nHost: a\r\nX-Dup: a\r\nX-Dup: b\r\nAuthorization: first\r\nAuthorization: second\r\nConnection: close\r\n\r\n');
+    });
+    let text = '';
+    s.on('data', (c: Buffer) => (text += c.toString()));
+    s.on('end', () => resolve(text));
+    s.on('error', reject);
+  });
+  assert.match(reply, /^HTTP\/1\.1 200/, 'Header("X-Dup", "b") matches the second line (node would have joined them as "a, b")');
+  const h = (JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { headers: http.IncomingHttpHeaders }).headers;
+  assert.equal(h['x-copy'], 'a', 'Header.Get is the first value');
+  assert.equal(h['x-auth'], 'first', 'node keeps only the first Authorization; Go keeps both and Get reads the first');
+  const lines = (name: string): string[] => rawSeen[0]!.filter((_, i, a) => i % 2 === 1 && a[i - 1]!.toLowerCase() === name);
+  assert.deepEqual(lines('x-dup'), ['a', 'b'], 'forwarded as two lines');
+  assert.deepEqual(lines('authorization'), ['first', 'second']);
 });
