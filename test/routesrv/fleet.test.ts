@@ -51,17 +51,20 @@ test('an Ingress change reaches three skipjack instances through one route serve
   const routesUrl = `http://127.0.0.1:${rs.match[1]}/routes`;
   await waitFor('route server initialized', async () => (await fetch(routesUrl)).status === 200);
 
+  // Each proxy is registered for stopping as soon as it runs, so one failing to start never leaks the others.
+  // The poll timeout is also the first fetch's timeout: generous, since the machine may be busy.
   const proxies = await Promise.all(
-    [1, 2, 3].map(() =>
-      startNode(
+    [1, 2, 3].map(async () => {
+      const p = await startNode(
         skipjack,
-        [`-routes-urls=${routesUrl}`, '-source-poll-timeout=100', '-address=127.0.0.1:0', '-support-listener=', '-access-log-disabled'],
+        [`-routes-urls=${routesUrl}`, '-source-poll-timeout=1000', '-address=127.0.0.1:0', '-support-listener=', '-access-log-disabled'],
         /proxy listening on https?:\/\/[^:]+:(\d+)/,
         60_000,
-      ),
-    ),
+      );
+      t.after(() => p.stop());
+      return p;
+    }),
   );
-  for (const p of proxies) t.after(() => p.stop());
   const ports = proxies.map((p) => Number(p.match[1]));
 
   for (const port of ports) {

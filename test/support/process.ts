@@ -1,5 +1,11 @@
 /** Child processes for integration tests: started with Node 24's type stripping, always killed afterwards. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
+
+// Safety net: whatever a test forgot to stop (e.g. a sibling of a process that failed inside Promise.all) is
+// stopped when the test file ends, so a failing test can never leave processes that keep the run alive.
+const live = new Set<() => Promise<void>>();
+after(() => Promise.all([...live].map((stop) => stop())));
 
 export interface Started {
   child: ChildProcess;
@@ -23,6 +29,8 @@ export async function startNode(script: string, args: string[], ready: RegExp, t
     await exited;
     clearTimeout(t);
   };
+  live.add(stop);
+  child.once('exit', () => live.delete(stop));
   child.stdout!.resume();
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${script} not ready after ${timeoutMs} ms:\n${err}`)), timeoutMs);
