@@ -15,6 +15,18 @@ function counts(names: unknown[]): Record<string, number> {
   return out;
 }
 
+test('a network backend URL\'s path and query are ignored, as in Skipper\'s mapRequest (scheme and host only); LB endpoints likewise', async (t) => {
+  const be = await backend(t, 'be');
+  const p = await startProxy(t, `
+    net: Path("/a/b") -> "${be.url}/base/path?fixed=1";
+    lb: Path("/lb") -> <roundRobin, "${be.url}/ep/path?e=1">;
+    mod: Path("/m") -> setPath("/changed") -> "${be.url}/base";
+  `);
+  assert.equal(echoed(await request(`${p.url}/a/b?q=2`)).url, '/a/b?q=2');
+  assert.equal(echoed(await request(`${p.url}/lb`)).url, '/lb');
+  assert.equal(echoed(await request(`${p.url}/m`)).url, '/changed', 'filters change the request path; the backend path never joins it');
+});
+
 test('<dynamic>: the backend comes from setDynamicBackend… filters, else from the request Host', async (t) => {
   const [a, b, c] = await three(t);
   const p = await startProxy(t, `
