@@ -5,7 +5,8 @@ import { after } from 'node:test';
 // Safety net: whatever a test forgot to stop (e.g. a sibling of a process that failed inside Promise.all) is
 // stopped when the test file ends, so a failing test can never leave processes that keep the run alive.
 const live = new Set<() => Promise<void>>();
-after(() => Promise.all([...live].map((stop) => stop())));
+// Only inside the test runner: benchmarks import this module too and must not start a test harness.
+if (process.env.NODE_TEST_CONTEXT !== undefined) after(() => Promise.all([...live].map((stop) => stop())));
 
 export interface Started {
   child: ChildProcess;
