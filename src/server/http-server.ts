@@ -5,11 +5,12 @@
  * equivalent, so each response gets a timer that destroys it when it outlives the limit.
  *
  * Draining follows Go's Server.Shutdown: stop accepting, answer in-flight requests with `Connection: close`
- * so keep-alive clients do not send another request into a closing socket, close connections as they become
- * idle, and destroy what is left after a bound.
+ * so keep-alive clients do not send another request into a closing socket, close connections once they have
+ * been idle for IDLE_GRACE_MS, and destroy what is left after a bound.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TlsSettings } from './tls.ts';
 
@@ -35,6 +36,19 @@ export interface ProxyListener {
   drain(boundMs: number): Promise<boolean>;
 }
 
+/**
+ * How long a keep-alive connection must have been without a request before draining closes it. node counts
+ * a connection as idle while the next request's bytes still wait unread on a busy event loop, so closing
+ * "idle" connections at once (server.close() does) resets requests the client already sent.
+ */
+const IDLE_GRACE_MS = 500;
+
+/** Per connection: requests in flight on it and when the last one ended. */
+interface ConnState {
+  inFlight: number;
+  idleSince: number;
+}
+
 function closeAfterReply(res: ServerResponse): void {
   if (!res.headersSent) res.shouldKeepAlive = false;
   else res.once('finish', () => res.socket?.end());
@@ -53,20 +67,47 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
     noDelay: true,
   };
   const inFlight = new Set<ServerResponse>();
+  const conns = new Map<Socket, ConnState>();
   const writeTimeout = o.writeTimeoutMs;
   let closing = false;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight.add(res);
+    const conn = conns.get(req.socket);
+    if (conn !== undefined) conn.inFlight++;
     if (closing) res.shouldKeepAlive = false;
     const timer = writeTimeout > 0 ? setTimeout(() => res.destroy(), writeTimeout) : undefined;
     res.once('close', () => {
       if (timer !== undefined) clearTimeout(timer);
       inFlight.delete(res);
+      if (conn !== undefined) {
+        conn.inFlight--;
+        conn.idleSince = performance.now();
+      }
     });
     o.onRequest(req, res);
   };
   const server: Server = o.tls !== undefined ? createHttpsServer({ ...options, ...o.tls }, handler) : createHttpServer(options, handler);
-  if (o.onUpgrade !== undefined) server.on('upgrade', o.onUpgrade);
+  if (o.onUpgrade !== undefined) {
+    const onUpgrade = o.onUpgrade;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // An upgraded connection is never idle: draining leaves it to the bound, as before.
+      const conn = conns.get(req.socket);
+      if (conn !== undefined) conn.inFlight++;
+      onUpgrade(req, socket, head);
+    });
+  }
+  // req.socket is the TLS socket for HTTPS, the TCP socket otherwise.
+  server.on(o.tls !== undefined ? 'secureConnection' : 'connection', (socket: Socket) => {
+    conns.set(socket, { inFlight: 0, idleSince: performance.now() });
+    socket.once('close', () => conns.delete(socket));
+  });
+  /** Closes connections without a request for IDLE_GRACE_MS; the others close after their Connection: close reply. */
+  const closeIdle = (): void => {
+    const now = performance.now();
+    for (const [socket, c] of conns) {
+      if (c.inFlight === 0 && now - c.idleSince >= IDLE_GRACE_MS) socket.destroy();
+    }
+  };
 
   return {
     server,
@@ -77,9 +118,10 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
       closing = true;
       for (const res of inFlight) closeAfterReply(res);
       if (!server.listening) return true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      // net's close stops accepting without http's immediate closeIdleConnections() (see IDLE_GRACE_MS).
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      closeIdle();
+      const sweep = setInterval(closeIdle, 50);
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), boundMs);

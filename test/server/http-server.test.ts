@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { request, Agent } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { createProxyServer } from '../../src/server/http-server.ts';
 
 const timeouts = { readTimeoutMs: 300_000, readHeaderTimeoutMs: 60_000, writeTimeoutMs: 60_000, idleTimeoutMs: 60_000, maxHeaderBytes: 1 << 20 };
@@ -72,4 +72,27 @@ test('-max-header-bytes rejects larger request headers with 431', async (t) => {
   });
   assert.equal(await status({ 'x-small': 'a' }), 200);
   assert.equal(await status({ 'x-big': 'a'.repeat(2048) }), 431);
+});
+
+test('drain does not reset a keep-alive connection whose next request is sent but not yet read: it is answered with Connection: close', async (t) => {
+  const listener = createProxyServer({ ...timeouts, onRequest: (req, res) => res.end(`done ${req.url}`) });
+  listener.server.listen(0, '127.0.0.1');
+  await once(listener.server, 'listening');
+  t.after(() => listener.server.closeAllConnections());
+  const port = (listener.server.address() as AddressInfo).port;
+  const socket = connect(port, '127.0.0.1');
+  t.after(() => socket.destroy());
+  await once(socket, 'connect');
+  let text = '';
+  socket.setEncoding('utf8').on('data', (d: string) => (text += d));
+  socket.write('GET /first HTTP/1.1\r\nHost: a\r\n\r\n');
+  while (!text.includes('done /first')) await new Promise((r) => setImmediate(r));
+  // The second request is on the wire, but the server cannot read it before drain() runs: the
+  // connection looks idle to node:http (no request in progress).
+  socket.write('GET /second HTTP/1.1\r\nHost: a\r\n\r\n');
+  const drained = listener.drain(10_000);
+  await once(socket, 'close');
+  assert.match(text, /done \/second/, `the second request was answered: ${JSON.stringify(text)}`);
+  assert.match(text.slice(text.indexOf('done /first')), /\r\nconnection: close\r\n/i);
+  assert.equal(await drained, true);
 });
