@@ -7,19 +7,17 @@ import { BlockList, isIP } from 'node:net';
 import type { HeaderBag } from '../routing/types.ts';
 import type { ForwardedHeadersOptions } from './types.ts';
 
-/** What the headers are made of, per request. */
+/** What the headers are made of, per request (the proxy passes its OriginalRequest). */
 export interface ForwardedSource {
   /** The peer address, IPv4-mapped addresses in dotted form; '' when unknown. */
-  remoteAddress: string;
+  readonly remoteAddress: string;
   /** The Host as received (Go's Request.Host). */
-  host: string;
-  method: string;
-  /** The request target as received (Go's Request.RequestURI). */
-  uri: string;
+  readonly host: string;
+  readonly method: string;
 }
 
-/** Sets the configured headers on `h`; built once per proxy. */
-export type SetForwarded = (h: HeaderBag, src: ForwardedSource) => void;
+/** Sets the configured headers on `h`; `uri` is the request target as received (Go's RequestURI). */
+export type SetForwarded = (h: HeaderBag, src: ForwardedSource, uri: string) => void;
 
 /**
  * Parses CIDRs (`10.0.0.0/8`, `2001:db8::/32`) into a BlockList; throws an Error naming the first bad one.
@@ -60,7 +58,7 @@ export function forwardedSetter(o: ForwardedHeadersOptions | null | undefined, e
   const proto = o.proto ?? '';
   if (!appendFor && !host && !method && !uri && port === '' && proto === '') return null;
   const excluded = exclude.length === 0 ? null : parseCidrs(exclude);
-  return (h, src) => {
+  return (h, src, requestUri) => {
     const addr = src.remoteAddress;
     if (addr === '') return;
     if (excluded !== null && excluded.check(addr, isIP(addr) === 6 ? 'ipv6' : 'ipv4')) return;
@@ -70,7 +68,7 @@ export function forwardedSetter(o: ForwardedHeadersOptions | null | undefined, e
     }
     if (host) h['x-forwarded-host'] = src.host;
     if (method) h['x-forwarded-method'] = src.method;
-    if (uri) h['x-forwarded-uri'] = src.uri;
+    if (uri) h['x-forwarded-uri'] = requestUri;
     if (port !== '') h['x-forwarded-port'] = port;
     if (proto !== '') h['x-forwarded-proto'] = proto;
   };

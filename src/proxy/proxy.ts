@@ -222,10 +222,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
     ctx.upgrade = upgrade;
     const unread = ctx.request.body !== null && upgrade === null ? new UnreadBody(req, res) : null;
-    if (setForwarded !== null) {
-      const o = ctx.original;
-      setForwarded(ctx.request.headers, { remoteAddress: o.remoteAddress, host: o.host, method: o.method, uri: req.url ?? '' });
-    }
+    if (setForwarded !== null) setForwarded(ctx.request.headers, ctx.original, req.url ?? '');
     const bad = checkFraming(req) ?? checkPath(ctx);
     if (bad !== null) {
       res.shouldKeepAlive = false;
