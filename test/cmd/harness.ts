@@ -41,7 +41,10 @@ export function builtCommand(): string[] {
     spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
     if (!fresh()) throw new Error('could not build dist/src/cmd/skipjack.js');
   }
-  return [process.execPath, BUILT];
+  // Run it as its bin runs it: with the Node flags of its `#!/usr/bin/env -S node …` line.
+  const shebang = readFileSync(BUILT, 'utf8').split('\n', 1)[0]!;
+  const flags = shebang.startsWith('#!/usr/bin/env -S node') ? shebang.split(/\s+/).slice(3) : [];
+  return [process.execPath, ...flags, BUILT];
 }
 
 export interface Exit {
