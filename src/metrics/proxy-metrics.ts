@@ -54,7 +54,7 @@ export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyM
   const kubeInvalid = new Gauge({ name: `${METRIC_PREFIX}kubernetes_invalid_objects`, help: 'Kubernetes objects the last conversion rejected (their routes are left out), by kind', labelNames: ['kind'], registers, aggregator: 'max' });
   const sourceErrors = new Counter({ name: `${METRIC_PREFIX}route_source_errors_total`, help: 'Failed loads of a route source (the last good routes stay)', labelNames: ['source'], registers });
 
-  const requestSeries = new Map<string, RequestSeries>();
+  const requestSeries = new Map<string, Map<string, Map<number, RequestSeries>>>();
   const backendSeries = new Map<string, HistogramSeries>();
   let knownReasons = new Set<string>();
   let knownKinds = new Set<string>();
@@ -62,12 +62,17 @@ export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyM
   return {
     registry,
     requestDone(routeId, method, status, seconds) {
-      const key = `${routeId}\u0000${method}\u0000${status}`;
-      let r = requestSeries.get(key);
+      // Nested maps keyed by the strings as they come (route ids and node's method names keep their hash),
+      // so a request builds no key string.
+      let byMethod = requestSeries.get(routeId);
+      if (byMethod === undefined) requestSeries.set(routeId, (byMethod = new Map()));
+      let byStatus = byMethod.get(method);
+      if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+      let r = byStatus.get(status);
       if (r === undefined) {
         const code = String(status);
         r = { count: requests.labels({ route: routeId, method, code }), duration: requestDuration.labels({ route: routeId, code }) };
-        requestSeries.set(key, r);
+        byStatus.set(status, r);
       }
       r.count.inc();
       r.duration.observe(seconds);
