@@ -76,7 +76,8 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
     if (conn !== undefined) conn.inFlight++;
     if (closing) res.shouldKeepAlive = false;
     const timer = writeTimeout > 0 ? setTimeout(() => res.destroy(), writeTimeout) : undefined;
-    res.once('close', () => {
+    // Emitted once per response (node guards it with _closed): on() spares once()'s wrapper.
+    res.on('close', () => {
       if (timer !== undefined) clearTimeout(timer);
       inFlight.delete(res);
       if (conn !== undefined) {
