@@ -29,7 +29,12 @@ export type { Proxy, ProxyObserver, ProxyOptions, RequestDoneEvent, BackendDoneE
 
 const EMPTY_BAG: ReadonlyMap<string, unknown> = new Map();
 
-const consoleLogger: ProxyLogger = { debug() {}, info() {}, warn: (m) => console.warn(m), error: (m) => console.error(m) };
+const consoleLogger: ProxyLogger = {
+  debug() {},
+  info() {},
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
 
 /**
  * Creates the proxy. `holder` hands out the current table generation; each request pins the one it got
@@ -125,14 +130,21 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     return ctx.response!;
   }
 
-  // Not async (routeRequest awaits it, so a throw still rejects): saves a promise and its resolve hops.
-  function runBackend(ctx: RequestContext, route: Route, signal: () => Abort): FilterResponse | Promise<FilterResponse> {
+  async function runBackend(ctx: RequestContext, route: Route, signal: () => Abort): Promise<FilterResponse> {
     switch (route.def.backendType) {
       case 'shunt':
         // A filter may have prepared the response (status(), inlineContent without serving).
         return ctx.response ?? { status: 404, headers: {}, body: null };
-      case 'loopback':
-        return loopback(ctx, signal);
+      case 'loopback': {
+        const routeId = ctx.routeId;
+        const params = ctx.pathParams;
+        ctx.depth++;
+        const r = await routeRequest(ctx, signal);
+        ctx.routeId = routeId;
+        ctx.pathParams = params;
+        ctx.served = false;
+        return r;
+      }
       default:
         if (ctx.outgoingHost === null) {
           // A filter that rewrote the Host header means the outgoing host (Skipper's setRequestHeader("Host")).
@@ -148,16 +160,6 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     }
   }
 
-  async function loopback(ctx: RequestContext, signal: () => Abort): Promise<FilterResponse> {
-    const routeId = ctx.routeId;
-    const params = ctx.pathParams;
-    ctx.depth++;
-    const r = await routeRequest(ctx, signal);
-    ctx.routeId = routeId;
-    ctx.pathParams = params;
-    ctx.served = false;
-    return r;
-  }
   /** Never throws: a failure before the request is under way is answered 500 and its lease given back. */
   function handleRequest(req: IncomingMessage, res: ServerResponse, upgrade: UpgradeClient | null = null): void {
     const lease = new Lease(holder);
@@ -179,7 +181,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     let ac: Abort | null = null;
     let closed = false;
     let upgraded = false;
-    res.on('close', () => {
+    res.once('close', () => {
       closed = true;
       const completed = res.writableFinished || upgraded;
       if (!completed && ac !== null) ac.abort(clientGone());
