@@ -58,6 +58,26 @@ test('the write timeout ends responses that take too long', async (t) => {
   assert.equal(outcome, 'aborted');
 });
 
+test('the write timeout also bounds a later request on the same keep-alive connection', async (t) => {
+  let n = 0;
+  const listener = createProxyServer({ ...timeouts, writeTimeoutMs: 50, onRequest: (_req, res) => (++n === 1 ? res.end('first') : res.write('partial')) });
+  listener.server.listen(0, '127.0.0.1');
+  await once(listener.server, 'listening');
+  t.after(() => listener.server.close());
+  const port = (listener.server.address() as AddressInfo).port;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const get = (): Promise<string> => new Promise((resolve) => {
+    request({ port, host: '127.0.0.1', agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d) => (body += d)).on('error', () => resolve('aborted')).on('end', () => resolve(body));
+    }).on('error', () => resolve('aborted')).end();
+  });
+  assert.equal(await get(), 'first');
+  assert.equal(await get(), 'aborted');
+  assert.equal(n, 2);
+});
+
 test('-max-header-bytes rejects larger request headers with 431', async (t) => {
   const listener = createProxyServer({ ...timeouts, maxHeaderBytes: 1024, onRequest: (_req, res) => res.end('ok') });
   listener.server.listen(0, '127.0.0.1');
