@@ -103,6 +103,8 @@ function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
       if (e.error !== undefined) metrics.backendError(e.backendHost, e.error);
       else metrics.backendDone(e.backendHost, e.durationMs / 1000);
     },
+    // No access-log filter ran and the flag disables the log: this request is not logged, whatever its status.
+    countsBytes: (bag) => enabledByFlag || bag.has(ACCESS_LOG_STATE_KEY),
   };
 }
 

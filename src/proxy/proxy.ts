@@ -243,7 +243,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         const wt = ctx.settingsIfAny?.writeTimeoutMs;
         if (wt !== undefined && wt > 0) armWriteTimeout(res, wt);
         unread?.beforeHeaders(res);
-        writeResponse(res, r, removeHop, counter);
+        writeResponse(res, r, removeHop, counter !== null && obs!.countsBytes?.(ctx.stateBagIfAny ?? EMPTY_BAG) === false ? null : counter);
       },
       (err: unknown) => {
         const status = errorStatus(err);

@@ -136,6 +136,12 @@ export interface BackendDoneEvent {
 export interface ProxyObserver {
   requestDone?(e: RequestDoneEvent): void;
   backendDone?(e: BackendDoneEvent): void;
+  /**
+   * Asked once per response, before its body streams, with the state bag as the filters left it: false
+   * when requestDone will certainly not use `bytes` (counting costs a listener per body chunk); `bytes`
+   * is then 0. Absent: always counted.
+   */
+  countsBytes?(stateBag: ReadonlyMap<string, unknown>): boolean;
 }
 
 export interface Proxy {

@@ -79,6 +79,13 @@ test('-access-log-disabled prints no access log', async (t) => {
   assert.equal(sj.stdout(), '');
 });
 
+test('-access-log-disabled: an enableAccessLog route still logs, with its body size', async (t) => {
+  const backend = await startBackend(t, (_req, res) => res.end('twelve bytes'));
+  const sj = await startSkipjack(t, [`-inline-routes=r: Path("/on") -> enableAccessLog() -> "${backend.url}";`, '-access-log-disabled']);
+  assert.equal(await (await fetch(`${sj.base}/on`)).text(), 'twelve bytes');
+  await sj.waitFor(/"GET \/on HTTP\/1\.1" 200 12 /, 'stdout');
+});
+
 test('-access-log and -application-log write to files; -access-log-strip-query', async (t) => {
   const { readFileSync } = await import('node:fs');
   const dir = mkdtempSync(join(tmpdir(), 'skj-logs-'));
