@@ -92,8 +92,7 @@ function routes(backend: string): string {
 }
 
 async function startSkipjack(file: string, workers: number): Promise<{ child: ChildProcess; port: number }> {
-  // With the Node flags of the command's shebang (2 MB semi-spaces), as its bin and launchers run it.
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', 'src/cmd/skipjack.ts', `-routes-file=${file}`, '-address=127.0.0.1:0', '-support-listener=127.0.0.1:0',
+  const child = spawn(process.execPath, ['src/cmd/skipjack.ts', `-routes-file=${file}`, '-address=127.0.0.1:0', '-support-listener=127.0.0.1:0',
     `-workers=${workers}`, '-access-log-disabled', '-application-log-level=INFO'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   return { child, port: await readPort(child, /proxy listening on http:\/\/127\.0\.0\.1:(\d+)/, 'stderr') };
 }

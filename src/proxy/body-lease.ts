@@ -7,12 +7,14 @@
  */
 import { Readable } from 'node:stream';
 import { isDraining } from './unread-body.ts';
+import { noteRelayed } from './relay-gc.ts';
 
 export class BodyLease extends Readable {
   readonly #src: Readable;
   #started = false;
   #ended = false;
   readonly #onData = (chunk: Buffer): void => {
+    noteRelayed(chunk.length);
     if (!this.push(chunk)) this.#src.pause();
   };
   readonly #onEnd = (): void => {

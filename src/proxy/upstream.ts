@@ -13,6 +13,7 @@ import { BodyLease } from './body-lease.ts';
 import type { RequestContext } from './context.ts';
 import { backendTimeout, classifyUpstreamError, type ProxyError } from './errors.ts';
 import { upstreamRequestHeaders } from './headers.ts';
+import { noteRelayed } from './relay-gc.ts';
 
 export interface UpstreamOptions {
   connectTimeoutMs: number;
@@ -105,6 +106,7 @@ export class Upstream {
           resolve({ response: { status, headers: headers as HeaderBag, body }, error: null, bodyStarted: lease?.started ?? false });
         },
         onResponseData(c, chunk) {
+          noteRelayed(chunk.length);
           if (body !== null && !body.push(chunk)) c.pause();
         },
         onResponseEnd() {
