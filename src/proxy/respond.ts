@@ -5,6 +5,12 @@ import type { FilterResponse } from '../filters/types.ts';
 import { errorBody, errorStatus } from './errors.ts';
 import { downstreamResponseHeaders } from './headers.ts';
 
+/** A body that can hand over all of its content at once when it is already complete and unread. */
+export interface WholeBody {
+  /** The whole body, or null when it is not complete yet or reading has begun; the body is used up after. */
+  takeWhole(): Buffer | null;
+}
+
 /** Counts response body bytes for the access log. */
 export interface ByteCounter {
   bytes: number;
@@ -51,6 +57,12 @@ export function writeResponse(res: ServerResponse, r: FilterResponse, removeHop:
   if (bodiless || res.req.method === 'HEAD') {
     dropBody(body);
     res.end();
+    return;
+  }
+  const whole = (body as Readable & Partial<WholeBody>).takeWhole?.() ?? null;
+  if (whole !== null) {
+    if (counter !== null) counter.bytes += whole.length;
+    res.end(whole);
     return;
   }
   if (counter !== null) body.on('data', (c: Buffer) => (counter.bytes += c.length));

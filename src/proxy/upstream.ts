@@ -14,6 +14,10 @@ import type { RequestContext } from './context.ts';
 import { backendTimeout, classifyUpstreamError, type ProxyError } from './errors.ts';
 import { upstreamRequestHeaders } from './headers.ts';
 import { noteRelayed } from './relay-gc.ts';
+import type { WholeBody } from './respond.ts';
+
+/** Buffered bytes of a response body before the backend connection is paused. */
+const HWM = 64 * 1024;
 
 export interface UpstreamOptions {
   connectTimeoutMs: number;
@@ -31,18 +35,60 @@ export interface Attempt {
   bodyStarted: boolean;
 }
 
-/** A backend response body. Destroying it before its end aborts the exchange (and frees the connection). */
-class ResponseBody extends Readable {
+/**
+ * A backend response body. Destroying it before its end aborts the exchange (and frees the connection).
+ * Chunks that arrive before anyone reads are held outside the stream machinery: a small response usually
+ * arrives whole in the same socket read as its headers, and takeWhole() then hands it to the writer as one
+ * buffer, without pipe()'s listeners, ticks and events (measured in docs/performance-proxy.md).
+ */
+class ResponseBody extends Readable implements WholeBody {
   readonly #c: Dispatcher.DispatchController;
+  /** Chunks received before the first read; null once the stream took over (or takeWhole() took them). */
+  #held: Buffer[] | null = [];
+  #heldBytes = 0;
+  /** The backend finished the body (its end may still be held). */
   complete = false;
   constructor(c: Dispatcher.DispatchController) {
-    super({ highWaterMark: 64 * 1024 });
+    super({ highWaterMark: HWM });
     this.#c = c;
   }
+
+  /** A chunk from the backend; false asks for back-pressure. */
+  backendData(chunk: Buffer): boolean {
+    if (this.#held === null) return this.push(chunk);
+    this.#held.push(chunk);
+    this.#heldBytes += chunk.length;
+    return this.#heldBytes < HWM;
+  }
+
+  /** The backend's end of the body. */
+  backendEnded(): void {
+    this.complete = true;
+    if (this.#held === null) this.push(null);
+  }
+
+  takeWhole(): Buffer | null {
+    const held = this.#held;
+    if (held === null || !this.complete || this.destroyed) return null;
+    this.#held = null;
+    return held.length === 1 ? held[0]! : Buffer.concat(held, this.#heldBytes);
+  }
+
   override _read(): void {
+    const held = this.#held;
+    if (held !== null) {
+      this.#held = null;
+      for (const c of held) this.push(c);
+      if (this.complete) {
+        this.push(null);
+        return;
+      }
+    }
     this.#c.resume();
   }
+
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.#held = null;
     if (!this.complete) this.#c.abort(err ?? new Error('response body discarded'));
     cb(err);
   }
@@ -107,13 +153,12 @@ export class Upstream {
         },
         onResponseData(c, chunk) {
           noteRelayed(chunk.length);
-          if (body !== null && !body.push(chunk)) c.pause();
+          if (body !== null && !body.backendData(chunk)) c.pause();
         },
         onResponseEnd() {
           finish();
           if (body !== null) {
-            body.complete = true;
-            body.push(null);
+            body.backendEnded();
           } else {
             const e = Object.assign(new Error('response ended before its headers'), { code: 'UND_ERR_SOCKET' });
             resolve({ response: null, error: classifyUpstreamError(e, origin), bodyStarted: lease?.started ?? false });
