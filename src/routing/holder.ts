@@ -7,7 +7,14 @@ import type { RouteTable } from './types.ts';
 
 export class RouteTableHolder {
   #current: RouteTable;
-  readonly #pins = new Map<RouteTable, number>();
+  /**
+   * Requests on the current table: a counter, not a Map entry that comes and goes whenever the count
+   * touches 0 (a Map churned per request keeps request-time garbage alive across young-generation
+   * collections; see ConnList in src/server/http-server.ts).
+   */
+  #currentPins = 0;
+  /** Retired generations that requests still hold, with their counts. */
+  readonly #retired = new Map<RouteTable, number>();
 
   constructor(initial: RouteTable) {
     this.#current = initial;
@@ -22,26 +29,34 @@ export class RouteTableHolder {
   swap(table: RouteTable): void {
     const old = this.#current;
     if (old === table) return;
+    if (this.#currentPins > 0) this.#retired.set(old, this.#currentPins);
+    else old.release();
     this.#current = table;
-    if (!this.#pins.has(old)) old.release();
+    // A table that comes back while still pinned (never by the route updater, which compiles new ones).
+    this.#currentPins = this.#retired.get(table) ?? 0;
+    this.#retired.delete(table);
   }
 
   /** Pins the current table for a request; pair every call with done(). */
   acquire(): RouteTable {
-    const t = this.#current;
-    this.#pins.set(t, (this.#pins.get(t) ?? 0) + 1);
-    return t;
+    this.#currentPins++;
+    return this.#current;
   }
 
   /** Unpins a table acquired earlier; releases it when it is retired and this was its last request. */
   done(table: RouteTable): void {
-    const n = this.#pins.get(table);
-    if (n === undefined) throw new Error(`RouteTableHolder.done: generation ${table.generation} is not pinned`);
-    if (n > 1) {
-      this.#pins.set(table, n - 1);
+    if (table === this.#current) {
+      if (this.#currentPins === 0) throw new Error(`RouteTableHolder.done: generation ${table.generation} is not pinned`);
+      this.#currentPins--;
       return;
     }
-    this.#pins.delete(table);
-    if (table !== this.#current) table.release();
+    const n = this.#retired.get(table);
+    if (n === undefined) throw new Error(`RouteTableHolder.done: generation ${table.generation} is not pinned`);
+    if (n > 1) {
+      this.#retired.set(table, n - 1);
+      return;
+    }
+    this.#retired.delete(table);
+    table.release();
   }
 }

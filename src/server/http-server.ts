@@ -45,6 +45,8 @@ const IDLE_GRACE_MS = 500;
 
 /** Per connection: requests in flight on it and when the last one ended. */
 interface ConnState {
+  readonly socket: Socket;
+  /** Requests in flight, an upgraded connection counting as one. */
   inFlight: number;
   idleSince: number;
   /**
@@ -54,6 +56,41 @@ interface ConnState {
   timer: NodeJS.Timeout | null;
   /** The response that timer bounds, null when it has ended. */
   timed: ServerResponse | null;
+  /** Responses in flight on the connection: usually none or one, more when requests were pipelined. */
+  readonly responses: ServerResponse[];
+  prev: ConnState | null;
+  next: ConnState | null;
+}
+
+/**
+ * The open connections, as an intrusive list. Not a Map or Set: a Map that gains and loses an entry per
+ * request (or per connection, for clients that close after each request) leaves a chain of rehashed tables,
+ * each pointing to the next, and once one is promoted to the old generation, every request object that any
+ * later table referenced survives the young-generation collections. Tracking in-flight responses in a Set
+ * made 5 MB survive each scavenge at 17k requests/s, pauses of 4–9 ms instead of under 1 ms, and the
+ * proxy's p99 latency 1.4–1.6× the bare proxy's (docs/performance-proxy.md).
+ */
+class ConnList {
+  head: ConnState | null = null;
+  add(c: ConnState): void {
+    c.next = this.head;
+    if (this.head !== null) this.head.prev = c;
+    this.head = c;
+  }
+  remove(c: ConnState): void {
+    if (c.prev !== null) c.prev.next = c.next;
+    else if (this.head === c) this.head = c.next;
+    if (c.next !== null) c.next.prev = c.prev;
+    c.prev = c.next = null;
+  }
+}
+
+/** Removes `x` from a short array in place. */
+function removeFrom<T>(xs: T[], x: T): void {
+  const i = xs.indexOf(x);
+  if (i === -1) return;
+  if (i === xs.length - 1) xs.pop();
+  else xs.splice(i, 1);
 }
 
 function closeAfterReply(res: ServerResponse): void {
@@ -73,14 +110,22 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
     // Proxied requests are latency sensitive; Go's server sets TCP_NODELAY too.
     noDelay: true,
   };
-  const inFlight = new Set<ServerResponse>();
-  const conns = new Map<Socket, ConnState>();
+  const conns = new ConnList();
+  const connOf = new WeakMap<Socket, ConnState>();
+  /** Responses whose connection was not seen (defensive: every request should come through a known one). */
+  const unattached: ServerResponse[] = [];
+  let inFlight = 0;
   const writeTimeout = o.writeTimeoutMs;
   let closing = false;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    inFlight.add(res);
-    const conn = conns.get(req.socket);
-    if (conn !== undefined) conn.inFlight++;
+    inFlight++;
+    const conn = connOf.get(req.socket);
+    if (conn !== undefined) {
+      conn.inFlight++;
+      conn.responses.push(res);
+    } else {
+      unattached.push(res);
+    }
     if (closing) res.shouldKeepAlive = false;
     let timer: NodeJS.Timeout | undefined;
     if (writeTimeout > 0) {
@@ -96,11 +141,14 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
     // Emitted once per response (node guards it with _closed): on() spares once()'s wrapper.
     res.on('close', () => {
       if (timer !== undefined) clearTimeout(timer);
-      inFlight.delete(res);
+      inFlight--;
       if (conn !== undefined) {
+        removeFrom(conn.responses, res);
         if (conn.timed === res) conn.timed = null;
         conn.inFlight--;
         conn.idleSince = performance.now();
+      } else {
+        removeFrom(unattached, res);
       }
     });
     o.onRequest(req, res);
@@ -110,36 +158,40 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
     const onUpgrade = o.onUpgrade;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // An upgraded connection is never idle: draining leaves it to the bound, as before.
-      const conn = conns.get(req.socket);
+      const conn = connOf.get(req.socket);
       if (conn !== undefined) conn.inFlight++;
       onUpgrade(req, socket, head);
     });
   }
   // req.socket is the TLS socket for HTTPS, the TCP socket otherwise.
   server.on(o.tls !== undefined ? 'secureConnection' : 'connection', (socket: Socket) => {
-    const state: ConnState = { inFlight: 0, idleSince: performance.now(), timer: null, timed: null };
-    conns.set(socket, state);
+    const state: ConnState = { socket, inFlight: 0, idleSince: performance.now(), timer: null, timed: null, responses: [], prev: null, next: null };
+    conns.add(state);
+    connOf.set(socket, state);
     socket.once('close', () => {
       if (state.timer !== null) clearTimeout(state.timer);
-      conns.delete(socket);
+      conns.remove(state);
     });
   });
   /** Closes connections without a request for IDLE_GRACE_MS; the others close after their Connection: close reply. */
   const closeIdle = (): void => {
     const now = performance.now();
-    for (const [socket, c] of conns) {
-      if (c.inFlight === 0 && now - c.idleSince >= IDLE_GRACE_MS) socket.destroy();
+    for (let c = conns.head; c !== null;) {
+      const next = c.next;
+      if (c.inFlight === 0 && now - c.idleSince >= IDLE_GRACE_MS) c.socket.destroy();
+      c = next;
     }
   };
 
   return {
     server,
     get inFlight() {
-      return inFlight.size;
+      return inFlight;
     },
     async drain(boundMs) {
       closing = true;
-      for (const res of inFlight) closeAfterReply(res);
+      for (let c = conns.head; c !== null; c = c.next) for (const res of c.responses) closeAfterReply(res);
+      for (const res of unattached) closeAfterReply(res);
       if (!server.listening) return true;
       // net's close stops accepting without http's immediate closeIdleConnections() (see IDLE_GRACE_MS).
       const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
