@@ -1,16 +1,19 @@
 /**
  * Proxy benchmark: skipjack against a bare node:http + undici pass-through proxy and node-http-proxy, in one
- * run, against the same node:http backend, loaded by autocannon for a bounded time each. skipjack runs as the
+ * run, against the same node:http backend, loaded by wrk or autocannon for a bounded time each. skipjack runs as the
  * real command with 1,000 routes, the measured request matching a Host + Path route with two header filters,
  * metrics on (always), access log off (the other peers log nothing either). Also skipjack -workers 2 vs 1.
  *
- *   npx node bench/proxy.bench.ts [--duration=8] [--connections=64] [--rounds=3]
+ *   npx node bench/proxy.bench.ts [--duration=8] [--connections=64] [--rounds=3] [--loadgen=auto|wrk|autocannon]
+ *
+ * The load generator is wrk when it is installed (Debian's package; one thread), else autocannon: wrk leaves
+ * more of the machine's two cores to the peers and reports latencies in µs rather than whole milliseconds.
  *
  * Each peer runs in its own process (this file with --role=…). Rounds interleave the peers (A B C D A B C D …)
  * and each figure is the median over rounds, so a burst of load from elsewhere on a shared machine skews one
  * round of every peer rather than all rounds of one. Prints RPS, p50 and p99 per peer and the ratios.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,17 +132,62 @@ function cpuTicks(pid: number): number {
 
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
-async function load(name: string, pid: number, port: number, seconds: number, connections: number): Promise<Result> {
+type LoadGen = 'wrk' | 'autocannon';
+
+/** wrk (C, from Debian's package) when installed: it leaves more CPU to the peers and reports µs latencies. */
+function pickLoadGen(wanted: string): LoadGen {
+  if (wanted === 'wrk' || wanted === 'autocannon') return wanted;
+  return spawnSync('wrk', ['--version']).error === undefined ? 'wrk' : 'autocannon';
+}
+
+/** A wrk duration ("812.00us", "1.20ms", "2.00s") in milliseconds. */
+function wrkMs(v: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(v);
+  if (m === null) throw new Error(`wrk latency ${JSON.stringify(v)}`);
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as 'us' | 'ms' | 's' | 'm'];
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function runWrk(port: number, seconds: number, connections: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', 'Host: bench.example.org', `http://127.0.0.1:${port}/bench/target`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject).on('exit', (code) => {
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+      const p50 = /^\s+50%\s+(\S+)/m.exec(out);
+      const p99 = /^\s+99%\s+(\S+)/m.exec(out);
+      if (code !== 0 || rps === null || p50 === null || p99 === null) return reject(new Error(`wrk failed (${code}): ${out}`));
+      const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+      const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+      const errors = non2xx + (sock === null ? 0 : sock.slice(1).reduce((n, x) => n + Number(x), 0));
+      resolve({ rps: Number(rps[1]), p50: wrkMs(p50[1]!), p99: wrkMs(p99[1]!), errors });
+    });
+  });
+}
+
+async function runAutocannon(port: number, seconds: number, connections: number): Promise<Run> {
   // autocannon ships no types; this is the part of its API the benchmark uses.
-  type Run = { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-  const { default: autocannon } = (await import('autocannon' as string)) as { default: (o: object) => Promise<Run> };
-  const opts = { url: `http://127.0.0.1:${port}/bench/target`, connections, headers: { host: 'bench.example.org' } };
-  await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, connection pools
+  type Out = { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  const { default: autocannon } = (await import('autocannon' as string)) as { default: (o: object) => Promise<Out> };
+  const r = await autocannon({ url: `http://127.0.0.1:${port}/bench/target`, connections, headers: { host: 'bench.example.org' }, duration: seconds });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+async function load(gen: LoadGen, name: string, pid: number, port: number, seconds: number, connections: number): Promise<Result> {
+  const run = gen === 'wrk' ? runWrk : runAutocannon;
+  await run(port, 2, connections); // warm-up: JIT, connection pools
   const before = cpuTicks(pid);
-  const r = await autocannon({ ...opts, duration: seconds });
+  const r = await run(port, seconds, connections);
   const cpu = (cpuTicks(pid) - before) * TICK_US;
-  const total = r.requests.average * seconds;
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUs: total > 0 ? cpu / total : 0 };
+  const total = r.rps * seconds;
+  return { name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, cpuUs: total > 0 ? cpu / total : 0 };
 }
 
 function stop(child: ChildProcess): void {
@@ -154,6 +202,7 @@ async function orchestrate(): Promise<void> {
   const seconds = Number(arg('duration', '8'));
   const connections = Number(arg('connections', '64'));
   const rounds = Number(arg('rounds', '3'));
+  const gen = pickLoadGen(arg('loadgen', 'auto'));
   const dir = mkdtempSync(join(tmpdir(), 'skj-bench-'));
   const children: ChildProcess[] = [];
   try {
@@ -167,7 +216,7 @@ async function orchestrate(): Promise<void> {
     const run = async (name: string, start: () => Promise<{ child: ChildProcess; port: number }>): Promise<void> => {
       const peer = await start();
       children.push(peer.child);
-      all.push(await load(name, peer.child.pid!, peer.port, seconds, connections));
+      all.push(await load(gen, name, peer.child.pid!, peer.port, seconds, connections));
       stop(peer.child);
     };
     for (let i = 0; i < rounds; i++) {
@@ -186,8 +235,8 @@ async function orchestrate(): Promise<void> {
     });
 
     const by = (n: string): Result => results.find((r) => r.name === n)!;
-    process.stdout.write(`proxy benchmark: ${rounds} rounds x ${seconds}s per peer (medians), ${connections} connections, ${availableParallelism()} CPUs, node ${process.version}\n`);
-    for (const r of all) process.stdout.write(`  round result ${r.name}: ${r.rps.toFixed(0)} RPS, p99 ${r.p99} ms, ${r.cpuUs.toFixed(0)} µs CPU/request\n`);
+    process.stdout.write(`proxy benchmark: ${rounds} rounds x ${seconds}s per peer (medians), ${gen}, ${connections} connections, ${availableParallelism()} CPUs, node ${process.version}\n`);
+    for (const r of all) process.stdout.write(`  round result ${r.name}: ${r.rps.toFixed(0)} RPS, p99 ${r.p99.toFixed(2)} ms, ${r.cpuUs.toFixed(0)} µs CPU/request\n`);
     process.stdout.write(`${'peer'.padEnd(24)}${'RPS'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs/req'.padStart(12)}${'errors'.padStart(8)}\n`);
     for (const r of results) {
       process.stdout.write(`${r.name.padEnd(24)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${r.cpuUs.toFixed(0).padStart(12)}${String(r.errors).padStart(8)}\n`);
