@@ -60,6 +60,6 @@ export const coreFlags = {
   applicationLogJsonEnabled: flag.bool('application-log-json-enabled', false, 'print the application log as JSON'),
   applicationLogPrefix: flag.string('application-log-prefix', '[APP]', 'prefix of every text application log line'),
   applicationLog: flag.string('application-log', '', 'application log file (appended to); stderr when empty'),
-  accessLog: flag.string('access-log', '', 'access log file (appended to); stdout when empty'),
+  accessLog: flag.string('access-log', '', 'access log file (appended to); stderr when empty, as Skipper'),
   accessLogStripQuery: flag.bool('access-log-strip-query', false, 'leave query strings out of the access log'),
 };

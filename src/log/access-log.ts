@@ -1,6 +1,6 @@
 /**
  * The access log: Apache combined format with Skipper's additions (duration in ms, requested host, flow id,
- * audit), or the same fields as JSON with -access-log-json-enabled. Written to stdout.
+ * audit), or the same fields as JSON with -access-log-json-enabled. Written to stderr unless -access-log names a file (Skipper's default).
  */
 import { createLineWriter, type LogSink } from './line-writer.ts';
 
@@ -71,7 +71,7 @@ export function stripQuery(uri: string): string {
 }
 
 export function createAccessLog(o: { json: boolean; stripQuery?: boolean; out?: LogSink }): AccessLog {
-  const writer = createLineWriter(o.out ?? process.stdout);
+  const writer = createLineWriter(o.out ?? process.stderr);
   const format = o.json ? formatJson : formatCombined;
   if (o.stripQuery === true) return { log: (e) => writer.write(format({ ...e, uri: stripQuery(e.uri) })) };
   return { log: (e) => writer.write(format(e)) };

@@ -32,7 +32,9 @@ test('proxies, serves /metrics, /routes with ETag and 304, /healthz, and logs ac
   assert.equal((await fetch(`${sj.base}/shunt`)).status, 204);
   assert.equal((await fetch(`${sj.base}/broken`)).status, 404, 'an invalid route is not served');
 
-  await sj.waitFor(/"GET \/v1\/things\?q=1 HTTP\/1\.1" 200 \d+ "-" "test-agent" \d+ api\.example\.org/, 'stdout');
+  // Skipper's default: the access log goes to stderr, beside the application log; stdout stays empty.
+  await sj.waitFor(/"GET \/v1\/things\?q=1 HTTP\/1\.1" 200 \d+ "-" "test-agent" \d+ api\.example\.org/, 'stderr');
+  assert.equal(sj.stdout(), '');
   await sj.waitFor(/routes\.eskip:3:1: invalid route \\"broken\\" \(unknown_filter\)/);
 
   const metrics = await (await fetch(`${sj.support}/metrics`)).text();
@@ -63,7 +65,7 @@ test('JSON access log and application log, default filters on every route, inlin
     '-access-log-json-enabled', '-application-log-json-enabled',
   ]);
   assert.equal(await (await fetch(`${sj.base}/x`)).text(), 'p|q');
-  const [line] = await sj.waitFor(/^\{.*"uri":"\/x".*\}$/m, 'stdout');
+  const [line] = await sj.waitFor(/^\{.*"uri":"\/x".*\}$/m, 'stderr');
   const entry = JSON.parse(line) as Record<string, unknown>;
   assert.equal(entry.status, 200);
   assert.equal(entry.method, 'GET');
@@ -76,6 +78,7 @@ test('-access-log-disabled prints no access log', async (t) => {
   assert.equal((await fetch(`${sj.base}/`)).status, 201);
   // The request metric proves the request was fully handled before we look at the log.
   await until(async () => /skipjack_requests_total\{route="r",method="GET",code="201"\} 1/.test(await (await fetch(`${sj.support}/metrics`)).text()), 'request metric');
+  assert.doesNotMatch(sj.stderr(), /"GET \/ HTTP\/1\.1"/);
   assert.equal(sj.stdout(), '');
 });
 
@@ -83,7 +86,7 @@ test('-access-log-disabled: an enableAccessLog route still logs, with its body s
   const backend = await startBackend(t, (_req, res) => res.end('twelve bytes'));
   const sj = await startSkipjack(t, [`-inline-routes=r: Path("/on") -> enableAccessLog() -> "${backend.url}";`, '-access-log-disabled']);
   assert.equal(await (await fetch(`${sj.base}/on`)).text(), 'twelve bytes');
-  await sj.waitFor(/"GET \/on HTTP\/1\.1" 200 12 /, 'stdout');
+  await sj.waitFor(/"GET \/on HTTP\/1\.1" 200 12 /, 'stderr');
 });
 
 test('-access-log and -application-log write to files; -access-log-strip-query', async (t) => {
@@ -98,5 +101,6 @@ test('-access-log and -application-log write to files; -access-log-strip-query',
   await until(() => /"GET \/path HTTP\/1\.1" 200 /.test(readFileSync(access, 'utf8')), 'the access log line in the file');
   assert.doesNotMatch(readFileSync(access, 'utf8'), /secret/);
   assert.equal(sj.stdout(), '');
+  assert.doesNotMatch(sj.stderr(), /"GET \/path/);
   assert.match(readFileSync(app, 'utf8'), /level=info msg="proxy listening on/);
 });

@@ -62,9 +62,9 @@ test('skipjack: a disableAccessLog route writes no access-log line, another rout
     await r.body.text();
   }
   // Lines are written in request order: once /loud is there, the earlier ones would be too.
-  await until(() => sj.stdout().includes('GET /loud '), 'access-log line for /loud');
-  assert.doesNotMatch(sj.stdout(), /GET \/quiet /);
-  assert.match(sj.stdout(), /"GET \/quiet404 HTTP\/1\.1" 404 /);
+  await until(() => sj.stderr().includes('GET /loud '), 'access-log line for /loud');
+  assert.doesNotMatch(sj.stderr(), /GET \/quiet /);
+  assert.match(sj.stderr(), /"GET \/quiet404 HTTP\/1\.1" 404 /);
 });
 
 test('skipjack: enableAccessLog logs a route under -access-log-disabled', async (t) => {
@@ -74,6 +74,6 @@ test('skipjack: enableAccessLog logs a route under -access-log-disabled', async 
     `-inline-routes=loud: Path("/loud") -> enableAccessLog() -> "${backend.url}"; other: Path("/other") -> "${backend.url}";`,
   ]);
   for (const path of ['/other', '/loud']) await (await request(`${sj.base}${path}`)).body.text();
-  await until(() => sj.stdout().includes('GET /loud '), 'access-log line for /loud');
-  assert.doesNotMatch(sj.stdout(), /GET \/other /);
+  await until(() => sj.stderr().includes('GET /loud '), 'access-log line for /loud');
+  assert.doesNotMatch(sj.stderr(), /GET \/other /);
 });
