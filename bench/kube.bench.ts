@@ -28,6 +28,8 @@ import { startNode } from '../test/support/process.ts';
 import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
 
 const served = !process.argv.includes('--no-served');
+/** Changes measured through the skipjack process, after the first one. */
+const SERVED_CHANGES = 50;
 const [nIng = 15_000, nRg = 3_750, nChanges = 100] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 const SERVICES = Math.ceil((nIng + nRg) / 4);
 
@@ -179,7 +181,11 @@ function status(port: number, host: string, agent: Agent): Promise<number> {
   });
 }
 
-/** New Ingress → first 200 through a real skipjack process (20 changes, 100–300 ms apart). */
+/**
+ * New Ingress → first 200 through a real skipjack process: 1 + SERVED_CHANGES changes, 100–300 ms apart. The first
+ * change after start-up runs the incremental conversion and compile paths cold (JIT); it is reported on its own,
+ * the percentiles are over the changes after it.
+ */
 async function measureServed(): Promise<string> {
   const backend = await startBackend('live', '127.0.0.2');
   api.apply(service('live', 'default', 80, backend.port), endpoints('live', ['127.0.0.2'], 'default', backend.port));
@@ -196,7 +202,7 @@ async function measureServed(): Promise<string> {
     const port = Number(proc.match[1]);
     const startMs = performance.now() - s0;
     const times: number[] = [];
-    for (let c = 0; c < 20; c++) {
+    for (let c = 0; c <= SERVED_CHANGES; c++) {
       const host = `served${c}.example.org`;
       const t = performance.now();
       api.apply(ingress(`served${c}`, { host, service: 'live' }));
@@ -204,7 +210,8 @@ async function measureServed(): Promise<string> {
       times.push(performance.now() - t);
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
-    return `change → served by a skipjack process (20 new Ingresses): p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; process start to listening with all routes ${startMs.toFixed(0)} ms`;
+    const first = times.shift()!;
+    return `change → served by a skipjack process (${times.length} new Ingresses after a first one): p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; the first change after start-up ${first.toFixed(0)} ms; process start to listening with all routes ${startMs.toFixed(0)} ms`;
   } finally {
     agent.destroy();
     await proc.stop();
