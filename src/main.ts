@@ -76,7 +76,7 @@ function proxyOptions(c: Config, logger: Logger): ProxyOptions {
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
     keepAlive: c.keepaliveBackend,
-    maxIdleConnsPerHost: c.maxIdleConnectionBackend,
+    maxIdleConnsPerHost: c.idleConnsNum, maxIdleConns: c.maxIdleConnectionBackend,
     closeIdleConnsPeriodMs: c.closeIdleConnsPeriod,
     preserveHost: c.proxyPreserveHost,
     removeHopHeaders: true,

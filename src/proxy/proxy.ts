@@ -62,6 +62,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     idleTimeoutMs: options.closeIdleConnsPeriodMs ?? 20_000,
     removeHopHeaders: removeHop,
     tlsVerify,
+    idleCaps: { perHost: options.maxIdleConnsPerHost ?? 0, total: options.maxIdleConns ?? 0 },
   });
   const deps: BackendDeps = {
     upstream,

@@ -66,11 +66,12 @@ export interface ProxyOptions {
   /** TCP keep-alive probe delay on backend connections (Skipper's -keepalive-backend); default 30 s. */
   keepAlive?: number;
   /**
-   * Skipper's -max-idle-connection-backend. Accepted for compatibility and not applied: undici keeps one
-   * idle socket per past concurrent request and has no separate idle cap; limiting its `connections`
-   * instead would queue requests. Idle sockets close after closeIdleConnsPeriodMs.
+   * Idle backend connections kept per origin (Skipper's -idle-conns-num, Go's MaxIdleConnsPerHost); beyond it the
+   * connection idle the longest is closed. Default 64, also for values ≤ 0.
    */
   maxIdleConnsPerHost?: number;
+  /** Idle backend connections kept in total (Skipper's -max-idle-connection-backend, Go's MaxIdleConns); ≤ 0: no limit. */
+  maxIdleConns?: number;
   /** Idle backend connections are closed after this long (Skipper's -close-idle-conns-period); default 20 s, ≤0 keeps them. */
   closeIdleConnsPeriodMs?: number;
   /** Send the incoming Host header upstream instead of the backend's host; default false. */

@@ -13,6 +13,7 @@ import { BodyLease } from './body-lease.ts';
 import type { RequestContext } from './context.ts';
 import { backendTimeout, classifyUpstreamError, type ProxyError } from './errors.ts';
 import { upstreamRequestHeaders } from './headers.ts';
+import { IdleConnections, type IdleCaps } from './idle-connections.ts';
 import { noteRelayed } from './relay-gc.ts';
 import type { WholeBody } from './respond.ts';
 
@@ -26,6 +27,8 @@ export interface UpstreamOptions {
   idleTimeoutMs: number;
   removeHopHeaders: boolean;
   tlsVerify: boolean;
+  /** Idle connections kept per backend origin and in total (Skipper's -idle-conns-num, -max-idle-connection-backend). */
+  idleCaps: IdleCaps;
 }
 
 /** The outcome of one attempt: the response, or the error plus whether the body was already (partly) sent. */
@@ -100,12 +103,15 @@ function noop(): void {}
 export class Upstream {
   readonly #agent: Agent;
   readonly #o: UpstreamOptions;
+  readonly idleConnections: IdleConnections;
 
   constructor(o: UpstreamOptions) {
     this.#o = o;
     // A non-positive idle period keeps idle connections (Skipper: "not closing when less than 0").
     const idle = o.idleTimeoutMs > 0 ? o.idleTimeoutMs : 2 ** 31 - 1;
+    this.idleConnections = new IdleConnections(o.idleCaps);
     this.#agent = new Agent({
+      factory: this.idleConnections.factory,
       connect: { timeout: o.connectTimeoutMs, keepAlive: true, keepAliveInitialDelay: o.tcpKeepAliveMs, rejectUnauthorized: o.tlsVerify },
       keepAliveTimeout: idle,
       keepAliveMaxTimeout: idle,
