@@ -9,5 +9,11 @@ import { main } from '../main.ts';
 // survived each scavenge, with 12-20 ms pauses and twice the p99 latency for the whole life of the process
 // (docs/performance-proxy.md). Set before the first request, so before any such decision; workers run this too.
 setFlagsFromString('--no-allocation-site-pretenuring');
+// Route regexps come from route authors, the strings they run on from clients. Skipper's RE2 matches in linear
+// time; JavaScript's engine backtracks, and a pattern like ^/(a+)+$ on a crafted path would block the process
+// for minutes. With this flag V8 runs every regexp on its fast backtracking engine and re-runs a match that
+// exceeds 50,000 backtracks on its linear-time engine, which supports what RE2 syntax can express except
+// case-insensitive (?i) and Unicode-mode patterns (docs/reference/predicates.md).
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
 await main(process.argv.slice(2));

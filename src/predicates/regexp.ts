@@ -32,8 +32,10 @@ export function translateRe2(pattern: string): { source: string; flags: string }
       const n = src[i + 1];
       if (n === undefined) throw new InvalidArgsError('trailing backslash at end of expression');
       if (n >= '1' && n <= '9') throw new InvalidArgsError('backreferences are not supported by RE2');
-      if (n === 'z' && !inClass) { out += '(?![\\s\\S])'; i++; continue; }
-      if (n === 'A' && !inClass) { out += '(?<![\\s\\S])'; i++; continue; }
+      // Without the m flag JavaScript's ^ and $ are exactly \A and \z; lookarounds only where they are not, as
+      // V8's linear-time fallback for runaway backtracking (see src/cmd/skipjack.ts) does not run lookarounds.
+      if (n === 'z' && !inClass) { out += flags.includes('m') ? '(?![\\s\\S])' : '$'; i++; continue; }
+      if (n === 'A' && !inClass) { out += flags.includes('m') ? '(?<![\\s\\S])' : '^'; i++; continue; }
       if (n === 'Q') {
         const end = src.indexOf('\\E', i + 2);
         const lit = src.slice(i + 2, end === -1 ? src.length : end);

@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSkipjack } from './harness.ts';
+
+/** GET over a fresh connection; rejects if no answer arrives within `ms`. */
+async function status(url: string, ms: number): Promise<number> {
+  return (await fetch(url, { signal: AbortSignal.timeout(ms) })).status;
+}
+
+// ^/(a+)+$ against "/" + 40 × "a" + "!" takes about 2^40 steps on a backtracking engine: hours, not a slow
+// answer. The command re-runs such a match on V8's linear-time engine, so the answer is a plain 404.
+test('a catastrophic route regexp on a hostile path does not block the proxy', { timeout: 90_000 }, async (t) => {
+  const sj = await startSkipjack(t, ['-inline-routes=evil: PathRegexp("^/(a+)+$") -> status(200) -> <shunt>; ok: Path("/ok") -> status(204) -> <shunt>;', '-access-log-disabled']);
+  const hostile = `${sj.base}/${'a'.repeat(40)}!`;
+  assert.equal(await status(hostile, 60_000), 404);
+  assert.equal(await status(`${sj.base}/ok`, 10_000), 204);
+  assert.equal(await status(`${sj.base}/${'a'.repeat(40)}`, 10_000), 200, 'the pattern still matches what it should');
+});
+
+test('a catastrophic regexp in a filter argument does not block the proxy either', { timeout: 90_000 }, async (t) => {
+  const sj = await startSkipjack(t, ['-inline-routes=r: * -> modPath("^/(b+)+$", "/x") -> status(204) -> <shunt>;', '-access-log-disabled']);
+  assert.equal(await status(`${sj.base}/${'b'.repeat(40)}!`, 60_000), 204);
+});
