@@ -4,6 +4,7 @@
  * refuses the JavaScript-only forms RE2 rejects, so a route Skipper rejects is rejected here too.
  */
 import { InvalidArgsError } from '../errors.ts';
+import { foldAsciiCase } from './case-fold.ts';
 
 const posixClasses: Record<string, string> = {
   alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F',
@@ -83,6 +84,11 @@ export function translateRe2(pattern: string): { source: string; flags: string }
       }
     }
     out += c;
+  }
+  if (flags.includes('i')) {
+    // Case spelled out instead of the i flag, so that runaway matches can fall back to V8's linear engine.
+    const folded = foldAsciiCase(out);
+    if (folded !== null) return { source: folded, flags: flags.replace('i', '') };
   }
   return { source: out, flags };
 }

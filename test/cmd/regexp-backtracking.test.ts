@@ -21,3 +21,9 @@ test('a catastrophic regexp in a filter argument does not block the proxy either
   const sj = await startSkipjack(t, ['-inline-routes=r: * -> modPath("^/(b+)+$", "/x") -> status(204) -> <shunt>;', '-access-log-disabled']);
   assert.equal(await status(`${sj.base}/${'b'.repeat(40)}!`, 60_000), 204);
 });
+
+test('a case-insensitive catastrophic regexp does not block the proxy either', { timeout: 90_000 }, async (t) => {
+  const sj = await startSkipjack(t, ['-inline-routes=evil: PathRegexp("(?i)^/(a+)+$") -> status(200) -> <shunt>;', '-access-log-disabled']);
+  assert.equal(await status(`${sj.base}/${'aA'.repeat(20)}!`, 60_000), 404);
+  assert.equal(await status(`${sj.base}/${'aA'.repeat(20)}`, 10_000), 200, 'still case-insensitive');
+});
