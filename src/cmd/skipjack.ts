@@ -12,7 +12,7 @@ setFlagsFromString('--no-allocation-site-pretenuring');
 // Route regexps come from route authors, the strings they run on from clients. Skipper's RE2 matches in linear
 // time; JavaScript's engine backtracks, and a pattern like ^/(a+)+$ on a crafted path would block the process
 // for minutes. With this flag V8 runs every regexp on its fast backtracking engine and re-runs a match that
-// exceeds 50,000 backtracks on its linear-time engine. That engine takes no i flag, so (?i) expressions are
+// exceeds 50,000 backtracks on its linear-time engine. That engine takes no i flag, so (?i) and (?i:…) are
 // translated with their case spelled out (src/predicates/case-fold.ts); see docs/reference/predicates.md.
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 

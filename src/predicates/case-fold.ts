@@ -4,8 +4,8 @@
  * src/cmd/skipjack.ts) does not run patterns with the `i` flag; without it, `(?i)` route expressions are
  * covered too. Exactly equivalent because, without the `u` flag, JavaScript folds case only between ASCII
  * letters (ECMA-262 Canonicalize: a character never folds across the 128 boundary), and every other character
- * is kept. Patterns it cannot rewrite that way (non-ASCII characters, `\x`/`\u`/`\c`/`\p` escapes, inline
- * modifier groups) give null, and the caller keeps the `i` flag.
+ * is kept. Patterns it cannot rewrite that way (non-ASCII characters, `\x`/`\u`/`\c`/`\p` escapes, scoped
+ * s or m modifiers) give null, and the caller keeps the `i` flag or the `(?i:…)` group.
  */
 
 const isUpper = (c: number): boolean => c >= 65 && c <= 90;
@@ -34,10 +34,15 @@ function foldedRange(lo: number, hi: number): string {
   return out;
 }
 
-/** The rewritten source, or null when the pattern has something this does not handle. */
-export function foldAsciiCase(source: string): string | null {
-  if (/[^\x00-\x7f]|\\[xucpPk]|\(\?[a-z-]+:/.test(source)) return null;
+/**
+ * The rewritten source, or null when the pattern has something this does not handle. `ci` says whether the
+ * pattern starts case-insensitive (the i flag); scoped `(?i:…)` and `(?-i:…)` groups switch it for their
+ * content and become plain `(?:…)` groups.
+ */
+export function foldAsciiCase(source: string, ci = true): string | null {
+  if (/[^\x00-\x7f]|\\[xucpPk]/.test(source)) return null;
   let out = '';
+  const stack: boolean[] = [];
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
     if (c === '\\') {
@@ -45,30 +50,49 @@ export function foldAsciiCase(source: string): string | null {
       i++;
       continue;
     }
-    if (c === '(' && source.startsWith('(?<', i) && !source.startsWith('(?<=', i) && !source.startsWith('(?<!', i)) {
-      // A named group: its name is not text to match.
-      const end = source.indexOf('>', i);
-      if (end === -1) return null;
-      out += source.slice(i, end + 1);
-      i = end;
+    if (c === '(') {
+      stack.push(ci);
+      if (source.startsWith('(?<', i) && !source.startsWith('(?<=', i) && !source.startsWith('(?<!', i)) {
+        // A named group: its name is not text to match.
+        const end = source.indexOf('>', i);
+        if (end === -1) return null;
+        out += source.slice(i, end + 1);
+        i = end;
+        continue;
+      }
+      const mod = /^\(\?(-?)([a-z]+):/.exec(source.slice(i, i + 8));
+      if (mod !== null) {
+        // Only the case flag can be spelled out; a scoped s or m flag stays a modifier, which this leaves alone.
+        if (mod[2] !== 'i') return null;
+        ci = mod[1] === '';
+        out += '(?:';
+        i += mod[0].length - 1;
+        continue;
+      }
+      out += c;
+      continue;
+    }
+    if (c === ')') {
+      ci = stack.pop() ?? ci;
+      out += c;
       continue;
     }
     if (c === '[') {
-      const end = foldClass(source, i);
+      const end = foldClass(source, i, ci);
       if (end === null) return null;
       out += end.text;
       i = end.last;
       continue;
     }
     const code = c.charCodeAt(0);
-    if (isLower(code) || isUpper(code)) out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    if (ci && (isLower(code) || isUpper(code))) out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
     else out += c;
   }
   return out;
 }
 
 /** Rewrites the class starting at source[start] ('['); `last` is the index of its closing ']'. */
-function foldClass(source: string, start: number): { text: string; last: number } | null {
+function foldClass(source: string, start: number, ci: boolean): { text: string; last: number } | null {
   let i = start + 1;
   let head = '[';
   if (source[i] === '^') {
@@ -111,5 +135,5 @@ function foldClass(source: string, start: number): { text: string; last: number 
     body += a.text;
     if (a.code !== -1) extra += foldedRange(a.code, a.code);
   }
-  return { text: `${head}${body}${extra}]`, last: i };
+  return { text: `${head}${body}${ci ? extra : ''}]`, last: i };
 }

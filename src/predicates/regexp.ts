@@ -85,9 +85,10 @@ export function translateRe2(pattern: string): { source: string; flags: string }
     }
     out += c;
   }
-  if (flags.includes('i')) {
-    // Case spelled out instead of the i flag, so that runaway matches can fall back to V8's linear engine.
-    const folded = foldAsciiCase(out);
+  if (flags.includes('i') || /\(\?-?i:/.test(out)) {
+    // Case spelled out instead of the i flag or (?i:…) groups, so that runaway matches can fall back to V8's
+    // linear-time engine, which takes neither.
+    const folded = foldAsciiCase(out, flags.includes('i'));
     if (folded !== null) return { source: folded, flags: flags.replace('i', '') };
   }
   return { source: out, flags };
