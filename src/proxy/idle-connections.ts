@@ -96,8 +96,16 @@ export class IdleConnections {
     return this.#idle;
   }
 
+  /** Clients tracked across all origins (closed ones are let go when the next pool is made). */
+  get tracked(): number {
+    let n = 0;
+    for (const o of this.#origins.values()) n += o.clients.length;
+    return n;
+  }
+
   /** undici Agent `factory`: one Pool per origin whose clients report idleness. */
   readonly factory = (origin: string | URL, opts: object): Dispatcher => {
+    this.#forgetClosed();
     const key = typeof origin === 'string' ? origin : origin.origin;
     let o = this.#origins.get(key);
     if (o === undefined) this.#origins.set(key, (o = { clients: [], idle: 0 }));
@@ -125,6 +133,20 @@ export class IdleConnections {
     c.idle = false;
     o.idle--;
     this.#idle--;
+  }
+
+  /**
+   * The Agent closes an origin's pool once none of its connections is open and makes a new one on the next
+   * request, so closed clients are dropped here, when a pool is made (rarely: not per request), and origins
+   * whose clients are all closed are forgotten (`<dynamic>` backends come and go).
+   */
+  #forgetClosed(): void {
+    for (const [key, o] of this.#origins) {
+      if (o.clients.length === 0) continue; // a pool made just now, before its first client
+      const live = o.clients.filter((c) => !c.closed && !c.destroyed);
+      if (live.length === 0) this.#origins.delete(key);
+      else if (live.length !== o.clients.length) o.clients.splice(0, o.clients.length, ...live);
+    }
   }
 
   /** Closes the connection idle the longest, of `clients` or of every origin. */

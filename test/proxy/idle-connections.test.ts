@@ -1,6 +1,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
+import { Agent } from 'undici';
+import { IdleConnections } from '../../src/proxy/idle-connections.ts';
 import type { ProxyOptions } from '../../src/proxy/types.ts';
 import { get, listen, startProxy } from './harness.ts';
 
@@ -77,4 +79,20 @@ test('-max-idle-connection-backend caps idle connections across backends', async
   await until(() => a.open() + b.open() === 4, () => `${a.open()} + ${b.open()} backend connections open, 4 expected in total`);
   // The longest idle go first: the first backend's connections were idle before the second's.
   assert.equal(b.open(), 4);
+});
+
+test('clients of pools the Agent closed (every connection timed out) are let go', async (t) => {
+  const be = await burstBackend(t, 6);
+  const ic = new IdleConnections({ perHost: 64, total: 0 });
+  const agent = new Agent({ factory: ic.factory, keepAliveTimeout: 50, keepAliveMaxTimeout: 50 });
+  t.after(() => agent.close());
+  for (let round = 0; round < 4; round++) {
+    const rs = await Promise.all(Array.from({ length: 6 }, () => agent.request({ origin: be.url, path: '/', method: 'GET' })));
+    for (const r of rs) await r.body.text();
+    // Every connection times out; the Agent then closes this origin's pool and makes a new one next round.
+    await until(() => be.open() === 0, () => `${be.open()} backend connections still open`);
+  }
+  assert.equal(be.accepted(), 24);
+  // Only the last pool's clients remain (closed, let go when the next pool is made), not all four pools'.
+  assert.ok(ic.tracked < 12, `${ic.tracked} clients tracked after four pools of six`);
 });
