@@ -91,11 +91,6 @@ export class IdleConnections {
     this.#total = caps.total > 0 ? caps.total : Infinity;
   }
 
-  /** Idle connections across all origins. */
-  get idle(): number {
-    return this.#idle;
-  }
-
   /** Clients tracked across all origins (closed ones are let go when the next pool is made). */
   get tracked(): number {
     let n = 0;

@@ -103,15 +103,13 @@ function noop(): void {}
 export class Upstream {
   readonly #agent: Agent;
   readonly #o: UpstreamOptions;
-  readonly idleConnections: IdleConnections;
 
   constructor(o: UpstreamOptions) {
     this.#o = o;
     // A non-positive idle period keeps idle connections (Skipper: "not closing when less than 0").
     const idle = o.idleTimeoutMs > 0 ? o.idleTimeoutMs : 2 ** 31 - 1;
-    this.idleConnections = new IdleConnections(o.idleCaps);
     this.#agent = new Agent({
-      factory: this.idleConnections.factory,
+      factory: new IdleConnections(o.idleCaps).factory,
       connect: { timeout: o.connectTimeoutMs, keepAlive: true, keepAliveInitialDelay: o.tcpKeepAliveMs, rejectUnauthorized: o.tlsVerify },
       keepAliveTimeout: idle,
       keepAliveMaxTimeout: idle,
