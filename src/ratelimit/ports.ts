@@ -31,3 +31,26 @@ export interface SwarmLimiter {
   /** Hits counted in the current window for `key`, across the swarm (for X-Rate-Limit and tests). */
   count?(limit: LimitSettings, key: string): Promise<number>;
 }
+
+/** One leaky bucket: holds at most `capacity` units and leaks one unit per `emissionMs`. */
+export interface LeakyBucketSettings {
+  readonly capacity: number;
+  readonly emissionMs: number;
+}
+
+/** The answer of one leaky-bucket add. */
+export interface LeakyBucketDecision {
+  /** True when the increment fit into the bucket (the request is admitted). */
+  readonly added: boolean;
+  /** When the increment would fit, when not added; 0 when added. */
+  readonly retryAfterMs: number;
+}
+
+/**
+ * A swarm-wide leaky bucket (clusterLeakyBucketRatelimit), declared here where it is consumed; swarm/
+ * implements it on the shared store. Rejects when the store is unreachable; the filter then fails open,
+ * or closed under ratelimitFailClosed.
+ */
+export interface LeakyBucketLimiter {
+  add(bucket: LeakyBucketSettings, label: string, increment: number): Promise<LeakyBucketDecision>;
+}
