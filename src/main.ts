@@ -40,7 +40,8 @@ import { CertificateStore, type NamedCertificate } from './server/tls.ts';
 import { listenToPrimary, WorkerPool } from './server/workers.ts';
 import { readVersion } from './config/version.ts';
 import type { FilterSpec } from './filters/types.ts';
-import { rateLimitFilters, rateLimitPreprocessor } from './filters/ratelimit/index.ts';
+import { backendRateLimitGuard, rateLimitFilters, rateLimitPreprocessor } from './filters/ratelimit/index.ts';
+import type { BackendGuard } from './proxy/guard.ts';
 import { LimiterRegistry } from './ratelimit/registry.ts';
 import { InProcessLimiter, type InstanceLimiter } from './ratelimit/instance-limiter.ts';
 import { IpcLimiter, serveIpcLimiter } from './ratelimit/ipc-limiter.ts';
@@ -68,6 +69,8 @@ interface RateLimits {
   specs: FilterSpec[];
   /** Places the -ratelimits default and ratelimitFailClosed on the route definitions. */
   preprocess(defs: readonly RouteDef[]): RouteDef[];
+  /** Enforces backendRatelimit before every backend attempt. */
+  guard: BackendGuard;
 }
 
 /**
@@ -86,7 +89,7 @@ function rateLimits(c: Config, logger: Logger, metrics: ProxyMetrics, instance: 
   });
   const first = c.ratelimits[0];
   const defaultLimit = first !== undefined && parseRatelimitsFlag(first).kind !== 'disabled' ? first : null;
-  return { specs: rateLimitFilters(registry, (m) => logger.warn(m)), preprocess: rateLimitPreprocessor(defaultLimit) };
+  return { specs: rateLimitFilters(registry, (m) => logger.warn(m)), preprocess: rateLimitPreprocessor(defaultLimit), guard: backendRateLimitGuard() };
 }
 
 /**
@@ -103,8 +106,9 @@ function compiler(c: Config, shuttingDown: () => boolean, extraFilters: FilterSp
   });
 }
 
-function proxyOptions(c: Config, logger: Logger): ProxyOptions {
+function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null): ProxyOptions {
   return {
+    guard: limits === null ? null : [limits.guard],
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
@@ -197,7 +201,7 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
   const { holder, updater } = await startRoutes(c, logger, metrics, view, health, limits, (list) => certs?.setDynamic(list, certificateError(logger)));
-  const proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+  const proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const a = await listenOn(listener.server, c.address);
@@ -280,7 +284,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
     onRoutes: (msg) => {
       state.apply(msg.defs, msg.generation);
       if (listener !== null || draining) return;
-      proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+      proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
       listener = proxyListener(c, proxy, certs);
       listenOn(listener.server, c.address).catch((err: Error) => {
         logger.error(`worker cannot listen on ${c.address}: ${err.message}`);
