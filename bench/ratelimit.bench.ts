@@ -11,6 +11,7 @@ import cluster from 'node:cluster';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { InProcessLimiter } from '../src/ratelimit/instance-limiter.ts';
@@ -93,6 +94,27 @@ async function startProcess(args: string[]): Promise<{ proc: ChildProcess; port:
   return { proc, port };
 }
 
+/** CPU ticks (utime + stime) of a process and its children (the workers). */
+function cpuTicks(pid: number): number {
+  const ticks = (p: number): number => {
+    try {
+      // Fields after the parenthesised command name: state is [0], utime [11], stime [12].
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(f[11]) + Number(f[12]);
+    } catch {
+      return 0;
+    }
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone
+  }
+  return ticks(pid) + children.reduce((n, c) => n + ticks(c), 0);
+}
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
 interface Run {
   rps: number;
   p50: number;
@@ -145,18 +167,21 @@ async function proxyPart(): Promise<void> {
     { name: 'workers 2, no limit', args: ['-workers=2', `-inline-routes=r: * -> "${b}";`] },
     { name: 'workers 2, ratelimit (IPC)', args: ['-workers=2', '-enable-ratelimits', `-inline-routes=r: * -> ratelimit(1000000000, "1h") -> "${b}";`] },
   ];
-  const results = new Map<string, { rps: number[]; p50: number[]; p99: number[] }>(peers.map((p) => [p.name, { rps: [], p50: [], p99: [] }]));
+  const results = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[] }>(peers.map((p) => [p.name, { rps: [], p50: [], p99: [], cpu: [] }]));
   for (let r = 0; r < rounds; r++) {
     for (const p of peers) {
       const sj = await startProcess(p.args);
       try {
         await runLoad(sj.port, 1, connections); // warm-up: JIT, connection pools
+        const before = cpuTicks(sj.proc.pid!);
         const out = await runLoad(sj.port, duration, connections);
+        const cpuUs = ((cpuTicks(sj.proc.pid!) - before) * TICK_US) / (out.rps * duration);
         if (out.errors > 0) throw new Error(`${p.name}: ${out.errors} errors or non-2xx answers`);
         const x = results.get(p.name)!;
         x.rps.push(out.rps);
         x.p50.push(out.p50);
         x.p99.push(out.p99);
+        x.cpu.push(cpuUs);
       } finally {
         process.kill(-sj.proc.pid!, 'SIGKILL');
       }
@@ -165,11 +190,11 @@ async function proxyPart(): Promise<void> {
   backend.close();
   const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
   console.log(`\nProxy (${spawnSync('wrk', ['--version']).error === undefined ? 'wrk -t1' : 'autocannon'}, ${connections} connections, ${duration} s, median of ${rounds} rounds)\n`);
-  console.log('| peer | RPS | p50 ms | p99 ms | RPS vs the same workers without the limit |\n| --- | --- | --- | --- | --- |');
+  console.log('| peer | RPS | p50 ms | p99 ms | CPU µs per request (all processes) | RPS vs the same workers without the limit |\n| --- | --- | --- | --- | --- | --- |');
   for (const p of peers) {
     const x = results.get(p.name)!;
     const base = results.get(p.name.replace(/, ratelimit.*$/, ', no limit'))!;
-    console.log(`| ${p.name} | ${Math.round(med(x.rps))} | ${med(x.p50)} | ${med(x.p99)} | ${(med(x.rps) / med(base.rps)).toFixed(2)}× |`);
+    console.log(`| ${p.name} | ${Math.round(med(x.rps))} | ${med(x.p50)} | ${med(x.p99)} | ${med(x.cpu).toFixed(0)} | ${(med(x.rps) / med(base.rps)).toFixed(2)}× |`);
   }
 }
 
