@@ -32,25 +32,17 @@ export interface SwarmLimiter {
   count?(limit: LimitSettings, key: string): Promise<number>;
 }
 
-/** One leaky bucket: holds at most `capacity` units and leaks one unit per `emissionMs`. */
+/** A leaky bucket (clusterLeakyBucketRatelimit): `capacity` units, one unit leaks every `emissionMs`. */
 export interface LeakyBucketSettings {
   readonly capacity: number;
   readonly emissionMs: number;
 }
 
-/** The answer of one leaky-bucket add. */
-export interface LeakyBucketDecision {
-  /** True when the increment fit into the bucket (the request is admitted). */
-  readonly added: boolean;
-  /** When the increment would fit, when not added; 0 when added. */
-  readonly retryAfterMs: number;
-}
-
-/**
- * A swarm-wide leaky bucket (clusterLeakyBucketRatelimit), declared here where it is consumed; swarm/
- * implements it on the shared store. Rejects when the store is unreachable; the filter then fails open,
- * or closed under ratelimitFailClosed.
- */
-export interface LeakyBucketLimiter {
-  add(bucket: LeakyBucketSettings, label: string, increment: number): Promise<LeakyBucketDecision>;
+/** Swarm-wide leaky buckets, with Skipper's semantics: an increment is added whole or refused. */
+export interface SwarmLeakyBucket {
+  /**
+   * Adds `increment` units to the bucket `label` if they fit; refused with the time until they would fit.
+   * An increment above the capacity never fits (refused, retryAfterMs 0). `failClosed` as for SwarmLimiter.
+   */
+  add(bucket: LeakyBucketSettings, label: string, increment: number, failClosed: boolean): Promise<Decision>;
 }

@@ -7,7 +7,7 @@ import type { DecisionMetrics } from './decision-metrics.ts';
 import { noDecisionMetrics } from './decision-metrics.ts';
 import type { InstanceLimiter } from './instance-limiter.ts';
 import { ClusterLimiter, LocalLimiter, VoidLimiter, ZeroLimiter, type Limiter } from './limiter.ts';
-import type { LeakyBucketLimiter, SwarmLimiter } from './ports.ts';
+import type { SwarmLeakyBucket, SwarmLimiter } from './ports.ts';
 import { isCluster, settingsKey, settingsLabel, type RateLimitSettings } from './settings.ts';
 
 export interface LimiterRegistryOptions {
@@ -16,7 +16,7 @@ export interface LimiterRegistryOptions {
   /** The swarm's limiter; absent without -enable-swarm (cluster limits then admit everything, as Skipper's). */
   swarm?: SwarmLimiter | null;
   /** The swarm's leaky buckets; absent without a shared store (clusterLeakyBucketRatelimit is then not offered). */
-  leakyBucket?: LeakyBucketLimiter | null;
+  leakyBucket?: SwarmLeakyBucket | null;
   metrics?: DecisionMetrics;
   /** -cluster-ratelimit-max-group-shards (values below 1 count as 1, as in Skipper). */
   maxGroupShards?: number;
@@ -26,7 +26,7 @@ export interface LimiterRegistryOptions {
 
 export class LimiterRegistry {
   readonly swarm: SwarmLimiter | null;
-  readonly leakyBucket: LeakyBucketLimiter | null;
+  readonly leakyBucket: SwarmLeakyBucket | null;
   readonly maxGroupShards: number;
   readonly metrics: DecisionMetrics;
   readonly #instance: InstanceLimiter;

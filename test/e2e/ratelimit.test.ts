@@ -9,13 +9,14 @@ import { parse, print } from '../../src/eskip/index.ts';
 import { backendRateLimitGuard, rateLimitFilters, rateLimitPreprocessor } from '../../src/filters/ratelimit/index.ts';
 import { createRateLimitMetrics } from '../../src/metrics/ratelimit-metrics.ts';
 import { InProcessLimiter } from '../../src/ratelimit/instance-limiter.ts';
-import type { SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import type { SwarmLeakyBucket, SwarmLimiter } from '../../src/ratelimit/ports.ts';
 import { LimiterRegistry } from '../../src/ratelimit/registry.ts';
-import { closedPort, swarmOfOne, unreachableStore } from '../support/swarm-limiters.ts';
+import { bucketsOfOne, closedPort, swarmOfOne, unreachableBuckets, unreachableStore } from '../support/swarm-limiters.ts';
 import { backend, request, startProxy, type E2E } from './harness.ts';
 
 interface Setup {
   swarm?: SwarmLimiter;
+  leakyBucket?: SwarmLeakyBucket;
   maxGroupShards?: number;
   defaultLimit?: string;
 }
@@ -24,7 +25,7 @@ async function proxyWith(t: TestContext, eskip: string, o: Setup = {}): Promise<
   const warnings: string[] = [];
   const metrics = new Registry();
   const registry = new LimiterRegistry({
-    instance: new InProcessLimiter(), swarm: o.swarm, maxGroupShards: o.maxGroupShards,
+    instance: new InProcessLimiter(), swarm: o.swarm, leakyBucket: o.leakyBucket, maxGroupShards: o.maxGroupShards,
     metrics: createRateLimitMetrics(metrics), warn: (m) => warnings.push(m),
   });
   // The composition root's pre-processor: the -ratelimits default and ratelimitFailClosed placement.
@@ -183,4 +184,31 @@ test('bad arguments make only that route invalid', async (t) => {
   for (const inv of e.table.invalid) assert.equal(inv.reason, 'invalid_filter_params', inv.message);
   assert.equal((await request(`${e.url}/ok`)).status, 200);
   assert.equal((await request(`${e.url}/ok`)).status, 429, 'a number window is seconds, as Skipper');
+});
+
+test('clusterLeakyBucketRatelimit: a bucket per expanded label; unresolved labels pass; only offered with a store', async (t) => {
+  const b = await backend(t, 'b');
+  const routes = `
+    r: Path("/r") -> clusterLeakyBucketRatelimit("user-\${request.header.X-User}", 1, "1m", 2, 1) -> "${b.url}";
+    big: Path("/big") -> clusterLeakyBucketRatelimit("big", 1, "1m", 1, 2) -> "${b.url}";
+    fc: Path("/fc") -> ratelimitFailClosed() -> clusterLeakyBucketRatelimit("fc", 1, "1s", 1, 1) -> "${b.url}";`;
+  const p = await proxyWith(t, routes, { leakyBucket: bucketsOfOne() });
+  assert.deepEqual(await statuses(`${p.url}/r`, 3, { 'x-user': 'a' }), [200, 200, 429], 'capacity 2, leaking one a minute');
+  const refused = await request(`${p.url}/r`, { headers: { 'x-user': 'a' } });
+  const retry = Number(refused.headers['retry-after']);
+  assert.ok(retry >= 59 && retry <= 60, `a full bucket leaks the one unit needed in 60 s, truncated: Retry-After ${retry}`);
+  assert.equal((await request(`${p.url}/r`, { headers: { 'x-user': 'b' } })).status, 200, 'another label, another bucket');
+  assert.deepEqual(await statuses(`${p.url}/r`, 4), repeat(200, 4), 'no X-User: the label does not resolve, admitted');
+  const big = await request(`${p.url}/big`);
+  assert.equal(big.status, 429);
+  assert.equal(big.headers['retry-after'], undefined, 'an increment above the capacity never fits');
+
+  const down = await proxyWith(t, routes.replace(/r: Path[^\n]*\n/, ''), { leakyBucket: unreachableBuckets(await closedPort()) });
+  assert.equal((await request(`${down.url}/big`)).status, 429, 'refused before asking the store');
+  const fc = await request(`${down.url}/fc`);
+  assert.equal(fc.status, 429);
+  assert.equal(fc.headers['retry-after'], '60', "Skipper's fail-closed minute");
+
+  const none = await startProxy(t, routes, { filters: rateLimitFilters(new LimiterRegistry({ instance: new InProcessLimiter() })) });
+  assert.ok(none.table.invalid.every((i) => i.reason === 'unknown_filter') && none.table.invalid.length === 3, 'unknown without a store, as Skipper');
 });

@@ -3,13 +3,14 @@
  * - `swarmOfOne`: the instance's own sliding-window buckets behind the SwarmLimiter port (a swarm with one
  *   member counts exactly what that member sees), so cluster filters and the backend guard can be shown
  *   to refuse at their limit;
+ * - `bucketsOfOne`: leaky buckets kept in this process (the same arithmetic a shared store runs);
  * - `unreachableStore`: a limiter whose store is a real TCP address nobody listens on, so every decision
  *   really fails to connect (ECONNREFUSED), as a Redis-backed limiter does while Redis is down.
  */
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { InProcessLimiter } from '../../src/ratelimit/instance-limiter.ts';
-import type { Decision, LimitSettings, SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import type { Decision, LimitSettings, SwarmLeakyBucket, SwarmLimiter } from '../../src/ratelimit/ports.ts';
 
 export function swarmOfOne(): SwarmLimiter & { calls: number } {
   const local = new InProcessLimiter();
@@ -57,4 +58,29 @@ export function unreachableStore(port: number): SwarmLimiter & { attempts: numbe
       });
     },
   };
+}
+
+export function bucketsOfOne(now: () => number = Date.now): SwarmLeakyBucket {
+  const state = new Map<string, { level: number; at: number }>();
+  return {
+    async add(bucket, label, increment): Promise<Decision> {
+      if (increment > bucket.capacity) return { allowed: false, retryAfterMs: 0, source: 'store' };
+      const key = `${bucket.capacity}/${bucket.emissionMs}/${label}`;
+      const t = now();
+      const s = state.get(key) ?? { level: 0, at: t };
+      const level = Math.max(0, s.level - (t - s.at) / bucket.emissionMs);
+      if (level + increment > bucket.capacity) {
+        state.set(key, { level, at: t });
+        return { allowed: false, retryAfterMs: (level + increment - bucket.capacity) * bucket.emissionMs, source: 'store' };
+      }
+      state.set(key, { level: level + increment, at: t });
+      return { allowed: true, retryAfterMs: 0, source: 'store' };
+    },
+  };
+}
+
+/** Leaky buckets whose store refuses connections, like unreachableStore. */
+export function unreachableBuckets(port: number): SwarmLeakyBucket {
+  const limiter = unreachableStore(port);
+  return { add: (bucket, label, _inc, failClosed) => limiter.allow({ group: label, maxHits: bucket.capacity, windowMs: bucket.emissionMs }, label, failClosed) };
 }

@@ -2,12 +2,12 @@
  * clusterLeakyBucketRatelimit(label, volume, period, capacity, increment): a leaky bucket per expanded
  * label, shared across the swarm (Skipper's filter of that name). The bucket leaks `volume` units per
  * `period` and holds `capacity`; each request adds `increment`. Offered only when the swarm has a shared
- * store (a LeakyBucketLimiter), as Skipper offers it only with Redis or Valkey.
+ * store (a SwarmLeakyBucket), as Skipper offers it only with Redis or Valkey.
  */
 import type { Arg } from '../../eskip/ast.ts';
 import { InvalidArgsError } from '../../errors.ts';
 import type { DecisionCounter } from '../../ratelimit/decision-metrics.ts';
-import type { LeakyBucketLimiter, LeakyBucketSettings } from '../../ratelimit/ports.ts';
+import type { Decision, LeakyBucketSettings, SwarmLeakyBucket } from '../../ratelimit/ports.ts';
 import type { LimiterRegistry } from '../../ratelimit/registry.ts';
 import { compileTemplate } from '../template.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
@@ -31,10 +31,10 @@ class LeakyBucketFilter implements FilterInstance {
   readonly #label: ReturnType<typeof compileTemplate>;
   readonly #bucket: LeakyBucketSettings;
   readonly #increment: number;
-  readonly #store: LeakyBucketLimiter;
+  readonly #store: SwarmLeakyBucket;
   readonly #counter: DecisionCounter;
 
-  constructor(label: string, bucket: LeakyBucketSettings, increment: number, store: LeakyBucketLimiter, counter: DecisionCounter) {
+  constructor(label: string, bucket: LeakyBucketSettings, increment: number, store: SwarmLeakyBucket, counter: DecisionCounter) {
     this.#label = compileTemplate(label);
     this.#bucket = bucket;
     this.#increment = increment;
@@ -51,12 +51,19 @@ class LeakyBucketFilter implements FilterInstance {
       this.#counter.count('refused');
       return refuse(ctx, null);
     }
-    return this.#store.add(this.#bucket, label, this.#increment).then((d) => {
-      this.#counter.count(d.added ? 'allowed' : 'refused');
+    const failClosed = ctx.stateBag.get(FAIL_CLOSED_KEY) === true;
+    return this.#store.add(this.#bucket, label, this.#increment, failClosed).then((d: Decision) => {
+      if (d.source === 'fail-closed') {
+        this.#counter.count('refused');
+        if (!d.allowed) refuse(ctx, '60');
+        return;
+      }
+      this.#counter.count(d.source === 'fallback' ? 'fallback' : d.allowed ? 'allowed' : 'refused');
       // Skipper sends whole seconds, truncated, and no header without a wait.
-      if (!d.added) refuse(ctx, d.retryAfterMs > 0 ? String(Math.floor(d.retryAfterMs / 1000)) : null);
+      if (!d.allowed) refuse(ctx, d.retryAfterMs > 0 ? String(Math.floor(d.retryAfterMs / 1000)) : null);
     }, () => {
-      if (ctx.stateBag.get(FAIL_CLOSED_KEY) === true) {
+      // The store could not decide: admit, or refuse under ratelimitFailClosed with Skipper's minute.
+      if (failClosed) {
         this.#counter.count('refused');
         refuse(ctx, '60');
       } else this.#counter.count('fallback');
