@@ -30,6 +30,10 @@ export class IpcLimiter implements InstanceLimiter {
 export function serveIpcLimiter(limiter: InProcessLimiter): () => void {
   return serveInstanceChannel<Query, Answer>(CHANNEL, (q: Query, _w: Worker) => {
     const [id, maxHits, windowMs, key] = q;
+    // Workers send what their registry made; anything else is a bug to report, not a bucket to allocate.
+    if (!Number.isInteger(maxHits) || maxHits < 1 || !(windowMs > 0) || typeof id !== 'string' || typeof key !== 'string') {
+      throw new Error(`bad rate-limit query ${JSON.stringify(q)}`);
+    }
     const d = limiter.allow({ id, maxHits, windowMs }, key);
     return d.allowed ? -1 : d.retryAfterMs;
   });

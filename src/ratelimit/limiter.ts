@@ -4,7 +4,7 @@
  * route table, so a route update that keeps the settings keeps the counts.
  */
 import type { DecisionCounter } from './decision-metrics.ts';
-import type { BucketSpec, InProcessLimiter, InstanceLimiter } from './instance-limiter.ts';
+import { InProcessLimiter, type BucketSpec, type InstanceLimiter } from './instance-limiter.ts';
 import type { LimitSettings, SwarmLimiter } from './ports.ts';
 import { retryAfterSeconds, type RateLimitSettings } from './settings.ts';
 import type { LocalDecision } from './sliding-log.ts';
@@ -82,7 +82,7 @@ export class LocalLimiter implements Limiter {
     this.#bucket = { id, maxHits: settings.maxHits, windowMs: settings.windowMs };
     this.#counter = counter;
     this.#instance = instance;
-    this.#log = 'log' in instance && typeof instance.log === 'function' ? (instance as InProcessLimiter).log(this.#bucket) : null;
+    this.#log = instance instanceof InProcessLimiter ? instance.log(this.#bucket) : null;
     this.#now = now;
   }
 
