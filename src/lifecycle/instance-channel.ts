@@ -26,6 +26,10 @@ interface BatchResponse<A> {
   error?: string;
 }
 
+// Batch ids are unique per process, not per channel object: two objects on one channel name each see every
+// answer on it and must recognise only their own.
+let nextBatchId = 1;
+
 interface Pending<A> {
   resolve(a: A): void;
   reject(e: Error): void;
@@ -39,7 +43,6 @@ export class InstanceChannel<Q, A> {
   #queries: Q[] = [];
   #waiting: Pending<A>[] = [];
   #scheduled = false;
-  #nextId = 1;
   readonly #inFlight = new Map<number, { waiting: Pending<A>[]; timer: NodeJS.Timeout }>();
 
   /**
@@ -72,7 +75,7 @@ export class InstanceChannel<Q, A> {
 
   #flush(): void {
     this.#scheduled = false;
-    const id = this.#nextId++;
+    const id = nextBatchId++;
     const waiting = this.#waiting;
     const queries = this.#queries;
     this.#waiting = [];
