@@ -171,6 +171,8 @@ export function parseHashAlgorithm(name: string): HashAlgorithm {
 /** A ConsistentHash over `shards` (deduplicated and sorted, so all instances agree). */
 export function consistentHash(algorithm: HashAlgorithm, shards: readonly string[]): ConsistentHash {
   const sorted = [...new Set(shards)].sort();
+  // One shard or none: nothing to choose, and the common single-Redis setup pays no hashing.
+  if (sorted.length <= 1) return { get: () => sorted[0] };
   switch (algorithm) {
     case 'rendezvous':
       return new Rendezvous(sorted);

@@ -89,6 +89,7 @@ export class RedisShard {
   /** Connects; resolves when ready or when the first attempt failed (decisions fall back meanwhile). */
   async connect(): Promise<void> {
     await this.client.connect().catch(() => {});
+    if (!this.connected() && !this.closed) this.log.warn('swarm Redis shard unreachable at start: rate limit decisions for its keys fall back until it answers', { shard: this.name });
     if (this.heartbeat === undefined && !this.closed) this.startHeartbeat();
   }
 
