@@ -70,6 +70,9 @@ export class RedisShard {
       resetTimeout: 500,
       rollingCountTimeout: 1000,
       rollingCountBuckets: 10,
+      // With percentiles on, every failure sorts all latencies of the window: quadratic in an error storm.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
       // A script error is the request's problem, not the shard's.
       errorFilter: (err: unknown) => errorKind(err) === 'script',
     });

@@ -29,6 +29,8 @@ export interface RedisServer {
   running(): boolean;
   /** Sends `signal` (SIGKILL unless told) and resolves when the process has exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` without waiting (SIGSTOP / SIGCONT to make the server hang and resume). */
+  signal(signal: NodeJS.Signals): void;
   /** Starts a fresh process on the same port (after kill); resolves when it accepts connections. */
   restart(): Promise<void>;
   /** Stops the process if it runs (SIGTERM, then SIGKILL after 3 s). */
@@ -95,7 +97,11 @@ export async function startRedis(o: RedisServerOptions = {}): Promise<RedisServe
     await done;
     clearTimeout(t);
   };
-  const stop = () => kill(child!, 'SIGTERM');
+  // SIGCONT first: a stopped server would not act on SIGTERM.
+  const stop = async () => {
+    if (!exited(child!)) child!.kill('SIGCONT');
+    await kill(child!, 'SIGTERM');
+  };
   live.add(stop);
   return {
     port,
@@ -103,6 +109,7 @@ export async function startRedis(o: RedisServerOptions = {}): Promise<RedisServe
     url: `redis://127.0.0.1:${port}`,
     running: () => !exited(child!),
     kill: (signal = 'SIGKILL') => kill(child!, signal),
+    signal: (signal) => void child!.kill(signal),
     async restart() {
       await kill(child!, 'SIGKILL');
       child = await spawnRedis(port, o);

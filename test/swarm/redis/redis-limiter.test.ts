@@ -136,3 +136,20 @@ test('password and ACL user authentication', async (t) => {
   t.after(() => direct.quit());
   assert.equal(await direct.dbsize(), 1, 'one hash per key: O(1) memory');
 });
+
+test('hung Redis (SIGSTOP): the breaker opens, decisions fall back; SIGCONT brings them back', async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const { ring, limiter, log } = await instance([redis.address], { readTimeoutMs: 100, writeTimeoutMs: 100, heartbeatMs: 50 });
+  t.after(() => ring.stop());
+  await waitFor('connected', () => ring.connected());
+  const limit = hour('hang', 1000);
+  assert.equal((await limiter.allow(limit, 'k', false)).source, 'store');
+  redis.signal('SIGSTOP');
+  await waitFor('breaker open', () => !ring.shards()[0]!.available());
+  const ds = await Promise.all(Array.from({ length: 50 }, () => limiter.allow(limit, 'k', false)));
+  assert.ok(ds.every((d) => d.source === 'fallback' && d.allowed));
+  redis.signal('SIGCONT');
+  await waitFor('store decisions again', async () => (await limiter.allow(limit, 'k', false)).source === 'store');
+  assert.equal(log.lines.filter((l) => l.level === 'warn').length, 1);
+});
