@@ -8,6 +8,7 @@
  *
  *   npx node bench/swarm-redis.bench.ts [--rate=5000] [--seconds=5] [--concurrency=256]
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { LimitSettings, SwarmLimiter } from '../src/ratelimit/ports.ts';
 import type { Logger } from '../src/log/app-log.ts';
@@ -28,6 +29,29 @@ const KEYS = Array.from({ length: 1000 }, (_, i) => `10.1.${i >> 8}.${i & 255}`)
 
 function pct(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+/** CPU ms (user + system) a process has used, from /proc: clock ticks are 10 ms on Linux. */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+interface Cpu {
+  /** µs of this process's CPU per decision. */
+  self: number;
+  /** µs of redis-server's CPU per decision. */
+  redis: number;
+}
+
+async function cpuOf<T>(n: () => number, run: () => Promise<T>): Promise<[T, Cpu]> {
+  const c0 = process.cpuUsage();
+  const r0 = procCpuMs(redisPid());
+  const out = await run();
+  const c = process.cpuUsage(c0);
+  const count = n();
+  return [out, { self: (c.user + c.system) / count, redis: ((procCpuMs(redisPid()) - r0) * 1000) / count }];
 }
 
 interface OpenLoop {
@@ -79,22 +103,24 @@ async function openLoop(l: SwarmLimiter): Promise<OpenLoop> {
   };
 }
 
-/** Keeps `concurrency` decisions in flight for `seconds`; decisions per second. */
-async function closedLoop(l: SwarmLimiter): Promise<number> {
+/** Keeps `concurrency` decisions in flight for `seconds`; decisions per second, and the share the store made. */
+async function closedLoop(l: SwarmLimiter): Promise<{ perSecond: number; storeShare: number }> {
   const end = performance.now() + seconds * 1000;
   let n = 0;
+  let store = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       for (let i = w; performance.now() < end; i += concurrency) {
-        await l.allow(limit, KEYS[i % KEYS.length]!, false);
+        if ((await l.allow(limit, KEYS[i % KEYS.length]!, false)).source === 'store') store++;
         n++;
       }
     }),
   );
-  return Math.round(n / seconds);
+  return { perSecond: Math.round(n / seconds), storeShare: store / n };
 }
 
 const redis = await startRedis();
+const redisPid = () => redis.pid();
 const ring = new RedisShardRing({ ...DEFAULT_REDIS_STORE_OPTIONS, urls: [redis.address] }, { log: quiet });
 try {
   await ring.start();
@@ -103,21 +129,23 @@ try {
   const memory: SwarmLimiter = { allow: async (lim, key) => local.allow(lim, key) };
   // warm-up: JIT and the script cache
   await closedLoop(redisLimiter);
-  const rows: [string, OpenLoop, number][] = [];
+  const rows: [string, OpenLoop, Cpu, Awaited<ReturnType<typeof closedLoop>>][] = [];
   for (const [name, l] of [['redis (1 shard, Lua script)', redisLimiter], ['in-memory sliding window', memory]] as const) {
-    const open = await openLoop(l);
+    const [open, cpu] = await cpuOf(() => Math.round(rate * seconds), () => openLoop(l));
     const closed = await closedLoop(l);
-    rows.push([name, open, closed]);
+    rows.push([name, open, cpu, closed]);
   }
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
   console.log(`swarm rate limit decisions, ${rate}/s offered for ${seconds} s (open loop), then ${concurrency} in flight (closed loop)`);
-  console.log('| limiter | offered/s | achieved/s | p50 ms | p99 ms | max ms | admitted | sources | max decisions/s |');
-  console.log('| --- | --: | --: | --: | --: | --: | --: | --- | --: |');
-  for (const [name, o, c] of rows) {
-    console.log(`| ${name} | ${rate} | ${o.perSecond} | ${o.p50.toFixed(3)} | ${o.p99.toFixed(3)} | ${o.max.toFixed(2)} | ${(o.allowedShare * 100).toFixed(0)} % | ${o.sources} | ${c} |`);
+  console.log('| limiter | offered/s | achieved/s | p50 ms | p99 ms | max ms | admitted | sources | CPU µs/decision (node + redis) | closed loop decisions/s (store share) |');
+  console.log('| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: |');
+  for (const [name, o, cpu, c] of rows) {
+    console.log(
+      `| ${name} | ${rate} | ${o.perSecond} | ${o.p50.toFixed(3)} | ${o.p99.toFixed(3)} | ${o.max.toFixed(2)} | ${(o.allowedShare * 100).toFixed(0)} % | ${o.sources} | ${cpu.self.toFixed(1)} + ${cpu.redis.toFixed(1)} | ${c.perSecond} (${(c.storeShare * 100).toFixed(0)} %) |`,
+    );
   }
   const [r, m] = rows;
-  console.log(`p99 added by Redis over in-memory: ${(r![1].p99 - m![1].p99).toFixed(3)} ms (target ≤ 2 ms); max throughput ratio redis/in-memory: ${(r![2] / m![2]).toFixed(3)}`);
+  console.log(`p99 added by Redis over in-memory: ${(r![1].p99 - m![1].p99).toFixed(3)} ms (target ≤ 2 ms)`);
 } finally {
   await ring.stop();
   await redis.stop();

@@ -25,6 +25,8 @@ export interface RedisServer {
   readonly address: string;
   /** `redis://127.0.0.1:port` (without credentials). */
   readonly url: string;
+  /** The current process id (changes on restart). */
+  pid(): number;
   /** True while the process runs. */
   running(): boolean;
   /** Sends `signal` (SIGKILL unless told) and resolves when the process has exited. */
@@ -107,6 +109,7 @@ export async function startRedis(o: RedisServerOptions = {}): Promise<RedisServe
     port,
     address: `127.0.0.1:${port}`,
     url: `redis://127.0.0.1:${port}`,
+    pid: () => child!.pid!,
     running: () => !exited(child!),
     kill: (signal = 'SIGKILL') => kill(child!, signal),
     signal: (signal) => void child!.kill(signal),
