@@ -2,6 +2,7 @@
  * Options of the Redis swarm store, one field per flag (src/config/flags-swarm.ts, flags-kubernetes.ts), and
  * the parsing of shard addresses. How each maps onto ioredis is in docs/swarm.md ("Redis").
  */
+import { ConfigError } from '../../src/config/errors.ts';
 import type { Config } from '../../src/config/table.ts';
 import { parseHashAlgorithm, type HashAlgorithm } from './consistent-hash.ts';
 
@@ -52,13 +53,21 @@ export const DEFAULT_REDIS_STORE_OPTIONS: RedisStoreOptions = {
   kubernetesService: undefined,
 };
 
-/** The store options from the parsed flags; `env` supplies SWARM_REDIS_PASSWORD. Throws on a bad value. */
+function flagValue<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new ConfigError(`flag -${flag}: ${(err as Error).message}`);
+  }
+}
+
+/** The store options from the parsed flags; `env` supplies SWARM_REDIS_PASSWORD. Throws ConfigError naming the flag. */
 export function redisStoreOptionsFromConfig(c: Config, env: NodeJS.ProcessEnv = process.env): RedisStoreOptions {
   const o: RedisStoreOptions = {
     urls: c.swarmRedisUrls,
     username: c.swarmRedisUsername,
     password: c.swarmRedisPassword !== '' ? c.swarmRedisPassword : (env.SWARM_REDIS_PASSWORD ?? ''),
-    hashAlgorithm: parseHashAlgorithm(c.swarmRedisHashAlgorithm),
+    hashAlgorithm: flagValue('swarm-redis-hash-algorithm', () => parseHashAlgorithm(c.swarmRedisHashAlgorithm)),
     dialTimeoutMs: c.swarmRedisDialTimeout,
     readTimeoutMs: c.swarmRedisReadTimeout,
     writeTimeoutMs: c.swarmRedisWriteTimeout,
@@ -73,7 +82,8 @@ export function redisStoreOptionsFromConfig(c: Config, env: NodeJS.ProcessEnv = 
         ? { namespace: c.kubernetesRedisServiceNamespace, name: c.kubernetesRedisServiceName, port: c.kubernetesRedisServicePort }
         : undefined,
   };
-  for (const u of o.urls) parseShardAddress(u);
+  for (const u of o.urls) flagValue('swarm-redis-urls', () => parseShardAddress(u));
+  if (o.remoteUrl !== '') flagValue('swarm-redis-remote', () => new URL(o.remoteUrl));
   return o;
 }
 

@@ -7,6 +7,7 @@ import type { LimitSettings } from '../../../src/ratelimit/ports.ts';
 import { RedisSwarmLimiter } from '../../../swarm/redis/redis-limiter.ts';
 import { RedisShardRing } from '../../../swarm/redis/shard-ring.ts';
 import { startRedis } from '../../support/redis-server.ts';
+import { swarmLimiterCompliance } from '../../support/swarm-limiter-compliance.ts';
 import { waitFor } from '../../support/wait.ts';
 import { recordingLogger, storeOptions } from './helpers.ts';
 
@@ -152,4 +153,17 @@ test('hung Redis (SIGSTOP): the breaker opens, decisions fall back; SIGCONT brin
   redis.signal('SIGCONT');
   await waitFor('store decisions again', async () => (await limiter.allow(limit, 'k', false)).source === 'store');
   assert.equal(log.lines.filter((l) => l.level === 'warn').length, 1);
+});
+
+swarmLimiterCompliance('redis', async () => {
+  const redis = await startRedis();
+  const { ring, limiter } = await instance([redis.address]);
+  await waitFor('connected', () => ring.connected());
+  return {
+    limiter,
+    close: async () => {
+      await ring.stop();
+      await redis.stop();
+    },
+  };
 });

@@ -49,8 +49,9 @@ test('SWARM_REDIS_PASSWORD when the flag is unset', () => {
 });
 
 test('bad values are named', () => {
-  assert.throws(() => redisStoreOptionsFromConfig(loadConfig(['-swarm-redis-hash-algorithm=ring']), {}), /unknown Redis hash algorithm "ring"/);
-  assert.throws(() => redisStoreOptionsFromConfig(loadConfig(['-swarm-redis-urls=http://x:1']), {}), /invalid Redis address "http:\/\/x:1"/);
+  assert.throws(() => redisStoreOptionsFromConfig(loadConfig(['-swarm-redis-hash-algorithm=ring']), {}), { code: 'SKJ_ERR_CONFIG_FLAG', message: /^flag -swarm-redis-hash-algorithm: unknown Redis hash algorithm "ring"/ });
+  assert.throws(() => redisStoreOptionsFromConfig(loadConfig(['-swarm-redis-urls=http://x:1']), {}), { code: 'SKJ_ERR_CONFIG_FLAG', message: /^flag -swarm-redis-urls: invalid Redis address "http:\/\/x:1"/ });
+  assert.throws(() => redisStoreOptionsFromConfig(loadConfig(['-swarm-redis-remote=not a url']), {}), /^ConfigError: flag -swarm-redis-remote/);
 });
 
 test('shard addresses: host:port, redis:// and rediss:// with credentials and database', () => {
