@@ -5,8 +5,10 @@
  * (multi-probe consistent hashing, 21 probes). Semantics follow Skipper's net/redisclient.go; the hash
  * functions differ (no xxhash/siphash here), so a key may live on another shard than in a Skipper fleet —
  * the two never share keys anyway, their key formats differ.
- * Shards are sorted first, so every instance given the same set picks the same shard for a key (jump
- * depends on the order; Skipper's ring feeds it Go map order).
+ * `jump` maps a key to a position in the shard list, so it keeps the list's order (instances agree because they
+ * get the same list: the same flag, the route server's sorted answer, the sorted Kubernetes endpoints) and
+ * moves only the keys of a shard appended at the end; Skipper's ring feeds it Go map order. The other three
+ * do not depend on the order.
  */
 
 export type HashAlgorithm = 'rendezvous' | 'rendezvousVnodes' | 'jump' | 'mpchash';
@@ -168,19 +170,19 @@ export function parseHashAlgorithm(name: string): HashAlgorithm {
   throw new Error(`unknown Redis hash algorithm "${name}" (one of ${HASH_ALGORITHMS.join(', ')})`);
 }
 
-/** A ConsistentHash over `shards` (deduplicated and sorted, so all instances agree). */
+/** A ConsistentHash over `shards` (deduplicated, in the given order). */
 export function consistentHash(algorithm: HashAlgorithm, shards: readonly string[]): ConsistentHash {
-  const sorted = [...new Set(shards)].sort();
+  const list = [...new Set(shards)];
   // One shard or none: nothing to choose, and the common single-Redis setup pays no hashing.
-  if (sorted.length <= 1) return { get: () => sorted[0] };
+  if (list.length <= 1) return { get: () => list[0] };
   switch (algorithm) {
     case 'rendezvous':
-      return new Rendezvous(sorted);
+      return new Rendezvous(list);
     case 'rendezvousVnodes':
-      return new RendezvousVnodes(sorted);
+      return new RendezvousVnodes(list);
     case 'jump':
-      return new Jump(sorted);
+      return new Jump(list);
     case 'mpchash':
-      return new MultiProbe(sorted);
+      return new MultiProbe(list);
   }
 }
