@@ -167,3 +167,27 @@ swarmLimiterCompliance('redis', async () => {
     },
   };
 });
+
+test('with a fallback limiter (gossip), decisions go to it while Redis is away', async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const log = recordingLogger();
+  const ring = new RedisShardRing(storeOptions([redis.address]), { log });
+  await ring.start();
+  t.after(() => ring.stop());
+  const asked: string[] = [];
+  const gossip = {
+    allow: async (limit: LimitSettings, key: string) => {
+      asked.push(`${limit.group}/${key}`);
+      return { allowed: true, retryAfterMs: 0, source: 'gossip' as const };
+    },
+  };
+  const limiter = new RedisSwarmLimiter({ ring, members: () => 1, fallback: gossip });
+  await waitFor('connected', () => ring.connected());
+  assert.equal((await limiter.allow(hour('g', 5), 'a', false)).source, 'store');
+  await redis.kill('SIGKILL');
+  await waitFor('breaker open', () => !ring.shards()[0]!.available());
+  assert.equal((await limiter.allow(hour('g', 5), 'b', false)).source, 'gossip');
+  assert.equal((await limiter.allow(hour('g', 5), 'c', true)).source, 'fail-closed', 'failClosed wins over the fallback');
+  assert.deepEqual(asked, ['g/b']);
+});
