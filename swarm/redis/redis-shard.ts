@@ -40,6 +40,8 @@ export class RedisShard {
   private readonly metrics: RedisStoreMetrics;
   private down = true;
   private closed = false;
+  /** The last connection error, named in the transition log (wrong password, refused, …). */
+  private lastError = '';
 
   constructor(addr: ShardAddress, o: RedisStoreOptions, log: Logger, metrics: RedisStoreMetrics) {
     this.name = addr.name;
@@ -81,18 +83,24 @@ export class RedisShard {
     this.metrics.fallback(this.name, true);
     this.breaker.on('open', () => this.transition(true));
     this.breaker.on('close', () => this.transition(false));
-    this.client.on('ready', () => this.breaker.close());
+    this.client.on('ready', () => {
+      this.lastError = '';
+      this.breaker.close();
+    });
     this.client.on('close', () => {
       if (!this.breaker.opened) this.breaker.open();
     });
     // ioredis emits 'error' for every failed reconnect; the transition log says it once.
-    this.client.on('error', () => {});
+    this.client.on('error', (err: Error) => void (this.lastError = err.message));
   }
 
   /** Connects; resolves when ready or when the first attempt failed (decisions fall back meanwhile). */
   async connect(): Promise<void> {
-    await this.client.connect().catch(() => {});
-    if (!this.connected() && !this.closed) this.log.warn('swarm Redis shard unreachable at start: rate limit decisions for its keys fall back until it answers', { shard: this.name });
+    // The 'error' event names the cause (WRONGPASS, ECONNREFUSED); the rejection only says the connection closed.
+    await this.client.connect().catch((err: Error) => void (this.lastError ||= err.message));
+    if (!this.connected() && !this.closed) {
+      this.log.warn('swarm Redis shard unreachable at start: rate limit decisions for its keys fall back until it answers', { shard: this.name, error: this.lastError });
+    }
     if (this.heartbeat === undefined && !this.closed) this.startHeartbeat();
   }
 
@@ -137,6 +145,7 @@ export class RedisShard {
           if (this.breaker.opened) this.breaker.close();
         },
         (err: unknown) => {
+          this.lastError = `heartbeat: ${(err as Error).message}`;
           this.metrics.storeError(errorKind(err));
           if (!this.breaker.opened) this.breaker.open();
         },
@@ -150,7 +159,7 @@ export class RedisShard {
     if (down === this.down) return;
     this.down = down;
     if (this.closed) return;
-    if (down) this.log.warn('swarm Redis shard unreachable: rate limit decisions for its keys fall back until it returns', { shard: this.name });
+    if (down) this.log.warn('swarm Redis shard unreachable: rate limit decisions for its keys fall back until it returns', { shard: this.name, error: this.lastError || undefined });
     else this.log.info('swarm Redis shard reachable: rate limit decisions use it', { shard: this.name });
   }
 

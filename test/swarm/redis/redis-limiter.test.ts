@@ -131,6 +131,8 @@ test('password and ACL user authentication', async (t) => {
   assert.equal((await withUrlUser.limiter.allow(hour('auth', 5), 'k', false)).source, 'store');
   assert.equal(await withUrlUser.limiter.count(hour('auth', 5), 'k'), 2);
   assert.equal(wrong.ring.connected(), false);
+  const warn = wrong.log.lines.find((l) => l.level === 'warn');
+  assert.match(String(warn?.fields?.error), /WRONGPASS|invalid username-password/);
   assert.equal((await wrong.limiter.allow(hour('auth', 5), 'k', false)).source, 'fallback');
   const direct = new Redis({ port: redis.port, host: '127.0.0.1', password: 's3cret', lazyConnect: true });
   await direct.connect();
