@@ -39,6 +39,9 @@ import { createSupportServer } from './server/support.ts';
 import { CertificateStore, type NamedCertificate } from './server/tls.ts';
 import { listenToPrimary, WorkerPool } from './server/workers.ts';
 import { readVersion } from './config/version.ts';
+import { breakersFromFlags } from './circuit/from-flags.ts';
+import { createResilienceMetrics, type ResilienceMetrics } from './metrics/resilience-metrics.ts';
+import type { BackendGuard } from './proxy/guard.ts';
 
 /** The longest an in-flight request may hold up shutdown: nothing outlives the write timeout anyway. */
 function drainBound(c: Config): number {
@@ -70,8 +73,27 @@ function compiler(c: Config, shuttingDown: () => boolean): (defs: RouteDef[], ge
   });
 }
 
-function proxyOptions(c: Config, logger: Logger): ProxyOptions {
+/**
+ * The backend guards of one process. Breaker state is per process: with -workers N each worker keeps its
+ * own breakers (documented in docs/swarm.md), as per-worker state until the worker→primary channel exists.
+ */
+function backendGuards(c: Config, logger: Logger, rm: ResilienceMetrics): BackendGuard[] {
+  const guards: BackendGuard[] = [];
+  const breakers = breakersFromFlags(c.enableBreakers, c.breaker, {
+    transition(b, from, to, cause) {
+      rm.breakerTransition(b.host, from, to, cause);
+      rm.breakerState(b.host, b.state);
+      logger.info(`circuit breaker ${b.key} went from ${from} to ${to} (${cause})`);
+    },
+    refused: (b) => rm.breakerRefused(b.host),
+  });
+  if (breakers !== null) guards.push(breakers.guard);
+  return guards;
+}
+
+function proxyOptions(c: Config, logger: Logger, guard: BackendGuard[] = []): ProxyOptions {
   return {
+    guard,
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
@@ -163,7 +185,8 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const { holder, updater } = await startRoutes(c, logger, metrics, view, health, (list) => certs?.setDynamic(list, certificateError(logger)));
-  const proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+  const rm = createResilienceMetrics(metrics.registry);
+  const proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm)), observer(c, metrics));
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const a = await listenOn(listener.server, c.address);
@@ -223,6 +246,7 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
 
 async function runWorker(c: Config, logger: Logger): Promise<void> {
   const metrics = createProxyMetrics();
+  const rm = createResilienceMetrics(metrics.registry);
   serveWorkerMetrics(metrics.registry);
   // Set when the primary announces shutdown; Shutdown() reads it per request.
   let shuttingDown = false;
@@ -239,7 +263,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
     onRoutes: (msg) => {
       state.apply(msg.defs, msg.generation);
       if (listener !== null || draining) return;
-      proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+      proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm)), observer(c, metrics));
       listener = proxyListener(c, proxy, certs);
       listenOn(listener.server, c.address).catch((err: Error) => {
         logger.error(`worker cannot listen on ${c.address}: ${err.message}`);

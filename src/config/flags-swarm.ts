@@ -34,6 +34,6 @@ export const swarmFlags = {
   clusterRatelimitMaxGroupShards: flag.int('cluster-ratelimit-max-group-shards', 1, 'maximum number of group shards of clusterRatelimit', accepted),
   enableRatelimits: flag.bool('enable-ratelimits', false, 'enable rate limits', accepted),
   ratelimits: flag.multi('ratelimits', 'default rate limit settings: type=…,max-hits=…,time-window=…; repeatable', accepted),
-  enableBreakers: flag.bool('enable-breakers', false, 'enable circuit breakers', accepted),
-  breaker: flag.multi('breaker', 'circuit breaker settings: type=…,failures=…,…; repeatable', accepted),
+  enableBreakers: flag.bool('enable-breakers', false, 'enable breakers to be set from filters (consecutiveBreaker, rateBreaker) without global or host settings (equivalent to -breaker type=disabled)'),
+  breaker: flag.multi('breaker', 'global or host specific circuit breaker, e.g. type=rate,host=www.example.org,window=300,failures=30; keys: type (consecutive, rate, disabled; default consecutive), host, failures, window, timeout, half-open-requests, idle-ttl; repeatable'),
 };

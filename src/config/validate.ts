@@ -6,6 +6,7 @@ import { parsePassiveHealthCheck } from './passive-health-check.ts';
 import { parseRouteChange } from '../dataclients/route-changers.ts';
 import { parseCidrs } from '../proxy/forwarded.ts';
 import { parseForwardedHeaders } from './forwarded-headers.ts';
+import { parseBreakerFlag } from '../circuit/settings.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */
 export const LOG_LEVELS = ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
@@ -65,6 +66,13 @@ export function validateConfig(c: Config): void {
       } catch (err) {
         bad(flag, spec, (err as Error).message);
       }
+    }
+  }
+  for (const b of c.breaker) {
+    try {
+      parseBreakerFlag(b);
+    } catch (err) {
+      bad('breaker', b, (err as Error).message);
     }
   }
   try {

@@ -4,8 +4,9 @@ import type { FilterSpec } from './types.ts';
 import { coreFilters } from './core-catalog.ts';
 import { wireFilters } from './wire-catalog.ts';
 import { lbFilters } from './lb-catalog.ts';
+import { circuitFilters } from './circuit/breakers.ts';
 
 /** A fresh registry holding every built-in filter; extra specs (rate limits, breakers) are added by the composition root. */
 export function builtinFilters(extra: Iterable<FilterSpec> = []): Registry<FilterSpec> {
-  return new Registry<FilterSpec>('filter', [...coreFilters, ...wireFilters, ...lbFilters, ...extra]);
+  return new Registry<FilterSpec>('filter', [...coreFilters, ...wireFilters, ...lbFilters, ...circuitFilters, ...extra]);
 }
