@@ -24,7 +24,8 @@ import { incrementalCompiler } from './routing/compile.ts';
 import type { RouteTable } from './routing/types.ts';
 import { RouteTableHolder } from './routing/holder.ts';
 import { builtinPredicates } from './predicates/builtin.ts';
-import { builtinFilters } from './filters/builtin.ts';
+import { builtinFilters, type FilterDeps } from './filters/builtin.ts';
+import { SheddingRegistry } from './filters/shedding/catalog.ts';
 import { ACCESS_LOG_STATE_KEY, accessLogWanted } from './filters/access-log.ts';
 import { createLoadBalancer } from './loadbalancer/index.ts';
 import { createProxy } from './proxy/proxy.ts';
@@ -64,13 +65,28 @@ type OnCertificates = (certs: NamedCertificate[]) => void;
  * the previous one, so an update of one route among thousands does not rebuild the others. `shuttingDown`
  * is the instance's shutdown state, read by Shutdown() per request (the Kubernetes health-check route).
  */
-function compiler(c: Config, shuttingDown: () => boolean): (defs: RouteDef[], generation: number) => RouteTable {
+function compiler(c: Config, shuttingDown: () => boolean, deps: FilterDeps = {}): (defs: RouteDef[], generation: number) => RouteTable {
   return incrementalCompiler({
     predicates: builtinPredicates({ shuttingDown }),
-    filters: builtinFilters(),
+    filters: builtinFilters([], deps),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
   });
+}
+
+/** Queues and admission windows of the process that serves, reporting to its metrics. */
+function filterDeps(logger: Logger, rm: ResilienceMetrics): FilterDeps {
+  return {
+    shedding: new SheddingRegistry({
+      queue: (name) => ({
+        depth: (n) => rm.queueDepth(name, n),
+        waited: (ms) => rm.queueWait(name, ms / 1000),
+        rejected: (reason) => rm.queueRejected(name, reason),
+      }),
+      admissionRejected: (routeId) => rm.admissionRejected(routeId),
+    }),
+    log: (m) => logger.info(m),
+  };
 }
 
 /**
@@ -131,8 +147,8 @@ function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
 }
 
 /** Route sources, the updater and the route table holder, wired to metrics and logs. */
-async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void) {
-  const compile = compiler(c, () => !health.healthy);
+async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void, deps: FilterDeps = {}) {
+  const compile = compiler(c, () => !health.healthy, deps);
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
   // Default filters are applied by the updater; -clone-route and -edit-route follow them, as in Skipper.
@@ -184,8 +200,8 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const view = new RoutesView();
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
-  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, (list) => certs?.setDynamic(list, certificateError(logger)));
   const rm = createResilienceMetrics(metrics.registry);
+  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, (list) => certs?.setDynamic(list, certificateError(logger)), undefined, filterDeps(logger, rm));
   const proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm)), observer(c, metrics));
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
@@ -250,7 +266,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   serveWorkerMetrics(metrics.registry);
   // Set when the primary announces shutdown; Shutdown() reads it per request.
   let shuttingDown = false;
-  const compile = compiler(c, () => shuttingDown);
+  const compile = compiler(c, () => shuttingDown, filterDeps(logger, rm));
   const holder = new RouteTableHolder(compile([], 0));
   // The primary logs route problems and times updates; workers only swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
