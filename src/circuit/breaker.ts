@@ -47,8 +47,12 @@ export class Breaker {
   readonly #timeoutMs: number;
   readonly #sampler: BinarySampler | null;
   readonly #onTransition: TransitionListener;
+  /** When the breaker last opened (ms since epoch). */
+  openedAt = 0;
   /** Overridable by shared breakers: may this instance probe now that the timeout passed? */
   mayProbe: (b: Breaker) => boolean = () => true;
+  /** Set by shared breakers: told every counted result (after the state was updated). */
+  onResult: ((b: Breaker, success: boolean, failures: number) => void) | null = null;
 
   constructor(host: string, key: string, settings: BreakerSettings, onTransition: TransitionListener) {
     this.host = host;
@@ -78,17 +82,22 @@ export class Breaker {
 
   /** The result of a request let through with `ticket`; `success` as Skipper counts it (no error, status < 500). */
   done(ticket: Ticket, success: boolean, now: number): void {
+    const before = this.failureCount;
     if (this.#sampler !== null) this.#sampler.tick(!success);
     if (ticket !== this.#generation) return;
+    // The evidence as of this result, before a transition resets the counts.
+    const counted = this.#sampler !== null ? this.#sampler.count : success ? 0 : this.consecutiveFailures + 1;
     if (success) {
       this.consecutiveFailures = 0;
       if (this.state === 'half-open' && ++this.#consecutiveSuccesses >= this.#maxRequests) this.#set('closed', now, 'local');
-      return;
+    } else {
+      this.consecutiveFailures++;
+      this.#consecutiveSuccesses = 0;
+      if (this.state === 'half-open') this.#set('open', now, 'local');
+      else if (this.state === 'closed' && this.failureCount >= this.settings.failures) this.#set('open', now, 'local');
     }
-    this.consecutiveFailures++;
-    this.#consecutiveSuccesses = 0;
-    if (this.state === 'half-open') this.#set('open', now, 'local');
-    else if (this.state === 'closed' && this.failureCount >= this.settings.failures) this.#set('open', now, 'local');
+    // Successes that leave the failure count as it was are not news for the swarm.
+    if (this.onResult !== null && (!success || counted !== before)) this.onResult(this, success, counted);
   }
 
   /** A request let through that never ran (a later guard refused it, or the client left): frees its slot. */
@@ -100,7 +109,20 @@ export class Breaker {
   openBySwarm(now: number): void {
     this.fleetOpen = true;
     if (this.state !== 'open') this.#set('open', now, 'swarm');
-    else this.#expiry = now + this.#timeoutMs;
+    else {
+      this.#expiry = now + this.#timeoutMs;
+      this.openedAt = now;
+    }
+  }
+
+  /** The open timeout in effect (ms). */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
+  /** Probes allowed in half-open state. */
+  get maxProbes(): number {
+    return this.#maxRequests;
   }
 
   /** Closes a swarm-opened breaker when the fleet's probes succeeded elsewhere. */
@@ -115,7 +137,10 @@ export class Breaker {
     this.#requests = 0;
     this.#consecutiveSuccesses = 0;
     this.consecutiveFailures = 0;
-    if (to === 'open') this.#expiry = now + this.#timeoutMs;
+    if (to === 'open') {
+      this.#expiry = now + this.#timeoutMs;
+      this.openedAt = now;
+    }
     if (to === 'closed') this.fleetOpen = false;
     this.#onTransition(this, from, to, cause);
   }
