@@ -43,6 +43,9 @@ import { readVersion } from './config/version.ts';
 import { breakersFromFlags } from './circuit/from-flags.ts';
 import { createResilienceMetrics, type ResilienceMetrics } from './metrics/resilience-metrics.ts';
 import type { BackendGuard } from './proxy/guard.ts';
+import { parseActiveHealthCheck } from './config/active-health-check.ts';
+import { ActiveHealthCheck } from './loadbalancer/active-health-check.ts';
+import { EndpointRegistry } from './loadbalancer/endpoint-registry.ts';
 
 /** The longest an in-flight request may hold up shutdown: nothing outlives the write timeout anyway. */
 function drainBound(c: Config): number {
@@ -107,9 +110,31 @@ function backendGuards(c: Config, logger: Logger, rm: ResilienceMetrics): Backen
   return guards;
 }
 
-function proxyOptions(c: Config, logger: Logger, guard: BackendGuard[] = []): ProxyOptions {
+/**
+ * The endpoint registry and, with -active-health-check, the service probing its dropped endpoints; both
+ * belong to the process that proxies (each worker keeps its own endpoint statistics, as before).
+ */
+function endpointHealth(c: Config, logger: Logger, rm: ResilienceMetrics): { endpoints: EndpointRegistry; probes: ActiveHealthCheck | null } {
+  const endpoints = new EndpointRegistry();
+  const active = parseActiveHealthCheck(c.activeHealthCheck);
+  const probes = active === null ? null : new ActiveHealthCheck(endpoints, { ...active, tlsVerify: true }, {
+    dropped: (host) => {
+      rm.endpointDropped(host);
+      logger.warn(`endpoint ${host} left rotation; probing it every ${active.intervalMs} ms`);
+    },
+    probe: (host, healthy) => rm.probe(host, healthy),
+    restored: (host) => {
+      rm.endpointRestored(host);
+      logger.info(`endpoint ${host} is healthy again and back in rotation`);
+    },
+  });
+  return { endpoints, probes };
+}
+
+function proxyOptions(c: Config, logger: Logger, guard: BackendGuard[] = [], endpoints?: EndpointRegistry): ProxyOptions {
   return {
     guard,
+    endpoints,
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
@@ -202,7 +227,9 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const rm = createResilienceMetrics(metrics.registry);
   const { holder, updater } = await startRoutes(c, logger, metrics, view, health, (list) => certs?.setDynamic(list, certificateError(logger)), undefined, filterDeps(logger, rm));
-  const proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm)), observer(c, metrics));
+  const endpointCheck = endpointHealth(c, logger, rm);
+  const proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm), endpointCheck.endpoints), observer(c, metrics));
+  await endpointCheck.probes?.start();
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const a = await listenOn(listener.server, c.address);
@@ -215,6 +242,7 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
     const clean = await listener.drain(drainBound(c));
     if (!clean) logger.warn('shutdown: requests still running after the bound were cut');
     await updater.stop();
+    await endpointCheck.probes?.stop();
     await proxy.close();
     support?.close();
     logger.info('stopped');
@@ -274,12 +302,16 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   let listener: ProxyListener | null = null;
   let proxy: ReturnType<typeof createProxy> | null = null;
+  let probes: ActiveHealthCheck | null = null;
   let draining = false;
   listenToPrimary({
     onRoutes: (msg) => {
       state.apply(msg.defs, msg.generation);
       if (listener !== null || draining) return;
-      proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm)), observer(c, metrics));
+      const h = endpointHealth(c, logger, rm);
+      probes = h.probes;
+      proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm), h.endpoints), observer(c, metrics));
+      probes?.start().catch((err: Error) => logger.error(`${probes!.name}: ${err.message}`));
       listener = proxyListener(c, proxy, certs);
       listenOn(listener.server, c.address).catch((err: Error) => {
         logger.error(`worker cannot listen on ${c.address}: ${err.message}`);
@@ -296,6 +328,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
       shuttingDown = true;
       const stop = async (): Promise<void> => {
         if (listener !== null) await listener.drain(boundMs);
+        await probes?.stop();
         await proxy?.close();
       };
       stop().finally(() => process.exit(0));
