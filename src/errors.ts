@@ -41,6 +41,8 @@ export const ErrorCodes = {
   SKJ_ERR_PROXY_GUARD_FAILED: 'SKJ_ERR_PROXY_GUARD_FAILED',
   /** A request shaped for smuggling (conflicting Content-Length / Transfer-Encoding), rejected with 400. */
   SKJ_ERR_PROXY_BAD_REQUEST: 'SKJ_ERR_PROXY_BAD_REQUEST',
+  /** backendRatelimit: the endpoint's request budget is spent; the attempt is not made (503 or the configured status). */
+  SKJ_ERR_PROXY_BACKEND_RATELIMITED: 'SKJ_ERR_PROXY_BACKEND_RATELIMITED',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

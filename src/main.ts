@@ -25,7 +25,6 @@ import type { RouteTable } from './routing/types.ts';
 import { RouteTableHolder } from './routing/holder.ts';
 import { builtinPredicates } from './predicates/builtin.ts';
 import { builtinFilters, type FilterDeps } from './filters/builtin.ts';
-import { SheddingRegistry } from './filters/shedding/catalog.ts';
 import { ACCESS_LOG_STATE_KEY, accessLogWanted } from './filters/access-log.ts';
 import { createLoadBalancer } from './loadbalancer/index.ts';
 import { createProxy } from './proxy/proxy.ts';
@@ -40,12 +39,20 @@ import { createSupportServer } from './server/support.ts';
 import { CertificateStore, type NamedCertificate } from './server/tls.ts';
 import { listenToPrimary, WorkerPool } from './server/workers.ts';
 import { readVersion } from './config/version.ts';
+import type { FilterSpec } from './filters/types.ts';
+import { backendRateLimitGuard, rateLimitFilters, rateLimitPreprocessor } from './filters/ratelimit/index.ts';
+import type { BackendGuard } from './proxy/guard.ts';
+import { LimiterRegistry } from './ratelimit/registry.ts';
+import { InProcessLimiter, type InstanceLimiter } from './ratelimit/instance-limiter.ts';
+import { IpcLimiter, serveIpcLimiter } from './ratelimit/ipc-limiter.ts';
+import { parseRatelimitsFlag } from './ratelimit/settings.ts';
+import { createRateLimitMetrics } from './metrics/ratelimit-metrics.ts';
 import { breakersFromFlags } from './circuit/from-flags.ts';
 import { createResilienceMetrics, type ResilienceMetrics } from './metrics/resilience-metrics.ts';
-import type { BackendGuard } from './proxy/guard.ts';
 import { parseActiveHealthCheck } from './config/active-health-check.ts';
 import { ActiveHealthCheck } from './loadbalancer/active-health-check.ts';
 import { EndpointRegistry } from './loadbalancer/endpoint-registry.ts';
+import { SheddingRegistry } from './filters/shedding/catalog.ts';
 
 /** The longest an in-flight request may hold up shutdown: nothing outlives the write timeout anyway. */
 function drainBound(c: Config): number {
@@ -63,15 +70,43 @@ function tlsEnabled(c: Config): boolean {
 
 type OnCertificates = (certs: NamedCertificate[]) => void;
 
+/** The rate-limit filters of one process, or none without -enable-ratelimits / -ratelimits (as Skipper). */
+interface RateLimits {
+  specs: FilterSpec[];
+  /** Places the -ratelimits default and ratelimitFailClosed on the route definitions. */
+  preprocess(defs: readonly RouteDef[]): RouteDef[];
+  /** Enforces backendRatelimit before every backend attempt. */
+  guard: BackendGuard;
+}
+
+/**
+ * `instance`: where this process finds the instance's local buckets — its own memory (single process, and
+ * the primary, which owns them for its workers) or the primary over IPC (a worker).
+ */
+function rateLimits(c: Config, logger: Logger, metrics: ProxyMetrics, instance: InstanceLimiter): RateLimits | null {
+  if (!c.enableRatelimits && c.ratelimits.length === 0) return null;
+  const registry = new LimiterRegistry({
+    instance,
+    // No swarm yet: cluster limits admit everything, as Skipper's without a swarm (docs/reference/filters.md).
+    swarm: null,
+    metrics: createRateLimitMetrics(metrics.registry),
+    maxGroupShards: c.clusterRatelimitMaxGroupShards,
+    warn: (m) => logger.warn(m),
+  });
+  const first = c.ratelimits[0];
+  const defaultLimit = first !== undefined && parseRatelimitsFlag(first).kind !== 'disabled' ? first : null;
+  return { specs: rateLimitFilters(registry, (m) => logger.warn(m)), preprocess: rateLimitPreprocessor(defaultLimit), guard: backendRateLimitGuard() };
+}
+
 /**
  * Route compilation, the same in the primary and every worker. Incremental: each table is compiled against
  * the previous one, so an update of one route among thousands does not rebuild the others. `shuttingDown`
  * is the instance's shutdown state, read by Shutdown() per request (the Kubernetes health-check route).
  */
-function compiler(c: Config, shuttingDown: () => boolean, deps: FilterDeps = {}): (defs: RouteDef[], generation: number) => RouteTable {
+function compiler(c: Config, shuttingDown: () => boolean, extraFilters: FilterSpec[] = [], deps: FilterDeps = {}): (defs: RouteDef[], generation: number) => RouteTable {
   return incrementalCompiler({
     predicates: builtinPredicates({ shuttingDown }),
-    filters: builtinFilters([], deps),
+    filters: builtinFilters(extraFilters, deps),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
   });
@@ -93,11 +128,10 @@ function filterDeps(logger: Logger, rm: ResilienceMetrics): FilterDeps {
 }
 
 /**
- * The backend guards of one process. Breaker state is per process: with -workers N each worker keeps its
- * own breakers (documented in docs/swarm.md), as per-worker state until the worker→primary channel exists.
+ * The breakers of one process, as a backend guard; none without -enable-breakers / -breaker (as Skipper).
+ * Breaker state is per process: with -workers N each worker keeps its own breakers (docs/swarm.md).
  */
-function backendGuards(c: Config, logger: Logger, rm: ResilienceMetrics): BackendGuard[] {
-  const guards: BackendGuard[] = [];
+function breakerGuards(c: Config, logger: Logger, rm: ResilienceMetrics): BackendGuard[] {
   const breakers = breakersFromFlags(c.enableBreakers, c.breaker, {
     transition(b, from, to, cause) {
       rm.breakerTransition(b.host, from, to, cause);
@@ -106,8 +140,7 @@ function backendGuards(c: Config, logger: Logger, rm: ResilienceMetrics): Backen
     },
     refused: (b) => rm.breakerRefused(b.host),
   });
-  if (breakers !== null) guards.push(breakers.guard);
-  return guards;
+  return breakers === null ? [] : [breakers.guard];
 }
 
 /**
@@ -131,9 +164,13 @@ function endpointHealth(c: Config, logger: Logger, rm: ResilienceMetrics): { end
   return { endpoints, probes };
 }
 
-function proxyOptions(c: Config, logger: Logger, guard: BackendGuard[] = [], endpoints?: EndpointRegistry): ProxyOptions {
+/**
+ * Breakers are asked first: an attempt to a backend known to be down does not spend a rate-limit token
+ * (a half-open probe slot taken before a rate-limit refusal is given back by the composition).
+ */
+function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null, breakers: BackendGuard[] = [], endpoints?: EndpointRegistry): ProxyOptions {
   return {
-    guard,
+    guard: limits === null ? breakers : [...breakers, limits.guard],
     endpoints,
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
@@ -172,8 +209,8 @@ function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
 }
 
 /** Route sources, the updater and the route table holder, wired to metrics and logs. */
-async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void, deps: FilterDeps = {}) {
-  const compile = compiler(c, () => !health.healthy, deps);
+async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, limits: RateLimits | null, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void, deps: FilterDeps = {}) {
+  const compile = compiler(c, () => !health.healthy, limits?.specs, deps);
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
   // Default filters are applied by the updater; -clone-route and -edit-route follow them, as in Skipper.
@@ -185,7 +222,7 @@ async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, vie
     }),
     defaultFilters: { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) },
     build: (merged, g) => {
-      const defs = preprocess(merged);
+      const defs = limits === null ? preprocess(merged) : limits.preprocess(preprocess(merged));
       state.apply(defs, g);
       onBuilt?.(defs, g);
     },
@@ -225,10 +262,11 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const view = new RoutesView();
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
+  const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
   const rm = createResilienceMetrics(metrics.registry);
-  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, (list) => certs?.setDynamic(list, certificateError(logger)), undefined, filterDeps(logger, rm));
+  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, limits, (list) => certs?.setDynamic(list, certificateError(logger)), undefined, filterDeps(logger, rm));
   const endpointCheck = endpointHealth(c, logger, rm);
-  const proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm), endpointCheck.endpoints), observer(c, metrics));
+  const proxy = createProxy(holder, proxyOptions(c, logger, limits, breakerGuards(c, logger, rm), endpointCheck.endpoints), observer(c, metrics));
   await endpointCheck.probes?.start();
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
@@ -264,7 +302,11 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   // Fail fast on unusable -tls-cert/-tls-key before forking workers that would all fail the same way.
   if (tlsEnabled(c)) new CertificateStore(c.tlsCert, c.tlsKey);
-  const { updater } = await startRoutes(c, logger, metrics, view, health, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
+  // The instance's local buckets live here; workers count into them over IPC, so a local limit is per instance.
+  const buckets = new InProcessLimiter();
+  const limits = rateLimits(c, logger, metrics, buckets);
+  const stopServingLimits = limits === null ? null : serveIpcLimiter(buckets);
+  const { updater } = await startRoutes(c, logger, metrics, view, health, limits, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
     (defs, generation) => pool.broadcast({ type: 'skj:routes', generation, defs }));
   // Announced once every worker listens, so whoever waits for the line can rely on all of them.
   const listening = new Set<number>();
@@ -282,6 +324,7 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
     logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
     await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
     await pool.drain(drainBound(c));
+    stopServingLimits?.();
     await updater.stop();
     support?.close();
     logger.info('stopped');
@@ -294,10 +337,12 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   serveWorkerMetrics(metrics.registry);
   // Set when the primary announces shutdown; Shutdown() reads it per request.
   let shuttingDown = false;
-  const compile = compiler(c, () => shuttingDown, filterDeps(logger, rm));
-  const holder = new RouteTableHolder(compile([], 0));
   // The primary logs route problems and times updates; workers only swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
+  // The primary builds the same filters and gives their warnings once.
+  const limits = rateLimits(c, quiet, metrics, new IpcLimiter());
+  const compile = compiler(c, () => shuttingDown, limits?.specs, filterDeps(logger, rm));
+  const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), logger: quiet });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   let listener: ProxyListener | null = null;
@@ -310,7 +355,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
       if (listener !== null || draining) return;
       const h = endpointHealth(c, logger, rm);
       probes = h.probes;
-      proxy = createProxy(holder, proxyOptions(c, logger, backendGuards(c, logger, rm), h.endpoints), observer(c, metrics));
+      proxy = createProxy(holder, proxyOptions(c, logger, limits, breakerGuards(c, logger, rm), h.endpoints), observer(c, metrics));
       probes?.start().catch((err: Error) => logger.error(`${probes!.name}: ${err.message}`));
       listener = proxyListener(c, proxy, certs);
       listenOn(listener.server, c.address).catch((err: Error) => {

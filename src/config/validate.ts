@@ -8,6 +8,7 @@ import { parseCidrs } from '../proxy/forwarded.ts';
 import { parseForwardedHeaders } from './forwarded-headers.ts';
 import { parseBreakerFlag } from '../circuit/settings.ts';
 import { parseActiveHealthCheck } from './active-health-check.ts';
+import { parseRatelimitsFlag } from '../ratelimit/settings.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */
 export const LOG_LEVELS = ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
@@ -95,5 +96,12 @@ export function validateConfig(c: Config): void {
   }
   for (const url of c.routesUrls) {
     if (!URL.canParse(url)) bad('routes-urls', url, 'not a URL');
+  }
+  for (const r of c.ratelimits) {
+    try {
+      parseRatelimitsFlag(r);
+    } catch (err) {
+      bad('ratelimits', r, (err as Error).message);
+    }
   }
 }
