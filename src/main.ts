@@ -25,7 +25,7 @@ import type { RouteTable } from './routing/types.ts';
 import { RouteTableHolder } from './routing/holder.ts';
 import { builtinPredicates } from './predicates/builtin.ts';
 import { builtinFilters } from './filters/builtin.ts';
-import { ACCESS_LOG_STATE_KEY, accessLogWanted } from './filters/access-log.ts';
+import { ACCESS_LOG_STATE_KEY, accessLogWanted } from './filters/diagnostics/access-log.ts';
 import { createLoadBalancer } from './loadbalancer/index.ts';
 import { createProxy } from './proxy/proxy.ts';
 import type { ProxyObserver, ProxyOptions } from './proxy/types.ts';

@@ -1,38 +1,38 @@
 /** Filters that work on headers, paths, queries, cookies, redirects and static content. */
 import type { FilterSpec } from './types.ts';
-import { status } from './status.ts';
-import { comment } from './comment.ts';
-import { annotate } from './annotate.ts';
-import { appendRequestHeader, appendResponseHeader, setRequestHeader, setResponseHeader } from './set-header.ts';
+import { status } from './content/status.ts';
+import { comment } from './diagnostics/comment.ts';
+import { annotate } from './diagnostics/annotate.ts';
+import { appendRequestHeader, appendResponseHeader, setRequestHeader, setResponseHeader } from './headers/set-header.ts';
 import {
   dropRequestHeader, dropRequestHeaderRegexp, dropRequestHeaderValueRegexp, dropResponseHeader,
   dropResponseHeaderRegexp, dropResponseHeaderValueRegexp,
-} from './drop-header.ts';
+} from './headers/drop-header.ts';
 import {
   appendContextRequestHeader, appendContextResponseHeader, setContextRequestHeader, setContextResponseHeader,
-} from './context-header.ts';
-import { copyRequestHeader, copyResponseHeader } from './copy-header.ts';
-import { modRequestHeader, modResponseHeader } from './mod-header.ts';
-import { preserveHost } from './preserve-host.ts';
-import { modPath, setPath } from './mod-path.ts';
-import { redirectTo, redirectToLower } from './redirect.ts';
-import { dropQuery, setQuery } from './query.ts';
-import { stripQuery } from './strip-query.ts';
-import { headerToQuery, queryToHeader } from './query-header.ts';
-import { inlineContent, inlineContentIfStatus } from './inline-content.ts';
-import { staticFilter } from './static.ts';
-import { corsOrigin } from './cors-origin.ts';
-import { jsCookie, requestCookie, responseCookie } from './cookie.ts';
-import { dropRequestCookie, dropResponseCookie } from './drop-cookie.ts';
-import { flowId } from './flow-id.ts';
-import { xforward, xforwardFirst } from './xforward.ts';
+} from './headers/context-header.ts';
+import { copyRequestHeader, copyResponseHeader } from './headers/copy-header.ts';
+import { modRequestHeader, modResponseHeader } from './headers/mod-header.ts';
+import { preserveHost } from './headers/preserve-host.ts';
+import { modPath, setPath } from './path/mod-path.ts';
+import { redirectTo, redirectToLower } from './path/redirect.ts';
+import { dropQuery, setQuery } from './path/query.ts';
+import { stripQuery } from './path/strip-query.ts';
+import { headerToQuery, queryToHeader } from './path/query-header.ts';
+import { inlineContent, inlineContentIfStatus } from './content/inline-content.ts';
+import { staticFilter } from './content/static.ts';
+import { corsOrigin } from './headers/cors-origin.ts';
+import { jsCookie, requestCookie, responseCookie } from './cookies/cookie.ts';
+import { dropRequestCookie, dropResponseCookie } from './cookies/drop-cookie.ts';
+import { flowId } from './headers/flow-id.ts';
+import { xforward, xforwardFirst } from './headers/xforward.ts';
 import {
   setDynamicBackendHost, setDynamicBackendHostFromHeader, setDynamicBackendScheme, setDynamicBackendSchemeFromHeader,
   setDynamicBackendUrl, setDynamicBackendUrlFromHeader,
-} from './dynamic-backend.ts';
-import { consistentHashBalanceFactor, consistentHashKey } from './consistent-hash.ts';
-import { backendTimeout, readTimeout, writeTimeout } from './timeouts.ts';
-import { disableAccessLog, enableAccessLog } from './access-log.ts';
+} from './backend/dynamic-backend.ts';
+import { consistentHashBalanceFactor, consistentHashKey } from './lb/consistent-hash.ts';
+import { backendTimeout, readTimeout, writeTimeout } from './timeouts/timeouts.ts';
+import { disableAccessLog, enableAccessLog } from './diagnostics/access-log.ts';
 
 export const coreFilters: readonly FilterSpec[] = [
   status, comment, annotate,

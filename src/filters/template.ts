@@ -10,8 +10,8 @@
  */
 import type { FilterContext } from './types.ts';
 import { getFirst } from './header-bag.ts';
-import { decodedPath, queryGet } from './url-parts.ts';
-import { requestCookie } from './cookie-header.ts';
+import { decodedPath, queryGet } from './path/url-parts.ts';
+import { requestCookie } from './cookies/cookie-header.ts';
 import { forwardedFor, normalizeIP } from './client-ip.ts';
 
 type Resolver = (ctx: FilterContext) => string;

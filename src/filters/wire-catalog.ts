@@ -1,19 +1,19 @@
 /** Filters whose effect shows on the wire: timing, bodies, compression, shadow traffic. */
 import type { FilterSpec } from './types.ts';
-import { backendLatency, latency } from './latency.ts';
-import { backendBandwidth, bandwidth } from './bandwidth.ts';
-import { backendChunks, chunks } from './chunks.ts';
-import { randomContent } from './random-content.ts';
-import { repeatContent } from './repeat-content.ts';
-import { wrapContent } from './wrap-content.ts';
-import { tarpit } from './tarpit.ts';
-import { compress } from './compress.ts';
-import { decompress } from './decompress.ts';
-import { logHeader } from './log-header.ts';
-import { logBody } from './log-body.ts';
-import { absorb, absorbSilent } from './absorb.ts';
-import { tee, teenf } from './tee.ts';
-import { teeLoopback } from './tee-loopback.ts';
+import { backendLatency, latency } from './diagnostics/latency.ts';
+import { backendBandwidth, bandwidth } from './diagnostics/bandwidth.ts';
+import { backendChunks, chunks } from './diagnostics/chunks.ts';
+import { randomContent } from './content/random-content.ts';
+import { repeatContent } from './content/repeat-content.ts';
+import { wrapContent } from './content/wrap-content.ts';
+import { tarpit } from './diagnostics/tarpit.ts';
+import { compress } from './content/compress.ts';
+import { decompress } from './content/decompress.ts';
+import { logHeader } from './diagnostics/log-header.ts';
+import { logBody } from './diagnostics/log-body.ts';
+import { absorb, absorbSilent } from './diagnostics/absorb.ts';
+import { tee, teenf } from './shadow/tee.ts';
+import { teeLoopback } from './shadow/tee-loopback.ts';
 
 export const wireFilters: readonly FilterSpec[] = [
   latency,

@@ -9,14 +9,14 @@ import { isBalancer, type Balancer } from './balancer.ts';
 import type { LbEndpoint } from './endpoint.ts';
 import { createLoadBalancer } from './factory.ts';
 
-/** What the fadeIn filter instance carries (src/filters/fade-in.ts). */
+/** What the fadeIn filter instance carries (src/filters/lb/fade-in.ts). */
 export interface FadeInSettings extends FilterInstance {
   readonly name: 'fadeIn';
   readonly durationMs: number;
   readonly exponent: number;
 }
 
-/** What the endpointCreated filter instance carries (src/filters/endpoint-created.ts). */
+/** What the endpointCreated filter instance carries (src/filters/lb/endpoint-created.ts). */
 export interface EndpointCreatedSettings extends FilterInstance {
   readonly name: 'endpointCreated';
   /** host:port of the endpoint. */

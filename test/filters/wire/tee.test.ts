@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { InvalidArgsError } from '../../../src/errors.ts';
 import { splitBody } from '../../../src/filters/streams.ts';
-import { tee, teeSpec, teenf } from '../../../src/filters/tee.ts';
-import { TEE_LOOPBACK_HEADER, teeLoopback } from '../../../src/filters/tee-loopback.ts';
+import { tee, teeSpec, teenf } from '../../../src/filters/shadow/tee.ts';
+import { TEE_LOOPBACK_HEADER, teeLoopback } from '../../../src/filters/shadow/tee-loopback.ts';
 import { countingSource, makeContext, readAll, spin } from './context.ts';
 
 /** A test that waits on sockets fails instead of hanging when the filter does nothing. */
