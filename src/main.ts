@@ -11,7 +11,7 @@ import { renderUsage } from './config/flags-doc.ts';
 import { parsePassiveHealthCheck } from './config/passive-health-check.ts';
 import { parseForwardedHeaders } from './config/forwarded-headers.ts';
 import { parseFilters } from './eskip/index.ts';
-import type { RouteDef } from './eskip/ast.ts';
+import type { RouteDef } from './eskip/index.ts';
 import { createAppLogger, type Logger } from './log/app-log.ts';
 import { createAccessLog } from './log/access-log.ts';
 import { fileSink, type LogSink } from './log/line-writer.ts';

@@ -12,7 +12,7 @@
  * definitions (the incremental Kubernetes converter) costs only the changed ones.
  */
 import type { Config } from '../config/table.ts';
-import type { FilterCall, PredicateCall, RouteDef } from '../eskip/ast.ts';
+import type { FilterCall, PredicateCall, RouteDef } from '../eskip/index.ts';
 import { parseFilters, parsePredicates, printFilters, printPredicates } from '../eskip/index.ts';
 import { translateRe2 } from '../predicates/regexp.ts';
 import { withDefaultFilters, type DefaultFilters } from './updater.ts';

@@ -3,7 +3,7 @@
  * route table when any changes. Updates arriving while a rebuild is pending coalesce into one (latest wins).
  * Default filters are applied here, at build time, so the request path never sees them as special.
  */
-import type { FilterCall, RouteDef } from '../eskip/ast.ts';
+import type { FilterCall, RouteDef } from '../eskip/index.ts';
 import type { RouteSource, RouteSourceUpdate } from './types.ts';
 
 export interface DefaultFilters {

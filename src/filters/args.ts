@@ -3,7 +3,7 @@
  * offending argument, so an invalid route's reason tells the author what to fix.
  */
 import { InvalidArgsError } from '../errors.ts';
-import type { Arg } from '../eskip/ast.ts';
+import type { Arg } from '../eskip/index.ts';
 import { parseDuration } from '../config/duration.ts';
 import { translateRe2 } from '../predicates/regexp.ts';
 

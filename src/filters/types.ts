@@ -5,7 +5,7 @@
  * proxy awaits only when one is returned.
  */
 import type { Readable } from 'node:stream';
-import type { Arg } from '../eskip/ast.ts';
+import type { Arg } from '../eskip/index.ts';
 import type { HeaderBag } from '../routing/types.ts';
 
 /** The request as it will be sent upstream. Filters mutate it in place. */

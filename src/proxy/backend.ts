@@ -5,10 +5,10 @@
  * idempotent; in both cases no body byte may have left, since bodies are streamed, never buffered.
  */
 import type { FilterResponse } from '../filters/types.ts';
-import { endpointHost } from '../loadbalancer/endpoint.ts';
-import type { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
-import { lbConfigOf } from '../loadbalancer/route-config.ts';
-import { selectEndpoint } from '../loadbalancer/select.ts';
+import { endpointHost } from '../loadbalancer/index.ts';
+import type { EndpointRegistry } from '../loadbalancer/index.ts';
+import { lbConfigOf } from '../loadbalancer/index.ts';
+import { selectEndpoint } from '../loadbalancer/index.ts';
 import type { LbEndpoint, LbRequest } from '../loadbalancer/index.ts';
 import type { Route } from '../routing/types.ts';
 import type { Abort } from './abort.ts';

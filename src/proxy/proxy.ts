@@ -7,7 +7,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FilterResponse, ShadowRequest } from '../filters/types.ts';
-import { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
+import { EndpointRegistry } from '../loadbalancer/index.ts';
 import type { Route, RouteTable } from '../routing/types.ts';
 import { Abort } from './abort.ts';
 import { callBackend, resolveTarget, targetOf, type BackendDeps } from './backend.ts';

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
+import type { EndpointRegistry } from '../loadbalancer/index.ts';
 import type { RouteTable } from '../routing/types.ts';
 
 /** What the proxy needs from the route table holder (src/routing/holder.ts implements it). */

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import type { KubernetesSource } from '../dataclients/kubernetes/source.ts';
 import { redisShards, type RedisServiceRef } from './redis-shards.ts';
 import { nextSnapshot, type RoutesSnapshot } from './routes-snapshot.ts';

@@ -2,7 +2,7 @@
  * What the router needs from predicates and gives to the proxy. Declared here, where it is consumed;
  * `src/predicates/` implements the specs, `src/proxy/` consumes the compiled table.
  */
-import type { Arg, RouteDef } from '../eskip/ast.ts';
+import type { Arg, RouteDef } from '../eskip/index.ts';
 import type { FilterInstance } from '../filters/types.ts';
 
 /** Lower-case header names, as node:http delivers them. */

@@ -3,7 +3,7 @@
  * metrics, and log what became invalid (only changes, so a steady stream of updates from Kubernetes does
  * not repeat the same complaint on every build).
  */
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
 import type { InvalidRoute, RouteTable } from '../routing/types.ts';

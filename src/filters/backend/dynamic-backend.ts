@@ -6,7 +6,7 @@
  * host also sets the outgoing Host header.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
 import { getFirst } from '../header-bag.ts';

@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { headerString, through } from '../streams.ts';
 

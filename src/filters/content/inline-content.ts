@@ -4,7 +4,7 @@
  * time, as Go's DetectContentType would.
  */
 import { Readable } from 'node:stream';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, statusArg, stringArg } from '../args.ts';
 import { detectContentType } from './sniff.ts';

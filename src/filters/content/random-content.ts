@@ -1,7 +1,7 @@
 /** randomContent(length): answers with `length` random alphanumeric bytes, generated as they are read. */
 import { randomFillSync } from 'node:crypto';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { generatedReadable } from '../streams.ts';
 

@@ -1,6 +1,6 @@
 /** repeatContent(text, size): answers with `size` bytes made of `text` repeated (the last copy cut short). */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from '../types.ts';
 import { byteCountArg, serveGenerated } from './random-content.ts';
 

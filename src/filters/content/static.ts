@@ -4,7 +4,7 @@
  * exist when the route is built.
  */
 import { realpathSync, statSync } from 'node:fs';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, stringArg } from '../args.ts';

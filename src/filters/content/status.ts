@@ -1,5 +1,5 @@
 /** status(code): sets the response status, whatever the backend answered. */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, statusArg } from '../args.ts';
 

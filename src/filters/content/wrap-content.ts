@@ -1,6 +1,6 @@
 /** wrapContent(prefix, suffix): streams the response body between a prefix and a suffix. */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { generatedReadable, headerString } from '../streams.ts';
 

@@ -4,7 +4,7 @@
  * of the incoming host minus its first label, Path=/ and Secure. With "change-only" the cookie is only
  * set when the request did not already carry it with that value. Max-Age 0 expires the cookie.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, numberArg, stringArg } from '../args.ts';

@@ -3,7 +3,7 @@
  * removes the Set-Cookie lines that set it. Headers without that cookie are left untouched; when one is
  * rewritten, malformed cookies are dropped with it, as Go's cookie parsing does.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, stringArg } from '../args.ts';
 import { getAll, setAll } from '../header-bag.ts';

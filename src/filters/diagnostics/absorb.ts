@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { headerString } from '../streams.ts';
 

@@ -6,7 +6,7 @@
  * is logged even under -access-log-disabled, as in Skipper. The filter leaves its decision in the state bag;
  * the access log reads it when the response is done, because the status is not known before.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
 import type { FilterInstance, FilterSpec } from '../types.ts';
 

@@ -2,7 +2,7 @@
  * annotate(key, value): records a key/value annotation of the route in the state bag for later filters;
  * a later annotation with the same key overwrites the earlier one.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, stringArg } from '../args.ts';
 

@@ -7,7 +7,7 @@
  * the body, so high rates are honoured too.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { throttledReadable, wrapBody } from '../streams.ts';
 import type { BodySide } from '../streams.ts';

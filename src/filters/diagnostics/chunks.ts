@@ -4,7 +4,7 @@
  * also taken once before the first slice (so the response headers are delayed by it, too).
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { chunkedReadable, sleep, wrapBody } from '../streams.ts';
 import type { BodySide } from '../streams.ts';

@@ -2,7 +2,7 @@
  * comment(msg): documents a route or a group of its filters. It has no hooks by design, so the route's
  * hook lists skip it; only its argument is checked.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, stringArg } from '../args.ts';
 

@@ -3,7 +3,7 @@
  * backend is called (backendLatency). Skipper delays the response headers too, not only the body.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from '../types.ts';
 import { sleep } from '../streams.ts';
 import { parseDuration } from '../../config/duration.ts';

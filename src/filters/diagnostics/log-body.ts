@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { headerString, tapStream, through, wrapBody } from '../streams.ts';
 

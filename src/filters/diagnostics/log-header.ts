@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { HeaderBag } from '../../routing/types.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { headerString } from '../streams.ts';

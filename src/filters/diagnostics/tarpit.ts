@@ -3,7 +3,7 @@
  * connection open at almost no cost. The stream stops when the client goes away.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { generatedReadable, sleep } from '../streams.ts';
 import { durationOrNull } from './latency.ts';

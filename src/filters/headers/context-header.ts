@@ -3,7 +3,7 @@
  * appendContextResponseHeader: copy a value that an earlier filter left in the state bag into a header.
  * Nothing happens when the key is absent.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
 import { headerWriter } from './set-header.ts';

@@ -2,7 +2,7 @@
  * copyRequestHeader(from, to) / copyResponseHeader(from, to): set header `to` to the first value of
  * header `from` when that is not empty. Copying into the request Host also sets the outgoing Host.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, headerNameArg } from '../args.ts';
 import { getFirst } from '../header-bag.ts';

@@ -2,7 +2,7 @@
  * corsOrigin(origin…): sets Access-Control-Allow-Origin on the response: "*" without arguments, else the
  * request's Origin when it is one of the listed origins (and nothing otherwise).
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { stringArg } from '../args.ts';
 import { getFirst } from '../header-bag.ts';

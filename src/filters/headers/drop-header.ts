@@ -2,7 +2,7 @@
  * dropRequestHeader / dropResponseHeader remove a header; the …ValueRegexp forms remove only the values
  * that match an expression and keep the rest.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { HeaderBag } from '../../routing/types.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, headerNameArg, regexpArg } from '../args.ts';

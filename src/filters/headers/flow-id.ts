@@ -4,7 +4,7 @@
  * length of Skipper's deprecated syntax, is accepted and ignored.
  */
 import { randomFillSync } from 'node:crypto';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, stringArg } from '../args.ts';
 import { getFirst } from '../header-bag.ts';

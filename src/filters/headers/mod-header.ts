@@ -3,7 +3,7 @@
  * in a header's (first) value, with Go's `$1` / `${name}` replacement syntax. A header that is absent
  * stays absent, except the request Host, which is always rewritten and also becomes the outgoing Host.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, goReplacement, headerNameArg, regexpArg, stringArg } from '../args.ts';
 import { getFirst } from '../header-bag.ts';

@@ -3,7 +3,7 @@
  * incoming Host and the backend's host; a Host another filter chose is left alone, as in Skipper.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount } from '../args.ts';
 

@@ -3,7 +3,7 @@
  * whose value is a template. When a placeholder resolves to nothing the header is left alone (Skipper's
  * rule). Setting the request Host header also sets the outgoing Host.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
 import { addHeader, setHeader } from '../header-bag.ts';

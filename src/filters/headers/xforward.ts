@@ -2,7 +2,7 @@
  * xforward() appends the client address to X-Forwarded-For and sets X-Forwarded-Host to the incoming
  * Host; xforwardFirst() prepends the address instead, for load balancers that read the first entry.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount } from '../args.ts';
 import { getFirst } from '../header-bag.ts';

@@ -4,7 +4,7 @@
  * load of one endpoint to f times the average.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, numberArg, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';

@@ -4,8 +4,8 @@
  * No per-request work; the endpoint registry applies it when it observes a route table.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { EndpointCreatedSettings } from '../../loadbalancer/route-config.ts';
-import { endpointHost } from '../../loadbalancer/endpoint.ts';
+import type { EndpointCreatedSettings } from '../../loadbalancer/index.ts';
+import { endpointHost } from '../../loadbalancer/index.ts';
 import type { FilterSpec } from '../types.ts';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;

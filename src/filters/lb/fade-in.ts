@@ -5,8 +5,8 @@
  */
 import { InvalidArgsError } from '../../errors.ts';
 import { parseDuration } from '../../config/duration.ts';
-import type { Arg } from '../../eskip/ast.ts';
-import type { FadeInSettings } from '../../loadbalancer/route-config.ts';
+import type { Arg } from '../../eskip/index.ts';
+import type { FadeInSettings } from '../../loadbalancer/index.ts';
 import type { FilterSpec } from '../types.ts';
 
 /** A number is milliseconds, a string a Go duration ("3m"), as in Skipper. */

@@ -2,7 +2,7 @@
  * modPath(expr, replacement) rewrites the request path with a regular expression; setPath(template)
  * replaces it. Both work on the decoded path, as Skipper's URL.Path, and re-escape it for the wire.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, goReplacement, regexpArg, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';

@@ -3,7 +3,7 @@
  * header is already set; headerToQuery(header, param) sets a query parameter from a header.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
 import { getFirst } from '../header-bag.ts';

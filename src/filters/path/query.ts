@@ -3,7 +3,7 @@
  * values are templates (unresolved placeholders become ""). Like Skipper, the query is re-encoded after
  * a change, which sorts it by key; setQuery with one argument replaces the raw query verbatim.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';

@@ -5,7 +5,7 @@
  * header), path, and the query when the location has none. redirectToLower lower-cases the path.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, statusArg, stringArg } from '../args.ts';
 import { getFirst } from '../header-bag.ts';

@@ -3,7 +3,7 @@
  * `X-Query-Param-<name>` request header, the name reduced to letters, digits and "-" the way Skipper
  * sanitises it (Go's QuoteToASCII, then invalid header bytes dropped).
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, stringArg } from '../args.ts';
 import { addHeader } from '../header-bag.ts';

@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { Agent, interceptors, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { HeaderBag } from '../../routing/types.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, goReplacement, regexpArg, stringArg } from '../args.ts';

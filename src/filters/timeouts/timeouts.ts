@@ -3,7 +3,7 @@
  * backend round trip, for reading the client's request, and for writing the response to the client.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import { argCount, durationArg } from '../args.ts';
 
