@@ -19,7 +19,7 @@ import { createProxyMetrics, type ProxyMetrics } from './metrics/proxy-metrics.t
 import { clusterMetrics, serveWorkerMetrics } from './metrics/cluster.ts';
 import { RouteUpdater } from './dataclients/updater.ts';
 import { routeSourcesFromConfig } from './dataclients/from-config.ts';
-import { preprocessorFromConfig } from './dataclients/route-changers.ts';
+import { preprocessorFromConfig } from './routing/route-changes.ts';
 import { incrementalCompiler } from './routing/compile.ts';
 import type { RouteTable } from './routing/types.ts';
 import { RouteTableHolder } from './routing/holder.ts';
@@ -33,7 +33,7 @@ import { listenOn, urlOf } from './server/address.ts';
 import { onShutdownSignals } from './server/signals.ts';
 import { Health } from './server/health.ts';
 import { createProxyServer, type ProxyListener } from './server/http-server.ts';
-import { RouteState } from './server/route-state.ts';
+import { RouteState } from './routing/route-state.ts';
 import { RoutesView } from './server/routes-view.ts';
 import { createSupportServer } from './server/support.ts';
 import { CertificateStore, type NamedCertificate } from './server/tls.ts';

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.ts';
 import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
 import { formatLogrus } from '../dataclients/kubernetes/log.ts';
 import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
-import { preprocessorFromConfig } from '../dataclients/route-changers.ts';
+import { preprocessorFromConfig } from '../routing/route-changes.ts';
 import { RouteServer } from '../routesrv/server.ts';
 
 function log(level: 'info' | 'error', msg: string): void {

@@ -3,8 +3,8 @@ import { parseFilters, parsePredicates } from '../eskip/index.ts';
 import { ConfigError } from './errors.ts';
 import type { Config } from './table.ts';
 import { parsePassiveHealthCheck } from './passive-health-check.ts';
-import { parseRouteChange } from '../dataclients/route-changers.ts';
-import { parseCidrs } from '../proxy/forwarded.ts';
+import { parseRouteChange } from '../routing/route-changes.ts';
+import { parseCidrs } from '../net/forwarded-headers.ts';
 import { parseForwardedHeaders } from './forwarded-headers.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */

@@ -1,6 +1,6 @@
 /** The registry of every built-in filter. Each catalog file lists the specs of one family. */
 import { Registry } from '../registry.ts';
-import type { FilterSpec } from './types.ts';
+import type { FilterSpec } from '../routing/filter-contract.ts';
 import { coreFilters } from './core-catalog.ts';
 import { wireFilters } from './wire-catalog.ts';
 import { lbFilters } from './lb-catalog.ts';

@@ -1,5 +1,5 @@
 /** Filters that work on headers, paths, queries, cookies, redirects and static content. */
-import type { FilterSpec } from './types.ts';
+import type { FilterSpec } from '../routing/filter-contract.ts';
 import { status } from './content/status.ts';
 import { comment } from './diagnostics/comment.ts';
 import { annotate } from './diagnostics/annotate.ts';

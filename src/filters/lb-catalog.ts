@@ -1,5 +1,5 @@
 /** Filters that configure load balancing of the route they are on (fadeIn, endpointCreated). */
-import type { FilterSpec } from './types.ts';
+import type { FilterSpec } from '../routing/filter-contract.ts';
 import { fadeIn } from './lb/fade-in.ts';
 import { endpointCreated } from './lb/endpoint-created.ts';
 

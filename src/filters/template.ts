@@ -8,11 +8,11 @@
  * unresolved placeholder matters is the filter's choice: `expand` uses "" for it, `expandStrict` returns
  * null when any placeholder resolved to "" (setRequestHeader then leaves the header alone).
  */
-import type { FilterContext } from './types.ts';
-import { getFirst } from './header-bag.ts';
+import type { FilterContext } from '../routing/filter-contract.ts';
+import { getFirst } from '../net/header-bag.ts';
 import { decodedPath, queryGet } from './path/url-parts.ts';
 import { requestCookie } from './cookies/cookie-header.ts';
-import { forwardedFor, normalizeIP } from './client-ip.ts';
+import { forwardedFor, normalizeIP } from '../net/client-address.ts';
 
 type Resolver = (ctx: FilterContext) => string;
 

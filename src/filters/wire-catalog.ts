@@ -1,5 +1,5 @@
 /** Filters whose effect shows on the wire: timing, bodies, compression, shadow traffic. */
-import type { FilterSpec } from './types.ts';
+import type { FilterSpec } from '../routing/filter-contract.ts';
 import { backendLatency, latency } from './diagnostics/latency.ts';
 import { backendBandwidth, bandwidth } from './diagnostics/bandwidth.ts';
 import { backendChunks, chunks } from './diagnostics/chunks.ts';

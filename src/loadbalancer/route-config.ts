@@ -3,7 +3,7 @@
  * its balancer, the fadeIn settings and endpointCreated times from its filters. Routes are immutable, so a
  * WeakMap keyed by the route is exact and goes away with the table generation.
  */
-import type { FilterInstance } from '../filters/types.ts';
+import type { FilterInstance } from '../routing/filter-contract.ts';
 import type { Route } from '../routing/types.ts';
 import { isBalancer, type Balancer } from './balancer.ts';
 import type { LbEndpoint } from './endpoint.ts';

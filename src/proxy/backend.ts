@@ -4,7 +4,7 @@
  * the connection carried anything (refused, DNS, TLS, connect timeout), or it broke and the request is
  * idempotent; in both cases no body byte may have left, since bodies are streamed, never buffered.
  */
-import type { FilterResponse } from '../filters/types.ts';
+import type { FilterResponse } from '../routing/filter-contract.ts';
 import { endpointHost } from '../loadbalancer/index.ts';
 import type { EndpointRegistry } from '../loadbalancer/index.ts';
 import { lbConfigOf } from '../loadbalancer/index.ts';

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type {
   FilterContext, FilterRequest, FilterResponse, OriginalRequest, RequestSettings, ShadowRequest,
-} from '../filters/types.ts';
+} from '../routing/filter-contract.ts';
 import { routingRequestFrom } from '../routing/request.ts';
 import type { HeaderBag, RouteTable, RoutingRequest } from '../routing/types.ts';
 import type { TableSource } from './types.ts';

@@ -6,7 +6,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { FilterResponse, ShadowRequest } from '../filters/types.ts';
+import type { FilterResponse, ShadowRequest } from '../routing/filter-contract.ts';
 import { EndpointRegistry } from '../loadbalancer/index.ts';
 import type { Route, RouteTable } from '../routing/types.ts';
 import { Abort } from './abort.ts';
@@ -14,7 +14,7 @@ import { callBackend, resolveTarget, targetOf, type BackendDeps } from './backen
 import { Lease, RequestContext, type Engine } from './context.ts';
 import { clientGone, errorStatus, ProxyError } from './errors.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
-import { forwardedSetter } from './forwarded.ts';
+import { forwardedSetter } from '../net/forwarded-headers.ts';
 import { discard, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';

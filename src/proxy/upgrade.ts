@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { FilterResponse } from '../filters/types.ts';
+import type { FilterResponse } from '../routing/filter-contract.ts';
 import type { RequestContext } from './context.ts';
 import { classifyUpstreamError } from './errors.ts';
 import { upstreamRequestHeaders } from './headers.ts';

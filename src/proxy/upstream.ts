@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import type { FilterResponse } from '../filters/types.ts';
+import type { FilterResponse } from '../routing/filter-contract.ts';
 import type { HeaderBag } from '../routing/types.ts';
 import type { Abort } from './abort.ts';
 import { BodyLease } from './body-lease.ts';

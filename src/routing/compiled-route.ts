@@ -3,7 +3,7 @@
  * holding its filter instances, which are closed when that count drops to zero.
  */
 import type { RouteDef } from '../eskip/index.ts';
-import type { FilterInstance, FilterSpec } from '../filters/types.ts';
+import type { FilterInstance, FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import type { ParamNames, RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';

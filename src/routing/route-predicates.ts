@@ -6,7 +6,7 @@
  */
 import type { PredicateCall, RouteDef } from '../eskip/index.ts';
 import type { Registry } from '../registry.ts';
-import { weightSpec } from '../predicates/weight.ts';
+import { weightSpec } from './weight.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { PredicateMatcher, PredicateSpec } from './types.ts';

@@ -3,7 +3,7 @@
  * `src/predicates/` implements the specs, `src/proxy/` consumes the compiled table.
  */
 import type { Arg, RouteDef } from '../eskip/index.ts';
-import type { FilterInstance } from '../filters/types.ts';
+import type { FilterInstance } from './filter-contract.ts';
 
 /** Lower-case header names, as node:http delivers them. */
 export type HeaderBag = Record<string, string | string[] | undefined>;

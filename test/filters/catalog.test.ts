@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseFilters } from '../../src/eskip/index.ts';
 import { coreFilters } from '../../src/filters/core-catalog.ts';
 import { Registry } from '../../src/registry.ts';
-import type { FilterSpec } from '../../src/filters/types.ts';
+import type { FilterSpec } from '../../src/routing/filter-contract.ts';
 
 const required = [
   'status', 'comment', 'annotate', 'setRequestHeader', 'appendRequestHeader', 'dropRequestHeader',

@@ -1,7 +1,7 @@
 /** Looks up core filter specs by name for the core filter tests. */
 import assert from 'node:assert/strict';
 import type { Arg } from '../../src/eskip/ast.ts';
-import type { FilterInstance } from '../../src/filters/types.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
 import { coreFilters } from '../../src/filters/core-catalog.ts';
 
 /** Creates an instance of the named core filter; fails the test when it is not registered. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLoadBalancer, EndpointRegistry, lbConfigOf, selectEndpoint, fadeInScore, filterFadeIn, filterHealthy } from '../../src/loadbalancer/index.ts';
 import type { Route, RouteTable } from '../../src/routing/types.ts';
-import type { FilterInstance } from '../../src/filters/types.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
 import { fadeIn } from '../../src/filters/lb/fade-in.ts';
 import { endpointCreated } from '../../src/filters/lb/endpoint-created.ts';
 import { InvalidArgsError } from '../../src/errors.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EndpointRegistry } from '../../src/loadbalancer/index.ts';
-import type { FilterInstance } from '../../src/filters/types.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
 import { fadeIn } from '../../src/filters/lb/fade-in.ts';
 import { echoBackend, get, makeTable, startProxy, TestHolder, refusingEndpoint } from './harness.ts';
 

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { kubeOptionsFromConfig } from '../../src/dataclients/kubernetes/from-config.ts';
 import { loadManifests } from '../../src/dataclients/kubernetes/manifests.ts';
 import { createKubernetesSource } from '../../src/dataclients/kubernetes/source.ts';
-import { preprocessorFromConfig } from '../../src/dataclients/route-changers.ts';
+import { preprocessorFromConfig } from '../../src/routing/route-changes.ts';
 import { diffLists, parse } from '../../src/eskip/index.ts';
 import { RouteServer } from '../../src/routesrv/server.ts';
 import { KubeApiServer } from '../support/kube-apiserver.ts';

@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { headerString, through } from '../streams.ts';
 
 /** Skipper's default MIME types. */

@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { headerString, through } from '../streams.ts';
 
 /** State-bag key set when the body is encoded but cannot be decoded here (Skipper's name). */

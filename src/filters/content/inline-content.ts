@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, statusArg, stringArg } from '../args.ts';
 import { detectContentType } from './sniff.ts';
 

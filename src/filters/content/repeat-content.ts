@@ -1,7 +1,7 @@
 /** repeatContent(text, size): answers with `size` bytes made of `text` repeated (the last copy cut short). */
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { byteCountArg, serveGenerated } from './random-content.ts';
 
 const MIN_BLOCK = 16 * 1024;

@@ -8,9 +8,9 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { FilterResponse } from '../types.ts';
+import type { FilterResponse } from '../../routing/filter-contract.ts';
 import type { HeaderBag } from '../../routing/types.ts';
-import { getFirst } from '../header-bag.ts';
+import { getFirst } from '../../net/header-bag.ts';
 import { detectContentType } from './sniff.ts';
 import { escapePath } from '../path/url-parts.ts';
 

@@ -6,7 +6,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import type { Arg } from '../../eskip/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
 import { notFound, serveFromRoot } from './static-files.ts';
 import { decodedPath } from '../path/url-parts.ts';

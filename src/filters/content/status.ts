@@ -1,6 +1,6 @@
 /** status(code): sets the response status, whatever the backend answered. */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, statusArg } from '../args.ts';
 
 export const status: FilterSpec = {

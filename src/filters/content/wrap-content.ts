@@ -1,7 +1,7 @@
 /** wrapContent(prefix, suffix): streams the response body between a prefix and a suffix. */
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { generatedReadable, headerString } from '../streams.ts';
 
 export const wrapContent: FilterSpec = {

@@ -4,9 +4,9 @@
  * rewritten, malformed cookies are dropped with it, as Go's cookie parsing does.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
-import { getAll, setAll } from '../header-bag.ts';
+import { getAll, setAll } from '../../net/header-bag.ts';
 import { requestCookies, sanitizeCookieValue, setCookieName } from './cookie-header.ts';
 
 export const dropRequestCookie: FilterSpec = {

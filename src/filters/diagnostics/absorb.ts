@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { headerString } from '../streams.ts';
 
 const PROGRESS_INTERVAL_MS = 1000;

@@ -8,7 +8,7 @@
  */
 import type { Arg } from '../../eskip/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
-import type { FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 
 /** The state-bag key the access log reads: an {@link AccessLogControl}, or `true` for "disabled for all". */
 export const ACCESS_LOG_STATE_KEY = 'accessLog.disabled';

@@ -3,7 +3,7 @@
  * a later annotation with the same key overwrites the earlier one.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
 
 /** The state bag key holding the annotations, as in Skipper. */

@@ -8,7 +8,7 @@
  */
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { throttledReadable, wrapBody } from '../streams.ts';
 import type { BodySide } from '../streams.ts';
 

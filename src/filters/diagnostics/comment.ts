@@ -3,7 +3,7 @@
  * hook lists skip it; only its argument is checked.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
 
 export const comment: FilterSpec = {

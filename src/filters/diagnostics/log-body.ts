@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { headerString, tapStream, through, wrapBody } from '../streams.ts';
 
 function logged(ctx: FilterContext, body: Readable, limit: number, prefix: string): Readable {

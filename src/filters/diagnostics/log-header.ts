@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
 import type { HeaderBag } from '../../routing/types.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { headerString } from '../streams.ts';
 
 /** "content-type" → "Content-Type", the form Go prints header names in. */

@@ -4,7 +4,7 @@
  */
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { generatedReadable, sleep } from '../streams.ts';
 import { durationOrNull } from './latency.ts';
 

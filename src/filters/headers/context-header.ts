@@ -4,7 +4,7 @@
  * Nothing happens when the key is absent.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
 import { headerWriter } from './set-header.ts';
 

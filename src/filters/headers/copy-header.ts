@@ -3,9 +3,9 @@
  * header `from` when that is not empty. Copying into the request Host also sets the outgoing Host.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg } from '../args.ts';
-import { getFirst } from '../header-bag.ts';
+import { getFirst } from '../../net/header-bag.ts';
 
 function copySpec(name: string, phase: 'request' | 'response'): FilterSpec {
   return {

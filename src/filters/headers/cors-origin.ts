@@ -3,9 +3,9 @@
  * request's Origin when it is one of the listed origins (and nothing otherwise).
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { stringArg } from '../args.ts';
-import { getFirst } from '../header-bag.ts';
+import { getFirst } from '../../net/header-bag.ts';
 
 export const corsOrigin: FilterSpec = {
   name: 'corsOrigin',

@@ -4,9 +4,9 @@
  * stays absent, except the request Host, which is always rewritten and also becomes the outgoing Host.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, goReplacement, headerNameArg, regexpArg, stringArg } from '../args.ts';
-import { getFirst } from '../header-bag.ts';
+import { getFirst } from '../../net/header-bag.ts';
 
 function modSpec(name: string, phase: 'request' | 'response'): FilterSpec {
   return {

@@ -4,9 +4,9 @@
  * rule). Setting the request Host header also sets the outgoing Host.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
-import { addHeader, setHeader } from '../header-bag.ts';
+import { addHeader, setHeader } from '../../net/header-bag.ts';
 import { compileTemplate } from '../template.ts';
 
 /**

@@ -3,10 +3,10 @@
  * Host; xforwardFirst() prepends the address instead, for load balancers that read the first entry.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount } from '../args.ts';
-import { getFirst } from '../header-bag.ts';
-import { normalizeIP } from '../client-ip.ts';
+import { getFirst } from '../../net/header-bag.ts';
+import { normalizeIP } from '../../net/client-address.ts';
 
 function xforwardSpec(name: string, prepend: boolean): FilterSpec {
   return {

@@ -5,7 +5,7 @@
  */
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, numberArg, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';
 

@@ -6,7 +6,7 @@
 import { InvalidArgsError } from '../../errors.ts';
 import type { EndpointCreatedSettings } from '../../loadbalancer/index.ts';
 import { endpointHost } from '../../loadbalancer/index.ts';
-import type { FilterSpec } from '../types.ts';
+import type { FilterSpec } from '../../routing/filter-contract.ts';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 

@@ -4,10 +4,10 @@
  * request; the proxy reads its settings once per route (src/loadbalancer/route-config.ts).
  */
 import { InvalidArgsError } from '../../errors.ts';
-import { parseDuration } from '../../config/duration.ts';
+import { parseDuration } from '../../net/duration.ts';
 import type { Arg } from '../../eskip/index.ts';
 import type { FadeInSettings } from '../../loadbalancer/index.ts';
-import type { FilterSpec } from '../types.ts';
+import type { FilterSpec } from '../../routing/filter-contract.ts';
 
 /** A number is milliseconds, a string a Go duration ("3m"), as in Skipper. */
 function durationMs(a: Arg | undefined): number {

@@ -3,7 +3,7 @@
  * replaces it. Both work on the decoded path, as Skipper's URL.Path, and re-escape it for the wire.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, goReplacement, regexpArg, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';
 import { decodedPath, reescapePath } from './url-parts.ts';

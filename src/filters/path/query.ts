@@ -4,7 +4,7 @@
  * a change, which sorts it by key; setQuery with one argument replaces the raw query verbatim.
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';
 import { encodeQuery, parseQuery } from './url-parts.ts';

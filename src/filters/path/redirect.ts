@@ -6,9 +6,9 @@
  */
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, statusArg, stringArg } from '../args.ts';
-import { getFirst } from '../header-bag.ts';
+import { getFirst } from '../../net/header-bag.ts';
 import { decodedPath, escapePath, unescapePath } from './url-parts.ts';
 
 /** A location split like Go's url.Parse; path and query stay escaped as written. */

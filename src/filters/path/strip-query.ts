@@ -4,9 +4,9 @@
  * sanitises it (Go's QuoteToASCII, then invalid header bytes dropped).
  */
 import type { Arg } from '../../eskip/index.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
-import { addHeader } from '../header-bag.ts';
+import { addHeader } from '../../net/header-bag.ts';
 import { parseQuery } from './url-parts.ts';
 
 const CONTROL_ESCAPES: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r' };

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
 import type { HeaderBag } from '../../routing/types.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { headerString, splitBody } from '../streams.ts';
 import { DEFAULT_TEE_OPTIONS } from './tee.ts';
 

@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
 import type { HeaderBag } from '../../routing/types.ts';
-import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
+import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, goReplacement, regexpArg, stringArg } from '../args.ts';
 import { headerString, splitBody } from '../streams.ts';
 

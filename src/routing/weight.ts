@@ -2,8 +2,8 @@
  * Weight(n): adds n (truncated to an integer) to the route's precedence and always matches. The route
  * compiler applies it and does not count it as a predicate, as Skipper does.
  */
-import type { PredicateSpec } from '../routing/types.ts';
-import { expectCount, numberArg } from './args.ts';
+import type { PredicateSpec } from './types.ts';
+import { expectCount, numberArg } from '../predicates/args.ts';
 
 export const weightSpec: PredicateSpec = {
   name: 'Weight',

@@ -6,8 +6,8 @@
 import type { RouteDef } from '../eskip/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
-import type { InvalidRoute, RouteTable } from '../routing/types.ts';
-import type { RoutesView } from './routes-view.ts';
+import type { InvalidRoute, RouteTable } from './types.ts';
+import type { RoutesView } from '../server/routes-view.ts';
 
 export interface RouteStateOptions {
   compile(defs: RouteDef[], generation: number): RouteTable;

@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Arg } from '../eskip/index.ts';
-import type { HeaderBag } from '../routing/types.ts';
+import type { HeaderBag } from './types.ts';
 
 /** The request as it will be sent upstream. Filters mutate it in place. */
 export interface FilterRequest {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { foldAsciiCase } from '../../src/predicates/case-fold.ts';
-import { translateRe2 } from '../../src/predicates/regexp.ts';
+import { foldAsciiCase } from '../../src/regexp/case-fold.ts';
+import { translateRe2 } from '../../src/regexp/regexp.ts';
 
 test('letters become both cases, classes gain the other case of their letters', () => {
   assert.equal(foldAsciiCase('^/Ab1$'), '^/[aA][bB]1$');

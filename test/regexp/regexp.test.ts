@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidArgsError } from '../../src/errors.ts';
-import { compileRegexp, translateRe2 } from '../../src/predicates/regexp.ts';
+import { compileRegexp, translateRe2 } from '../../src/regexp/regexp.ts';
 
 test('RE2 spellings are translated', () => {
   assert.ok(compileRegexp('T', '(?i)^abc$').test('ABC'));

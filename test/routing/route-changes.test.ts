@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RouteDef } from '../../src/eskip/ast.ts';
 import { parse, print } from '../../src/eskip/index.ts';
-import { parseRouteChange, parseTemplate, replaceAll, routePreprocessor } from '../../src/dataclients/route-changers.ts';
+import { parseRouteChange, parseTemplate, replaceAll, routePreprocessor } from '../../src/routing/route-changes.ts';
 import { loadConfig } from '../../src/config/load.ts';
 
 const routes = (): RouteDef[] => parse(`

@@ -5,7 +5,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import type { HeaderBag } from '../routing/types.ts';
-import type { ForwardedHeadersOptions } from './types.ts';
+import type { ForwardedHeadersOptions } from '../proxy/types.ts';
 
 /** What the headers are made of, per request (the proxy passes its OriginalRequest). */
 export interface ForwardedSource {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, parseDuration } from '../../src/config/duration.ts';
+import { formatDuration, parseDuration } from '../../src/net/duration.ts';
 
 test('parses Go durations into milliseconds', () => {
   assert.equal(parseDuration('10s'), 10_000);

@@ -1,6 +1,6 @@
 /** Client addresses as Skipper derives them (net.RemoteHost, RemoteHostFromLast, net.IP.String). */
 import { isIP } from 'node:net';
-import type { FilterContext } from './types.ts';
+import type { FilterContext } from '../routing/filter-contract.ts';
 import { getFirst } from './header-bag.ts';
 
 /** Go prints IPv4-mapped IPv6 addresses in dotted form; a dual-stack Node socket reports them mapped. */

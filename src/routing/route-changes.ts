@@ -14,8 +14,8 @@
 import type { Config } from '../config/table.ts';
 import type { FilterCall, PredicateCall, RouteDef } from '../eskip/index.ts';
 import { parseFilters, parsePredicates, printFilters, printPredicates } from '../eskip/index.ts';
-import { translateRe2 } from '../predicates/regexp.ts';
-import { withDefaultFilters, type DefaultFilters } from './updater.ts';
+import { translateRe2 } from '../regexp/regexp.ts';
+import { withDefaultFilters, type DefaultFilters } from '../dataclients/updater.ts';
 
 /** A Go regexp replacement template, parsed once: literal text and group references. */
 type TemplatePart = string | { group: number | string };
