@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Lowest first. A module is a folder under src/ or a file directly in it (without .ts). */
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors', 'registry', 'log', 'metrics', 'net', 'lifecycle'],
+  ['errors', 'registry', 'log', 'metrics', 'net', 'lifecycle', 'regexp'],
   ['eskip'],
   ['routing'],
   ['predicates', 'filters', 'config', 'ratelimit', 'circuit'],

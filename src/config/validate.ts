@@ -4,7 +4,7 @@ import { ConfigError } from './errors.ts';
 import type { Config } from './table.ts';
 import { parsePassiveHealthCheck } from './passive-health-check.ts';
 import { parseRouteChange } from '../routing/route-changes.ts';
-import { parseCidrs } from '../net/forwarded-headers.ts';
+import { parseCidrs } from '../net/index.ts';
 import { parseForwardedHeaders } from './forwarded-headers.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */

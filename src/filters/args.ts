@@ -4,8 +4,8 @@
  */
 import { InvalidArgsError } from '../errors.ts';
 import type { Arg } from '../eskip/index.ts';
-import { parseDuration } from '../net/duration.ts';
-import { translateRe2 } from '../regexp/regexp.ts';
+import { parseDuration } from '../net/index.ts';
+import { translateRe2 } from '../regexp/index.ts';
 
 function show(a: Arg | undefined): string {
   return typeof a === 'string' ? JSON.stringify(a) : String(a);

@@ -9,10 +9,9 @@
  * null when any placeholder resolved to "" (setRequestHeader then leaves the header alone).
  */
 import type { FilterContext } from '../routing/filter-contract.ts';
-import { getFirst } from '../net/header-bag.ts';
-import { decodedPath, queryGet } from './path/url-parts.ts';
-import { requestCookie } from './cookies/cookie-header.ts';
-import { forwardedFor, normalizeIP } from '../net/client-address.ts';
+import { decodedPath, queryGet } from '../net/index.ts';
+import { readRequestCookie as requestCookie } from './cookies/index.ts';
+import { clientAddress, getFirst } from '../net/index.ts';
 
 type Resolver = (ctx: FilterContext) => string;
 
@@ -36,9 +35,9 @@ function resolverFor(key: string): Resolver {
     case 'request.host': return (ctx) => ctx.original.host;
     case 'request.path': return (ctx) => decodedPath(ctx.request.path);
     case 'request.rawQuery': return (ctx) => ctx.request.rawQuery;
-    case 'request.source': return (ctx) => forwardedFor(ctx, 'first');
-    case 'request.sourceFromLast': return (ctx) => forwardedFor(ctx, 'last');
-    case 'request.clientIP': return (ctx) => normalizeIP(ctx.original.remoteAddress);
+    case 'request.source': return (ctx) => clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'first');
+    case 'request.sourceFromLast': return (ctx) => clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'last');
+    case 'request.clientIP': return (ctx) => clientAddress(ctx.original.remoteAddress, undefined, 'peer');
   }
   if (key.startsWith('response.header.')) {
     const name = key.slice('response.header.'.length).toLowerCase();

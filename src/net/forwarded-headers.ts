@@ -3,9 +3,9 @@
  * does with `-forwarded-headers` (net/headers.go): predicates, filters and the backend all see them. Off by
  * default, as in Skipper; the xforward/xforwardFirst filters set them per route instead.
  */
-import { BlockList, isIP } from 'node:net';
-import type { HeaderBag } from '../routing/types.ts';
-import type { ForwardedHeadersOptions } from '../proxy/types.ts';
+import { isIP } from 'node:net';
+import type { HeaderBag } from './header-bag.ts';
+import { parseCidrs } from './cidr.ts';
 
 /** What the headers are made of, per request (the proxy passes its OriginalRequest). */
 export interface ForwardedSource {
@@ -16,26 +16,29 @@ export interface ForwardedSource {
   readonly method: string;
 }
 
+/**
+ * Which X-Forwarded-* headers the proxy adds to the incoming request before routing (Skipper's
+ * -forwarded-headers). Set headers replace what the client sent; X-Forwarded-For appends to its first value.
+ */
+export interface ForwardedHeadersOptions {
+  /** Append the client IP to X-Forwarded-For. */
+  for?: boolean;
+  /** Prepend instead of append (overrides `for`). */
+  prependFor?: boolean;
+  /** Set X-Forwarded-Host to the Host header as received. */
+  host?: boolean;
+  /** Set X-Forwarded-Method to the request method. */
+  method?: boolean;
+  /** Set X-Forwarded-Uri to the request target as received. */
+  uri?: boolean;
+  /** Set X-Forwarded-Port to this value; '' or absent: not set. */
+  port?: string;
+  /** Set X-Forwarded-Proto to this value; absent: not set. */
+  proto?: 'http' | 'https';
+}
+
 /** Sets the configured headers on `h`; `uri` is the request target as received (Go's RequestURI). */
 export type SetForwarded = (h: HeaderBag, src: ForwardedSource, uri: string) => void;
-
-/**
- * Parses CIDRs (`10.0.0.0/8`, `2001:db8::/32`) into a BlockList; throws an Error naming the first bad one.
- * A bare address is not a CIDR, as for Go's net.ParseCIDR.
- */
-export function parseCidrs(cidrs: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const c of cidrs) {
-    const slash = c.indexOf('/');
-    const addr = slash === -1 ? '' : c.slice(0, slash);
-    const family = isIP(addr);
-    const bits = slash === -1 ? '' : c.slice(slash + 1);
-    const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
-    if (family === 0 || prefix < 0 || prefix > (family === 4 ? 32 : 128)) throw new Error(`invalid CIDR address: ${c}`);
-    list.addSubnet(addr, prefix, family === 4 ? 'ipv4' : 'ipv6');
-  }
-  return list;
-}
 
 /** Go's Header.Get: the first field line of a repeated header. */
 function first(v: string | string[] | undefined): string {

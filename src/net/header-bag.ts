@@ -3,7 +3,8 @@
  * first value, Set replaces every value, Add appends one more field line. Names are lower-cased by the
  * callers at route-build time, so nothing here lower-cases per request.
  */
-import type { HeaderBag } from '../routing/types.ts';
+/** Lower-case header names, as node:http delivers them. */
+export type HeaderBag = Record<string, string | string[] | undefined>;
 
 /** The first value of a header, "" when absent (Go's Header.Get). */
 export function getFirst(bag: HeaderBag, name: string): string {

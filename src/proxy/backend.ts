@@ -4,6 +4,7 @@
  * the connection carried anything (refused, DNS, TLS, connect timeout), or it broke and the request is
  * idempotent; in both cases no body byte may have left, since bodies are streamed, never buffered.
  */
+import { clientAddress } from '../net/index.ts';
 import type { FilterResponse } from '../routing/filter-contract.ts';
 import { endpointHost } from '../loadbalancer/index.ts';
 import type { EndpointRegistry } from '../loadbalancer/index.ts';
@@ -130,11 +131,8 @@ function lbRequestOf(ctx: RequestContext, registry: EndpointRegistry): LbRequest
 }
 
 function clientHost(ctx: RequestContext): string {
-  const xff = ctx.request.headers['x-forwarded-for'];
-  const v = Array.isArray(xff) ? xff[0] : xff;
-  if (v === undefined || v === '') return ctx.original.remoteAddress;
-  const comma = v.indexOf(',');
-  return (comma === -1 ? v : v.slice(0, comma)).trim();
+  const a = clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'first');
+  return a === '' ? ctx.original.remoteAddress : a;
 }
 
 /** Calls the route's backend; resolves with the response (body streaming) or throws a ProxyError. */

@@ -1,4 +1,5 @@
 /** The per-request FilterContext and the lease that pins one route table generation. */
+import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type {
@@ -7,7 +8,14 @@ import type {
 import { routingRequestFrom } from '../routing/request.ts';
 import type { HeaderBag, RouteTable, RoutingRequest } from '../routing/types.ts';
 import type { TableSource } from './types.ts';
-import type { UpgradeClient } from './upgrade.ts';
+
+/** The client side of an upgrade. */
+export interface UpgradeClient {
+  socket: Duplex;
+  head: Buffer;
+  /** The Upgrade header as received. */
+  protocol: string;
+}
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 

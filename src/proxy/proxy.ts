@@ -14,7 +14,7 @@ import { callBackend, resolveTarget, targetOf, type BackendDeps } from './backen
 import { Lease, RequestContext, type Engine } from './context.ts';
 import { clientGone, errorStatus, ProxyError } from './errors.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
-import { forwardedSetter } from '../net/forwarded-headers.ts';
+import { forwardedSetter } from '../net/index.ts';
 import { discard, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';

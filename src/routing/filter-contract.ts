@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Arg } from '../eskip/index.ts';
-import type { HeaderBag } from './types.ts';
+import type { HeaderBag } from '../net/index.ts';
 
 /** The request as it will be sent upstream. Filters mutate it in place. */
 export interface FilterRequest {
@@ -91,9 +91,22 @@ export interface FilterContext {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
+/**
+ * Load-balancing settings a filter gives the route it is on (fadeIn, endpointCreated): fixed at route-build
+ * time and read by the load balancer through this field, never by the filter's name.
+ */
+export interface RouteLbSettings {
+  /** Fade new endpoints in over `durationMs` (0: off), traffic share growing with age^exponent. */
+  readonly fadeIn?: { readonly durationMs: number; readonly exponent: number };
+  /** When the endpoint `host` (host:port) was created, epoch ms; 0 when unknown (ignored). */
+  readonly endpointCreated?: { readonly host: string; readonly createdMs: number };
+}
+
 /** A filter instance, created once per route at build time. */
 export interface FilterInstance {
   readonly name: string;
+  /** Set by filters that configure their route's load balancing. */
+  readonly lbSettings?: RouteLbSettings;
   request?(ctx: FilterContext): void | Promise<void>;
   response?(ctx: FilterContext): void | Promise<void>;
   /** Release resources when the route table generation holding this instance is retired. */

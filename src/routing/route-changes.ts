@@ -11,11 +11,11 @@
  * edits also apply to clones). Results are cached per definition object, so an update that keeps most
  * definitions (the incremental Kubernetes converter) costs only the changed ones.
  */
-import type { Config } from '../config/table.ts';
 import type { FilterCall, PredicateCall, RouteDef } from '../eskip/index.ts';
 import { parseFilters, parsePredicates, printFilters, printPredicates } from '../eskip/index.ts';
-import { translateRe2 } from '../regexp/regexp.ts';
-import { withDefaultFilters, type DefaultFilters } from '../dataclients/updater.ts';
+import { translateRe2 } from '../regexp/index.ts';
+import { withDefaultFilters, type DefaultFilters } from './default-filters.ts';
+import type { RoutePreprocessor } from './pipeline.ts';
 
 /** A Go regexp replacement template, parsed once: literal text and group references. */
 type TemplatePart = string | { group: number | string };
@@ -188,18 +188,8 @@ export function routePreprocessor(o: RoutePreprocessorOptions): (defs: RouteDef[
   };
 }
 
-/**
- * The chain from the flags. `defaultFilters: false` when the route updater applies them already (skipjack);
- * the route server applies them here.
- */
-export function preprocessorFromConfig(
-  c: Pick<Config, 'cloneRoute' | 'editRoute' | 'defaultFiltersPrepend' | 'defaultFiltersAppend'>,
-  o: { defaultFilters: boolean; onError: (message: string) => void },
-): (defs: RouteDef[]) => RouteDef[] {
-  return routePreprocessor({
-    defaultFilters: o.defaultFilters ? { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) } : undefined,
-    clone: c.cloneRoute.map(parseRouteChange),
-    edit: c.editRoute.map(parseRouteChange),
-    onError: (...a) => o.onError(changeErrorMessage(...a)),
-  });
+/** -clone-route and -edit-route as one pre-processor (clones first, then edits); null when there are none. */
+export function routeChangesPreprocessor(o: { clone: readonly RouteChange[]; edit: readonly RouteChange[]; onError?: ChangeErrorHandler }): RoutePreprocessor | null {
+  if (o.clone.length === 0 && o.edit.length === 0) return null;
+  return { name: 'route changes', process: routePreprocessor(o) };
 }

@@ -5,8 +5,9 @@
 import type { Arg, RouteDef } from '../eskip/index.ts';
 import type { FilterInstance } from './filter-contract.ts';
 
-/** Lower-case header names, as node:http delivers them. */
-export type HeaderBag = Record<string, string | string[] | undefined>;
+import type { HeaderBag } from '../net/index.ts';
+
+export type { HeaderBag };
 
 /**
  * The request as routing sees it. Built once per request by the proxy; predicates must not mutate it.

@@ -9,7 +9,7 @@ import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
-import { getFirst } from '../../net/header-bag.ts';
+import { getFirst } from '../../net/index.ts';
 
 /** Skipper's state bag keys, kept so other filters can read the choice. */
 export const DYNAMIC_BACKEND_URL_KEY = 'backend:dynamic:url';

@@ -9,7 +9,7 @@ import { InvalidArgsError } from '../../errors.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
 import { notFound, serveFromRoot } from './static-files.ts';
-import { decodedPath } from '../path/url-parts.ts';
+import { decodedPath } from '../../net/index.ts';
 
 export const staticFilter: FilterSpec = {
   name: 'static',

@@ -3,7 +3,7 @@
  * cookie filters and `${request.cookie.x}` placeholders follow in Skipper.
  */
 import type { HeaderBag } from '../../routing/types.ts';
-import { getAll } from '../../net/header-bag.ts';
+import { getAll } from '../../net/index.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -8,7 +8,7 @@ import type { Arg } from '../../eskip/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, numberArg, stringArg } from '../args.ts';
-import { addHeader, getFirst } from '../../net/header-bag.ts';
+import { addHeader, getFirst } from '../../net/index.ts';
 import { requestCookie as readCookie, sanitizeCookieValue, validCookieDomain } from './cookie-header.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

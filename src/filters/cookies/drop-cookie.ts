@@ -6,7 +6,7 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
-import { getAll, setAll } from '../../net/header-bag.ts';
+import { getAll, setAll } from '../../net/index.ts';
 import { requestCookies, sanitizeCookieValue, setCookieName } from './cookie-header.ts';
 
 export const dropRequestCookie: FilterSpec = {

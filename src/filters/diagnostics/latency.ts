@@ -6,7 +6,7 @@ import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { sleep } from '../streams.ts';
-import { parseDuration } from '../../net/duration.ts';
+import { parseDuration } from '../../net/index.ts';
 
 /** A Go duration string in milliseconds, or null when it is not one. */
 export function durationOrNull(text: string): number | null {

@@ -5,7 +5,7 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg } from '../args.ts';
-import { getFirst } from '../../net/header-bag.ts';
+import { getFirst } from '../../net/index.ts';
 
 function copySpec(name: string, phase: 'request' | 'response'): FilterSpec {
   return {

@@ -5,7 +5,7 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { stringArg } from '../args.ts';
-import { getFirst } from '../../net/header-bag.ts';
+import { getFirst } from '../../net/index.ts';
 
 export const corsOrigin: FilterSpec = {
   name: 'corsOrigin',

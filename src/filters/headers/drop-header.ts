@@ -6,7 +6,7 @@ import type { Arg } from '../../eskip/index.ts';
 import type { HeaderBag } from '../../routing/types.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg, regexpArg } from '../args.ts';
-import { getAll, setAll } from '../../net/header-bag.ts';
+import { getAll, setAll } from '../../net/index.ts';
 
 type Phase = 'request' | 'response';
 

@@ -7,7 +7,7 @@ import { randomFillSync } from 'node:crypto';
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
-import { getFirst } from '../../net/header-bag.ts';
+import { getFirst } from '../../net/index.ts';
 
 /** The header carrying the flow id. */
 export const FLOW_ID_HEADER = 'x-flow-id';

@@ -6,7 +6,7 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, goReplacement, headerNameArg, regexpArg, stringArg } from '../args.ts';
-import { getFirst } from '../../net/header-bag.ts';
+import { getFirst } from '../../net/index.ts';
 
 function modSpec(name: string, phase: 'request' | 'response'): FilterSpec {
   return {

@@ -6,7 +6,7 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
-import { addHeader, setHeader } from '../../net/header-bag.ts';
+import { addHeader, setHeader } from '../../net/index.ts';
 import { compileTemplate } from '../template.ts';
 
 /**

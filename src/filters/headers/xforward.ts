@@ -5,8 +5,8 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount } from '../args.ts';
-import { getFirst } from '../../net/header-bag.ts';
-import { normalizeIP } from '../../net/client-address.ts';
+import { getFirst } from '../../net/index.ts';
+import { normalizeIP } from '../../net/index.ts';
 
 function xforwardSpec(name: string, prepend: boolean): FilterSpec {
   return {

@@ -4,15 +4,14 @@
  * No per-request work; the endpoint registry applies it when it observes a route table.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import type { EndpointCreatedSettings } from '../../loadbalancer/index.ts';
-import { endpointHost } from '../../loadbalancer/index.ts';
-import type { FilterSpec } from '../../routing/filter-contract.ts';
+import { hostPort } from '../../net/index.ts';
+import type { FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export const endpointCreated: FilterSpec = {
   name: 'endpointCreated',
-  create(args): EndpointCreatedSettings {
+  create(args): FilterInstance {
     if (args.length !== 2) throw new InvalidArgsError(`endpointCreated: expected 2 arguments, got ${args.length}`);
     const [address, when] = args;
     if (typeof address !== 'string') throw new InvalidArgsError('endpointCreated: address must be a string');
@@ -33,6 +32,6 @@ export const endpointCreated: FilterSpec = {
     if (!Number.isFinite(ms)) throw new InvalidArgsError(`endpointCreated: invalid time ${JSON.stringify(when)}`);
     // A creation time in the future means clock skew; Skipper then fades in without it.
     if (ms > Date.now()) ms = 0;
-    return Object.freeze({ name: 'endpointCreated', host: endpointHost(u), createdMs: ms });
+    return Object.freeze({ name: 'endpointCreated', lbSettings: Object.freeze({ endpointCreated: Object.freeze({ host: hostPort(u), createdMs: ms }) }) });
   },
 };

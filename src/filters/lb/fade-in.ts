@@ -4,10 +4,9 @@
  * request; the proxy reads its settings once per route (src/loadbalancer/route-config.ts).
  */
 import { InvalidArgsError } from '../../errors.ts';
-import { parseDuration } from '../../net/duration.ts';
+import { parseDuration } from '../../net/index.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { FadeInSettings } from '../../loadbalancer/index.ts';
-import type { FilterSpec } from '../../routing/filter-contract.ts';
+import type { FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 
 /** A number is milliseconds, a string a Go duration ("3m"), as in Skipper. */
 function durationMs(a: Arg | undefined): number {
@@ -26,7 +25,7 @@ function durationMs(a: Arg | undefined): number {
 
 export const fadeIn: FilterSpec = {
   name: 'fadeIn',
-  create(args): FadeInSettings {
+  create(args): FilterInstance {
     if (args.length < 1 || args.length > 2) throw new InvalidArgsError(`fadeIn: expected 1 or 2 arguments, got ${args.length}`);
     const d = durationMs(args[0]);
     let exponent = 1;
@@ -37,6 +36,6 @@ export const fadeIn: FilterSpec = {
       }
       exponent = e;
     }
-    return Object.freeze({ name: 'fadeIn', durationMs: d, exponent });
+    return Object.freeze({ name: 'fadeIn', lbSettings: Object.freeze({ fadeIn: Object.freeze({ durationMs: d, exponent }) }) });
   },
 };

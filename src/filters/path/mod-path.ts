@@ -6,7 +6,7 @@ import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, goReplacement, regexpArg, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';
-import { decodedPath, reescapePath } from './url-parts.ts';
+import { decodedPath, reescapePath } from '../../net/index.ts';
 
 /** Stores a decoded path; an empty or relative result is anchored at "/" because the wire needs one. */
 function setDecodedPath(ctx: FilterContext, path: string): void {

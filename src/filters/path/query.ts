@@ -7,7 +7,7 @@ import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';
-import { encodeQuery, parseQuery } from './url-parts.ts';
+import { encodeQuery, parseQuery } from '../../net/index.ts';
 
 export const setQuery: FilterSpec = {
   name: 'setQuery',

@@ -8,23 +8,20 @@
  * failure is only logged.
  */
 import type { Readable } from 'node:stream';
-import { Agent, interceptors, request } from 'undici';
+import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
-import type { HeaderBag } from '../../routing/types.ts';
+import { connectionTokens, HOP_BY_HOP_HEADERS, type HeaderBag, type HttpClients } from '../../net/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, goReplacement, regexpArg, stringArg } from '../args.ts';
-import { headerString, splitBody } from '../streams.ts';
+import { splitBody } from '../streams.ts';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) plus the non-standard ones Skipper's tee also drops, and Expect:
  * the client's 100-continue handshake is with us, not with the shadow (undici refuses to send it).
  */
-const HOP_BY_HOP = new Set([
-  'connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
-  'transfer-encoding', 'upgrade', 'expect',
-]);
+const HOP_BY_HOP: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'expect']);
 
 export interface TeeOptions {
   /** Follow redirects from the shadow backend (tee) or not (teenf). */
@@ -33,30 +30,20 @@ export interface TeeOptions {
   timeoutMs: number;
   /** How far the shadow body may fall behind the main body before the shadow is dropped. */
   maxBufferedBytes: number;
-  /** The client to send with; defaults to one shared keep-alive agent per redirect mode. */
+  /** The client to send with; defaults to the process's shared clients (`clients`). */
   dispatcher?: Dispatcher;
+  /** The shared outgoing clients, owned by the process role as a service. */
+  clients: HttpClients;
   /** Called when a shadow exchange ends, with the error if it failed (metrics, tests). */
   onDone?: (err: Error | null) => void;
 }
 
-export const DEFAULT_TEE_OPTIONS: Readonly<TeeOptions> = { followRedirects: true, timeoutMs: 1000, maxBufferedBytes: 256 * 1024 };
+export const DEFAULT_TEE_OPTIONS: Readonly<Omit<TeeOptions, 'clients'>> = { followRedirects: true, timeoutMs: 1000, maxBufferedBytes: 256 * 1024 };
 
-const agents = new Map<boolean, Dispatcher>();
-
-function sharedAgent(follow: boolean): Dispatcher {
-  let a = agents.get(follow);
-  if (a === undefined) {
-    const base = new Agent();
-    a = follow ? base.compose(interceptors.redirect({ maxRedirections: 10 })) : base;
-    agents.set(follow, a);
-  }
-  return a;
-}
 
 /** The request headers for the shadow: hop-by-hop fields and those named in Connection removed. */
 function shadowHeaders(headers: HeaderBag, host: string): Record<string, string | string[]> {
-  const conn = headerString(headers, 'connection');
-  const named = conn === '' ? null : new Set(conn.split(',').map((n) => n.trim().toLowerCase()));
+  const named = connectionTokens(headers);
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined || HOP_BY_HOP.has(k) || named?.has(k) === true) continue;
@@ -80,7 +67,7 @@ function shadowTarget(name: string, arg: string): URL {
 }
 
 /** A tee spec under `name` with the given options (tee and teenf are two of these). */
-export function teeSpec(name: string, options: Partial<TeeOptions> = {}): FilterSpec {
+export function teeSpec(name: string, options: Partial<TeeOptions> & Pick<TeeOptions, 'clients'>): FilterSpec {
   const opts: TeeOptions = { ...DEFAULT_TEE_OPTIONS, ...options };
   return {
     name,
@@ -112,7 +99,7 @@ export function teeSpec(name: string, options: Partial<TeeOptions> = {}): Filter
             method: req.method as Dispatcher.HttpMethod,
             headers: shadowHeaders(req.headers, host),
             body,
-            dispatcher: opts.dispatcher ?? sharedAgent(opts.followRedirects),
+            dispatcher: opts.dispatcher ?? opts.clients.client(opts.followRedirects),
             signal: AbortSignal.timeout(opts.timeoutMs),
           });
           sent.then(
@@ -132,8 +119,7 @@ export function teeSpec(name: string, options: Partial<TeeOptions> = {}): Filter
   };
 }
 
-/** `tee(url, [regexp, replacement])`: shadow copy, following redirects. */
-export const tee: FilterSpec = teeSpec('tee');
-
-/** `teenf(url, [regexp, replacement])`: shadow copy, not following redirects. */
-export const teenf: FilterSpec = teeSpec('teenf', { followRedirects: false });
+/** `tee(url, [regexp, replacement])` (following redirects) and `teenf(…)` (not following), sending with `clients`. */
+export function teeSpecs(clients: HttpClients): FilterSpec[] {
+  return [teeSpec('tee', { clients }), teeSpec('teenf', { followRedirects: false, clients })];
+}

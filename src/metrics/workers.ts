@@ -42,7 +42,7 @@ function listen(): void {
 }
 
 /** In the primary: the Prometheus text of every connected worker plus `own`, aggregated. */
-export async function clusterMetrics(own: Registry, timeoutMs = 5000): Promise<{ text: string; contentType: string }> {
+export async function workersMetrics(own: Registry, timeoutMs = 5000): Promise<{ text: string; contentType: string }> {
   listen();
   const results: MetricsJson[] = [await own.getMetricsAsJSON()];
   const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && w.isConnected());

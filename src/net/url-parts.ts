@@ -4,17 +4,11 @@
  * which Skipper's query filters round-trip through, sorting keys on the way out.
  */
 
+import { unescapePath } from './path.ts';
+
 const HEX = '0123456789ABCDEF';
 
-/** Decodes %XX escapes; returns null on a malformed escape, like url.PathUnescape. */
-export function unescapePath(escaped: string): string | null {
-  if (!escaped.includes('%')) return escaped;
-  try {
-    return decodeURIComponent(escaped);
-  } catch {
-    return null;
-  }
-}
+export { unescapePath };
 
 function isUnreserved(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
@@ -61,7 +55,7 @@ function queryUnescape(s: string): string | null {
 }
 
 /** The decoded path a filter sees: Go's URL.Path for the escaped path on the request. */
-export { decodePath as decodedPath } from '../../routing/request.ts';
+export { decodePath as decodedPath } from './path.ts';
 
 /**
  * The escaped path to send after a filter set the decoded path to `path`: the previous escaped form is

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodedPath, encodeQuery, escapePath, parseQuery, queryEscape, reescapePath } from '../../src/filters/path/url-parts.ts';
+import { decodedPath, encodeQuery, escapePath, parseQuery, queryEscape, reescapePath } from '../../src/net/index.ts';
 
 test('escapePath escapes like Go encodePath', () => {
   assert.equal(escapePath('/a/b'), '/a/b');
