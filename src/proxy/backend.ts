@@ -16,7 +16,7 @@ import type { Abort } from './abort.ts';
 import type { RequestContext } from './context.ts';
 import { errorCode, ProxyError } from './errors.ts';
 import type { ProxyObserver } from './types.ts';
-import type { Attempt, Upstream } from './upstream.ts';
+import type { Attempt, Upstream } from './backend-pools.ts';
 
 /** RFC 9110 §9.2.2. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);

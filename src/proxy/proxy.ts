@@ -19,7 +19,7 @@ import { discard, writeError, writeResponse, type ByteCounter } from './respond.
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { UnreadBody } from './unread-body.ts';
-import { Upstream } from './upstream.ts';
+import { Upstream } from './backend-pools.ts';
 import type { Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
 import { armReadTimeout, armWriteTimeout } from './timeouts.ts';
 import { checkFraming } from './validate.ts';
