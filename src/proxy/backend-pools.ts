@@ -20,7 +20,7 @@ import type { WholeBody } from './respond.ts';
 /** Buffered bytes of a response body before the backend connection is paused. */
 const HWM = 64 * 1024;
 
-export interface UpstreamOptions {
+export interface BackendPoolsOptions {
   connectTimeoutMs: number;
   responseHeaderTimeoutMs: number;
   tcpKeepAliveMs: number;
@@ -100,11 +100,11 @@ class ResponseBody extends Readable implements WholeBody {
 function noop(): void {}
 
 /** The backend connection pools of one proxy. */
-export class Upstream {
+export class BackendPools {
   readonly #agent: Agent;
-  readonly #o: UpstreamOptions;
+  readonly #o: BackendPoolsOptions;
 
-  constructor(o: UpstreamOptions) {
+  constructor(o: BackendPoolsOptions) {
     this.#o = o;
     // A non-positive idle period keeps idle connections (Skipper: "not closing when less than 0").
     const idle = o.idleTimeoutMs > 0 ? o.idleTimeoutMs : 2 ** 31 - 1;

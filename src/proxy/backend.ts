@@ -16,7 +16,7 @@ import type { Abort } from './abort.ts';
 import type { RequestContext } from './context.ts';
 import { errorCode, ProxyError } from './errors.ts';
 import type { ProxyObserver } from './types.ts';
-import type { Attempt, Upstream } from './backend-pools.ts';
+import type { Attempt, BackendPools } from './backend-pools.ts';
 
 /** RFC 9110 §9.2.2. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -26,7 +26,7 @@ export const DYNAMIC_HOST = '<dynamic>';
 const MAX_ATTEMPTS = 3;
 
 /** Where one attempt goes. */
-export interface Target {
+export interface BackendAddress {
   /** scheme://host:port */
   origin: string;
   /** host:port, the endpoint registry key. */
@@ -35,19 +35,19 @@ export interface Target {
   authority: string;
 }
 
-const targets = new WeakMap<Route, Target>();
+const targets = new WeakMap<Route, BackendAddress>();
 
 /** What backend calls need from the proxy. */
 export interface BackendDeps {
-  upstream: Upstream;
+  pools: BackendPools;
   registry: EndpointRegistry;
   observer: ProxyObserver | null;
   /** Where `<forward>` routes go (Skipper's -forward-backend-url), null when not configured. */
-  forward: Target | null;
+  forward: BackendAddress | null;
 }
 
 /** The target of a fixed backend URL. */
-export function targetOf(u: URL): Target {
+export function backendAddressOf(u: URL): BackendAddress {
   const key = endpointHost(u);
   return { origin: `${u.protocol}//${key}`, key, authority: u.host };
 }
@@ -59,7 +59,7 @@ function retryable(a: Attempt, method: string): boolean {
 }
 
 async function attempt(
-  d: BackendDeps, ctx: RequestContext, route: Route, t: Target, signal: Abort,
+  d: BackendDeps, ctx: RequestContext, route: Route, t: BackendAddress, signal: Abort,
 ): Promise<Attempt> {
   // `<dynamic>` hosts come from the request: keeping statistics or metric labels per host would let
   // clients grow both without bound (Skipper keeps no endpoint metrics for them either).
@@ -69,7 +69,7 @@ async function attempt(
   if (stats !== null) stats.inflight++;
   let a: Attempt;
   try {
-    a = await d.upstream.send(ctx, t.origin, ctx.outgoingHost ?? t.authority, signal, ctx.settingsIfAny?.backendTimeoutMs ?? 0);
+    a = await d.pools.send(ctx, t.origin, ctx.outgoingHost ?? t.authority, signal, ctx.settingsIfAny?.backendTimeoutMs ?? 0);
   } finally {
     if (stats !== null) stats.inflight--;
   }
@@ -86,12 +86,12 @@ async function attempt(
   return a;
 }
 
-function fixedTarget(ctx: RequestContext, route: Route, d: BackendDeps): Target {
+function fixedBackendAddress(ctx: RequestContext, route: Route, d: BackendDeps): BackendAddress {
   switch (route.def.backendType) {
     case 'network': {
       let t = targets.get(route);
       if (t === undefined) {
-        t = targetOf(route.backendUrl!);
+        t = backendAddressOf(route.backendUrl!);
         targets.set(route, t);
       }
       return t;
@@ -105,7 +105,7 @@ function fixedTarget(ctx: RequestContext, route: Route, d: BackendDeps): Target 
       } catch {
         throw new ProxyError('SKJ_ERR_ROUTE_INVALID_BACKEND', `route ${route.id}: invalid dynamic backend ${JSON.stringify(raw)}`);
       }
-      return targetOf(u);
+      return backendAddressOf(u);
     }
     case 'forward':
       if (d.forward === null) {
@@ -138,7 +138,7 @@ function clientHost(ctx: RequestContext): string {
 /** Calls the route's backend; resolves with the response (body streaming) or throws a ProxyError. */
 export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort): Promise<FilterResponse> {
   if (route.lb === null) {
-    const t = fixedTarget(ctx, route, d);
+    const t = fixedBackendAddress(ctx, route, d);
     let a = await attempt(d, ctx, route, t, signal);
     // A pooled connection the backend closed just as it was reused breaks before any response; like Go's
     // transport, send a replayable idempotent request once more (undici opens a fresh connection).
@@ -165,8 +165,8 @@ export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Ro
 }
 
 /** One target for the route without calling it (protocol upgrades: a single attempt, no retry). */
-export function resolveTarget(d: BackendDeps, ctx: RequestContext, route: Route): Target {
-  if (route.lb === null) return fixedTarget(ctx, route, d);
+export function resolveBackendAddress(d: BackendDeps, ctx: RequestContext, route: Route): BackendAddress {
+  if (route.lb === null) return fixedBackendAddress(ctx, route, d);
   if (route.lb.endpoints.length === 0) throw new ProxyError('SKJ_ERR_PROXY_NO_ENDPOINTS', `route ${route.id} has no endpoints`);
   const cfg = lbConfigOf(route);
   const ep = selectEndpoint(cfg, d.registry, lbRequestOf(ctx, d.registry), null);
