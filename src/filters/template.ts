@@ -11,7 +11,7 @@
 import type { FilterContext } from '../routing/filter-contract.ts';
 import { decodedPath, queryGet } from '../net/index.ts';
 import { readRequestCookie as requestCookie } from './cookies/index.ts';
-import { clientAddress, getFirst } from '../net/index.ts';
+import { clientAddress, getFirst, normalizeIP } from '../net/index.ts';
 
 type Resolver = (ctx: FilterContext) => string;
 
@@ -35,9 +35,9 @@ function resolverFor(key: string): Resolver {
     case 'request.host': return (ctx) => ctx.original.host;
     case 'request.path': return (ctx) => decodedPath(ctx.request.path);
     case 'request.rawQuery': return (ctx) => ctx.request.rawQuery;
-    case 'request.source': return (ctx) => clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'first');
-    case 'request.sourceFromLast': return (ctx) => clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'last');
-    case 'request.clientIP': return (ctx) => clientAddress(ctx.original.remoteAddress, undefined, 'peer');
+    case 'request.source': return (ctx) => normalizeIP(clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'first'));
+    case 'request.sourceFromLast': return (ctx) => normalizeIP(clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'last'));
+    case 'request.clientIP': return (ctx) => normalizeIP(ctx.original.remoteAddress);
   }
   if (key.startsWith('response.header.')) {
     const name = key.slice('response.header.'.length).toLowerCase();

@@ -25,11 +25,15 @@ export function stripPort(s: string): string {
   return c !== -1 && c === s.lastIndexOf(':') ? s.slice(0, c) : s;
 }
 
-/** `s` as a normalized IP without port, '' when it is none (Go's net.ParseIP(stripPort(s)) == nil). */
+/**
+ * `s` without port when it is an IP, else '' (Go's netip.ParseAddr(stripPort(s)) failing). An IPv4-mapped
+ * IPv6 address stays IPv6, as netip keeps it (`::ffff:1.2.3.4` is not in 1.2.3.0/24); callers that print
+ * the address as Go's net.IP.String does apply normalizeIP.
+ */
 function ipText(s: string): string {
   if (s === '') return '';
   const h = stripPort(s);
-  return isIP(h) === 0 ? '' : normalizeIP(h);
+  return isIP(h) === 0 ? '' : h;
 }
 
 /**

@@ -14,7 +14,7 @@ const cases: [string, string, string | string[] | undefined, 'first' | 'last' | 
   ['garbage falls back to the peer', '10.0.0.9', 'unknown', 'last', '10.0.0.9'],
   ['only the first field line counts', '10.0.0.9', ['1.1.1.1', '2.2.2.2'], 'last', '1.1.1.1'],
   ['peer ignores the header', '10.0.0.9', '1.2.3.4', 'peer', '10.0.0.9'],
-  ['IPv4-mapped peer in dotted form', '::ffff:10.0.0.9', undefined, 'peer', '10.0.0.9'],
+  ['an IPv4-mapped peer stays IPv6, as netip keeps it', '::ffff:10.0.0.9', undefined, 'peer', '::ffff:10.0.0.9'],
   ['peer with a port', '10.0.0.9:5555', undefined, 'peer', '10.0.0.9'],
   ['unparseable peer', 'pipe', undefined, 'peer', ''],
 ];
