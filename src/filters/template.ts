@@ -9,9 +9,8 @@
  * null when any placeholder resolved to "" (setRequestHeader then leaves the header alone).
  */
 import type { FilterContext } from '../routing/filter-contract.ts';
-import { decodedPath, queryGet } from '../net/index.ts';
+import { clientAddress, decodedPath, getFirst, normalizeIP, queryGet } from '../net/index.ts';
 import { readRequestCookie as requestCookie } from './cookies/index.ts';
-import { clientAddress, getFirst, normalizeIP } from '../net/index.ts';
 
 type Resolver = (ctx: FilterContext) => string;
 

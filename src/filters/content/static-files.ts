@@ -10,9 +10,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FilterResponse } from '../../routing/filter-contract.ts';
 import type { HeaderBag } from '../../routing/types.ts';
-import { getFirst } from '../../net/index.ts';
+import { escapePath, getFirst } from '../../net/index.ts';
 import { detectContentType } from './sniff.ts';
-import { escapePath } from '../../net/index.ts';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8', '.htm': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',

@@ -5,8 +5,7 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount } from '../args.ts';
-import { getFirst } from '../../net/index.ts';
-import { normalizeIP } from '../../net/index.ts';
+import { getFirst, normalizeIP } from '../../net/index.ts';
 
 function xforwardSpec(name: string, prepend: boolean): FilterSpec {
   return {

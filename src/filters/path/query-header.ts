@@ -6,8 +6,7 @@ import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg, stringArg } from '../args.ts';
-import { getFirst } from '../../net/index.ts';
-import { encodeQuery, parseQuery, queryGet } from '../../net/index.ts';
+import { encodeQuery, getFirst, parseQuery, queryGet } from '../../net/index.ts';
 
 /** Splits a Go format string with exactly one %s (or %v) into the text around it; "%%" is a percent. */
 function compileFormat(format: string): [string, string] {

@@ -8,8 +8,7 @@ import { InvalidArgsError } from '../../errors.ts';
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, statusArg, stringArg } from '../args.ts';
-import { getFirst } from '../../net/index.ts';
-import { decodedPath, escapePath, unescapePath } from '../../net/index.ts';
+import { decodedPath, escapePath, getFirst, unescapePath } from '../../net/index.ts';
 
 /** A location split like Go's url.Parse; path and query stay escaped as written. */
 interface Location {

@@ -6,8 +6,7 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, stringArg } from '../args.ts';
-import { addHeader } from '../../net/index.ts';
-import { parseQuery } from '../../net/index.ts';
+import { addHeader, parseQuery } from '../../net/index.ts';
 
 const CONTROL_ESCAPES: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r' };
 
