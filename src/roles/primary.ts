@@ -1,8 +1,8 @@
 /**
  * The primary of `-workers N`: owns what must exist once per instance — route sources and the route pipeline,
  * /routes, the aggregated /metrics, /healthz — and forks N workers that serve -address. Later, swarm membership
- * and shard discovery join here, once per instance. Services, in start order: support listener, route
- * sources, workers. /healthz is healthy once every worker listens.
+ * and shard discovery join here, once per instance, as the local rate-limit buckets already do (workers count
+ * into them over IPC). Services, in start order: support listener, rate-limit buckets, route sources, workers. /healthz is healthy once every worker listens.
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config/table.ts';
@@ -17,6 +17,9 @@ import { RoutesView } from '../server/routes-view.ts';
 import { onShutdownSignals } from '../server/signals.ts';
 import { CertificateStore } from '../server/tls.ts';
 import { WorkerPool } from '../server/workers.ts';
+import { InProcessLimiter } from '../ratelimit/instance-limiter.ts';
+import { serveIpcLimiter } from '../ratelimit/ipc-limiter.ts';
+import { rateLimits } from './rate-limits.ts';
 import { routeSourcesService } from './route-sources.ts';
 import { compiler, drainBound, proxyProtocol, routesViewPostprocessor, supportService, tlsEnabled } from './wiring.ts';
 
@@ -38,8 +41,16 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   if (tlsEnabled(c)) new CertificateStore(c.tlsCert, c.tlsKey);
   // The primary compiles each table too (for /routes and the route metrics); it never sends a request, so
   // its filters' outgoing clients stay unused and need no service.
+  // The instance's local buckets live here; workers count into them over IPC, so a local limit is per instance.
+  const buckets = new InProcessLimiter();
+  const limits = rateLimits(c, logger, metrics, buckets);
+  let stopServingBuckets: (() => void) | null = null;
+  const bucketService = service('rate-limit buckets', () => {
+    if (limits !== null) stopServingBuckets = serveIpcLimiter(buckets);
+  }, () => stopServingBuckets?.());
   const routes = await routeSourcesService(c, logger, metrics, {
-    compile: compiler(c, () => health.draining, new HttpClients()),
+    compile: compiler(c, () => health.draining, new HttpClients(), limits),
+    pre: limits === null ? [] : [limits.preprocessor],
     post: [
       routesViewPostprocessor(view, metrics),
       { name: 'workers', built: ({ defs, generation }) => pool.broadcast({ type: 'skj:routes', generation, defs: [...defs] }) },
@@ -55,7 +66,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   const workers = service('workers', () => pool.start(), () => pool.drain(drainBound(c)), () => listening.size >= c.workers);
   const support = supportService(c, logger, health, view, () => workersMetrics(metrics.registry));
-  const services: Service[] = [...(support === null ? [] : [support]), routes, workers];
+  const services: Service[] = [...(support === null ? [] : [support]), bucketService, routes, workers];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;

@@ -1,7 +1,8 @@
 /**
  * The route pre-processors, listed once for skipjack and skipjack-routesrv: default filters, then every
  * -clone-route, then every -edit-route (Skipper's order). A new pre-processor (fail-closed rate limits,
- * breaker defaults) is one more entry here; it gets the config and returns null when it has nothing to do.
+ * breaker defaults) is one more entry here, or comes in as `extra` (skipjack's rate-limit defaults, which the
+ * route server does not place); it returns null when it has nothing to do.
  */
 import type { Config } from '../config/table.ts';
 import { parseFilters } from '../eskip/index.ts';
@@ -12,7 +13,7 @@ import { changeErrorMessage, parseRouteChange, routeChangesPreprocessor } from '
 /** The flags the pre-processors read. */
 export type PreprocessorConfig = Pick<Config, 'cloneRoute' | 'editRoute' | 'defaultFiltersPrepend' | 'defaultFiltersAppend'>;
 
-export function routePreprocessors(c: PreprocessorConfig, onError: (message: string) => void): RoutePreprocessor[] {
+export function routePreprocessors(c: PreprocessorConfig, onError: (message: string) => void, extra: readonly RoutePreprocessor[] = []): RoutePreprocessor[] {
   return [
     defaultFiltersPreprocessor({ prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) }),
     routeChangesPreprocessor({
@@ -20,5 +21,6 @@ export function routePreprocessors(c: PreprocessorConfig, onError: (message: str
       edit: c.editRoute.map(parseRouteChange),
       onError: (...a) => onError(changeErrorMessage(...a)),
     }),
+    ...extra,
   ].filter((p): p is RoutePreprocessor => p !== null);
 }

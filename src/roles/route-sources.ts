@@ -11,7 +11,7 @@ import type { Service } from '../lifecycle/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
 import { RouteTableHolder } from '../routing/holder.ts';
-import { RoutePipeline, routeLog, type RoutePostprocessor } from '../routing/pipeline.ts';
+import { RoutePipeline, routeLog, type RoutePostprocessor, type RoutePreprocessor } from '../routing/pipeline.ts';
 import type { RouteTable } from '../routing/types.ts';
 import type { NamedCertificate } from '../server/tls.ts';
 import { routePreprocessors } from './route-pipeline.ts';
@@ -21,6 +21,8 @@ export interface RouteSourcesOptions {
   /** After the route log, in order. */
   post: readonly RoutePostprocessor[];
   onCertificates(certs: NamedCertificate[]): void;
+  /** Pre-processors after the shared ones (the rate-limit defaults). */
+  pre?: readonly RoutePreprocessor[];
 }
 
 export type RouteSourcesService = Service & { readonly holder: RouteTableHolder };
@@ -29,7 +31,7 @@ export type RouteSourcesService = Service & { readonly holder: RouteTableHolder 
 export async function routeSourcesService(c: Config, logger: Logger, metrics: ProxyMetrics, o: RouteSourcesOptions): Promise<RouteSourcesService> {
   const holder = new RouteTableHolder(o.compile([], 0));
   const pipeline = new RoutePipeline({
-    pre: routePreprocessors(c, (m) => logger.error(m)),
+    pre: routePreprocessors(c, (m) => logger.error(m), o.pre),
     compile: o.compile,
     swap: (t) => holder.swap(t),
     post: [routeLog(logger), ...o.post],

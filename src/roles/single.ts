@@ -15,6 +15,8 @@ import { Health } from '../server/health.ts';
 import { RoutesView } from '../server/routes-view.ts';
 import { onShutdownSignals } from '../server/signals.ts';
 import { CertificateStore } from '../server/tls.ts';
+import { InProcessLimiter } from '../ratelimit/instance-limiter.ts';
+import { rateLimits } from './rate-limits.ts';
 import { routeSourcesService } from './route-sources.ts';
 import {
   certificateError, compiler, drainBound, observer, proxyListenerService, proxyOptions, proxyProtocol, proxyService,
@@ -28,12 +30,14 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const clients = new HttpClients();
+  const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
   const routes = await routeSourcesService(c, logger, metrics, {
-    compile: compiler(c, () => health.draining, clients),
+    compile: compiler(c, () => health.draining, clients, limits),
+    pre: limits === null ? [] : [limits.preprocessor],
     post: [routesViewPostprocessor(view, metrics)],
     onCertificates: (list) => certs?.setDynamic(list, certificateError(logger)),
   });
-  const proxy = createProxy(routes.holder, proxyOptions(c, logger), observer(c, metrics));
+  const proxy = createProxy(routes.holder, proxyOptions(c, logger, limits), observer(c, metrics));
   const listener = proxyListenerService(c, logger, proxy, certs, () => drainBound(c));
   const support = supportService(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const services: Service[] = [...(support === null ? [] : [support]), clients, routes, proxyService(proxy), listener];

@@ -29,6 +29,7 @@ import { createProxyServer, type ProxyListener } from '../server/http-server.ts'
 import type { RoutesView } from '../server/routes-view.ts';
 import { createSupportServer } from '../server/support.ts';
 import type { CertificateStore, NamedCertificate } from '../server/tls.ts';
+import type { RateLimits } from './rate-limits.ts';
 
 export type Proxy = ReturnType<typeof createProxy>;
 
@@ -55,17 +56,20 @@ export function proxyProtocol(c: Config): 'http' | 'https' {
  * the previous one, so an update of one route among thousands does not rebuild the others. `shuttingDown`
  * is the instance's shutdown state, read by Shutdown() per request (the Kubernetes health-check route).
  */
-export function compiler(c: Config, shuttingDown: () => boolean, clients: HttpClients): (defs: RouteDef[], generation: number) => RouteTable {
+export function compiler(
+  c: Config, shuttingDown: () => boolean, clients: HttpClients, limits: RateLimits | null,
+): (defs: RouteDef[], generation: number) => RouteTable {
   return incrementalCompiler({
     predicates: builtinPredicates({ shuttingDown }),
-    filters: builtinFilters([], { clients }),
+    filters: builtinFilters(limits?.specs ?? [], { clients }),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
   });
 }
 
-export function proxyOptions(c: Config, logger: Logger): ProxyOptions {
+export function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null): ProxyOptions {
   return {
+    guard: limits === null ? null : [limits.guard],
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,

@@ -12,10 +12,12 @@ import { createProxyMetrics } from '../metrics/proxy-metrics.ts';
 import { serveWorkerMetrics } from '../metrics/workers.ts';
 import { HttpClients } from '../net/index.ts';
 import { createProxy } from '../proxy/proxy.ts';
+import { IpcLimiter } from '../ratelimit/ipc-limiter.ts';
 import { RouteTableHolder } from '../routing/holder.ts';
 import { RoutePipeline, routeLog } from '../routing/pipeline.ts';
 import { CertificateStore } from '../server/tls.ts';
 import { listenToPrimary } from '../server/workers.ts';
+import { rateLimits } from './rate-limits.ts';
 import { certificateError, compiler, logFile, observer, proxyListenerService, proxyOptions, proxyService, tlsEnabled } from './wiring.ts';
 
 export async function runWorker(c: Config, logger: Logger): Promise<void> {
@@ -24,10 +26,12 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   // Set when the primary announces shutdown; Shutdown() reads it per request.
   let shuttingDown = false;
   const clients = new HttpClients();
-  const compile = compiler(c, () => shuttingDown, clients);
-  const holder = new RouteTableHolder(compile([], 0));
   // The primary pre-processed the list, logs route problems and times updates; workers compile and swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
+  // The primary builds the same filters and gives their warnings once; local buckets are the primary's.
+  const limits = rateLimits(c, quiet, metrics, new IpcLimiter());
+  const compile = compiler(c, () => shuttingDown, clients, limits);
+  const holder = new RouteTableHolder(compile([], 0));
   const pipeline = new RoutePipeline({ compile, swap: (t) => holder.swap(t), post: [routeLog(quiet)] });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   let firstRoutes!: () => void;
@@ -50,7 +54,7 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
       runner.stop().finally(() => process.exit(0));
     },
   });
-  const proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+  const proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
   const services: Service[] = [
     clients,
     service('routes from the primary', () => routesArrived, () => {}),
