@@ -5,7 +5,9 @@
  */
 import cluster from 'node:cluster';
 import { type Config } from './config/table.ts';
-import { loadConfig } from './config/load.ts';
+import { loadConfigDetailed } from './config/load.ts';
+import { acceptedFlagWarnings } from './config/accepted-flags.ts';
+import { checkDefaultFilters } from './config/default-filters.ts';
 import { ConfigError, EXIT_USAGE, HelpRequested } from './config/errors.ts';
 import { renderUsage } from './config/flags-doc.ts';
 import { parsePassiveHealthCheck } from './config/passive-health-check.ts';
@@ -63,10 +65,11 @@ type OnCertificates = (certs: NamedCertificate[]) => void;
  */
 function compiler(c: Config, shuttingDown: () => boolean): (defs: RouteDef[], generation: number) => RouteTable {
   return incrementalCompiler({
-    predicates: builtinPredicates({ shuttingDown }),
+    predicates: builtinPredicates({ shuttingDown, reverseSource: c.reverseSourcePredicate }),
     filters: builtinFilters(),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
+    disabledFilters: new Set(c.disabledFilters),
   });
 }
 
@@ -266,8 +269,12 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
 /** Runs skipjack with the given arguments (without node and script). Never returns on fatal errors. */
 export async function main(argv: readonly string[]): Promise<void> {
   let config: Config;
+  let warnings: string[];
   try {
-    config = loadConfig(argv);
+    const loaded = loadConfigDetailed(argv);
+    config = loaded.config;
+    warnings = acceptedFlagWarnings(loaded.explicit);
+    checkDefaultFilters(config, builtinFilters());
   } catch (err) {
     if (err instanceof HelpRequested) {
       process.stdout.write(renderUsage());
@@ -288,6 +295,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`skipjack: -application-log: ${(err as Error).message}\n`);
     process.exit(EXIT_USAGE);
   }
+  // Workers parse the same arguments; the primary speaks for them.
+  if (!cluster.isWorker) for (const w of warnings) logger.warn(w);
   try {
     if (cluster.isWorker) await runWorker(config, logger);
     else if (config.workers > 1) await runPrimary(config, logger);

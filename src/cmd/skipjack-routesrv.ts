@@ -8,6 +8,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.ts';
+import { checkDefaultFilters } from '../config/default-filters.ts';
+import { builtinFilters } from '../filters/builtin.ts';
 import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
 import { formatLogrus } from '../dataclients/kubernetes/log.ts';
 import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
@@ -31,6 +33,9 @@ export async function main(argv: string[]): Promise<number> {
   let address: { host: string | undefined; port: number };
   try {
     const cfg = loadConfig(argv);
+    // The fleet puts these filters into every route it gets from here: one it cannot create would
+    // invalidate them all, so refuse to start instead.
+    checkDefaultFilters(cfg, builtinFilters());
     const explicitAddress = argv.some((a) => /^--?address(=|$)/.test(a));
     address = splitAddress(explicitAddress ? cfg.address : ':9990');
     const opts = kubeOptionsFromConfig(cfg);

@@ -9,7 +9,8 @@ import { firstHeader } from './request-values.ts';
 
 export const sourceFromLastSpec = addressSpec('SourceFromLast', lastSourceAddr);
 
-function lastSourceAddr(req: RoutingRequest): IPAddr | null {
+/** The last X-Forwarded-For entry when it parses as an IP, else the peer address. */
+export function lastSourceAddr(req: RoutingRequest): IPAddr | null {
   const xff = firstHeader(req, 'x-forwarded-for');
   if (xff !== undefined && xff !== '') {
     const a = parseIP(stripPort(xff.slice(xff.lastIndexOf(',') + 1).trim()));
