@@ -57,3 +57,8 @@ test('no cgroup files, or garbage in them: the CPU count', (t) => {
   assert.equal(defaultWorkerCount({ root: cgroupTree(t, { 'cpu.max': 'lots often' }), cpus: 5 }), 5);
   assert.equal(defaultWorkerCount({ root: join(tmpdir(), 'skj-no-such-cgroup-root'), cpus: 5 }), 5);
 });
+
+test('the -workers default is the cgroup-aware count of this machine', async () => {
+  const { flagTable } = await import('../../src/config/table.ts');
+  assert.equal(flagTable.workers.default, defaultWorkerCount());
+});
