@@ -274,7 +274,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     const loaded = loadConfigDetailed(argv);
     config = loaded.config;
     warnings = acceptedFlagWarnings(loaded.explicit);
-    checkDefaultFilters(config, builtinFilters());
+    if (!config.version) checkDefaultFilters(config, builtinFilters());
   } catch (err) {
     if (err instanceof HelpRequested) {
       process.stdout.write(renderUsage());

@@ -8,8 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.ts';
-import { checkDefaultFilters } from '../config/default-filters.ts';
-import { builtinFilters } from '../filters/builtin.ts';
+import { checkDefaultFilters, hasDefaultFilters } from '../config/default-filters.ts';
 import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
 import { formatLogrus } from '../dataclients/kubernetes/log.ts';
 import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
@@ -34,8 +33,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const cfg = loadConfig(argv);
     // The fleet puts these filters into every route it gets from here: one it cannot create would
-    // invalidate them all, so refuse to start instead.
-    checkDefaultFilters(cfg, builtinFilters());
+    // invalidate them all, so refuse to start instead. The filter registry is loaded only then: the route
+    // server runs no filter otherwise, and loading it costs start-up time.
+    if (hasDefaultFilters(cfg)) checkDefaultFilters(cfg, (await import('../filters/builtin.ts')).builtinFilters());
     const explicitAddress = argv.some((a) => /^--?address(=|$)/.test(a));
     address = splitAddress(explicitAddress ? cfg.address : ':9990');
     const opts = kubeOptionsFromConfig(cfg);

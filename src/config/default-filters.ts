@@ -14,6 +14,11 @@ import type { Config } from './table.ts';
 
 type DefaultFilterFlags = Pick<Config, 'defaultFiltersPrepend' | 'defaultFiltersAppend' | 'disabledFilters'>;
 
+/** Whether either flag names any filter; without one there is nothing to check (nor a registry to load). */
+export function hasDefaultFilters(c: DefaultFilterFlags): boolean {
+  return c.defaultFiltersPrepend.trim() !== '' || c.defaultFiltersAppend.trim() !== '';
+}
+
 /** Throws ConfigError naming the flag and the first filter of it that cannot be created. */
 export function checkDefaultFilters(c: DefaultFilterFlags, filters: Registry<FilterSpec>): void {
   const disabled = new Set(c.disabledFilters);
