@@ -118,3 +118,37 @@ test('a flag accepted without effect is named in one start-up warning, also with
   assert.equal(lines.length, 1, sj.stderr());
   assert.match(lines[0]!, new RegExp(`flag -${acceptedBool!.name} `));
 });
+
+test('default filters are checked against the filters routes get: ratelimit() only with -enable-ratelimits', async (t) => {
+  const prepend = '-default-filters-prepend=ratelimit(100, "1m")';
+  const off = await runSkipjack(['-address=127.0.0.1:0', '-support-listener=', '-workers=1', prepend]);
+  assert.equal(off.code, 2, off.stderr);
+  assert.match(off.stderr, /flag -default-filters-prepend: filter "ratelimit" not found/);
+  const sj = await startSkipjack(t, ['-inline-routes=r: * -> inlineContent("limited") -> <shunt>;', '-enable-ratelimits', prepend, '-access-log-disabled']);
+  const res = await fetch(`${sj.base}/`);
+  assert.equal(await res.text(), 'limited');
+});
+
+test('skipjack-routesrv checks ratelimit() default filters like the fleet: refused without -enable-ratelimits, bad arguments refused with it', async () => {
+  const run = async (args: string[]): Promise<{ code: number | null; stderr: string }> => {
+    const proc = spawn(process.execPath, [routesrvScript, '-kubernetes-url=http://127.0.0.1:9', '-address=127.0.0.1:0', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // A route server that passed the check keeps retrying the API: stop it once it listens.
+    proc.stderr.on('data', () => {
+      if (/route server listening/.test(stderr)) proc.kill('SIGTERM');
+    });
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+    const [code] = (await once(proc, 'exit')) as [number | null];
+    clearTimeout(timer);
+    return { code, stderr };
+  };
+  const off = await run(['-default-filters-prepend=ratelimit(100, "1m")']);
+  assert.equal(off.code, 2, off.stderr);
+  assert.match(off.stderr, /filter "ratelimit" not found/);
+  const bad = await run(['-enable-ratelimits', '-default-filters-prepend=ratelimit("many", "1m")']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /failed to create filter "ratelimit"/);
+  const good = await run(['-enable-ratelimits', '-default-filters-prepend=ratelimit(100, "1m")']);
+  assert.match(good.stderr, /route server listening/);
+});
