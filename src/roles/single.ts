@@ -16,6 +16,8 @@ import { RoutesView } from '../server/routes-view.ts';
 import { onShutdownSignals } from '../server/signals.ts';
 import { CertificateStore } from '../server/tls.ts';
 import { InProcessLimiter } from '../ratelimit/instance-limiter.ts';
+import { checkDefaultFilters } from '../config/default-filters.ts';
+import { builtinFilters } from '../filters/builtin.ts';
 import { rateLimits } from './rate-limits.ts';
 import { resilience } from './resilience.ts';
 import { routeSourcesService } from './route-sources.ts';
@@ -33,6 +35,8 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
   const clients = new HttpClients();
   const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
   const res = resilience(c, logger, metrics);
+  // Against the filters routes are compiled with (rate limits included), before any source or worker starts.
+  checkDefaultFilters(c, builtinFilters(limits?.specs ?? []));
   const routes = await routeSourcesService(c, logger, metrics, {
     compile: compiler(c, () => health.draining, clients, limits, res),
     pre: limits === null ? [] : [limits.preprocessor],

@@ -61,10 +61,11 @@ export function compiler(
   c: Config, shuttingDown: () => boolean, clients: HttpClients, limits: RateLimits | null, res: Resilience | null = null,
 ): (defs: RouteDef[], generation: number) => RouteTable {
   return incrementalCompiler({
-    predicates: builtinPredicates({ shuttingDown }),
+    predicates: builtinPredicates({ shuttingDown, reverseSource: c.reverseSourcePredicate }),
     filters: builtinFilters(limits?.specs ?? [], { clients, ...res?.filterDeps }),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
+    disabledFilters: new Set(c.disabledFilters),
   });
 }
 
