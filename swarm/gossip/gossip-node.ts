@@ -69,7 +69,7 @@ type PubSub = {
   unsubscribe(topic: string): void;
   publish(topic: string, data: Uint8Array): Promise<unknown>;
   addEventListener(type: 'message', fn: (e: CustomEvent<{ topic: string; data: Uint8Array }>) => void): void;
-  addEventListener(type: 'subscription-change', fn: () => void): void;
+  addEventListener(type: 'subscription-change', fn: (e: CustomEvent<{ subscriptions: { topic: string; subscribe: boolean }[] }>) => void): void;
 };
 
 export class GossipNode implements Service {
@@ -84,6 +84,7 @@ export class GossipNode implements Service {
   readonly #gone = new Set<MemberId>();
   readonly #dials = new Map<MemberId, DialState>();
   readonly #liveListeners = new Set<() => void>();
+  readonly #subListeners = new Set<(topic: string) => void>();
   #listed: ReadonlySet<MemberId> = new Set();
   #live: readonly MemberId[];
   #known: readonly MemberId[];
@@ -99,7 +100,8 @@ export class GossipNode implements Service {
     this.#helloMs = o.helloIntervalMs ?? 1000;
     this.#ttlMs = o.liveTtlMs ?? 3000;
     this.#live = [this.self];
-    this.#known = [this.self];
+    this.#listed = new Set(o.membership.members());
+    this.#known = Object.freeze([...new Set([this.self, ...this.#listed])].sort());
   }
 
   async start(): Promise<void> {
@@ -116,6 +118,7 @@ export class GossipNode implements Service {
         identify: identify(),
         pubsub: gossipsub({
           emitSelf: false,
+          globalSignaturePolicy: 'StrictNoSign',
           allowPublishToZeroTopicPeers: true,
           floodPublish: true,
           maxInboundDataLength: this.#o.maxMsgBuffer,
@@ -127,7 +130,13 @@ export class GossipNode implements Service {
     this.#pubsub = node.services.pubsub as unknown as PubSub;
     this.#pubsub.addEventListener('message', (e) => this.#receive(e.detail.topic, e.detail.data));
     // A peer that just subscribed hears a hello now, not at the next interval: joins take one round trip.
-    this.#pubsub.addEventListener('subscription-change', () => this.#running && this.#hello(HELLO));
+    this.#pubsub.addEventListener('subscription-change', (e) => {
+      if (!this.#running) return;
+      this.#hello(HELLO);
+      for (const s of e.detail.subscriptions) {
+        if (s.subscribe && s.topic.startsWith(TOPIC_PREFIX)) for (const fn of this.#subListeners) fn(s.topic.slice(TOPIC_PREFIX.length));
+      }
+    });
     this.#pubsub.subscribe(TOPIC_PREFIX + MEMBERS_TOPIC);
     for (const topic of this.#handlers.keys()) this.#pubsub.subscribe(TOPIC_PREFIX + topic);
     this.#running = true;
@@ -184,6 +193,12 @@ export class GossipNode implements Service {
     return () => this.#liveListeners.delete(fn);
   }
 
+  /** Calls `fn` with the topic whenever a peer subscribes to one (a newcomer to bring up to date). */
+  onPeerSubscribed(fn: (topic: string) => void): () => void {
+    this.#subListeners.add(fn);
+    return () => this.#subListeners.delete(fn);
+  }
+
   /** Subscribes to a topic (before or after start); returns the function that unsubscribes. */
   subscribe(topic: string, handler: GossipHandler): () => void {
     let set = this.#handlers.get(topic);
@@ -212,7 +227,7 @@ export class GossipNode implements Service {
   async #publish(topic: string, payload: Uint8Array): Promise<void> {
     const ps = this.#pubsub;
     if (!ps) return;
-    const frame = wrap(this.self, payload);
+    const frame = wrap(this.self, this.#seq++, payload);
     this.#o.metrics?.message('out', topic, frame.length);
     try {
       await ps.publish(TOPIC_PREFIX + topic, frame);
@@ -263,6 +278,15 @@ export class GossipNode implements Service {
     this.#dialAll();
   }
 
+  /** Diagnostics for tests: open connections and dials started. */
+  stats(): { connections: number; dials: number } {
+    return { connections: this.#node?.getConnections().length ?? 0, dials: this.#dialCount };
+  }
+
+  #dialCount = 0;
+  /** Starts at a random point so a restarted node's messages do not repeat the ids of its last life. */
+  #seq = Math.floor(Math.random() * 2 ** 32);
+
   #tick(): void {
     if (!this.#running) return;
     const now = Date.now();
@@ -297,6 +321,7 @@ export class GossipNode implements Service {
       if (d.inFlight || now < d.nextAt) continue;
       if (d.peerId !== undefined && node.getConnections().some((c) => c.remotePeer.toString() === d.peerId && c.status === 'open')) continue;
       d.inFlight = true;
+      this.#dialCount++;
       const state = d;
       const { host, port } = parseMemberAddress(id, 'member');
       const proto = isIP(host) === 6 ? 'ip6' : isIP(host) === 4 ? 'ip4' : 'dns';
