@@ -241,7 +241,10 @@ export class GossipNode implements Service {
     const topic = fullTopic.slice(TOPIC_PREFIX.length);
     const m = unwrap(data);
     if (!m || m.from === this.self) return;
-    if (!this.#o.membership.acceptsUnlisted && !this.#listed.has(m.from)) return;
+    if (!this.#o.membership.acceptsUnlisted && !this.#listed.has(m.from)) {
+      this.#ignored++;
+      return;
+    }
     this.#o.metrics?.message('in', topic, data.length);
     if (topic === MEMBERS_TOPIC && m.payload[0] === GOODBYE) {
       this.#peers.delete(m.from);
@@ -278,10 +281,12 @@ export class GossipNode implements Service {
     this.#dialAll();
   }
 
-  /** Diagnostics for tests: open connections and dials started. */
-  stats(): { connections: number; dials: number } {
-    return { connections: this.#node?.getConnections().length ?? 0, dials: this.#dialCount };
+  /** Diagnostics: open connections, dials started, messages ignored from members membership does not list. */
+  stats(): { connections: number; dials: number; ignored: number } {
+    return { connections: this.#node?.getConnections().length ?? 0, dials: this.#dialCount, ignored: this.#ignored };
   }
+
+  #ignored = 0;
 
   #dialCount = 0;
   /** Starts at a random point so a restarted node's messages do not repeat the ids of its last life. */
