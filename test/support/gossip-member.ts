@@ -1,11 +1,17 @@
 /**
- * A swarm member in its own process, for tests that SIGKILL one: `node gossip-member.ts <self> <others,…>
- * <group> <key> <maxHits> <hits>`. Starts a gossip swarm with static membership, decides `hits` requests for
- * `key` once it sees every listed member live, prints `admitted N` on stderr, and runs until killed.
+ * A swarm member in its own process, for tests that SIGKILL one or run it in a network namespace:
+ * `node gossip-member.ts <self> <others,…>`. Starts a gossip swarm with static membership, prints
+ * `gossip member started` on stderr, then answers commands on stdin, one per line, on stdout:
+ *   `live`                                   → `live <n>`
+ *   `load <group> <key> <maxHits> <n> <gapMs>` → decides n requests (window one hour) gapMs apart → `admitted <k>`
+ *   `count <group> <key> <maxHits>`          → `count <c>` (rounded)
+ * SIGTERM stops the swarm (goodbye included) and exits.
  */
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGossipSwarm } from '../../swarm/gossip/gossip-swarm.ts';
 
-const [self, others, group, key, maxHits, hits] = process.argv.slice(2);
+const [self, others] = process.argv.slice(2);
 const swarm = createGossipSwarm({
   port: 9990,
   staticSelf: self!,
@@ -22,12 +28,20 @@ process.on('SIGTERM', async () => {
   process.exit(0);
 });
 process.stderr.write('gossip member started\n');
-const listed = swarm.membership.members().length;
-const t = setInterval(async () => {
-  if (swarm.node.live().length < listed) return;
-  clearInterval(t);
-  const limit = { group: group!, maxHits: Number(maxHits), windowMs: 3_600_000 };
-  let admitted = 0;
-  for (let i = 0; i < Number(hits); i++) if ((await swarm.limiter.allow(limit, key!, false)).allowed) admitted++;
-  process.stderr.write(`admitted ${admitted}\n`);
-}, 50);
+
+for await (const line of createInterface({ input: process.stdin })) {
+  const [cmd, group, key, maxHits, n, gap] = line.trim().split(/\s+/);
+  if (cmd === 'live') process.stdout.write(`live ${swarm.node.live().length}\n`);
+  else if (cmd === 'load') {
+    const limit = { group: group!, maxHits: Number(maxHits), windowMs: 3_600_000 };
+    let admitted = 0;
+    for (let i = 0; i < Number(n); i++) {
+      if ((await swarm.limiter.allow(limit, key!, false)).allowed) admitted++;
+      await sleep(Number(gap));
+    }
+    process.stdout.write(`admitted ${admitted}\n`);
+  } else if (cmd === 'count') {
+    const c = await swarm.limiter.count!({ group: group!, maxHits: Number(maxHits), windowMs: 3_600_000 }, key!);
+    process.stdout.write(`count ${Math.round(c)}\n`);
+  }
+}

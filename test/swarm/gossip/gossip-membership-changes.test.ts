@@ -6,7 +6,7 @@ import { GossipNode } from '../../../swarm/gossip/gossip-node.ts';
 import { KubeMembership } from '../../../swarm/membership/kube-membership.ts';
 import { KubeApiServer } from '../../support/kube-apiserver.ts';
 import { pod } from '../../support/kube-objects.ts';
-import { startNode } from '../../support/process.ts';
+import { startMember } from '../../support/gossip-member-process.ts';
 import { freePorts, loopbackAddresses, staticNode } from '../../support/swarm.ts';
 import { waitFor } from '../../support/wait.ts';
 
@@ -22,10 +22,11 @@ test('a SIGKILLed member (its own process) stops counting within the live TTL', 
   const members = addrs.slice(0, 2).map((a) => member(a, addrs));
   t.after(() => Promise.all(members.map(async (m) => (await m.limiter.stop(), await m.node.stop()))));
   await Promise.all(members.map(async (m) => (await m.node.start(), await m.limiter.start())));
-  const child = await startNode('test/support/gossip-member.ts', [addrs[2]!, addrs.join(','), limit.group, 'k', '100', '20'], /admitted (\d+)/);
+  const child = await startMember(addrs[2]!, addrs);
   t.after(() => child.stop());
-  assert.ok(Number(child.match[1]) > 0, child.stderr());
-  const admitted = Number(child.match[1]);
+  await waitFor('child sees all live', async () => (await child.ask('live')) === 'live 3');
+  const admitted = Number((await child.ask(`load ${limit.group} k 100 20 0`)).split(' ')[1]);
+  assert.ok(admitted > 0, child.stderr());
   await waitFor('the child counts everywhere', async () => (await Promise.all(members.map((m) => m.limiter.count(limit, 'k')))).every((c) => Math.round(c) === admitted));
   child.child.kill('SIGKILL');
   await waitFor('killed member forgotten', async () =>
