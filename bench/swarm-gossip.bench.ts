@@ -6,8 +6,10 @@
  *    window counter (Map lookup and two counters) decided in the same run. Target p99 ≤ 1 ms.
  * 2. Accuracy: 5 nodes, limit 1000/min on one key, every node offered 50 requests/s (15× the limit in total);
  *    admitted per fixed window against the limit, for `--windows` windows from a window boundary. Target ±5 %.
+ * 3. Small limit: 5 nodes, limit 10 per hour, 40 requests to every node 5 ms apart, `--rounds` times on fresh
+ *    keys. Target ≤ limit + 2.
  *
- *   npx node bench/swarm-gossip.bench.ts [--seconds=10] [--windows=2] [--window-ms=60000] [--only=overhead|accuracy]
+ *   npx node bench/swarm-gossip.bench.ts [--seconds=10] [--windows=2] [--window-ms=60000] [--rounds=5] [--only=overhead|accuracy|small]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +22,7 @@ const seconds = Number(arg('seconds', '10'));
 const windows = Number(arg('windows', '2'));
 const windowMs = Number(arg('window-ms', '60000'));
 const only = arg('only', '');
+const rounds = Number(arg('rounds', '5'));
 
 interface Member {
   node: GossipNode;
@@ -134,5 +137,28 @@ async function accuracy(): Promise<void> {
   await s.stop();
 }
 
-if (only !== 'accuracy') await overhead();
-if (only !== 'overhead') await accuracy();
+async function small(): Promise<void> {
+  const s = await swarm(5);
+  const limit = { group: 'login', maxHits: 10, windowMs: 3_600_000 };
+  console.log('\n## Small limit: 5 nodes, limit 10 per hour, 40 requests per node 5 ms apart');
+  console.log('| round | admitted per node | total | target ≤ 12 |\n| --- | --- | --- | --- |');
+  for (let r = 1; r <= rounds; r++) {
+    const per = await Promise.all(
+      s.members.map(async (m) => {
+        let n = 0;
+        for (let i = 0; i < 40; i++) {
+          if ((await m.limiter.allow(limit, `client-${r}`, false)).allowed) n++;
+          await sleep(5);
+        }
+        return n;
+      }),
+    );
+    const total = per.reduce((a, b) => a + b, 0);
+    console.log(`| ${r} | ${per.join(' + ')} | ${total} | ${total <= 12 ? 'met' : 'MISSED'} |`);
+  }
+  await s.stop();
+}
+
+if (only === '' || only === 'overhead') await overhead();
+if (only === '' || only === 'small') await small();
+if (only === '' || only === 'accuracy') await accuracy();

@@ -6,8 +6,10 @@
  * share of what nobody has counted or reserved (`limit − counts − peers' reservations`), weighted by each
  * instance's reported demand (attempts) and apportioned by largest remainders so that the shares add up to
  * the remaining budget exactly; it announces that share as its reservation in the same report, and admits
- * at most that many until its next flush. A key idle for a flush gives its reservation back. Peers count a
- * reservation for `3 × flushIntervalMs` after receiving it. docs/swarm.md (## Gossip) states the error bound.
+ * at most that many until its next flush. A key idle for a flush gives its reservation back, announced. A
+ * peer that has not reported a key yet is assumed to have used its first share (`limit / live`); every
+ * instance reports each key it learns of once, so that assumption lasts a flush or two. docs/swarm.md
+ * (## Gossip) states the error bound.
  *
  * The limit itself is shared by the members this instance knows: with `known` members of which `live`
  * answer, this side of a partition gets `limit × live / known` (a member that said goodbye or that membership
@@ -35,9 +37,8 @@ export interface GossipLimiterOptions {
 const TOPIC = 'ratelimit/counts';
 
 interface PeerCounts extends SlidingCounts {
+  /** Stands until the peer's next report of the key replaces it (a peer gives a reservation back explicitly). */
   reserved: number;
-  /** When the reservation arrived; it lapses after three flush intervals. */
-  at: number;
 }
 
 interface KeyState {
@@ -57,6 +58,8 @@ interface KeyState {
   budget: number;
   used: number;
   announced: number;
+  /** Whether this instance has reported the key at all: a peer learns "nothing here" only from a report. */
+  reported: boolean;
 }
 
 export class GossipLimiter implements SwarmLimiter, Service {
@@ -123,7 +126,7 @@ export class GossipLimiter implements SwarmLimiter, Service {
     st.own.dCur++;
     st.dirty = true;
     st.maxHits = limit.maxHits;
-    if (st.round !== this.#round) this.#share(st, win, frac, now);
+    if (st.round !== this.#round) this.#share(st, win, frac);
     if (st.used + 1 <= st.budget) {
       st.used++;
       st.own.cur++;
@@ -163,29 +166,38 @@ export class GossipLimiter implements SwarmLimiter, Service {
     if (!st) {
       st = {
         group, key, windowMs, own: emptyCounts(0), peers: new Map(), dirty: false, reportedDemand: 0,
-        maxHits: 0, round: 0, budget: 0, used: 0, announced: 0,
+        maxHits: 0, round: 0, budget: 0, used: 0, announced: 0, reported: false,
       };
       g.set(key, st);
     }
     return st;
   }
 
-  /** This instance's share of the remaining budget for one round (largest-remainder apportionment). */
-  #share(st: KeyState, win: number, frac: number, now: number): void {
+  /**
+   * This instance's share of the remaining budget for one round (largest-remainder apportionment among this
+   * instance and the live peers that reported the key). A live peer that never reported the key may have
+   * taken its first share already, so it is assumed to have used its equal part of the limit (the same
+   * apportionment every instance computes: ⌊limit / live⌋, plus one for the first `limit mod live` by id).
+   */
+  #share(st: KeyState, win: number, frac: number): void {
     const live = this.#node.live();
-    const limit = (st.maxHits * live.length) / this.#node.known().length;
-    const lapse = now - 3 * (this.#o.flushIntervalMs ?? 100);
+    const n = live.length;
+    const limit = (st.maxHits * n) / this.#node.known().length;
+    const whole0 = Math.floor(limit);
+    const q = Math.floor(whole0 / n);
+    const r = whole0 - q * n;
     let base = estimate(st.own, win, frac);
     const self = this.#node.self;
     const selfWeight = st.reportedDemand + 1;
     let total = selfWeight;
-    for (const id of live) {
+    for (let i = 0; i < n; i++) {
+      const id = live[i]!;
       if (id === self) continue;
       const c = st.peers.get(id);
       if (c) {
-        base += estimate(c, win, frac) + (c.at >= lapse ? c.reserved : 0);
+        base += estimate(c, win, frac) + c.reserved;
         total += demand(c, win, frac) + 1;
-      } else total += 1;
+      } else base += q + (i < r ? 1 : 0);
     }
     st.round = this.#round;
     st.used = 0;
@@ -198,15 +210,16 @@ export class GossipLimiter implements SwarmLimiter, Service {
     const mine = (remaining * selfWeight) / total;
     const myFloor = Math.floor(mine);
     const myFrac = mine - myFloor;
-    let floors = 0;
+    let floors = myFloor;
     let ahead = 0;
     for (const id of live) {
       const c = id === self ? undefined : st.peers.get(id);
-      const s = id === self ? mine : (remaining * ((c ? demand(c, win, frac) : 0) + 1)) / total;
-      const f = Math.floor(s);
+      if (!c) continue;
+      const sh = (remaining * (demand(c, win, frac) + 1)) / total;
+      const f = Math.floor(sh);
       floors += f;
-      const fr = s - f;
-      if (id !== self && (fr > myFrac || (fr === myFrac && id < self))) ahead++;
+      const fr = sh - f;
+      if (fr > myFrac || (fr === myFrac && id < self)) ahead++;
     }
     st.budget = myFloor + (ahead < whole - floors ? 1 : 0);
   }
@@ -219,16 +232,15 @@ export class GossipLimiter implements SwarmLimiter, Service {
       this.#o.onError?.(new Error(`counts report from ${from} dropped: ${(err as Error).message}`));
       return;
     }
-    const now = Date.now();
-    for (const e of r.entries) this.#apply(from, e, now);
+    for (const e of r.entries) this.#apply(from, e);
     if (r.full) this.#synced.add(from);
   }
 
-  #apply(from: MemberId, e: ReportEntry, now: number): void {
+  #apply(from: MemberId, e: ReportEntry): void {
     const st = this.#state(e.group, e.key, e.windowMs);
     const old = st.peers.get(from);
     if (old && old.win > e.counts.win) return;
-    st.peers.set(from, { ...e.counts, reserved: e.reserved, at: now });
+    st.peers.set(from, { ...e.counts, reserved: e.reserved });
   }
 
   #membersChanged(): void {
@@ -259,16 +271,17 @@ export class GossipLimiter implements SwarmLimiter, Service {
         const wasDirty = st.dirty;
         if (wasDirty) {
           st.reportedDemand = demand(st.own, win, frac);
-          this.#share(st, win, frac, now);
+          this.#share(st, win, frac);
         } else {
           // Idle since the last flush: the reservation goes back; the next request takes a fresh share.
           st.budget = 0;
           st.used = 0;
         }
         const reserved = st.budget - st.used;
-        if (wasDirty || reserved !== st.announced || (full && st.own.cur + st.own.prev > 0)) {
+        if (wasDirty || reserved !== st.announced || !st.reported || (full && st.own.cur + st.own.prev > 0)) {
           entries.push({ group, key, windowMs: st.windowMs, counts: { ...st.own }, reserved });
           st.announced = reserved;
+          st.reported = true;
           st.dirty = false;
         } else if (full) this.#collect(g, key, st, win);
       }

@@ -52,6 +52,15 @@ test('5 nodes, limit 10 per hour, load spread across all: the fleet admits at le
   });
 });
 
+test('a limit smaller than the member count still admits exactly the limit', async (t) => {
+  const members = await swarm(5, t);
+  const limit = { group: 'tiny', maxHits: 3, windowMs: 3_600_000 };
+  const perNode = await load(members, limit, 'k', 30, 5);
+  const total = perNode.reduce((a, b) => a + b, 0);
+  t.diagnostic(`admitted per node ${perNode.join(',')} = ${total}`);
+  assert.equal(total, 3);
+});
+
 test('one hot member gets the whole limit once its demand is known; other keys and groups are independent', async (t) => {
   const members = await swarm(3, t);
   const limit = { group: 'api', maxHits: 30, windowMs: 3_600_000 };
