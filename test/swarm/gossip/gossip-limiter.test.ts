@@ -5,7 +5,10 @@ import { GossipLimiter } from '../../../swarm/gossip/gossip-limiter.ts';
 import type { GossipNode } from '../../../swarm/gossip/gossip-node.ts';
 import type { LimitSettings } from '../../../src/ratelimit/ports.ts';
 import { loopbackAddresses, staticNode } from '../../support/swarm.ts';
-import { waitFor } from '../../support/wait.ts';
+import { waitFor as waitForWithin } from '../../support/wait.ts';
+
+/** Swarm conditions get 30 s: the suite runs beside other work on 2 cores. */
+const waitFor: typeof waitForWithin = (what, probe, timeoutMs = 30_000, everyMs) => waitForWithin(what, probe, timeoutMs, everyMs);
 
 interface Member {
   node: GossipNode;

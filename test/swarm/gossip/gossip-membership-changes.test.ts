@@ -8,12 +8,16 @@ import { KubeApiServer } from '../../support/kube-apiserver.ts';
 import { pod } from '../../support/kube-objects.ts';
 import { startMember } from '../../support/gossip-member-process.ts';
 import { freePorts, loopbackAddresses, staticNode } from '../../support/swarm.ts';
-import { waitFor } from '../../support/wait.ts';
+import { waitFor as waitForWithin } from '../../support/wait.ts';
+
+/** Swarm conditions get 30 s: the suite runs beside other work on 2 cores. */
+const waitFor: typeof waitForWithin = (what, probe, timeoutMs = 30_000, everyMs) => waitForWithin(what, probe, timeoutMs, everyMs);
 
 const limit = { group: 'login', maxHits: 100, windowMs: 3_600_000 };
 
+/** Members with the production liveness TTL (3 s), as the SIGKILLed one is forgotten by it. */
 function member(addr: string, addrs: string[]) {
-  const node = staticNode(addr, addrs);
+  const node = staticNode(addr, addrs, { liveTtlMs: 3000 });
   return { node, limiter: new GossipLimiter({ node, maxMsgBuffer: 1 << 20 }) };
 }
 
