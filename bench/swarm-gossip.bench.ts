@@ -9,7 +9,7 @@
  * 3. Small limit: 5 nodes, limit 10 per hour, 40 requests to every node 5 ms apart, `--rounds` times on fresh
  *    keys. Target ≤ limit + 2.
  *
- *   npx node bench/swarm-gossip.bench.ts [--seconds=10] [--windows=2] [--window-ms=60000] [--rounds=5] [--only=overhead|accuracy|small]
+ *   npm run bench:swarm-gossip -- [--seconds=10] [--windows=2] [--window-ms=60000] [--rounds=5] [--only=overhead|accuracy|small]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
