@@ -168,7 +168,7 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const a = await listenOn(listener.server, c.address);
   logger.info(`proxy listening on ${urlOf(a, tlsEnabled(c) ? 'https' : 'http', c.address)}`);
-  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener), 'http', c.supportListener)}`);
+  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener, 'support-listener'), 'http', c.supportListener)}`);
   onShutdownSignals(logger, async (signal) => {
     health.markDraining();
     logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
@@ -206,9 +206,11 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
     if (listening.size !== c.workers) return;
     logger.info(`proxy listening on ${urlOf(a, tlsEnabled(c) ? 'https' : 'http', c.address)} with ${c.workers} workers`);
   });
-  pool.start();
+  // Bound before the workers are forked: a support port in use is one clear error, not workers dying on a
+  // closed IPC channel as the primary exits under them.
   const support = supportServer(c, logger, health, view, () => clusterMetrics(metrics.registry));
-  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener), 'http', c.supportListener)}`);
+  if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener, 'support-listener'), 'http', c.supportListener)}`);
+  pool.start();
   onShutdownSignals(logger, async (signal) => {
     health.markDraining();
     pool.broadcast({ type: 'skj:shutting-down' });
@@ -242,7 +244,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
       proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
       listener = proxyListener(c, proxy, certs);
       listenOn(listener.server, c.address).catch((err: Error) => {
-        logger.error(`worker cannot listen on ${c.address}: ${err.message}`);
+        logger.error(`worker: ${err.message}`);
         process.exit(1);
       });
     },

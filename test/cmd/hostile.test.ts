@@ -1,0 +1,77 @@
+/**
+ * Hostile requests and operator mistakes against the real command (issue 11): a request line no listener
+ * may die of, listen addresses rejected before anything starts, a support port in use with workers.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { runSkipjack, startSkipjack } from './harness.ts';
+
+/** Sends raw bytes on a fresh connection and resolves with everything received until the peer closes. */
+async function raw(base: string, bytes: string): Promise<string> {
+  const u = new URL(base);
+  const s = net.connect(Number(u.port), u.hostname);
+  s.setEncoding('latin1');
+  let got = '';
+  s.on('data', (d: string) => (got += d));
+  s.on('error', () => {});
+  await once(s, 'connect');
+  s.end(bytes);
+  await once(s, 'close');
+  return got;
+}
+
+const HOSTILE_LINES = [
+  'GET http://a:99999/ HTTP/1.1',
+  'GET http://[::1 HTTP/1.1',
+  'GET http://a:b@:/x HTTP/1.1',
+  'GET http:// HTTP/1.1',
+  'GET * HTTP/1.1',
+  'GET x:/\\\\..\\\\..\\\\etc HTTP/1.1',
+  'GET /%zz%00%ff HTTP/1.1',
+  'GET //a//..//b HTTP/1.1',
+  'OPTIONS http://a:99999/routes?format=json HTTP/1.1',
+];
+
+for (const workers of [1, 2]) {
+  test(`-workers ${workers}: every listener survives hostile request lines`, async (t) => {
+    const sj = await startSkipjack(t, ['-inline-routes=r: * -> inlineContent("ok") -> <shunt>;', '-access-log-disabled'], { workers });
+    for (const base of [sj.support, sj.base]) {
+      for (const line of HOSTILE_LINES) {
+        const answer = await raw(base, `${line}\r\nHost: x\r\nConnection: close\r\n\r\n`);
+        assert.match(answer, /^HTTP\/1\.1 [2-5]\d\d /, `${base} answers ${JSON.stringify(line)}`);
+      }
+    }
+    assert.equal((await fetch(`${sj.support}/healthz`)).status, 200, 'the support listener still serves');
+    assert.equal(await (await fetch(`${sj.base}/`)).text(), 'ok', 'the proxy still serves');
+    assert.equal(sj.proc.exitCode, null);
+    assert.doesNotMatch(sj.stderr(), /TypeError|Uncaught|ERR_INVALID_URL/);
+    // The absolute-form target names a path, which the support listener serves.
+    const routes = await raw(sj.support, 'GET http://a:99999/healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(routes, /^HTTP\/1\.1 200 /);
+  });
+}
+
+test('bad listen addresses are rejected at flag validation, naming the flag, before any listener starts', async () => {
+  for (const [flag, value] of [['address', '127.0.0.1:99999'], ['support-listener', '127.0.0.1:99999'], ['address', '::1:80'], ['support-listener', 'localhost:http'], ['address', '9090']]) {
+    const r = await runSkipjack([`-${flag}=${value}`, '-inline-routes=r: * -> <shunt>;', '-workers=1']);
+    assert.equal(r.code, 2, `${flag}=${value}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`flag -${flag}\\b`));
+    assert.doesNotMatch(r.stderr, /listening|support listener/, 'nothing started');
+  }
+});
+
+test('-workers 2 with the support port in use: one error line naming the flag and address, exit code 1', async (t) => {
+  const blocker = net.createServer();
+  blocker.listen(0, '127.0.0.1');
+  await once(blocker, 'listening');
+  t.after(() => blocker.close());
+  const taken = `127.0.0.1:${(blocker.address() as AddressInfo).port}`;
+  const r = await runSkipjack(['-address=127.0.0.1:0', `-support-listener=${taken}`, '-workers=2', '-inline-routes=r: * -> <shunt>;', '-application-log-level=WARN']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim().split('\n').length, 1, `one line:\n${r.stderr}`);
+  assert.match(r.stderr, new RegExp(`-support-listener ${taken.replace(/\./g, '\\.')}: address already in use`));
+  assert.doesNotMatch(r.stderr, /EPIPE|at /);
+});
