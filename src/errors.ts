@@ -37,6 +37,10 @@ export const ErrorCodes = {
   SKJ_ERR_PROXY_MAX_LOOPBACKS: 'SKJ_ERR_PROXY_MAX_LOOPBACKS',
   /** A request shaped for smuggling (conflicting Content-Length / Transfer-Encoding), rejected with 400. */
   SKJ_ERR_PROXY_BAD_REQUEST: 'SKJ_ERR_PROXY_BAD_REQUEST',
+  /** A request framed with a transfer coding other than chunked, e.g. `gzip, chunked` (501, as nginx). */
+  SKJ_ERR_PROXY_NOT_IMPLEMENTED: 'SKJ_ERR_PROXY_NOT_IMPLEMENTED',
+  /** A request line with an HTTP version other than 1.x, e.g. `HTTP/2.0` over HTTP/1 framing (505, as nginx). */
+  SKJ_ERR_PROXY_HTTP_VERSION: 'SKJ_ERR_PROXY_HTTP_VERSION',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -25,6 +25,8 @@ export class ProxyError extends SkipjackError {
 const STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   SKJ_ERR_PROXY_NO_ROUTE: 404,
   SKJ_ERR_PROXY_BAD_REQUEST: 400,
+  SKJ_ERR_PROXY_NOT_IMPLEMENTED: 501,
+  SKJ_ERR_PROXY_HTTP_VERSION: 505,
   SKJ_ERR_PROXY_FILTER_FAILED: 500,
   SKJ_ERR_PROXY_MAX_LOOPBACKS: 500,
   SKJ_ERR_ROUTE_INVALID_BACKEND: 500,
@@ -38,9 +40,11 @@ const TEXT: Readonly<Record<number, string>> = {
   404: 'Not Found',
   499: 'Client Closed Request',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
 };
 
 /** The status a failure is answered with; 499 (nginx's, as Skipper logs it) when the client went away. */

@@ -8,7 +8,7 @@
  * so keep-alive clients do not send another request into a closing socket, close connections once they have
  * been idle for IDLE_GRACE_MS, and destroy what is left after a bound.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -58,6 +58,16 @@ interface ConnState {
   timed: ServerResponse | null;
   /** Responses in flight on the connection: usually none or one, more when requests were pipelined. */
   readonly responses: ServerResponse[];
+  /**
+   * Pipelined requests not started yet, in arrival order. node:http emits every pipelined request at once;
+   * they are started one at a time, each after the previous response ended (RFC 9112 §9.3.2 answers in
+   * order; a backend sees them in order too), and none after a response that closes the connection.
+   */
+  readonly waiting: Array<IncomingMessage | ServerResponse>;
+  /** The response being produced for the request started last; null when none is. */
+  active: ServerResponse | null;
+  /** What to send, then close, once the responses in flight ended: the answer to a request node could not parse. */
+  lastWords: string | null;
   prev: ConnState | null;
   next: ConnState | null;
 }
@@ -96,6 +106,17 @@ function removeFrom<T>(xs: T[], x: T): void {
 function closeAfterReply(res: ServerResponse): void {
   if (!res.headersSent) res.shouldKeepAlive = false;
   else res.once('finish', () => res.socket?.end());
+}
+
+/** The status for a request node's parser rejected, as node (and nginx) answer it; 0: nothing to answer. */
+function clientErrorStatus(code: string | undefined): number {
+  switch (code) {
+    case 'HPE_CLOSED_CONNECTION': return 0; // bytes after a request that closes the connection: ignored
+    case 'HPE_HEADER_OVERFLOW': return 431;
+    case 'ERR_HTTP_REQUEST_TIMEOUT': return 408;
+    case 'HPE_INVALID_VERSION': return 505;
+    default: return 400;
+  }
 }
 
 export function createProxyServer(o: ProxyServerOptions): ProxyListener {
@@ -147,11 +168,43 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
         if (conn.timed === res) conn.timed = null;
         conn.inFlight--;
         conn.idleSince = performance.now();
+        if (conn.active === res) startNext(conn, res);
+        else if (conn.waiting.length > 0) dropWaiting(conn, res);
+        if (conn.lastWords !== null && conn.responses.length === 0) conn.socket.end(conn.lastWords);
       } else {
         removeFrom(unattached, res);
       }
     });
+    if (conn === undefined) o.onRequest(req, res);
+    else if (conn.active === null) {
+      conn.active = res;
+      o.onRequest(req, res);
+    } else {
+      conn.waiting.push(req, res);
+    }
+  };
+  /**
+   * The response to the started request ended: start the next pipelined one, unless that response closes
+   * the connection (a rejected request, Connection: close, draining). What follows such a response was
+   * never answered, so it must not reach a backend either; node closes the socket after the response.
+   */
+  const startNext = (conn: ConnState, done: ServerResponse): void => {
+    conn.active = null;
+    if (conn.waiting.length === 0) return;
+    if (!done.shouldKeepAlive || !done.writableFinished || conn.socket.destroyed) {
+      conn.waiting.length = 0;
+      return;
+    }
+    const req = conn.waiting.shift() as IncomingMessage;
+    const res = conn.waiting.shift() as ServerResponse;
+    conn.active = res;
+    if (closing) res.shouldKeepAlive = false;
     o.onRequest(req, res);
+  };
+  /** A waiting request's response closed (its connection went away) before it was started. */
+  const dropWaiting = (conn: ConnState, res: ServerResponse): void => {
+    const i = conn.waiting.indexOf(res);
+    if (i !== -1) conn.waiting.splice(i - 1, 2);
   };
   const server: Server = o.tls !== undefined ? createHttpsServer({ ...options, ...o.tls }, handler) : createHttpServer(options, handler);
   if (o.onUpgrade !== undefined) {
@@ -165,13 +218,34 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
   }
   // req.socket is the TLS socket for HTTPS, the TCP socket otherwise.
   server.on(o.tls !== undefined ? 'secureConnection' : 'connection', (socket: Socket) => {
-    const state: ConnState = { socket, inFlight: 0, idleSince: performance.now(), timer: null, timed: null, responses: [], prev: null, next: null };
+    const state: ConnState = {
+      socket, inFlight: 0, idleSince: performance.now(), timer: null, timed: null, responses: [], waiting: [], active: null, lastWords: null,
+      prev: null, next: null,
+    };
     conns.add(state);
     connOf.set(socket, state);
     socket.once('close', () => {
       if (state.timer !== null) clearTimeout(state.timer);
       conns.remove(state);
     });
+  });
+  // A request node's parser rejects (bad syntax, headers too large, data after Connection: close, header
+  // timeout) ends the connection, but only after the responses to the requests before it: node's default
+  // writes its 400 at once, in place of a response still on its way.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = clientErrorStatus(err.code);
+    const words = status === 0 ? '' : `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
+    const conn = connOf.get(socket as Socket);
+    if (conn === undefined || conn.responses.length === 0) {
+      socket.end(words);
+      return;
+    }
+    // Requests parsed before the bad bytes are still answered, in order; then the connection ends.
+    conn.lastWords = words;
   });
   /** Closes connections without a request for IDLE_GRACE_MS; the others close after their Connection: close reply. */
   const closeIdle = (): void => {
