@@ -1,8 +1,9 @@
 /**
  * The proxy listener: node:http (or node:https with -tls-cert) configured from Skipper's server timeouts.
  * Go's ReadTimeout bounds the whole request (node's requestTimeout), ReadHeaderTimeout the headers
- * (headersTimeout), IdleTimeout idle keep-alive connections (keepAliveTimeout). Go's WriteTimeout has no node
- * equivalent, so each response gets a timer that destroys it when it outlives the limit.
+ * (headersTimeout; node enforces both only every connectionsCheckingInterval, set from them), IdleTimeout
+ * idle keep-alive connections (keepAliveTimeout). Go's WriteTimeout has no node equivalent, so each
+ * response gets a timer that destroys it when it outlives the limit.
  *
  * Draining follows Go's Server.Shutdown: stop accepting, answer in-flight requests with `Connection: close`
  * so keep-alive clients do not send another request into a closing socket, close connections once they have
@@ -95,6 +96,12 @@ class ConnList {
   }
 }
 
+/** Whether every request of these responses was read to its end. */
+function allRead(responses: readonly ServerResponse[]): boolean {
+  for (const r of responses) if (!r.req.complete) return false;
+  return true;
+}
+
 /** Removes `x` from a short array in place. */
 function removeFrom<T>(xs: T[], x: T): void {
   const i = xs.indexOf(x);
@@ -106,6 +113,17 @@ function removeFrom<T>(xs: T[], x: T): void {
 function closeAfterReply(res: ServerResponse): void {
   if (!res.headersSent) res.shouldKeepAlive = false;
   else res.once('finish', () => res.socket?.end());
+}
+
+/**
+ * How often node checks headersTimeout and requestTimeout. Its default, 30 s, let a 5 s
+ * -read-header-timeout-server hold a slowloris connection for up to 35 s; a tenth of the shortest
+ * limit keeps each within 10 % of what was configured, at one walk over the connections per tick.
+ */
+function checkingInterval(headersTimeoutMs: number, requestTimeoutMs: number): number {
+  const limits = [headersTimeoutMs, requestTimeoutMs].filter((ms) => ms > 0);
+  if (limits.length === 0) return 30_000;
+  return Math.min(30_000, Math.max(100, Math.floor(Math.min(...limits) / 10)));
 }
 
 /** The status for a request node's parser rejected, as node (and nginx) answer it; 0: nothing to answer. */
@@ -127,6 +145,7 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
     requestTimeout: o.readTimeoutMs,
     headersTimeout,
     keepAliveTimeout: o.idleTimeoutMs,
+    connectionsCheckingInterval: checkingInterval(headersTimeout, o.readTimeoutMs),
     maxHeaderSize: o.maxHeaderBytes,
     // Proxied requests are latency sensitive; Go's server sets TCP_NODELAY too.
     noDelay: true,
@@ -170,7 +189,10 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
         conn.idleSince = performance.now();
         if (conn.active === res) startNext(conn, res);
         else if (conn.waiting.length > 0) dropWaiting(conn, res);
-        if (conn.lastWords !== null && conn.responses.length === 0) conn.socket.end(conn.lastWords);
+        if (conn.lastWords !== null && conn.responses.length === 0) {
+          conn.socket.write(conn.lastWords);
+          conn.socket.destroySoon();
+        }
       } else {
         removeFrom(unattached, res);
       }
@@ -240,11 +262,15 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
     const status = clientErrorStatus(err.code);
     const words = status === 0 ? '' : `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
     const conn = connOf.get(socket as Socket);
-    if (conn === undefined || conn.responses.length === 0) {
-      socket.end(words);
+    if (conn === undefined || conn.responses.length === 0 || !allRead(conn.responses)) {
+      // Nothing in flight, or the error concerns a request still being read (a request timeout, a broken
+      // chunked body): answer now if nothing of a response went out yet, and cut the connection.
+      const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (words !== '' && (current == null || !current.headersSent)) socket.write(words);
+      (socket as Socket).destroySoon();
       return;
     }
-    // Requests parsed before the bad bytes are still answered, in order; then the connection ends.
+    // The bad bytes follow requests read whole: those are still answered, in order; then the connection ends.
     conn.lastWords = words;
   });
   /** Closes connections without a request for IDLE_GRACE_MS; the others close after their Connection: close reply. */

@@ -75,3 +75,25 @@ test('-workers 2 with the support port in use: one error line naming the flag an
   assert.match(r.stderr, new RegExp(`-support-listener ${taken.replace(/\./g, '\\.')}: address already in use`));
   assert.doesNotMatch(r.stderr, /EPIPE|at /);
 });
+
+test('-read-header-timeout-server 1s cuts a slowloris connection with 408', async (t) => {
+  const sj = await startSkipjack(t, ['-inline-routes=r: * -> inlineContent("ok") -> <shunt>;', '-access-log-disabled', '-read-header-timeout-server=1s']);
+  const u = new URL(sj.base);
+  const s = net.connect(Number(u.port), u.hostname);
+  t.after(() => s.destroy());
+  s.setEncoding('latin1');
+  let got = '';
+  s.on('data', (d: string) => (got += d));
+  s.on('error', () => {});
+  await once(s, 'connect');
+  s.write('GET / HTTP/1.1\r\nHost: x\r\n');
+  let closed = false;
+  s.on('close', () => (closed = true));
+  // Well below node's default 30 s check interval; one header line every 100 ms keeps the connection busy.
+  for (let i = 0; i < 120 && !closed; i++) {
+    s.write('X-Slow: 1\r\n');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(closed, 'the slow connection was cut');
+  assert.match(got, /^HTTP\/1\.1 408 /);
+});
