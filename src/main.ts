@@ -75,6 +75,7 @@ function proxyOptions(c: Config, logger: Logger): ProxyOptions {
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
+    serverWriteTimeoutMs: c.writeTimeoutServer,
     keepAlive: c.keepaliveBackend,
     maxIdleConnsPerHost: c.idleConnsNum, maxIdleConns: c.maxIdleConnectionBackend,
     closeIdleConnsPeriodMs: c.closeIdleConnsPeriod,

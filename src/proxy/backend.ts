@@ -64,6 +64,7 @@ async function attempt(
   // clients grow both without bound (Skipper keeps no endpoint metrics for them either).
   const dynamic = route.def.backendType === 'dynamic';
   const stats = dynamic ? null : d.registry.get(t.key);
+  ctx.backendHost = dynamic ? DYNAMIC_HOST : t.key;
   const start = performance.now();
   if (stats !== null) stats.inflight++;
   let a: Attempt;

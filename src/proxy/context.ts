@@ -96,6 +96,12 @@ export class RequestContext implements FilterContext {
   replaced: Readable | null = null;
   /** Set for protocol upgrades with -experimental-upgrade. */
   upgrade: UpgradeClient | null = null;
+  /** performance.now() by which the listener's write timeout cuts the response; 0 for no limit. */
+  replyBy = 0;
+  /** host:port of the backend last called, for reporting a response body that fails mid-way. */
+  backendHost = '';
+  /** Why the backend response body failed while it streamed to the client; null while it did not. */
+  bodyError: Error | null = null;
   /** Loopback depth: 0 for the client's request (Skipper's execution counter). */
   depth: number;
   readonly lease: Lease;

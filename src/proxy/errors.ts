@@ -100,6 +100,11 @@ export function backendTimeout(backend: string, ms: number): ProxyError {
   return new ProxyError('SKJ_ERR_PROXY_BACKEND_TIMEOUT', `backend ${backend} did not answer within ${ms} ms`);
 }
 
+/** The listener's write timeout cut the response before the backend answered: the backend's failure. */
+export function writeTimedOut(ms: number): ProxyError {
+  return new ProxyError('SKJ_ERR_PROXY_BACKEND_TIMEOUT', `no response within the server write timeout (${ms} ms)`);
+}
+
 /** The client closed the connection; used as the abort reason of the upstream request. */
 export function clientGone(): ProxyError {
   return new ProxyError('SKJ_ERR_PROXY_BAD_REQUEST', 'client closed the connection', { clientGone: true });

@@ -14,6 +14,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TlsSettings } from './tls.ts';
+import { WRITE_TIMEOUT } from '../proxy/timeouts.ts';
 
 export interface ServerTimeouts {
   readTimeoutMs: number;
@@ -96,6 +97,11 @@ class ConnList {
   }
 }
 
+/** Tells the proxy that the listener, not the client, ended the response (src/proxy/timeouts.ts). */
+function writeTimeoutError(): Error {
+  return Object.assign(new Error('response not written within the write timeout'), { code: WRITE_TIMEOUT });
+}
+
 /** Whether every request of these responses was read to its end. */
 function allRead(responses: readonly ServerResponse[]): boolean {
   for (const r of responses) if (!r.req.complete) return false;
@@ -171,11 +177,11 @@ export function createProxyServer(o: ProxyServerOptions): ProxyListener {
     if (writeTimeout > 0) {
       if (conn !== undefined && conn.inFlight === 1) {
         conn.timed = res;
-        if (conn.timer === null) conn.timer = setTimeout(() => conn.timed?.destroy(), writeTimeout).unref();
+        if (conn.timer === null) conn.timer = setTimeout(() => conn.timed?.destroy(writeTimeoutError()), writeTimeout).unref();
         else conn.timer.refresh();
       } else {
         // Pipelined requests (or one after an upgrade): each keeps its own deadline.
-        timer = setTimeout(() => res.destroy(), writeTimeout);
+        timer = setTimeout(() => res.destroy(writeTimeoutError()), writeTimeout);
       }
     }
     // Emitted once per response (node guards it with _closed): on() spares once()'s wrapper.
