@@ -14,7 +14,7 @@
 import type { Config } from '../config/table.ts';
 import type { FilterCall, PredicateCall, RouteDef } from '../eskip/ast.ts';
 import { parseFilters, parsePredicates, printFilters, printPredicates } from '../eskip/index.ts';
-import { translateRe2 } from '../predicates/regexp.ts';
+import { linearRegexp } from '../predicates/regexp.ts';
 import { withDefaultFilters, type DefaultFilters } from './updater.ts';
 
 /** A Go regexp replacement template, parsed once: literal text and group references. */
@@ -78,8 +78,7 @@ export function parseRouteChange(spec: string): RouteChange {
   }
   let regexp: RegExp;
   try {
-    const { source, flags } = translateRe2(pieces[1]!);
-    regexp = new RegExp(source, `${flags}g`);
+    regexp = linearRegexp(pieces[1]!, true);
   } catch (err) {
     throw new Error(`invalid regular expression ${JSON.stringify(pieces[1])}: ${(err as Error).message}`);
   }
