@@ -45,7 +45,22 @@ class Parser {
     this.#file = file;
     this.#lines = new LineIndex(src);
     this.#lexer = new Lexer(src, file, this.#lines);
-    this.#cur = this.#lexer.next();
+    try {
+      this.#cur = this.#lex();
+    } catch (e) {
+      if (!(e instanceof EskipParseError)) throw e;
+      // Raised by the entry points, which know whether to throw it or to recover.
+      this.#firstError = e;
+      this.#cur = { kind: 'any', value: '', offset: 0 };
+    }
+  }
+
+  #firstError: EskipParseError | null = null;
+
+  /** Throws the lexer's error on the first token, for the entry points that do not recover. */
+  strict(): this {
+    if (this.#firstError !== null) throw this.#firstError;
+    return this;
   }
 
   /** Characters the position tracking scanned plus those the lexer searched ahead (a work counter). */
@@ -61,15 +76,28 @@ class Parser {
     return this.#cur.kind;
   }
 
+  /**
+   * The next token from the lexer. A refused character is stepped over before the error propagates, so
+   * that whoever recovers never meets the same error again (a retry would otherwise loop forever).
+   */
+  #lex(): Token {
+    try {
+      return this.#lexer.next();
+    } catch (e) {
+      if (e instanceof EskipParseError) this.#lexer.skip(this.#lexer.offset + 1);
+      throw e;
+    }
+  }
+
   #peek(): Token {
-    return (this.#ahead ??= this.#lexer.next());
+    return (this.#ahead ??= this.#lex());
   }
 
   #advance(): void {
     if (this.#ahead !== null) {
       this.#cur = this.#ahead;
       this.#ahead = null;
-    } else this.#cur = this.#lexer.next();
+    } else this.#cur = this.#lex();
   }
 
   failAt(tok: Token, reason: string): never {
@@ -105,9 +133,21 @@ class Parser {
   documentRecovering(recover: boolean): DocumentParse {
     const routes: RouteDef[] = [];
     const errors: EskipParseError[] = [];
+    if (this.#firstError !== null) {
+      errors.push(this.#firstError);
+      if (!recover) return { routes, errors };
+      this.#resync();
+    }
     const t = this.#tok;
     if (t.kind === 'eof') return { routes, errors };
-    const routesMode = t.kind === 'semicolon' || (t.kind === 'symbol' && this.#peek().kind === 'colon');
+    let routesMode: boolean;
+    try {
+      routesMode = t.kind === 'semicolon' || (t.kind === 'symbol' && this.#peek().kind === 'colon');
+    } catch (e) {
+      if (!(e instanceof EskipParseError)) throw e;
+      // The lexer refused what follows the first token; the route loop meets the same error and recovers.
+      routesMode = true;
+    }
     if (!routesMode) {
       try {
         const r = this.route('', t);
@@ -164,9 +204,8 @@ class Parser {
         this.#advance();
       } catch (e) {
         if (!(e instanceof EskipParseError)) throw e;
-        // The lexer refused a character: step over it; the placeholder is no resync point.
+        // The lexer refused a character (and #lex stepped over it); the placeholder is no resync point.
         this.#ahead = null;
-        this.#lexer.skip(this.#lexer.offset + 1);
         this.#cur = { kind: 'any', value: '', offset: this.#lexer.offset };
       }
     }
@@ -378,7 +417,7 @@ export function parseDocumentCounting(text: string): DocumentParse & { scanned: 
 
 /** Parses a predicate list such as an annotation's `Method("GET") && Header("X", "y")`; `*` is dropped. */
 export function parsePredicates(text: string, options: ParseOptions = {}): PredicateCall[] {
-  const p = new Parser(text, options.file);
+  const p = new Parser(text, options.file).strict();
   if (p.atEnd) return [];
   const preds = p.predicates();
   p.end();
@@ -387,7 +426,7 @@ export function parsePredicates(text: string, options: ParseOptions = {}): Predi
 
 /** Parses a filter chain such as an annotation's `setPath("/") -> status(200)`. */
 export function parseFilters(text: string, options: ParseOptions = {}): FilterCall[] {
-  const p = new Parser(text, options.file);
+  const p = new Parser(text, options.file).strict();
   if (p.atEnd) return [];
   const filters = p.filters();
   p.end();
