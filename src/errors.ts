@@ -37,8 +37,14 @@ export const ErrorCodes = {
   SKJ_ERR_PROXY_NO_ROUTE: 'SKJ_ERR_PROXY_NO_ROUTE',
   /** More loopbacks than -max-loopbacks allows (500). */
   SKJ_ERR_PROXY_MAX_LOOPBACKS: 'SKJ_ERR_PROXY_MAX_LOOPBACKS',
+  /** A circuit breaker for the backend host is open (or half-open and out of probes): 503, backend not called. */
+  SKJ_ERR_PROXY_BREAKER_OPEN: 'SKJ_ERR_PROXY_BREAKER_OPEN',
+  /** A backend guard failed while deciding on an attempt (500); the attempt is not made. */
+  SKJ_ERR_PROXY_GUARD_FAILED: 'SKJ_ERR_PROXY_GUARD_FAILED',
   /** A request shaped for smuggling (conflicting Content-Length / Transfer-Encoding), rejected with 400. */
   SKJ_ERR_PROXY_BAD_REQUEST: 'SKJ_ERR_PROXY_BAD_REQUEST',
+  /** backendRatelimit: the endpoint's request budget is spent; the attempt is not made (503 or the configured status). */
+  SKJ_ERR_PROXY_BACKEND_RATELIMITED: 'SKJ_ERR_PROXY_BACKEND_RATELIMITED',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

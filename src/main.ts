@@ -39,6 +39,14 @@ import { createSupportServer } from './server/support.ts';
 import { CertificateStore, type NamedCertificate } from './server/tls.ts';
 import { listenToPrimary, WorkerPool } from './server/workers.ts';
 import { readVersion } from './config/version.ts';
+import type { FilterSpec } from './filters/types.ts';
+import { backendRateLimitGuard, rateLimitFilters, rateLimitPreprocessor } from './filters/ratelimit/index.ts';
+import type { BackendGuard } from './proxy/guard.ts';
+import { LimiterRegistry } from './ratelimit/registry.ts';
+import { InProcessLimiter, type InstanceLimiter } from './ratelimit/instance-limiter.ts';
+import { IpcLimiter, serveIpcLimiter } from './ratelimit/ipc-limiter.ts';
+import { parseRatelimitsFlag } from './ratelimit/settings.ts';
+import { createRateLimitMetrics } from './metrics/ratelimit-metrics.ts';
 
 /** The longest an in-flight request may hold up shutdown: nothing outlives the write timeout anyway. */
 function drainBound(c: Config): number {
@@ -56,22 +64,51 @@ function tlsEnabled(c: Config): boolean {
 
 type OnCertificates = (certs: NamedCertificate[]) => void;
 
+/** The rate-limit filters of one process, or none without -enable-ratelimits / -ratelimits (as Skipper). */
+interface RateLimits {
+  specs: FilterSpec[];
+  /** Places the -ratelimits default and ratelimitFailClosed on the route definitions. */
+  preprocess(defs: readonly RouteDef[]): RouteDef[];
+  /** Enforces backendRatelimit before every backend attempt. */
+  guard: BackendGuard;
+}
+
+/**
+ * `instance`: where this process finds the instance's local buckets — its own memory (single process, and
+ * the primary, which owns them for its workers) or the primary over IPC (a worker).
+ */
+function rateLimits(c: Config, logger: Logger, metrics: ProxyMetrics, instance: InstanceLimiter): RateLimits | null {
+  if (!c.enableRatelimits && c.ratelimits.length === 0) return null;
+  const registry = new LimiterRegistry({
+    instance,
+    // No swarm yet: cluster limits admit everything, as Skipper's without a swarm (docs/reference/filters.md).
+    swarm: null,
+    metrics: createRateLimitMetrics(metrics.registry),
+    maxGroupShards: c.clusterRatelimitMaxGroupShards,
+    warn: (m) => logger.warn(m),
+  });
+  const first = c.ratelimits[0];
+  const defaultLimit = first !== undefined && parseRatelimitsFlag(first).kind !== 'disabled' ? first : null;
+  return { specs: rateLimitFilters(registry, (m) => logger.warn(m)), preprocess: rateLimitPreprocessor(defaultLimit), guard: backendRateLimitGuard() };
+}
+
 /**
  * Route compilation, the same in the primary and every worker. Incremental: each table is compiled against
  * the previous one, so an update of one route among thousands does not rebuild the others. `shuttingDown`
  * is the instance's shutdown state, read by Shutdown() per request (the Kubernetes health-check route).
  */
-function compiler(c: Config, shuttingDown: () => boolean): (defs: RouteDef[], generation: number) => RouteTable {
+function compiler(c: Config, shuttingDown: () => boolean, extraFilters: FilterSpec[] = []): (defs: RouteDef[], generation: number) => RouteTable {
   return incrementalCompiler({
     predicates: builtinPredicates({ shuttingDown }),
-    filters: builtinFilters(),
+    filters: builtinFilters(extraFilters),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
   });
 }
 
-function proxyOptions(c: Config, logger: Logger): ProxyOptions {
+function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null): ProxyOptions {
   return {
+    guard: limits === null ? null : [limits.guard],
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
@@ -109,8 +146,8 @@ function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
 }
 
 /** Route sources, the updater and the route table holder, wired to metrics and logs. */
-async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void) {
-  const compile = compiler(c, () => !health.healthy);
+async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, limits: RateLimits | null, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void) {
+  const compile = compiler(c, () => !health.healthy, limits?.specs);
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
   // Default filters are applied by the updater; -clone-route and -edit-route follow them, as in Skipper.
@@ -122,7 +159,7 @@ async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, vie
     }),
     defaultFilters: { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) },
     build: (merged, g) => {
-      const defs = preprocess(merged);
+      const defs = limits === null ? preprocess(merged) : limits.preprocess(preprocess(merged));
       state.apply(defs, g);
       onBuilt?.(defs, g);
     },
@@ -162,8 +199,9 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const view = new RoutesView();
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
-  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, (list) => certs?.setDynamic(list, certificateError(logger)));
-  const proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+  const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
+  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, limits, (list) => certs?.setDynamic(list, certificateError(logger)));
+  const proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const a = await listenOn(listener.server, c.address);
@@ -197,7 +235,11 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   // Fail fast on unusable -tls-cert/-tls-key before forking workers that would all fail the same way.
   if (tlsEnabled(c)) new CertificateStore(c.tlsCert, c.tlsKey);
-  const { updater } = await startRoutes(c, logger, metrics, view, health, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
+  // The instance's local buckets live here; workers count into them over IPC, so a local limit is per instance.
+  const buckets = new InProcessLimiter();
+  const limits = rateLimits(c, logger, metrics, buckets);
+  const stopServingLimits = limits === null ? null : serveIpcLimiter(buckets);
+  const { updater } = await startRoutes(c, logger, metrics, view, health, limits, (certs) => pool.broadcast({ type: 'skj:certs', certs }),
     (defs, generation) => pool.broadcast({ type: 'skj:routes', generation, defs }));
   // Announced once every worker listens, so whoever waits for the line can rely on all of them.
   const listening = new Set<number>();
@@ -215,6 +257,7 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
     logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
     await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
     await pool.drain(drainBound(c));
+    stopServingLimits?.();
     await updater.stop();
     support?.close();
     logger.info('stopped');
@@ -226,10 +269,12 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   serveWorkerMetrics(metrics.registry);
   // Set when the primary announces shutdown; Shutdown() reads it per request.
   let shuttingDown = false;
-  const compile = compiler(c, () => shuttingDown);
-  const holder = new RouteTableHolder(compile([], 0));
   // The primary logs route problems and times updates; workers only swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
+  // The primary builds the same filters and gives their warnings once.
+  const limits = rateLimits(c, quiet, metrics, new IpcLimiter());
+  const compile = compiler(c, () => shuttingDown, limits?.specs);
+  const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), logger: quiet });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   let listener: ProxyListener | null = null;
@@ -239,7 +284,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
     onRoutes: (msg) => {
       state.apply(msg.defs, msg.generation);
       if (listener !== null || draining) return;
-      proxy = createProxy(holder, proxyOptions(c, logger), observer(c, metrics));
+      proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
       listener = proxyListener(c, proxy, certs);
       listenOn(listener.server, c.address).catch((err: Error) => {
         logger.error(`worker cannot listen on ${c.address}: ${err.message}`);

@@ -31,9 +31,9 @@ export const swarmFlags = {
   swarmLeaveTimeout: flag.duration('swarm-leave-timeout', 5 * S, 'timeout for leaving the swarm', accepted),
   swarmStaticSelf: flag.string('swarm-static-self', '', 'static swarm self address, e.g. 127.0.0.1:9001', accepted),
   swarmStaticOther: flag.string('swarm-static-other', '', 'static swarm peer addresses, comma separated', accepted),
-  clusterRatelimitMaxGroupShards: flag.int('cluster-ratelimit-max-group-shards', 1, 'maximum number of group shards of clusterRatelimit', accepted),
-  enableRatelimits: flag.bool('enable-ratelimits', false, 'enable rate limits', accepted),
-  ratelimits: flag.multi('ratelimits', 'default rate limit settings: type=…,max-hits=…,time-window=…; repeatable', accepted),
+  clusterRatelimitMaxGroupShards: flag.int('cluster-ratelimit-max-group-shards', 1, 'maximum number of group shards of clusterRatelimit (values below 1 count as 1)'),
+  enableRatelimits: flag.bool('enable-ratelimits', false, 'enable the rate-limit filters (ratelimit, clientRatelimit, clusterRatelimit, …)'),
+  ratelimits: flag.multi('ratelimits', 'default rate limit of every route, e.g. type=client,max-hits=20,time-window=60s (type: client, service, clusterClient, clusterService, disabled; group=… for cluster types); enables the rate-limit filters; the first value counts'),
   enableBreakers: flag.bool('enable-breakers', false, 'enable circuit breakers', accepted),
   breaker: flag.multi('breaker', 'circuit breaker settings: type=…,failures=…,…; repeatable', accepted),
 };

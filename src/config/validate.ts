@@ -6,6 +6,7 @@ import { parsePassiveHealthCheck } from './passive-health-check.ts';
 import { parseRouteChange } from '../dataclients/route-changers.ts';
 import { parseCidrs } from '../proxy/forwarded.ts';
 import { parseForwardedHeaders } from './forwarded-headers.ts';
+import { parseRatelimitsFlag } from '../ratelimit/settings.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */
 export const LOG_LEVELS = ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
@@ -79,5 +80,12 @@ export function validateConfig(c: Config): void {
   }
   for (const url of c.routesUrls) {
     if (!URL.canParse(url)) bad('routes-urls', url, 'not a URL');
+  }
+  for (const r of c.ratelimits) {
+    try {
+      parseRatelimitsFlag(r);
+    } catch (err) {
+      bad('ratelimits', r, (err as Error).message);
+    }
   }
 }

@@ -96,6 +96,12 @@ export interface FilterInstance {
   readonly name: string;
   request?(ctx: FilterContext): void | Promise<void>;
   response?(ctx: FilterContext): void | Promise<void>;
+  /**
+   * True when `response` must also run on a response the proxy made for a failed backend call (an open
+   * breaker, a refused connection, a timeout), Skipper's HandleErrorResponse: queue filters free their
+   * slot and admission control counts the failure there. Other filters' response hooks are skipped then.
+   */
+  readonly handlesErrors?: boolean;
   /** Release resources when the route table generation holding this instance is retired. */
   close?(): void;
 }

@@ -13,7 +13,8 @@ import type { LbEndpoint, LbRequest } from '../loadbalancer/index.ts';
 import type { Route } from '../routing/types.ts';
 import type { Abort } from './abort.ts';
 import type { RequestContext } from './context.ts';
-import { errorCode, ProxyError } from './errors.ts';
+import { errorCode, ProxyError, refused } from './errors.ts';
+import type { AttemptInfo, BackendGuard, Refusal } from './guard.ts';
 import type { ProxyObserver } from './types.ts';
 import type { Attempt, Upstream } from './upstream.ts';
 
@@ -43,6 +44,15 @@ export interface BackendDeps {
   observer: ProxyObserver | null;
   /** Where `<forward>` routes go (Skipper's -forward-backend-url), null when not configured. */
   forward: Target | null;
+  /** Asked before and told after every attempt; null when none is configured (the hot path checks only this). */
+  guard: BackendGuard | null;
+}
+
+/** An attempt the guard refused: never sent, so neither retryable nor counted against the endpoint. */
+const REFUSED: Attempt = { response: null, error: null, bodyStarted: false };
+
+function isThenable(v: unknown): v is PromiseLike<Refusal | undefined> {
+  return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
 /** The target of a fixed backend URL. */
@@ -57,12 +67,28 @@ function retryable(a: Attempt, method: string): boolean {
   return e.phase === 'connect' || (e.phase === 'reset' && IDEMPOTENT.has(method));
 }
 
+/**
+ * One attempt. With a guard, it is asked first; a refusal returns an Attempt whose error carries the
+ * refusal (phase 'refused'), and the backend is not contacted. The guard learns the outcome after.
+ */
 async function attempt(
-  d: BackendDeps, ctx: RequestContext, route: Route, t: Target, signal: Abort,
+  d: BackendDeps, ctx: RequestContext, route: Route, t: Target, signal: Abort, n: number,
 ): Promise<Attempt> {
   // `<dynamic>` hosts come from the request: keeping statistics or metric labels per host would let
   // clients grow both without bound (Skipper keeps no endpoint metrics for them either).
   const dynamic = route.def.backendType === 'dynamic';
+  let info: AttemptInfo | null = null;
+  if (d.guard !== null) {
+    info = { routeId: route.id, backendHost: t.key, origin: t.origin, attempt: n, method: ctx.request.method, stateBag: ctx.stateBag };
+    let r: Refusal | undefined | Promise<Refusal | undefined>;
+    try {
+      r = d.guard.before(info);
+      if (isThenable(r)) r = await r;
+    } catch (e) {
+      throw new ProxyError('SKJ_ERR_PROXY_GUARD_FAILED', `backend guard failed for ${t.key}: ${(e as Error).message}`, { cause: e });
+    }
+    if (r !== undefined) return { ...REFUSED, error: refused(r, t.key) };
+  }
   const stats = dynamic ? null : d.registry.get(t.key);
   const start = performance.now();
   if (stats !== null) stats.inflight++;
@@ -73,16 +99,28 @@ async function attempt(
     if (stats !== null) stats.inflight--;
   }
   if (stats !== null && (a.error === null || !a.error.clientGone)) d.registry.countRequest(stats, a.error !== null);
+  const durationMs = performance.now() - start;
+  if (info !== null) {
+    const e = a.error;
+    d.guard!.after(info, e === null
+      ? { status: a.response!.status, durationMs }
+      : { error: e.code, timeout: e.code === 'SKJ_ERR_PROXY_BACKEND_TIMEOUT', clientGone: e.clientGone, durationMs });
+  }
   if (d.observer?.backendDone !== undefined) {
     d.observer.backendDone({
       routeId: route.id,
       backendHost: dynamic ? DYNAMIC_HOST : t.key,
       status: a.response?.status,
       error: a.error === null ? undefined : errorCode(a.error),
-      durationMs: performance.now() - start,
+      durationMs,
     });
   }
   return a;
+}
+
+/** True for an attempt the guard refused. */
+function wasRefused(a: Attempt): boolean {
+  return a.response === null && a.error !== null && a.error.status !== undefined;
 }
 
 function fixedTarget(ctx: RequestContext, route: Route, d: BackendDeps): Target {
@@ -141,10 +179,10 @@ function clientHost(ctx: RequestContext): string {
 export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort): Promise<FilterResponse> {
   if (route.lb === null) {
     const t = fixedTarget(ctx, route, d);
-    let a = await attempt(d, ctx, route, t, signal);
+    let a = await attempt(d, ctx, route, t, signal, 0);
     // A pooled connection the backend closed just as it was reused breaks before any response; like Go's
     // transport, send a replayable idempotent request once more (undici opens a fresh connection).
-    if (a.error !== null && a.error.phase === 'reset' && retryable(a, ctx.request.method)) a = await attempt(d, ctx, route, t, signal);
+    if (a.error !== null && a.error.phase === 'reset' && retryable(a, ctx.request.method)) a = await attempt(d, ctx, route, t, signal, 1);
     if (a.error !== null) throw a.error;
     return a.response!;
   }
@@ -152,14 +190,25 @@ export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Ro
   const cfg = lbConfigOf(route);
   const registry = d.registry;
   const lbReq = lbRequestOf(ctx, registry);
-  const attempts = Math.min(MAX_ATTEMPTS, cfg.endpoints.length);
+  const endpoints = cfg.endpoints.length;
+  const attempts = Math.min(MAX_ATTEMPTS, endpoints);
   let failed: Set<LbEndpoint> | null = null;
-  for (let n = 1; ; n++) {
+  // Refused endpoints (open breaker, backend rate limit) cost no attempt: the request moves on to another
+  // endpoint, so a retry never goes to an endpoint whose breaker is open. `tried` bounds the walk.
+  let sent = 0;
+  for (let tried = 1; ; tried++) {
     const ep = selectEndpoint(cfg, registry, lbReq, failed);
-    const a = await attempt(d, ctx, route, { origin: ep.origin, key: ep.host, authority: ep.authority }, signal);
+    const a = await attempt(d, ctx, route, { origin: ep.origin, key: ep.host, authority: ep.authority }, signal, tried - 1);
     if (a.error === null) return a.response!;
+    if (wasRefused(a)) {
+      if (tried >= endpoints) throw a.error;
+      ctx.log('debug', `endpoint ${ep.host} refused: ${a.error.message}`);
+      (failed ??= new Set()).add(ep);
+      continue;
+    }
+    sent++;
     // With one endpoint, a broken reused connection is retried there once, as for network backends.
-    const last = n >= attempts && !(n === 1 && attempts === 1 && a.error.phase === 'reset');
+    const last = sent >= attempts && !(sent === 1 && attempts === 1 && a.error.phase === 'reset');
     if (last || !retryable(a, ctx.request.method)) throw a.error;
     ctx.log('debug', `retrying on another endpoint after ${ep.host} failed: ${a.error.message}`);
     (failed ??= new Set()).add(ep);

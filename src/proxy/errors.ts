@@ -14,11 +14,19 @@ export class ProxyError extends SkipjackError {
   readonly phase: 'connect' | 'reset' | 'other';
   /** Set when the client went away; nothing can be answered. */
   readonly clientGone: boolean;
-  constructor(code: ErrorCode, message: string, opts: { phase?: ProxyError['phase']; clientGone?: boolean; cause?: unknown } = {}) {
+  /** The status chosen by whoever refused (a backend guard); absent: the catalogue's status for the code. */
+  readonly status: number | undefined;
+  /** Extra response headers (X-Circuit-Open, Retry-After). */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  constructor(code: ErrorCode, message: string, opts: {
+    phase?: ProxyError['phase']; clientGone?: boolean; cause?: unknown; status?: number; headers?: Readonly<Record<string, string>>;
+  } = {}) {
     super(code, message, { cause: opts.cause });
     this.name = 'ProxyError';
     this.phase = opts.phase ?? 'other';
     this.clientGone = opts.clientGone ?? false;
+    this.status = opts.status;
+    this.headers = opts.headers;
   }
 }
 
@@ -30,12 +38,16 @@ const STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   SKJ_ERR_ROUTE_INVALID_BACKEND: 500,
   SKJ_ERR_PROXY_BACKEND_CONNECT: 502,
   SKJ_ERR_PROXY_NO_ENDPOINTS: 503,
+  SKJ_ERR_PROXY_BREAKER_OPEN: 503,
+  SKJ_ERR_PROXY_BACKEND_RATELIMITED: 503,
+  SKJ_ERR_PROXY_GUARD_FAILED: 500,
   SKJ_ERR_PROXY_BACKEND_TIMEOUT: 504,
 };
 
 const TEXT: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   404: 'Not Found',
+  429: 'Too Many Requests',
   499: 'Client Closed Request',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -45,7 +57,10 @@ const TEXT: Readonly<Record<number, string>> = {
 
 /** The status a failure is answered with; 499 (nginx's, as Skipper logs it) when the client went away. */
 export function errorStatus(err: unknown): number {
-  if (err instanceof ProxyError && err.clientGone) return 499;
+  if (err instanceof ProxyError) {
+    if (err.clientGone) return 499;
+    if (err.status !== undefined) return err.status;
+  }
   if (err instanceof SkipjackError) return STATUS[err.code] ?? 500;
   return 500;
 }
@@ -99,4 +114,10 @@ export function backendTimeout(backend: string, ms: number): ProxyError {
 /** The client closed the connection; used as the abort reason of the upstream request. */
 export function clientGone(): ProxyError {
   return new ProxyError('SKJ_ERR_PROXY_BAD_REQUEST', 'client closed the connection', { clientGone: true });
+}
+
+/** The answer to a refusal by a backend guard; a code outside the catalogue is reported as GUARD_FAILED. */
+export function refused(r: { code: string; status: number; reason: string; headers?: Readonly<Record<string, string>> }, backend: string): ProxyError {
+  const code = (r.code in ErrorCodes ? r.code : 'SKJ_ERR_PROXY_GUARD_FAILED') as ErrorCode;
+  return new ProxyError(code, `attempt to ${backend} refused: ${r.reason}`, { status: r.status, headers: r.headers });
 }

@@ -28,6 +28,16 @@ export interface AttemptOutcome {
   readonly error?: string;
   /** True when the failure was a timeout. */
   readonly timeout?: boolean;
+  /**
+   * True when the client went away before the attempt ended: says nothing about the backend, so breakers
+   * do not count it (extension of the original port).
+   */
+  readonly clientGone?: boolean;
+  /**
+   * True when the attempt was never made because a later guard in a composition refused it; the guards that
+   * had allowed it learn this in place of an outcome (a half-open breaker frees its probe slot).
+   */
+  readonly refused?: boolean;
   readonly durationMs: number;
 }
 
@@ -49,4 +59,67 @@ export interface Refusal {
 export interface BackendGuard {
   before(a: AttemptInfo): Refusal | undefined | Promise<Refusal | undefined>;
   after(a: AttemptInfo, outcome: AttemptOutcome): void;
+}
+
+function isThenable<T>(v: unknown): v is PromiseLike<T> {
+  return v !== null && typeof v === 'object' && typeof (v as PromiseLike<T>).then === 'function';
+}
+
+/** The outcome the guards before a refusing one are told. */
+function refusedOutcome(r: Refusal): AttemptOutcome {
+  return { error: r.code, refused: true, durationMs: 0 };
+}
+
+/**
+ * One guard made of several, asked in order: the first refusal wins, and the guards that had already
+ * allowed the attempt are told it was refused (so every allowing `before` still gets its one `after`).
+ * Synchronous while every member answers synchronously; null for an empty list, so the proxy's hot path
+ * checks one pointer when no guard is configured.
+ */
+export function composeGuards(guards: readonly BackendGuard[]): BackendGuard | null {
+  if (guards.length === 0) return null;
+  if (guards.length === 1) return guards[0]!;
+  const list = guards.slice();
+  const unwind = (a: AttemptInfo, upTo: number, r: Refusal): Refusal => {
+    const o = refusedOutcome(r);
+    for (let j = 0; j < upTo; j++) list[j]!.after(a, o);
+    return r;
+  };
+  const from = (a: AttemptInfo, i: number): Refusal | undefined | Promise<Refusal | undefined> => {
+    for (; i < list.length; i++) {
+      const r = list[i]!.before(a);
+      if (isThenable<Refusal | undefined>(r)) {
+        const at = i;
+        return Promise.resolve(r).then(
+          (v) => (v !== undefined ? unwind(a, at, v) : from(a, at + 1)),
+          (e: unknown) => {
+            unwind(a, at, { code: 'SKJ_ERR_PROXY_GUARD_FAILED', status: 500, reason: String(e) });
+            throw e;
+          },
+        );
+      }
+      if (r !== undefined) return unwind(a, i, r);
+    }
+    return undefined;
+  };
+  return {
+    before: (a) => from(a, 0),
+    after(a, outcome) {
+      for (let i = list.length - 1; i >= 0; i--) list[i]!.after(a, outcome);
+    },
+  };
+}
+
+/** An undici-style layer: takes the guard inside it and returns the guard around it. */
+export type GuardLayer = (inner: BackendGuard) => BackendGuard;
+
+/** A guard that allows everything: the innermost of a layered composition. */
+export const ALLOW_ALL: BackendGuard = { before: () => undefined, after() {} };
+
+/** Applies layers outermost-first around ALLOW_ALL, the way undici composes `dispatch => dispatch`. */
+export function layerGuards(layers: readonly GuardLayer[]): BackendGuard | null {
+  if (layers.length === 0) return null;
+  let g = ALLOW_ALL;
+  for (let i = layers.length - 1; i >= 0; i--) g = layers[i]!(g);
+  return g;
 }

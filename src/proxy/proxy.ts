@@ -6,16 +6,17 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { FilterResponse, ShadowRequest } from '../filters/types.ts';
+import type { FilterInstance, FilterResponse, ShadowRequest } from '../filters/types.ts';
 import { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
 import type { Route, RouteTable } from '../routing/types.ts';
 import { Abort } from './abort.ts';
 import { callBackend, resolveTarget, targetOf, type BackendDeps } from './backend.ts';
 import { Lease, RequestContext, type Engine } from './context.ts';
 import { clientGone, errorStatus, ProxyError } from './errors.ts';
+import { composeGuards, type BackendGuard } from './guard.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
 import { forwardedSetter } from './forwarded.ts';
-import { discard, writeError, writeResponse, type ByteCounter } from './respond.ts';
+import { discard, errorResponse, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { UnreadBody } from './unread-body.ts';
@@ -69,6 +70,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     registry,
     observer: obs,
     forward: options.forwardBackendUrl != null ? targetOf(parseUrl('forwardBackendUrl', options.forwardBackendUrl)) : null,
+    guard: guardOf(options.guard),
   };
   let observed: RouteTable | null = null;
   let closing: Promise<void> | null = null;
@@ -112,7 +114,21 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       if (typeof at !== 'number') at = await at;
       if (at !== -1) responseFilters = responseFiltersAfterServe(route, at);
     }
-    if (!ctx.served) ctx.response = await runBackend(ctx, route, signal);
+    if (!ctx.served) {
+      try {
+        ctx.response = await runBackend(ctx, route, signal);
+      } catch (err) {
+        // Skipper's makeErrorResponse + applyFiltersOnError: the proxy-made error response goes through the
+        // response hooks of the filters that handle errors (and only those), in reverse order.
+        const handlers = responseFilters === null || route.def.backendType === 'loopback' ? null : errorHandlers(responseFilters);
+        if (handlers === null || !(err instanceof ProxyError) || err.clientGone) throw err;
+        logProxyError(ctx, err);
+        ctx.response = errorResponse(err);
+        const p = runResponseFilters(handlers, ctx);
+        if (p !== undefined) await p;
+        return ctx.response!;
+      }
+    }
     if (ctx.response === UPGRADED) return UPGRADED;
     if (responseFilters !== null && responseFilters.length > 0) {
       const body = ctx.response!.body;
@@ -159,6 +175,12 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         armReadTimeout(ctx);
         return callBackend(deps, ctx, route, signal());
     }
+  }
+
+  function logProxyError(ctx: RequestContext, err: unknown): void {
+    const status = errorStatus(err);
+    if (status >= 500) logger.error(`error while proxying, route ${ctx.routeId || '-'}, ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${(err as Error).message}`);
+    else logger.debug(`${status} for ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${(err as Error).message}`);
   }
 
   /** Never throws: a failure before the request is under way is answered 500 and its lease given back. */
@@ -247,9 +269,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         writeResponse(res, r, removeHop, counter !== null && obs!.countsBytes?.(ctx.stateBagIfAny ?? EMPTY_BAG) === false ? null : counter);
       },
       (err: unknown) => {
-        const status = errorStatus(err);
-        if (status >= 500) logger.error(`error while proxying, route ${ctx.routeId || '-'}, ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${(err as Error).message}`);
-        else logger.debug(`${status} for ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${(err as Error).message}`);
+        logProxyError(ctx, err);
         unread?.beforeHeaders(res);
         writeError(res, err, counter);
       },
@@ -283,6 +303,24 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       return closing;
     },
   };
+}
+
+function guardOf(g: ProxyOptions['guard']): BackendGuard | null {
+  if (g == null) return null;
+  return Array.isArray(g) ? composeGuards(g) : (g as BackendGuard);
+}
+
+const errorHandlerCache = new WeakMap<readonly FilterInstance[], readonly FilterInstance[] | null>();
+
+/** The response filters that handle errors, in response order; null for none. Cached per route. */
+function errorHandlers(list: readonly FilterInstance[]): readonly FilterInstance[] | null {
+  let h = errorHandlerCache.get(list);
+  if (h === undefined) {
+    const found = list.filter((f) => f.handlesErrors === true);
+    h = found.length === 0 ? null : found;
+    errorHandlerCache.set(list, h);
+  }
+  return h;
 }
 
 /** Bad configuration fails at start-up, naming the option. */

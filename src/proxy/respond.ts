@@ -1,8 +1,8 @@
 /** Writes the final response, or an error response, to the client. */
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FilterResponse } from '../filters/types.ts';
-import { errorBody, errorStatus } from './errors.ts';
+import { errorBody, errorStatus, ProxyError } from './errors.ts';
 import { downstreamResponseHeaders } from './headers.ts';
 
 /** A body that can hand over all of its content at once when it is already complete and unread. */
@@ -94,12 +94,31 @@ export function writeError(res: ServerResponse, err: unknown, counter: ByteCount
     return status;
   }
   const text = errorBody(status);
-  res.writeHead(status, {
-    'content-type': 'text/plain; charset=utf-8',
-    'x-content-type-options': 'nosniff',
-    'content-length': Buffer.byteLength(text),
-  });
+  res.writeHead(status, errorHeaders(err, text));
   res.end(text);
   if (counter !== null) counter.bytes += text.length;
   return status;
+}
+
+function errorHeaders(err: unknown, text: string): Record<string, string | number> {
+  const h: Record<string, string | number> = {};
+  if (err instanceof ProxyError && err.headers !== undefined) {
+    for (const k of Object.keys(err.headers)) h[k.toLowerCase()] = err.headers[k]!;
+  }
+  h['content-type'] = 'text/plain; charset=utf-8';
+  h['x-content-type-options'] = 'nosniff';
+  h['content-length'] = Buffer.byteLength(text);
+  return h;
+}
+
+/**
+ * The response the proxy makes for a failure, as a FilterResponse, so that filters that handle errors
+ * (Skipper's HandleErrorResponse: the queue and admission filters) can see and change it.
+ */
+export function errorResponse(err: unknown): FilterResponse {
+  const status = errorStatus(err);
+  const text = errorBody(status);
+  const headers = errorHeaders(err, text);
+  headers['content-length'] = String(headers['content-length']);
+  return { status, headers: headers as Record<string, string>, body: Readable.from([Buffer.from(text)]) };
 }

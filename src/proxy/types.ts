@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
+import type { BackendGuard } from './guard.ts';
 import type { RouteTable } from '../routing/types.ts';
 
 /** What the proxy needs from the route table holder (src/routing/holder.ts implements it). */
@@ -95,6 +96,12 @@ export interface ProxyOptions {
   logger?: ProxyLogger;
   /** Endpoint statistics shared with other proxies of the process; the proxy creates its own when absent. */
   endpoints?: EndpointRegistry;
+  /**
+   * Asked before every backend attempt (first try and each retry, per endpoint) and told the outcome after:
+   * breakers, backend rate limits. A list is composed in order (composeGuards); absent or empty: none,
+   * and the attempt path costs one null check.
+   */
+  guard?: BackendGuard | readonly BackendGuard[] | null;
 }
 
 /** One finished client request, after the last byte was written (or the client went away). */

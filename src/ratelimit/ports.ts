@@ -31,3 +31,18 @@ export interface SwarmLimiter {
   /** Hits counted in the current window for `key`, across the swarm (for X-Rate-Limit and tests). */
   count?(limit: LimitSettings, key: string): Promise<number>;
 }
+
+/** A leaky bucket (clusterLeakyBucketRatelimit): `capacity` units, one unit leaks every `emissionMs`. */
+export interface LeakyBucketSettings {
+  readonly capacity: number;
+  readonly emissionMs: number;
+}
+
+/** Swarm-wide leaky buckets, with Skipper's semantics: an increment is added whole or refused. */
+export interface SwarmLeakyBucket {
+  /**
+   * Adds `increment` units to the bucket `label` if they fit; refused with the time until they would fit.
+   * An increment above the capacity never fits (refused, retryAfterMs 0). `failClosed` as for SwarmLimiter.
+   */
+  add(bucket: LeakyBucketSettings, label: string, increment: number, failClosed: boolean): Promise<Decision>;
+}
