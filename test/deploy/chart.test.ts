@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { generatedFiles } from '../../scripts/deploy/generate.ts';
 import { appVersion, renderChart, templates, withValues, type Release, type ValueOverrides } from '../../scripts/deploy/variants.ts';
 import { defaultValues, valuesSchema, type Values } from '../../scripts/deploy/values.ts';
@@ -85,6 +85,25 @@ for (const [name, overrides] of Object.entries(valueSets)) {
     for (const o of rendered) {
       await validateObject(o);
       assert.deepEqual(restrictedViolations(o), [], `${o.kind}/${o.metadata.name}`);
+      assert.deepEqual(flagErrors(o), []);
+    }
+  });
+}
+
+// The values files docs/deploy.md uses: each renders, validates and is restricted (the host-network
+// DaemonSet fails exactly the host rules, which is why its namespace must be privileged).
+const EXAMPLES = 'deploy/helm/examples';
+for (const file of readdirSync(new URL(`../../${EXAMPLES}`, import.meta.url)).filter((f) => f.endsWith('.yaml'))) {
+  test(`chart with ${EXAMPLES}/${file}`, async () => {
+    const values = withValues(parseYaml(read(`${EXAMPLES}/${file}`)) as ValueOverrides);
+    assert.deepEqual(schemaErrors(valuesSchema(), values), []);
+    const rendered = renderChart(values, RELEASE) as Obj[];
+    assert.deepEqual(executeChart(values), rendered);
+    for (const o of rendered) {
+      await validateObject(o);
+      const v = restrictedViolations(o);
+      if (values.hostNetwork && o.kind === 'DaemonSet') assert.deepEqual(v.sort(), ['host namespaces: hostNetwork=true', 'host ports: container skipjack hostPort 9999']);
+      else assert.deepEqual(v, [], `${o.kind}/${o.metadata.name}`);
       assert.deepEqual(flagErrors(o), []);
     }
   });

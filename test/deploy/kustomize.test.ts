@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { KUSTOMIZE_RELEASE, kustomizeTemplates, kustomizeValues, renderChart, variants, type ValueOverrides } from '../../scripts/deploy/variants.ts';
@@ -39,6 +39,8 @@ const cases: { name: string; path: string; values: ValueOverrides }[] = [
 test('every overlay directory is a generated variant', { skip }, () => {
   const listed = execFileSync('ls', [dir('overlays')], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
   assert.deepEqual(listed, variants.map((v) => v.name).sort());
+  const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+  for (const v of variants) assert.ok(doc.includes(`deploy/kustomize/overlays/${v.name}`), `docs/deploy.md describes overlay ${v.name}`);
 });
 
 for (const c of cases) {
