@@ -1,0 +1,152 @@
+/**
+ * Decision cost of the Redis SwarmLimiter against a local redis-server, side by side with the in-memory
+ * sliding-window limiter of the same algorithm (the one Redis falls back to):
+ *   - open loop: `--rate` decisions/s (default 5,000, the issue's target) for `--seconds`, latency of each
+ *     decision from call to answer, p50/p99/max;
+ *   - closed loop: `--concurrency` decisions in flight (default 256) for `--seconds`, decisions/s.
+ * Keys are spread over 1,000 clients with a limit that admits about half, so both outcomes are exercised.
+ *
+ *   npx node bench/swarm-redis.bench.ts [--rate=5000] [--seconds=5] [--concurrency=256]
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import type { LimitSettings, SwarmLimiter } from '../src/ratelimit/ports.ts';
+import type { Logger } from '../src/log/app-log.ts';
+import { LocalFallbackLimiter } from '../swarm/redis/local-fallback.ts';
+import { DEFAULT_REDIS_STORE_OPTIONS } from '../swarm/redis/redis-options.ts';
+import { RedisSwarmLimiter } from '../swarm/redis/redis-limiter.ts';
+import { RedisShardRing } from '../swarm/redis/shard-ring.ts';
+import { startRedis } from '../test/support/redis-server.ts';
+
+const arg = (name: string, dflt: string): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
+const rate = arg('rate', '5000');
+const seconds = arg('seconds', '5');
+const concurrency = arg('concurrency', '256');
+
+const quiet: Logger = { enabled: () => false, log() {}, debug() {}, info() {}, warn() {}, error() {} };
+const limit: LimitSettings = { group: 'bench', maxHits: 50, windowMs: 1000 };
+const KEYS = Array.from({ length: 1000 }, (_, i) => `10.1.${i >> 8}.${i & 255}`);
+
+function pct(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+/** CPU ms (user + system) a process has used, from /proc: clock ticks are 10 ms on Linux. */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+interface Cpu {
+  /** µs of this process's CPU per decision. */
+  self: number;
+  /** µs of redis-server's CPU per decision. */
+  redis: number;
+}
+
+async function cpuOf<T>(n: () => number, run: () => Promise<T>): Promise<[T, Cpu]> {
+  const c0 = process.cpuUsage();
+  const r0 = procCpuMs(redisPid());
+  const out = await run();
+  const c = process.cpuUsage(c0);
+  const count = n();
+  return [out, { self: (c.user + c.system) / count, redis: ((procCpuMs(redisPid()) - r0) * 1000) / count }];
+}
+
+interface OpenLoop {
+  decisions: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  allowedShare: number;
+  sources: string;
+}
+
+/** Issues `rate` decisions per second on a 1 ms tick for `seconds`; latency per decision in ms. */
+async function openLoop(l: SwarmLimiter): Promise<OpenLoop> {
+  const total = Math.round(rate * seconds);
+  const lat = new Float64Array(total);
+  const sources = new Map<string, number>();
+  let issued = 0;
+  let done = 0;
+  let allowed = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+      for (; issued < due; issued++) {
+        const i = issued;
+        const start = performance.now();
+        void l.allow(limit, KEYS[i % KEYS.length]!, false).then((d) => {
+          lat[i] = performance.now() - start;
+          if (d.allowed) allowed++;
+          sources.set(d.source, (sources.get(d.source) ?? 0) + 1);
+          if (++done === total) resolve();
+        });
+      }
+      if (issued < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  const elapsed = (performance.now() - t0) / 1000;
+  lat.sort();
+  return {
+    decisions: total,
+    perSecond: Math.round(total / elapsed),
+    p50: pct(lat, 0.5),
+    p99: pct(lat, 0.99),
+    max: lat[lat.length - 1]!,
+    allowedShare: allowed / total,
+    sources: [...sources].map(([s, n]) => `${s}:${n}`).join(' '),
+  };
+}
+
+/** Keeps `concurrency` decisions in flight for `seconds`; decisions per second, and the share the store made. */
+async function closedLoop(l: SwarmLimiter): Promise<{ perSecond: number; storeShare: number }> {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  let store = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      for (let i = w; performance.now() < end; i += concurrency) {
+        if ((await l.allow(limit, KEYS[i % KEYS.length]!, false)).source === 'store') store++;
+        n++;
+      }
+    }),
+  );
+  return { perSecond: Math.round(n / seconds), storeShare: store / n };
+}
+
+const redis = await startRedis();
+const redisPid = () => redis.pid();
+const ring = new RedisShardRing({ ...DEFAULT_REDIS_STORE_OPTIONS, urls: [redis.address] }, { log: quiet });
+try {
+  await ring.start();
+  const redisLimiter = new RedisSwarmLimiter({ ring, members: () => 1 });
+  const local = new LocalFallbackLimiter(() => 1);
+  const memory: SwarmLimiter = { allow: async (lim, key) => local.allow(lim, key) };
+  // warm-up: JIT and the script cache
+  await closedLoop(redisLimiter);
+  const rows: [string, OpenLoop, Cpu, Awaited<ReturnType<typeof closedLoop>>][] = [];
+  for (const [name, l] of [['redis (1 shard, Lua script)', redisLimiter], ['in-memory sliding window', memory]] as const) {
+    const [open, cpu] = await cpuOf(() => Math.round(rate * seconds), () => openLoop(l));
+    const closed = await closedLoop(l);
+    rows.push([name, open, cpu, closed]);
+  }
+  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+  console.log(`swarm rate limit decisions, ${rate}/s offered for ${seconds} s (open loop), then ${concurrency} in flight (closed loop)`);
+  console.log('| limiter | offered/s | achieved/s | p50 ms | p99 ms | max ms | admitted | sources | CPU µs/decision (node + redis) | closed loop decisions/s (store share) |');
+  console.log('| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: |');
+  for (const [name, o, cpu, c] of rows) {
+    console.log(
+      `| ${name} | ${rate} | ${o.perSecond} | ${o.p50.toFixed(3)} | ${o.p99.toFixed(3)} | ${o.max.toFixed(2)} | ${(o.allowedShare * 100).toFixed(0)} % | ${o.sources} | ${cpu.self.toFixed(1)} + ${cpu.redis.toFixed(1)} | ${c.perSecond} (${(c.storeShare * 100).toFixed(0)} %) |`,
+    );
+  }
+  const [r, m] = rows;
+  console.log(`p99 added by Redis over in-memory: ${(r![1].p99 - m![1].p99).toFixed(3)} ms (target ≤ 2 ms)`);
+} finally {
+  await ring.stop();
+  await redis.stop();
+}

@@ -1,0 +1,111 @@
+/**
+ * The Redis SwarmLimiter (cluster rate limits) and SwarmLeakyBucket (clusterLeakyBucketRatelimit): one
+ * script run per decision on the shard that owns the key. While that shard's breaker is open, decisions
+ * never wait: fail-closed refuses, else the fallback limiter decides (the gossip limiter when gossip runs),
+ * else this instance's share of the limit.
+ */
+import { createHash } from 'node:crypto';
+import type { Decision, LeakyBucketSettings, LimitSettings, SwarmLeakyBucket, SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import { LocalFallbackLimiter } from './local-fallback.ts';
+import { noRedisStoreMetrics, type RedisStoreMetrics } from './metrics.ts';
+import { leakyBucket, slidingWindow, slidingWindowCount } from './scripts.ts';
+import type { RedisShardRing } from './shard-ring.ts';
+
+export interface RedisLimiterDeps {
+  ring: RedisShardRing;
+  /** Live swarm members, this instance included; the local fallback allows maxHits ÷ this. */
+  members: () => number;
+  /** Decides instead of the local share while Redis is away (the gossip limiter, when gossip is on). */
+  fallback?: SwarmLimiter;
+  metrics?: RedisStoreMetrics;
+}
+
+/** Retry-After of a fail-closed refusal: about when the breaker next tries the store. */
+const FAIL_CLOSED_RETRY_MS = 1000;
+/** Client keys longer than this are hashed, so a hostile header cannot grow Redis keys. */
+const MAX_RAW_KEY = 64;
+
+const ALLOWED: Decision = Object.freeze({ allowed: true, retryAfterMs: 0, source: 'store' });
+const FAIL_CLOSED: Decision = Object.freeze({ allowed: false, retryAfterMs: FAIL_CLOSED_RETRY_MS, source: 'fail-closed' });
+
+function part(s: string): string {
+  return s.length <= MAX_RAW_KEY ? s : `#${createHash('sha1').update(s).digest('base64url')}`;
+}
+
+/** Length-prefixed so that no two (group, key) pairs share a Redis key, whatever characters they hold. */
+export function slidingWindowKey(limit: LimitSettings, key: string): string {
+  const g = part(limit.group);
+  return `skj:sw:${limit.windowMs}:${g.length}:${g}:${part(key)}`;
+}
+
+export function leakyBucketKey(bucket: LeakyBucketSettings, label: string): string {
+  return `skj:lb:${bucket.capacity}:${bucket.emissionMs}:${part(label)}`;
+}
+
+export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
+  private readonly ring: RedisShardRing;
+  private readonly fallback: SwarmLimiter | undefined;
+  private readonly local: LocalFallbackLimiter;
+  private readonly metrics: RedisStoreMetrics;
+
+  constructor(deps: RedisLimiterDeps) {
+    this.ring = deps.ring;
+    this.fallback = deps.fallback;
+    this.local = new LocalFallbackLimiter(deps.members);
+    this.metrics = deps.metrics ?? noRedisStoreMetrics;
+  }
+
+  async allow(limit: LimitSettings, key: string, failClosed: boolean): Promise<Decision> {
+    const k = slidingWindowKey(limit, key);
+    const shard = this.ring.shardFor(k);
+    let d: Decision | undefined;
+    if (shard !== undefined && shard.available()) {
+      try {
+        const r = (await shard.run(slidingWindow, k, [limit.windowMs, limit.maxHits])) as [number, number, number];
+        d = r[0] === 1 ? ALLOWED : { allowed: false, retryAfterMs: r[1], source: 'store' };
+      } catch {
+        // counted in the shard's metrics; the request falls back below
+      }
+    }
+    if (d === undefined) {
+      if (failClosed) d = FAIL_CLOSED;
+      else if (this.fallback !== undefined) d = await this.fallback.allow(limit, key, false);
+      else d = this.local.allow(limit, key);
+    }
+    this.metrics.decision(d);
+    return d;
+  }
+
+  /** The sliding-window estimate for `key` (0 while its shard is away and no fallback counts). */
+  async count(limit: LimitSettings, key: string): Promise<number> {
+    const k = slidingWindowKey(limit, key);
+    const shard = this.ring.shardFor(k);
+    if (shard !== undefined && shard.available()) {
+      try {
+        return Number(await shard.run(slidingWindowCount, k, [limit.windowMs]));
+      } catch {
+        // fall through
+      }
+    }
+    return (await this.fallback?.count?.(limit, key)) ?? 0;
+  }
+
+  async add(bucket: LeakyBucketSettings, label: string, increment: number, failClosed: boolean): Promise<Decision> {
+    if (increment > bucket.capacity) return { allowed: false, retryAfterMs: 0, source: 'store' };
+    const k = leakyBucketKey(bucket, label);
+    const shard = this.ring.shardFor(k);
+    let d: Decision | undefined;
+    if (shard !== undefined && shard.available()) {
+      try {
+        // Microseconds, as Skipper's script: the emptying time stays an exact integer below 2^53.
+        const x = Number(await shard.run(leakyBucket, k, [bucket.capacity, Math.round(bucket.emissionMs * 1000), increment]));
+        d = x >= 0 ? ALLOWED : { allowed: false, retryAfterMs: Math.ceil(-x / 1000), source: 'store' };
+      } catch {
+        // fall back below
+      }
+    }
+    if (d === undefined) d = failClosed ? FAIL_CLOSED : this.local.add(bucket, label, increment);
+    this.metrics.decision(d);
+    return d;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * One Redis shard: an auto-pipelined ioredis connection behind an opossum breaker. While the breaker is
+ * open, `run` rejects at once (no request waits for a timeout); it opens on the connection's close event
+ * (a killed Redis is noticed in the same tick), on failing heartbeats (a hung one), or on errors in the
+ * rolling second; it closes on the connection's ready event or a successful heartbeat or trial call.
+ */
+import { Redis } from 'ioredis';
+import CircuitBreaker from 'opossum';
+import type { Logger } from '../../src/log/app-log.ts';
+import type { RedisStoreMetrics, StoreErrorKind } from './metrics.ts';
+import type { RedisStoreOptions, ShardAddress } from './redis-options.ts';
+import type { LuaScript } from './scripts.ts';
+
+/** Why `run` did not reach Redis. */
+export class ShardUnavailableError extends Error {
+  constructor(shard: string, reason: string) {
+    super(`Redis shard ${shard} unavailable: ${reason}`);
+    this.name = 'ShardUnavailableError';
+  }
+}
+
+/** Reconnect delays stay short: the breaker, not the retry, keeps requests off a dead shard. */
+const RECONNECT_MAX_MS = 200;
+
+function errorKind(err: unknown): StoreErrorKind {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (msg.includes('timed out')) return 'timeout';
+  if (/writeable|closed|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|Reached the max retries/i.test(msg)) return 'connection';
+  if ((err as { name?: string })?.name === 'ReplyError') return 'script';
+  return 'other';
+}
+
+export class RedisShard {
+  readonly name: string;
+  readonly client: Redis;
+  private readonly breaker: CircuitBreaker<[LuaScript, string, (string | number)[]], unknown>;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly heartbeatMs: number;
+  private readonly log: Logger;
+  private readonly metrics: RedisStoreMetrics;
+  private down = true;
+  private closed = false;
+  /** The last connection error, named in the transition log (wrong password, refused, …). */
+  private lastError = '';
+
+  constructor(addr: ShardAddress, o: RedisStoreOptions, log: Logger, metrics: RedisStoreMetrics) {
+    this.name = addr.name;
+    this.log = log;
+    this.metrics = metrics;
+    this.heartbeatMs = Math.max(10, o.heartbeatMs);
+    this.client = new Redis({
+      host: addr.host,
+      port: addr.port,
+      db: addr.db,
+      username: addr.username ?? (o.username || undefined),
+      password: addr.password ?? (o.password || undefined),
+      tls: addr.tls ? { servername: addr.host } : undefined,
+      connectTimeout: o.dialTimeoutMs,
+      commandTimeout: o.readTimeoutMs + o.writeTimeoutMs,
+      enableAutoPipelining: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      retryStrategy: (n) => Math.min(25 * n, RECONNECT_MAX_MS),
+      lazyConnect: true,
+      connectionName: 'skipjack-swarm',
+    });
+    this.breaker = new CircuitBreaker((script, key, args) => this.exec(script, key, args), {
+      timeout: false,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 3,
+      resetTimeout: 500,
+      rollingCountTimeout: 1000,
+      rollingCountBuckets: 10,
+      // With percentiles on, every failure sorts all latencies of the window: quadratic in an error storm.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
+      // A script error is the request's problem, not the shard's.
+      errorFilter: (err: unknown) => errorKind(err) === 'script',
+    });
+    // Start open: until the first connection is ready, decisions fall back without trying.
+    this.breaker.open();
+    this.metrics.fallback(this.name, true);
+    this.breaker.on('open', () => this.transition(true));
+    this.breaker.on('close', () => this.transition(false));
+    this.client.on('ready', () => {
+      this.lastError = '';
+      this.breaker.close();
+    });
+    this.client.on('close', () => {
+      if (!this.breaker.opened) this.breaker.open();
+    });
+    // ioredis emits 'error' for every failed reconnect; the transition log says it once.
+    this.client.on('error', (err: Error) => void (this.lastError = err.message));
+  }
+
+  /** Connects; resolves when ready or when the first attempt failed (decisions fall back meanwhile). */
+  async connect(): Promise<void> {
+    // The 'error' event names the cause (WRONGPASS, ECONNREFUSED); the rejection only says the connection closed.
+    await this.client.connect().catch((err: Error) => void (this.lastError ||= err.message));
+    if (!this.connected() && !this.closed) {
+      this.log.warn('swarm Redis shard unreachable at start: rate limit decisions for its keys fall back until it answers', { shard: this.name, error: this.lastError });
+    }
+    if (this.heartbeat === undefined && !this.closed) this.startHeartbeat();
+  }
+
+  /** True while decisions for this shard go to Redis. */
+  available(): boolean {
+    return !this.breaker.opened;
+  }
+
+  connected(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /** Runs `script` on `key`; rejects at once while the breaker is open. */
+  run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
+    return this.breaker.fire(script, key, args);
+  }
+
+  private async exec(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
+    const t0 = performance.now();
+    try {
+      let r: unknown;
+      try {
+        r = await this.client.evalsha(script.sha, 1, key, ...args);
+      } catch (err) {
+        // A restarted or flushed shard has lost its script cache: EVAL loads it again.
+        if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+        r = await this.client.eval(script.source, 1, key, ...args);
+      }
+      this.metrics.storeDone((performance.now() - t0) / 1000);
+      return r;
+    } catch (err) {
+      this.metrics.storeError(errorKind(err));
+      throw err;
+    }
+  }
+
+  private startHeartbeat(): void {
+    this.heartbeat = setInterval(() => {
+      if (this.client.status !== 'ready') return;
+      this.client.ping().then(
+        () => {
+          if (this.breaker.opened) this.breaker.close();
+        },
+        (err: unknown) => {
+          this.lastError = `heartbeat: ${(err as Error).message}`;
+          this.metrics.storeError(errorKind(err));
+          if (!this.breaker.opened) this.breaker.open();
+        },
+      );
+    }, this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private transition(down: boolean): void {
+    this.metrics.fallback(this.name, down);
+    if (down === this.down) return;
+    this.down = down;
+    if (this.closed) return;
+    if (down) this.log.warn('swarm Redis shard unreachable: rate limit decisions for its keys fall back until it returns', { shard: this.name, error: this.lastError || undefined });
+    else this.log.info('swarm Redis shard reachable: rate limit decisions use it', { shard: this.name });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.breaker.shutdown();
+    if (this.client.status === 'end') return;
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

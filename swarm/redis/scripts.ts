@@ -1,0 +1,104 @@
+/**
+ * The Lua scripts behind the Redis limiters. Each decision is one script run: Redis executes a script
+ * atomically, so the check and the count cannot interleave with another instance's (Skipper's limiter
+ * checks and adds in separate commands and over-admits under concurrency). Time comes from the shard's
+ * own clock (TIME), so instances with skewed clocks still agree on window boundaries.
+ */
+import { createHash } from 'node:crypto';
+
+/** A script with its SHA1, for EVALSHA with an EVAL fallback on NOSCRIPT. */
+export interface LuaScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(name: string, source: string): LuaScript {
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+const NOW_MS = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * Sliding-window counter: one hash per key holding the index of the current fixed window (`i`), its count
+ * (`c`) and the previous window's count (`p`). The estimate weights the previous window by the part of it
+ * that still overlaps the sliding window. Only admitted requests are counted (as Skipper does).
+ * KEYS[1] key; ARGV[1] window ms; ARGV[2] max hits.
+ * Returns {admitted 1|0, retry-after ms, current-window count}.
+ */
+export const slidingWindow = script('sliding-window', `${NOW_MS}
+local w = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+local idx = math.floor(now / w)
+local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
+local i = tonumber(v[1]) or idx
+local c = tonumber(v[2]) or 0
+local p = tonumber(v[3]) or 0
+if i < idx then
+  if i == idx - 1 then p = c else p = 0 end
+  c = 0
+end
+local elapsed = now - idx * w
+if p * (w - elapsed) / w + c + 1 <= max then
+  c = c + 1
+  redis.call('HSET', KEYS[1], 'i', idx, 'c', c, 'p', p)
+  redis.call('PEXPIRE', KEYS[1], 2 * w)
+  return {1, 0, c}
+end
+local retry
+if c + 1 <= max then
+  -- p > 0 here: the estimate falls as the previous window slides out
+  retry = math.ceil(w - (max - c - 1) * w / p - elapsed)
+else
+  -- next window: c becomes the previous count and must have slid out far enough for one more hit
+  local after = 0
+  if max >= 1 then after = w * (1 - (max - 1) / c) else after = w end
+  retry = math.ceil(w - elapsed + after)
+end
+if retry < 1 then retry = 1 end
+return {0, retry, c}
+`);
+
+/**
+ * The sliding-window estimate for a key without counting: KEYS[1] key; ARGV[1] window ms.
+ * Returns the estimate rounded up.
+ */
+export const slidingWindowCount = script('sliding-window-count', `${NOW_MS}
+local w = tonumber(ARGV[1])
+local idx = math.floor(now / w)
+local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
+local i = tonumber(v[1])
+if not i then return 0 end
+local c = tonumber(v[2]) or 0
+local p = tonumber(v[3]) or 0
+if i < idx then
+  if i == idx - 1 then p = c else p = 0 end
+  c = 0
+end
+return math.ceil(p * (w - (now - idx * w)) / w + c)
+`);
+
+/**
+ * Leaky bucket with Skipper's semantics (clusterLeakyBucketRatelimit): the key stores when the bucket will
+ * be empty (µs); an increment fits when capacity minus level covers it. KEYS[1] key; ARGV[1] capacity;
+ * ARGV[2] emission µs (time to leak one unit); ARGV[3] increment.
+ * Returns x: >= 0 added; < 0 refused, retry after -x µs.
+ */
+export const leakyBucket = script('leaky-bucket', `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local capacity = tonumber(ARGV[1])
+local emission = tonumber(ARGV[2])
+local increment = tonumber(ARGV[3])
+local empty_at = tonumber(redis.call('GET', KEYS[1]) or now)
+if empty_at < now then empty_at = now end
+local x = (capacity - increment) * emission - (empty_at - now)
+if x >= 0 then
+  empty_at = empty_at + increment * emission
+  redis.call('SET', KEYS[1], empty_at, 'PX', math.max(1, math.ceil((empty_at - now) / 1000)))
+end
+return x
+`);
