@@ -2,7 +2,7 @@
  * Just enough of Go's text/template and Helm's functions to execute the chart templates scripts/deploy
  * prints, without a helm binary: actions with trim markers, comments, if/else/end, with/end, pipelines,
  * `.`-paths, string and number literals, parenthesised pipelines, and the functions toJson, toYaml, nindent,
- * default, eq, not, and, or, lower, quote. Anything else throws, so a template the generator starts to
+ * default, eq, not, and, or, lower, quote, printf (%s). Anything else throws, so a template the generator starts to
  * print in a construct this does not know fails the test instead of rendering wrongly.
  */
 import { stringify } from 'yaml';
@@ -77,6 +77,7 @@ const FUNCS: Record<string, (...a: unknown[]) => unknown> = {
   or: (...a) => a.find((x) => truth(x)) ?? a.at(-1),
   lower: (s) => String(s).toLowerCase(),
   quote: (s) => JSON.stringify(String(s ?? '')),
+  printf: (f, ...a) => { let i = 0; return String(f).replace(/%s/g, () => String(a[i++] ?? '')); },
 };
 
 /** Splits on a separator outside quotes and parentheses. */
