@@ -25,7 +25,7 @@ const id = (o: Record<string, unknown>): string => {
 };
 
 function valuesYaml(): string {
-  const lines = [`# ${GENERATED}`, '# Every key is described in values.schema.json and docs/deploy.md.'];
+  const lines = [`# ${GENERATED}`, '# values.schema.json checks every key; docs/deploy.md describes them.'];
   for (const [k, v] of Object.entries(defaultValues)) {
     const c = valueComments[k];
     lines.push('');

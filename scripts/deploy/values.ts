@@ -146,6 +146,7 @@ function schemaOf(v: unknown, path: string): Schema {
 
 export function valuesSchema(): Schema {
   const root = schemaOf(defaultValues, '') as { properties: Record<string, Schema> };
+  for (const [k, c] of Object.entries(valueComments)) root.properties[k] = { description: c, ...root.properties[k] };
   // Helm puts `global` into every chart's values.
   root.properties.global = { type: 'object' };
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'skipjack chart values', ...root };

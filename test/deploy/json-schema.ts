@@ -4,7 +4,7 @@
  */
 type Schema = Record<string, unknown>;
 
-const KNOWN = new Set(['$schema', 'title', 'type', 'enum', 'minimum', 'properties', 'additionalProperties']);
+const KNOWN = new Set(['$schema', 'title', 'description', 'type', 'enum', 'minimum', 'properties', 'additionalProperties']);
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
