@@ -24,7 +24,7 @@ import { incrementalCompiler } from './routing/compile.ts';
 import type { RouteTable } from './routing/types.ts';
 import { RouteTableHolder } from './routing/holder.ts';
 import { builtinPredicates } from './predicates/builtin.ts';
-import { builtinFilters } from './filters/builtin.ts';
+import { builtinFilters, type FilterDeps } from './filters/builtin.ts';
 import { ACCESS_LOG_STATE_KEY, accessLogWanted } from './filters/access-log.ts';
 import { createLoadBalancer } from './loadbalancer/index.ts';
 import { createProxy } from './proxy/proxy.ts';
@@ -47,6 +47,12 @@ import { InProcessLimiter, type InstanceLimiter } from './ratelimit/instance-lim
 import { IpcLimiter, serveIpcLimiter } from './ratelimit/ipc-limiter.ts';
 import { parseRatelimitsFlag } from './ratelimit/settings.ts';
 import { createRateLimitMetrics } from './metrics/ratelimit-metrics.ts';
+import { breakersFromFlags } from './circuit/from-flags.ts';
+import { createResilienceMetrics, type ResilienceMetrics } from './metrics/resilience-metrics.ts';
+import { parseActiveHealthCheck } from './config/active-health-check.ts';
+import { ActiveHealthCheck } from './loadbalancer/active-health-check.ts';
+import { EndpointRegistry } from './loadbalancer/endpoint-registry.ts';
+import { SheddingRegistry } from './filters/shedding/catalog.ts';
 
 /** The longest an in-flight request may hold up shutdown: nothing outlives the write timeout anyway. */
 function drainBound(c: Config): number {
@@ -97,18 +103,75 @@ function rateLimits(c: Config, logger: Logger, metrics: ProxyMetrics, instance: 
  * the previous one, so an update of one route among thousands does not rebuild the others. `shuttingDown`
  * is the instance's shutdown state, read by Shutdown() per request (the Kubernetes health-check route).
  */
-function compiler(c: Config, shuttingDown: () => boolean, extraFilters: FilterSpec[] = []): (defs: RouteDef[], generation: number) => RouteTable {
+function compiler(c: Config, shuttingDown: () => boolean, extraFilters: FilterSpec[] = [], deps: FilterDeps = {}): (defs: RouteDef[], generation: number) => RouteTable {
   return incrementalCompiler({
     predicates: builtinPredicates({ shuttingDown }),
-    filters: builtinFilters(extraFilters),
+    filters: builtinFilters(extraFilters, deps),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
   });
 }
 
-function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null): ProxyOptions {
+/** Queues and admission windows of the process that serves, reporting to its metrics. */
+function filterDeps(logger: Logger, rm: ResilienceMetrics): FilterDeps {
   return {
-    guard: limits === null ? null : [limits.guard],
+    shedding: new SheddingRegistry({
+      queue: (name) => ({
+        depth: (n) => rm.queueDepth(name, n),
+        waited: (ms) => rm.queueWait(name, ms / 1000),
+        rejected: (reason) => rm.queueRejected(name, reason),
+      }),
+      admissionRejected: (routeId) => rm.admissionRejected(routeId),
+    }),
+    log: (m) => logger.info(m),
+  };
+}
+
+/**
+ * The breakers of one process, as a backend guard; none without -enable-breakers / -breaker (as Skipper).
+ * Breaker state is per process: with -workers N each worker keeps its own breakers (docs/swarm.md).
+ */
+function breakerGuards(c: Config, logger: Logger, rm: ResilienceMetrics): BackendGuard[] {
+  const breakers = breakersFromFlags(c.enableBreakers, c.breaker, {
+    transition(b, from, to, cause) {
+      rm.breakerTransition(b.host, from, to, cause);
+      rm.breakerState(b.host, b.state);
+      logger.info(`circuit breaker ${b.key} went from ${from} to ${to} (${cause})`);
+    },
+    refused: (b) => rm.breakerRefused(b.host),
+  });
+  return breakers === null ? [] : [breakers.guard];
+}
+
+/**
+ * The endpoint registry and, with -active-health-check, the service probing its dropped endpoints; both
+ * belong to the process that proxies (each worker keeps its own endpoint statistics, as before).
+ */
+function endpointHealth(c: Config, logger: Logger, rm: ResilienceMetrics): { endpoints: EndpointRegistry; probes: ActiveHealthCheck | null } {
+  const endpoints = new EndpointRegistry();
+  const active = parseActiveHealthCheck(c.activeHealthCheck);
+  const probes = active === null ? null : new ActiveHealthCheck(endpoints, { ...active, tlsVerify: true }, {
+    dropped: (host) => {
+      rm.endpointDropped(host);
+      logger.warn(`endpoint ${host} left rotation; probing it every ${active.intervalMs} ms`);
+    },
+    probe: (host, healthy) => rm.probe(host, healthy),
+    restored: (host) => {
+      rm.endpointRestored(host);
+      logger.info(`endpoint ${host} is healthy again and back in rotation`);
+    },
+  });
+  return { endpoints, probes };
+}
+
+/**
+ * Breakers are asked first: an attempt to a backend known to be down does not spend a rate-limit token
+ * (a half-open probe slot taken before a rate-limit refusal is given back by the composition).
+ */
+function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null, breakers: BackendGuard[] = [], endpoints?: EndpointRegistry): ProxyOptions {
+  return {
+    guard: limits === null ? breakers : [...breakers, limits.guard],
+    endpoints,
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
@@ -146,8 +209,8 @@ function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
 }
 
 /** Route sources, the updater and the route table holder, wired to metrics and logs. */
-async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, limits: RateLimits | null, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void) {
-  const compile = compiler(c, () => !health.healthy, limits?.specs);
+async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, view: RoutesView | undefined, health: Health, limits: RateLimits | null, onCertificates: OnCertificates, onBuilt?: (defs: RouteDef[], g: number) => void, deps: FilterDeps = {}) {
+  const compile = compiler(c, () => !health.healthy, limits?.specs, deps);
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), view, metrics, logger });
   // Default filters are applied by the updater; -clone-route and -edit-route follow them, as in Skipper.
@@ -200,8 +263,11 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
-  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, limits, (list) => certs?.setDynamic(list, certificateError(logger)));
-  const proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
+  const rm = createResilienceMetrics(metrics.registry);
+  const { holder, updater } = await startRoutes(c, logger, metrics, view, health, limits, (list) => certs?.setDynamic(list, certificateError(logger)), undefined, filterDeps(logger, rm));
+  const endpointCheck = endpointHealth(c, logger, rm);
+  const proxy = createProxy(holder, proxyOptions(c, logger, limits, breakerGuards(c, logger, rm), endpointCheck.endpoints), observer(c, metrics));
+  await endpointCheck.probes?.start();
   const listener = proxyListener(c, proxy, certs);
   const support = supportServer(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const a = await listenOn(listener.server, c.address);
@@ -214,6 +280,7 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
     const clean = await listener.drain(drainBound(c));
     if (!clean) logger.warn('shutdown: requests still running after the bound were cut');
     await updater.stop();
+    await endpointCheck.probes?.stop();
     await proxy.close();
     support?.close();
     logger.info('stopped');
@@ -266,6 +333,7 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
 
 async function runWorker(c: Config, logger: Logger): Promise<void> {
   const metrics = createProxyMetrics();
+  const rm = createResilienceMetrics(metrics.registry);
   serveWorkerMetrics(metrics.registry);
   // Set when the primary announces shutdown; Shutdown() reads it per request.
   let shuttingDown = false;
@@ -273,18 +341,22 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
   // The primary builds the same filters and gives their warnings once.
   const limits = rateLimits(c, quiet, metrics, new IpcLimiter());
-  const compile = compiler(c, () => shuttingDown, limits?.specs);
+  const compile = compiler(c, () => shuttingDown, limits?.specs, filterDeps(logger, rm));
   const holder = new RouteTableHolder(compile([], 0));
   const state = new RouteState({ compile, swap: (t) => holder.swap(t), logger: quiet });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   let listener: ProxyListener | null = null;
   let proxy: ReturnType<typeof createProxy> | null = null;
+  let probes: ActiveHealthCheck | null = null;
   let draining = false;
   listenToPrimary({
     onRoutes: (msg) => {
       state.apply(msg.defs, msg.generation);
       if (listener !== null || draining) return;
-      proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
+      const h = endpointHealth(c, logger, rm);
+      probes = h.probes;
+      proxy = createProxy(holder, proxyOptions(c, logger, limits, breakerGuards(c, logger, rm), h.endpoints), observer(c, metrics));
+      probes?.start().catch((err: Error) => logger.error(`${probes!.name}: ${err.message}`));
       listener = proxyListener(c, proxy, certs);
       listenOn(listener.server, c.address).catch((err: Error) => {
         logger.error(`worker cannot listen on ${c.address}: ${err.message}`);
@@ -301,6 +373,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
       shuttingDown = true;
       const stop = async (): Promise<void> => {
         if (listener !== null) await listener.drain(boundMs);
+        await probes?.stop();
         await proxy?.close();
       };
       stop().finally(() => process.exit(0));

@@ -52,6 +52,7 @@ export const coreFlags = {
   proxyPreserveHost: flag.bool('proxy-preserve-host', false, 'send the incoming Host header to the backend instead of the backend host'),
   removeHopHeaders: flag.bool('remove-hop-headers', false, 'Skipper\'s opt-in; skipjack always removes hop-by-hop headers (RFC 9110 section 7.6.1)', { status: 'accepted' }),
   passiveHealthCheck: flag.map('passive-health-check', 'passive health check parameters: period=1m,min-requests=10,max-drop-probability=0.9,min-drop-probability=0.05,max-unhealthy-endpoints-ratio=1.0'),
+  activeHealthCheck: flag.map('active-health-check', 'skipjack extension: endpoints the passive health check finds fully unhealthy leave rotation and are probed until healthy: path=/healthz,interval=1s,timeout=1s,healthy=2 (needs -passive-health-check)'),
 
   // logs
   accessLogDisabled: flag.bool('access-log-disabled', false, 'print no access log'),

@@ -6,6 +6,8 @@ import { parsePassiveHealthCheck } from './passive-health-check.ts';
 import { parseRouteChange } from '../dataclients/route-changers.ts';
 import { parseCidrs } from '../proxy/forwarded.ts';
 import { parseForwardedHeaders } from './forwarded-headers.ts';
+import { parseBreakerFlag } from '../circuit/settings.ts';
+import { parseActiveHealthCheck } from './active-health-check.ts';
 import { parseRatelimitsFlag } from '../ratelimit/settings.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */
@@ -66,6 +68,20 @@ export function validateConfig(c: Config): void {
       } catch (err) {
         bad(flag, spec, (err as Error).message);
       }
+    }
+  }
+  try {
+    if (parseActiveHealthCheck(c.activeHealthCheck) !== null && Object.keys(c.passiveHealthCheck).length === 0) {
+      throw new Error('needs -passive-health-check, which finds the endpoints to probe');
+    }
+  } catch (err) {
+    bad('active-health-check', Object.entries(c.activeHealthCheck).map(([k, v]) => `${k}=${v}`).join(','), (err as Error).message);
+  }
+  for (const b of c.breaker) {
+    try {
+      parseBreakerFlag(b);
+    } catch (err) {
+      bad('breaker', b, (err as Error).message);
     }
   }
   try {

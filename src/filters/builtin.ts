@@ -4,8 +4,19 @@ import type { FilterSpec } from './types.ts';
 import { coreFilters } from './core-catalog.ts';
 import { wireFilters } from './wire-catalog.ts';
 import { lbFilters } from './lb-catalog.ts';
+import { circuitFilters } from './circuit/breakers.ts';
+import { SheddingRegistry, sheddingFilters } from './shedding/catalog.ts';
 
-/** A fresh registry holding every built-in filter; extra specs (rate limits, breakers) are added by the composition root. */
-export function builtinFilters(extra: Iterable<FilterSpec> = []): Registry<FilterSpec> {
-  return new Registry<FilterSpec>('filter', [...coreFilters, ...wireFilters, ...lbFilters, ...extra]);
+/** Process-wide state some filter families keep outside the route table. */
+export interface FilterDeps {
+  /** Queues and admission windows; a fresh one per registry when absent. */
+  shedding?: SheddingRegistry;
+  /** admissionControl's logInactive lines. */
+  log?: (message: string) => void;
+}
+
+/** A fresh registry holding every built-in filter; extra specs (rate limits) are added by the composition root. */
+export function builtinFilters(extra: Iterable<FilterSpec> = [], deps: FilterDeps = {}): Registry<FilterSpec> {
+  const shedding = sheddingFilters(deps.shedding ?? new SheddingRegistry(), deps.log);
+  return new Registry<FilterSpec>('filter', [...coreFilters, ...wireFilters, ...lbFilters, ...circuitFilters, ...shedding, ...extra]);
 }

@@ -49,6 +49,9 @@ export interface BackendDeps {
 }
 
 /** An attempt the guard refused: never sent, so neither retryable nor counted against the endpoint. */
+const EMPTY_BAG: ReadonlyMap<string, unknown> = new Map();
+
+/** The shape of an attempt the guard refused (its error is filled in per refusal). */
 const REFUSED: Attempt = { response: null, error: null, bodyStarted: false };
 
 function isThenable(v: unknown): v is PromiseLike<Refusal | undefined> {
@@ -79,7 +82,7 @@ async function attempt(
   const dynamic = route.def.backendType === 'dynamic';
   let info: AttemptInfo | null = null;
   if (d.guard !== null) {
-    info = { routeId: route.id, backendHost: t.key, origin: t.origin, attempt: n, method: ctx.request.method, stateBag: ctx.stateBag };
+    info = { routeId: route.id, backendHost: t.key, origin: t.origin, attempt: n, method: ctx.request.method, stateBag: ctx.stateBagIfAny ?? EMPTY_BAG };
     let r: Refusal | undefined | Promise<Refusal | undefined>;
     try {
       r = d.guard.before(info);

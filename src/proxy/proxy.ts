@@ -120,8 +120,9 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       } catch (err) {
         // Skipper's makeErrorResponse + applyFiltersOnError: the proxy-made error response goes through the
         // response hooks of the filters that handle errors (and only those), in reverse order.
-        const handlers = responseFilters === null || route.def.backendType === 'loopback' ? null : errorHandlers(responseFilters);
-        if (handlers === null || !(err instanceof ProxyError) || err.clientGone) throw err;
+        const handlers = responseFilters === null ? null : errorHandlers(responseFilters);
+        // Also when the client went away: queue filters must free their slot (Skipper answers 499 through them).
+        if (handlers === null || !(err instanceof ProxyError)) throw err;
         logProxyError(ctx, err);
         ctx.response = errorResponse(err);
         const p = runResponseFilters(handlers, ctx);
@@ -138,6 +139,18 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       } catch (e) {
         discard(body);
         discard(ctx.response?.body);
+        // Filters that handle errors still see the failure (a queue slot must not leak).
+        const handlers = errorHandlers(responseFilters);
+        if (handlers !== null) {
+          ctx.response = errorResponse(e);
+          try {
+            const p = runResponseFilters(handlers, ctx);
+            if (p !== undefined) await p;
+          } catch {
+            // The first failure is the one reported.
+          }
+          discard(ctx.response?.body);
+        }
         throw e;
       }
       // A filter that replaced the body may still read the old one (compress pipes it, a generator reads it
