@@ -19,6 +19,8 @@ export const ErrorCodes = {
   SKJ_ERR_ROUTE_DUPLICATE_ID: 'SKJ_ERR_ROUTE_DUPLICATE_ID',
   /** A command-line flag or config-file key that is unknown or has a bad value. */
   SKJ_ERR_CONFIG_FLAG: 'SKJ_ERR_CONFIG_FLAG',
+  /** A background service (route sources, a listener, a store client) failed to start; the message names it. */
+  SKJ_ERR_LIFECYCLE_START: 'SKJ_ERR_LIFECYCLE_START',
   /** A route source (file, URL, Kubernetes) failed to load. */
   SKJ_ERR_SOURCE_LOAD: 'SKJ_ERR_SOURCE_LOAD',
   /** A Kubernetes object that cannot be converted to routes; only that object's routes are dropped. */

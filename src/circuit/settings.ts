@@ -3,7 +3,7 @@
  * `-breaker` (repeatable), and route settings from the consecutiveBreaker / rateBreaker / disableBreaker
  * filters, merged field by field (route over host over global).
  */
-import { parseDuration } from '../config/duration.ts';
+import { parseDuration } from '../net/index.ts';
 
 /** 'none': no breaker type set at this level (inherit); 'disabled': explicitly off. */
 export type BreakerType = 'none' | 'consecutive' | 'rate' | 'disabled';

@@ -18,7 +18,7 @@
  * per-instance behaviour) and never opens a breaker that local or quorum evidence does not justify.
  * Without a bus none of this runs and breakers are exactly Skipper's.
  */
-import type { Service } from '../lifecycle/service.ts';
+import type { Service } from '../lifecycle/index.ts';
 import type { SwarmBus, SwarmMessage } from './ports.ts';
 import type { Breaker, BreakerState } from './breaker.ts';
 import type { BreakerRegistry } from './registry.ts';

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.ts';
 import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
 import { formatLogrus } from '../dataclients/kubernetes/log.ts';
 import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
-import { preprocessorFromConfig } from '../dataclients/route-changers.ts';
+import { routePreprocessors } from '../roles/route-pipeline.ts';
 import { RouteServer } from '../routesrv/server.ts';
 
 function log(level: 'info' | 'error', msg: string): void {
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
         ? { namespace: cfg.kubernetesRedisServiceNamespace, name: cfg.kubernetesRedisServiceName, port: cfg.kubernetesRedisServicePort }
         : undefined,
       // Skipper's routesrv runs the same pre-processors as the proxy, so its fleet gets finished routes.
-      preprocess: preprocessorFromConfig(cfg, { defaultFilters: true, onError: (m) => log('error', m) }),
+      pre: routePreprocessors(cfg, (m) => log('error', m)),
       onError: (err) => log('error', err.message),
     });
   } catch (err) {

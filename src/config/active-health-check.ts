@@ -3,7 +3,7 @@
  * timeout=1s,healthy=2`. An empty map leaves it off. It needs -passive-health-check, which finds the
  * endpoints to take out of rotation.
  */
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../net/index.ts';
 
 export interface ActiveHealthCheckSettings {
   path: string;

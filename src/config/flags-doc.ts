@@ -3,7 +3,7 @@
  * (test/config/flags-doc.test.ts compares them). Regenerate: `npx node src/config/flags-doc.ts > docs/reference/flags.md`.
  */
 import { fileURLToPath } from 'node:url';
-import { formatDuration } from './duration.ts';
+import { formatDuration } from '../net/index.ts';
 import type { FlagDef } from './flag-types.ts';
 import { flagGroups } from './table.ts';
 

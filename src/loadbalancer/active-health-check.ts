@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { Service } from '../lifecycle/service.ts';
+import type { Service } from '../lifecycle/index.ts';
 import type { EndpointRegistry } from './endpoint-registry.ts';
 
 export interface ActiveHealthCheckOptions {

@@ -4,9 +4,22 @@
  * algorithms, and per-period request/failure counts for the passive health check.
  */
 import type { Route, RouteTable } from '../routing/types.ts';
-import type { PassiveHealthCheckOptions } from '../proxy/types.ts';
 import { lbConfigOf } from './route-config.ts';
 import { endpointHost } from './endpoint.ts';
+
+/** Skipper's -passive-health-check settings. */
+export interface PassiveHealthCheckOptions {
+  /** How often endpoint statistics are evaluated and reset (ms). */
+  periodMs: number;
+  /** An endpoint with no more requests than this in a period is never marked unhealthy. */
+  minRequests: number;
+  /** Failure ratios up to this are ignored; the smallest non-zero drop probability. */
+  minDropProbability: number;
+  /** The highest probability with which an unhealthy endpoint is left out of one request's choice. */
+  maxDropProbability: number;
+  /** When more than this share of a route's endpoints would be dropped, none is dropped. */
+  maxUnhealthyEndpointsRatio: number;
+}
 
 /** Entries not part of any route table for this long are forgotten (Skipper's default). */
 const LAST_SEEN_TIMEOUT_MS = 60_000;

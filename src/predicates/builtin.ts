@@ -34,7 +34,7 @@ import { teeSpec } from './tee.ts';
 import { trafficSpec } from './traffic.ts';
 import { trafficSegmentSpec } from './traffic-segment.ts';
 import { trueSpec } from './true.ts';
-import { weightSpec } from './weight.ts';
+import { weightSpec } from '../routing/weight.ts';
 
 /** Sources of time, chance and process state; tests inject fixed ones. */
 export interface PredicateEnv {

@@ -1,13 +1,21 @@
 /** The per-request FilterContext and the lease that pins one route table generation. */
+import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type {
   FilterContext, FilterRequest, FilterResponse, OriginalRequest, RequestSettings, ShadowRequest,
-} from '../filters/types.ts';
+} from '../routing/filter-contract.ts';
 import { routingRequestFrom } from '../routing/request.ts';
 import type { HeaderBag, RouteTable, RoutingRequest } from '../routing/types.ts';
 import type { TableSource } from './types.ts';
-import type { UpgradeClient } from './upgrade.ts';
+
+/** The client side of an upgrade. */
+export interface UpgradeClient {
+  socket: Duplex;
+  head: Buffer;
+  /** The Upgrade header as received. */
+  protocol: string;
+}
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 

@@ -6,21 +6,21 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { FilterInstance, FilterResponse, ShadowRequest } from '../filters/types.ts';
-import { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
+import type { FilterInstance, FilterResponse, ShadowRequest } from '../routing/filter-contract.ts';
+import { EndpointRegistry } from '../loadbalancer/index.ts';
 import type { Route, RouteTable } from '../routing/types.ts';
 import { Abort } from './abort.ts';
-import { callBackend, resolveTarget, targetOf, type BackendDeps } from './backend.ts';
+import { callBackend, resolveBackendAddress, backendAddressOf, type BackendDeps } from './backend.ts';
 import { Lease, RequestContext, type Engine } from './context.ts';
 import { clientGone, errorStatus, ProxyError } from './errors.ts';
 import { composeGuards, type BackendGuard } from './guard.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
-import { forwardedSetter } from './forwarded.ts';
+import { forwardedSetter } from '../net/index.ts';
 import { discard, errorResponse, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { UnreadBody } from './unread-body.ts';
-import { Upstream } from './upstream.ts';
+import { BackendPools } from './backend-pools.ts';
 import type { Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
 import { armReadTimeout, armWriteTimeout } from './timeouts.ts';
 import { checkFraming } from './validate.ts';
@@ -56,7 +56,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
   const connectTimeoutMs = options.backendTimeoutMs ?? 60_000;
   const tlsVerify = options.tlsVerify ?? true;
   const upgradeEnabled = options.experimentalUpgrade ?? false;
-  const upstream = new Upstream({
+  const pools = new BackendPools({
     connectTimeoutMs,
     responseHeaderTimeoutMs: options.responseHeaderTimeoutMs ?? 60_000,
     tcpKeepAliveMs: options.keepAlive ?? 30_000,
@@ -66,10 +66,10 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     idleCaps: { perHost: options.maxIdleConnsPerHost ?? 0, total: options.maxIdleConns ?? 0 },
   });
   const deps: BackendDeps = {
-    upstream,
+    pools,
     registry,
     observer: obs,
-    forward: options.forwardBackendUrl != null ? targetOf(parseUrl('forwardBackendUrl', options.forwardBackendUrl)) : null,
+    forward: options.forwardBackendUrl != null ? backendAddressOf(parseUrl('forwardBackendUrl', options.forwardBackendUrl)) : null,
     guard: guardOf(options.guard),
   };
   let observed: RouteTable | null = null;
@@ -182,7 +182,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
           if (h !== undefined && h !== ctx.original.host) ctx.outgoingHost = h;
         }
         if (ctx.upgrade !== null) {
-          const t = resolveTarget(deps, ctx, route);
+          const t = resolveBackendAddress(deps, ctx, route);
           return upgradeBackend(ctx, ctx.upgrade, t.origin, ctx.outgoingHost ?? t.authority, removeHop, tlsVerify, connectTimeoutMs);
         }
         armReadTimeout(ctx);
@@ -311,7 +311,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       if (closing === null) {
         if (ownsRegistry) registry.close();
         else registry.stopHealthCheck();
-        closing = upstream.close();
+        closing = pools.close();
       }
       return closing;
     },

@@ -1,7 +1,7 @@
 /** Writes the final response, or an error response, to the client. */
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { FilterResponse } from '../filters/types.ts';
+import type { FilterResponse } from '../routing/filter-contract.ts';
 import { errorBody, errorStatus, ProxyError } from './errors.ts';
 import { downstreamResponseHeaders } from './headers.ts';
 

@@ -2,15 +2,13 @@
 import type { HeaderBag, RoutingRequest } from '../routing/types.ts';
 import type { RequestContext } from './context.ts';
 import { ProxyError } from './errors.ts';
+import { unescapePath } from '../net/index.ts';
 
 /** The decoded path routing matches against, as Go's URL.Path; a malformed escape is a 400. */
 export function decodePath(path: string): string {
-  if (path.indexOf('%') === -1) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    throw new ProxyError('SKJ_ERR_PROXY_BAD_REQUEST', `malformed percent-encoding in path ${JSON.stringify(path.slice(0, 200))}`);
-  }
+  const p = unescapePath(path);
+  if (p === null) throw new ProxyError('SKJ_ERR_PROXY_BAD_REQUEST', `malformed percent-encoding in path ${JSON.stringify(path.slice(0, 200))}`);
+  return p;
 }
 
 /** The lookup request for a loopback or shadow: built from the filter-modified request. */

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RouteDef } from '../eskip/ast.ts';
+import { preprocess, type RoutePreprocessor } from '../routing/pipeline.ts';
 import type { KubernetesSource } from '../dataclients/kubernetes/source.ts';
 import { redisShards, type RedisServiceRef } from './redis-shards.ts';
 import { nextSnapshot, type RoutesSnapshot } from './routes-snapshot.ts';
@@ -14,8 +14,8 @@ export interface RouteServerOptions {
   source: KubernetesSource;
   /** The Redis service whose endpoints are served on /swarm/redis/shards; none serves an empty list. */
   redis?: RedisServiceRef;
-  /** Pre-processing of every route list before it is served (default filters, -clone-route, -edit-route). */
-  preprocess?: (defs: RouteDef[]) => RouteDef[];
+  /** The route pre-processors skipjack runs too (src/roles/route-pipeline.ts), applied before serving. */
+  pre?: readonly RoutePreprocessor[];
   onError?: (err: Error) => void;
 }
 
@@ -38,7 +38,7 @@ export class RouteServer {
   async startSource(): Promise<void> {
     await this.#o.source.start(
       (u) => {
-        this.#snapshot = nextSnapshot(this.#o.preprocess?.(u.routes) ?? u.routes, this.#snapshot);
+        this.#snapshot = nextSnapshot(preprocess(this.#o.pre ?? [], u.routes), this.#snapshot);
         this.updates++;
       },
       (err) => this.#o.onError?.(err),

@@ -7,8 +7,8 @@
  * and the path tree is patched instead of rebuilt, so one changed route among 40,000 costs milliseconds,
  * not a full compile. The result decides every request exactly as a full compile would.
  */
-import type { RouteDef } from '../eskip/ast.ts';
-import type { FilterSpec } from '../filters/types.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import type { FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import { compileRoute, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';

@@ -2,8 +2,8 @@
  * Compiling one route definition into a RouteEntry, and the reference count of the live table generations
  * holding its filter instances, which are closed when that count drops to zero.
  */
-import type { RouteDef } from '../eskip/ast.ts';
-import type { FilterInstance, FilterSpec } from '../filters/types.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import type { FilterInstance, FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import type { ParamNames, RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';

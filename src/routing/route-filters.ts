@@ -1,6 +1,6 @@
 /** Creates the filter instances of one route definition (reasons `unknown_filter`, `invalid_filter_params`). */
-import type { RouteDef } from '../eskip/ast.ts';
-import type { FilterInstance, FilterSpec } from '../filters/types.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import type { FilterInstance, FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { PredicateSpec } from './types.ts';

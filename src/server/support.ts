@@ -1,6 +1,6 @@
 /**
  * The support listener (-support-listener): /metrics (Prometheus text), /routes (eskip or JSON, with ETag
- * and 304), /healthz (200 while healthy, 503 once shutdown began). Kept off the proxy listener so routes
+ * and 304), /healthz (200 once every service is up and until shutdown begins, else 503). Kept off the proxy listener so routes
  * can never shadow it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -15,7 +15,7 @@
  * answer, this side of a partition gets `limit × live / known` (a member that said goodbye or that membership
  * dropped returns its part at once; a silent one keeps it reserved, see the docs).
  */
-import type { Service } from '../../src/lifecycle/service.ts';
+import type { Service } from '../../src/lifecycle/index.ts';
 import type { Decision, LimitSettings, SwarmLimiter } from '../../src/ratelimit/ports.ts';
 import type { GossipNode } from './gossip-node.ts';
 import type { MemberId } from './membership.ts';

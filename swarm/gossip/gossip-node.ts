@@ -16,7 +16,7 @@ import { identify } from '@libp2p/identify';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
-import type { Service } from '../../src/lifecycle/service.ts';
+import type { Service } from '../../src/lifecycle/index.ts';
 import { unwrap, wrap } from './envelope.ts';
 import { parseMemberAddress, type MemberId, type Membership } from './membership.ts';
 import type { GossipMetrics } from './metrics.ts';

@@ -7,7 +7,7 @@
 import type { Registry } from 'prom-client';
 import type { KubeApi } from '../../src/dataclients/kubernetes/api.ts';
 import type { SwarmBus } from '../../src/circuit/ports.ts';
-import type { Service } from '../../src/lifecycle/service.ts';
+import type { Service } from '../../src/lifecycle/index.ts';
 import type { SwarmLimiter } from '../../src/ratelimit/ports.ts';
 import { KubeMembership } from '../membership/kube-membership.ts';
 import { StaticMembership } from '../membership/static-membership.ts';

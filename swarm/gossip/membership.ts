@@ -2,7 +2,7 @@
  * What the gossip layer needs to know about the swarm: who is listed as a member right now, and when that
  * changes. Declared here where it is consumed; swarm/membership/ implements it (static list, Kubernetes pods).
  */
-import type { Service } from '../../src/lifecycle/service.ts';
+import type { Service } from '../../src/lifecycle/index.ts';
 
 /** A member is named by the address its gossip node listens on, `host:port`. */
 export type MemberId = string;

@@ -5,7 +5,7 @@
  */
 import { networkInterfaces } from 'node:os';
 import type { KubeApi } from '../../src/dataclients/kubernetes/api.ts';
-import type { KubeObject } from '../../src/dataclients/kubernetes/convert/types.ts';
+import type { KubeObject } from '../../src/dataclients/kubernetes/convert/index.ts';
 import { Reflector, type Backoff } from '../../src/dataclients/kubernetes/reflector.ts';
 import { memberId, type MemberId, type Membership } from '../gossip/membership.ts';
 

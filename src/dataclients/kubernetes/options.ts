@@ -2,7 +2,7 @@
  * Options of the Kubernetes data client: Skipper's kubernetes.Options, by the same meaning.
  * Filled from `-kubernetes-…` flags (src/config) or from a conformance fixture's `.kube` file.
  */
-import type { FilterCall, PredicateCall } from '../../eskip/ast.ts';
+import type { FilterCall, PredicateCall } from '../../eskip/index.ts';
 
 export type PathMode = 'kubernetes-ingress' | 'path-regexp' | 'path-prefix';
 export type BackendTrafficAlgorithm = 'traffic-predicate' | 'traffic-segment-predicate';

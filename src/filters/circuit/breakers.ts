@@ -11,9 +11,9 @@
  */
 import { ROUTE_SETTINGS_KEY } from '../../circuit/breaker-guard.ts';
 import { NO_SETTINGS, type BreakerSettings } from '../../circuit/settings.ts';
-import { parseDuration } from '../../config/duration.ts';
+import { parseDuration } from '../../net/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import { argCount } from '../args.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 

@@ -14,9 +14,9 @@
  * The window is kept per route outside the route table, so route updates do not reset it (Skipper starts
  * a fresh window with every new filter instance).
  */
-import { parseDuration } from '../../config/duration.ts';
+import { parseDuration } from '../../net/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import { argCount } from '../args.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import type { SheddingRegistry } from './shedding-registry.ts';

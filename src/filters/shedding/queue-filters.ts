@@ -11,9 +11,9 @@
  * …WithBody variants, when the response body has been streamed.
  */
 import { PassThrough, type Readable } from 'node:stream';
-import { parseDuration } from '../../config/duration.ts';
+import { parseDuration } from '../../net/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import { argCount } from '../args.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../types.ts';
 import type { Admission, ConcurrencyQueue, QueueConfig } from './concurrency-queue.ts';

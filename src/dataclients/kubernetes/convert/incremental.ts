@@ -7,7 +7,7 @@
  *
  * The returned routes are shared with later results: treat them as immutable.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import type { KubeOptions } from '../options.ts';
 import type { DependencyKind, SharedContext } from './context.ts';
 import { createSharedContext } from './context.ts';

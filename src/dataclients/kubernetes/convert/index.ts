@@ -3,7 +3,7 @@
  * routes, then RouteGroup routes, then the global HTTPS redirect route; duplicate ids reduced to the first.
  * The RouteGroup conversion receives the {@link SharedContext} built here.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import type { KubeOptions } from '../options.ts';
 import { createSharedContext } from './context.ts';
 import { dedupeRoutes } from './dedupe.ts';
@@ -14,6 +14,7 @@ import { convertRouteGroups } from './routegroup.ts';
 import type { ClusterState, ConversionResult, KubeLogger, TLSCertificate } from './types.ts';
 
 export type { SharedContext } from './context.ts';
+export type { ClusterState, ConversionResult, KubeLogEntry, KubeLogger, KubeObject, TLSCertificate } from './types.ts';
 export { createSharedContext, normalizeOptions } from './context.ts';
 export { dedupeRoutes } from './dedupe.ts';
 export { createIncrementalConverter, type Converter } from './incremental.ts';
