@@ -1,8 +1,8 @@
 /**
  * The primary of `-workers N`: owns what must exist once per instance — route sources and the route pipeline,
- * /routes, the aggregated /metrics, /healthz — and forks N workers that serve -address. Later, swarm membership
- * and shard discovery join here, once per instance, as the local rate-limit buckets already do (workers count
- * into them over IPC). Services, in start order: support listener, rate-limit buckets, route sources, workers. /healthz is healthy once every worker listens.
+ * /routes, the aggregated /metrics, /healthz — and forks N workers that serve -address. Swarm membership and the
+ * gossip node run here, once per instance, as the local rate-limit buckets do (workers ask both over IPC).
+ * Services, in start order: support listener, rate-limit buckets, swarm (src/roles/swarm.ts), route sources, workers. /healthz is healthy once every worker listens.
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config/table.ts';
@@ -20,6 +20,7 @@ import { WorkerPool } from '../server/workers.ts';
 import { InProcessLimiter } from '../ratelimit/instance-limiter.ts';
 import { serveIpcLimiter } from '../ratelimit/ipc-limiter.ts';
 import { rateLimits } from './rate-limits.ts';
+import { primarySwarm } from './swarm.ts';
 import { routeSourcesService } from './route-sources.ts';
 import { compiler, drainBound, proxyProtocol, routesViewPostprocessor, supportService, tlsEnabled } from './wiring.ts';
 
@@ -48,6 +49,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const bucketService = service('rate-limit buckets', () => {
     if (limits !== null) stopServingBuckets = serveIpcLimiter(buckets);
   }, () => stopServingBuckets?.());
+  const swarm = await primarySwarm(c, { logger, registry: metrics.registry, clusterStates: null });
   const routes = await routeSourcesService(c, logger, metrics, {
     compile: compiler(c, () => health.draining, new HttpClients(), limits),
     pre: limits === null ? [] : [limits.preprocessor],
@@ -66,7 +68,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   const workers = service('workers', () => pool.start(), () => pool.drain(drainBound(c)), () => listening.size >= c.workers);
   const support = supportService(c, logger, health, view, () => workersMetrics(metrics.registry));
-  const services: Service[] = [...(support === null ? [] : [support]), bucketService, routes, workers];
+  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm ?? []), routes, workers];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;

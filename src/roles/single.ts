@@ -1,7 +1,7 @@
 /**
  * One process (`-workers 1`): route sources, the route pipeline, the proxy and both listeners in this process.
- * Services, in start order: support listener, outgoing HTTP clients, route sources, active health checks,
- * proxy, proxy listener.
+ * Services, in start order: support listener, outgoing HTTP clients, route sources, swarm (src/roles/swarm.ts),
+ * shared breakers, active health checks, proxy, proxy listener.
  * Shutdown (SIGTERM/SIGINT) marks /healthz unhealthy, waits -wait-for-healthcheck-interval, then stops them
  * in reverse: the proxy listener drains first, the support listener goes last.
  */
@@ -20,6 +20,7 @@ import { InProcessLimiter } from '../ratelimit/instance-limiter.ts';
 import { createResilienceMetrics } from '../metrics/resilience-metrics.ts';
 import { rateLimits } from './rate-limits.ts';
 import { breakers, endpointHealth, sheddingDeps } from './resilience.ts';
+import { ClusterStateFeed, shareBreakers, singleProcessSwarm } from './swarm.ts';
 import { routeSourcesService } from './route-sources.ts';
 import {
   certificateError, compiler, drainBound, observer, proxyListenerService, proxyOptions, proxyProtocol, proxyService,
@@ -33,20 +34,24 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const clients = new HttpClients();
-  const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
+  const clusterStates = c.kubernetes ? new ClusterStateFeed() : null;
+  const swarm = await singleProcessSwarm(c, { logger, registry: metrics.registry, clusterStates });
+  const limits = rateLimits(c, logger, metrics, new InProcessLimiter(), swarm);
   const rm = createResilienceMetrics(metrics.registry);
   const breaker = breakers(c, logger, rm);
+  const sharing = shareBreakers(c, logger, breaker?.registry ?? null, swarm?.bus ?? null);
   const endpoints = endpointHealth(c, logger, rm);
   const routes = await routeSourcesService(c, logger, metrics, {
     compile: compiler(c, () => health.draining, clients, limits, sheddingDeps(logger, rm)),
     pre: limits === null ? [] : [limits.preprocessor],
     post: [routesViewPostprocessor(view, metrics)],
     onCertificates: (list) => certs?.setDynamic(list, certificateError(logger)),
+    onClusterState: clusterStates?.push,
   });
   const proxy = createProxy(routes.holder, proxyOptions(c, logger, limits, breaker === null ? [] : [breaker.guard], endpoints.endpoints), observer(c, metrics));
   const listener = proxyListenerService(c, logger, proxy, certs, () => drainBound(c));
   const support = supportService(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
-  const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(endpoints.probes === null ? [] : [endpoints.probes]), proxyService(proxy), listener];
+  const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(swarm?.services ?? []), ...(sharing === null ? [] : [sharing]), ...(endpoints.probes === null ? [] : [endpoints.probes]), proxyService(proxy), listener];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   logger.info(`proxy listening on ${urlOf(listener.address!, proxyProtocol(c), c.address)}`);

@@ -1,7 +1,7 @@
 /**
  * A worker of `-workers N`: serves -address with the route lists the primary sends. Owns what each worker
- * needs for itself: the compiled route table, the proxy with its backend pools, the outgoing HTTP clients
- * (later: swarm store clients). Services, in start order: outgoing HTTP clients, routes from the primary
+ * needs for itself: the compiled route table, the proxy with its backend pools, the outgoing HTTP clients,
+ * its Redis clients (src/roles/swarm.ts). Services, in start order: outgoing HTTP clients, routes from the primary
  * (started once the first list is compiled), active health checks, proxy, proxy listener. The primary coordinates shutdown: on
  * its drain message the services stop in reverse and the worker exits.
  */
@@ -20,6 +20,7 @@ import { listenToPrimary } from '../server/workers.ts';
 import { createResilienceMetrics } from '../metrics/resilience-metrics.ts';
 import { rateLimits } from './rate-limits.ts';
 import { breakers, endpointHealth, sheddingDeps } from './resilience.ts';
+import { workerSwarm } from './swarm.ts';
 import { certificateError, compiler, logFile, observer, proxyListenerService, proxyOptions, proxyService, tlsEnabled } from './wiring.ts';
 
 export async function runWorker(c: Config, logger: Logger): Promise<void> {
@@ -31,7 +32,8 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   // The primary pre-processed the list, logs route problems and times updates; workers compile and swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
   // The primary builds the same filters and gives their warnings once; local buckets are the primary's.
-  const limits = rateLimits(c, quiet, metrics, new IpcLimiter());
+  const swarm = workerSwarm(c, { logger, registry: metrics.registry, clusterStates: null });
+  const limits = rateLimits(c, quiet, metrics, new IpcLimiter(), swarm);
   const rm = createResilienceMetrics(metrics.registry);
   const breaker = breakers(c, logger, rm);
   const endpoints = endpointHealth(c, logger, rm);
@@ -62,6 +64,7 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   const proxy = createProxy(holder, proxyOptions(c, logger, limits, breaker === null ? [] : [breaker.guard], endpoints.endpoints), observer(c, metrics));
   const services: Service[] = [
     clients,
+    ...(swarm?.services ?? []),
     service('routes from the primary', () => routesArrived, () => {}),
     ...(endpoints.probes === null ? [] : [endpoints.probes]),
     proxyService(proxy),
