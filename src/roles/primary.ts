@@ -44,12 +44,12 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   // its filters' outgoing clients stay unused and need no service.
   // The instance's local buckets live here; workers count into them over IPC, so a local limit is per instance.
   const buckets = new InProcessLimiter();
-  const limits = rateLimits(c, logger, metrics, buckets);
+  const swarm = await primarySwarm(c, { logger, registry: metrics.registry, clusterStates: null });
+  const limits = rateLimits(c, logger, metrics, buckets, swarm);
   let stopServingBuckets: (() => void) | null = null;
   const bucketService = service('rate-limit buckets', () => {
     if (limits !== null) stopServingBuckets = serveIpcLimiter(buckets);
   }, () => stopServingBuckets?.());
-  const swarm = await primarySwarm(c, { logger, registry: metrics.registry, clusterStates: null });
   const routes = await routeSourcesService(c, logger, metrics, {
     compile: compiler(c, () => health.draining, new HttpClients(), limits),
     pre: limits === null ? [] : [limits.preprocessor],
@@ -68,7 +68,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   const workers = service('workers', () => pool.start(), () => pool.drain(drainBound(c)), () => listening.size >= c.workers);
   const support = supportService(c, logger, health, view, () => workersMetrics(metrics.registry));
-  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm ?? []), routes, workers];
+  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), routes, workers];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;

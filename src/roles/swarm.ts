@@ -25,9 +25,9 @@ import { service, type Service } from '../lifecycle/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import type { SwarmLeakyBucket, SwarmLimiter } from '../ratelimit/ports.ts';
 import { IpcSwarmLimiter, serveIpcSwarmLimiter } from '../ratelimit/ipc-swarm-limiter.ts';
-import { createGossipSwarm, type GossipSwarm } from '../../swarm/gossip/gossip-swarm.ts';
+// Gossip (libp2p) is imported when used: it costs a second of start-up that workers and Redis-only swarms skip.
+import type { GossipSwarm } from '../../swarm/gossip/gossip-swarm.ts';
 import type { Membership } from '../../swarm/gossip/membership.ts';
-import { KubeMembership } from '../../swarm/membership/kube-membership.ts';
 import {
   createRedisBus, createRedisSwarm, kubernetesShardSource, redisStoreOptionsFromConfig, type ClusterStateWatch, type RedisStoreOptions,
   type ShardSource,
@@ -46,9 +46,12 @@ function redisConfigured(c: Config): boolean {
   return c.swarmRedisUrls.length > 0 || c.swarmRedisRemote !== '' || c.kubernetesRedisServiceName !== '' || valkeyConfigured(c);
 }
 
-/** Null without -enable-swarm. */
+/** Null without -enable-swarm. Throws ConfigError for swarm flags out of range (in every process role). */
 export function swarmMode(c: Config): SwarmMode | null {
   if (!c.enableSwarm) return null;
+  if (!(c.swarmBreakerQuorumShare >= 0 && c.swarmBreakerQuorumShare <= 1)) {
+    throw new ConfigError(`flag -swarm-breaker-quorum-share: ${c.swarmBreakerQuorumShare} is not within 0..1`);
+  }
   const redis = redisConfigured(c);
   return { redis, gossip: !redis || c.swarmStaticSelf !== '' };
 }
@@ -132,6 +135,7 @@ function onceLogger(log: (m: string) => void): (err: Error) => void {
 
 /** The gossip swarm of the instance (single process or primary); its membership changes are logged. */
 async function gossipSwarm(c: Config, d: SwarmDeps): Promise<GossipSwarm> {
+  const { createGossipSwarm } = await import('../../swarm/gossip/gossip-swarm.ts');
   let gs: GossipSwarm;
   try {
     gs = createGossipSwarm({
@@ -165,6 +169,7 @@ async function gossipSwarm(c: Config, d: SwarmDeps): Promise<GossipSwarm> {
  */
 async function redisMembership(c: Config, d: SwarmDeps): Promise<Membership | null> {
   if (!c.kubernetes) return null;
+  const { KubeMembership } = await import('../../swarm/membership/kube-membership.ts');
   return new KubeMembership({
     api: await kubeApi(c),
     namespace: c.swarmNamespace,
@@ -223,18 +228,28 @@ export async function singleProcessSwarm(c: Config, d: SwarmDeps): Promise<Proce
  * The primary of -workers N: the gossip swarm, once per instance, answering the workers' decisions over the
  * instance channel. Null when there is no gossip (Redis-only: every worker has its own clients).
  */
-export async function primarySwarm(c: Config, d: SwarmDeps): Promise<Service[] | null> {
+export async function primarySwarm(
+  c: Config, d: SwarmDeps,
+): Promise<{ services: Service[]; limiter: SwarmLimiter; leakyBucket: SwarmLeakyBucket | null } | null> {
   const mode = swarmMode(c);
-  if (mode === null || !mode.gossip) return null;
+  if (mode === null) return null;
+  // The primary compiles the routes (for /routes) but never decides: its filters only need to know what exists.
+  const inWorkers = (): Promise<never> => Promise.reject(new Error('decided in the workers'));
+  const leakyBucket = mode.redis ? { add: inWorkers } : null;
+  if (!mode.gossip) return { services: [], limiter: { allow: inWorkers }, leakyBucket };
   const gossip = await gossipSwarm(c, d);
   let stopServing: (() => void) | null = null;
   d.logger.info(`swarm: gossip on ${c.swarmStaticSelf !== '' ? c.swarmStaticSelf : `port ${c.swarmPort}`} in the primary${mode.redis ? ', as the fallback of the workers\' Redis store' : ''}`);
-  return [
-    ...gossip.services,
-    service('swarm decisions for the workers', () => {
-      stopServing = serveIpcSwarmLimiter(gossip.limiter);
-    }, () => stopServing?.()),
-  ];
+  return {
+    limiter: gossip.limiter,
+    leakyBucket,
+    services: [
+      ...gossip.services,
+      service('swarm decisions for the workers', () => {
+        stopServing = serveIpcSwarmLimiter(gossip.limiter);
+      }, () => stopServing?.()),
+    ],
+  };
 }
 
 /**
@@ -256,7 +271,6 @@ export function workerSwarm(c: Config, d: SwarmDeps): ProcessSwarm | null {
 /** Shares `breakers` over the swarm's bus, with the -swarm-breaker-quorum flags; null without both. */
 export function shareBreakers(c: Config, logger: Logger, breakers: BreakerRegistry | null, bus: SwarmBus | null): Service | null {
   if (breakers === null || bus === null) return null;
-  if (c.swarmBreakerQuorumShare < 0 || c.swarmBreakerQuorumShare > 1) throw new ConfigError(`flag -swarm-breaker-quorum-share: ${c.swarmBreakerQuorumShare} is not within 0..1`);
   const onError = onceLogger((m) => logger.warn(`shared breakers: ${m}`));
   return new SharedBreakers(breakers, bus, { quorum: c.swarmBreakerQuorum, share: c.swarmBreakerQuorumShare, onError });
 }
