@@ -6,7 +6,8 @@
  */
 import cluster from 'node:cluster';
 import { type Config } from './config/table.ts';
-import { loadConfig } from './config/load.ts';
+import { loadConfigDetailed } from './config/load.ts';
+import { acceptedFlagWarnings } from './config/accepted-flags.ts';
 import { ConfigError, EXIT_USAGE, HelpRequested } from './config/errors.ts';
 import { renderUsage } from './config/flags-doc.ts';
 import { readVersion } from './config/version.ts';
@@ -20,8 +21,11 @@ import { logFile } from './roles/wiring.ts';
 /** Runs skipjack with the given arguments (without node and script). Never returns on fatal errors. */
 export async function main(argv: readonly string[]): Promise<void> {
   let config: Config;
+  let warnings: string[];
   try {
-    config = loadConfig(argv);
+    const loaded = loadConfigDetailed(argv);
+    config = loaded.config;
+    warnings = acceptedFlagWarnings(loaded.explicit);
   } catch (err) {
     if (err instanceof HelpRequested) {
       process.stdout.write(renderUsage());
@@ -42,6 +46,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`skipjack: -application-log: ${(err as Error).message}\n`);
     process.exit(EXIT_USAGE);
   }
+  // Workers parse the same arguments; the primary speaks for them.
+  if (!cluster.isWorker) for (const w of warnings) logger.warn(w);
   try {
     if (cluster.isWorker) await runWorker(config, logger);
     else if (config.workers > 1) await runPrimary(config, logger);

@@ -8,6 +8,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.ts';
+import { checkDefaultFilters, hasDefaultFilters } from '../config/default-filters.ts';
+import type { Config } from '../config/table.ts';
+import type { FilterSpec } from '../filters/types.ts';
+import type { Registry } from '../registry.ts';
 import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
 import { formatLogrus } from '../dataclients/kubernetes/log.ts';
 import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
@@ -26,11 +30,28 @@ function splitAddress(a: string): { host: string | undefined; port: number } {
   return { host: host === '' || host === undefined ? undefined : host, port: Number(m[3]) };
 }
 
+/**
+ * The filters a skipjack started with the same flags compiles routes with: the built-in ones, and the
+ * rate-limit family under -enable-ratelimits / -ratelimits (its buckets here only serve the check).
+ */
+async function fleetFilters(cfg: Config): Promise<Registry<FilterSpec>> {
+  const { builtinFilters } = await import('../filters/builtin.ts');
+  if (!cfg.enableRatelimits && cfg.ratelimits.length === 0) return builtinFilters();
+  const { rateLimitFilters } = await import('../filters/ratelimit/index.ts');
+  const { LimiterRegistry } = await import('../ratelimit/registry.ts');
+  const { InProcessLimiter } = await import('../ratelimit/instance-limiter.ts');
+  return builtinFilters(rateLimitFilters(new LimiterRegistry({ instance: new InProcessLimiter(), maxGroupShards: cfg.clusterRatelimitMaxGroupShards })));
+}
+
 export async function main(argv: string[]): Promise<number> {
   let server: RouteServer;
   let address: { host: string | undefined; port: number };
   try {
     const cfg = loadConfig(argv);
+    // The fleet puts these filters into every route it gets from here: one it cannot create would
+    // invalidate them all, so refuse to start instead. The filter registry is loaded only then: the route
+    // server runs no filter otherwise, and loading it costs start-up time.
+    if (hasDefaultFilters(cfg)) checkDefaultFilters(cfg, await fleetFilters(cfg));
     const explicitAddress = argv.some((a) => /^--?address(=|$)/.test(a));
     address = splitAddress(explicitAddress ? cfg.address : ':9990');
     const opts = kubeOptionsFromConfig(cfg);

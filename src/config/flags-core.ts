@@ -2,8 +2,8 @@
  * The core flags: listeners, route sources, proxy, logs, workers. Names and defaults are Skipper's
  * (config/config.go), so a Skipper deployment keeps its pod args. Each key is the camelCase of its flag name.
  */
-import { availableParallelism } from 'node:os';
 import { flag } from './flag-types.ts';
+import { defaultWorkerCount } from './cgroup-cpus.ts';
 
 const S = 1000;
 
@@ -22,7 +22,7 @@ export const coreFlags = {
   idleTimeoutServer: flag.duration('idle-timeout-server', 60 * S, 'how long an idle keep-alive client connection stays open'),
   maxHeaderBytes: flag.int('max-header-bytes', 1048576, 'maximum size of the request headers'),
   waitForHealthcheckInterval: flag.duration('wait-for-healthcheck-interval', 45 * S, 'on SIGTERM/SIGINT: how long /healthz reports unhealthy before the listener stops accepting connections'),
-  workers: flag.int('workers', availableParallelism(), 'number of worker processes sharing -address; 1 runs a single process', { docDefault: 'the number of CPUs' }),
+  workers: flag.int('workers', defaultWorkerCount(), 'number of worker processes sharing -address; 1 runs a single process. Each worker is a Node.js process of its own: see docs/performance.md for its memory', { docDefault: 'the whole CPUs of the cgroup CPU quota (cpu.max), else the number of CPUs' }),
   experimentalUpgrade: flag.bool('experimental-upgrade', false, 'pass protocol upgrades (WebSocket) through to the backend'),
 
   // route sources
@@ -38,6 +38,8 @@ export const coreFlags = {
 
   // routing
   ignoreTrailingSlash: flag.bool('ignore-trailing-slash', false, 'Path("/a") also matches "/a/" and Path("/a/") also "/a"'),
+  disabledFilters: flag.list('disabled-filters', [], 'filters unavailable for use, comma separated: a route using one is invalid (reason unknown_filter) and a default filter using one fails start-up'),
+  reverseSourcePredicate: flag.bool('reverse-source-predicate', false, 'Source() takes the client IP from the last X-Forwarded-For entry (where AWS ALB puts it) instead of the first, which the client can set'),
 
   // proxy
   maxLoopbacks: flag.int('max-loopbacks', 9, 'maximum number of loopbacks of one incoming request'),

@@ -6,4 +6,4 @@ export { isBalancer } from './balancer.ts';
 export { EndpointRegistry, EndpointStats, type PassiveHealthCheckOptions } from './endpoint-registry.ts';
 export { lbConfigOf, type RouteLbConfig } from './route-config.ts';
 export { selectEndpoint, fadeInScore, filterFadeIn, filterHealthy } from './select.ts';
-export { ActiveHealthCheck, probe, type ActiveHealthCheckOptions, type ActiveHealthObserver } from './active-health-check.ts';
+export { ActiveHealthCheck } from './active-health-check.ts';

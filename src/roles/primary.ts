@@ -19,6 +19,8 @@ import { CertificateStore } from '../server/tls.ts';
 import { WorkerPool } from '../server/workers.ts';
 import { InProcessLimiter } from '../ratelimit/instance-limiter.ts';
 import { serveIpcLimiter } from '../ratelimit/ipc-limiter.ts';
+import { checkDefaultFilters } from '../config/default-filters.ts';
+import { builtinFilters } from '../filters/builtin.ts';
 import { rateLimits } from './rate-limits.ts';
 import { primarySwarm } from './swarm.ts';
 import { routeSourcesService } from './route-sources.ts';
@@ -50,6 +52,8 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const bucketService = service('rate-limit buckets', () => {
     if (limits !== null) stopServingBuckets = serveIpcLimiter(buckets);
   }, () => stopServingBuckets?.());
+  // Against the filters routes are compiled with (rate limits included), before any source or worker starts.
+  checkDefaultFilters(c, builtinFilters(limits?.specs ?? []));
   const routes = await routeSourcesService(c, logger, metrics, {
     compile: compiler(c, () => health.draining, new HttpClients(), limits),
     pre: limits === null ? [] : [limits.preprocessor],

@@ -1,38 +1,44 @@
 /**
- * Breakers, endpoint health and load shedding of the process that proxies (the single process, or each
- * worker): the breakers as a backend guard, the endpoint registry with its active-health-check service, and
- * the shedding registry the queue and admission-control filters keep their state in.
+ * The resilience pieces of a serving process: breakers as a backend guard (-enable-breakers / -breaker),
+ * load-shedding queues and admission windows, and the endpoint registry with its active health probes
+ * (-active-health-check). Each worker keeps its own (docs/swarm.md, Breakers).
  */
+import { breakersFromFlags } from '../circuit/from-flags.ts';
+import type { BreakerRegistry } from '../circuit/registry.ts';
 import type { Config } from '../config/table.ts';
 import { parseActiveHealthCheck } from '../config/active-health-check.ts';
-import { breakersFromFlags, type Breakers } from '../circuit/from-flags.ts';
 import type { FilterDeps } from '../filters/builtin.ts';
 import { SheddingRegistry } from '../filters/shedding/catalog.ts';
+import type { Service } from '../lifecycle/index.ts';
 import { ActiveHealthCheck, EndpointRegistry } from '../loadbalancer/index.ts';
 import type { Logger } from '../log/app-log.ts';
-import type { ResilienceMetrics } from '../metrics/resilience-metrics.ts';
+import { createResilienceMetrics, type ResilienceMetrics } from '../metrics/resilience-metrics.ts';
+import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
+import type { BackendGuard } from '../proxy/guard.ts';
 
-/** Queues and admission windows of the process that serves, reporting to its metrics. */
-export function sheddingDeps(logger: Logger, rm: ResilienceMetrics): Pick<FilterDeps, 'shedding' | 'log'> {
-  return {
-    shedding: new SheddingRegistry({
-      queue: (name) => ({
-        depth: (n) => rm.queueDepth(name, n),
-        waited: (ms) => rm.queueWait(name, ms / 1000),
-        rejected: (reason) => rm.queueRejected(name, reason),
-      }),
-      admissionRejected: (routeId) => rm.admissionRejected(routeId),
-    }),
-    log: (m) => logger.info(m),
-  };
+export interface Resilience {
+  /** Shedding state for the filter registry. */
+  filterDeps: Pick<FilterDeps, 'shedding' | 'log'>;
+  /** Breakers; empty without -enable-breakers / -breaker (as Skipper). Asked before the rate-limit guard. */
+  guards: BackendGuard[];
+  endpoints: EndpointRegistry;
+  /** The active health probes, null without -active-health-check. */
+  probes: Service | null;
+  /** The breaker registry (for sharing across the swarm); null without breakers. */
+  breakers: BreakerRegistry | null;
 }
 
-/**
- * The breakers of one process; null without -enable-breakers / -breaker (as Skipper). With -workers N each
- * worker keeps its own registry (docs/swarm.md ## Breakers).
- */
-export function breakers(c: Config, logger: Logger, rm: ResilienceMetrics): Breakers | null {
-  return breakersFromFlags(c.enableBreakers, c.breaker, {
+export function resilience(c: Config, logger: Logger, metrics: ProxyMetrics): Resilience {
+  const rm: ResilienceMetrics = createResilienceMetrics(metrics.registry);
+  const shedding = new SheddingRegistry({
+    queue: (name) => ({
+      depth: (n) => rm.queueDepth(name, n),
+      waited: (ms) => rm.queueWait(name, ms / 1000),
+      rejected: (reason) => rm.queueRejected(name, reason),
+    }),
+    admissionRejected: (routeId) => rm.admissionRejected(routeId),
+  });
+  const breakers = breakersFromFlags(c.enableBreakers, c.breaker, {
     transition(b, from, to, cause) {
       rm.breakerTransition(b.host, from, to, cause);
       rm.breakerState(b.host, b.state);
@@ -40,13 +46,6 @@ export function breakers(c: Config, logger: Logger, rm: ResilienceMetrics): Brea
     },
     refused: (b) => rm.breakerRefused(b.host),
   });
-}
-
-/**
- * The endpoint registry and, with -active-health-check, the service probing its dropped endpoints; both
- * belong to the process that proxies (each worker keeps its own endpoint statistics).
- */
-export function endpointHealth(c: Config, logger: Logger, rm: ResilienceMetrics): { endpoints: EndpointRegistry; probes: ActiveHealthCheck | null } {
   const endpoints = new EndpointRegistry();
   const active = parseActiveHealthCheck(c.activeHealthCheck);
   const probes = active === null ? null : new ActiveHealthCheck(endpoints, { ...active, tlsVerify: true }, {
@@ -60,5 +59,11 @@ export function endpointHealth(c: Config, logger: Logger, rm: ResilienceMetrics)
       logger.info(`endpoint ${host} is healthy again and back in rotation`);
     },
   });
-  return { endpoints, probes };
+  return {
+    filterDeps: { shedding, log: (m) => logger.info(m) },
+    guards: breakers === null ? [] : [breakers.guard],
+    endpoints,
+    probes,
+    breakers: breakers?.registry ?? null,
+  };
 }

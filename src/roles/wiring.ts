@@ -7,10 +7,10 @@ import type { Config } from '../config/table.ts';
 import { parsePassiveHealthCheck } from '../config/passive-health-check.ts';
 import { parseForwardedHeaders } from '../config/forwarded-headers.ts';
 import type { RouteDef } from '../eskip/index.ts';
-import { builtinFilters, type FilterDeps } from '../filters/builtin.ts';
+import { builtinFilters } from '../filters/builtin.ts';
 import { ACCESS_LOG_STATE_KEY, accessLogWanted } from '../filters/diagnostics/index.ts';
 import { service, type Service } from '../lifecycle/index.ts';
-import { createLoadBalancer, type EndpointRegistry } from '../loadbalancer/index.ts';
+import { createLoadBalancer } from '../loadbalancer/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import { createAccessLog } from '../log/access-log.ts';
 import { fileSink, type LogSink } from '../log/line-writer.ts';
@@ -29,8 +29,8 @@ import { createProxyServer, type ProxyListener } from '../server/http-server.ts'
 import type { RoutesView } from '../server/routes-view.ts';
 import { createSupportServer } from '../server/support.ts';
 import type { CertificateStore, NamedCertificate } from '../server/tls.ts';
-import type { BackendGuard } from '../proxy/guard.ts';
 import type { RateLimits } from './rate-limits.ts';
+import type { Resilience } from './resilience.ts';
 
 export type Proxy = ReturnType<typeof createProxy>;
 
@@ -58,13 +58,14 @@ export function proxyProtocol(c: Config): 'http' | 'https' {
  * is the instance's shutdown state, read by Shutdown() per request (the Kubernetes health-check route).
  */
 export function compiler(
-  c: Config, shuttingDown: () => boolean, clients: HttpClients, limits: RateLimits | null, deps: Omit<FilterDeps, 'clients'> = {},
+  c: Config, shuttingDown: () => boolean, clients: HttpClients, limits: RateLimits | null, res: Resilience | null = null,
 ): (defs: RouteDef[], generation: number) => RouteTable {
   return incrementalCompiler({
-    predicates: builtinPredicates({ shuttingDown }),
-    filters: builtinFilters(limits?.specs ?? [], { ...deps, clients }),
+    predicates: builtinPredicates({ shuttingDown, reverseSource: c.reverseSourcePredicate }),
+    filters: builtinFilters(limits?.specs ?? [], { clients, ...res?.filterDeps }),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
+    disabledFilters: new Set(c.disabledFilters),
   });
 }
 
@@ -72,10 +73,11 @@ export function compiler(
  * Breakers are asked first: an attempt to a backend known to be down does not spend a rate-limit token
  * (a half-open probe slot taken before a rate-limit refusal is given back by the composition).
  */
-export function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null, breakers: BackendGuard[] = [], endpoints?: EndpointRegistry): ProxyOptions {
+export function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null, res: Resilience | null = null): ProxyOptions {
+  const guards = [...(res?.guards ?? []), ...(limits === null ? [] : [limits.guard])];
   return {
-    guard: limits === null ? breakers : [...breakers, limits.guard],
-    endpoints,
+    guard: guards.length === 0 ? null : guards,
+    endpoints: res?.endpoints,
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,

@@ -2,7 +2,7 @@
  * A worker of `-workers N`: serves -address with the route lists the primary sends. Owns what each worker
  * needs for itself: the compiled route table, the proxy with its backend pools, the outgoing HTTP clients,
  * its Redis clients (src/roles/swarm.ts). Services, in start order: outgoing HTTP clients, routes from the primary
- * (started once the first list is compiled), active health checks, proxy, proxy listener. The primary coordinates shutdown: on
+ * (started once the first list is compiled), proxy, proxy listener. The primary coordinates shutdown: on
  * its drain message the services stop in reverse and the worker exits.
  */
 import type { Config } from '../config/table.ts';
@@ -17,9 +17,8 @@ import { RouteTableHolder } from '../routing/holder.ts';
 import { RoutePipeline, routeLog } from '../routing/pipeline.ts';
 import { CertificateStore } from '../server/tls.ts';
 import { listenToPrimary } from '../server/workers.ts';
-import { createResilienceMetrics } from '../metrics/resilience-metrics.ts';
 import { rateLimits } from './rate-limits.ts';
-import { breakers, endpointHealth, sheddingDeps } from './resilience.ts';
+import { resilience } from './resilience.ts';
 import { workerSwarm } from './swarm.ts';
 import { certificateError, compiler, logFile, observer, proxyListenerService, proxyOptions, proxyService, tlsEnabled } from './wiring.ts';
 
@@ -34,10 +33,8 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   // The primary builds the same filters and gives their warnings once; local buckets are the primary's.
   const swarm = workerSwarm(c, { logger, registry: metrics.registry, clusterStates: null });
   const limits = rateLimits(c, quiet, metrics, new IpcLimiter(), swarm);
-  const rm = createResilienceMetrics(metrics.registry);
-  const breaker = breakers(c, logger, rm);
-  const endpoints = endpointHealth(c, logger, rm);
-  const compile = compiler(c, () => shuttingDown, clients, limits, sheddingDeps(logger, rm));
+  const res = resilience(c, logger, metrics);
+  const compile = compiler(c, () => shuttingDown, clients, limits, res);
   const holder = new RouteTableHolder(compile([], 0));
   const pipeline = new RoutePipeline({ compile, swap: (t) => holder.swap(t), post: [routeLog(quiet)] });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
@@ -61,12 +58,12 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
       runner.stop().finally(() => process.exit(0));
     },
   });
-  const proxy = createProxy(holder, proxyOptions(c, logger, limits, breaker === null ? [] : [breaker.guard], endpoints.endpoints), observer(c, metrics));
+  const proxy = createProxy(holder, proxyOptions(c, logger, limits, res), observer(c, metrics));
   const services: Service[] = [
     clients,
     ...(swarm?.services ?? []),
     service('routes from the primary', () => routesArrived, () => {}),
-    ...(endpoints.probes === null ? [] : [endpoints.probes]),
+    ...(res.probes === null ? [] : [res.probes]),
     proxyService(proxy),
     proxyListenerService(c, logger, proxy, certs, () => drainMs),
   ];

@@ -31,6 +31,8 @@ export interface KubeOptions {
   /** Regexp matched against the RouteGroup class annotation. Default "skipper". */
   routeGroupClass: string;
   provideHealthcheck: boolean;
+  /** The health-check routes use SourceFromLast instead of Source (`-reverse-source-predicate`). */
+  reverseSourcePredicate: boolean;
   whitelistedHealthCheckCIDR: string[];
   provideHTTPSRedirect: boolean;
   /** Default 308. */
@@ -80,6 +82,7 @@ export function defaultKubeOptions(): KubeOptions {
     ingressClass: 'skipper',
     routeGroupClass: 'skipper',
     provideHealthcheck: false,
+    reverseSourcePredicate: false,
     whitelistedHealthCheckCIDR: [],
     provideHTTPSRedirect: false,
     httpsRedirectCode: 308,

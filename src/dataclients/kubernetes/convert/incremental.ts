@@ -145,7 +145,7 @@ export function createIncrementalConverter(): Converter {
       routes.push(...g.routes);
       certificates.push(...g.certificates);
     }
-    if (ctx.opts.provideHealthcheck) routes.push(...healthcheckRoutes(ctx.opts.whitelistedHealthCheckCIDR));
+    if (ctx.opts.provideHealthcheck) routes.push(...healthcheckRoutes(ctx.opts.whitelistedHealthCheckCIDR, ctx.opts.reverseSourcePredicate));
     if (ctx.opts.provideHTTPSRedirect) routes.push(globalRedirectRoute(ctx.opts.httpsRedirectCode));
     return { routes: dedupeRoutes(routes, dispatch), certificates };
   };

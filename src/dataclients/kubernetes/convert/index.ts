@@ -29,7 +29,7 @@ export function convertClusterState(state: ClusterState, opts: KubeOptions, log:
   const certificates: TLSCertificate[] = [...ing.certificates];
   const rg = convertRouteGroups(state, opts, log, ctx, { certificates });
   const routes: RouteDef[] = [...ing.routes, ...rg];
-  if (ctx.opts.provideHealthcheck) routes.push(...healthcheckRoutes(ctx.opts.whitelistedHealthCheckCIDR));
+  if (ctx.opts.provideHealthcheck) routes.push(...healthcheckRoutes(ctx.opts.whitelistedHealthCheckCIDR, ctx.opts.reverseSourcePredicate));
   if (ctx.opts.provideHTTPSRedirect) routes.push(globalRedirectRoute(ctx.opts.httpsRedirectCode));
   return { routes: dedupeRoutes(routes, log), certificates };
 }
