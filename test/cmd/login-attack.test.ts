@@ -1,7 +1,7 @@
 /**
  * Issue 9, item 7, end to end: the Ingress objects `app` and `app-login` of Skipper's ingress-usage docs
  * ("Path ratelimit"), in a Kubernetes API server, served by three skipjack processes with -kubernetes and the
- * swarm on (a real redis-server). Each client (X-Forwarded-For) gets at most 10 logins per hour across the
+ * swarm on (a real redis-server, found through the endpoints of a Kubernetes Service). Each client (X-Forwarded-For) gets at most 10 logins per hour across the
  * swarm, while `/` stays unlimited.
  */
 import { test } from 'node:test';
@@ -50,6 +50,9 @@ test('login attack: each client gets at most 10 logins per hour across three ins
   const api = await KubeApiServer.start([
     service('app-svc', 'default', 80, port),
     endpoints('app-svc', ['127.0.0.1'], 'default', port),
+    // The swarm's Redis, found as Kubernetes finds it: the ready endpoints of a Service.
+    service('redis', 'swarm', redis.port, redis.port),
+    endpoints('redis', ['127.0.0.1'], 'swarm', redis.port),
     docsIngress('app-default'),
     docsIngress('app-login', {
       'zalando.org/skipper-predicate': 'Path("/login")',
@@ -59,7 +62,8 @@ test('login attack: each client gets at most 10 logins per hour across three ins
   t.after(() => api.stop());
   const fleet = await Promise.all([0, 1, 2].map(() => startSkipjack(t, [
     '-access-log-disabled', '-wait-for-healthcheck-interval=0s', '-kubernetes', `-kubernetes-url=${api.url}`,
-    '-enable-ratelimits', '-enable-swarm', `-swarm-redis-urls=${redis.address}`, '-swarm-redis-read-timeout=2s',
+    '-enable-ratelimits', '-enable-swarm', '-swarm-redis-read-timeout=2s',
+    '-kubernetes-redis-service-namespace=swarm', '-kubernetes-redis-service-name=redis', `-kubernetes-redis-service-port=${redis.port}`,
   ])));
   // Routes served once the first conversion landed (the API server answers the list at once).
   await until(async () => (await Promise.all(fleet.map((s) => get(s, '/', '192.0.2.1')))).every((st) => st === 200), 'the app routes on every instance', 30_000);
@@ -72,6 +76,7 @@ test('login attack: each client gets at most 10 logins per hour across three ins
     assert.equal(admitted, 10, `client ${client}: ${JSON.stringify(statuses)}`);
     assert.equal(statuses.filter((st) => st === 429).length, 20);
   }
+  for (const s of fleet) assert.doesNotMatch(s.stderr(), /unreachable/, 'every decision went to the Service\'s Redis');
   // A third client still logs in: the limit is per client.
   assert.equal(await get(fleet[1]!, '/login', '192.0.2.50'), 200);
   // The rest of the app is not limited, for the attackers either.
