@@ -143,6 +143,27 @@ test('Redis SIGKILLed: requests keep being answered from the fallback without wa
   for (const s of fleet) assert.equal(s.stderr().match(/swarm Redis shard unreachable/g)?.length, 1);
 });
 
+test('Redis and gossip together: while Redis is away the gossip limiter decides, and the fleet stays within limit + 2', async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const url = await backend(t);
+  const fleet = await gossipFleet(t, [
+    '-enable-ratelimits', `-swarm-redis-urls=${redis.address}`, '-swarm-redis-read-timeout=2s',
+    `-inline-routes=r: * -> clusterRatelimit("g", ${LIMIT}, "1m") -> "${url}"`,
+  ]);
+  for (const s of fleet) assert.match(s.stderr(), /swarm: Redis store, gossip as its fallback/);
+  await redis.kill('SIGKILL');
+  await Promise.all(fleet.map((s) => s.waitFor(/swarm Redis shard unreachable/)));
+  const byStatus = await spread(fleet, '/', 45);
+  const admitted = byStatus.get(200) ?? 0;
+  t.diagnostic(`Redis down, gossip fallback, K=3, limit ${LIMIT}: admitted ${admitted} of 45`);
+  assert.ok(admitted <= LIMIT + 2 && admitted >= LIMIT - fleet.length, `admitted ${admitted}`);
+  const gossip = /^skipjack_swarm_ratelimit_decisions_total\{[^}]*source="gossip"[^}]*\} (\d+)/;
+  let fromGossip = 0;
+  for (const s of fleet) fromGossip += await metric(s, gossip);
+  assert.equal(fromGossip, 45, 'every decision came from the gossip limiter');
+});
+
 test('shared breakers over gossip: a dead backend is stopped fleet-wide after about threshold + K failures, and every instance answers 503', async (t) => {
   let failing = false;
   let failures = 0;
