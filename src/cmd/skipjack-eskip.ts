@@ -4,12 +4,12 @@
  * Exit codes: 0 success, 1 the input is wrong (parse errors, lists differ), 2 usage errors.
  */
 import { readFile } from 'node:fs/promises';
-import { EskipParseError, diffLists, parse, print, type RouteDef } from '../eskip/index.ts';
+import { EskipParseError, diffLists, parse, parseDocument, print, type RouteDef } from '../eskip/index.ts';
 
 const USAGE = `usage: skipjack-eskip <command> [args]
 
 commands:
-  check FILE…        parse the files; print file:line:col: message for each broken one
+  check FILE…        parse the files; print file:line:col: message for each broken route
   print FILE…        print the routes of the files in canonical eskip, one route per block
   eq A B             exit 0 when the two files hold equal route lists, else 1 with a diff
   kube-render [-kubernetes-… flags] FILE.yaml…
@@ -18,9 +18,12 @@ commands:
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
 
+async function readText(file: string): Promise<string> {
+  return file === '-' ? readStdin() : readFile(file, 'utf8');
+}
+
 async function load(file: string): Promise<RouteDef[]> {
-  const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
-  return parse(text, { file });
+  return parse(await readText(file), { file });
 }
 
 async function readStdin(): Promise<string> {
@@ -40,7 +43,10 @@ async function check(files: string[], io: Out): Promise<number> {
   let failed = 0;
   for (const f of files) {
     try {
-      await load(f);
+      // Every broken route of the file is reported, not only the first.
+      const { errors } = parseDocument(await readText(f), { file: f });
+      if (errors.length > 0) failed++;
+      for (const e of errors) io.err(e.message);
     } catch (err) {
       failed++;
       io.err(describe(err, f));

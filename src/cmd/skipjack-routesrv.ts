@@ -26,6 +26,7 @@ function log(level: 'info' | 'error', msg: string): void {
 function splitAddress(a: string): { host: string | undefined; port: number } {
   const m = /^(?:\[([^\]]*)\]|([^:]*))?:(\d+)$/.exec(a);
   if (!m) throw new Error(`invalid value "${a}" for flag -address: expected [host]:port`);
+  if (Number(m[3]) > 65535) throw new Error(`invalid value "${a}" for flag -address: port out of range (0-65535)`);
   const host = m[1] ?? m[2];
   return { host: host === '' || host === undefined ? undefined : host, port: Number(m[3]) };
 }

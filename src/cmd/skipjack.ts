@@ -9,11 +9,10 @@ import { main } from '../main.ts';
 // survived each scavenge, with 12-20 ms pauses and twice the p99 latency for the whole life of the process
 // (docs/performance-proxy.md). Set before the first request, so before any such decision; workers run this too.
 setFlagsFromString('--no-allocation-site-pretenuring');
-// Route regexps come from route authors, the strings they run on from clients. Skipper's RE2 matches in linear
-// time; JavaScript's engine backtracks, and a pattern like ^/(a+)+$ on a crafted path would block the process
-// for minutes. With this flag V8 runs every regexp on its fast backtracking engine and re-runs a match that
-// exceeds 50,000 backtracks on its linear-time engine. That engine takes no i flag, so (?i) and (?i:…) are
-// translated with their case spelled out (src/predicates/case-fold.ts); see docs/reference/predicates.md.
+// Route regexps come from route authors, the strings they run on from clients. Route and annotation
+// expressions are linear by construction (src/predicates/regexp.ts: V8 only for a provably safe class, RE2
+// otherwise); this flag is a second line for the few operator-given expressions that still run on V8 (e.g.
+// -kubernetes-ingress-class): a match exceeding 50,000 backtracks is re-run on V8's linear-time engine.
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
 await main(process.argv.slice(2));

@@ -30,6 +30,7 @@ export const coreFlags = {
   inlineRoutes: flag.string('inline-routes', '', 'routes in eskip format'),
   routesUrls: flag.list('routes-urls', [], 'comma separated URLs serving eskip routes, polled with ETag/If-None-Match'),
   sourcePollTimeout: flag.int('source-poll-timeout', 3000, 'polling interval and request timeout of remote route sources, in milliseconds'),
+  maxRouteSourceBytes: flag.int('max-route-source-bytes', 268435456, 'largest routes file, -routes-urls document or -inline-routes text accepted, in bytes (skipjack only; Skipper has no bound); a larger one is refused with an error naming it'),
   defaultFiltersPrepend: flag.string('default-filters-prepend', '', 'eskip filters put in front of the filters of every route'),
   defaultFiltersAppend: flag.string('default-filters-append', '', 'eskip filters put after the filters of every route'),
   forwardBackendUrl: flag.string('forward-backend-url', '', 'target URL of the <forward> backend'),

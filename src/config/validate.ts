@@ -6,6 +6,7 @@ import { parsePassiveHealthCheck } from './passive-health-check.ts';
 import { parseRouteChange } from '../routing/route-changes.ts';
 import { parseCidrs } from '../net/index.ts';
 import { parseForwardedHeaders } from './forwarded-headers.ts';
+import { parseListenAddress } from '../net/index.ts';
 import { parseBreakerFlag } from '../circuit/settings.ts';
 import { parseActiveHealthCheck } from './active-health-check.ts';
 import { parseRatelimitsFlag } from '../ratelimit/settings.ts';
@@ -29,7 +30,18 @@ function eskipFragment(flag: string, text: string, parse: (t: string) => unknown
   }
 }
 
+/** A listen address is checked before any listener starts, so a typo never leaves one half-started. */
+function listenAddress(flag: string, addr: string): void {
+  try {
+    parseListenAddress(addr);
+  } catch (err) {
+    bad(flag, addr, (err as Error).message.replace(/^invalid address "[^"]*": /, ''));
+  }
+}
+
 export function validateConfig(c: Config): void {
+  listenAddress('address', c.address);
+  if (c.supportListener !== '') listenAddress('support-listener', c.supportListener);
   if (!(LOG_LEVELS as readonly string[]).includes(c.applicationLogLevel.toLowerCase())) {
     bad('application-log-level', c.applicationLogLevel, 'expected one of PANIC, FATAL, ERROR, WARN, INFO, DEBUG');
   }

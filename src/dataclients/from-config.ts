@@ -16,9 +16,9 @@ export type KubernetesHooks = Pick<KubeSourceDeps, 'onCertificates' | 'onConvert
 /** Creates (does not start) the configured sources. Throws ConfigError for unusable Kubernetes flags. */
 export async function routeSourcesFromConfig(c: Config, kube: KubernetesHooks = {}): Promise<RouteSource[]> {
   const out: RouteSource[] = [];
-  if (c.routesFile !== '') out.push(createRoutesFileSource(c.routesFile));
-  if (c.inlineRoutes !== '') out.push(createInlineSource(c.inlineRoutes));
-  for (const url of c.routesUrls) out.push(createRemoteUrlSource(url, { pollTimeoutMs: c.sourcePollTimeout }));
+  if (c.routesFile !== '') out.push(createRoutesFileSource(c.routesFile, { maxBytes: c.maxRouteSourceBytes }));
+  if (c.inlineRoutes !== '') out.push(createInlineSource(c.inlineRoutes, c.maxRouteSourceBytes));
+  for (const url of c.routesUrls) out.push(createRemoteUrlSource(url, { pollTimeoutMs: c.sourcePollTimeout, maxBytes: c.maxRouteSourceBytes }));
   if (c.kubernetes) {
     // Loaded only when used: the Kubernetes client costs tens of MB that a file-routed proxy does not need.
     const [{ kubeOptionsFromConfig }, { createKubernetesSource }] = await Promise.all([

@@ -1,13 +1,15 @@
-/** `-inline-routes`: routes given on the command line; parsed once, never change. */
-import { parse } from '../eskip/index.ts';
+/** `-inline-routes`: routes given on the command line; parsed once (route by route), never change. */
+import { routesFromText } from './route-text.ts';
+import { checkSourceSize } from './route-text.ts';
 import type { RouteSource } from './types.ts';
 
-export function createInlineSource(text: string): RouteSource {
+export function createInlineSource(text: string, maxBytes = 0): RouteSource {
   return {
     name: 'inline',
     async start(onUpdate) {
-      // A parse error names "inline-routes:line:col" and fails start-up.
-      onUpdate({ routes: parse(text, { file: 'inline-routes' }) });
+      checkSourceSize('inline-routes', Buffer.byteLength(text), maxBytes);
+      // A broken route is reported as "inline-routes:line:col: …"; the others are served.
+      onUpdate(routesFromText('inline-routes', text, null));
     },
     async stop() {},
   };

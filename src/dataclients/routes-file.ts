@@ -1,19 +1,23 @@
 /**
  * `-routes-file`: an eskip file, watched. The file's stat is polled (which survives editors and ConfigMap
  * updates that replace the file by rename); a change is read only once the stat stays the same for a short
- * settle time, so a truncate-then-write is not taken for an empty route list. A broken edit keeps the last
- * good routes and reports file:line:col through onError.
+ * settle time, so a truncate-then-write is not taken for an empty route list. What the text means (broken
+ * routes, an empty file, a file too large) is route-text.ts's rule; an unreadable or removed file keeps the
+ * last good routes and is reported through onError.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { SkipjackError } from '../errors.ts';
-import { parse } from '../eskip/index.ts';
-import type { RouteSource } from './types.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import { checkSourceSize, routesFromText } from './route-text.ts';
+import type { RouteSource, RouteSourceUpdate } from './types.ts';
 
 export interface RoutesFileOptions {
   /** How often the file's stat is checked. */
   pollIntervalMs?: number;
   /** How long a changed stat must stay unchanged before the file is read. */
   settleMs?: number;
+  /** -max-route-source-bytes; 0 for no bound. */
+  maxBytes?: number;
 }
 
 function fingerprint(s: { mtimeMs: number; size: number; ino: number; ctimeMs: number }): string {
@@ -35,24 +39,30 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
   let stopped = false;
   let lastPrint: string | null = null;
   let lastText: string | null = null;
+  let lastRoutes: RouteDef[] | null = null;
 
-  async function load(): Promise<ReturnType<typeof parse>> {
+  /** The update for the file's current text, or null when the text did not change. */
+  async function load(): Promise<RouteSourceUpdate | null> {
     let text: string;
     try {
+      checkSourceSize(`routes file ${file}`, (await stat(file)).size, o.maxBytes ?? 0);
       text = await readFile(file, 'utf8');
     } catch (err) {
+      if (err instanceof SkipjackError) throw err;
       throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
-    const routes = parse(text, { file });
+    if (text === lastText) return null;
+    const u = routesFromText(file, text, lastRoutes);
     lastText = text;
-    return routes;
+    lastRoutes = u.routes;
+    return u;
   }
 
   return {
     name: `file:${file}`,
     async start(onUpdate, onError) {
       lastPrint = await statPrint(file);
-      onUpdate({ routes: await load() });
+      onUpdate((await load())!);
       const tick = async (): Promise<void> => {
         if (stopped) return;
         try {
@@ -63,12 +73,8 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
             if (settled === now && !stopped) {
               lastPrint = now;
               if (now === null) throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes file ${file}: removed; keeping the last good routes`);
-              const text = await readFile(file, 'utf8');
-              if (text !== lastText) {
-                const routes = parse(text, { file });
-                lastText = text;
-                onUpdate({ routes });
-              }
+              const u = await load();
+              if (u !== null) onUpdate(u);
             }
           }
         } catch (err) {

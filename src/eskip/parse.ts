@@ -4,7 +4,7 @@
  * EskipParseError naming line, column and what was expected.
  */
 import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef } from './ast.ts';
-import { EskipParseError, lineCol, tokenize, type Token, type TokenKind } from './lexer.ts';
+import { EskipParseError, Lexer, LineIndex, type Token, type TokenKind } from './lexer.ts';
 
 export { EskipParseError } from './lexer.ts';
 
@@ -20,35 +20,88 @@ const TOKEN_TEXT: Record<TokenKind, string> = {
   symbol: 'a name', eof: 'end of input',
 };
 
+/** Errors listed per document; a file of nothing but mistakes is not turned into millions of messages. */
+const MAX_ERRORS = 1000;
+
 /** Skipper rewrites a `*.` host wildcard into this regexp at parse time. */
 const HOST_WILDCARD = '[a-z0-9]+((-[a-z0-9]+)?)*';
+
+/** A document parsed route by route: what parsed, and one error per route that did not. */
+export interface DocumentParse {
+  routes: RouteDef[];
+  errors: EskipParseError[];
+}
 
 class Parser {
   readonly #src: string;
   readonly #file: string | undefined;
-  readonly #toks: Token[];
-  #i = 0;
+  readonly #lines: LineIndex;
+  readonly #lexer: Lexer;
+  #cur: Token;
+  #ahead: Token | null = null;
 
   constructor(src: string, file: string | undefined) {
     this.#src = src;
     this.#file = file;
-    this.#toks = tokenize(src, file);
+    this.#lines = new LineIndex(src);
+    this.#lexer = new Lexer(src, file, this.#lines);
+    try {
+      this.#cur = this.#lex();
+    } catch (e) {
+      if (!(e instanceof EskipParseError)) throw e;
+      // Raised by the entry points, which know whether to throw it or to recover.
+      this.#firstError = e;
+      this.#cur = { kind: 'any', value: '', offset: 0 };
+    }
+  }
+
+  #firstError: EskipParseError | null = null;
+
+  /** Throws the lexer's error on the first token, for the entry points that do not recover. */
+  strict(): this {
+    if (this.#firstError !== null) throw this.#firstError;
+    return this;
+  }
+
+  /** Characters the position tracking scanned plus those the lexer searched ahead (a work counter). */
+  get scanned(): number {
+    return this.#lines.scanned + this.#lexer.searched;
   }
 
   get #tok(): Token {
-    return this.#toks[this.#i]!;
+    return this.#cur;
   }
 
   #kind(): TokenKind {
-    return this.#toks[this.#i]!.kind;
+    return this.#cur.kind;
   }
 
-  #peek(n = 1): Token {
-    return this.#toks[Math.min(this.#i + n, this.#toks.length - 1)]!;
+  /**
+   * The next token from the lexer. A refused character is stepped over before the error propagates, so
+   * that whoever recovers never meets the same error again (a retry would otherwise loop forever).
+   */
+  #lex(): Token {
+    try {
+      return this.#lexer.next();
+    } catch (e) {
+      if (e instanceof EskipParseError) this.#lexer.skip(this.#lexer.offset + 1);
+      throw e;
+    }
+  }
+
+  #peek(): Token {
+    return (this.#ahead ??= this.#lex());
+  }
+
+  #advance(): void {
+    if (this.#ahead !== null) {
+      this.#cur = this.#ahead;
+      this.#ahead = null;
+    } else this.#cur = this.#lex();
   }
 
   failAt(tok: Token, reason: string): never {
-    const { line, col } = lineCol(this.#src, tok.offset);
+    const { line, col } = this.#lines.at(tok.offset);
     throw new EskipParseError(reason, line, col, this.#file);
   }
 
@@ -61,36 +114,101 @@ class Parser {
   #take(kind: TokenKind): Token {
     const t = this.#tok;
     if (t.kind !== kind) this.#expected(TOKEN_TEXT[kind]);
-    this.#i++;
+    this.#advance();
     return t;
   }
 
+  /** Strict: the first error throws. */
   document(): RouteDef[] {
-    const t = this.#tok;
-    if (t.kind === 'eof') return [];
-    const routesMode = t.kind === 'semicolon' || (t.kind === 'symbol' && this.#peek().kind === 'colon');
-    if (!routesMode) {
-      const r = this.route('', t);
-      this.#take('eof');
-      return [r];
-    }
-    const routes: RouteDef[] = [];
-    let needSep = false;
-    while (this.#kind() !== 'eof') {
-      if (this.#kind() === 'semicolon') {
-        this.#i++;
-        needSep = false;
-        continue;
-      }
-      if (needSep) this.#expected('";" between routes');
-      const idTok = this.#tok;
-      if (idTok.kind !== 'symbol') this.#expected('a route id');
-      this.#i++;
-      this.#take('colon');
-      routes.push(this.route(idTok.value, idTok));
-      needSep = true;
-    }
+    const { routes, errors } = this.documentRecovering(false);
+    if (errors.length > 0) throw errors[0]!;
     return routes;
+  }
+
+  /**
+   * Parses route by route. With `recover`, a broken route is recorded and parsing resumes at the next
+   * top-level ";" or at the next `id:`, so one mistake costs one route; without it the first error ends
+   * the parse.
+   */
+  documentRecovering(recover: boolean): DocumentParse {
+    const routes: RouteDef[] = [];
+    const errors: EskipParseError[] = [];
+    if (this.#firstError !== null) {
+      errors.push(this.#firstError);
+      if (!recover) return { routes, errors };
+      this.#resync();
+    }
+    const t = this.#tok;
+    if (t.kind === 'eof') return { routes, errors };
+    let routesMode: boolean;
+    try {
+      routesMode = t.kind === 'semicolon' || (t.kind === 'symbol' && this.#peek().kind === 'colon');
+    } catch (e) {
+      if (!(e instanceof EskipParseError)) throw e;
+      // The lexer refused what follows the first token; the route loop meets the same error and recovers.
+      routesMode = true;
+    }
+    if (!routesMode) {
+      try {
+        const r = this.route('', t);
+        this.#take('eof');
+        routes.push(r);
+      } catch (e) {
+        if (!(e instanceof EskipParseError)) throw e;
+        errors.push(e);
+      }
+      return { routes, errors };
+    }
+    let needSep = false;
+    let unlisted = 0;
+    while (this.#kind() !== 'eof') {
+      let id: string | undefined;
+      try {
+        if (this.#kind() === 'semicolon') {
+          this.#advance();
+          needSep = false;
+          continue;
+        }
+        if (needSep) this.#expected('";" between routes');
+        const idTok = this.#tok;
+        if (idTok.kind !== 'symbol') this.#expected('a route id');
+        id = idTok.value;
+        this.#advance();
+        this.#take('colon');
+        routes.push(this.route(idTok.value, idTok));
+        needSep = true;
+      } catch (e) {
+        if (!(e instanceof EskipParseError)) throw e;
+        if (id !== undefined) e.routeId = id;
+        if (errors.length < MAX_ERRORS) errors.push(e);
+        else unlisted++;
+        if (!recover) return { routes, errors };
+        this.#resync();
+        needSep = false;
+      }
+    }
+    if (unlisted > 0) {
+      const { line, col } = this.#lines.at(this.#src.length);
+      errors.push(new EskipParseError(`${unlisted} more broken routes not listed`, line, col, this.#file));
+    }
+    return { routes, errors };
+  }
+
+  /** Skips to the next ";" or `id:` (a colon only ever follows a route id), past characters the lexer refused. */
+  #resync(): void {
+    for (;;) {
+      const k = this.#kind();
+      if (k === 'eof' || k === 'semicolon') return;
+      try {
+        if (k === 'symbol' && this.#peek().kind === 'colon') return;
+        this.#advance();
+      } catch (e) {
+        if (!(e instanceof EskipParseError)) throw e;
+        // The lexer refused a character (and #lex stepped over it); the placeholder is no resync point.
+        this.#ahead = null;
+        this.#cur = { kind: 'any', value: '', offset: this.#lexer.offset };
+      }
+    }
   }
 
   route(id: string, at: Token): RouteDef {
@@ -104,7 +222,7 @@ class Parser {
     const def = this.backend(id);
     def.predicates = this.#legacy(predicates, id, at);
     def.filters = filters;
-    const { line, col } = lineCol(this.#src, at.offset);
+    const { line, col } = this.#lines.at(at.offset);
     def.pos = this.#file === undefined ? { line, col } : { file: this.#file, line, col };
     return def;
   }
@@ -113,7 +231,7 @@ class Parser {
     const out: PredicateCall[] = [];
     for (;;) {
       if (this.#kind() === 'any') {
-        this.#i++;
+        this.#advance();
         out.push({ name: '*', args: [] });
       } else if (this.#kind() === 'symbol') {
         out.push(this.call());
@@ -121,7 +239,7 @@ class Parser {
         this.#expected('a predicate or "*"');
       }
       if (this.#kind() !== 'and') return out;
-      this.#i++;
+      this.#advance();
     }
   }
 
@@ -131,7 +249,7 @@ class Parser {
       if (this.#kind() !== 'symbol') this.#expected('a filter');
       out.push(this.call());
       if (this.#kind() !== 'arrow') return out;
-      this.#i++;
+      this.#advance();
     }
   }
 
@@ -145,9 +263,9 @@ class Parser {
         if (t.kind === 'number') args.push(Number.parseFloat(t.value));
         else if (t.kind === 'string' || t.kind === 'regexp') args.push(t.value);
         else this.#expected('an argument (string, regexp or number)');
-        this.#i++;
+        this.#advance();
         if (this.#kind() !== 'comma') break;
-        this.#i++;
+        this.#advance();
       }
     }
     this.#take('closeparen');
@@ -161,19 +279,19 @@ class Parser {
     };
     const type = simple[t.kind];
     if (type !== undefined) {
-      this.#i++;
+      this.#advance();
       return { id, predicates: [], filters: [], backendType: type };
     }
     if (t.kind === 'string') {
-      this.#i++;
+      this.#advance();
       return { id, predicates: [], filters: [], backendType: 'network', backend: t.value };
     }
     if (t.kind !== 'openarrow') this.#expected('a filter or a backend (URL string, <shunt>, <loopback>, <dynamic>, <forward> or <…> load balancer)');
-    this.#i++;
+    this.#advance();
     let algorithm = '';
     if (this.#kind() === 'symbol') {
       algorithm = this.#tok.value;
-      this.#i++;
+      this.#advance();
       this.#take('comma');
     }
     const endpoints: LBEndpoint[] = [];
@@ -186,7 +304,7 @@ class Parser {
       scheme = ep.scheme;
       endpoints.push(ep.endpoint);
       if (this.#kind() !== 'comma') break;
-      this.#i++;
+      this.#advance();
     }
     this.#take('closearrow');
     return { id, predicates: [], filters: [], backendType: 'lb', lbAlgorithm: algorithm, lbEndpoints: endpoints };
@@ -273,14 +391,33 @@ function parseEndpoint(s: string): { scheme: string; endpoint: LBEndpoint } | nu
   return { scheme, endpoint: { address: s.slice(0, q) + (rest === '' ? '' : `?${rest}`), zone } };
 }
 
-/** Parses an eskip document, or a single route expression (whose id is then ""). */
+/** Parses an eskip document, or a single route expression (whose id is then ""); the first error throws. */
 export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
   return new Parser(text, options.file).document();
 }
 
+/**
+ * Parses an eskip document route by route: every route that parses is returned, every one that does not
+ * gives one error (file:line:col, and the route id when it was read) and parsing resumes at the next ";" or
+ * `id:`. This is what route sources use, so that one broken route never blocks the others.
+ */
+export function parseDocument(text: string, options: ParseOptions = {}): DocumentParse {
+  return new Parser(text, options.file).documentRecovering(true);
+}
+
+/**
+ * parseDocument with a count of the characters its position tracking and literal search scanned, for the
+ * linearity test: each of these is a forward-only pass, so the count stays within a small multiple of the
+ * input, however many routes it holds.
+ */
+export function parseDocumentCounting(text: string): DocumentParse & { scanned: number } {
+  const p = new Parser(text, undefined);
+  return { ...p.documentRecovering(true), scanned: p.scanned };
+}
+
 /** Parses a predicate list such as an annotation's `Method("GET") && Header("X", "y")`; `*` is dropped. */
 export function parsePredicates(text: string, options: ParseOptions = {}): PredicateCall[] {
-  const p = new Parser(text, options.file);
+  const p = new Parser(text, options.file).strict();
   if (p.atEnd) return [];
   const preds = p.predicates();
   p.end();
@@ -289,7 +426,7 @@ export function parsePredicates(text: string, options: ParseOptions = {}): Predi
 
 /** Parses a filter chain such as an annotation's `setPath("/") -> status(200)`. */
 export function parseFilters(text: string, options: ParseOptions = {}): FilterCall[] {
-  const p = new Parser(text, options.file);
+  const p = new Parser(text, options.file).strict();
   if (p.atEnd) return [];
   const filters = p.filters();
   p.end();

@@ -77,8 +77,12 @@ export function printRoute(r: RouteDef, pretty = false): string {
   return `${r.id}:${pretty ? "\n  " : " "}${printExpression(r, pretty)}`;
 }
 
-/** Prints a route list as an eskip document; pretty puts each route in its own block. */
+/**
+ * Prints a route list as an eskip document; pretty puts each route in its own block. A single route without
+ * id is printed as a bare expression, as Skipper's eskip.Print does: `: expr;` would not parse back.
+ */
 export function print(routes: readonly RouteDef[], options: { pretty?: boolean } = {}): string {
   const pretty = options.pretty ?? false;
+  if (routes.length === 1 && routes[0]!.id === '') return `${printExpression(routes[0]!, pretty)}\n`;
   return routes.map((r) => `${printRoute(r, pretty)};\n`).join(pretty ? '\n' : '');
 }

@@ -5,7 +5,7 @@
 import { InvalidArgsError } from '../errors.ts';
 import type { Arg } from '../eskip/index.ts';
 import { parseDuration } from '../net/index.ts';
-import { translateRe2 } from '../regexp/index.ts';
+import { linearRegexp } from '../regexp/index.ts';
 
 function show(a: Arg | undefined): string {
   return typeof a === 'string' ? JSON.stringify(a) : String(a);
@@ -62,12 +62,11 @@ export function durationArg(filter: string, args: readonly Arg[], i: number, wha
   }
 }
 
-/** An RE2 expression argument compiled to a JavaScript RegExp; `global` for replace-all filters. */
+/** An RE2 expression argument compiled to a linear-time RegExp (linearRegexp); `global` for replace-all filters. */
 export function regexpArg(filter: string, args: readonly Arg[], i: number, global = false): RegExp {
   const s = stringArg(filter, args, i, 'regular expression');
   try {
-    const { source, flags } = translateRe2(s);
-    return new RegExp(source, global ? `${flags}g` : flags);
+    return linearRegexp(s, global);
   } catch (e) {
     throw new InvalidArgsError(`${filter}: invalid regular expression ${JSON.stringify(s)}: ${(e as Error).message}`);
   }

@@ -13,3 +13,4 @@ export { parseCidrs } from './cidr.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { HttpClients } from './http-clients.ts';
 export { hostPort } from './host-port.ts';
+export { parseListenAddress, type ListenAddress } from './listen-address.ts';

@@ -15,6 +15,7 @@ import { backendTimeout, classifyUpstreamError, type ProxyError } from './errors
 import { upstreamRequestHeaders } from './headers.ts';
 import { IdleConnections, type IdleCaps } from './idle-connections.ts';
 import { noteRelayed } from './relay-gc.ts';
+import { headersTimeout } from './timeouts.ts';
 import type { WholeBody } from './respond.ts';
 
 /** Buffered bytes of a response body before the backend connection is paused. */
@@ -126,6 +127,7 @@ export class BackendPools {
    * > 0 bounds the whole exchange including the response body (backendTimeout filter).
    */
   send(ctx: RequestContext, origin: string, host: string, abort: Abort, deadlineMs: number): Promise<Attempt> {
+    const rht = this.#o.responseHeaderTimeoutMs;
     const req = ctx.request;
     const lease = req.body === null ? null : new BodyLease(req.body);
     return new Promise<Attempt>((resolve) => {
@@ -182,6 +184,8 @@ export class BackendPools {
         method: req.method as Dispatcher.HttpMethod,
         headers: upstreamRequestHeaders(req.headers, this.#o.removeHopHeaders, host),
         body: lease,
+        // Only set when the listener's write deadline is nearer than the configured wait (see headersTimeout).
+        headersTimeout: ctx.replyBy === 0 ? undefined : headersTimeout(rht, ctx.replyBy),
       }, handler);
     });
   }

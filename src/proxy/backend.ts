@@ -94,6 +94,7 @@ async function attempt(
     if (r !== undefined) return { ...REFUSED, error: refused(r, t.key) };
   }
   const stats = dynamic ? null : d.registry.get(t.key);
+  ctx.backendHost = dynamic ? DYNAMIC_HOST : t.key;
   const start = performance.now();
   if (stats !== null) stats.inflight++;
   let a: Attempt;

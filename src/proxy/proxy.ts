@@ -12,7 +12,7 @@ import type { Route, RouteTable } from '../routing/types.ts';
 import { Abort } from './abort.ts';
 import { callBackend, resolveBackendAddress, backendAddressOf, type BackendDeps } from './backend.ts';
 import { Lease, RequestContext, type Engine } from './context.ts';
-import { clientGone, errorStatus, ProxyError } from './errors.ts';
+import { classifyUpstreamError, clientGone, errorCode, errorStatus, ProxyError, writeTimedOut } from './errors.ts';
 import { composeGuards, type BackendGuard } from './guard.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
 import { forwardedSetter } from '../net/index.ts';
@@ -22,7 +22,7 @@ import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { UnreadBody } from './unread-body.ts';
 import { BackendPools } from './backend-pools.ts';
 import type { Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
-import { armReadTimeout, armWriteTimeout } from './timeouts.ts';
+import { armReadTimeout, armWriteTimeout, WRITE_TIMEOUT } from './timeouts.ts';
 import { checkFraming } from './validate.ts';
 import { checkPath } from './routing-request.ts';
 
@@ -56,6 +56,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
   const connectTimeoutMs = options.backendTimeoutMs ?? 60_000;
   const tlsVerify = options.tlsVerify ?? true;
   const upgradeEnabled = options.experimentalUpgrade ?? false;
+  const serverWriteTimeoutMs = options.serverWriteTimeoutMs ?? 0;
   const pools = new BackendPools({
     connectTimeoutMs,
     responseHeaderTimeoutMs: options.responseHeaderTimeoutMs ?? 60_000,
@@ -220,14 +221,29 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     res.once('close', () => {
       closed = true;
       const completed = res.writableFinished || upgraded;
-      if (!completed && ac !== null) ac.abort(clientGone());
+      // Not completed: the client went away (499), the backend body failed mid-way (the status sent, as
+      // Skipper and nginx log it, plus an error), or the listener's write timeout cut it (504 while no
+      // headers went out: the backend did not answer in time).
+      let status = upgraded ? 101 : res.statusCode;
+      if (!completed) {
+        const bodyError = ctx?.bodyError ?? null;
+        if (bodyError !== null) {
+          reportBodyFailure(ctx!, bodyError, start);
+        } else if ((res.errored as NodeJS.ErrnoException | null)?.code === WRITE_TIMEOUT) {
+          if (!res.headersSent) status = 504;
+          if (ac !== null) ac.abort(writeTimedOut(serverWriteTimeoutMs));
+        } else {
+          status = 499;
+          if (ac !== null) ac.abort(clientGone());
+        }
+      }
       lease.release();
       if (ctx !== null && ctx.replaced !== null && !ctx.replaced.readableEnded) discard(ctx.replaced);
       if (counter !== null) {
         obs!.requestDone!({
           routeId: ctx?.routeId ?? '',
           method: req.method ?? '',
-          status: upgraded ? 101 : completed ? res.statusCode : 499,
+          status,
           durationMs: performance.now() - start,
           host: ctx?.original.host ?? req.headers.host ?? '',
           uri: req.url ?? '',
@@ -257,6 +273,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     }
     ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
     ctx.upgrade = upgrade;
+    if (serverWriteTimeoutMs > 0) ctx.replyBy = start + serverWriteTimeoutMs;
     const unread = ctx.request.body !== null && upgrade === null ? new UnreadBody(req, res) : null;
     if (setForwarded !== null) setForwarded(ctx.request.headers, ctx.original, req.url ?? '');
     const bad = checkFraming(req) ?? checkPath(ctx);
@@ -279,7 +296,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         const wt = ctx.settingsIfAny?.writeTimeoutMs;
         if (wt !== undefined && wt > 0) armWriteTimeout(res, wt);
         unread?.beforeHeaders(res);
-        writeResponse(res, r, removeHop, counter !== null && obs!.countsBytes?.(ctx.stateBagIfAny ?? EMPTY_BAG) === false ? null : counter);
+        writeResponse(res, r, removeHop, counter !== null && obs!.countsBytes?.(ctx.stateBagIfAny ?? EMPTY_BAG) === false ? null : counter, ctx);
       },
       (err: unknown) => {
         logProxyError(ctx, err);
@@ -292,6 +309,15 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       if (!res.headersSent) writeError(res, new ProxyError('SKJ_ERR_PROXY_FILTER_FAILED', (err as Error).message), counter);
       else res.destroy();
     });
+  }
+
+  /** A backend response body that failed while it streamed: logged and counted as the backend's failure. */
+  function reportBodyFailure(ctx: RequestContext, err: Error, start: number): void {
+    const e = classifyUpstreamError(err, ctx.backendHost);
+    logger.error(`backend ${ctx.backendHost || '-'} failed while streaming the response, route ${ctx.routeId || '-'}, ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${e.message}`);
+    if (ctx.backendHost !== '' && obs?.backendDone !== undefined) {
+      obs.backendDone({ routeId: ctx.routeId, backendHost: ctx.backendHost, error: errorCode(e), durationMs: performance.now() - start });
+    }
   }
 
   return {

@@ -33,6 +33,11 @@ export interface ProxyOptions {
   backendTimeoutMs?: number;
   /** Time allowed until the backend's response headers arrive; default 60 s. */
   responseHeaderTimeoutMs?: number;
+  /**
+   * The listener's write timeout (Skipper's -write-timeout-server), 0 for none. The wait for response headers
+   * ends early enough that the 504 is written before the listener cuts the response (src/proxy/timeouts.ts).
+   */
+  serverWriteTimeoutMs?: number;
   /** TCP keep-alive probe delay on backend connections (Skipper's -keepalive-backend); default 30 s. */
   keepAlive?: number;
   /**

@@ -4,7 +4,10 @@
  * refuses the JavaScript-only forms RE2 rejects, so a route Skipper rejects is rejected here too.
  */
 import { InvalidArgsError } from '../errors.ts';
+import { RE2JS } from 're2js';
 import { foldAsciiCase } from './case-fold.ts';
+import { Re2RegExp } from './re2-regexp.ts';
+import { backtrackingSafe } from './regexp-safety.ts';
 
 const posixClasses: Record<string, string> = {
   alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F',
@@ -95,17 +98,46 @@ export function translateRe2(pattern: string): { source: string; flags: string }
 }
 
 /**
- * Compiles an RE2 pattern. `what` names the predicate for the error message. Compiled instances are shared
- * between routes within one process (RegExps without the g/y flags are stateless), as Skipper shares them
- * within a generation.
+ * Compiles an RE2 expression from a route or annotation into a RegExp that runs in linear time: V8's own
+ * engine when the expression is in the structurally safe class (regexp-safety.ts), RE2 (re2js) otherwise.
+ * Validity is RE2's: what Go's regexp rejects is refused here, with RE2's reason. `global` gives the g flag
+ * for replace-all filters (such instances keep lastIndex state and are never shared).
+ */
+export function linearRegexp(pattern: string, global = false): RegExp {
+  let re2Error: string | null = null;
+  let re2: RE2JS | null = null;
+  try {
+    re2 = RE2JS.compile(pattern);
+  } catch (e) {
+    re2Error = (e as Error).message.replace(/^error parsing regexp: /, '');
+  }
+  let translated: { source: string; flags: string } | null = null;
+  try {
+    translated = translateRe2(pattern);
+  } catch (e) {
+    // RE2 forms with no JavaScript spelling (e.g. (?U), a flag group inside the expression) run on RE2 only.
+    if (re2Error === null && e instanceof InvalidArgsError) translated = null;
+    else throw e;
+  }
+  if (re2 === null) throw new InvalidArgsError(re2Error ?? 'invalid expression');
+  const g = global ? 'g' : '';
+  if (translated !== null && backtrackingSafe(translated.source, translated.flags)) {
+    return new RegExp(translated.source, translated.flags + g);
+  }
+  return new Re2RegExp(re2, g, translated?.source);
+}
+
+/**
+ * Compiles an RE2 pattern (see linearRegexp). `what` names the predicate for the error message. Compiled
+ * instances are shared between routes within one process (RegExps without the g/y flags are stateless), as
+ * Skipper shares them within a generation.
  */
 export function compileRegexp(what: string, pattern: string): RegExp {
   const hit = cache.get(pattern);
   if (hit !== undefined) return hit;
   let rx: RegExp;
   try {
-    const { source, flags } = translateRe2(pattern);
-    rx = new RegExp(source, flags);
+    rx = linearRegexp(pattern);
   } catch (e) {
     throw new InvalidArgsError(`${what}: invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`);
   }

@@ -81,6 +81,7 @@ export function proxyOptions(c: Config, logger: Logger, limits: RateLimits | nul
     maxLoopbacks: c.maxLoopbacks,
     backendTimeoutMs: c.timeoutBackend,
     responseHeaderTimeoutMs: c.responseHeaderTimeoutBackend,
+    serverWriteTimeoutMs: c.writeTimeoutServer,
     keepAlive: c.keepaliveBackend,
     maxIdleConnsPerHost: c.idleConnsNum, maxIdleConns: c.maxIdleConnectionBackend,
     closeIdleConnsPeriodMs: c.closeIdleConnsPeriod,
@@ -168,7 +169,7 @@ export function supportService(
   if (c.supportListener === '') return null;
   const server = createSupportServer({ health, routes: view, metrics, onError: (err) => logger.error(`metrics: ${err.message}`) });
   return service('support listener', async () => {
-    const a = await listenOn(server, c.supportListener);
+    const a = await listenOn(server, c.supportListener, 'support-listener');
     logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(a, 'http', c.supportListener)}`);
   }, () => {
     server.close();

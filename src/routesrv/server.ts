@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { preprocess, type RoutePreprocessor } from '../routing/pipeline.ts';
 import type { KubernetesSource } from '../dataclients/kubernetes/source.ts';
+import { guarded, targetPath } from '../server/request-target.ts';
 import { redisShards, type RedisServiceRef } from './redis-shards.ts';
 import { nextSnapshot, type RoutesSnapshot } from './routes-snapshot.ts';
 
@@ -46,7 +47,7 @@ export class RouteServer {
   }
 
   async listen(port: number, host?: string): Promise<AddressInfo> {
-    const server = createServer((req, res) => this.#handle(req, res));
+    const server = createServer(guarded((req, res) => this.#handle(req, res), (err, req) => this.#o.onError?.(new Error(`${req.method} ${JSON.stringify(req.url?.slice(0, 200))}: ${err.message}`))));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -66,7 +67,7 @@ export class RouteServer {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?')[0];
+    const { path } = targetPath(req.url ?? '/');
     if (req.method !== 'GET' && req.method !== 'HEAD') return end(res, 405, 'method not allowed\n');
     switch (path) {
       case '/routes':

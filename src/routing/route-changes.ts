@@ -13,7 +13,7 @@
  */
 import type { FilterCall, PredicateCall, RouteDef } from '../eskip/index.ts';
 import { parseFilters, parsePredicates, printFilters, printPredicates } from '../eskip/index.ts';
-import { translateRe2 } from '../regexp/index.ts';
+import { linearRegexp } from '../regexp/index.ts';
 import { withDefaultFilters, type DefaultFilters } from './default-filters.ts';
 import type { RoutePreprocessor } from './pipeline.ts';
 
@@ -78,8 +78,7 @@ export function parseRouteChange(spec: string): RouteChange {
   }
   let regexp: RegExp;
   try {
-    const { source, flags } = translateRe2(pieces[1]!);
-    regexp = new RegExp(source, `${flags}g`);
+    regexp = linearRegexp(pieces[1]!, true);
   } catch (err) {
     throw new Error(`invalid regular expression ${JSON.stringify(pieces[1])}: ${(err as Error).message}`);
   }

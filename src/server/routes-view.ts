@@ -31,8 +31,26 @@ function commentLine(text: string): string {
   return text.replaceAll(/[\r\n]+/g, ' ');
 }
 
+/**
+ * A document cannot hold a route without id next to others (`: expr;` does not parse), so in a list of
+ * several each id-less route is printed under an id no other route has, `unnamed`, `unnamed_2`, …; one
+ * route alone prints as a bare expression. Either way the body passes `skipjack-eskip check`.
+ */
+function withIds(routes: readonly RouteDef[]): readonly RouteDef[] {
+  if (routes.length < 2 || !routes.some((r) => r.id === '')) return routes;
+  const taken = new Set(routes.map((r) => r.id));
+  let n = 1;
+  return routes.map((r) => {
+    if (r.id !== '') return r;
+    let id = 'unnamed';
+    while (taken.has(id)) id = `unnamed_${++n}`;
+    taken.add(id);
+    return { ...r, id };
+  });
+}
+
 export function renderEskip(s: RoutesSnapshot): RenderedRoutes {
-  let body = s.routes.length > 0 ? print(s.routes) : '';
+  let body = s.routes.length > 0 ? print(withIds(s.routes)) : '';
   if (body !== '' && !body.endsWith('\n')) body += '\n';
   for (const inv of s.invalid) body += `// invalid route ${JSON.stringify(inv.id)} (${inv.reason}): ${commentLine(inv.message)}\n`;
   return { body, etag: etagOf(body), contentType: 'text/plain; charset=utf-8', count: s.routes.length };

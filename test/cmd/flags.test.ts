@@ -18,14 +18,17 @@ test('a bad value prints one line naming the flag and exits 2', async () => {
   assert.match(r.stderr, /-timeout-backend/);
 });
 
-test('a broken routes file at start-up names file:line:col and exits non-zero', async (t) => {
+test('a broken route in the routes file at start-up is reported with file:line:col; the others are served', async (t) => {
+  const { startSkipjack } = await import('./harness.ts');
   const dir = mkdtempSync(join(tmpdir(), 'skj-cmd-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'broken.eskip');
-  writeFileSync(file, 'ok: Path("/") -> <shunt>;\n\nbad: Path("/x") -> setPath("/y" -> <shunt>;\n');
-  const r = await runSkipjack([`-routes-file=${file}`, '-address=127.0.0.1:0', '-support-listener=', '-workers=1']);
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, new RegExp(`${file.replaceAll('/', '\\/')}:3:\\d+: `));
+  writeFileSync(file, 'ok: Path("/") -> status(204) -> <shunt>;\n\nbad: Path("/x") -> setPath("/y" -> <shunt>;\nalso: Path("/z") -> status(203) -> <shunt>;\n');
+  const sj = await startSkipjack(t, [`-routes-file=${file}`, '-access-log-disabled']);
+  await sj.waitFor(new RegExp(`${file.replaceAll('/', '\\/')}:3:\\d+: `));
+  assert.equal((await fetch(`${sj.base}/`)).status, 204);
+  assert.equal((await fetch(`${sj.base}/z`)).status, 203);
+  assert.equal((await fetch(`${sj.base}/x`)).status, 404);
 });
 
 test('-version prints the version', async () => {

@@ -46,21 +46,53 @@ test('loads the file, then serves edits without restart', async (t) => {
   assert.deepEqual(u3.routes.map((r) => r.id), ['c']);
 });
 
-test('a broken edit is reported with file:line:col and no update', async (t) => {
+test('a broken route is reported with file:line:col; the others are served and it keeps its last good definition', async (t) => {
+  const { file, dir, events, start } = setup(t, 'a: * -> <shunt>;\nb: Path("/b") -> <shunt>;');
+  await start;
+  const next = once(events, 'update');
+  replace(dir, file, 'a: * -> <shunt>;\nb: Path("/b" -> <shunt>;\nc: Path("/c" -> <shunt>;\nd: * -> <shunt>;');
+  const [u] = (await next) as [RouteSourceUpdate];
+  assert.deepEqual(u.routes.map((r) => r.id).sort(), ['a', 'b', 'd']);
+  assert.deepEqual(u.routes.find((r) => r.id === 'b')!.predicates, [{ name: 'Path', args: ['/b'] }], 'b as it was');
+  assert.deepEqual(u.errors?.map((e) => e.id), ['b', 'c']);
+  assert.match(u.errors![0]!.message, new RegExp(`${file.replaceAll('/', '\\/')}:2:\\d+: .*keeping its last good definition`));
+  assert.match(u.errors![1]!.message, /:3:\d+: .*route not loaded/);
+});
+
+test('an emptied file keeps the routes and says so; a file with only a comment removes them with a warning', async (t) => {
   const { file, dir, events, start } = setup(t, 'a: * -> <shunt>;');
   await start;
   let updates = 0;
   events.on('update', () => updates++);
   const reported = once(events, 'error-report');
-  replace(dir, file, 'a: * -> <shunt>;\nb: Path("/b" -> <shunt>;');
+  writeFileSync(file, '');
   const [err] = (await reported) as [Error];
-  assert.match(err.message, new RegExp(`${file.replaceAll('/', '\\/')}:2:\\d+`));
+  assert.match(err.message, /empty \(0 bytes\).*keeping the last good 1 routes/);
   assert.equal(updates, 0);
+  const next = once(events, 'update');
+  replace(dir, file, '// no routes on purpose\n');
+  const [u] = (await next) as [RouteSourceUpdate];
+  assert.deepEqual(u.routes, []);
+  assert.match(u.errors?.[0]?.message ?? '', /defines no routes now; 1 routes removed/);
 });
 
-test('a broken file at start fails start with file:line:col', async (t) => {
-  const { file, start } = setup(t, '\n\nx: Path("/x") -> ');
-  await assert.rejects(start, (e: Error) => e.message.startsWith(`${file}:3:`));
+test('a file over -max-route-source-bytes is refused unread, naming it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'skj-rf-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'big.eskip');
+  writeFileSync(file, `a: * -> inlineContent("${'x'.repeat(2000)}") -> <shunt>;`);
+  const source = createRoutesFileSource(file, { maxBytes: 1024 });
+  await assert.rejects(source.start(() => {}, () => {}), (e: Error & { code?: string }) => e.code === 'SKJ_ERR_SOURCE_TOO_LARGE' && e.message.includes(file));
+  await source.stop();
+});
+
+test('a broken route at start is reported with file:line:col and does not fail start', async (t) => {
+  const { file, events, start } = setup(t, 'ok: * -> <shunt>;\n\nx: Path("/x") -> ');
+  const first = once(events, 'update');
+  await start;
+  const [u] = (await first) as [RouteSourceUpdate];
+  assert.deepEqual(u.routes.map((r) => r.id), ['ok']);
+  assert.ok(u.errors?.[0]?.message.startsWith(`${file}:3:`), u.errors?.[0]?.message);
 });
 
 test('a missing file fails start naming it', async (t) => {

@@ -53,6 +53,20 @@ test('a burst of updates coalesces into one build with the latest lists', async 
 });
 
 test('a source failing at start rejects start', async () => {
-  const u = new RouteUpdater({ sources: [createInlineSource('x: * ->')], build: () => assert.fail('no build'), onSourceError: () => {} });
-  await assert.rejects(u.start(), /inline-routes:1:\d+/);
+  const u = new RouteUpdater({ sources: [createInlineSource('x: * -> <shunt>;', 8)], build: () => assert.fail('no build'), onSourceError: () => {} });
+  await assert.rejects(u.start(), /inline-routes: 16 bytes exceed -max-route-source-bytes=8/);
+});
+
+test('a broken inline route is reported and the others are built', async () => {
+  const reported: string[] = [];
+  let built: string[] = [];
+  const u = new RouteUpdater({
+    sources: [createInlineSource('x: * ->; y: * -> <shunt>;')],
+    build: (defs) => { built = defs.map((d) => d.id); },
+    onSourceError: () => {},
+    onSourceRouteErrors: (_s, errors) => reported.push(...errors.map((e) => e.message)),
+  });
+  await u.start();
+  assert.deepEqual(built, ['y']);
+  assert.match(reported[0]!, /^inline-routes:1:\d+: /);
 });

@@ -15,7 +15,7 @@ test('RE2 spellings are translated', () => {
 });
 
 test('JavaScript-only syntax that RE2 rejects is refused', () => {
-  for (const p of ['(?=a)', '(?!a)', '(?<=a)b', '(a)\\1', 'a(?i)b', '**', '(']) {
+  for (const p of ['(?=a)', '(?!a)', '(?<=a)b', '(a)\\1', '**', '(', 'a{1001}']) {
     assert.throws(() => compileRegexp('Host', p), (e: unknown) => e instanceof InvalidArgsError && e.message.startsWith('Host:'), p);
   }
 });
