@@ -20,7 +20,9 @@ import { clusterMetrics, serveWorkerMetrics } from './metrics/cluster.ts';
 import { RouteUpdater } from './dataclients/updater.ts';
 import { routeSourcesFromConfig } from './dataclients/from-config.ts';
 import { preprocessorFromConfig } from './dataclients/route-changers.ts';
-import { incrementalCompiler } from './routing/compile.ts';
+import { incrementalCompiler, type CompileOptions } from './routing/compile.ts';
+import { ValidationWebhook } from './webhook/server.ts';
+import { routeChecker } from './webhook/route-checker.ts';
 import type { RouteTable } from './routing/types.ts';
 import { RouteTableHolder } from './routing/holder.ts';
 import { builtinPredicates } from './predicates/builtin.ts';
@@ -97,13 +99,30 @@ function rateLimits(c: Config, logger: Logger, metrics: ProxyMetrics, instance: 
  * the previous one, so an update of one route among thousands does not rebuild the others. `shuttingDown`
  * is the instance's shutdown state, read by Shutdown() per request (the Kubernetes health-check route).
  */
-function compiler(c: Config, shuttingDown: () => boolean, extraFilters: FilterSpec[] = []): (defs: RouteDef[], generation: number) => RouteTable {
-  return incrementalCompiler({
+function compileOptions(c: Config, shuttingDown: () => boolean, extraFilters: FilterSpec[] = []): CompileOptions {
+  return {
     predicates: builtinPredicates({ shuttingDown }),
     filters: builtinFilters(extraFilters),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
+  };
+}
+
+function compiler(c: Config, shuttingDown: () => boolean, extraFilters: FilterSpec[] = []): (defs: RouteDef[], generation: number) => RouteTable {
+  return incrementalCompiler(compileOptions(c, shuttingDown, extraFilters));
+}
+
+/** -validation-webhook-enabled: the admission webhook, compiling with the proxy's own filters and predicates. */
+async function startWebhook(c: Config, logger: Logger, limits: RateLimits | null): Promise<ValidationWebhook | null> {
+  if (!c.validationWebhookEnabled) return null;
+  const opts = compileOptions(c, () => false, limits?.specs);
+  const webhook = new ValidationWebhook({
+    address: c.validationWebhookAddress, certFile: c.validationWebhookCertFile, keyFile: c.validationWebhookKeyFile,
+    check: c.enableAdvancedValidation ? routeChecker(opts) : null,
+    log: logger,
   });
+  await webhook.start();
+  return webhook;
 }
 
 function proxyOptions(c: Config, logger: Logger, limits: RateLimits | null): ProxyOptions {
@@ -207,10 +226,12 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
   const a = await listenOn(listener.server, c.address);
   logger.info(`proxy listening on ${urlOf(a, tlsEnabled(c) ? 'https' : 'http', c.address)}`);
   if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener), 'http', c.supportListener)}`);
+  const webhook = await startWebhook(c, logger, limits);
   onShutdownSignals(logger, async (signal) => {
     health.markDraining();
     logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
     await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
+    await webhook?.stop();
     const clean = await listener.drain(drainBound(c));
     if (!clean) logger.warn('shutdown: requests still running after the bound were cut');
     await updater.stop();
@@ -251,11 +272,13 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
   pool.start();
   const support = supportServer(c, logger, health, view, () => clusterMetrics(metrics.registry));
   if (support !== null) logger.info(`support listener (/metrics, /routes, /healthz) on ${urlOf(await listenOn(support, c.supportListener), 'http', c.supportListener)}`);
+  const webhook = await startWebhook(c, logger, limits);
   onShutdownSignals(logger, async (signal) => {
     health.markDraining();
     pool.broadcast({ type: 'skj:shutting-down' });
     logger.info(`${signal}: unhealthy now; closing the listener in ${c.waitForHealthcheckInterval} ms`);
     await new Promise((r) => setTimeout(r, c.waitForHealthcheckInterval));
+    await webhook?.stop();
     await pool.drain(drainBound(c));
     stopServingLimits?.();
     await updater.stop();

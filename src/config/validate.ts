@@ -88,4 +88,8 @@ export function validateConfig(c: Config): void {
       bad('ratelimits', r, (err as Error).message);
     }
   }
+  if (c.validationWebhookEnabled && (c.validationWebhookCertFile === '' || c.validationWebhookKeyFile === '')) {
+    // Skipper refuses the same: the API server only calls admission webhooks over HTTPS.
+    bad('validation-webhook-enabled', true, 'the webhook serves HTTPS only: set -validation-webhook-cert-file and -validation-webhook-key-file');
+  }
 }
