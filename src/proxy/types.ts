@@ -116,6 +116,8 @@ export interface RequestDoneEvent {
   /** Path and query as received. */
   uri: string;
   remoteAddress: string;
+  /** The request's X-Forwarded-For after -forwarded-headers and filters ('' when none), for the access log. */
+  forwardedFor: string;
   httpVersion: string;
   userAgent: string;
   referer: string;
