@@ -15,6 +15,7 @@ import type { RouteDef } from './eskip/ast.ts';
 import { createAppLogger, type Logger } from './log/app-log.ts';
 import { createAccessLog } from './log/access-log.ts';
 import { fileSink, type LogSink } from './log/line-writer.ts';
+import { captureProcessOutput, jsonRequestedIn, writeFatal } from './log/json-mode.ts';
 import { createProxyMetrics, type ProxyMetrics } from './metrics/proxy-metrics.ts';
 import { clusterMetrics, serveWorkerMetrics } from './metrics/cluster.ts';
 import { RouteUpdater } from './dataclients/updater.ts';
@@ -175,6 +176,8 @@ async function startRoutes(c: Config, logger: Logger, metrics: ProxyMetrics, vie
     sources: await routeSourcesFromConfig(c, {
       onCertificates,
       onConverted: (info) => metrics.kubernetesInvalidObjects(info.invalidObjects),
+      // In JSON mode the Kubernetes lines go through the application logger; in text mode they keep logrus' shape.
+      log: c.applicationLogJsonEnabled ? (e) => logger.log(e.level, e.msg, { kind: e.kind, name: e.name, ns: e.ns }) : undefined,
     }),
     defaultFilters: { prepend: parseFilters(c.defaultFiltersPrepend), append: parseFilters(c.defaultFiltersAppend) },
     build: (merged, g) => {
@@ -249,7 +252,7 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
     count: c.workers,
     logger,
     onFatal: (message) => {
-      process.stderr.write(`skipjack: ${message}\n`);
+      writeFatal(c.applicationLogJsonEnabled, 'skipjack', message);
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
       process.exit(1);
     },
@@ -342,7 +345,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exit(0);
     }
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`skipjack: ${err.message}\n`);
+    writeFatal(jsonRequestedIn(argv), 'skipjack', err.message);
     process.exit(EXIT_USAGE);
   }
   if (config.version) {
@@ -353,16 +356,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     logger = createAppLogger({ level: config.applicationLogLevel, json: config.applicationLogJsonEnabled, prefix: config.applicationLogPrefix, out: logFile(config.applicationLog) });
   } catch (err) {
-    process.stderr.write(`skipjack: -application-log: ${(err as Error).message}\n`);
+    writeFatal(config.applicationLogJsonEnabled, 'skipjack', `-application-log: ${(err as Error).message}`);
     process.exit(EXIT_USAGE);
   }
+  captureProcessOutput(config.applicationLogJsonEnabled, logger);
   try {
     if (cluster.isWorker) await runWorker(config, logger);
     else if (config.workers > 1) await runPrimary(config, logger);
     else await runSingle(config, logger);
   } catch (err) {
     // Start-up failures (a broken routes file, a port in use) name their culprit in the message.
-    process.stderr.write(`skipjack: ${(err as Error).message}\n`);
+    writeFatal(config.applicationLogJsonEnabled, 'skipjack', (err as Error).message);
     process.exit(err instanceof ConfigError ? EXIT_USAGE : 1);
   }
 }
