@@ -17,6 +17,7 @@ import { createAccessLog } from './log/access-log.ts';
 import { fileSink, type LogSink } from './log/line-writer.ts';
 import { captureProcessOutput, jsonRequestedIn, writeFatal } from './log/json-mode.ts';
 import { createProxyMetrics, type ProxyMetrics } from './metrics/proxy-metrics.ts';
+import { skipperMetricsOptions } from './metrics/skipper-options.ts';
 import { clusterMetrics, serveWorkerMetrics } from './metrics/cluster.ts';
 import { RouteUpdater } from './dataclients/updater.ts';
 import { routeSourcesFromConfig } from './dataclients/from-config.ts';
@@ -151,14 +152,21 @@ function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
   // Made even under -access-log-disabled: an enableAccessLog route still logs, as in Skipper.
   const access = createAccessLog({ json: c.accessLogJsonEnabled, stripQuery: c.accessLogStripQuery, out: logFile(c.accessLog) });
   const enabledByFlag = !c.accessLogDisabled;
+  const skipper = metrics.skipper;
   return {
     requestDone(e) {
       metrics.requestDone(e.routeId, e.method, e.status, e.durationMs / 1000);
+      skipper?.requestDone(e.routeId, e.host, e.method, e.status, e.durationMs / 1000, e.backendMs / 1000);
       if (accessLogWanted(e.stateBag.get(ACCESS_LOG_STATE_KEY), e.status, enabledByFlag)) access.log(e);
     },
     backendDone(e) {
-      if (e.error !== undefined) metrics.backendError(e.backendHost, e.error);
-      else metrics.backendDone(e.backendHost, e.durationMs / 1000);
+      if (e.error !== undefined) {
+        metrics.backendError(e.backendHost, e.error);
+        skipper?.backendError(e.routeId);
+      } else {
+        metrics.backendDone(e.backendHost, e.durationMs / 1000);
+        skipper?.backendDone(e.routeId, e.backendHost, e.status ?? 0, e.durationMs / 1000);
+      }
     },
     // No access-log filter ran and the flag disables the log: this request is not logged, whatever its status.
     countsBytes: (bag) => enabledByFlag || bag.has(ACCESS_LOG_STATE_KEY),
@@ -219,7 +227,7 @@ function proxyListener(c: Config, proxy: ReturnType<typeof createProxy>, certs: 
 async function runSingle(c: Config, logger: Logger): Promise<void> {
   const health = new Health();
   const view = new RoutesView();
-  const metrics = createProxyMetrics();
+  const metrics = createProxyMetrics({ skipper: skipperMetricsOptions(c) });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
   const { holder, updater } = await startRoutes(c, logger, metrics, view, health, limits, (list) => certs?.setDynamic(list, certificateError(logger)));
@@ -247,7 +255,7 @@ async function runSingle(c: Config, logger: Logger): Promise<void> {
 async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const health = new Health();
   const view = new RoutesView();
-  const metrics = createProxyMetrics();
+  const metrics = createProxyMetrics({ skipper: skipperMetricsOptions(c) });
   const pool = new WorkerPool({
     count: c.workers,
     logger,
@@ -291,7 +299,7 @@ async function runPrimary(c: Config, logger: Logger): Promise<void> {
 }
 
 async function runWorker(c: Config, logger: Logger): Promise<void> {
-  const metrics = createProxyMetrics();
+  const metrics = createProxyMetrics({ skipper: skipperMetricsOptions(c) });
   serveWorkerMetrics(metrics.registry);
   // Set when the primary announces shutdown; Shutdown() reads it per request.
   let shuttingDown = false;
@@ -308,7 +316,7 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   let draining = false;
   listenToPrimary({
     onRoutes: (msg) => {
-      state.apply(msg.defs, msg.generation);
+      metrics.skipper?.routesChanged(state.apply(msg.defs, msg.generation).routes);
       if (listener !== null || draining) return;
       proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
       listener = proxyListener(c, proxy, certs);

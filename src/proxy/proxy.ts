@@ -216,6 +216,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
           method: req.method ?? '',
           status: upgraded ? 101 : completed ? res.statusCode : 499,
           durationMs: performance.now() - start,
+          backendMs: ctx?.backendMs ?? 0,
           host: ctx?.original.host ?? req.headers.host ?? '',
           uri: req.url ?? '',
           remoteAddress: ctx?.original.remoteAddress ?? req.socket.remoteAddress ?? '',

@@ -111,6 +111,8 @@ export interface RequestDoneEvent {
   method: string;
   status: number;
   durationMs: number;
+  /** Of durationMs, the time spent in backend round trips (0 when none). */
+  backendMs: number;
   /** The Host header as received. */
   host: string;
   /** Path and query as received. */

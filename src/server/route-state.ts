@@ -57,6 +57,7 @@ export class RouteState {
     this.#o.view?.update({ generation, routes: table.routes.map((r) => r.def), invalid: table.invalid });
     this.#o.metrics?.routeTable({ generation, routes: table.routes.length, invalidByReason: byReason });
     this.#o.metrics?.routeUpdate(seconds);
+    this.#o.metrics?.skipper?.routeTable(table.routes, table.invalid, seconds);
     this.#o.logger.info(`route table generation ${generation}: ${table.routes.length} routes, ${table.invalid.length} invalid, built in ${(seconds * 1000).toFixed(1)} ms`);
     return table;
   }
