@@ -316,7 +316,8 @@ async function runWorker(c: Config, logger: Logger): Promise<void> {
   let draining = false;
   listenToPrimary({
     onRoutes: (msg) => {
-      metrics.skipper?.routesChanged(state.apply(msg.defs, msg.generation).routes);
+      const table = state.apply(msg.defs, msg.generation);
+      metrics.skipper?.routesChanged(table.routes);
       if (listener !== null || draining) return;
       proxy = createProxy(holder, proxyOptions(c, logger, limits), observer(c, metrics));
       listener = proxyListener(c, proxy, certs);
