@@ -4,6 +4,7 @@
  * bad file fails start-up naming the flag.
  */
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Service } from '../lifecycle/service.ts';
 import { ConfigError } from '../config/errors.ts';
@@ -13,6 +14,7 @@ import { ingressValidator, routeGroupValidator, type RouteChecker } from './obje
 
 export interface WebhookOptions {
   address: string;
+  /** Both empty: plain HTTP, for local testing only (skipjack-webhook without certificates, as Skipper's). */
   certFile: string;
   keyFile: string;
   /** Set with -enable-advanced-validation: compiles routes as the proxy would. */
@@ -48,8 +50,9 @@ export class ValidationWebhook implements Service {
   }
 
   async start(): Promise<void> {
-    const cert = readPem('validation-webhook-cert-file', this.o.certFile);
-    const key = readPem('validation-webhook-key-file', this.o.keyFile);
+    const plain = this.o.certFile === '' && this.o.keyFile === '';
+    const cert = plain ? undefined : readPem('validation-webhook-cert-file', this.o.certFile);
+    const key = plain ? undefined : readPem('validation-webhook-key-file', this.o.keyFile);
     const done = report(this.o.log);
     const routes = {
       '/routegroups': admissionHandler('routegroup', routeGroupValidator(this.o.check), done),
@@ -58,7 +61,8 @@ export class ValidationWebhook implements Service {
     let server: Server;
     try {
       // Skipper's read timeouts for the webhook: a minute for headers and for the whole request.
-      server = createServer({ cert, key, requestTimeout: 60_000, headersTimeout: 60_000 }, (req, res) => {
+      const options = { cert, key, requestTimeout: 60_000, headersTimeout: 60_000 };
+      const serve = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
         const path = (req.url ?? '/').split('?')[0]!;
         const handle = routes[path];
         if (handle !== undefined) {
@@ -68,14 +72,16 @@ export class ValidationWebhook implements Service {
         } else {
           res.writeHead(404).end();
         }
-      });
+      };
+      // node:https's Server extends node:tls's, node:http's net's; both are net.Servers with the same surface here.
+      server = plain ? (createHttpServer(options, serve) as unknown as Server) : createServer(options, serve);
     } catch (err) {
       throw new ConfigError(`-validation-webhook-cert-file/-validation-webhook-key-file: not a usable certificate and key: ${(err as Error).message}`);
     }
     server.on('clientError', (_err, socket) => socket.destroy());
     const bound = await listenOn(server, this.o.address);
     this.server = server;
-    this.url = urlOf(bound, 'https', this.o.address);
+    this.url = urlOf(bound, plain ? 'http' : 'https', this.o.address);
     this.o.log.info(`validation webhook listening on ${this.url}${this.o.check === null ? '' : ' with advanced validation'}`);
   }
 

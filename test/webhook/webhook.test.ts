@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runSkipjack, startSkipjack } from '../cmd/harness.ts';
+import { startNode } from '../support/process.ts';
 
 function selfSigned(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'webhook.crt');
@@ -124,4 +126,22 @@ test('-validation-webhook-enabled without a certificate fails start-up naming th
   const r = await runSkipjack(['-validation-webhook-enabled', '-address=127.0.0.1:0', '-support-listener=', '-workers=1']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /-validation-webhook-enabled.*-validation-webhook-cert-file/);
+});
+
+test('skipjack-webhook, Skipper\'s webhook binary: HTTPS with -tls-cert-file/-tls-key-file, syntax checks only', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'skj-webhook-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key } = selfSigned(dir);
+  const bin = fileURLToPath(new URL('../../src/cmd/skipjack-webhook.ts', import.meta.url));
+  const wh = await startNode(bin, ['-address=127.0.0.1:0', `-tls-cert-file=${cert}`, `-tls-key-file=${key}`], /validation webhook listening on https:\/\/127\.0\.0\.1:(\d+)/);
+  t.after(() => wh.stop());
+  const port = wh.match[1]!;
+  const ca = readFileSync(cert);
+  const bad = parsed(await post(port, ca, '/routegroups', review('w1', 'RouteGroup', routeGroup('syntax', ['setPath(']))));
+  assert.equal(bad.allowed, false);
+  assert.match(bad.status!.message, /setPath|parse|unexpected/i);
+  assert.deepEqual(parsed(await post(port, ca, '/ingresses', review('w2', 'Ingress', ingress('unknown', 'noSuchFilter()')))), { uid: 'w2', allowed: true });
+  const half = spawnSync(process.execPath, [bin, `-tls-cert-file=${cert}`], { encoding: 'utf8', env: { ...process.env, KEY_FILE: '' } });
+  assert.equal(half.status, 2);
+  assert.match(half.stderr, /-tls-cert-file and -tls-key-file/);
 });
