@@ -17,7 +17,7 @@
  *   (e.g. `… 1000 10000` for a quick run; update sizes default to 10k, 40k and 100k)
  */
 import type { RouteDef } from '../src/eskip/ast.ts';
-import type { FilterSpec } from '../src/filters/types.ts';
+import type { FilterSpec } from '../src/routing/filter-contract.ts';
 import { createIncrementalConverter } from '../src/dataclients/kubernetes/convert/index.ts';
 import type { KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
 import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';

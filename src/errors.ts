@@ -19,6 +19,8 @@ export const ErrorCodes = {
   SKJ_ERR_ROUTE_DUPLICATE_ID: 'SKJ_ERR_ROUTE_DUPLICATE_ID',
   /** A command-line flag or config-file key that is unknown or has a bad value. */
   SKJ_ERR_CONFIG_FLAG: 'SKJ_ERR_CONFIG_FLAG',
+  /** A background service (route sources, a listener, a store client) failed to start; the message names it. */
+  SKJ_ERR_LIFECYCLE_START: 'SKJ_ERR_LIFECYCLE_START',
   /** A route source (file, URL, Kubernetes) failed to load. */
   SKJ_ERR_SOURCE_LOAD: 'SKJ_ERR_SOURCE_LOAD',
   /** A Kubernetes object that cannot be converted to routes; only that object's routes are dropped. */
@@ -41,6 +43,10 @@ export const ErrorCodes = {
   SKJ_ERR_PROXY_GUARD_FAILED: 'SKJ_ERR_PROXY_GUARD_FAILED',
   /** A request shaped for smuggling (conflicting Content-Length / Transfer-Encoding), rejected with 400. */
   SKJ_ERR_PROXY_BAD_REQUEST: 'SKJ_ERR_PROXY_BAD_REQUEST',
+  /** A request framed with a transfer coding other than chunked, e.g. `gzip, chunked` (501, as nginx). */
+  SKJ_ERR_PROXY_NOT_IMPLEMENTED: 'SKJ_ERR_PROXY_NOT_IMPLEMENTED',
+  /** A request line with an HTTP version other than 1.x, e.g. `HTTP/2.0` over HTTP/1 framing (505, as nginx). */
+  SKJ_ERR_PROXY_HTTP_VERSION: 'SKJ_ERR_PROXY_HTTP_VERSION',
   /** backendRatelimit: the endpoint's request budget is spent; the attempt is not made (503 or the configured status). */
   SKJ_ERR_PROXY_BACKEND_RATELIMITED: 'SKJ_ERR_PROXY_BACKEND_RATELIMITED',
 } as const;

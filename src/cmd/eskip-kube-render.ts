@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../config/load.ts';
 import { flagsByName } from '../config/table.ts';
 import { convertClusterState } from '../dataclients/kubernetes/convert/index.ts';
-import type { KubeObject } from '../dataclients/kubernetes/convert/types.ts';
+import type { KubeObject } from '../dataclients/kubernetes/convert/index.ts';
 import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
 import { convertState } from '../dataclients/kubernetes/load.ts';
 import { formatLogrus } from '../dataclients/kubernetes/log.ts';

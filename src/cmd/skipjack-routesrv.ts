@@ -9,10 +9,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.ts';
+import { checkDefaultFilters, hasDefaultFilters } from '../config/default-filters.ts';
+import type { Config } from '../config/table.ts';
+import type { FilterSpec } from '../filters/types.ts';
+import type { Registry } from '../registry.ts';
 import { kubeOptionsFromConfig } from '../dataclients/kubernetes/from-config.ts';
 import { formatLogrus } from '../dataclients/kubernetes/log.ts';
 import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
-import { preprocessorFromConfig } from '../dataclients/route-changers.ts';
+import { routePreprocessors } from '../roles/route-pipeline.ts';
 import { RouteServer } from '../routesrv/server.ts';
 import { createRouteServerMetrics } from '../routesrv/metrics.ts';
 import { HelpRequested } from '../config/errors.ts';
@@ -33,8 +37,22 @@ function log(level: 'info' | 'error', msg: string): void {
 function splitAddress(a: string): { host: string | undefined; port: number } {
   const m = /^(?:\[([^\]]*)\]|([^:]*))?:(\d+)$/.exec(a);
   if (!m) throw new Error(`invalid value "${a}" for flag -address: expected [host]:port`);
+  if (Number(m[3]) > 65535) throw new Error(`invalid value "${a}" for flag -address: port out of range (0-65535)`);
   const host = m[1] ?? m[2];
   return { host: host === '' || host === undefined ? undefined : host, port: Number(m[3]) };
+}
+
+/**
+ * The filters a skipjack started with the same flags compiles routes with: the built-in ones, and the
+ * rate-limit family under -enable-ratelimits / -ratelimits (its buckets here only serve the check).
+ */
+async function fleetFilters(cfg: Config): Promise<Registry<FilterSpec>> {
+  const { builtinFilters } = await import('../filters/builtin.ts');
+  if (!cfg.enableRatelimits && cfg.ratelimits.length === 0) return builtinFilters();
+  const { rateLimitFilters } = await import('../filters/ratelimit/index.ts');
+  const { LimiterRegistry } = await import('../ratelimit/registry.ts');
+  const { InProcessLimiter } = await import('../ratelimit/instance-limiter.ts');
+  return builtinFilters(rateLimitFilters(new LimiterRegistry({ instance: new InProcessLimiter(), maxGroupShards: cfg.clusterRatelimitMaxGroupShards })));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -46,6 +64,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`skipjack-routesrv ${readVersion()}\n`);
       return 0;
     }
+    // The fleet puts these filters into every route it gets from here: one it cannot create would
+    // invalidate them all, so refuse to start instead. The filter registry is loaded only then: the route
+    // server runs no filter otherwise, and loading it costs start-up time.
+    if (hasDefaultFilters(cfg)) checkDefaultFilters(cfg, await fleetFilters(cfg));
     const explicitAddress = argv.some((a) => /^--?address(=|$)/.test(a));
     address = splitAddress(explicitAddress ? cfg.address : ':9990');
     const opts = kubeOptionsFromConfig(cfg);
@@ -55,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
         ? { namespace: cfg.kubernetesRedisServiceNamespace, name: cfg.kubernetesRedisServiceName, port: cfg.kubernetesRedisServicePort }
         : undefined,
       // Skipper's routesrv runs the same pre-processors as the proxy, so its fleet gets finished routes.
-      preprocess: preprocessorFromConfig(cfg, { defaultFilters: true, onError: (m) => log('error', m) }),
+      pre: routePreprocessors(cfg, (m) => log('error', m)),
       onError: (err) => log('error', err.message),
       metrics: createRouteServerMetrics(),
     });

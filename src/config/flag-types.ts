@@ -3,7 +3,7 @@
  * YAML config file (text, numbers, booleans, lists); both go through the same parser so a key means the same
  * thing in either place. Durations are stored in milliseconds.
  */
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../net/index.ts';
 
 export type FlagKind = 'string' | 'bool' | 'int' | 'float' | 'duration' | 'list' | 'multi' | 'map';
 

@@ -2,8 +2,8 @@
  * The core flags: listeners, route sources, proxy, logs, workers. Names and defaults are Skipper's
  * (config/config.go), so a Skipper deployment keeps its pod args. Each key is the camelCase of its flag name.
  */
-import { availableParallelism } from 'node:os';
 import { flag } from './flag-types.ts';
+import { defaultWorkerCount } from './cgroup-cpus.ts';
 
 const S = 1000;
 
@@ -22,7 +22,7 @@ export const coreFlags = {
   idleTimeoutServer: flag.duration('idle-timeout-server', 60 * S, 'how long an idle keep-alive client connection stays open'),
   maxHeaderBytes: flag.int('max-header-bytes', 1048576, 'maximum size of the request headers'),
   waitForHealthcheckInterval: flag.duration('wait-for-healthcheck-interval', 45 * S, 'on SIGTERM/SIGINT: how long /healthz reports unhealthy before the listener stops accepting connections'),
-  workers: flag.int('workers', availableParallelism(), 'number of worker processes sharing -address; 1 runs a single process', { docDefault: 'the number of CPUs' }),
+  workers: flag.int('workers', defaultWorkerCount(), 'number of worker processes sharing -address; 1 runs a single process. Each worker is a Node.js process of its own: see docs/performance.md for its memory', { docDefault: 'the whole CPUs of the cgroup CPU quota (cpu.max), else the number of CPUs' }),
   experimentalUpgrade: flag.bool('experimental-upgrade', false, 'pass protocol upgrades (WebSocket) through to the backend'),
 
   // route sources
@@ -38,6 +38,8 @@ export const coreFlags = {
 
   // routing
   ignoreTrailingSlash: flag.bool('ignore-trailing-slash', false, 'Path("/a") also matches "/a/" and Path("/a/") also "/a"'),
+  disabledFilters: flag.list('disabled-filters', [], 'filters unavailable for use, comma separated: a route using one is invalid (reason unknown_filter) and a default filter using one fails start-up'),
+  reverseSourcePredicate: flag.bool('reverse-source-predicate', false, 'Source() takes the client IP from the last X-Forwarded-For entry (where AWS ALB puts it) instead of the first, which the client can set'),
 
   // proxy
   maxLoopbacks: flag.int('max-loopbacks', 9, 'maximum number of loopbacks of one incoming request'),
@@ -52,6 +54,7 @@ export const coreFlags = {
   proxyPreserveHost: flag.bool('proxy-preserve-host', false, 'send the incoming Host header to the backend instead of the backend host'),
   removeHopHeaders: flag.bool('remove-hop-headers', false, 'Skipper\'s opt-in; skipjack always removes hop-by-hop headers (RFC 9110 section 7.6.1)', { status: 'accepted' }),
   passiveHealthCheck: flag.map('passive-health-check', 'passive health check parameters: period=1m,min-requests=10,max-drop-probability=0.9,min-drop-probability=0.05,max-unhealthy-endpoints-ratio=1.0'),
+  activeHealthCheck: flag.map('active-health-check', 'skipjack extension: endpoints the passive health check finds fully unhealthy leave rotation and are probed until healthy: path=/healthz,interval=1s,timeout=1s,healthy=2 (needs -passive-health-check)'),
 
   // logs
   accessLogDisabled: flag.bool('access-log-disabled', false, 'print no access log'),

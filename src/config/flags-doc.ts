@@ -3,7 +3,7 @@
  * (test/config/flags-doc.test.ts compares them). Regenerate: `npx node src/config/flags-doc.ts > docs/reference/flags.md`.
  */
 import { fileURLToPath } from 'node:url';
-import { formatDuration } from './duration.ts';
+import { formatDuration } from '../net/index.ts';
 import type { FlagDef } from './flag-types.ts';
 import { flagGroups } from './table.ts';
 
@@ -38,7 +38,8 @@ export function renderFlagsMarkdown(): string {
     'names (`address: ":9090"`, `routes-urls: [a, b]`); flags on the command line override it. An unknown flag',
     'or a bad value prints one line naming it and exits with status 2.',
     '',
-    'Status *accepted* means the flag parses so that Skipper manifests run unchanged, but has no effect yet.',
+    'Status *accepted* means the flag parses so that Skipper manifests run unchanged, but has no effect yet;',
+    'when one is set, start-up logs one warning naming it.',
   ];
   for (const group of flagGroups) {
     lines.push('', `## ${group.title}`, '', '| Flag | Type | Default | Status | Description |', '|---|---|---|---|---|');

@@ -34,6 +34,6 @@ export const swarmFlags = {
   clusterRatelimitMaxGroupShards: flag.int('cluster-ratelimit-max-group-shards', 1, 'maximum number of group shards of clusterRatelimit (values below 1 count as 1)'),
   enableRatelimits: flag.bool('enable-ratelimits', false, 'enable the rate-limit filters (ratelimit, clientRatelimit, clusterRatelimit, …)'),
   ratelimits: flag.multi('ratelimits', 'default rate limit of every route, e.g. type=client,max-hits=20,time-window=60s (type: client, service, clusterClient, clusterService, disabled; group=… for cluster types); enables the rate-limit filters; the first value counts'),
-  enableBreakers: flag.bool('enable-breakers', false, 'enable circuit breakers', accepted),
-  breaker: flag.multi('breaker', 'circuit breaker settings: type=…,failures=…,…; repeatable', accepted),
+  enableBreakers: flag.bool('enable-breakers', false, 'enable breakers to be set from filters (consecutiveBreaker, rateBreaker) without global or host settings (equivalent to -breaker type=disabled)'),
+  breaker: flag.multi('breaker', 'global or host specific circuit breaker, e.g. type=rate,host=www.example.org,window=300,failures=30; keys: type (consecutive, rate, disabled; default consecutive), host, failures, window, timeout, half-open-requests, idle-ttl; repeatable'),
 };

@@ -2,7 +2,7 @@
  * Skipper's -forwarded-headers list (config.go parseForwardedHeaders): each entry names one X-Forwarded-*
  * header, spelled exactly as Skipper spells it; anything else is an error naming the entry.
  */
-import type { ForwardedHeadersOptions } from '../proxy/types.ts';
+import type { ForwardedHeadersOptions } from '../net/index.ts';
 
 const PORT_PREFIX = 'X-Forwarded-Port=';
 

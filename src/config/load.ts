@@ -19,7 +19,7 @@ function applyValue(cfg: Config, key: ConfigKey, def: FlagDef<unknown>, raw: unk
   }
 }
 
-function applyConfigFile(cfg: Config, file: string): void {
+function applyConfigFile(cfg: Config, file: string, explicit: Set<ConfigKey>): void {
   let doc: unknown;
   try {
     // YAML 1.1 like Skipper's yaml.v2, so `on`/`off`/`yes`/`no` mean what they meant there.
@@ -35,23 +35,37 @@ function applyConfigFile(cfg: Config, file: string): void {
     const entry = flagsByName.get(name);
     if (entry === undefined) throw new ConfigError(`config file ${file}: unknown key "${name}"`);
     if (value === null) continue;
+    explicit.add(entry.key);
     applyValue(cfg, entry.key, entry.def, value, cfg[entry.key], `key "${name}" in config file ${file}`);
   }
 }
 
+/** A validated Config and the keys the user set, on the command line or in the config file. */
+export interface LoadedConfig {
+  config: Config;
+  explicit: ReadonlySet<ConfigKey>;
+}
+
 /** Parses argv (without node and script) into a validated Config. Throws ConfigError. */
 export function loadConfig(argv: readonly string[]): Config {
+  return loadConfigDetailed(argv).config;
+}
+
+/** loadConfig, also telling which flags were given rather than defaulted. Throws ConfigError. */
+export function loadConfigDetailed(argv: readonly string[]): LoadedConfig {
   const occurrences = parseArgs(argv);
   const cfg = defaultConfig();
+  const explicit = new Set<ConfigKey>();
   const fileFlag = occurrences.findLast((o) => o.key === 'configFile');
-  if (fileFlag !== undefined && fileFlag.raw !== '') applyConfigFile(cfg, fileFlag.raw);
+  if (fileFlag !== undefined && fileFlag.raw !== '') applyConfigFile(cfg, fileFlag.raw, explicit);
   // Command-line values replace file values; repeatable flags accumulate over the command line only.
   const seen = new Set<ConfigKey>();
   for (const o of occurrences) {
     const previous = seen.has(o.key) ? cfg[o.key] : o.def.default;
     seen.add(o.key);
+    explicit.add(o.key);
     applyValue(cfg, o.key, o.def, o.raw, previous, `flag -${o.def.name}`);
   }
   validateConfig(cfg);
-  return cfg;
+  return { config: cfg, explicit };
 }

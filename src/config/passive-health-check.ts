@@ -2,7 +2,7 @@
  * Skipper's -passive-health-check map (`period=1m,min-requests=10,max-drop-probability=0.9,…`). An empty map
  * leaves the feature off; period, min-requests and max-drop-probability are required once any key is set.
  */
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../net/index.ts';
 
 export interface PassiveHealthCheckSettings {
   periodMs: number;

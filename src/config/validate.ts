@@ -4,9 +4,12 @@ import { ConfigError } from './errors.ts';
 import { METRICS_FLAVOURS, parseHistogramBuckets } from '../metrics/skipper-options.ts';
 import type { Config } from './table.ts';
 import { parsePassiveHealthCheck } from './passive-health-check.ts';
-import { parseRouteChange } from '../dataclients/route-changers.ts';
-import { parseCidrs } from '../proxy/forwarded.ts';
+import { parseRouteChange } from '../routing/route-changes.ts';
+import { parseCidrs } from '../net/index.ts';
 import { parseForwardedHeaders } from './forwarded-headers.ts';
+import { parseListenAddress } from '../net/index.ts';
+import { parseBreakerFlag } from '../circuit/settings.ts';
+import { parseActiveHealthCheck } from './active-health-check.ts';
 import { parseRatelimitsFlag } from '../ratelimit/settings.ts';
 
 /** logrus level names, which Skipper accepts case-insensitively. */
@@ -28,7 +31,18 @@ function eskipFragment(flag: string, text: string, parse: (t: string) => unknown
   }
 }
 
+/** A listen address is checked before any listener starts, so a typo never leaves one half-started. */
+function listenAddress(flag: string, addr: string): void {
+  try {
+    parseListenAddress(addr);
+  } catch (err) {
+    bad(flag, addr, (err as Error).message.replace(/^invalid address "[^"]*": /, ''));
+  }
+}
+
 export function validateConfig(c: Config): void {
+  listenAddress('address', c.address);
+  if (c.supportListener !== '') listenAddress('support-listener', c.supportListener);
   if (!(LOG_LEVELS as readonly string[]).includes(c.applicationLogLevel.toLowerCase())) {
     bad('application-log-level', c.applicationLogLevel, 'expected one of PANIC, FATAL, ERROR, WARN, INFO, DEBUG');
   }
@@ -67,6 +81,20 @@ export function validateConfig(c: Config): void {
       } catch (err) {
         bad(flag, spec, (err as Error).message);
       }
+    }
+  }
+  try {
+    if (parseActiveHealthCheck(c.activeHealthCheck) !== null && Object.keys(c.passiveHealthCheck).length === 0) {
+      throw new Error('needs -passive-health-check, which finds the endpoints to probe');
+    }
+  } catch (err) {
+    bad('active-health-check', Object.entries(c.activeHealthCheck).map(([k, v]) => `${k}=${v}`).join(','), (err as Error).message);
+  }
+  for (const b of c.breaker) {
+    try {
+      parseBreakerFlag(b);
+    } catch (err) {
+      bad('breaker', b, (err as Error).message);
     }
   }
   try {

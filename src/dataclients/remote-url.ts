@@ -5,7 +5,7 @@
  */
 import { SkipjackError } from '../errors.ts';
 import { parse } from '../eskip/index.ts';
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import type { RouteSource } from './types.ts';
 
 export interface RemoteUrlOptions {

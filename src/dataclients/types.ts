@@ -3,7 +3,7 @@
  * Each source pushes its complete current route list; the route updater merges the sources, coalesces
  * bursts (latest wins), compiles and swaps the table.
  */
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 
 export interface RouteSourceUpdate {
   /** The full current list of this source's routes. */

@@ -1,39 +1,19 @@
 /**
- * The route updater: runs every route source, keeps each source's latest complete list, and rebuilds the
- * route table when any changes. Updates arriving while a rebuild is pending coalesce into one (latest wins).
- * Default filters are applied here, at build time, so the request path never sees them as special.
+ * The route updater: runs every route source, keeps each source's latest complete list, and hands the merged
+ * list to the route pipeline when any changes. Updates arriving while a rebuild is pending coalesce into one
+ * (latest wins). Pre-processing (default filters, route changes) is the pipeline's, not the updater's.
  */
-import type { FilterCall, RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import type { RouteSource, RouteSourceUpdate } from './types.ts';
-
-export interface DefaultFilters {
-  prepend: readonly FilterCall[];
-  append: readonly FilterCall[];
-}
 
 export interface RouteUpdaterOptions {
   sources: readonly RouteSource[];
-  defaultFilters?: DefaultFilters;
   /** Compiles and swaps in the merged definitions as generation `generation`. Must not throw for bad routes. */
   build(defs: RouteDef[], generation: number): void;
   /** A source failed after start-up; its last good routes stay. */
   onSourceError(source: RouteSource, err: Error): void;
   /** Per-route problems a source reported with its update (e.g. an unconvertible Kubernetes object). */
   onSourceRouteErrors?(source: RouteSource, errors: NonNullable<RouteSourceUpdate['errors']>): void;
-}
-
-/** Puts the default filters around a route's own filters. Returns the route itself when there are none. */
-// One wrapped definition per (defaults, definition) pair: an unchanged route keeps its object identity across
-// updates, which lets the incremental route table compile reuse it instead of comparing it field by field.
-const wrapped = new WeakMap<DefaultFilters, WeakMap<RouteDef, RouteDef>>();
-
-export function withDefaultFilters(def: RouteDef, d: DefaultFilters | undefined): RouteDef {
-  if (d === undefined || (d.prepend.length === 0 && d.append.length === 0)) return def;
-  let cache = wrapped.get(d);
-  if (cache === undefined) wrapped.set(d, (cache = new WeakMap()));
-  let w = cache.get(def);
-  if (w === undefined) cache.set(def, (w = { ...def, filters: [...d.prepend, ...def.filters, ...d.append] }));
-  return w;
 }
 
 export class RouteUpdater {
@@ -70,11 +50,11 @@ export class RouteUpdater {
     await Promise.all(this.#o.sources.map((s) => s.stop()));
   }
 
-  /** The merged definitions, in source order, default filters applied. */
+  /** The merged definitions, in source order. */
   merged(): RouteDef[] {
     const out: RouteDef[] = [];
     for (const s of this.#o.sources) {
-      for (const def of this.#latest.get(s) ?? []) out.push(withDefaultFilters(def, this.#o.defaultFilters));
+      for (const def of this.#latest.get(s) ?? []) out.push(def);
     }
     return out;
   }

@@ -3,3 +3,4 @@ export type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef,
 export { EskipParseError, parse, parseFilters, parsePredicates, type ParseOptions } from './parse.ts';
 export { formatNumber, print, printBackend, printExpression, printFilters, printPredicates, printRoute, quote } from './print.ts';
 export { canonical, diffLists, eqLists, eqRoute, routeDiff } from './eq.ts';
+export { tokenize, type Token } from './lexer.ts';

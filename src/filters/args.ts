@@ -3,9 +3,9 @@
  * offending argument, so an invalid route's reason tells the author what to fix.
  */
 import { InvalidArgsError } from '../errors.ts';
-import type { Arg } from '../eskip/ast.ts';
-import { parseDuration } from '../config/duration.ts';
-import { translateRe2 } from '../predicates/regexp.ts';
+import type { Arg } from '../eskip/index.ts';
+import { parseDuration } from '../net/index.ts';
+import { translateRe2 } from '../regexp/index.ts';
 
 function show(a: Arg | undefined): string {
   return typeof a === 'string' ? JSON.stringify(a) : String(a);

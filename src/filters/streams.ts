@@ -7,7 +7,7 @@
  */
 import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
-import type { FilterContext } from './types.ts';
+import type { FilterContext } from '../routing/filter-contract.ts';
 
 /**
  * Wait `ms` milliseconds; resolves early (never rejects) when `signal` aborts. Uses the global setTimeout

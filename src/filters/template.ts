@@ -8,11 +8,9 @@
  * unresolved placeholder matters is the filter's choice: `expand` uses "" for it, `expandStrict` returns
  * null when any placeholder resolved to "" (setRequestHeader then leaves the header alone).
  */
-import type { FilterContext } from './types.ts';
-import { getFirst } from './header-bag.ts';
-import { decodedPath, queryGet } from './url-parts.ts';
-import { requestCookie } from './cookie-header.ts';
-import { forwardedFor, normalizeIP } from './client-ip.ts';
+import type { FilterContext } from '../routing/filter-contract.ts';
+import { clientAddress, decodedPath, getFirst, normalizeIP, queryGet } from '../net/index.ts';
+import { readRequestCookie as requestCookie } from './cookies/index.ts';
 
 type Resolver = (ctx: FilterContext) => string;
 
@@ -36,8 +34,8 @@ function resolverFor(key: string): Resolver {
     case 'request.host': return (ctx) => ctx.original.host;
     case 'request.path': return (ctx) => decodedPath(ctx.request.path);
     case 'request.rawQuery': return (ctx) => ctx.request.rawQuery;
-    case 'request.source': return (ctx) => forwardedFor(ctx, 'first');
-    case 'request.sourceFromLast': return (ctx) => forwardedFor(ctx, 'last');
+    case 'request.source': return (ctx) => normalizeIP(clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'first'));
+    case 'request.sourceFromLast': return (ctx) => normalizeIP(clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'last'));
     case 'request.clientIP': return (ctx) => normalizeIP(ctx.original.remoteAddress);
   }
   if (key.startsWith('response.header.')) {

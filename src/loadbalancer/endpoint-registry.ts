@@ -4,9 +4,22 @@
  * algorithms, and per-period request/failure counts for the passive health check.
  */
 import type { Route, RouteTable } from '../routing/types.ts';
-import type { PassiveHealthCheckOptions } from '../proxy/types.ts';
 import { lbConfigOf } from './route-config.ts';
 import { endpointHost } from './endpoint.ts';
+
+/** Skipper's -passive-health-check settings. */
+export interface PassiveHealthCheckOptions {
+  /** How often endpoint statistics are evaluated and reset (ms). */
+  periodMs: number;
+  /** An endpoint with no more requests than this in a period is never marked unhealthy. */
+  minRequests: number;
+  /** Failure ratios up to this are ignored; the smallest non-zero drop probability. */
+  minDropProbability: number;
+  /** The highest probability with which an unhealthy endpoint is left out of one request's choice. */
+  maxDropProbability: number;
+  /** When more than this share of a route's endpoints would be dropped, none is dropped. */
+  maxUnhealthyEndpointsRatio: number;
+}
 
 /** Entries not part of any route table for this long are forgotten (Skipper's default). */
 const LAST_SEEN_TIMEOUT_MS = 60_000;
@@ -19,6 +32,13 @@ export class EndpointStats {
   inflight = 0;
   /** Probability with which the passive health check leaves this endpoint out of one request's choice. */
   dropProbability = 0;
+  /** scheme://host:port, for active probes; '' until a route table showed it. */
+  origin = '';
+  /**
+   * In the actively checked pool: left out of every choice (drop probability 1, so retries skip it too)
+   * until probes find it healthy again. Only with an active health check.
+   */
+  dropped = false;
   /** Two slots: the current period counts into `slot`, evaluation reads it and resets the other. */
   readonly requests = [0, 0];
   readonly failures = [0, 0];
@@ -30,6 +50,8 @@ export class EndpointRegistry {
   readonly #data = new Map<string, EndpointStats>();
   #healthTimer: NodeJS.Timeout | null = null;
   #health: PassiveHealthCheckOptions | null = null;
+  /** Set when an active health check takes endpoints the passive check finds fully unhealthy. */
+  #onDropped: ((host: string, e: EndpointStats) => void) | null = null;
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -85,11 +107,15 @@ export class EndpointRegistry {
       for (const ep of cfg.endpoints) {
         const e = this.get(ep.host);
         e.lastSeen = now;
+        e.origin = ep.origin;
         const created = cfg.created.get(ep.host);
         if (created !== undefined && created > e.detected) e.detected = created;
       }
     } else if (route.backendUrl !== null) {
-      this.get(endpointHost(route.backendUrl)).lastSeen = now;
+      const host = endpointHost(route.backendUrl);
+      const e = this.get(host);
+      e.lastSeen = now;
+      e.origin = `${route.backendUrl.protocol}//${host}`;
     }
   }
 
@@ -117,15 +143,41 @@ export class EndpointRegistry {
     return this.#health;
   }
 
+  /**
+   * Hands endpoints the passive check finds fully unhealthy (failure ratio at max-drop-probability) to an
+   * active health check, which calls `restore` when they answer again. Null: no active pool.
+   */
+  setActivePool(onDropped: ((host: string, e: EndpointStats) => void) | null): void {
+    this.#onDropped = onDropped;
+    if (onDropped === null) for (const [host] of this.dropped()) this.restore(host);
+  }
+
+  /** The endpoints in the actively checked pool. */
+  *dropped(): IterableIterator<[string, EndpointStats]> {
+    for (const entry of this.#data) if (entry[1].dropped) yield entry;
+  }
+
+  /** Returns a dropped endpoint to rotation with fresh statistics. */
+  restore(host: string): void {
+    const e = this.#data.get(host);
+    if (e === undefined || !e.dropped) return;
+    e.dropped = false;
+    e.dropProbability = 0;
+    e.requests[0] = e.requests[1] = 0;
+    e.failures[0] = e.failures[1] = 0;
+  }
+
   /** One period step: derive drop probabilities from the period that ends and start a fresh one. */
   evaluateHealth(): void {
     const o = this.#health;
     if (o === null) return;
-    for (const e of this.#data.values()) {
+    for (const [host, e] of this.#data) {
       const cur = e.slot;
       const next = cur ^ 1;
       e.requests[next] = 0;
       e.failures[next] = 0;
+      e.slot = next;
+      if (e.dropped) continue;
       const requests = e.requests[cur]!;
       let drop = 0;
       if (requests > o.minRequests) {
@@ -133,7 +185,11 @@ export class EndpointRegistry {
         if (ratio > o.minDropProbability) drop = Math.min(ratio, o.maxDropProbability);
       }
       e.dropProbability = drop;
-      e.slot = next;
+      if (this.#onDropped !== null && drop > 0 && drop >= o.maxDropProbability) {
+        e.dropped = true;
+        e.dropProbability = 1;
+        this.#onDropped(host, e);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 /** A parsed load-balancer endpoint, built once per route at route-build time. */
 import { InvalidArgsError } from '../errors.ts';
+import { hostPort } from '../net/index.ts';
 
 export interface LbEndpoint {
   /** The address as written in the route (`http://10.0.0.1:8080`). */
@@ -16,11 +17,8 @@ export interface LbEndpoint {
   readonly index: number;
 }
 
-/** Fills in the scheme's default port so `http://a` and `http://a:80` share one registry entry. */
-export function endpointHost(u: URL): string {
-  const port = u.port !== '' ? u.port : u.protocol === 'https:' ? '443' : '80';
-  return `${u.hostname}:${port}`;
-}
+/** host:port of an endpoint URL, the port defaulted by scheme. */
+export const endpointHost = hostPort;
 
 /** Parses an endpoint address; throws InvalidArgsError naming it when it is not an http(s) URL without a path. */
 export function parseEndpoint(address: string, index: number): LbEndpoint {

@@ -1,29 +1,13 @@
 /**
  * The load-balancing settings of one route, derived once per compiled route and cached by identity:
- * its balancer, the fadeIn settings and endpointCreated times from its filters. Routes are immutable, so a
+ * its balancer, and the fadeIn settings and endpointCreated times its filters declare (`lbSettings`). Routes are immutable, so a
  * WeakMap keyed by the route is exact and goes away with the table generation.
  */
-import type { FilterInstance } from '../filters/types.ts';
+import type { FilterInstance } from '../routing/filter-contract.ts';
 import type { Route } from '../routing/types.ts';
 import { isBalancer, type Balancer } from './balancer.ts';
 import type { LbEndpoint } from './endpoint.ts';
 import { createLoadBalancer } from './factory.ts';
-
-/** What the fadeIn filter instance carries (src/filters/fade-in.ts). */
-export interface FadeInSettings extends FilterInstance {
-  readonly name: 'fadeIn';
-  readonly durationMs: number;
-  readonly exponent: number;
-}
-
-/** What the endpointCreated filter instance carries (src/filters/endpoint-created.ts). */
-export interface EndpointCreatedSettings extends FilterInstance {
-  readonly name: 'endpointCreated';
-  /** host:port of the endpoint. */
-  readonly host: string;
-  /** Epoch ms; 0 when the given time was in the future (clock skew) and is ignored. */
-  readonly createdMs: number;
-}
 
 export interface RouteLbConfig {
   readonly balancer: Balancer;
@@ -51,16 +35,10 @@ function build(route: Route): RouteLbConfig {
   let fadeIn: RouteLbConfig['fadeIn'] = null;
   const created = new Map<string, number>();
   for (const f of route.filters) {
-    if (isFadeIn(f)) fadeIn = f.durationMs > 0 ? { durationMs: f.durationMs, exponent: f.exponent } : null;
-    else if (isEndpointCreated(f) && f.createdMs > 0) created.set(f.host, f.createdMs);
+    const s = f.lbSettings;
+    if (s === undefined) continue;
+    if (s.fadeIn !== undefined) fadeIn = s.fadeIn.durationMs > 0 ? s.fadeIn : null;
+    if (s.endpointCreated !== undefined && s.endpointCreated.createdMs > 0) created.set(s.endpointCreated.host, s.endpointCreated.createdMs);
   }
   return Object.freeze({ balancer, endpoints: balancer.parsed, fadeIn, created });
-}
-
-function isFadeIn(f: FilterInstance): f is FadeInSettings {
-  return f.name === 'fadeIn' && typeof (f as Partial<FadeInSettings>).durationMs === 'number';
-}
-
-function isEndpointCreated(f: FilterInstance): f is EndpointCreatedSettings {
-  return f.name === 'endpointCreated' && typeof (f as Partial<EndpointCreatedSettings>).host === 'string';
 }

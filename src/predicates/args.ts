@@ -1,5 +1,5 @@
 /** Argument checks shared by the predicate specs. Each throws InvalidArgsError naming the predicate. */
-import type { Arg } from '../eskip/ast.ts';
+import type { Arg } from '../eskip/index.ts';
 import { InvalidArgsError } from '../errors.ts';
 
 /** Throws unless `args` has a length in [min, max]. */

@@ -28,13 +28,13 @@ import { pathRegexpSpec } from './path-regexp.ts';
 import { pathSubtreeSpec } from './path-subtree.ts';
 import { queryParamSpec } from './query-param.ts';
 import { notShuttingDown, shutdownSpec, type ShutdownState } from './shutdown.ts';
-import { sourceSpec } from './source.ts';
+import { reversedSourceSpec, sourceSpec } from './source.ts';
 import { sourceFromLastSpec } from './source-from-last.ts';
 import { teeSpec } from './tee.ts';
 import { trafficSpec } from './traffic.ts';
 import { trafficSegmentSpec } from './traffic-segment.ts';
 import { trueSpec } from './true.ts';
-import { weightSpec } from './weight.ts';
+import { weightSpec } from '../routing/weight.ts';
 
 /** Sources of time, chance and process state; tests inject fixed ones. */
 export interface PredicateEnv {
@@ -42,6 +42,8 @@ export interface PredicateEnv {
   random?: Random;
   /** Whether the process is shutting down, for Shutdown(); false when omitted. */
   shuttingDown?: ShutdownState;
+  /** Source() takes the last X-Forwarded-For entry (`-reverse-source-predicate`); false when omitted. */
+  reverseSource?: boolean;
 }
 
 /** Every built-in predicate spec, with time, chance and shutdown state taken from `env`. */
@@ -50,7 +52,7 @@ export function builtinPredicateSpecs(env: PredicateEnv = {}): PredicateSpec[] {
   const random = env.random ?? systemRandom;
   return [
     pathSpec, pathSubtreeSpec, pathRegexpSpec, hostSpec, hostAnySpec, methodSpec, methodsSpec, headerSpec,
-    headerRegexpSpec, cookieSpec, queryParamSpec, sourceSpec, sourceFromLastSpec, clientIPSpec, weightSpec,
+    headerRegexpSpec, cookieSpec, queryParamSpec, env.reverseSource === true ? reversedSourceSpec : sourceSpec, sourceFromLastSpec, clientIPSpec, weightSpec,
     trueSpec, falseSpec, trafficSpec(random), trafficSegmentSpec(random), teeSpec, contentLengthBetweenSpec,
     afterSpec(clock), beforeSpec(clock), betweenSpec(clock), cronSpec(clock), forwardedHostSpec,
     forwardedProtocolSpec, jwtPayloadAnyKVSpec, jwtPayloadAllKVSpec, jwtPayloadAnyKVRegexpSpec,

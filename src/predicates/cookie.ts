@@ -1,7 +1,7 @@
 /** Cookie("name", /re/): the request has the cookie and its value matches the RE2 expression. */
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { expectCount, stringArg } from './args.ts';
-import { compileRegexp } from './regexp.ts';
+import { compileRegexp } from '../regexp/index.ts';
 import { cookiesOf } from './request-values.ts';
 
 export const cookieSpec: PredicateSpec = {

@@ -3,7 +3,7 @@ import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { InvalidArgsError } from '../errors.ts';
 import { expectCount, stringArg } from './args.ts';
 import { forwardedOf } from './forwarded.ts';
-import { compileRegexp } from './regexp.ts';
+import { compileRegexp } from '../regexp/index.ts';
 
 export const forwardedHostSpec: PredicateSpec = {
   name: 'ForwardedHost',

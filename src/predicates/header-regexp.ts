@@ -1,7 +1,7 @@
 /** HeaderRegexp("Name", /re/): the header is present and one of its values matches the RE2 expression. */
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { expectCount, stringArg } from './args.ts';
-import { compileRegexp } from './regexp.ts';
+import { compileRegexp } from '../regexp/index.ts';
 import { someHeaderValue } from './request-values.ts';
 import { shared } from './memo.ts';
 

@@ -3,6 +3,7 @@
  * `^(example[.]org[.]?(:[0-9]+)?|www[.]example[.]org[.]?(:[0-9]+)?)$`. For those the route table can index
  * routes by hostname and the predicate needs no regular expression at all.
  */
+import { hostKey } from '../routing/host-key.ts';
 
 /** One hostname alternative: the literal, and whether a trailing dot and a port may follow. */
 export interface HostLiteral {
@@ -88,18 +89,7 @@ function balanced(s: string): boolean {
   return depth === 0;
 }
 
-/**
- * The index key of a Host header value: the value without a `:digits` port and one trailing dot. Any host
- * a literal pattern accepts has its literal as key, so routes under other keys can be skipped unseen.
- */
-export function hostKey(host: string): string {
-  let end = host.length;
-  let i = end - 1;
-  while (i >= 0 && host.charCodeAt(i) >= 48 && host.charCodeAt(i) <= 57) i--;
-  if (i >= 0 && i < end - 1 && host.charCodeAt(i) === 58) end = i;
-  if (end > 0 && host.charCodeAt(end - 1) === 46) end--;
-  return end === host.length ? host : host.slice(0, end);
-}
+export { hostKey };
 
 /** Whether `host` is accepted by one of the literals, exactly as the regular expression would decide. */
 export function matchLiterals(lits: readonly HostLiteral[], host: string): boolean {

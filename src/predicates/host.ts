@@ -5,7 +5,7 @@
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { expectCount, stringArg } from './args.ts';
 import { hostKey, hostLiterals, matchLiterals } from './host-pattern.ts';
-import { compileRegexp } from './regexp.ts';
+import { compileRegexp } from '../regexp/index.ts';
 import { shared } from './memo.ts';
 
 export const hostSpec: PredicateSpec = {

@@ -1,5 +1,5 @@
 /** Time arguments of After, Before and Between: an RFC 3339 date string or Unix seconds (truncated). */
-import type { Arg } from '../eskip/ast.ts';
+import type { Arg } from '../eskip/index.ts';
 import { InvalidArgsError } from '../errors.ts';
 
 const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -87,13 +87,3 @@ export class IPSet {
     return false;
   }
 }
-
-/** Removes a port from "1.2.3.4:80" or "[::1]:80"; other input is returned as is. */
-export function stripPort(s: string): string {
-  if (s.startsWith('[')) {
-    const end = s.indexOf(']');
-    return end !== -1 && (end === s.length - 1 || s[end + 1] === ':') ? s.slice(1, end) : s;
-  }
-  const c = s.indexOf(':');
-  return c !== -1 && c === s.lastIndexOf(':') ? s.slice(0, c) : s;
-}

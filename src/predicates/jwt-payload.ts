@@ -7,7 +7,7 @@
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { InvalidArgsError } from '../errors.ts';
 import { stringArg } from './args.ts';
-import { compileRegexp } from './regexp.ts';
+import { compileRegexp } from '../regexp/index.ts';
 import { firstHeader } from './request-values.ts';
 
 type Claims = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * with the same arguments can use one instance: with thousands of routes per hostname or method this is
  * most of a route table's memory.
  */
-import type { Arg } from '../eskip/ast.ts';
+import type { Arg } from '../eskip/index.ts';
 import type { PredicateMatcher } from '../routing/types.ts';
 
 // Bounded so that a long-running process with churning routes does not keep every argument list it saw.

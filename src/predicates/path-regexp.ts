@@ -2,7 +2,7 @@
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { cleanPath } from '../routing/path-pattern.ts';
 import { expectCount, stringArg } from './args.ts';
-import { compileRegexp } from './regexp.ts';
+import { compileRegexp } from '../regexp/index.ts';
 import { shared } from './memo.ts';
 
 export const pathRegexpSpec: PredicateSpec = {

@@ -4,7 +4,7 @@
  */
 import type { PredicateSpec, RoutingRequest } from '../routing/types.ts';
 import { expectCount, stringArg } from './args.ts';
-import { compileRegexp } from './regexp.ts';
+import { compileRegexp } from '../regexp/index.ts';
 import { queryOf } from './request-values.ts';
 
 export const queryParamSpec: PredicateSpec = {

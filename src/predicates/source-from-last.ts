@@ -2,18 +2,8 @@
  * SourceFromLast("1.2.3.4", "10.0.0.0/8"): like Source, but takes the last X-Forwarded-For entry, where
  * AWS load balancers put the client address.
  */
-import type { RoutingRequest } from '../routing/types.ts';
-import { addressSpec, peerAddr } from './address-spec.ts';
-import { parseIP, stripPort, type IPAddr } from './ip-set.ts';
-import { firstHeader } from './request-values.ts';
+import { clientAddress } from '../net/index.ts';
+import { addressSpec } from './address-spec.ts';
+import { parseIP } from './ip-set.ts';
 
-export const sourceFromLastSpec = addressSpec('SourceFromLast', lastSourceAddr);
-
-function lastSourceAddr(req: RoutingRequest): IPAddr | null {
-  const xff = firstHeader(req, 'x-forwarded-for');
-  if (xff !== undefined && xff !== '') {
-    const a = parseIP(stripPort(xff.slice(xff.lastIndexOf(',') + 1).trim()));
-    if (a !== null) return a;
-  }
-  return peerAddr(req);
-}
+export const sourceFromLastSpec = addressSpec('SourceFromLast', (req) => parseIP(clientAddress(req.remoteAddress, req.headers['x-forwarded-for'], 'last')));

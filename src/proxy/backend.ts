@@ -4,11 +4,12 @@
  * the connection carried anything (refused, DNS, TLS, connect timeout), or it broke and the request is
  * idempotent; in both cases no body byte may have left, since bodies are streamed, never buffered.
  */
-import type { FilterResponse } from '../filters/types.ts';
-import { endpointHost } from '../loadbalancer/endpoint.ts';
-import type { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
-import { lbConfigOf } from '../loadbalancer/route-config.ts';
-import { selectEndpoint } from '../loadbalancer/select.ts';
+import { clientAddress } from '../net/index.ts';
+import type { FilterResponse } from '../routing/filter-contract.ts';
+import { endpointHost } from '../loadbalancer/index.ts';
+import type { EndpointRegistry } from '../loadbalancer/index.ts';
+import { lbConfigOf } from '../loadbalancer/index.ts';
+import { selectEndpoint } from '../loadbalancer/index.ts';
 import type { LbEndpoint, LbRequest } from '../loadbalancer/index.ts';
 import type { Route } from '../routing/types.ts';
 import type { Abort } from './abort.ts';
@@ -16,7 +17,7 @@ import type { RequestContext } from './context.ts';
 import { errorCode, ProxyError, refused } from './errors.ts';
 import type { AttemptInfo, BackendGuard, Refusal } from './guard.ts';
 import type { ProxyObserver } from './types.ts';
-import type { Attempt, Upstream } from './upstream.ts';
+import type { Attempt, BackendPools } from './backend-pools.ts';
 
 /** RFC 9110 §9.2.2. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -26,7 +27,7 @@ export const DYNAMIC_HOST = '<dynamic>';
 const MAX_ATTEMPTS = 3;
 
 /** Where one attempt goes. */
-export interface Target {
+export interface BackendAddress {
   /** scheme://host:port */
   origin: string;
   /** host:port, the endpoint registry key. */
@@ -35,20 +36,23 @@ export interface Target {
   authority: string;
 }
 
-const targets = new WeakMap<Route, Target>();
+const targets = new WeakMap<Route, BackendAddress>();
 
 /** What backend calls need from the proxy. */
 export interface BackendDeps {
-  upstream: Upstream;
+  pools: BackendPools;
   registry: EndpointRegistry;
   observer: ProxyObserver | null;
   /** Where `<forward>` routes go (Skipper's -forward-backend-url), null when not configured. */
-  forward: Target | null;
+  forward: BackendAddress | null;
   /** Asked before and told after every attempt; null when none is configured (the hot path checks only this). */
   guard: BackendGuard | null;
 }
 
 /** An attempt the guard refused: never sent, so neither retryable nor counted against the endpoint. */
+const EMPTY_BAG: ReadonlyMap<string, unknown> = new Map();
+
+/** The shape of an attempt the guard refused (its error is filled in per refusal). */
 const REFUSED: Attempt = { response: null, error: null, bodyStarted: false };
 
 function isThenable(v: unknown): v is PromiseLike<Refusal | undefined> {
@@ -56,7 +60,7 @@ function isThenable(v: unknown): v is PromiseLike<Refusal | undefined> {
 }
 
 /** The target of a fixed backend URL. */
-export function targetOf(u: URL): Target {
+export function backendAddressOf(u: URL): BackendAddress {
   const key = endpointHost(u);
   return { origin: `${u.protocol}//${key}`, key, authority: u.host };
 }
@@ -72,14 +76,14 @@ function retryable(a: Attempt, method: string): boolean {
  * refusal (phase 'refused'), and the backend is not contacted. The guard learns the outcome after.
  */
 async function attempt(
-  d: BackendDeps, ctx: RequestContext, route: Route, t: Target, signal: Abort, n: number,
+  d: BackendDeps, ctx: RequestContext, route: Route, t: BackendAddress, signal: Abort, n: number,
 ): Promise<Attempt> {
   // `<dynamic>` hosts come from the request: keeping statistics or metric labels per host would let
   // clients grow both without bound (Skipper keeps no endpoint metrics for them either).
   const dynamic = route.def.backendType === 'dynamic';
   let info: AttemptInfo | null = null;
   if (d.guard !== null) {
-    info = { routeId: route.id, backendHost: t.key, origin: t.origin, attempt: n, method: ctx.request.method, stateBag: ctx.stateBag };
+    info = { routeId: route.id, backendHost: t.key, origin: t.origin, attempt: n, method: ctx.request.method, stateBag: ctx.stateBagIfAny ?? EMPTY_BAG };
     let r: Refusal | undefined | Promise<Refusal | undefined>;
     try {
       r = d.guard.before(info);
@@ -90,11 +94,12 @@ async function attempt(
     if (r !== undefined) return { ...REFUSED, error: refused(r, t.key) };
   }
   const stats = dynamic ? null : d.registry.get(t.key);
+  ctx.backendHost = dynamic ? DYNAMIC_HOST : t.key;
   const start = performance.now();
   if (stats !== null) stats.inflight++;
   let a: Attempt;
   try {
-    a = await d.upstream.send(ctx, t.origin, ctx.outgoingHost ?? t.authority, signal, ctx.settingsIfAny?.backendTimeoutMs ?? 0);
+    a = await d.pools.send(ctx, t.origin, ctx.outgoingHost ?? t.authority, signal, ctx.settingsIfAny?.backendTimeoutMs ?? 0);
   } finally {
     if (stats !== null) stats.inflight--;
   }
@@ -124,12 +129,12 @@ function wasRefused(a: Attempt): boolean {
   return a.response === null && a.error !== null && a.error.status !== undefined;
 }
 
-function fixedTarget(ctx: RequestContext, route: Route, d: BackendDeps): Target {
+function fixedBackendAddress(ctx: RequestContext, route: Route, d: BackendDeps): BackendAddress {
   switch (route.def.backendType) {
     case 'network': {
       let t = targets.get(route);
       if (t === undefined) {
-        t = targetOf(route.backendUrl!);
+        t = backendAddressOf(route.backendUrl!);
         targets.set(route, t);
       }
       return t;
@@ -143,7 +148,7 @@ function fixedTarget(ctx: RequestContext, route: Route, d: BackendDeps): Target 
       } catch {
         throw new ProxyError('SKJ_ERR_ROUTE_INVALID_BACKEND', `route ${route.id}: invalid dynamic backend ${JSON.stringify(raw)}`);
       }
-      return targetOf(u);
+      return backendAddressOf(u);
     }
     case 'forward':
       if (d.forward === null) {
@@ -169,17 +174,14 @@ function lbRequestOf(ctx: RequestContext, registry: EndpointRegistry): LbRequest
 }
 
 function clientHost(ctx: RequestContext): string {
-  const xff = ctx.request.headers['x-forwarded-for'];
-  const v = Array.isArray(xff) ? xff[0] : xff;
-  if (v === undefined || v === '') return ctx.original.remoteAddress;
-  const comma = v.indexOf(',');
-  return (comma === -1 ? v : v.slice(0, comma)).trim();
+  const a = clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'first');
+  return a === '' ? ctx.original.remoteAddress : a;
 }
 
 /** Calls the route's backend; resolves with the response (body streaming) or throws a ProxyError. */
 export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort): Promise<FilterResponse> {
   if (route.lb === null) {
-    const t = fixedTarget(ctx, route, d);
+    const t = fixedBackendAddress(ctx, route, d);
     let a = await attempt(d, ctx, route, t, signal, 0);
     // A pooled connection the backend closed just as it was reused breaks before any response; like Go's
     // transport, send a replayable idempotent request once more (undici opens a fresh connection).
@@ -217,8 +219,8 @@ export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Ro
 }
 
 /** One target for the route without calling it (protocol upgrades: a single attempt, no retry). */
-export function resolveTarget(d: BackendDeps, ctx: RequestContext, route: Route): Target {
-  if (route.lb === null) return fixedTarget(ctx, route, d);
+export function resolveBackendAddress(d: BackendDeps, ctx: RequestContext, route: Route): BackendAddress {
+  if (route.lb === null) return fixedBackendAddress(ctx, route, d);
   if (route.lb.endpoints.length === 0) throw new ProxyError('SKJ_ERR_PROXY_NO_ENDPOINTS', `route ${route.id} has no endpoints`);
   const cfg = lbConfigOf(route);
   const ep = selectEndpoint(cfg, d.registry, lbRequestOf(ctx, d.registry), null);

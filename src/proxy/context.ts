@@ -1,13 +1,21 @@
 /** The per-request FilterContext and the lease that pins one route table generation. */
+import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type {
   FilterContext, FilterRequest, FilterResponse, OriginalRequest, RequestSettings, ShadowRequest,
-} from '../filters/types.ts';
+} from '../routing/filter-contract.ts';
 import { routingRequestFrom } from '../routing/request.ts';
 import type { HeaderBag, RouteTable, RoutingRequest } from '../routing/types.ts';
 import type { TableSource } from './types.ts';
-import type { UpgradeClient } from './upgrade.ts';
+
+/** The client side of an upgrade. */
+export interface UpgradeClient {
+  socket: Duplex;
+  head: Buffer;
+  /** The Upgrade header as received. */
+  protocol: string;
+}
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -37,20 +45,49 @@ export interface Engine {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
-/** Splits a request target into escaped path and raw query; absolute-form targets keep only their path. */
+/** Bytes that may stand unescaped in a forwarded path: Go's validEncoded set for paths, plus "%". */
+const PATH_UNSAFE = /[^A-Za-z0-9\-._~$&+,/:;=@!'()*[\]%]/;
+
+/**
+ * Percent-encodes what may not appear raw in a URL path (`\`, space, `"`, `<`, `>`, `^`, `` ` ``, `{`, `|`,
+ * `}`, controls, bytes above 0x7f), as Go's URL.EscapedPath does when Skipper forwards a request; every
+ * escape the client wrote stays as written. node:http hands the target over as latin1, one char per byte.
+ */
+export function escapePath(p: string): string {
+  if (!PATH_UNSAFE.test(p)) return p;
+  let out = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    const ch = p[i]!;
+    if (!PATH_UNSAFE.test(ch)) out += ch;
+    else if (c < 256) out += (c < 16 ? '%0' : '%') + c.toString(16).toUpperCase();
+    else out += encodeURIComponent(ch);
+  }
+  return out;
+}
+
+/**
+ * Splits a request target into the path forwarded to the backend and the raw query. The one normalisation
+ * of the path, shared with routing (src/routing/request.ts reads the same grammar): an absolute-form target
+ * (RFC 9112 §3.2.2) keeps what follows its authority, a fragment is cut, any other target (`*`) gets a
+ * leading `/` as routing gives it; `\` and dot segments are never interpreted, and routing matches the decoded, dot-cleaned form of
+ * this same path (docs/reference/routing.md, "The request path").
+ */
 export function splitTarget(url: string): { path: string; rawQuery: string } {
   let target = url;
   if (target.charCodeAt(0) !== 47 /* / */) {
-    // absolute-form (RFC 9112 §3.2.2) or asterisk-form
-    try {
-      const u = new URL(target);
-      target = u.pathname + u.search;
-    } catch {
-      target = '/';
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(target)) {
+      let end = target.indexOf('//') + 2;
+      while (end < target.length && target[end] !== '/' && target[end] !== '?' && target[end] !== '#') end++;
+      target = end < target.length ? target.slice(end) : '/';
     }
   }
+  const hash = target.indexOf('#');
+  if (hash !== -1) target = target.slice(0, hash);
   const q = target.indexOf('?');
-  return q === -1 ? { path: target, rawQuery: '' } : { path: target.slice(0, q), rawQuery: target.slice(q + 1) };
+  let path = q === -1 ? target : target.slice(0, q);
+  if (path === '' || path.charCodeAt(0) !== 47) path = '/' + path;
+  return { path: escapePath(path), rawQuery: q === -1 ? '' : target.slice(q + 1) };
 }
 
 /** One request's FilterContext; loopbacks reuse it with the inner route's id and merged path params. */
@@ -69,6 +106,12 @@ export class RequestContext implements FilterContext {
   replaced: Readable | null = null;
   /** Set for protocol upgrades with -experimental-upgrade. */
   upgrade: UpgradeClient | null = null;
+  /** performance.now() by which the listener's write timeout cuts the response; 0 for no limit. */
+  replyBy = 0;
+  /** host:port of the backend last called, for reporting a response body that fails mid-way. */
+  backendHost = '';
+  /** Why the backend response body failed while it streamed to the client; null while it did not. */
+  bodyError: Error | null = null;
   /** Loopback depth: 0 for the client's request (Skipper's execution counter). */
   depth: number;
   readonly lease: Lease;

@@ -33,6 +33,8 @@ export class ProxyError extends SkipjackError {
 const STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   SKJ_ERR_PROXY_NO_ROUTE: 404,
   SKJ_ERR_PROXY_BAD_REQUEST: 400,
+  SKJ_ERR_PROXY_NOT_IMPLEMENTED: 501,
+  SKJ_ERR_PROXY_HTTP_VERSION: 505,
   SKJ_ERR_PROXY_FILTER_FAILED: 500,
   SKJ_ERR_PROXY_MAX_LOOPBACKS: 500,
   SKJ_ERR_ROUTE_INVALID_BACKEND: 500,
@@ -50,9 +52,11 @@ const TEXT: Readonly<Record<number, string>> = {
   429: 'Too Many Requests',
   499: 'Client Closed Request',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
 };
 
 /** The status a failure is answered with; 499 (nginx's, as Skipper logs it) when the client went away. */
@@ -109,6 +113,11 @@ export function classifyUpstreamError(err: unknown, backend: string): ProxyError
 /** The backend deadline (backendTimeout filter) passed. */
 export function backendTimeout(backend: string, ms: number): ProxyError {
   return new ProxyError('SKJ_ERR_PROXY_BACKEND_TIMEOUT', `backend ${backend} did not answer within ${ms} ms`);
+}
+
+/** The listener's write timeout cut the response before the backend answered: the backend's failure. */
+export function writeTimedOut(ms: number): ProxyError {
+  return new ProxyError('SKJ_ERR_PROXY_BACKEND_TIMEOUT', `no response within the server write timeout (${ms} ms)`);
 }
 
 /** The client closed the connection; used as the abort reason of the upstream request. */

@@ -3,7 +3,7 @@
  * result is awaited only when it returned a thenable, so synchronous chains stay synchronous. Any throw or
  * rejection becomes SKJ_ERR_PROXY_FILTER_FAILED, naming the filter.
  */
-import type { FilterInstance } from '../filters/types.ts';
+import type { FilterInstance } from '../routing/filter-contract.ts';
 import type { Route } from '../routing/types.ts';
 import type { RequestContext } from './context.ts';
 import { ProxyError } from './errors.ts';

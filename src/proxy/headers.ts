@@ -2,12 +2,7 @@
  * Header rewriting between the hops: hop-by-hop headers (RFC 9110 §7.6.1, plus the legacy Proxy-Connection
  * and Keep-Alive) and any header named in Connection are stripped.
  */
-import type { HeaderBag } from '../routing/types.ts';
-
-const HOP = new Set([
-  'connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
-  'te', 'trailer', 'transfer-encoding', 'upgrade',
-]);
+import { connectionTokens, HOP_BY_HOP_HEADERS as HOP, type HeaderBag } from '../net/index.ts';
 
 /** Describe this hop's framing, or undici refuses them; never forwarded whatever -remove-hop-headers says. */
 const ALWAYS_REQUEST = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'host']);
@@ -15,21 +10,6 @@ const ALWAYS_REQUEST = new Set(['connection', 'keep-alive', 'transfer-encoding',
 const ALWAYS_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
 type OutHeaders = Record<string, string | string[]>;
-
-/** Header names listed in the Connection header (RFC 9110 §7.6.1), lower-cased; null when none. */
-function connectionTokens(h: HeaderBag): Set<string> | null {
-  const c = h['connection'];
-  // The common values name no header: skip the split.
-  if (c === undefined || c === 'keep-alive' || c === 'close') return null;
-  const s = new Set<string>();
-  for (const v of Array.isArray(c) ? c : [c]) {
-    for (const t of v.split(',')) {
-      const n = t.trim().toLowerCase();
-      if (n !== '' && n !== 'close' && n !== 'keep-alive') s.add(n);
-    }
-  }
-  return s.size === 0 ? null : s;
-}
 
 function copyWithout(h: HeaderBag, always: ReadonlySet<string>, removeHop: boolean): OutHeaders {
   const named = removeHop ? connectionTokens(h) : null;

@@ -11,6 +11,7 @@
  */
 import type { Socket } from 'node:net';
 import { Client, Pool, type Dispatcher } from 'undici';
+import { tolerateInterim100 } from './informational.ts';
 
 /** Skipper's default for -idle-conns-num (proxy.DefaultIdleConnsPerHost), also used for values ≤ 0. */
 export const DEFAULT_IDLE_CONNS_PER_HOST = 64;
@@ -42,7 +43,11 @@ class TrackedClient extends Client {
     super(url, {
       ...opts,
       connect: (o: object, cb: (err: Error | null, socket: Socket | null | undefined) => void) => connect(o, (err, socket) => {
-        if (socket) this.#adopt(socket); // undefined, not null, when connecting failed
+        if (socket) {
+          // undefined, not null, when connecting failed
+          this.#adopt(socket);
+          tolerateInterim100(socket);
+        }
         cb(err, socket);
       }),
     } as Client.Options);

@@ -6,23 +6,23 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { FilterInstance, FilterResponse, ShadowRequest } from '../filters/types.ts';
-import { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
+import type { FilterInstance, FilterResponse, ShadowRequest } from '../routing/filter-contract.ts';
+import { EndpointRegistry } from '../loadbalancer/index.ts';
 import type { Route, RouteTable } from '../routing/types.ts';
 import { Abort } from './abort.ts';
-import { callBackend, resolveTarget, targetOf, type BackendDeps } from './backend.ts';
+import { callBackend, resolveBackendAddress, backendAddressOf, type BackendDeps } from './backend.ts';
 import { Lease, RequestContext, type Engine } from './context.ts';
-import { clientGone, errorStatus, ProxyError } from './errors.ts';
+import { classifyUpstreamError, clientGone, errorCode, errorStatus, ProxyError, writeTimedOut } from './errors.ts';
 import { composeGuards, type BackendGuard } from './guard.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
-import { forwardedSetter } from './forwarded.ts';
+import { forwardedSetter } from '../net/index.ts';
 import { discard, errorResponse, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';
 import { UnreadBody } from './unread-body.ts';
-import { Upstream } from './upstream.ts';
+import { BackendPools } from './backend-pools.ts';
 import type { Proxy, ProxyLogger, ProxyObserver, ProxyOptions, TableSource } from './types.ts';
-import { armReadTimeout, armWriteTimeout } from './timeouts.ts';
+import { armReadTimeout, armWriteTimeout, WRITE_TIMEOUT } from './timeouts.ts';
 import { checkFraming } from './validate.ts';
 import { checkPath } from './routing-request.ts';
 
@@ -56,7 +56,8 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
   const connectTimeoutMs = options.backendTimeoutMs ?? 60_000;
   const tlsVerify = options.tlsVerify ?? true;
   const upgradeEnabled = options.experimentalUpgrade ?? false;
-  const upstream = new Upstream({
+  const serverWriteTimeoutMs = options.serverWriteTimeoutMs ?? 0;
+  const pools = new BackendPools({
     connectTimeoutMs,
     responseHeaderTimeoutMs: options.responseHeaderTimeoutMs ?? 60_000,
     tcpKeepAliveMs: options.keepAlive ?? 30_000,
@@ -66,10 +67,10 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     idleCaps: { perHost: options.maxIdleConnsPerHost ?? 0, total: options.maxIdleConns ?? 0 },
   });
   const deps: BackendDeps = {
-    upstream,
+    pools,
     registry,
     observer: obs,
-    forward: options.forwardBackendUrl != null ? targetOf(parseUrl('forwardBackendUrl', options.forwardBackendUrl)) : null,
+    forward: options.forwardBackendUrl != null ? backendAddressOf(parseUrl('forwardBackendUrl', options.forwardBackendUrl)) : null,
     guard: guardOf(options.guard),
   };
   let observed: RouteTable | null = null;
@@ -120,8 +121,9 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       } catch (err) {
         // Skipper's makeErrorResponse + applyFiltersOnError: the proxy-made error response goes through the
         // response hooks of the filters that handle errors (and only those), in reverse order.
-        const handlers = responseFilters === null || route.def.backendType === 'loopback' ? null : errorHandlers(responseFilters);
-        if (handlers === null || !(err instanceof ProxyError) || err.clientGone) throw err;
+        const handlers = responseFilters === null ? null : errorHandlers(responseFilters);
+        // Also when the client went away: queue filters must free their slot (Skipper answers 499 through them).
+        if (handlers === null || !(err instanceof ProxyError)) throw err;
         logProxyError(ctx, err);
         ctx.response = errorResponse(err);
         const p = runResponseFilters(handlers, ctx);
@@ -138,6 +140,18 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       } catch (e) {
         discard(body);
         discard(ctx.response?.body);
+        // Filters that handle errors still see the failure (a queue slot must not leak).
+        const handlers = errorHandlers(responseFilters);
+        if (handlers !== null) {
+          ctx.response = errorResponse(e);
+          try {
+            const p = runResponseFilters(handlers, ctx);
+            if (p !== undefined) await p;
+          } catch {
+            // The first failure is the one reported.
+          }
+          discard(ctx.response?.body);
+        }
         throw e;
       }
       // A filter that replaced the body may still read the old one (compress pipes it, a generator reads it
@@ -169,7 +183,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
           if (h !== undefined && h !== ctx.original.host) ctx.outgoingHost = h;
         }
         if (ctx.upgrade !== null) {
-          const t = resolveTarget(deps, ctx, route);
+          const t = resolveBackendAddress(deps, ctx, route);
           return upgradeBackend(ctx, ctx.upgrade, t.origin, ctx.outgoingHost ?? t.authority, removeHop, tlsVerify, connectTimeoutMs);
         }
         armReadTimeout(ctx);
@@ -207,14 +221,29 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     res.once('close', () => {
       closed = true;
       const completed = res.writableFinished || upgraded;
-      if (!completed && ac !== null) ac.abort(clientGone());
+      // Not completed: the client went away (499), the backend body failed mid-way (the status sent, as
+      // Skipper and nginx log it, plus an error), or the listener's write timeout cut it (504 while no
+      // headers went out: the backend did not answer in time).
+      let status = upgraded ? 101 : res.statusCode;
+      if (!completed) {
+        const bodyError = ctx?.bodyError ?? null;
+        if (bodyError !== null) {
+          reportBodyFailure(ctx!, bodyError, start);
+        } else if ((res.errored as NodeJS.ErrnoException | null)?.code === WRITE_TIMEOUT) {
+          if (!res.headersSent) status = 504;
+          if (ac !== null) ac.abort(writeTimedOut(serverWriteTimeoutMs));
+        } else {
+          status = 499;
+          if (ac !== null) ac.abort(clientGone());
+        }
+      }
       lease.release();
       if (ctx !== null && ctx.replaced !== null && !ctx.replaced.readableEnded) discard(ctx.replaced);
       if (counter !== null) {
         obs!.requestDone!({
           routeId: ctx?.routeId ?? '',
           method: req.method ?? '',
-          status: upgraded ? 101 : completed ? res.statusCode : 499,
+          status,
           durationMs: performance.now() - start,
           backendMs: ctx?.backendMs ?? 0,
           host: ctx?.original.host ?? req.headers.host ?? '',
@@ -246,6 +275,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     }
     ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
     ctx.upgrade = upgrade;
+    if (serverWriteTimeoutMs > 0) ctx.replyBy = start + serverWriteTimeoutMs;
     const unread = ctx.request.body !== null && upgrade === null ? new UnreadBody(req, res) : null;
     if (setForwarded !== null) setForwarded(ctx.request.headers, ctx.original, req.url ?? '');
     const bad = checkFraming(req) ?? checkPath(ctx);
@@ -268,7 +298,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         const wt = ctx.settingsIfAny?.writeTimeoutMs;
         if (wt !== undefined && wt > 0) armWriteTimeout(res, wt);
         unread?.beforeHeaders(res);
-        writeResponse(res, r, removeHop, counter !== null && obs!.countsBytes?.(ctx.stateBagIfAny ?? EMPTY_BAG) === false ? null : counter);
+        writeResponse(res, r, removeHop, counter !== null && obs!.countsBytes?.(ctx.stateBagIfAny ?? EMPTY_BAG) === false ? null : counter, ctx);
       },
       (err: unknown) => {
         logProxyError(ctx, err);
@@ -281,6 +311,15 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       if (!res.headersSent) writeError(res, new ProxyError('SKJ_ERR_PROXY_FILTER_FAILED', (err as Error).message), counter);
       else res.destroy();
     });
+  }
+
+  /** A backend response body that failed while it streamed: logged and counted as the backend's failure. */
+  function reportBodyFailure(ctx: RequestContext, err: Error, start: number): void {
+    const e = classifyUpstreamError(err, ctx.backendHost);
+    logger.error(`backend ${ctx.backendHost || '-'} failed while streaming the response, route ${ctx.routeId || '-'}, ${ctx.original.method} ${ctx.original.host}${ctx.original.path}: ${e.message}`);
+    if (ctx.backendHost !== '' && obs?.backendDone !== undefined) {
+      obs.backendDone({ routeId: ctx.routeId, backendHost: ctx.backendHost, error: errorCode(e), durationMs: performance.now() - start });
+    }
   }
 
   return {
@@ -300,7 +339,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       if (closing === null) {
         if (ownsRegistry) registry.close();
         else registry.stopHealthCheck();
-        closing = upstream.close();
+        closing = pools.close();
       }
       return closing;
     },

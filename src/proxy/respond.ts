@@ -1,7 +1,7 @@
 /** Writes the final response, or an error response, to the client. */
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { FilterResponse } from '../filters/types.ts';
+import type { FilterResponse } from '../routing/filter-contract.ts';
 import { errorBody, errorStatus, ProxyError } from './errors.ts';
 import { downstreamResponseHeaders } from './headers.ts';
 
@@ -9,6 +9,11 @@ import { downstreamResponseHeaders } from './headers.ts';
 export interface WholeBody {
   /** The whole body, or null when it is not complete yet or reading has begun; the body is used up after. */
   takeWhole(): Buffer | null;
+}
+
+/** Where a response body that fails mid-way is noted (a backend failure, not the client's). */
+export interface BodyOutcome {
+  bodyError: Error | null;
 }
 
 /** Counts response body bytes for the access log. */
@@ -43,7 +48,7 @@ function dropBody(body: Readable): void {
  * destroys the client connection: after the headers went out, truncation is the only honest signal.
  * HEAD responses keep the Content-Length they were given and send no body.
  */
-export function writeResponse(res: ServerResponse, r: FilterResponse, removeHop: boolean, counter: ByteCounter | null): void {
+export function writeResponse(res: ServerResponse, r: FilterResponse, removeHop: boolean, counter: ByteCounter | null, outcome: BodyOutcome): void {
   const status = r.status;
   const headers = downstreamResponseHeaders(r.headers, removeHop);
   const bodiless = status < 200 || status === 204 || status === 304;
@@ -68,7 +73,11 @@ export function writeResponse(res: ServerResponse, r: FilterResponse, removeHop:
   if (counter !== null) body.on('data', (c: Buffer) => (counter.bytes += c.length));
   // pipe() rather than pipeline(): pipeline builds and aborts an AbortController per call, which cost
   // about 8% of the CPU of a proxied request (DOMException construction). The two error paths it covers:
-  body.on('error', () => res.destroy());
+  body.on('error', (err: Error) => {
+    // A body destroyed because the client left ends without an error; this one failed on its own.
+    if (!res.destroyed) outcome.bodyError = err;
+    res.destroy();
+  });
   res.once('close', () => {
     if (!body.readableEnded) body.destroy();
   });

@@ -4,9 +4,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { EndpointRegistry } from '../loadbalancer/endpoint-registry.ts';
+import type { EndpointRegistry, PassiveHealthCheckOptions } from '../loadbalancer/index.ts';
 import type { BackendGuard } from './guard.ts';
 import type { RouteTable } from '../routing/types.ts';
+import type { ForwardedHeadersOptions } from '../net/index.ts';
+
+export type { ForwardedHeadersOptions, PassiveHealthCheckOptions };
 
 /** What the proxy needs from the route table holder (src/routing/holder.ts implements it). */
 export interface TableSource {
@@ -15,40 +18,6 @@ export interface TableSource {
   done(table: RouteTable): void;
 }
 
-/** Skipper's -passive-health-check settings. */
-export interface PassiveHealthCheckOptions {
-  /** How often endpoint statistics are evaluated and reset (ms). */
-  periodMs: number;
-  /** An endpoint with no more requests than this in a period is never marked unhealthy. */
-  minRequests: number;
-  /** Failure ratios up to this are ignored; the smallest non-zero drop probability. */
-  minDropProbability: number;
-  /** The highest probability with which an unhealthy endpoint is left out of one request's choice. */
-  maxDropProbability: number;
-  /** When more than this share of a route's endpoints would be dropped, none is dropped. */
-  maxUnhealthyEndpointsRatio: number;
-}
-
-/**
- * Which X-Forwarded-* headers the proxy adds to the incoming request before routing (Skipper's
- * -forwarded-headers). Set headers replace what the client sent; X-Forwarded-For appends to its first value.
- */
-export interface ForwardedHeadersOptions {
-  /** Append the client IP to X-Forwarded-For. */
-  for?: boolean;
-  /** Prepend instead of append (overrides `for`). */
-  prependFor?: boolean;
-  /** Set X-Forwarded-Host to the Host header as received. */
-  host?: boolean;
-  /** Set X-Forwarded-Method to the request method. */
-  method?: boolean;
-  /** Set X-Forwarded-Uri to the request target as received. */
-  uri?: boolean;
-  /** Set X-Forwarded-Port to this value; '' or absent: not set. */
-  port?: string;
-  /** Set X-Forwarded-Proto to this value; absent: not set. */
-  proto?: 'http' | 'https';
-}
 
 export interface ProxyLogger {
   debug(message: string): void;
@@ -64,6 +33,11 @@ export interface ProxyOptions {
   backendTimeoutMs?: number;
   /** Time allowed until the backend's response headers arrive; default 60 s. */
   responseHeaderTimeoutMs?: number;
+  /**
+   * The listener's write timeout (Skipper's -write-timeout-server), 0 for none. The wait for response headers
+   * ends early enough that the 504 is written before the listener cuts the response (src/proxy/timeouts.ts).
+   */
+  serverWriteTimeoutMs?: number;
   /** TCP keep-alive probe delay on backend connections (Skipper's -keepalive-backend); default 30 s. */
   keepAlive?: number;
   /**

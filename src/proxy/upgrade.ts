@@ -7,21 +7,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { FilterResponse } from '../filters/types.ts';
-import type { RequestContext } from './context.ts';
+import type { FilterResponse } from '../routing/filter-contract.ts';
+import type { RequestContext, UpgradeClient } from './context.ts';
+
+export type { UpgradeClient };
 import { classifyUpstreamError } from './errors.ts';
 import { upstreamRequestHeaders } from './headers.ts';
 
 /** Marks that the connection was handed over: no response is left to write. */
 export const UPGRADED: FilterResponse = Object.freeze({ status: 101, headers: Object.freeze({}), body: null }) as FilterResponse;
 
-/** The client side of an upgrade. */
-export interface UpgradeClient {
-  socket: Duplex;
-  head: Buffer;
-  /** The Upgrade header as received. */
-  protocol: string;
-}
 
 function statusLine(res: http.IncomingMessage): string {
   let s = `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n`;

@@ -13,12 +13,28 @@ function bad(message: string): ProxyError {
   return new ProxyError('SKJ_ERR_PROXY_BAD_REQUEST', message);
 }
 
-/** Null when the framing is acceptable, else the reason for a 400. */
+/**
+ * Null when the framing is acceptable, else the reason for the rejection (400, 501 or 505, as nginx answers).
+ * A rejected request ends its connection: the proxy answers with Connection: close and the listener starts
+ * nothing that was pipelined after it (src/server/http-server.ts).
+ */
 export function checkFraming(req: IncomingMessage): ProxyError | null {
+  // RFC 9112 §2.3: the major version selects the message syntax; this parser speaks only HTTP/1.
+  if (req.httpVersionMajor !== 1) {
+    return new ProxyError('SKJ_ERR_PROXY_HTTP_VERSION', `HTTP version ${req.httpVersion} is not supported on an HTTP/1 connection`);
+  }
   const h = req.headers;
   const te = h['transfer-encoding'];
   if (te !== undefined) {
     if (h['content-length'] !== undefined) return bad('both Content-Length and Transfer-Encoding');
+    // RFC 9112 §6.1: a 1.0 request with Transfer-Encoding has faulty framing (1.0 has no transfer codings).
+    if (req.httpVersionMinor === 0) return bad('Transfer-Encoding in an HTTP/1.0 request');
+    const codings = te.toLowerCase().split(',');
+    if (codings.length > 1 && codings[codings.length - 1]!.trim() === 'chunked') {
+      // RFC 9112 §6.1: a transfer coding the server does not implement is 501; Transfer-Encoding is
+      // hop-by-hop, so the coding cannot be left to the backend either.
+      return new ProxyError('SKJ_ERR_PROXY_NOT_IMPLEMENTED', `unsupported transfer coding in Transfer-Encoding ${JSON.stringify(te)}`);
+    }
     if (te.trim().toLowerCase() !== 'chunked') return bad(`unsupported Transfer-Encoding ${JSON.stringify(te)}`);
   }
   const raw = req.rawHeaders;

@@ -3,7 +3,7 @@
  * answers decisions over an {@link InstanceChannel}, so every worker counts into the same buckets.
  */
 import type { Worker } from 'node:cluster';
-import { InstanceChannel, serveInstanceChannel } from '../lifecycle/instance-channel.ts';
+import { InstanceChannel, serveInstanceChannel } from '../lifecycle/index.ts';
 import type { BucketSpec, InProcessLimiter, InstanceLimiter } from './instance-limiter.ts';
 import { ALLOWED, type LocalDecision } from './sliding-log.ts';
 

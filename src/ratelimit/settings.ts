@@ -3,7 +3,7 @@
  * how a client is identified. Two routes with equal settings share one limiter (Skipper's map[Settings]),
  * so `ratelimit(20, "1m")` on two routes counts into one bucket, as there.
  */
-import { formatDuration, parseDuration } from '../config/duration.ts';
+import { formatDuration, parseDuration } from '../net/index.ts';
 
 /** Skipper's ratelimit.RatelimitType, by its -ratelimits spelling. */
 export type RateLimitKind = 'service' | 'client' | 'clusterService' | 'clusterClient' | 'disabled';

@@ -2,7 +2,7 @@
  * The Redis shard list skipjack instances poll from the route server (Skipper's `/swarm/redis/shards`): the
  * ready addresses of one Service's Endpoints or EndpointSlices, taken from the watched cluster state.
  */
-import type { ClusterState } from '../dataclients/kubernetes/convert/types.ts';
+import type { ClusterState } from '../dataclients/kubernetes/convert/index.ts';
 
 export interface RedisServiceRef {
   namespace: string;

@@ -3,7 +3,7 @@
  * replaced as a whole on every update so a request always sees one consistent generation.
  */
 import { createHash } from 'node:crypto';
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import { print } from '../eskip/index.ts';
 
 export interface RoutesSnapshot {

@@ -5,8 +5,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RouteDef } from '../eskip/ast.ts';
+import { preprocess, type RoutePreprocessor } from '../routing/pipeline.ts';
 import type { KubernetesSource } from '../dataclients/kubernetes/source.ts';
+import { guarded, targetPath } from '../server/request-target.ts';
 import { redisShards, type RedisServiceRef } from './redis-shards.ts';
 import { nextSnapshot, type RoutesSnapshot } from './routes-snapshot.ts';
 import type { RouteServerMetrics } from './metrics.ts';
@@ -15,8 +16,8 @@ export interface RouteServerOptions {
   source: KubernetesSource;
   /** The Redis service whose endpoints are served on /swarm/redis/shards; none serves an empty list. */
   redis?: RedisServiceRef;
-  /** Pre-processing of every route list before it is served (default filters, -clone-route, -edit-route). */
-  preprocess?: (defs: RouteDef[]) => RouteDef[];
+  /** The route pre-processors skipjack runs too (src/roles/route-pipeline.ts), applied before serving. */
+  pre?: readonly RoutePreprocessor[];
   onError?: (err: Error) => void;
   /** Served on /metrics when set. */
   metrics?: RouteServerMetrics;
@@ -41,7 +42,7 @@ export class RouteServer {
   async startSource(): Promise<void> {
     await this.#o.source.start(
       (u) => {
-        this.#snapshot = nextSnapshot(this.#o.preprocess?.(u.routes) ?? u.routes, this.#snapshot);
+        this.#snapshot = nextSnapshot(preprocess(this.#o.pre ?? [], u.routes), this.#snapshot);
         this.updates++;
         this.#o.metrics?.published(this.#snapshot.count, this.#snapshot.body.length);
       },
@@ -53,7 +54,7 @@ export class RouteServer {
   }
 
   async listen(port: number, host?: string): Promise<AddressInfo> {
-    const server = createServer((req, res) => this.#handle(req, res));
+    const server = createServer(guarded((req, res) => this.#handle(req, res), (err, req) => this.#o.onError?.(new Error(`${req.method} ${JSON.stringify(req.url?.slice(0, 200))}: ${err.message}`))));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -73,7 +74,7 @@ export class RouteServer {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?')[0];
+    const { path } = targetPath(req.url ?? '/');
     if (req.method !== 'GET' && req.method !== 'HEAD') return end(res, 405, 'method not allowed\n');
     switch (path) {
       case '/routes':

@@ -7,8 +7,8 @@
  * and the path tree is patched instead of rebuilt, so one changed route among 40,000 costs milliseconds,
  * not a full compile. The result decides every request exactly as a full compile would.
  */
-import type { RouteDef } from '../eskip/ast.ts';
-import type { FilterSpec } from '../filters/types.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import type { FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import { compileRoute, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
@@ -31,6 +31,11 @@ export interface CompileOptions {
    */
   ignoreTrailingSlash?: boolean;
   /**
+   * Filters refused at route-build time (Skipper's -disabled-filters): a route using one is invalid with
+   * reason `unknown_filter`. Pass the same Set object on every call, or compiled routes are not reused.
+   */
+  disabledFilters?: ReadonlySet<string>;
+  /**
    * The generation this one replaces. A definition equal to the one of the same id there (the same object,
    * or equal field by field: see route-equality.ts) keeps its compiled route — predicate matchers, filter
    * instances, load balancer, backend URL — provided the registries, LB factory and trailing-slash mode are
@@ -47,7 +52,8 @@ const patchLimit = 0.25;
 
 /** Compiles `defs` into a frozen RouteTable. Never throws for a bad definition. */
 export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): CompiledRouteTable {
-  const ctx: CompileContext = { predicates: opts.predicates, filters: opts.filters, lbFactory: opts.lbFactory, ignoreTrailingSlash: opts.ignoreTrailingSlash ?? false };
+  const ctx: CompileContext = { predicates: opts.predicates, filters: opts.filters, lbFactory: opts.lbFactory, ignoreTrailingSlash: opts.ignoreTrailingSlash ?? false,
+    disabledFilters: opts.disabledFilters !== undefined && opts.disabledFilters.size > 0 ? opts.disabledFilters : null };
   const prevState = opts.previous === undefined ? null : CompiledRouteTable.stateOf(opts.previous);
   const base = prevState !== null && sameContext(prevState.ctx, ctx) ? prevState : null;
   const family: Family = base === null ? { byId: new Map(), head: null } : headed(base);

@@ -2,8 +2,8 @@
  * Compiling one route definition into a RouteEntry, and the reference count of the live table generations
  * holding its filter instances, which are closed when that count drops to zero.
  */
-import type { RouteDef } from '../eskip/ast.ts';
-import type { FilterInstance, FilterSpec } from '../filters/types.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import type { FilterInstance, FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import type { ParamNames, RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
@@ -18,10 +18,13 @@ export interface CompileContext {
   readonly filters: Registry<FilterSpec>;
   readonly lbFactory: LoadBalancerFactory | undefined;
   readonly ignoreTrailingSlash: boolean;
+  /** Filter names this instance refuses (`-disabled-filters`); null when none are. */
+  readonly disabledFilters: ReadonlySet<string> | null;
 }
 
 export function sameContext(a: CompileContext, b: CompileContext): boolean {
-  return a.predicates === b.predicates && a.filters === b.filters && a.lbFactory === b.lbFactory && a.ignoreTrailingSlash === b.ignoreTrailingSlash;
+  return a.predicates === b.predicates && a.filters === b.filters && a.lbFactory === b.lbFactory && a.ignoreTrailingSlash === b.ignoreTrailingSlash
+    && a.disabledFilters === b.disabledFilters;
 }
 
 /** Immutable values that routes share instead of each holding a copy; carried from generation to generation. */
@@ -63,7 +66,7 @@ const noFilters: readonly FilterInstance[] = Object.freeze([]);
  */
 export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared, patterns: Map<string, PathPattern>): RouteEntry {
   const { backendUrl, lb } = compileBackend(def, ctx.lbFactory, shared.urls);
-  const filters = createFilters(def, ctx.filters, ctx.predicates);
+  const filters = createFilters(def, ctx.filters, ctx.predicates, ctx.disabledFilters);
   let preds;
   try {
     preds = compilePredicates(def, ctx.predicates, ctx.ignoreTrailingSlash, patterns);

@@ -9,7 +9,7 @@
  * Lists hold the entries themselves, not positions, so they stay valid when routes come and go elsewhere
  * in the leaf.
  */
-import type { RouteEntry } from './leaf.ts';
+import type { RouteEntry } from './route-entry.ts';
 import type { RoutingRequest } from './types.ts';
 
 /** A hostname's entries when the leaf also has generic ones: `before[i]` generic entries rank above entries[i]. */

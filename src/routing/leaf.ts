@@ -5,35 +5,10 @@
  * hence so is the decision.
  */
 import { HostIndex, matches, ranksAbove } from './host-index.ts';
-import type { PredicateMatcher, Route, RoutingRequest } from './types.ts';
+import type { ParamNames, RouteEntry } from './route-entry.ts';
+import type { RoutingRequest } from './types.ts';
 
-/** How to name the path tree's wildcard values for a route; null when the route has no wildcards. */
-export interface ParamNames {
-  /** Wildcard names in path order, the free wildcard's last. */
-  readonly names: readonly string[];
-  /** Whether the last name belongs to a free wildcard (`*name`, or a subtree's sub-path). */
-  readonly free: boolean;
-  readonly subtree: boolean;
-}
-
-/**
- * A compiled route as the matcher sees it, with the bookkeeping that lets later generations keep it. One
- * object per route (not frozen, for the bookkeeping fields): a second one cost ≈ 60 B per route.
- */
-export interface RouteEntry {
-  readonly route: Route;
-  readonly matchers: readonly PredicateMatcher[];
-  /** Weight() sum plus predicate count; higher is tried first. */
-  readonly weight: number;
-  readonly params: ParamNames | null;
-  readonly hostKeys: readonly string[] | null;
-  /** Whether the route has Path or PathSubtree, i.e. lives in the path tree rather than the root leaf. */
-  readonly inTree: boolean;
-  /** Live generations holding this route; only counted for routes with filters (nothing else is closed). */
-  refs: number;
-  /** Position in the latest generation of its family (see Family in table.ts). */
-  seq: number;
-}
+export type { ParamNames, RouteEntry };
 
 const noEntries: readonly RouteEntry[] = [];
 

@@ -4,7 +4,7 @@
  * (route-equality.ts); otherwise it is compiled afresh. Duplicate ids keep the first definition, as a
  * full compile does.
  */
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import { hasFilters, usable } from './compiled-route.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { RouteEntry } from './leaf.ts';

@@ -1,6 +1,7 @@
 /** Builds the RoutingRequest of an incoming node:http request: one string scan, no URL object. */
 import type { IncomingMessage } from 'node:http';
 import type { RoutingRequest } from './types.ts';
+import { decodePath, normalizeIP } from '../net/index.ts';
 
 /**
  * The routing view of `req`. The path is percent-decoded (invalid escapes are kept as they are); query and
@@ -28,20 +29,8 @@ export function routingRequestFrom(req: IncomingMessage, remoteAddress?: string)
     path: decodePath(rawPath === '' || rawPath.charCodeAt(0) !== 47 ? '/' + rawPath : rawPath),
     rawQuery: q === -1 ? '' : target.slice(q + 1),
     headers: req.headers,
-    remoteAddress: unmapIPv4(remoteAddress ?? req.socket?.remoteAddress ?? ''),
+    remoteAddress: normalizeIP(remoteAddress ?? req.socket?.remoteAddress ?? ''),
   };
 }
 
-/** Percent-decodes a path ("%2F" included, "+" kept, as Go's PathUnescape); undecodable input is kept. */
-export function decodePath(p: string): string {
-  if (!p.includes('%')) return p;
-  try {
-    return decodeURIComponent(p);
-  } catch {
-    return p;
-  }
-}
-
-function unmapIPv4(a: string): string {
-  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
-}
+export { decodePath };

@@ -1,5 +1,5 @@
 /** Validates and prepares the backend of one route definition (reason `invalid_backend`). */
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { LoadBalancer, LoadBalancerFactory } from './types.ts';
 

@@ -11,7 +11,7 @@
  * compile when every definition arrives as a new object; test/routing/route-equality.test.ts fails when
  * src/eskip/ast.ts gains a field this file does not compare.
  */
-import type { Arg, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from '../eskip/ast.ts';
+import type { Arg, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from '../eskip/index.ts';
 
 /** The fields compared, per type; the test checks them against src/eskip/ast.ts. */
 export const comparedFields = {

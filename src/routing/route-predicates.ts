@@ -4,9 +4,9 @@
  * and the rest become matchers. The precedence of a route is its Weight sum plus its predicate count,
  * where Method counts once and Header/HeaderRegexp count once per header name.
  */
-import type { PredicateCall, RouteDef } from '../eskip/ast.ts';
+import type { PredicateCall, RouteDef } from '../eskip/index.ts';
 import type { Registry } from '../registry.ts';
-import { weightSpec } from '../predicates/weight.ts';
+import { weightSpec } from './weight.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { PredicateMatcher, PredicateSpec } from './types.ts';

@@ -2,8 +2,8 @@
  * The compiled, immutable route table of one generation: the path tree for routes with Path/PathSubtree,
  * one precedence-ordered list for the rest (consulted only when the tree has no match, as in Skipper).
  */
-import type { RouteDef } from '../eskip/ast.ts';
-import { hostKey } from '../predicates/host-pattern.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import { hostKey } from './host-key.ts';
 import { releaseRoute, type CompileContext, type Shared } from './compiled-route.ts';
 import type { Leaf, RouteEntry } from './leaf.ts';
 import { cleanPath, unescapeParam } from './path-pattern.ts';

@@ -2,11 +2,12 @@
  * What the router needs from predicates and gives to the proxy. Declared here, where it is consumed;
  * `src/predicates/` implements the specs, `src/proxy/` consumes the compiled table.
  */
-import type { Arg, RouteDef } from '../eskip/ast.ts';
-import type { FilterInstance } from '../filters/types.ts';
+import type { Arg, RouteDef } from '../eskip/index.ts';
+import type { FilterInstance } from './filter-contract.ts';
 
-/** Lower-case header names, as node:http delivers them. */
-export type HeaderBag = Record<string, string | string[] | undefined>;
+import type { HeaderBag } from '../net/index.ts';
+
+export type { HeaderBag };
 
 /**
  * The request as routing sees it. Built once per request by the proxy; predicates must not mutate it.

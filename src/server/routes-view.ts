@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { print } from '../eskip/index.ts';
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import type { InvalidRoute } from '../routing/types.ts';
 
 export interface RoutesSnapshot {

@@ -1,10 +1,11 @@
 /**
  * The support listener (-support-listener): /metrics (Prometheus text), /routes (eskip or JSON, with ETag
- * and 304), /healthz (200 while healthy, 503 once shutdown began). Kept off the proxy listener so routes
+ * and 304), /healthz (200 once every service is up and until shutdown begins, else 503). Kept off the proxy listener so routes
  * can never shadow it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Health } from './health.ts';
+import { guarded, targetPath } from './request-target.ts';
 import type { RenderedRoutes, RoutesView } from './routes-view.ts';
 
 export interface SupportOptions {
@@ -26,19 +27,19 @@ function sendRoutes(req: IncomingMessage, res: ServerResponse, r: RenderedRoutes
 }
 
 export function createSupportServer(o: SupportOptions): Server {
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://support');
+  return createServer(guarded((req, res) => {
+    const { path, query } = targetPath(req.url ?? '/');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
     }
-    switch (url.pathname) {
+    switch (path) {
       case '/healthz':
         if (o.health.healthy) res.writeHead(200, { 'content-type': 'text/plain' }).end('OK\n');
         else res.writeHead(503, { 'content-type': 'text/plain' }).end('shutting down\n');
         return;
       case '/routes':
-        sendRoutes(req, res, url.searchParams.get('format') === 'json' ? o.routes.json() : o.routes.eskip());
+        sendRoutes(req, res, new URLSearchParams(query).get('format') === 'json' ? o.routes.json() : o.routes.eskip());
         return;
       case '/metrics':
         o.metrics().then(
@@ -52,5 +53,5 @@ export function createSupportServer(o: SupportOptions): Server {
       default:
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
-  });
+  }, (err, req) => o.onError?.(new Error(`support listener: ${req.method} ${JSON.stringify(req.url?.slice(0, 200))}: ${err.message}`))));
 }

@@ -5,7 +5,7 @@
  * Kubernetes or remote source is polled once per instance, not once per worker.
  */
 import cluster, { type Worker } from 'node:cluster';
-import type { RouteDef } from '../eskip/ast.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import type { NamedCertificate } from './tls.ts';
 

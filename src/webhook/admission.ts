@@ -4,7 +4,7 @@
  * `response.status.message`. Anything that is not a well-formed review gets a bare 400.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject } from '../dataclients/kubernetes/convert/types.ts';
+import type { KubeObject } from '../dataclients/kubernetes/convert/index.ts';
 import type { ObjectValidator } from './object-validators.ts';
 
 /** Skipper's maxBodySize: far above any object the API server stores (etcd's default limit is 1.5 MiB). */

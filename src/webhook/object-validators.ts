@@ -4,15 +4,12 @@
  * advanced validation every filter, predicate and annotation route compiled by the same registries the
  * proxy uses, so an object is refused exactly when skipjack would mark its routes invalid.
  */
-import type { FilterCall, PredicateCall, RouteDef } from '../eskip/ast.ts';
-import { parse, parseFilters, parsePredicates } from '../eskip/index.ts';
+import { parse, parseFilters, parsePredicates, type FilterCall, type PredicateCall, type RouteDef } from '../eskip/index.ts';
 import type { InvalidRoute } from '../routing/types.ts';
-import { decodeRouteGroup } from '../dataclients/kubernetes/convert/routegroup-spec.ts';
-import { validateRouteGroup } from '../dataclients/kubernetes/convert/routegroup-validate.ts';
 import {
-  ingressFilterAnnotation, ingressPredicateAnnotation, ingressRoutesAnnotation, loadBalancerAnnotation, validateIngressAnnotations,
-} from '../dataclients/kubernetes/convert/ingress-annotations.ts';
-import type { KubeObject } from '../dataclients/kubernetes/convert/types.ts';
+  decodeRouteGroup, ingressFilterAnnotation, ingressPredicateAnnotation, ingressRoutesAnnotation, loadBalancerAnnotation,
+  validateIngressAnnotations, validateRouteGroup, type KubeObject,
+} from '../dataclients/kubernetes/convert/index.ts';
 
 /** Compiles route definitions the way the proxy would and returns the ones it refuses. */
 export type RouteChecker = (defs: RouteDef[]) => readonly InvalidRoute[];

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { Service } from '../lifecycle/service.ts';
+import type { Service } from '../lifecycle/index.ts';
 import { ConfigError } from '../config/errors.ts';
 import { listenOn, urlOf } from '../server/address.ts';
 import { admissionHandler, type AdmissionOutcome } from './admission.ts';

@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import type { SwarmBus, SwarmMessage } from '../../src/circuit/ports.ts';
-import type { Service } from '../../src/lifecycle/service.ts';
+import type { Service } from '../../src/lifecycle/index.ts';
 import type { Logger } from '../../src/log/app-log.ts';
 import type { RedisShardRing } from './shard-ring.ts';
 

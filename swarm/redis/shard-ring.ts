@@ -4,7 +4,7 @@
  * on the new shard (an under-count for at most one window, never an over-refusal).
  */
 import type { Logger } from '../../src/log/app-log.ts';
-import type { Service } from '../../src/lifecycle/service.ts';
+import type { Service } from '../../src/lifecycle/index.ts';
 import { consistentHash, type ConsistentHash } from './consistent-hash.ts';
 import { noRedisStoreMetrics, type RedisStoreMetrics } from './metrics.ts';
 import { parseShardAddress, type RedisStoreOptions } from './redis-options.ts';

@@ -3,7 +3,7 @@
  * -swarm-redis-update-interval (-swarm-redis-remote, e.g. skipjack-routesrv's /swarm/redis/shards), or the
  * ready endpoints of a Kubernetes Service (-kubernetes-redis-service-*), fed by the existing watch.
  */
-import type { ClusterState } from '../../src/dataclients/kubernetes/convert/types.ts';
+import type { ClusterState } from '../../src/dataclients/kubernetes/convert/index.ts';
 import type { Logger } from '../../src/log/app-log.ts';
 import { redisShards, type RedisServiceRef } from '../../src/routesrv/redis-shards.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RouteUpdater, withDefaultFilters } from '../../src/dataclients/updater.ts';
+import { RouteUpdater } from '../../src/dataclients/updater.ts';
 import { createInlineSource } from '../../src/dataclients/inline.ts';
 import type { RouteDef } from '../../src/eskip/ast.ts';
 import type { RouteSource, RouteSourceUpdate } from '../../src/dataclients/types.ts';
@@ -22,12 +22,11 @@ function manual(name: string, first: RouteDef[]): RouteSource & { push(u: RouteS
   };
 }
 
-test('merges sources in order, applies default filters, builds once at start', async () => {
+test('merges sources in order, leaves the definitions to the pipeline, builds once at start', async () => {
   const a = manual('a', [route('a1')]);
   const builds: { defs: RouteDef[]; generation: number }[] = [];
   const u = new RouteUpdater({
     sources: [a, createInlineSource('i1: * -> <shunt>;')],
-    defaultFilters: { prepend: [{ name: 'pre', args: [] }], append: [{ name: 'post', args: [1] }] },
     build: (defs, generation) => builds.push({ defs, generation }),
     onSourceError: () => assert.fail('no error expected'),
   });
@@ -35,8 +34,8 @@ test('merges sources in order, applies default filters, builds once at start', a
   assert.equal(builds.length, 1);
   assert.equal(builds[0]!.generation, 1);
   assert.deepEqual(builds[0]!.defs.map((d) => d.id), ['a1', 'i1']);
-  assert.deepEqual(builds[0]!.defs[0]!.filters.map((f) => f.name), ['pre', 'own', 'post']);
-  assert.deepEqual(builds[0]!.defs[1]!.filters.map((f) => f.name), ['pre', 'post']);
+  assert.deepEqual(builds[0]!.defs[0]!.filters.map((f) => f.name), ['own']);
+  assert.deepEqual(builds[0]!.defs[1]!.filters.map((f) => f.name), []);
 });
 
 test('a burst of updates coalesces into one build with the latest lists', async () => {
@@ -56,14 +55,4 @@ test('a burst of updates coalesces into one build with the latest lists', async 
 test('a source failing at start rejects start', async () => {
   const u = new RouteUpdater({ sources: [createInlineSource('x: * ->')], build: () => assert.fail('no build'), onSourceError: () => {} });
   await assert.rejects(u.start(), /inline-routes:1:\d+/);
-});
-
-test('default filters wrap each definition once, so unchanged routes keep their identity', () => {
-  const d = { prepend: [{ name: 'a', args: [] }], append: [{ name: 'z', args: [1] }] };
-  const def = { id: 'r', predicates: [], filters: [{ name: 'm', args: [] }], backendType: 'shunt' as const };
-  const first = withDefaultFilters(def, d);
-  assert.deepEqual(first.filters.map((f) => f.name), ['a', 'm', 'z']);
-  assert.equal(withDefaultFilters(def, d), first);
-  assert.notEqual(withDefaultFilters({ ...def }, d), first);
-  assert.equal(withDefaultFilters(def, undefined), def);
 });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { parse } from '../../src/eskip/index.ts';
 import { builtinFilters } from '../../src/filters/builtin.ts';
-import type { FilterSpec } from '../../src/filters/types.ts';
+import type { FilterSpec } from '../../src/routing/filter-contract.ts';
 import { createLoadBalancer } from '../../src/loadbalancer/index.ts';
 import { builtinPredicates, type PredicateEnv } from '../../src/predicates/builtin.ts';
 import { createProxy } from '../../src/proxy/proxy.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import type { Arg } from '../../src/eskip/ast.ts';
-import { ACCESS_LOG_STATE_KEY, accessLogWanted, prefixRange } from '../../src/filters/access-log.ts';
+import { ACCESS_LOG_STATE_KEY, accessLogWanted, prefixRange } from '../../src/filters/diagnostics/access-log.ts';
 import { makeContext } from './context.ts';
 import { assertRejects, make } from './core.ts';
 import { startBackend, startSkipjack, until } from '../cmd/harness.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { detectContentType } from '../../src/filters/sniff.ts';
+import { detectContentType } from '../../src/filters/content/sniff.ts';
 import { backendResponse, bodyText, makeContext, runChain } from './context.ts';
 import { assertRejects, make } from './core.ts';
 

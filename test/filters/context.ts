@@ -9,7 +9,7 @@ import type { Arg } from '../../src/eskip/ast.ts';
 import type {
   FilterContext, FilterInstance, FilterRequest, FilterResponse, FilterSpec, OriginalRequest, RequestSettings,
   ShadowRequest,
-} from '../../src/filters/types.ts';
+} from '../../src/routing/filter-contract.ts';
 import type { HeaderBag } from '../../src/routing/types.ts';
 
 export interface TestRequestInit {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cookieDomain } from '../../src/filters/cookie.ts';
+import { cookieDomain } from '../../src/filters/cookies/cookie.ts';
 import { backendResponse, makeContext, runChain } from './context.ts';
 import { assertRejects, make } from './core.ts';
 

@@ -1,8 +1,11 @@
 /** Looks up core filter specs by name for the core filter tests. */
 import assert from 'node:assert/strict';
 import type { Arg } from '../../src/eskip/ast.ts';
-import type { FilterInstance } from '../../src/filters/types.ts';
-import { coreFilters } from '../../src/filters/core-catalog.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
+import { builtinFilters } from '../../src/filters/builtin.ts';
+
+const registry = builtinFilters();
+const coreFilters = registry.names().map((n) => registry.get(n)!);
 
 /** Creates an instance of the named core filter; fails the test when it is not registered. */
 export function make(name: string, ...args: Arg[]): FilterInstance {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isValidFlowId, newFlowId } from '../../src/filters/flow-id.ts';
+import { isValidFlowId, newFlowId } from '../../src/filters/headers/flow-id.ts';
 import { makeContext, runChain } from './context.ts';
 import { assertRejects, make } from './core.ts';
 

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLoadBalancer, EndpointRegistry, lbConfigOf, selectEndpoint, fadeInScore, filterFadeIn, filterHealthy } from '../../src/loadbalancer/index.ts';
 import type { Route, RouteTable } from '../../src/routing/types.ts';
-import type { FilterInstance } from '../../src/filters/types.ts';
-import { fadeIn } from '../../src/filters/fade-in.ts';
-import { endpointCreated } from '../../src/filters/endpoint-created.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
+import { fadeIn } from '../../src/filters/lb/fade-in.ts';
+import { endpointCreated } from '../../src/filters/lb/endpoint-created.ts';
 import { InvalidArgsError } from '../../src/errors.ts';
 
 function lbRoute(id: string, endpoints: string[], filters: FilterInstance[] = []): Route {
@@ -49,8 +49,8 @@ test('endpointCreated later than the detection time restarts the fade-in', () =>
   now = created + 5000;
   const ec = endpointCreated.create(['http://a:1', new Date(created).toISOString().replace('.000', '')]);
   // The filter ignores times in the future; build the route after "now" passed the creation time.
-  assert.equal((ec as unknown as { createdMs: number }).createdMs > 0 || created > Date.now(), true);
-  const route = lbRoute('r', ['http://a:1'], [{ name: 'endpointCreated', host: 'a:1', createdMs: created } as FilterInstance]);
+  assert.equal((ec.lbSettings?.endpointCreated?.createdMs ?? 0) > 0 || created > Date.now(), true);
+  const route = lbRoute('r', ['http://a:1'], [{ name: 'endpointCreated', lbSettings: { endpointCreated: { host: 'a:1', createdMs: created } } }]);
   reg.observe(table(2, [route]));
   assert.equal(reg.get('a:1').detected, created);
 });
@@ -122,15 +122,15 @@ test('selectEndpoint skips endpoints that already failed this request', () => {
 });
 
 test('fadeIn and endpointCreated validate their arguments', () => {
-  assert.deepEqual({ ...fadeIn.create([3000, 2]) }, { name: 'fadeIn', durationMs: 3000, exponent: 2 });
-  assert.equal((fadeIn.create(['3m']) as unknown as { durationMs: number }).durationMs, 180_000);
+  assert.deepEqual(fadeIn.create([3000, 2]).lbSettings, { fadeIn: { durationMs: 3000, exponent: 2 } });
+  assert.equal(fadeIn.create(['3m']).lbSettings?.fadeIn?.durationMs, 180_000);
   assert.throws(() => fadeIn.create([]), InvalidArgsError);
   assert.throws(() => fadeIn.create(['soon']), /fadeIn: invalid duration "soon"/);
   assert.throws(() => fadeIn.create([1000, 'x']), /exponent/);
-  const ec = endpointCreated.create(['http://10.0.0.1:8080', 1_600_000_000]) as unknown as { host: string; createdMs: number };
+  const ec = endpointCreated.create(['http://10.0.0.1:8080', 1_600_000_000]).lbSettings!.endpointCreated!;
   assert.deepEqual([ec.host, ec.createdMs], ['10.0.0.1:8080', 1_600_000_000_000]);
-  assert.equal((endpointCreated.create(['https://x', '2020-01-02T03:04:05Z']) as unknown as { host: string }).host, 'x:443');
-  assert.equal((endpointCreated.create(['http://x:1', 4_000_000_000]) as unknown as { createdMs: number }).createdMs, 0, 'future: ignored');
+  assert.equal(endpointCreated.create(['https://x', '2020-01-02T03:04:05Z']).lbSettings?.endpointCreated?.host, 'x:443');
+  assert.equal(endpointCreated.create(['http://x:1', 4_000_000_000]).lbSettings?.endpointCreated?.createdMs, 0, 'future: ignored');
   assert.throws(() => endpointCreated.create(['http://x:1']), InvalidArgsError);
   assert.throws(() => endpointCreated.create(['http://x:1', 'yesterday']), /RFC 3339/);
   assert.throws(() => endpointCreated.create(['http://x:1/path', 1]), /path/);

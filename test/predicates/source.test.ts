@@ -1,4 +1,7 @@
-import { sourceSpec } from '../../src/predicates/source.ts';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { builtinPredicates } from '../../src/predicates/builtin.ts';
+import { reversedSourceSpec, sourceSpec } from '../../src/predicates/source.ts';
 import { sourceFromLastSpec } from '../../src/predicates/source-from-last.ts';
 import { clientIPSpec } from '../../src/predicates/client-ip.ts';
 import { predicateSuite, req } from './helpers.ts';
@@ -39,3 +42,19 @@ predicateSuite(clientIPSpec, [
   { args: ['0.0.0.0/0'], req: req({ remoteAddress: '255.255.255.255' }), want: true },
   { args: ['0.0.0.0/0'], req: req({ remoteAddress: '::1' }), want: false, name: 'an IPv4 network never holds an IPv6 address' },
 ], []);
+
+// -reverse-source-predicate: the registry's Source() reads the last entry, which the load balancer wrote.
+predicateSuite(reversedSourceSpec, [
+  { args: ['2.2.2.0/24'], req: req({ headers: { 'x-forwarded-for': '9.9.9.9, 2.2.2.9' } }), want: true },
+  { args: ['9.9.9.9'], req: req({ headers: { 'x-forwarded-for': '9.9.9.9, 2.2.2.9' } }), want: false, name: 'a spoofed first entry is not the client' },
+  { args: ['10.0.0.1'], req: req(), want: true, name: 'without X-Forwarded-For the peer counts' },
+], invalid);
+
+test('builtinPredicates picks the Source() flavour from reverseSource', () => {
+  const xff = req({ headers: { 'x-forwarded-for': '9.9.9.9, 2.2.2.9' } });
+  const first = builtinPredicates().get('Source')!.create(['9.9.9.9']);
+  const last = builtinPredicates({ reverseSource: true }).get('Source')!.create(['9.9.9.9']);
+  assert.equal(first.match(xff), true);
+  assert.equal(last.match(xff), false);
+  assert.equal(builtinPredicates({ reverseSource: true }).get('SourceFromLast'), sourceFromLastSpec, 'SourceFromLast is unchanged');
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trafficSpec } from '../../src/predicates/traffic.ts';
 import { trafficSegmentSpec } from '../../src/predicates/traffic-segment.ts';
-import { weightSpec } from '../../src/predicates/weight.ts';
+import { weightSpec } from '../../src/routing/weight.ts';
 import { trueSpec } from '../../src/predicates/true.ts';
 import { falseSpec } from '../../src/predicates/false.ts';
 import { predicateSuite, req } from './helpers.ts';

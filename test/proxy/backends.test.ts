@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FilterContext, FilterInstance } from '../../src/filters/types.ts';
+import type { FilterContext, FilterInstance } from '../../src/routing/filter-contract.ts';
 import { echoBackend, get, makeTable, startProxy, TestHolder } from './harness.ts';
 
 const setPath = (p: string): FilterInstance => ({ name: 'setPath', request: (ctx: FilterContext) => void (ctx.request.path = p) });

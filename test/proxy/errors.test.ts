@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { FilterInstance } from '../../src/filters/types.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
 import { errorBody, errorStatus, ProxyError } from '../../src/proxy/errors.ts';
 import { get, listen, makeRoute, makeTable, startProxy, TestHolder, refusingEndpoint } from './harness.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import type { FilterContext, FilterInstance } from '../../src/filters/types.ts';
+import type { FilterContext, FilterInstance } from '../../src/routing/filter-contract.ts';
 import type { RequestDoneEvent } from '../../src/proxy/types.ts';
 import { echoBackend, get, listen, startProxy } from './harness.ts';
 

@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import type { BackendType } from '../../src/eskip/ast.ts';
-import type { FilterInstance } from '../../src/filters/types.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
 import { createLoadBalancer } from '../../src/loadbalancer/index.ts';
 import { createProxy } from '../../src/proxy/proxy.ts';
 import type { Proxy, ProxyObserver, ProxyOptions, TableSource } from '../../src/proxy/types.ts';

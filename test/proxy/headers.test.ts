@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import type { FilterInstance } from '../../src/filters/types.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
 import { echoBackend, get, listen, startProxy } from './harness.ts';
 
 interface Echo {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EndpointRegistry } from '../../src/loadbalancer/index.ts';
-import type { FilterInstance } from '../../src/filters/types.ts';
-import { fadeIn } from '../../src/filters/fade-in.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
+import { fadeIn } from '../../src/filters/lb/fade-in.ts';
 import { echoBackend, get, makeTable, startProxy, TestHolder, refusingEndpoint } from './harness.ts';
 
 test('passive health check: an endpoint that keeps failing is mostly left out', async (t) => {

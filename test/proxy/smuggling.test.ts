@@ -23,7 +23,11 @@ const CASES: Record<string, string> = {
   'space before colon': 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n',
   'obs-fold framing header': 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \r\n chunked\r\n\r\n0\r\n\r\n',
   'two Host headers': 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+  'HTTP/1.0 with Transfer-Encoding': 'POST / HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
 };
+
+/** Rejections nginx answers with another status than 400. */
+const STATUS: Record<string, number> = { 'coding before chunked': 501 };
 
 function send(port: number, raw: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -46,7 +50,7 @@ test('smuggling shapes are rejected with 400 and the connection closed', async (
   const { port } = await startProxy(t, [{ id: 'r', backend: be.url }]);
   for (const [name, raw] of Object.entries(CASES)) {
     const out = await send(port, raw);
-    assert.match(out, /^HTTP\/1\.1 400 /, name);
+    assert.match(out, new RegExp(`^HTTP/1\\.1 ${STATUS[name] ?? 400} `), name);
     assert.doesNotMatch(out, /reached/, name);
   }
   assert.equal(backendCalls, 0);
@@ -54,6 +58,18 @@ test('smuggling shapes are rejected with 400 and the connection closed', async (
   const ok = await send(port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n');
   assert.match(ok, /^HTTP\/1\.1 200 /);
   assert.equal(backendCalls, 1);
+});
+
+test('an HTTP/2.0 request line is 505 and never reaches a backend', async (t) => {
+  let backendCalls = 0;
+  const be = await listen(t, (req, res) => {
+    backendCalls++;
+    res.end('reached');
+  });
+  const { port } = await startProxy(t, [{ id: 'r', backend: be.url }]);
+  const out = await send(port, 'GET / HTTP/2.0\r\nHost: x\r\n\r\n');
+  assert.match(out, /^HTTP\/1\.1 505 /);
+  assert.equal(backendCalls, 0);
 });
 
 test('with the lenient parser the proxy still refuses conflicting framing', async (t) => {
@@ -77,11 +93,16 @@ test('with the lenient parser the proxy still refuses conflicting framing', asyn
 });
 
 test('checkFraming names the problem', () => {
-  const req = (headers: Record<string, string>, raw: string[]): IncomingMessage => ({ headers, rawHeaders: raw }) as unknown as IncomingMessage;
+  const req = (headers: Record<string, string>, raw: string[], httpVersion = '1.1'): IncomingMessage => ({
+    headers, rawHeaders: raw, httpVersion, httpVersionMajor: Number(httpVersion[0]), httpVersionMinor: Number(httpVersion[2]),
+  }) as unknown as IncomingMessage;
   assert.equal(checkFraming(req({ host: 'a' }, ['Host', 'a'])), null);
   assert.equal(checkFraming(req({ 'transfer-encoding': 'Chunked' }, ['Transfer-Encoding', 'Chunked'])), null);
   assert.match(checkFraming(req({ 'transfer-encoding': 'chunked', 'content-length': '5' }, []))!.message, /both/);
-  assert.match(checkFraming(req({ 'transfer-encoding': 'gzip, chunked' }, []))!.message, /unsupported Transfer-Encoding/);
+  assert.match(checkFraming(req({ 'transfer-encoding': 'gzip, chunked' }, []))!.message, /unsupported transfer coding/);
+  assert.equal(checkFraming(req({ 'transfer-encoding': 'gzip, chunked' }, []))!.code, 'SKJ_ERR_PROXY_NOT_IMPLEMENTED');
+  assert.match(checkFraming(req({ 'transfer-encoding': 'chunked' }, [], '1.0'))!.message, /HTTP\/1\.0/);
+  assert.equal(checkFraming(req({}, [], '2.0'))!.code, 'SKJ_ERR_PROXY_HTTP_VERSION');
   assert.match(checkFraming(req({ host: 'a' }, ['Host', 'a', 'host', 'b']))!.message, /more than one Host/);
   assert.match(checkFraming(req({ 'content-length': '5' }, ['Content-Length', '5', 'Content-Length', '6']))!.message, /conflicting/);
   assert.match(checkFraming(req({ 'content-length': '-1' }, ['Content-Length', '-1']))!.message, /invalid Content-Length/);

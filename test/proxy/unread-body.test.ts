@@ -6,7 +6,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import type { FilterContext } from '../../src/filters/types.ts';
+import type { FilterContext } from '../../src/routing/filter-contract.ts';
 import { MAX_DRAIN_BYTES } from '../../src/proxy/unread-body.ts';
 import { listen, startProxy } from './harness.ts';
 import { RawClient } from './raw-client.ts';

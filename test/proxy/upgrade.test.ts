@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FilterInstance } from '../../src/filters/types.ts';
+import type { FilterInstance } from '../../src/routing/filter-contract.ts';
 import { listen, startProxy, get } from './harness.ts';
 
 /** A backend that switches to an upper-casing echo protocol, or answers 426 when told to refuse. */

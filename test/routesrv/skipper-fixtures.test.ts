@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { kubeOptionsFromConfig } from '../../src/dataclients/kubernetes/from-config.ts';
 import { loadManifests } from '../../src/dataclients/kubernetes/manifests.ts';
 import { createKubernetesSource } from '../../src/dataclients/kubernetes/source.ts';
-import { preprocessorFromConfig } from '../../src/dataclients/route-changers.ts';
+import { routePreprocessors } from '../../src/roles/route-pipeline.ts';
 import { diffLists, parse } from '../../src/eskip/index.ts';
 import { RouteServer } from '../../src/routesrv/server.ts';
 import { KubeApiServer } from '../support/kube-apiserver.ts';
@@ -78,7 +78,7 @@ for (const [name, flags] of Object.entries(PREPROCESSED)) {
     const errors: string[] = [];
     const srv = new RouteServer({
       source: createKubernetesSource(kubeOptionsFromConfig(cfg), { log: () => {} }),
-      preprocess: preprocessorFromConfig(cfg, { defaultFilters: true, onError: (m) => errors.push(m) }),
+      pre: routePreprocessors(cfg, (m) => errors.push(m)),
     });
     t.after(() => srv.close());
     const { port } = await srv.listen(0, '127.0.0.1');

@@ -2,7 +2,7 @@
 import { parse } from '../../src/eskip/index.ts';
 import { builtinPredicates, type PredicateEnv } from '../../src/predicates/builtin.ts';
 import { Registry } from '../../src/registry.ts';
-import type { FilterSpec } from '../../src/filters/types.ts';
+import type { FilterSpec } from '../../src/routing/filter-contract.ts';
 import { compileRoutes, type CompileOptions } from '../../src/routing/compile.ts';
 import type { HeaderBag, RouteTable, RoutingRequest } from '../../src/routing/types.ts';
 

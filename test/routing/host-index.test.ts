@@ -10,7 +10,7 @@ import type { RouteDef } from '../../src/eskip/ast.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
 import { Registry } from '../../src/registry.ts';
-import type { FilterSpec } from '../../src/filters/types.ts';
+import type { FilterSpec } from '../../src/routing/filter-contract.ts';
 import type { RoutingRequest } from '../../src/routing/types.ts';
 
 const hosts = ['a.org', 'b.org', 'c.org'];

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { PredicateCall, RouteDef } from '../../src/eskip/ast.ts';
-import type { FilterInstance, FilterSpec } from '../../src/filters/types.ts';
+import type { FilterInstance, FilterSpec } from '../../src/routing/filter-contract.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { Registry } from '../../src/registry.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RouteDef } from '../../src/eskip/ast.ts';
-import type { FilterSpec } from '../../src/filters/types.ts';
+import type { FilterSpec } from '../../src/routing/filter-contract.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { Registry } from '../../src/registry.ts';
 import { compileRoutes, incrementalCompiler } from '../../src/routing/compile.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { healthcheckRoutes } from '../../src/dataclients/kubernetes/convert/healthcheck.ts';
 import { builtinFilters } from '../../src/filters/builtin.ts';
-import type { FilterSpec } from '../../src/filters/types.ts';
+import type { FilterSpec } from '../../src/routing/filter-contract.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
 import type { RouteTable } from '../../src/routing/types.ts';

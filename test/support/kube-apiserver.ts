@@ -22,7 +22,7 @@ export interface KubeApiOptions {
 }
 
 const PATH_RX =
-  /^\/(?:api\/v1|apis\/[^/]+\/v1)(?:\/namespaces\/([^/]+))?\/(services|ingresses|routegroups|endpointslices|endpoints|secrets)(?:\/([^/]+))?$/;
+  /^\/(?:api\/v1|apis\/[^/]+\/v1)(?:\/namespaces\/([^/]+))?\/(services|ingresses|routegroups|endpointslices|endpoints|secrets|pods)(?:\/([^/]+))?$/;
 
 interface Watcher {
   resource: ResourceName;

@@ -68,3 +68,13 @@ export function routeGroup(name: string, host: string, service: string, ns = 'de
     },
   };
 }
+
+/** A pod with an IP, Ready or not (the swarm's Kubernetes membership reads these). */
+export function pod(name: string, ip: string, ready: boolean, labels: Record<string, string>, ns = 'kube-system'): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+  } as KubeObject;
+}

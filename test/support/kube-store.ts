@@ -13,6 +13,7 @@ export const RESOURCES = {
   ingresses: { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1' },
   endpointslices: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1' },
   routegroups: { kind: 'RouteGroup', apiVersion: 'zalando.org/v1' },
+  pods: { kind: 'Pod', apiVersion: 'v1' },
 } as const;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
-import type { KubeObject } from './convert/types.ts';
+import type { KubeObject } from './convert/index.ts';
 import type { KubeOptions } from './options.ts';
 
 /** An API request that did not answer 200; `status` is 0 for network failures. */

@@ -4,7 +4,7 @@
  * the state once for the conformance runner (`watch: false`) and keeps it current for the live client.
  */
 import { KubeApiError, type KubeApi } from './api.ts';
-import type { ClusterState, KubeLogger, KubeObject } from './convert/types.ts';
+import type { ClusterState, KubeLogger, KubeObject } from './convert/index.ts';
 import type { KubeOptions } from './options.ts';
 import { Reflector, type Backoff } from './reflector.ts';
 

@@ -47,6 +47,7 @@ export function kubeOptionsFromConfig(c: Config): KubeOptions {
     ingressClass: c.kubernetesIngressClass,
     routeGroupClass: c.kubernetesRoutegroupClass,
     provideHealthcheck: c.kubernetesHealthcheck,
+    reverseSourcePredicate: c.reverseSourcePredicate,
     whitelistedHealthCheckCIDR: [...c.whitelistedHealthcheckCidr],
     provideHTTPSRedirect: c.kubernetesHttpsRedirect,
     httpsRedirectCode: c.kubernetesHttpsRedirectCode,

@@ -5,7 +5,7 @@
 import type { KubeApi } from './api.ts';
 import { ClusterWatcher } from './client.ts';
 import { convertClusterState } from './convert/index.ts';
-import type { ClusterState, ConversionResult, KubeLogger } from './convert/types.ts';
+import type { ClusterState, ConversionResult, KubeLogger } from './convert/index.ts';
 import type { KubeOptions } from './options.ts';
 
 export type ConvertFn = (state: ClusterState, opts: KubeOptions, log: KubeLogger) => ConversionResult;

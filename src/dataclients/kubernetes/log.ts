@@ -2,7 +2,7 @@
  * Conversion log lines in logrus TextFormatter form (`time="…" level=error msg="…" kind=Ingress name=x
  * ns=y`), the text Skipper's fixture `.log` patterns are written against and operators grep for.
  */
-import type { KubeLogEntry } from './convert/types.ts';
+import type { KubeLogEntry } from './convert/index.ts';
 
 /** Characters logrus leaves unquoted (its needsQuoting). */
 const BARE = /^[A-Za-z0-9\-._/@^+]+$/;

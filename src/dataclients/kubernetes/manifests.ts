@@ -4,7 +4,7 @@
  * empty document. Shared by the test API server, `kube-render`, the conformance runner and conversion tests.
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
-import type { KubeObject } from './convert/types.ts';
+import type { KubeObject } from './convert/index.ts';
 
 /** A path of map keys and sequence indexes from the document root. */
 export type YamlPath = readonly (string | number)[];

@@ -2,7 +2,7 @@
  * Options of the Kubernetes data client: Skipper's kubernetes.Options, by the same meaning.
  * Filled from `-kubernetes-…` flags (src/config) or from a conformance fixture's `.kube` file.
  */
-import type { FilterCall, PredicateCall } from '../../eskip/ast.ts';
+import type { FilterCall, PredicateCall } from '../../eskip/index.ts';
 
 export type PathMode = 'kubernetes-ingress' | 'path-regexp' | 'path-prefix';
 export type BackendTrafficAlgorithm = 'traffic-predicate' | 'traffic-segment-predicate';
@@ -31,6 +31,8 @@ export interface KubeOptions {
   /** Regexp matched against the RouteGroup class annotation. Default "skipper". */
   routeGroupClass: string;
   provideHealthcheck: boolean;
+  /** The health-check routes use SourceFromLast instead of Source (`-reverse-source-predicate`). */
+  reverseSourcePredicate: boolean;
   whitelistedHealthCheckCIDR: string[];
   provideHTTPSRedirect: boolean;
   /** Default 308. */
@@ -80,6 +82,7 @@ export function defaultKubeOptions(): KubeOptions {
     ingressClass: 'skipper',
     routeGroupClass: 'skipper',
     provideHealthcheck: false,
+    reverseSourcePredicate: false,
     whitelistedHealthCheckCIDR: [],
     provideHTTPSRedirect: false,
     httpsRedirectCode: 308,

@@ -5,7 +5,7 @@
  * never cleared on errors, so the last good state keeps serving.
  */
 import { KubeApiError, type KubeApi, type WatchEvent, type WatchHandle } from './api.ts';
-import type { KubeObject } from './convert/types.ts';
+import type { KubeObject } from './convert/index.ts';
 
 export interface Backoff {
   /** First retry delay. */

@@ -3,11 +3,11 @@
  * watch events are coalesced (latest wins), and each settled state is converted and pushed as the full route
  * list. While the API is away the reflectors keep their objects, so the last good routes keep serving.
  */
-import type { RouteDef } from '../../eskip/ast.ts';
+import type { RouteDef } from '../../eskip/index.ts';
 import type { RouteSource, RouteSourceUpdate } from '../types.ts';
 import { KubeApi, kubeConfigFromOptions } from './api.ts';
 import { ClusterWatcher } from './client.ts';
-import type { ClusterState, KubeLogger, TLSCertificate } from './convert/types.ts';
+import type { ClusterState, KubeLogger, TLSCertificate } from './convert/index.ts';
 import { createIncrementalConverter } from './convert/index.ts';
 import { convertState, type ConvertFn } from './load.ts';
 import { stderrKubeLogger } from './log.ts';

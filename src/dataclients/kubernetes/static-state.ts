@@ -2,7 +2,7 @@
  * A ClusterState from manifests, selected as the API would serve them to the data client (namespace scope,
  * label selectors) and ordered as the reflectors order them, for offline rendering (`kube-render`).
  */
-import type { ClusterState, KubeObject } from './convert/types.ts';
+import type { ClusterState, KubeObject } from './convert/index.ts';
 import type { KubeOptions } from './options.ts';
 
 function matches(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {

@@ -1,7 +1,7 @@
 /** Argument readers shared by the rate-limit filters, with Skipper's coercions. */
 import { InvalidArgsError } from '../../errors.ts';
-import type { Arg } from '../../eskip/ast.ts';
-import { parseDuration } from '../../config/duration.ts';
+import type { Arg } from '../../eskip/index.ts';
+import { parseDuration } from '../../net/index.ts';
 
 /** A count: eskip numbers are float64, truncated to an integer as Skipper's int(f); never negative. */
 export function countArg(filter: string, a: Arg | undefined, what: string): number {

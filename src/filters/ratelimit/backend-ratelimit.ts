@@ -5,7 +5,7 @@
  * later one on the route wins, as in Skipper); {@link backendRateLimitGuard} enforces them around each
  * attempt.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import { ErrorCodes } from '../../errors.ts';
 import type { AttemptInfo, BackendGuard, Refusal } from '../../proxy/guard.ts';
 import type { Limiter, Verdict } from '../../ratelimit/limiter.ts';

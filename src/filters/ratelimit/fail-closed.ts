@@ -4,7 +4,7 @@
  * {@link hoistFailClosed} moves it to the front of the route's filters, so its request hook marks the
  * request before any rate-limit filter or backend guard reads the mark.
  */
-import type { RouteDef } from '../../eskip/ast.ts';
+import type { RouteDef } from '../../eskip/index.ts';
 import type { FilterContext, FilterSpec } from '../types.ts';
 import { argRange } from './args.ts';
 

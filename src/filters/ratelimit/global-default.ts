@@ -4,7 +4,7 @@
  * `globalRatelimit("<the -ratelimits value>")` first on every route without disableRatelimit(), so the
  * default is visible in /routes and a route can opt out. Every route counts into the same buckets.
  */
-import type { Arg, RouteDef } from '../../eskip/ast.ts';
+import type { Arg, RouteDef } from '../../eskip/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
 import type { LimiterRegistry } from '../../ratelimit/registry.ts';
 import { parseRatelimitsFlag, type RateLimitSettings } from '../../ratelimit/settings.ts';

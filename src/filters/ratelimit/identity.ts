@@ -4,8 +4,7 @@
  * several of them joined. An empty identity means the limit does not apply to the request.
  */
 import { InvalidArgsError } from '../../errors.ts';
-import { forwardedFor } from '../client-ip.ts';
-import { getFirst } from '../header-bag.ts';
+import { clientAddress, getFirst, normalizeIP } from '../../net/index.ts';
 import type { FilterContext } from '../types.ts';
 
 /** Reads a request's client identity; `description` is part of the limiter's settings key. */
@@ -16,7 +15,7 @@ export interface Identity {
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-export const xffIdentity: Identity = { description: 'xff', read: (ctx) => forwardedFor(ctx, 'first') };
+export const xffIdentity: Identity = { description: 'xff', read: (ctx) => normalizeIP(clientAddress(ctx.original.remoteAddress, ctx.request.headers['x-forwarded-for'], 'first')) };
 
 function headerIdentity(filter: string, name: string): Identity {
   if (!TOKEN.test(name)) throw new InvalidArgsError(`${filter}: invalid header name ${JSON.stringify(name)}`);

@@ -4,7 +4,7 @@
  * Registered by the composition root only under -enable-ratelimits or -ratelimits, as Skipper does:
  * without them a route using these filters is invalid (unknown_filter).
  */
-import type { RouteDef } from '../../eskip/ast.ts';
+import type { RouteDef } from '../../eskip/index.ts';
 import type { LimiterRegistry } from '../../ratelimit/registry.ts';
 import type { FilterSpec } from '../types.ts';
 import { backendRatelimit } from './backend-ratelimit.ts';

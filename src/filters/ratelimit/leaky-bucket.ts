@@ -4,7 +4,7 @@
  * `period` and holds `capacity`; each request adds `increment`. Offered only when the swarm has a shared
  * store (a SwarmLeakyBucket), as Skipper offers it only with Redis or Valkey.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import { InvalidArgsError } from '../../errors.ts';
 import type { DecisionCounter } from '../../ratelimit/decision-metrics.ts';
 import type { Decision, LeakyBucketSettings, SwarmLeakyBucket } from '../../ratelimit/ports.ts';

@@ -4,7 +4,7 @@
  * filter chain with the configured status (429 by default), `X-Rate-Limit` and `Retry-After`, and an empty
  * body; the backend is not called.
  */
-import type { Arg } from '../../eskip/ast.ts';
+import type { Arg } from '../../eskip/index.ts';
 import type { Limiter, Verdict } from '../../ratelimit/limiter.ts';
 import type { LimiterRegistry } from '../../ratelimit/registry.ts';
 import { rateLimitHeaders, type RateLimitKind, type RateLimitSettings } from '../../ratelimit/settings.ts';

@@ -53,3 +53,14 @@ test('usage and unreadable files', async () => {
   assert.equal(missing.code, 1);
   assert.match(missing.err, /nonexistent\.yaml: no such file/);
 });
+
+test('-reverse-source-predicate: the health-check routes use SourceFromLast, as Skipper generates them', async () => {
+  const predicatesOf = (out: string) => parse(out).filter((x) => x.id.startsWith('kube__healthz')).map((x) => x.predicates.map((p) => p.name));
+  const plain = await render([manifest]);
+  const reversed = await render(['-reverse-source-predicate', manifest]);
+  assert.equal(reversed.code, 0, reversed.err);
+  assert.ok(predicatesOf(plain.out).every((names) => names.includes('Source') && !names.includes('SourceFromLast')));
+  const names = predicatesOf(reversed.out);
+  assert.equal(names.length, 2);
+  assert.ok(names.every((n) => n.includes('SourceFromLast') && !n.includes('Source')), JSON.stringify(names));
+});

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import { PassThrough, Readable } from 'node:stream';
 import { InvalidArgsError } from '../../../src/errors.ts';
-import { chooseEncoding, compress } from '../../../src/filters/compress.ts';
-import { DECOMPRESSION_NOT_POSSIBLE, decompress } from '../../../src/filters/decompress.ts';
-import type { FilterResponse } from '../../../src/filters/types.ts';
+import { chooseEncoding, compress } from '../../../src/filters/content/compress.ts';
+import { DECOMPRESSION_NOT_POSSIBLE, decompress } from '../../../src/filters/content/decompress.ts';
+import type { FilterResponse } from '../../../src/routing/filter-contract.ts';
 import type { HeaderBag } from '../../../src/routing/types.ts';
 import { countingSource, makeContext, readAll, spin } from './context.ts';
 

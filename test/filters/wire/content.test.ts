@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { InvalidArgsError } from '../../../src/errors.ts';
-import { randomContent } from '../../../src/filters/random-content.ts';
-import { repeatContent } from '../../../src/filters/repeat-content.ts';
-import { wrapContent } from '../../../src/filters/wrap-content.ts';
-import { tarpit } from '../../../src/filters/tarpit.ts';
+import { randomContent } from '../../../src/filters/content/random-content.ts';
+import { repeatContent } from '../../../src/filters/content/repeat-content.ts';
+import { wrapContent } from '../../../src/filters/content/wrap-content.ts';
+import { tarpit } from '../../../src/filters/diagnostics/tarpit.ts';
 import { makeContext, readAll, spin } from './context.ts';
 
 test('randomContent serves the requested number of alphanumeric bytes', async () => {

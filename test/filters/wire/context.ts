@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { HeaderBag } from '../../../src/routing/types.ts';
-import type { FilterResponse } from '../../../src/filters/types.ts';
+import type { FilterResponse } from '../../../src/routing/filter-contract.ts';
 import { makeContext as baseContext } from '../context.ts';
 import type { TestContext } from '../context.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgsError } from '../../../src/errors.ts';
-import { backendLatency, durationOrNull, latency } from '../../../src/filters/latency.ts';
+import { backendLatency, durationOrNull, latency } from '../../../src/filters/diagnostics/latency.ts';
 import { makeContext, spin } from './context.ts';
 
 test('durationOrNull accepts Go durations only', () => {

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { InvalidArgsError } from '../../../src/errors.ts';
-import { logHeader } from '../../../src/filters/log-header.ts';
-import { logBody } from '../../../src/filters/log-body.ts';
-import { absorb, absorbSilent } from '../../../src/filters/absorb.ts';
+import { logHeader } from '../../../src/filters/diagnostics/log-header.ts';
+import { logBody } from '../../../src/filters/diagnostics/log-body.ts';
+import { absorb, absorbSilent } from '../../../src/filters/diagnostics/absorb.ts';
 import { makeContext, readAll } from './context.ts';
 
 test('logHeader logs the request line and headers, truncating Authorization', () => {

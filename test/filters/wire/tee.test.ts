@@ -1,12 +1,19 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { InvalidArgsError } from '../../../src/errors.ts';
 import { splitBody } from '../../../src/filters/streams.ts';
-import { tee, teeSpec, teenf } from '../../../src/filters/tee.ts';
-import { TEE_LOOPBACK_HEADER, teeLoopback } from '../../../src/filters/tee-loopback.ts';
+import type { FilterSpec } from '../../../src/filters/types.ts';
+import { teeSpec, teeSpecs } from '../../../src/filters/shadow/tee.ts';
+import { HttpClients } from '../../../src/net/index.ts';
+
+// The process owns its outgoing clients as a service; the tests share one and close it at the end.
+const clients = new HttpClients();
+after(() => clients.stop());
+const [tee, teenf] = teeSpecs(clients) as [FilterSpec, FilterSpec];
+import { TEE_LOOPBACK_HEADER, teeLoopback } from '../../../src/filters/shadow/tee-loopback.ts';
 import { countingSource, makeContext, readAll, spin } from './context.ts';
 
 /** A test that waits on sockets fails instead of hanging when the filter does nothing. */
@@ -123,7 +130,7 @@ test('tee follows redirects from the shadow, teenf does not', BOUNDED, async (t)
 
   let done!: (e: Error | null) => void;
   const finished = new Promise<Error | null>((r) => { done = r; });
-  teeSpec('teenf', { followRedirects: false, onDone: done }).create([shadow.base]).request!(makeContext({ path: '/start' }));
+  teeSpec('teenf', { followRedirects: false, onDone: done, clients }).create([shadow.base]).request!(makeContext({ path: '/start' }));
   assert.equal(await finished, null);
   assert.deepEqual(shadow.seen.map((s) => s.url), ['/start', '/followed', '/start']);
   assert.equal(teenf.name, 'teenf');
@@ -134,7 +141,7 @@ test('an unreachable shadow only logs; the main request is unaffected', BOUNDED,
   const finished = new Promise<Error | null>((r) => { done = r; });
   const ctx = makeContext({ method: 'PUT', body: Readable.from([Buffer.from('payload')]) });
   // Port 1 on loopback refuses connections.
-  teeSpec('tee', { onDone: done }).create(['http://127.0.0.1:1']).request!(ctx);
+  teeSpec('tee', { onDone: done, clients }).create(['http://127.0.0.1:1']).request!(ctx);
   assert.equal((await readAll(ctx.request.body)).toString(), 'payload');
   assert.notEqual(await finished, null);
   assert.match(ctx.logs[0]!.message, /tee: shadow request to http:\/\/127\.0\.0\.1:1\/ failed/);

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { InvalidArgsError } from '../../../src/errors.ts';
-import { backendBandwidth, bandwidth } from '../../../src/filters/bandwidth.ts';
-import { backendChunks, chunks } from '../../../src/filters/chunks.ts';
+import { backendBandwidth, bandwidth } from '../../../src/filters/diagnostics/bandwidth.ts';
+import { backendChunks, chunks } from '../../../src/filters/diagnostics/chunks.ts';
 import { chunkSizes, makeContext, readAll, spin } from './context.ts';
 
 const body = (): Readable => Readable.from([Buffer.alloc(3000, 0x62)]);

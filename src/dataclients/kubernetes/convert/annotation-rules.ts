@@ -3,7 +3,7 @@
  * (`-kubernetes-annotation-predicates`, `-kubernetes-annotation-filters-append` and the east-west range
  * pair), and the application annotation filter.
  */
-import type { FilterCall, PredicateCall, RouteDef } from '../../../eskip/ast.ts';
+import type { FilterCall, PredicateCall, RouteDef } from '../../../eskip/index.ts';
 import type { AnnotationFilters, AnnotationPredicates } from '../options.ts';
 
 function clonePredicates(ps: readonly PredicateCall[]): PredicateCall[] {

@@ -1,5 +1,5 @@
 /** Skipper's handling of duplicate route ids across all Kubernetes routes. */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import { printRoute } from '../../../eskip/index.ts';
 import type { KubeLogger } from './types.ts';
 

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FilterCall } from '../../../eskip/ast.ts';
+import type { FilterCall } from '../../../eskip/index.ts';
 import { parseFilters } from '../../../eskip/index.ts';
 import type { KubeLogger } from './types.ts';
 

@@ -2,7 +2,7 @@
  * East-west routes: copies of Ingress/RouteGroup routes reachable inside the cluster under
  * `<name>.<namespace>.<east-west domain>`, and the predicates appended for east-west range domains.
  */
-import type { PredicateCall, RouteDef } from '../../../eskip/ast.ts';
+import type { PredicateCall, RouteDef } from '../../../eskip/index.ts';
 import { createHostRx, hostPredicate, setHostRegexps } from './hosts.ts';
 import { eastWestPrefix, eastWestRouteID } from './route-id.ts';
 

@@ -3,7 +3,7 @@
  * `-enable-kubernetes-endpointslices`) EndpointSlices, with Skipper's port matching, ready conditions,
  * de-duplication across slices and topology-zone filtering.
  */
-import type { LBEndpoint } from '../../../eskip/ast.ts';
+import type { LBEndpoint } from '../../../eskip/index.ts';
 import type { ServicePort, TargetPort } from './services.ts';
 import { targetPortNumber, targetPortString } from './services.ts';
 import type { ClusterState, KubeObject } from './types.ts';

@@ -1,5 +1,5 @@
 /** The `/kube-system/healthz` routes of `-kubernetes-healthcheck`, answered for internal source addresses only. */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 
 /** Private and loopback ranges, as Skipper's internal IPs; `-whitelisted-healthcheck-cidr` adds to them. */
 export const internalCIDRs: readonly string[] = ['10.0.0.0/8', '192.168.0.0/16', '172.16.0.0/12', '127.0.0.1/8', 'fd00::/8', '::1/128'];

@@ -1,5 +1,5 @@
 /** Host matching as Skipper's Kubernetes data client expresses it. */
-import type { PredicateCall, RouteDef } from '../../../eskip/ast.ts';
+import type { PredicateCall, RouteDef } from '../../../eskip/index.ts';
 
 /**
  * The Host() regexp for one or more host names: dots literal, an optional trailing dot and port.

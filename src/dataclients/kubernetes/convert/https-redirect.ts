@@ -3,7 +3,7 @@
  * redirect twins of Ingress and RouteGroup routes. They match `X-Forwarded-Proto: http`, as set by the
  * load balancer in front.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import { copyRoute } from './east-west.ts';
 import { redirectRouteID } from './route-id.ts';
 

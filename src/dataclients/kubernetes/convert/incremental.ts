@@ -7,7 +7,7 @@
  *
  * The returned routes are shared with later results: treat them as immutable.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import type { KubeOptions } from '../options.ts';
 import type { DependencyKind, SharedContext } from './context.ts';
 import { createSharedContext } from './context.ts';
@@ -145,7 +145,7 @@ export function createIncrementalConverter(): Converter {
       routes.push(...g.routes);
       certificates.push(...g.certificates);
     }
-    if (ctx.opts.provideHealthcheck) routes.push(...healthcheckRoutes(ctx.opts.whitelistedHealthCheckCIDR));
+    if (ctx.opts.provideHealthcheck) routes.push(...healthcheckRoutes(ctx.opts.whitelistedHealthCheckCIDR, ctx.opts.reverseSourcePredicate));
     if (ctx.opts.provideHTTPSRedirect) routes.push(globalRedirectRoute(ctx.opts.httpsRedirectCode));
     return { routes: dedupeRoutes(routes, dispatch), certificates };
   };

@@ -3,7 +3,7 @@
  * routes, then RouteGroup routes, then the global HTTPS redirect route; duplicate ids reduced to the first.
  * The RouteGroup conversion receives the {@link SharedContext} built here.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import type { KubeOptions } from '../options.ts';
 import { createSharedContext } from './context.ts';
 import { dedupeRoutes } from './dedupe.ts';
@@ -14,9 +14,16 @@ import { convertRouteGroups } from './routegroup.ts';
 import type { ClusterState, ConversionResult, KubeLogger, TLSCertificate } from './types.ts';
 
 export type { SharedContext } from './context.ts';
+export type { ClusterState, ConversionResult, KubeLogEntry, KubeLogger, KubeObject, TLSCertificate } from './types.ts';
 export { createSharedContext, normalizeOptions } from './context.ts';
 export { dedupeRoutes } from './dedupe.ts';
 export { createIncrementalConverter, type Converter } from './incremental.ts';
+// The validation webhook admits objects by the rules the conversion applies.
+export { decodeRouteGroup } from './routegroup-spec.ts';
+export { validateRouteGroup } from './routegroup-validate.ts';
+export {
+  ingressFilterAnnotation, ingressPredicateAnnotation, ingressRoutesAnnotation, loadBalancerAnnotation, validateIngressAnnotations,
+} from './ingress-annotations.ts';
 
 /**
  * Converts one cluster state; pure except for reading the default filters directory. Health-check routes
@@ -28,7 +35,7 @@ export function convertClusterState(state: ClusterState, opts: KubeOptions, log:
   const certificates: TLSCertificate[] = [...ing.certificates];
   const rg = convertRouteGroups(state, opts, log, ctx, { certificates });
   const routes: RouteDef[] = [...ing.routes, ...rg];
-  if (ctx.opts.provideHealthcheck) routes.push(...healthcheckRoutes(ctx.opts.whitelistedHealthCheckCIDR));
+  if (ctx.opts.provideHealthcheck) routes.push(...healthcheckRoutes(ctx.opts.whitelistedHealthCheckCIDR, ctx.opts.reverseSourcePredicate));
   if (ctx.opts.provideHTTPSRedirect) routes.push(globalRedirectRoute(ctx.opts.httpsRedirectCode));
   return { routes: dedupeRoutes(routes, log), certificates };
 }

@@ -2,7 +2,7 @@
  * The `zalando.org/…` annotations of an Ingress, read once per object: validation of the eskip snippets
  * (an invalid one drops the whole Ingress, as Skipper's validator does) and their parsed values.
  */
-import type { FilterCall, RouteDef } from '../../../eskip/ast.ts';
+import type { FilterCall, RouteDef } from '../../../eskip/index.ts';
 import { EskipParseError, parse, parseFilters, parsePredicates } from '../../../eskip/index.ts';
 import type { PathMode } from '../options.ts';
 import type { KubeLogEntry } from './types.ts';

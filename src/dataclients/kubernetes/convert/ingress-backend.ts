@@ -3,7 +3,7 @@
  * (LB, single network endpoint or 502 shunt), an ExternalName service, or the service's cluster DNS name
  * with `-kubernetes-force-service`.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import type { SharedContext } from './context.ts';
 import { createHostRx } from './hosts.ts';
 import { setEndpointsBackend, shuntNoEndpoints } from './lb-backend.ts';

@@ -2,7 +2,7 @@
  * One Ingress → its default-backend route and its host routes (path rules, redirect twins, extra routes from
  * `zalando.org/skipper-routes`, east-west copies), following Skipper's ingressv1.go step by step.
  */
-import type { PredicateCall, RouteDef } from '../../../eskip/ast.ts';
+import type { PredicateCall, RouteDef } from '../../../eskip/index.ts';
 import { parsePredicates } from '../../../eskip/index.ts';
 import { appendAnnotationFilters, appendAnnotationPredicates } from './annotation-rules.ts';
 import type { SharedContext } from './context.ts';

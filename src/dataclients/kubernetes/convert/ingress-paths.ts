@@ -3,7 +3,7 @@
  * (and unset) follows the path mode (`-kubernetes-path-mode` or the `zalando.org/skipper-ingress-path-mode`
  * annotation).
  */
-import type { PredicateCall, RouteDef } from '../../../eskip/ast.ts';
+import type { PredicateCall, RouteDef } from '../../../eskip/index.ts';
 import type { PathMode } from '../options.ts';
 
 /** Sets the single PathRegexp, replacing any (Skipper assigns its legacy PathRegexps field). */

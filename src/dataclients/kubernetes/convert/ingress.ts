@@ -3,7 +3,7 @@
  * catch-all `<shunt>` route (unless a route already matches every path), then east-west copies of the
  * default-backend routes. TLS certificates are collected when `-kubernetes-enable-tls` is on.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import type { SharedContext } from './context.ts';
 import { applyEastWestRange, copyRoute, createEastWestRouteIng } from './east-west.ts';
 import { isEastWestHost } from './hosts.ts';

@@ -1,5 +1,5 @@
 /** Backends built from a service's endpoints: none → 502 shunt, one → network backend, more → LB. */
-import type { LBEndpoint, RouteDef } from '../../../eskip/ast.ts';
+import type { LBEndpoint, RouteDef } from '../../../eskip/index.ts';
 
 /** Skipper's `-kubernetes-default-lb-algorithm` values; anything else (and "none") means roundRobin. */
 export const lbAlgorithms: readonly string[] = ['roundRobin', 'random', 'consistentHash', 'powerOfRandomNChoices'];

@@ -2,7 +2,7 @@
  * Backends of RouteGroup routes: `service` (the Service's endpoints for the target port), `network`,
  * `lb` (explicit endpoints), `forward` (the `-forward-backend-url`), `shunt`, `loopback` and `dynamic`.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import { appendBackendNameTracingTag } from './annotation-rules.ts';
 import type { EndpointIndex } from './endpoints.ts';
 import { setEndpointsBackend } from './lb-backend.ts';

@@ -6,7 +6,7 @@
  * fixtures match it. Our parser reports line:col and a reason instead, so this maps one to the other.
  */
 import { EskipParseError } from '../../../eskip/index.ts';
-import { tokenize, type Token } from '../../../eskip/lexer.ts';
+import { tokenize, type Token } from '../../../eskip/index.ts';
 
 function offsetOf(text: string, line: number, col: number): number {
   let off = 0;

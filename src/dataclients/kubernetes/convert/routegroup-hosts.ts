@@ -2,7 +2,7 @@
  * Route ids, host regexps and host catch-all routes of RouteGroups, as Skipper builds them; route ids
  * are part of the contract (other routes, metrics and dashboards refer to them).
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import { createHostRx } from './hosts.ts';
 
 const nonSymbol = /[^A-Za-z0-9_]/g;

@@ -2,7 +2,7 @@
  * When RouteGroup routes get HTTPS redirect twins (built by https-redirect.ts): per group, by option and
  * annotation, and not for routes that handle X-Forwarded-Proto themselves.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import { forwardedProtoHeader } from './https-redirect.ts';
 
 /** Per-object switch of the HTTPS redirect: "true" enables it, "false" disables it. */

@@ -3,7 +3,7 @@
  * routes from the default backends when the group lists no routes, otherwise one route per listed route,
  * method and backend, each followed by its east-west copy and HTTPS redirect twin when configured.
  */
-import type { FilterCall, PredicateCall, RouteDef } from '../../../eskip/ast.ts';
+import type { FilterCall, PredicateCall, RouteDef } from '../../../eskip/index.ts';
 import { createEastWestRouteRG } from './east-west.ts';
 import { applyBackend, type BackendContext } from './routegroup-backends.ts';
 import { rgRouteId, toSymbol } from './routegroup-hosts.ts';

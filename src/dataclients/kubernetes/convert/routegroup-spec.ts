@@ -5,7 +5,7 @@
  * is kept as a `parseError` on that backend and reported by validation, so one bad RouteGroup cannot stop
  * the others from loading.
  */
-import type { FilterCall, PredicateCall } from '../../../eskip/ast.ts';
+import type { FilterCall, PredicateCall } from '../../../eskip/index.ts';
 import type { KubeObject } from './types.ts';
 
 /** The backend types of a RouteGroup: eskip's types plus `service` (Kubernetes Service lookup). */

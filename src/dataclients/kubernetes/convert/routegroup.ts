@@ -3,7 +3,7 @@
  * (dataclients/kubernetes/routegroup.go). An invalid RouteGroup, or one whose default backend cannot be
  * resolved, drops only its own routes and logs one line naming it.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import { appendAnnotationFilters, appendAnnotationPredicates, prependApplicationAnnotation } from './annotation-rules.ts';
 import type { SharedContext } from './context.ts';
 import { createHostRx } from './hosts.ts';

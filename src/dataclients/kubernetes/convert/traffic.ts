@@ -2,7 +2,7 @@
  * Traffic splits between the backends of one path (Ingress `zalando.org/backend-weights`, RouteGroup
  * backend weights), computed with Skipper's operations in Skipper's order so the floats match exactly.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 import type { BackendTrafficAlgorithm } from '../options.ts';
 
 /** A named backend with its configured weight (0 when none was configured). */

@@ -2,7 +2,7 @@
  * Input and output of the Kubernetes-to-routes conversion: a pure function of the cluster state and the
  * options, shared by the live data client, `skipjack-eskip kube-render` and the conformance runner.
  */
-import type { RouteDef } from '../../../eskip/ast.ts';
+import type { RouteDef } from '../../../eskip/index.ts';
 
 /** Any Kubernetes object as decoded from JSON/YAML. Namespace is always set ("default" when absent). */
 export interface KubeObject {

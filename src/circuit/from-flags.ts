@@ -1,0 +1,28 @@
+/**
+ * The breakers of one process from Skipper's flags: with -enable-breakers or any -breaker value there is a
+ * registry (Skipper's rule); otherwise none, and breaker filters have no effect.
+ */
+import type { BackendGuard } from '../proxy/guard.ts';
+import type { Breaker } from './breaker.ts';
+import { breakerGuard } from './breaker-guard.ts';
+import { BreakerRegistry } from './registry.ts';
+import { parseBreakerFlag } from './settings.ts';
+
+/** What breakers report; implemented by the metrics and the application log. */
+export interface BreakerObserver {
+  transition(b: Breaker, from: string, to: string, cause: string): void;
+  refused(b: Breaker): void;
+}
+
+export interface Breakers {
+  readonly registry: BreakerRegistry;
+  readonly guard: BackendGuard;
+}
+
+/** Null when breakers are off. `values` are the raw -breaker flag values (validated at start-up). */
+export function breakersFromFlags(enable: boolean, values: readonly string[], observer: BreakerObserver | null): Breakers | null {
+  if (!enable && values.length === 0) return null;
+  const registry = new BreakerRegistry(values.map(parseBreakerFlag));
+  if (observer !== null) registry.onTransition((b, from, to, cause) => observer.transition(b, from, to, cause));
+  return { registry, guard: breakerGuard(registry, observer === null ? null : (b) => observer.refused(b)) };
+}

@@ -1,0 +1,4 @@
+/** Background services: the contract every one implements, the runner a process role starts them with, and the channel between an instance's primary and its workers. */
+export type { Service } from './service.ts';
+export { service, ServiceRunner, ServiceStartError, type RunnerOptions } from './runner.ts';
+export { InstanceChannel, serveInstanceChannel } from './instance-channel.ts';

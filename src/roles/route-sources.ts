@@ -1,0 +1,56 @@
+/**
+ * The route sources as a service: the configured sources feed the updater, whose merged list runs through
+ * the route pipeline (pre-processors, compile, swap into the holder, post-processors). Started, it has built
+ * the first table from every source's first list; stopped, the sources no longer poll or watch.
+ */
+import type { Config } from '../config/table.ts';
+import { routeSourcesFromConfig } from '../dataclients/from-config.ts';
+import { RouteUpdater } from '../dataclients/updater.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import type { Service } from '../lifecycle/index.ts';
+import type { Logger } from '../log/app-log.ts';
+import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
+import { RouteTableHolder } from '../routing/holder.ts';
+import { RoutePipeline, routeLog, type RoutePostprocessor, type RoutePreprocessor } from '../routing/pipeline.ts';
+import type { RouteTable } from '../routing/types.ts';
+import type { NamedCertificate } from '../server/tls.ts';
+import { routePreprocessors } from './route-pipeline.ts';
+
+export interface RouteSourcesOptions {
+  compile(defs: RouteDef[], generation: number): RouteTable;
+  /** After the route log, in order. */
+  post: readonly RoutePostprocessor[];
+  onCertificates(certs: NamedCertificate[]): void;
+  /** Pre-processors after the shared ones (the rate-limit defaults). */
+  pre?: readonly RoutePreprocessor[];
+}
+
+export type RouteSourcesService = Service & { readonly holder: RouteTableHolder };
+
+/** Creates the sources (a bad Kubernetes flag throws here, before anything starts) and the pipeline. */
+export async function routeSourcesService(c: Config, logger: Logger, metrics: ProxyMetrics, o: RouteSourcesOptions): Promise<RouteSourcesService> {
+  const holder = new RouteTableHolder(o.compile([], 0));
+  const pipeline = new RoutePipeline({
+    pre: routePreprocessors(c, (m) => logger.error(m), o.pre),
+    compile: o.compile,
+    swap: (t) => holder.swap(t),
+    post: [routeLog(logger), ...o.post],
+  });
+  const updater = new RouteUpdater({
+    sources: await routeSourcesFromConfig(c, {
+      onCertificates: o.onCertificates,
+      onConverted: (info) => metrics.kubernetesInvalidObjects(info.invalidObjects),
+      // In JSON mode the Kubernetes lines go through the application logger; in text mode they keep logrus' shape.
+      log: c.applicationLogJsonEnabled ? (e) => logger.log(e.level, e.msg, { kind: e.kind, name: e.name, ns: e.ns }) : undefined,
+    }),
+    build: (merged, g) => pipeline.apply(merged, g),
+    onSourceError: (s, err) => {
+      logger.error(`route source ${s.name}: ${err.message}; keeping its last good routes`);
+      metrics.sourceError(s.name);
+    },
+    onSourceRouteErrors: (s, errors) => {
+      for (const e of errors) logger.warn(`route source ${s.name}: ${e.id !== undefined ? `route ${e.id}: ` : ''}${e.message}`);
+    },
+  });
+  return { name: 'route sources', holder, start: () => updater.start(), stop: () => updater.stop() };
+}

@@ -1,0 +1,71 @@
+/**
+ * A worker of `-workers N`: serves -address with the route lists the primary sends. Owns what each worker
+ * needs for itself: the compiled route table, the proxy with its backend pools, the outgoing HTTP clients
+ * (later: swarm store clients). Services, in start order: outgoing HTTP clients, routes from the primary
+ * (started once the first list is compiled), proxy, proxy listener. The primary coordinates shutdown: on
+ * its drain message the services stop in reverse and the worker exits.
+ */
+import type { Config } from '../config/table.ts';
+import { service, ServiceRunner, type Service } from '../lifecycle/index.ts';
+import { createAppLogger, type Logger } from '../log/app-log.ts';
+import { createProxyMetrics } from '../metrics/proxy-metrics.ts';
+import { serveWorkerMetrics } from '../metrics/workers.ts';
+import { HttpClients } from '../net/index.ts';
+import { createProxy } from '../proxy/proxy.ts';
+import { IpcLimiter } from '../ratelimit/ipc-limiter.ts';
+import { RouteTableHolder } from '../routing/holder.ts';
+import { RoutePipeline, routeLog } from '../routing/pipeline.ts';
+import { CertificateStore } from '../server/tls.ts';
+import { listenToPrimary } from '../server/workers.ts';
+import { rateLimits } from './rate-limits.ts';
+import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
+import { resilience } from './resilience.ts';
+import { certificateError, compiler, logFile, observer, proxyListenerService, proxyOptions, proxyService, tlsEnabled } from './wiring.ts';
+
+export async function runWorker(c: Config, logger: Logger): Promise<void> {
+  const metrics = createProxyMetrics({ skipper: skipperMetricsOptions(c) });
+  serveWorkerMetrics(metrics.registry);
+  // Set when the primary announces shutdown; Shutdown() reads it per request.
+  let shuttingDown = false;
+  const clients = new HttpClients();
+  // The primary pre-processed the list, logs route problems and times updates; workers compile and swap.
+  const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
+  // The primary builds the same filters and gives their warnings once; local buckets are the primary's.
+  const limits = rateLimits(c, quiet, metrics, new IpcLimiter());
+  const res = resilience(c, logger, metrics);
+  const compile = compiler(c, () => shuttingDown, clients, limits, res);
+  const holder = new RouteTableHolder(compile([], 0));
+  const pipeline = new RoutePipeline({ compile, swap: (t) => holder.swap(t), post: [routeLog(quiet)] });
+  const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
+  let firstRoutes!: () => void;
+  const routesArrived = new Promise<void>((resolve) => (firstRoutes = resolve));
+  let drainMs = 0;
+  let runner: ServiceRunner | null = null;
+  listenToPrimary({
+    onRoutes: (msg) => {
+      const table = pipeline.apply(msg.defs, msg.generation);
+      metrics.skipper?.routesChanged(table.routes);
+      firstRoutes();
+    },
+    onCertificates: (list) => certs?.setDynamic(list, certificateError(logger)),
+    onShuttingDown: () => {
+      shuttingDown = true;
+    },
+    onDrain: (boundMs) => {
+      if (drainMs !== 0 || runner === null) return;
+      drainMs = Math.max(boundMs, 1);
+      shuttingDown = true;
+      runner.stop().finally(() => process.exit(0));
+    },
+  });
+  const proxy = createProxy(holder, proxyOptions(c, logger, limits, res), observer(c, metrics));
+  const services: Service[] = [
+    clients,
+    service('routes from the primary', () => routesArrived, () => {}),
+    ...(res.probes === null ? [] : [res.probes]),
+    proxyService(proxy),
+    proxyListenerService(c, logger, proxy, certs, () => drainMs),
+  ];
+  runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
+  await runner.start();
+}

@@ -1,0 +1,119 @@
+/**
+ * The route pipeline: merged definitions → pre-processors (in order) → compile → swap → post-processors.
+ * skipjack and skipjack-routesrv run the same pre-processors (listed once by the composition root), so a
+ * fleet fed by the route server gets the routes a standalone skipjack would build. A pre-processor is a
+ * pure function of the list and must keep the identity of definitions it leaves alone: the incremental
+ * compile recognises unchanged routes by identity.
+ */
+import type { RouteDef } from '../eskip/index.ts';
+import type { InvalidRoute, RouteTable } from './types.ts';
+
+/** One step over the merged definitions before compilation (default filters, -clone-route, -edit-route, …). */
+export interface RoutePreprocessor {
+  /** Named in logs. */
+  readonly name: string;
+  /** The changed list, or `defs` itself when nothing changed. Must not throw for a bad route. */
+  process(defs: RouteDef[]): RouteDef[];
+}
+
+/** What the pipeline tells post-processors about one built table. */
+export interface BuiltTable {
+  readonly table: RouteTable;
+  readonly generation: number;
+  /** The definitions after pre-processing, as compiled. */
+  readonly defs: readonly RouteDef[];
+  /** Compile time. */
+  readonly seconds: number;
+}
+
+/** Sees each table once it is current (/routes, route metrics, logs, handing the list to workers). */
+export interface RoutePostprocessor {
+  readonly name: string;
+  built(b: BuiltTable): void;
+}
+
+export interface RoutePipelineOptions {
+  pre?: readonly RoutePreprocessor[];
+  compile(defs: RouteDef[], generation: number): RouteTable;
+  /** Makes `table` current; the previous table is released by whoever pins it (the holder). */
+  swap(table: RouteTable): void;
+  post?: readonly RoutePostprocessor[];
+}
+
+/** Runs `pre` over `defs` in order. */
+export function preprocess(pre: readonly RoutePreprocessor[], defs: RouteDef[]): RouteDef[] {
+  let out = defs;
+  for (const p of pre) out = p.process(out);
+  return out;
+}
+
+/** One route pipeline; `apply` runs it for one generation. */
+export class RoutePipeline {
+  readonly #o: RoutePipelineOptions;
+  readonly #pre: readonly RoutePreprocessor[];
+  readonly #post: readonly RoutePostprocessor[];
+  #table: RouteTable | null = null;
+
+  constructor(o: RoutePipelineOptions) {
+    this.#o = o;
+    this.#pre = o.pre ?? [];
+    this.#post = o.post ?? [];
+  }
+
+  /** The current table, null before the first apply. */
+  get table(): RouteTable | null {
+    return this.#table;
+  }
+
+  apply(merged: RouteDef[], generation: number): RouteTable {
+    const defs = preprocess(this.#pre, merged);
+    const started = performance.now();
+    const table = this.#o.compile(defs, generation);
+    this.#o.swap(table);
+    this.#table = table;
+    const b: BuiltTable = { table, generation, defs, seconds: (performance.now() - started) / 1000 };
+    for (const p of this.#post) p.built(b);
+    return table;
+  }
+}
+
+/** The logger a post-processor needs; satisfied by src/log's Logger. */
+export interface RouteLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+function key(inv: InvalidRoute): string {
+  return `${inv.id}\u0000${inv.reason}\u0000${inv.message}`;
+}
+
+/**
+ * Logs each table's size and what became invalid. Only changes are logged, so a steady stream of updates
+ * from Kubernetes does not repeat the same complaint on every build.
+ */
+export function routeLog(log: RouteLog): RoutePostprocessor {
+  let invalidKeys = new Set<string>();
+  return {
+    name: 'route log',
+    built({ table, generation, seconds }) {
+      const keys = new Set<string>();
+      for (const inv of table.invalid) {
+        const k = key(inv);
+        keys.add(k);
+        if (!invalidKeys.has(k)) {
+          const where = inv.def?.pos ? `${inv.def.pos.file ?? ''}:${inv.def.pos.line}:${inv.def.pos.col}: ` : '';
+          log.warn(`${where}invalid route "${inv.id}" (${inv.reason}): ${inv.message}`);
+        }
+      }
+      invalidKeys = keys;
+      log.info(`route table generation ${generation}: ${table.routes.length} routes, ${table.invalid.length} invalid, built in ${(seconds * 1000).toFixed(1)} ms`);
+    },
+  };
+}
+
+/** Invalid routes counted by reason code, for the route metrics. */
+export function invalidByReason(table: RouteTable): Record<string, number> {
+  const byReason: Record<string, number> = {};
+  for (const inv of table.invalid) byReason[inv.reason] = (byReason[inv.reason] ?? 0) + 1;
+  return byReason;
+}

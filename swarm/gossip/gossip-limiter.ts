@@ -1,0 +1,306 @@
+/**
+ * SwarmLimiter over gossip. Every instance counts its own hits exactly (sliding window per group and key) and
+ * gossips them every `flushIntervalMs`; a decision sees its own exact counts plus the latest report of every
+ * LIVE peer. Reports alone would let every instance admit the whole remaining budget before hearing of the
+ * others, so the remaining budget is divided instead: at each flush an instance that served a key takes its
+ * share of what nobody has counted or reserved (`limit − counts − peers' reservations`), weighted by each
+ * instance's reported demand (attempts) and apportioned by largest remainders so that the shares add up to
+ * the remaining budget exactly; it announces that share as its reservation in the same report, and admits
+ * at most that many until its next flush. A key idle for a flush gives its reservation back, announced. A
+ * peer that has not reported a key yet is assumed to have used its first share (`limit / live`); every
+ * instance reports each key it learns of once, so that assumption lasts a flush or two. docs/swarm.md
+ * (## Gossip) states the error bound.
+ *
+ * The limit itself is shared by the members this instance knows: with `known` members of which `live`
+ * answer, this side of a partition gets `limit × live / known` (a member that said goodbye or that membership
+ * dropped returns its part at once; a silent one keeps it reserved, see the docs).
+ */
+import type { Service } from '../../src/lifecycle/index.ts';
+import type { Decision, LimitSettings, SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import type { GossipNode } from './gossip-node.ts';
+import type { MemberId } from './membership.ts';
+import { decodeReport, encodeReport, type ReportEntry } from './report-codec.ts';
+import { demand, emptyCounts, estimate, roll, type SlidingCounts } from './sliding-counts.ts';
+
+export interface GossipLimiterOptions {
+  node: GossipNode;
+  /** -swarm-max-msg-buffer: the largest report part, in bytes. */
+  maxMsgBuffer: number;
+  /** How often own counts are gossiped (default 100 ms). */
+  flushIntervalMs?: number;
+  /** How often a full snapshot goes out even without a newcomer, repairing lost messages (default 2 s). */
+  fullIntervalMs?: number;
+  /** Malformed reports from peers (dropped). */
+  onError?: (err: Error) => void;
+}
+
+const TOPIC = 'ratelimit/counts';
+
+interface PeerCounts extends SlidingCounts {
+  /** Stands until the peer's next report of the key replaces it (a peer gives a reservation back explicitly). */
+  reserved: number;
+}
+
+interface KeyState {
+  readonly group: string;
+  readonly key: string;
+  readonly windowMs: number;
+  readonly own: SlidingCounts;
+  readonly peers: Map<MemberId, PeerCounts>;
+  /** Changed since the last flush. */
+  dirty: boolean;
+  /** Own demand as last reported: what the peers weigh this instance's share with. */
+  reportedDemand: number;
+  /** The limit this key was last decided with (a key learnt from a peer has none until used here). */
+  maxHits: number;
+  /** The reservation of the current round, how much of it is spent, and what was announced. */
+  round: number;
+  budget: number;
+  used: number;
+  announced: number;
+  /** Whether this instance has reported the key at all: a peer learns "nothing here" only from a report. */
+  reported: boolean;
+}
+
+export class GossipLimiter implements SwarmLimiter, Service {
+  readonly name = 'swarm-gossip-ratelimit';
+  readonly #o: GossipLimiterOptions;
+  readonly #node: GossipNode;
+  readonly #groups = new Map<string, Map<string, KeyState>>();
+  /** Peers whose full snapshot arrived at least once. */
+  readonly #synced = new Set<MemberId>();
+  #round = 1;
+  #sendFull = true;
+  #lastFull = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #unsub: (() => void)[] = [];
+  #lastLive: ReadonlySet<MemberId> = new Set();
+
+  constructor(o: GossipLimiterOptions) {
+    this.#o = o;
+    this.#node = o.node;
+  }
+
+  /** Subscribes to the counts topic; the gossip node itself is a separate service started before this one. */
+  async start(): Promise<void> {
+    this.#unsub.push(this.#node.subscribe(TOPIC, (from, payload) => this.#receive(from, payload)));
+    this.#unsub.push(this.#node.onMembersChange(() => this.#membersChanged()));
+    // A peer that subscribes to the counts only now has missed them: it gets a full snapshot next flush.
+    this.#unsub.push(this.#node.onPeerSubscribed((topic) => topic === TOPIC && (this.#sendFull = true)));
+    this.#timer = setInterval(() => this.#flush(), this.#o.flushIntervalMs ?? 100);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const u of this.#unsub) u();
+    this.#unsub = [];
+  }
+
+  ready(): boolean {
+    return this.#timer !== undefined && this.#node.ready();
+  }
+
+  /** Whether the full snapshot of every live peer has arrived: decisions see the whole swarm's counts. */
+  converged(): boolean {
+    const self = this.#node.self;
+    return this.ready() && this.#node.live().every((id) => id === self || this.#synced.has(id));
+  }
+
+  allow(limit: LimitSettings, key: string, failClosed: boolean): Promise<Decision> {
+    return Promise.resolve(this.decide(limit, key, failClosed));
+  }
+
+  /** The synchronous decision behind allow(). */
+  decide(limit: LimitSettings, key: string, failClosed: boolean): Decision {
+    const now = Date.now();
+    const w = limit.windowMs;
+    const win = Math.floor(now / w);
+    const frac = (now - win * w) / w;
+    if (!this.ready()) {
+      if (failClosed) return { allowed: false, retryAfterMs: w - (now - win * w), source: 'fail-closed' };
+      return this.#local(limit, key, now, win, frac);
+    }
+    const st = this.#state(limit.group, key, w);
+    roll(st.own, win);
+    st.own.dCur++;
+    st.dirty = true;
+    st.maxHits = limit.maxHits;
+    if (st.round !== this.#round) this.#share(st, win, frac);
+    if (st.used + 1 <= st.budget) {
+      st.used++;
+      st.own.cur++;
+      return { allowed: true, retryAfterMs: 0, source: 'gossip' };
+    }
+    return { allowed: false, retryAfterMs: w - (now - win * w), source: 'gossip' };
+  }
+
+  async count(limit: LimitSettings, key: string): Promise<number> {
+    const now = Date.now();
+    const win = Math.floor(now / limit.windowMs);
+    const frac = (now - win * limit.windowMs) / limit.windowMs;
+    const st = this.#groups.get(limit.group)?.get(key);
+    if (!st) return 0;
+    let n = estimate(st.own, win, frac);
+    for (const id of this.#node.live()) {
+      const c = st.peers.get(id);
+      if (c) n += estimate(c, win, frac);
+    }
+    return n;
+  }
+
+  /** Without a running node: this instance alone, with its part of the limit. */
+  #local(limit: LimitSettings, key: string, now: number, win: number, frac: number): Decision {
+    const st = this.#state(limit.group, key, limit.windowMs);
+    roll(st.own, win);
+    st.own.dCur++;
+    const allowed = estimate(st.own, win, frac) + 1 <= limit.maxHits / this.#node.known().length;
+    if (allowed) st.own.cur++;
+    return { allowed, retryAfterMs: allowed ? 0 : limit.windowMs - (now - win * limit.windowMs), source: 'fallback' };
+  }
+
+  #state(group: string, key: string, windowMs: number): KeyState {
+    let g = this.#groups.get(group);
+    if (!g) this.#groups.set(group, (g = new Map()));
+    let st = g.get(key);
+    if (!st) {
+      st = {
+        group, key, windowMs, own: emptyCounts(0), peers: new Map(), dirty: false, reportedDemand: 0,
+        maxHits: 0, round: 0, budget: 0, used: 0, announced: 0, reported: false,
+      };
+      g.set(key, st);
+    }
+    return st;
+  }
+
+  /**
+   * This instance's share of the remaining budget for one round (largest-remainder apportionment among this
+   * instance and the live peers that reported the key). A live peer that never reported the key may have
+   * taken its first share already, so it is assumed to have used its equal part of the limit (the same
+   * apportionment every instance computes: ⌊limit / live⌋, plus one for the first `limit mod live` by id).
+   */
+  #share(st: KeyState, win: number, frac: number): void {
+    const live = this.#node.live();
+    const n = live.length;
+    const limit = (st.maxHits * n) / this.#node.known().length;
+    const whole0 = Math.floor(limit);
+    const q = Math.floor(whole0 / n);
+    const r = whole0 - q * n;
+    let base = estimate(st.own, win, frac);
+    const self = this.#node.self;
+    const selfWeight = st.reportedDemand + 1;
+    let total = selfWeight;
+    for (let i = 0; i < n; i++) {
+      const id = live[i]!;
+      if (id === self) continue;
+      const c = st.peers.get(id);
+      if (c) {
+        base += estimate(c, win, frac) + c.reserved;
+        total += demand(c, win, frac) + 1;
+      } else base += q + (i < r ? 1 : 0);
+    }
+    st.round = this.#round;
+    st.used = 0;
+    const remaining = limit - base;
+    if (remaining < 1) {
+      st.budget = 0;
+      return;
+    }
+    const whole = Math.floor(remaining);
+    const mine = (remaining * selfWeight) / total;
+    const myFloor = Math.floor(mine);
+    const myFrac = mine - myFloor;
+    let floors = myFloor;
+    let ahead = 0;
+    for (const id of live) {
+      const c = id === self ? undefined : st.peers.get(id);
+      if (!c) continue;
+      const sh = (remaining * (demand(c, win, frac) + 1)) / total;
+      const f = Math.floor(sh);
+      floors += f;
+      const fr = sh - f;
+      if (fr > myFrac || (fr === myFrac && id < self)) ahead++;
+    }
+    st.budget = myFloor + (ahead < whole - floors ? 1 : 0);
+  }
+
+  #receive(from: MemberId, payload: Uint8Array): void {
+    let r;
+    try {
+      r = decodeReport(payload);
+    } catch (err) {
+      this.#o.onError?.(new Error(`counts report from ${from} dropped: ${(err as Error).message}`));
+      return;
+    }
+    for (const e of r.entries) this.#apply(from, e);
+    if (r.full) this.#synced.add(from);
+  }
+
+  #apply(from: MemberId, e: ReportEntry): void {
+    const st = this.#state(e.group, e.key, e.windowMs);
+    const old = st.peers.get(from);
+    if (old && old.win > e.counts.win) return;
+    st.peers.set(from, { ...e.counts, reserved: e.reserved });
+  }
+
+  #membersChanged(): void {
+    const live = new Set(this.#node.live());
+    for (const id of live) if (!this.#lastLive.has(id)) this.#sendFull = true;
+    for (const id of this.#lastLive) {
+      if (!live.has(id)) {
+        this.#synced.delete(id);
+      }
+    }
+    this.#lastLive = live;
+    // Another member count changes everyone's part of the limit: shares are recomputed at once.
+    this.#round++;
+  }
+
+  #flush(): void {
+    if (!this.#node.ready()) return;
+    const now = Date.now();
+    const full = this.#sendFull || now - this.#lastFull >= (this.#o.fullIntervalMs ?? 2000);
+    // A new round: every key served since the last flush takes its share now and announces it below.
+    this.#round++;
+    const entries: ReportEntry[] = [];
+    for (const [group, g] of this.#groups) {
+      for (const [key, st] of g) {
+        const win = Math.floor(now / st.windowMs);
+        const frac = (now - win * st.windowMs) / st.windowMs;
+        roll(st.own, win);
+        const wasDirty = st.dirty;
+        if (wasDirty) {
+          st.reportedDemand = demand(st.own, win, frac);
+          this.#share(st, win, frac);
+        } else {
+          // Idle since the last flush: the reservation goes back; the next request takes a fresh share.
+          st.budget = 0;
+          st.used = 0;
+        }
+        const reserved = st.budget - st.used;
+        if (wasDirty || reserved !== st.announced || !st.reported || (full && st.own.cur + st.own.prev > 0)) {
+          entries.push({ group, key, windowMs: st.windowMs, counts: { ...st.own }, reserved });
+          st.announced = reserved;
+          st.reported = true;
+          st.dirty = false;
+        } else if (full) this.#collect(g, key, st, win);
+      }
+      if (g.size === 0) this.#groups.delete(group);
+    }
+    if (full) {
+      this.#sendFull = false;
+      this.#lastFull = now;
+    }
+    for (const part of encodeReport({ full, entries }, this.#o.maxMsgBuffer - 512)) {
+      void this.#node.publish(TOPIC, part).catch((err: Error) => this.#o.onError?.(err));
+    }
+  }
+
+  /** Forgets a key once nobody has counted it for two windows (estimates are 0 from then on). */
+  #collect(g: Map<string, KeyState>, key: string, st: KeyState, win: number): void {
+    const o = st.own; // rolled to `win` by the caller
+    if (o.cur + o.prev + o.dCur + o.dPrev > 0) return;
+    for (const c of st.peers.values()) if (c.win >= win - 1) return;
+    g.delete(key);
+  }
+}
