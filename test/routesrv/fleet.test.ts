@@ -68,11 +68,11 @@ test('an Ingress change reaches three skipjack instances through one route serve
   const ports = proxies.map((p) => Number(p.match[1]));
 
   for (const port of ports) {
-    await waitFor(`proxy ${port} routes to a`, async () => (await get(port, 'shop.example.org')).body === 'a', 20_000);
+    await waitFor(`proxy ${port} routes to a`, async () => (await get(port, 'shop.example.org')).body === 'a', 60_000);
   }
   api.apply(ingress('shop', { host: 'shop.example.org', service: 'b' }));
   for (const port of ports) {
-    await waitFor(`proxy ${port} routes to b`, async () => (await get(port, 'shop.example.org')).body === 'b', 20_000);
+    await waitFor(`proxy ${port} routes to b`, async () => (await get(port, 'shop.example.org')).body === 'b', 60_000);
   }
   assert.ok(b.requests >= 3);
 });

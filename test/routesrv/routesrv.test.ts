@@ -99,5 +99,5 @@ test('route server without an API: health 503 and /routes 404 until the first lo
   assert.equal((await fetch(`${base}/routes`)).status, 404);
   assert.deepEqual(await (await fetch(`${base}/swarm/redis/shards`)).json(), { endpoints: [] });
   api.setStatus('/api/v1/services', 0);
-  await waitFor('healthy after the API recovers', async () => (await fetch(`${base}/health`)).status === 204, 20_000);
+  await waitFor('healthy after the API recovers', async () => (await fetch(`${base}/health`)).status === 204, 60_000);
 });
