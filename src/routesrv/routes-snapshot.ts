@@ -1,13 +1,13 @@
 /**
- * The routes a route server serves: eskip text, its strong ETag (sha256 of the text) and modification time,
- * replaced as a whole on every update so a request always sees one consistent generation.
+ * The routes a route server serves: the route list, the strong ETag of its eskip text and its modification
+ * time, replaced as a whole on every update so a request always sees one consistent generation. The text
+ * itself is never held: it is hashed here, once per update, and printed again piece by piece per response.
  */
-import { createHash } from 'node:crypto';
 import type { RouteDef } from '../eskip/index.ts';
-import { print } from '../eskip/index.ts';
+import { eskipPieces, etagOfPieces } from '../server/routes-stream.ts';
 
 export interface RoutesSnapshot {
-  readonly body: Buffer;
+  readonly routes: readonly RouteDef[];
   readonly etag: string;
   readonly lastModified: Date;
   readonly count: number;
@@ -15,13 +15,7 @@ export interface RoutesSnapshot {
 
 /** Builds the next snapshot; returns `previous` itself when the text did not change (ETag stays valid). */
 export function nextSnapshot(routes: readonly RouteDef[], previous: RoutesSnapshot | undefined): RoutesSnapshot {
-  const text = print(routes);
-  const body = Buffer.from(text.endsWith('\n') || text === '' ? text : text + '\n', 'utf8');
-  if (previous && previous.body.equals(body)) return previous;
-  return {
-    body,
-    etag: `"${createHash('sha256').update(body).digest('hex')}"`,
-    lastModified: new Date(),
-    count: routes.length,
-  };
+  const etag = etagOfPieces(eskipPieces(routes), 'hex');
+  if (previous && previous.etag === etag) return previous;
+  return { routes, etag, lastModified: new Date(), count: routes.length };
 }

@@ -9,6 +9,7 @@ import { preprocess, type RoutePreprocessor } from '../routing/pipeline.ts';
 import type { KubernetesSource } from '../dataclients/kubernetes/source.ts';
 import { guarded, targetPath } from '../server/request-target.ts';
 import { redisShards, type RedisServiceRef } from './redis-shards.ts';
+import { eskipPieces, notModified, pageEtag, parsePage, writePieces } from '../server/routes-stream.ts';
 import { nextSnapshot, type RoutesSnapshot } from './routes-snapshot.ts';
 
 export interface RouteServerOptions {
@@ -67,11 +68,11 @@ export class RouteServer {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
-    const { path } = targetPath(req.url ?? '/');
+    const { path, query } = targetPath(req.url ?? '/');
     if (req.method !== 'GET' && req.method !== 'HEAD') return end(res, 405, 'method not allowed\n');
     switch (path) {
       case '/routes':
-        return this.#routes(req, res);
+        return this.#routes(req, res, new URLSearchParams(query));
       case '/health':
         return this.#snapshot ? end(res, 204) : end(res, 503, 'routes were not initialized yet\n');
       case '/swarm/redis/shards': {
@@ -84,22 +85,29 @@ export class RouteServer {
     }
   }
 
-  #routes(req: IncomingMessage, res: ServerResponse): void {
+  /** Streams the eskip text in chunks; `offset`/`limit` page it as on skipjack's support listener. */
+  #routes(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
     const s = this.#snapshot;
     if (!s) return end(res, 404, 'routes were not initialized yet\n');
+    const page = parsePage(params, s.count);
+    if (typeof page === 'string') return end(res, 400, `${page}\n`);
+    const etag = pageEtag(s.etag, page);
     const headers = {
-      etag: s.etag,
+      etag,
       'last-modified': s.lastModified.toUTCString(),
       'x-count': String(s.count),
       'cache-control': 'no-cache',
     };
-    const inm = req.headers['if-none-match'];
-    if (inm !== undefined && inm.split(',').some((t) => t.trim() === s.etag || t.trim() === '*')) {
+    if (notModified(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers);
       return void res.end();
     }
-    res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': s.body.length });
-    res.end(req.method === 'HEAD' ? undefined : s.body);
+    res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
+    if (req.method === 'HEAD') return void res.end();
+    writePieces(res, eskipPieces(s.routes, page.from, page.to)).catch((err: Error) => {
+      this.#o.onError?.(new Error(`/routes: ${err.message}`));
+      res.destroy();
+    });
   }
 }
 

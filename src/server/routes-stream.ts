@@ -51,11 +51,14 @@ export function* eskipPieces(routes: readonly RouteDef[], from = 0, to = routes.
   for (let i = from; i < to; i++) yield `${printRoute(routes[i]!)};\n`;
 }
 
-/** `"…"`: sha256 over the pieces, base64url, truncated like the rest of skipjack's tags. */
-export function etagOfPieces(pieces: Iterable<string>): string {
+/**
+ * `"…"`: sha256 over the pieces; `short` is base64url truncated like skipjack's other tags, `hex` the full
+ * hex digest Skipper's routesrv sends.
+ */
+export function etagOfPieces(pieces: Iterable<string>, form: 'short' | 'hex' = 'short'): string {
   const h = createHash('sha256');
   for (const p of pieces) h.update(p);
-  return `"${h.digest('base64url').slice(0, 27)}"`;
+  return form === 'hex' ? `"${h.digest('hex')}"` : `"${h.digest('base64url').slice(0, 27)}"`;
 }
 
 /** The ETag of one page of a listing whose full tag is `full`: distinct per page, stable per generation. */
