@@ -5,8 +5,9 @@
  * reported through onError; what a document means (broken routes, an empty body) is route-text.ts's rule.
  */
 import { SkipjackError } from '../errors.ts';
-import type { RouteDef } from '../eskip/index.ts';
-import { checkSourceSize, routesFromText } from './route-text.ts';
+import { DocumentStream } from '../eskip/index.ts';
+import type { DocumentParse, RouteDef } from '../eskip/index.ts';
+import { checkNotEmpty, checkSourceSize, routesFromParse } from './route-text.ts';
 import type { RouteSource, RouteSourceUpdate } from './types.ts';
 
 export interface RemoteUrlOptions {
@@ -18,12 +19,16 @@ export interface RemoteUrlOptions {
   maxBytes?: number;
 }
 
-/** Reads a body, refusing it as soon as it grows past `max` bytes (a lying or absent Content-Length). */
-async function boundedText(res: Response, what: string, max: number): Promise<string> {
+/**
+ * Parses a body as it arrives, refusing it as soon as it grows past `max` bytes (a lying or absent
+ * Content-Length): the text is never gathered into one string, only the routes it defines are kept.
+ */
+async function parseBody(res: Response, file: string, what: string, max: number): Promise<{ parsed: DocumentParse; chars: number }> {
   const declared = Number(res.headers.get('content-length') ?? Number.NaN);
   if (!Number.isNaN(declared)) checkSourceSize(what, declared, max);
-  if (res.body === null) return '';
-  const chunks: Uint8Array[] = [];
+  const doc = new DocumentStream({ file });
+  if (res.body === null) return { parsed: doc.end(), chars: 0 };
+  const decoder = new TextDecoder('utf-8');
   let total = 0;
   for await (const chunk of res.body) {
     total += chunk.byteLength;
@@ -31,9 +36,10 @@ async function boundedText(res: Response, what: string, max: number): Promise<st
       await res.body.cancel().catch(() => {});
       checkSourceSize(what, total, max);
     }
-    chunks.push(chunk);
+    doc.push(decoder.decode(chunk, { stream: true }));
   }
-  return Buffer.concat(chunks).toString('utf8');
+  doc.push(decoder.decode());
+  return { parsed: doc.end(), chars: doc.chars };
 }
 
 export function createRemoteUrlSource(url: string, o: RemoteUrlOptions): RouteSource {
@@ -61,14 +67,15 @@ export function createRemoteUrlSource(url: string, o: RemoteUrlOptions): RouteSo
       await res.body?.cancel();
       throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes URL ${url}: HTTP ${res.status}`);
     }
-    let text: string;
+    let body: { parsed: DocumentParse; chars: number };
     try {
-      text = await boundedText(res, `routes URL ${url}`, o.maxBytes ?? 0);
+      body = await parseBody(res, url, `routes URL ${url}`, o.maxBytes ?? 0);
     } catch (err) {
       if (err instanceof SkipjackError) throw err;
       throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes URL ${url}: body not read to its end: ${(err as Error).message}`, { cause: err });
     }
-    const u = routesFromText(url, text, lastRoutes);
+    checkNotEmpty(url, body.chars, lastRoutes);
+    const u = routesFromParse(url, body.parsed, body.chars, lastRoutes);
     lastRoutes = u.routes;
     etag = res.headers.get('etag');
     return u;

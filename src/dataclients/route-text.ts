@@ -10,7 +10,7 @@
  */
 import { SkipjackError } from '../errors.ts';
 import { parseDocument } from '../eskip/index.ts';
-import type { RouteDef } from '../eskip/index.ts';
+import type { DocumentParse, RouteDef } from '../eskip/index.ts';
 import type { RouteSourceUpdate } from './types.ts';
 
 /** Throws SKJ_ERR_SOURCE_TOO_LARGE when `bytes` exceeds `max` (0 or less: no bound). */
@@ -25,10 +25,23 @@ export function checkSourceSize(what: string, bytes: number, max: number): void 
  * first. Throws SKJ_ERR_SOURCE_LOAD for a zero-byte document that would wipe routes.
  */
 export function routesFromText(what: string, text: string, previous: readonly RouteDef[] | null): RouteSourceUpdate {
-  if (text.length === 0 && previous !== null && previous.length > 0) {
+  checkNotEmpty(what, text.length, previous);
+  return routesFromParse(what, parseDocument(text, { file: what }), text.length, previous);
+}
+
+/** Throws SKJ_ERR_SOURCE_LOAD for a zero-length document that would wipe the routes `previous` holds. */
+export function checkNotEmpty(what: string, chars: number, previous: readonly RouteDef[] | null): void {
+  if (chars === 0 && previous !== null && previous.length > 0) {
     throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `${what}: empty (0 bytes), taken for an unfinished write; keeping the last good ${previous.length} routes (a document with only a comment removes them)`);
   }
-  const { routes, errors } = parseDocument(text, { file: what });
+}
+
+/**
+ * routesFromText for a document already parsed (a streamed one, eskip/document-stream.ts) of `chars`
+ * characters; the caller ran checkNotEmpty first.
+ */
+export function routesFromParse(what: string, parsed: DocumentParse, chars: number, previous: readonly RouteDef[] | null): RouteSourceUpdate {
+  const { routes, errors } = parsed;
   const out: NonNullable<RouteSourceUpdate['errors']> = [];
   const before = new Map<string, RouteDef>();
   if (errors.length > 0 && previous !== null) for (const r of previous) before.set(r.id, r);
@@ -45,6 +58,6 @@ export function routesFromText(what: string, text: string, previous: readonly Ro
   if (routes.length === 0 && errors.length === 0 && previous !== null && previous.length > 0) {
     out.push({ message: `${what}: defines no routes now; ${previous.length} routes removed` });
   }
-  if (text.length === 0 && previous === null) out.push({ message: `${what}: empty (0 bytes); starting with no routes from it` });
+  if (chars === 0 && previous === null) out.push({ message: `${what}: empty (0 bytes); starting with no routes from it` });
   return out.length > 0 ? { routes, errors: out } : { routes };
 }

@@ -75,19 +75,23 @@ function isSpace(c: string): boolean {
 export class LineIndex {
   readonly #src: string;
   #offset = 0;
-  #line = 1;
+  readonly #firstLine: number;
+  #line: number;
   #lineStart = 0;
   /** Characters scanned so far: a work counter, which tests use to prove the document pass linear. */
   scanned = 0;
 
-  constructor(src: string) {
+  /** `firstLine`: the line number of the text's first line, for a document parsed in segments. */
+  constructor(src: string, firstLine = 1) {
     this.#src = src;
+    this.#firstLine = firstLine;
+    this.#line = firstLine;
   }
 
   at(offset: number): { line: number; col: number } {
     if (offset < this.#offset) {
       this.#offset = 0;
-      this.#line = 1;
+      this.#line = this.#firstLine;
       this.#lineStart = 0;
     }
     const end = Math.min(offset, this.#src.length);

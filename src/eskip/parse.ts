@@ -11,6 +11,8 @@ export { EskipParseError } from './lexer.ts';
 export interface ParseOptions {
   /** File name for error messages and route positions. */
   file?: string;
+  /** Line number of the text's first line (default 1): the text is a later segment of a larger document. */
+  firstLine?: number;
 }
 
 const TOKEN_TEXT: Record<TokenKind, string> = {
@@ -40,10 +42,10 @@ class Parser {
   #cur: Token;
   #ahead: Token | null = null;
 
-  constructor(src: string, file: string | undefined) {
+  constructor(src: string, file: string | undefined, firstLine = 1) {
     this.#src = src;
     this.#file = file;
-    this.#lines = new LineIndex(src);
+    this.#lines = new LineIndex(src, firstLine);
     this.#lexer = new Lexer(src, file, this.#lines);
     try {
       this.#cur = this.#lex();
@@ -402,7 +404,7 @@ export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
  * `id:`. This is what route sources use, so that one broken route never blocks the others.
  */
 export function parseDocument(text: string, options: ParseOptions = {}): DocumentParse {
-  return new Parser(text, options.file).documentRecovering(true);
+  return new Parser(text, options.file, options.firstLine).documentRecovering(true);
 }
 
 /**

@@ -9,6 +9,7 @@ import { preprocess, type RoutePreprocessor } from '../routing/pipeline.ts';
 import type { KubernetesSource } from '../dataclients/kubernetes/source.ts';
 import { guarded, targetPath } from '../server/request-target.ts';
 import { redisShards, type RedisServiceRef } from './redis-shards.ts';
+import { eskipPieces, notModified, pageEtag, parsePage, writePieces } from '../server/routes-stream.ts';
 import { nextSnapshot, type RoutesSnapshot } from './routes-snapshot.ts';
 import type { RouteServerMetrics } from './metrics.ts';
 
@@ -44,7 +45,7 @@ export class RouteServer {
       (u) => {
         this.#snapshot = nextSnapshot(preprocess(this.#o.pre ?? [], u.routes), this.#snapshot);
         this.updates++;
-        this.#o.metrics?.published(this.#snapshot.count, this.#snapshot.body.length);
+        this.#o.metrics?.published(this.#snapshot.count, this.#snapshot.bytes);
       },
       (err) => {
         this.#o.metrics?.fetchError();
@@ -74,11 +75,11 @@ export class RouteServer {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
-    const { path } = targetPath(req.url ?? '/');
+    const { path, query } = targetPath(req.url ?? '/');
     if (req.method !== 'GET' && req.method !== 'HEAD') return end(res, 405, 'method not allowed\n');
     switch (path) {
       case '/routes':
-        return this.#routes(req, res);
+        return this.#routes(req, res, new URLSearchParams(query));
       case '/health':
         return this.#snapshot ? end(res, 204) : end(res, 503, 'routes were not initialized yet\n');
       case '/metrics': {
@@ -103,27 +104,37 @@ export class RouteServer {
     }
   }
 
-  #routes(req: IncomingMessage, res: ServerResponse): void {
+  /** Streams the eskip text in chunks; `offset`/`limit` page it as on skipjack's support listener. */
+  #routes(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
     const s = this.#snapshot;
     if (!s) {
       this.#o.metrics?.served(404);
       return end(res, 404, 'routes were not initialized yet\n');
     }
+    const page = parsePage(params, s.count);
+    if (typeof page === 'string') {
+      this.#o.metrics?.served(400);
+      return end(res, 400, `${page}\n`);
+    }
+    const etag = pageEtag(s.etag, page);
     const headers = {
-      etag: s.etag,
+      etag,
       'last-modified': s.lastModified.toUTCString(),
       'x-count': String(s.count),
       'cache-control': 'no-cache',
     };
-    const inm = req.headers['if-none-match'];
-    if (inm !== undefined && inm.split(',').some((t) => t.trim() === s.etag || t.trim() === '*')) {
+    if (notModified(req.headers['if-none-match'], etag)) {
       this.#o.metrics?.served(304);
       res.writeHead(304, headers);
       return void res.end();
     }
     this.#o.metrics?.served(200);
-    res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': s.body.length });
-    res.end(req.method === 'HEAD' ? undefined : s.body);
+    res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
+    if (req.method === 'HEAD') return void res.end();
+    writePieces(res, eskipPieces(s.routes, page.from, page.to)).catch((err: Error) => {
+      this.#o.onError?.(new Error(`/routes: ${err.message}`));
+      res.destroy();
+    });
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * What /routes serves: the current table's valid routes as eskip (the format -routes-urls consumes), the
- * invalid ones as trailing comments with their reasons, or both as JSON with `?format=json`. Rendered once
- * per table generation; the ETag is a hash of the content, so identical tables built by different processes
- * (workers, restarts) share it.
+ * invalid ones as trailing comments with their reasons, or both as JSON with `?format=json`. Nothing is kept
+ * rendered: each response is printed piece by piece as it is written (routes-stream.ts). Each format's ETag
+ * is computed once per table generation, on the first request that needs it, and kept with the generation:
+ * hashing costs a full print (about 1.2 s per 100k routes on the loaded bench machine), which publishing a
+ * table must not pay on the event loop when nobody lists routes. Tags hash content, so identical tables
+ * built by different processes (workers, restarts) share them.
  */
-import { createHash } from 'node:crypto';
-import { print } from '../eskip/index.ts';
 import type { RouteDef } from '../eskip/index.ts';
 import type { InvalidRoute } from '../routing/types.ts';
+import { eskipPieces, etagOfPieces, pageEtag, type RoutesPage } from './routes-stream.ts';
 
 export interface RoutesSnapshot {
   generation: number;
@@ -15,16 +17,15 @@ export interface RoutesSnapshot {
   invalid: readonly InvalidRoute[];
 }
 
-export interface RenderedRoutes {
-  body: string;
+export type RoutesFormat = 'eskip' | 'json';
+
+/** One response's worth of listing: headers and a body produced lazily. */
+export interface RoutesListing {
   etag: string;
   contentType: string;
-  /** Valid routes in the body (Skipper's X-Count header). */
+  /** All valid routes of the generation (Skipper's X-Count header), whatever the page. */
   count: number;
-}
-
-function etagOf(body: string): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  pieces(): Iterable<string>;
 }
 
 function commentLine(text: string): string {
@@ -49,44 +50,55 @@ function withIds(routes: readonly RouteDef[]): readonly RouteDef[] {
   });
 }
 
-export function renderEskip(s: RoutesSnapshot): RenderedRoutes {
-  let body = s.routes.length > 0 ? print(withIds(s.routes)) : '';
-  if (body !== '' && !body.endsWith('\n')) body += '\n';
-  for (const inv of s.invalid) body += `// invalid route ${JSON.stringify(inv.id)} (${inv.reason}): ${commentLine(inv.message)}\n`;
-  return { body, etag: etagOf(body), contentType: 'text/plain; charset=utf-8', count: s.routes.length };
+/** Invalid routes are listed after the last valid one, so only a page that reaches the end carries them. */
+function* eskipBody(s: RoutesSnapshot, page: RoutesPage): Generator<string> {
+  yield* eskipPieces(s.routes, page.from, page.to);
+  if (page.to < s.routes.length) return;
+  for (const inv of s.invalid) yield `// invalid route ${JSON.stringify(inv.id)} (${inv.reason}): ${commentLine(inv.message)}\n`;
 }
 
-export function renderJson(s: RoutesSnapshot): RenderedRoutes {
-  const body = `${JSON.stringify({
-    generation: s.generation,
-    routes: s.routes.map(({ pos: _pos, ...def }) => def),
-    invalid: s.invalid.map(({ id, reason, message }) => ({ id, reason, message })),
-  })}\n`;
-  // The generation is per process; leave it out of the ETag so equal tables compare equal.
-  return { body, etag: etagOf(body.replace(/^\{"generation":\d+,/, '{')), contentType: 'application/json', count: s.routes.length };
+function* jsonBody(s: RoutesSnapshot, page: RoutesPage, withGeneration: boolean): Generator<string> {
+  yield withGeneration ? `{"generation":${s.generation},"routes":[` : '{"routes":[';
+  for (let i = page.from; i < page.to; i++) {
+    const { pos: _pos, ...def } = s.routes[i]!;
+    yield `${i > page.from ? ',' : ''}${JSON.stringify(def)}`;
+  }
+  yield '],"invalid":';
+  const invalid = page.to < s.routes.length ? [] : s.invalid.map(({ id, reason, message }) => ({ id, reason, message }));
+  yield `${JSON.stringify(invalid)}}\n`;
 }
 
-/** Caches the renderings of the latest snapshot. */
+/** Holds the latest snapshot and its tags. */
 export class RoutesView {
   #snapshot: RoutesSnapshot = { generation: 0, routes: [], invalid: [] };
-  #eskip: RenderedRoutes | null = null;
-  #json: RenderedRoutes | null = null;
+  #eskipTag: string | null = null;
+  #jsonTag: string | null = null;
 
+  /** Publishes a generation; its tags are computed when first asked for. */
   update(s: RoutesSnapshot): void {
-    this.#snapshot = s;
-    this.#eskip = null;
-    this.#json = null;
+    this.#snapshot = { ...s, routes: withIds(s.routes) };
+    this.#eskipTag = null;
+    this.#jsonTag = null;
   }
 
   get snapshot(): RoutesSnapshot {
     return this.#snapshot;
   }
 
-  eskip(): RenderedRoutes {
-    return (this.#eskip ??= renderEskip(this.#snapshot));
+  get count(): number {
+    return this.#snapshot.routes.length;
   }
 
-  json(): RenderedRoutes {
-    return (this.#json ??= renderJson(this.#snapshot));
+  /** The listing of `page` in `format`; its pieces print the snapshot current when this was called. */
+  listing(format: RoutesFormat, page: RoutesPage): RoutesListing {
+    const s = this.#snapshot;
+    const count = s.routes.length;
+    if (format === 'eskip') {
+      const full = (this.#eskipTag ??= etagOfPieces(eskipBody(s, { from: 0, to: count, paged: false })));
+      return { etag: pageEtag(full, page), contentType: 'text/plain; charset=utf-8', count, pieces: () => eskipBody(s, page) };
+    }
+    // The generation is per process; leave it out of the tag so equal tables compare equal.
+    const full = (this.#jsonTag ??= etagOfPieces(jsonBody(s, { from: 0, to: count, paged: false }, false)));
+    return { etag: pageEtag(full, page), contentType: 'application/json', count, pieces: () => jsonBody(s, page, true) };
   }
 }

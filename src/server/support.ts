@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Health } from './health.ts';
 import { guarded, targetPath } from './request-target.ts';
-import type { RenderedRoutes, RoutesView } from './routes-view.ts';
+import { notModified, parsePage, writePieces } from './routes-stream.ts';
+import type { RoutesView } from './routes-view.ts';
 
 export interface SupportOptions {
   health: Health;
@@ -15,15 +16,32 @@ export interface SupportOptions {
   onError?(err: Error): void;
 }
 
-function sendRoutes(req: IncomingMessage, res: ServerResponse, r: RenderedRoutes): void {
-  const headers = { etag: r.etag, 'cache-control': 'no-cache', 'x-count': String(r.count) };
-  const inm = req.headers['if-none-match'];
-  if (inm !== undefined && inm.split(',').some((t) => t.trim() === r.etag || t.trim() === '*')) {
+/**
+ * /routes, as Skipper serves it: `offset`/`limit` select a slice, X-Count is the number of all valid routes,
+ * `format=json` (or `Accept: application/json`) selects JSON; the body is streamed in chunks.
+ */
+function sendRoutes(req: IncomingMessage, res: ServerResponse, view: RoutesView, params: URLSearchParams, onError?: (err: Error) => void): void {
+  const page = parsePage(params, view.count);
+  if (typeof page === 'string') {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end(`${page}\n`);
+    return;
+  }
+  const json = params.get('format') === 'json' || (req.headers.accept ?? '').includes('application/json');
+  const l = view.listing(json ? 'json' : 'eskip', page);
+  const headers = { etag: l.etag, 'cache-control': 'no-cache', 'x-count': String(l.count) };
+  if (notModified(req.headers['if-none-match'], l.etag)) {
     res.writeHead(304, headers).end();
     return;
   }
-  res.writeHead(200, { ...headers, 'content-type': r.contentType, 'content-length': Buffer.byteLength(r.body) });
-  res.end(req.method === 'HEAD' ? undefined : r.body);
+  res.writeHead(200, { ...headers, 'content-type': l.contentType });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  writePieces(res, l.pieces()).catch((err: Error) => {
+    onError?.(new Error(`support listener: /routes: ${err.message}`));
+    res.destroy();
+  });
 }
 
 export function createSupportServer(o: SupportOptions): Server {
@@ -39,7 +57,7 @@ export function createSupportServer(o: SupportOptions): Server {
         else res.writeHead(503, { 'content-type': 'text/plain' }).end('shutting down\n');
         return;
       case '/routes':
-        sendRoutes(req, res, new URLSearchParams(query).get('format') === 'json' ? o.routes.json() : o.routes.eskip());
+        sendRoutes(req, res, o.routes, new URLSearchParams(query), o.onError);
         return;
       case '/metrics':
         o.metrics().then(
