@@ -48,4 +48,7 @@ export const kubernetesFlags = {
   kubernetesRedisServiceNamespace: flag.string('kubernetes-redis-service-namespace', '', 'namespace of the Redis service whose endpoints form the swarm'),
   kubernetesRedisServiceName: flag.string('kubernetes-redis-service-name', '', 'name of the Redis service whose endpoints form the swarm'),
   kubernetesRedisServicePort: flag.int('kubernetes-redis-service-port', 6379, 'port of the Redis service'),
+  kubernetesValkeyServiceNamespace: flag.string('kubernetes-valkey-service-namespace', '', 'namespace of the Valkey service whose endpoints form the swarm (the same store as -kubernetes-redis-service-*)'),
+  kubernetesValkeyServiceName: flag.string('kubernetes-valkey-service-name', '', 'name of the Valkey service whose endpoints form the swarm'),
+  kubernetesValkeyServicePort: flag.int('kubernetes-valkey-service-port', 6379, 'port of the Valkey service'),
 };

@@ -1,8 +1,8 @@
 /**
  * The primary of `-workers N`: owns what must exist once per instance — route sources and the route pipeline,
- * /routes, the aggregated /metrics, /healthz — and forks N workers that serve -address. Later, swarm membership
- * and shard discovery join here, once per instance, as the local rate-limit buckets already do (workers count
- * into them over IPC). Services, in start order: support listener, rate-limit buckets, route sources, workers. /healthz is healthy once every worker listens.
+ * /routes, the aggregated /metrics, /healthz — and forks N workers that serve -address. Swarm membership and the
+ * gossip node run here, once per instance, as the local rate-limit buckets do (workers ask both over IPC).
+ * Services, in start order: support listener, rate-limit buckets, swarm (src/roles/swarm.ts), route sources, workers. /healthz is healthy once every worker listens.
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config/table.ts';
@@ -22,6 +22,7 @@ import { serveIpcLimiter } from '../ratelimit/ipc-limiter.ts';
 import { checkDefaultFilters } from '../config/default-filters.ts';
 import { builtinFilters } from '../filters/builtin.ts';
 import { rateLimits } from './rate-limits.ts';
+import { primarySwarm } from './swarm.ts';
 import { routeSourcesService } from './route-sources.ts';
 import { compiler, drainBound, proxyProtocol, routesViewPostprocessor, supportService, tlsEnabled } from './wiring.ts';
 
@@ -45,7 +46,8 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   // its filters' outgoing clients stay unused and need no service.
   // The instance's local buckets live here; workers count into them over IPC, so a local limit is per instance.
   const buckets = new InProcessLimiter();
-  const limits = rateLimits(c, logger, metrics, buckets);
+  const swarm = await primarySwarm(c, { logger, registry: metrics.registry, clusterStates: null });
+  const limits = rateLimits(c, logger, metrics, buckets, swarm);
   let stopServingBuckets: (() => void) | null = null;
   const bucketService = service('rate-limit buckets', () => {
     if (limits !== null) stopServingBuckets = serveIpcLimiter(buckets);
@@ -70,7 +72,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   const workers = service('workers', () => pool.start(), () => pool.drain(drainBound(c)), () => listening.size >= c.workers);
   const support = supportService(c, logger, health, view, () => workersMetrics(metrics.registry));
-  const services: Service[] = [...(support === null ? [] : [support]), bucketService, routes, workers];
+  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), routes, workers];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;

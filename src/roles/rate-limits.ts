@@ -11,6 +11,7 @@ import { createRateLimitMetrics } from '../metrics/ratelimit-metrics.ts';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
 import type { BackendGuard } from '../proxy/guard.ts';
 import type { InstanceLimiter } from '../ratelimit/instance-limiter.ts';
+import type { SwarmLeakyBucket, SwarmLimiter } from '../ratelimit/ports.ts';
 import { LimiterRegistry } from '../ratelimit/registry.ts';
 import { parseRatelimitsFlag } from '../ratelimit/settings.ts';
 import type { RoutePreprocessor } from '../routing/pipeline.ts';
@@ -25,14 +26,19 @@ export interface RateLimits {
 
 /**
  * `instance`: where this process finds the instance's local buckets — its own memory (single process, and
- * the primary, which owns them for its workers) or the primary over IPC (a worker).
+ * the primary, which owns them for its workers) or the primary over IPC (a worker). `swarm`: the cluster
+ * limiter and leaky buckets of this process (src/roles/swarm.ts), null without -enable-swarm.
  */
-export function rateLimits(c: Config, logger: Logger, metrics: ProxyMetrics, instance: InstanceLimiter): RateLimits | null {
+export function rateLimits(
+  c: Config, logger: Logger, metrics: ProxyMetrics, instance: InstanceLimiter,
+  swarm: { limiter: SwarmLimiter | null; leakyBucket: SwarmLeakyBucket | null } | null = null,
+): RateLimits | null {
   if (!c.enableRatelimits && c.ratelimits.length === 0) return null;
   const registry = new LimiterRegistry({
     instance,
-    // No swarm yet: cluster limits admit everything, as Skipper's without a swarm (docs/reference/filters.md).
-    swarm: null,
+    // Without -enable-swarm cluster limits admit everything, as Skipper's without a swarm (docs/reference/filters.md).
+    swarm: swarm?.limiter ?? null,
+    leakyBucket: swarm?.leakyBucket ?? null,
     metrics: createRateLimitMetrics(metrics.registry),
     maxGroupShards: c.clusterRatelimitMaxGroupShards,
     warn: (m) => logger.warn(m),

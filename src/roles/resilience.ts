@@ -4,6 +4,7 @@
  * (-active-health-check). Each worker keeps its own (docs/swarm.md, Breakers).
  */
 import { breakersFromFlags } from '../circuit/from-flags.ts';
+import type { BreakerRegistry } from '../circuit/registry.ts';
 import type { Config } from '../config/table.ts';
 import { parseActiveHealthCheck } from '../config/active-health-check.ts';
 import type { FilterDeps } from '../filters/builtin.ts';
@@ -23,6 +24,8 @@ export interface Resilience {
   endpoints: EndpointRegistry;
   /** The active health probes, null without -active-health-check. */
   probes: Service | null;
+  /** The breaker registry (for sharing across the swarm); null without breakers. */
+  breakers: BreakerRegistry | null;
 }
 
 export function resilience(c: Config, logger: Logger, metrics: ProxyMetrics): Resilience {
@@ -61,5 +64,6 @@ export function resilience(c: Config, logger: Logger, metrics: ProxyMetrics): Re
     guards: breakers === null ? [] : [breakers.guard],
     endpoints,
     probes,
+    breakers: breakers?.registry ?? null,
   };
 }

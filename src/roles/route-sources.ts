@@ -6,6 +6,7 @@
 import type { Config } from '../config/table.ts';
 import { routeSourcesFromConfig } from '../dataclients/from-config.ts';
 import { RouteUpdater } from '../dataclients/updater.ts';
+import type { ClusterState } from '../dataclients/kubernetes/convert/index.ts';
 import type { RouteDef } from '../eskip/index.ts';
 import type { Service } from '../lifecycle/index.ts';
 import type { Logger } from '../log/app-log.ts';
@@ -23,6 +24,8 @@ export interface RouteSourcesOptions {
   onCertificates(certs: NamedCertificate[]): void;
   /** Pre-processors after the shared ones (the rate-limit defaults). */
   pre?: readonly RoutePreprocessor[];
+  /** Every Kubernetes cluster state converted (the swarm's Redis shards from a Service). */
+  onClusterState?: (state: ClusterState) => void;
 }
 
 export type RouteSourcesService = Service & { readonly holder: RouteTableHolder };
@@ -40,6 +43,7 @@ export async function routeSourcesService(c: Config, logger: Logger, metrics: Pr
     sources: await routeSourcesFromConfig(c, {
       onCertificates: o.onCertificates,
       onConverted: (info) => metrics.kubernetesInvalidObjects(info.invalidObjects),
+      onState: o.onClusterState,
     }),
     build: (merged, g) => pipeline.apply(merged, g),
     onSourceError: (s, err) => {

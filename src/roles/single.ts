@@ -1,6 +1,7 @@
 /**
  * One process (`-workers 1`): route sources, the route pipeline, the proxy and both listeners in this process.
- * Services, in start order: support listener, outgoing HTTP clients, route sources, proxy, proxy listener.
+ * Services, in start order: support listener, outgoing HTTP clients, route sources, swarm (src/roles/swarm.ts),
+ * shared breakers, active health probes, proxy, proxy listener.
  * Shutdown (SIGTERM/SIGINT) marks /healthz unhealthy, waits -wait-for-healthcheck-interval, then stops them
  * in reverse: the proxy listener drains first, the support listener goes last.
  */
@@ -20,6 +21,7 @@ import { checkDefaultFilters } from '../config/default-filters.ts';
 import { builtinFilters } from '../filters/builtin.ts';
 import { rateLimits } from './rate-limits.ts';
 import { resilience } from './resilience.ts';
+import { ClusterStateFeed, shareBreakers, singleProcessSwarm } from './swarm.ts';
 import { routeSourcesService } from './route-sources.ts';
 import {
   certificateError, compiler, drainBound, observer, proxyListenerService, proxyOptions, proxyProtocol, proxyService,
@@ -33,8 +35,11 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
   const metrics = createProxyMetrics();
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const clients = new HttpClients();
-  const limits = rateLimits(c, logger, metrics, new InProcessLimiter());
+  const clusterStates = c.kubernetes ? new ClusterStateFeed() : null;
+  const swarm = await singleProcessSwarm(c, { logger, registry: metrics.registry, clusterStates });
+  const limits = rateLimits(c, logger, metrics, new InProcessLimiter(), swarm);
   const res = resilience(c, logger, metrics);
+  const sharing = shareBreakers(c, logger, res.breakers, swarm?.bus ?? null);
   // Against the filters routes are compiled with (rate limits included), before any source or worker starts.
   checkDefaultFilters(c, builtinFilters(limits?.specs ?? []));
   const routes = await routeSourcesService(c, logger, metrics, {
@@ -42,11 +47,12 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
     pre: limits === null ? [] : [limits.preprocessor],
     post: [routesViewPostprocessor(view, metrics)],
     onCertificates: (list) => certs?.setDynamic(list, certificateError(logger)),
+    onClusterState: clusterStates?.push,
   });
   const proxy = createProxy(routes.holder, proxyOptions(c, logger, limits, res), observer(c, metrics));
   const listener = proxyListenerService(c, logger, proxy, certs, () => drainBound(c));
   const support = supportService(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
-  const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(res.probes === null ? [] : [res.probes]), proxyService(proxy), listener];
+  const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(swarm?.services ?? []), ...(sharing === null ? [] : [sharing]), ...(res.probes === null ? [] : [res.probes]), proxyService(proxy), listener];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   logger.info(`proxy listening on ${urlOf(listener.address!, proxyProtocol(c), c.address)}`);

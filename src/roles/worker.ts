@@ -1,7 +1,7 @@
 /**
  * A worker of `-workers N`: serves -address with the route lists the primary sends. Owns what each worker
- * needs for itself: the compiled route table, the proxy with its backend pools, the outgoing HTTP clients
- * (later: swarm store clients). Services, in start order: outgoing HTTP clients, routes from the primary
+ * needs for itself: the compiled route table, the proxy with its backend pools, the outgoing HTTP clients,
+ * its Redis clients (src/roles/swarm.ts). Services, in start order: outgoing HTTP clients, routes from the primary
  * (started once the first list is compiled), proxy, proxy listener. The primary coordinates shutdown: on
  * its drain message the services stop in reverse and the worker exits.
  */
@@ -19,6 +19,7 @@ import { CertificateStore } from '../server/tls.ts';
 import { listenToPrimary } from '../server/workers.ts';
 import { rateLimits } from './rate-limits.ts';
 import { resilience } from './resilience.ts';
+import { workerSwarm } from './swarm.ts';
 import { certificateError, compiler, logFile, observer, proxyListenerService, proxyOptions, proxyService, tlsEnabled } from './wiring.ts';
 
 export async function runWorker(c: Config, logger: Logger): Promise<void> {
@@ -30,7 +31,8 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   // The primary pre-processed the list, logs route problems and times updates; workers compile and swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
   // The primary builds the same filters and gives their warnings once; local buckets are the primary's.
-  const limits = rateLimits(c, quiet, metrics, new IpcLimiter());
+  const swarm = workerSwarm(c, { logger, registry: metrics.registry, clusterStates: null });
+  const limits = rateLimits(c, quiet, metrics, new IpcLimiter(), swarm);
   const res = resilience(c, logger, metrics);
   const compile = compiler(c, () => shuttingDown, clients, limits, res);
   const holder = new RouteTableHolder(compile([], 0));
@@ -59,6 +61,7 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   const proxy = createProxy(holder, proxyOptions(c, logger, limits, res), observer(c, metrics));
   const services: Service[] = [
     clients,
+    ...(swarm?.services ?? []),
     service('routes from the primary', () => routesArrived, () => {}),
     ...(res.probes === null ? [] : [res.probes]),
     proxyService(proxy),

@@ -53,5 +53,6 @@ test('-help prints the flags and exits 0, as Go\'s flag package does', async () 
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^Usage: skipjack \[flags\]/);
   assert.match(r.stdout, /-routes-file string\n/);
-  assert.match(r.stdout, /-enable-swarm bool \(default false\) \[accepted, no effect yet\]/);
+  assert.match(r.stdout, /-swarm-redis-min-conns int \(default 100\) \[accepted, no effect yet\]/);
+  assert.match(r.stdout, /-enable-swarm bool \(default false\)\n/);
 });

@@ -34,6 +34,8 @@ export interface KubeSourceDeps {
    * (objects with an error-level log line), for a metric such as skipjack_kubernetes_invalid_objects{kind}.
    */
   onConverted?: (info: { routes: number; ms: number; invalidObjects: Record<string, number> }) => void;
+  /** Called with every cluster state converted (the Redis shard list follows a Service's endpoints from it). */
+  onState?: (state: ClusterState) => void;
 }
 
 /** A RouteSource that also exposes the certificates for SNI and the cluster state it last converted. */
@@ -91,6 +93,7 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     }
     deps.onConverted?.({ routes: result.routes.length, ms: performance.now() - t0, invalidObjects });
     lastState = state;
+    deps.onState?.(state);
     const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert}:${c.key}`).join('|');
     certs = result.certificates;
     if (key !== certKey) {
