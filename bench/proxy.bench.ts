@@ -5,6 +5,7 @@
  * metrics on (always), access log off (the other peers log nothing either). Also skipjack -workers 2 vs 1.
  *
  *   npx node bench/proxy.bench.ts [--duration=8] [--connections=64] [--rounds=3] [--loadgen=auto|wrk|autocannon]
+ *     [--skipjack-flags="-metrics-flavour=codahale,prometheus -serve-route-metrics -serve-host-metrics -backend-host-metrics"]
  *
  * The load generator is wrk when it is installed (Debian's package; one thread), else autocannon: wrk leaves
  * more of the machine's two cores to the peers and reports latencies in µs rather than whole milliseconds.
@@ -25,6 +26,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+
+/** Extra skipjack flags, space separated, e.g. --skipjack-flags="-metrics-flavour=prometheus -serve-route-metrics". */
+const SKIPJACK_FLAGS = arg('skipjack-flags', '').split(' ').filter((f) => f !== '');
 
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
 
@@ -96,7 +100,7 @@ function routes(backend: string): string {
 
 async function startSkipjack(file: string, workers: number): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['src/cmd/skipjack.ts', `-routes-file=${file}`, '-address=127.0.0.1:0', '-support-listener=127.0.0.1:0',
-    `-workers=${workers}`, '-access-log-disabled', '-application-log-level=INFO'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    `-workers=${workers}`, '-access-log-disabled', '-application-log-level=INFO', ...SKIPJACK_FLAGS], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   return { child, port: await readPort(child, /proxy listening on http:\/\/127\.0\.0\.1:(\d+)/, 'stderr') };
 }
 

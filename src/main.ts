@@ -17,6 +17,7 @@ import { runPrimary } from './roles/primary.ts';
 import { runSingle } from './roles/single.ts';
 import { runWorker } from './roles/worker.ts';
 import { logFile } from './roles/wiring.ts';
+import { captureProcessOutput, jsonRequestedIn, writeFatal } from './log/json-mode.ts';
 
 /** Runs skipjack with the given arguments (without node and script). Never returns on fatal errors. */
 export async function main(argv: readonly string[]): Promise<void> {
@@ -32,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exit(0);
     }
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`skipjack: ${err.message}\n`);
+    writeFatal(jsonRequestedIn(argv), 'skipjack', err.message);
     process.exit(EXIT_USAGE);
   }
   if (config.version) {
@@ -43,9 +44,10 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     logger = createAppLogger({ level: config.applicationLogLevel, json: config.applicationLogJsonEnabled, prefix: config.applicationLogPrefix, out: logFile(config.applicationLog) });
   } catch (err) {
-    process.stderr.write(`skipjack: -application-log: ${(err as Error).message}\n`);
+    writeFatal(config.applicationLogJsonEnabled, 'skipjack', `-application-log: ${(err as Error).message}`);
     process.exit(EXIT_USAGE);
   }
+  captureProcessOutput(config.applicationLogJsonEnabled, logger);
   // Workers parse the same arguments; the primary speaks for them.
   if (!cluster.isWorker) for (const w of warnings) logger.warn(w);
   try {
@@ -55,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (err) {
     // Start-up failures (a broken routes file, a port in use) name their culprit in the message; a service
     // that failed to start is named in front of it.
-    process.stderr.write(`skipjack: ${(err as Error).message}\n`);
+    writeFatal(config.applicationLogJsonEnabled, 'skipjack', (err as Error).message);
     const cause = err instanceof ServiceStartError ? err.cause : err;
     process.exit(cause instanceof ConfigError ? EXIT_USAGE : 1);
   }

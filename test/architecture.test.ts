@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['loadbalancer'],
   ['proxy'],
   ['dataclients'],
-  ['server', 'routesrv'],
+  ['server', 'routesrv', 'webhook'],
   ['roles', 'main', 'cmd'],
 ];
 /**

@@ -4,7 +4,8 @@
  * for a fleet of skipjack instances started with `-routes-urls http://routesrv:9990/routes`. Takes the
  * `-kubernetes-…` flags, `-address` (default :9990), the Redis service flags for /swarm/redis/shards, and
  * Skipper routesrv's route pre-processors: -default-filters-prepend/-append, -clone-route and -edit-route.
- * Until the first load succeeds it keeps retrying and /health answers 503.
+ * Until the first load succeeds it keeps retrying and /health answers 503. /metrics serves Skipper routesrv's
+ * `routesrv_custom_…` names and skipjack's `skipjack_routesrv_…` ones.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.ts';
@@ -17,6 +18,16 @@ import { formatLogrus } from '../dataclients/kubernetes/log.ts';
 import { createKubernetesSource } from '../dataclients/kubernetes/source.ts';
 import { routePreprocessors } from '../roles/route-pipeline.ts';
 import { RouteServer } from '../routesrv/server.ts';
+import { createRouteServerMetrics } from '../routesrv/metrics.ts';
+import { HelpRequested } from '../config/errors.ts';
+import { renderUsage } from '../config/flags-doc.ts';
+import { readVersion } from '../config/version.ts';
+
+/** The flags routesrv acts on; the others parse (one config file serves both commands) and are ignored. */
+const ROUTESRV_FLAGS = /^(address|version|config-file|kubernetes.*|whitelisted-healthcheck-cidr|default-filters-(prepend|append)|clone-route|edit-route|reverse-source-predicate)$/;
+
+const USAGE_INTRO = 'Watches the Kubernetes API and serves the routes as eskip on /routes (default address :9990), with /health,\n' +
+  '/metrics and /swarm/redis/shards, for skipjack instances started with -routes-urls.';
 
 function log(level: 'info' | 'error', msg: string): void {
   process.stderr.write(formatLogrus({ level, msg }) + '\n');
@@ -49,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
   let address: { host: string | undefined; port: number };
   try {
     const cfg = loadConfig(argv);
+    if (cfg.version) {
+      process.stdout.write(`skipjack-routesrv ${readVersion()}\n`);
+      return 0;
+    }
     // The fleet puts these filters into every route it gets from here: one it cannot create would
     // invalidate them all, so refuse to start instead. The filter registry is loaded only then: the route
     // server runs no filter otherwise, and loading it costs start-up time.
@@ -64,8 +79,13 @@ export async function main(argv: string[]): Promise<number> {
       // Skipper's routesrv runs the same pre-processors as the proxy, so its fleet gets finished routes.
       pre: routePreprocessors(cfg, (m) => log('error', m)),
       onError: (err) => log('error', err.message),
+      metrics: createRouteServerMetrics(),
     });
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(renderUsage({ program: 'skipjack-routesrv', intro: USAGE_INTRO, only: (name) => ROUTESRV_FLAGS.test(name) }));
+      return 0;
+    }
     process.stderr.write(`skipjack-routesrv: ${(err as Error).message}\n`);
     return 2;
   }

@@ -51,11 +51,13 @@ export function renderFlagsMarkdown(): string {
 }
 
 /** The plain-text usage `skipjack -help` prints. */
-export function renderUsage(): string {
-  const lines = ['Usage: skipjack [flags]', '', 'Flags take one or two dashes, -flag=value or -flag value; see docs/reference/flags.md.'];
+export function renderUsage(o: { program?: string; intro?: string; only?: (flagName: string) => boolean } = {}): string {
+  const lines = [`Usage: ${o.program ?? 'skipjack'} [flags]`, '', ...(o.intro === undefined ? [] : [o.intro, '']), 'Flags take one or two dashes, -flag=value or -flag value; see docs/reference/flags.md.'];
   for (const group of flagGroups) {
+    const defs = (Object.values(group.flags) as FlagDef<unknown>[]).filter((d) => o.only === undefined || o.only(d.name));
+    if (defs.length === 0) continue;
     lines.push('', `${group.title}:`);
-    for (const def of Object.values(group.flags) as FlagDef<unknown>[]) {
+    for (const def of defs) {
       const dflt = showDefault(def).replaceAll('`', '');
       lines.push(`  -${def.name} ${def.kind}${dflt === '' ? '' : ` (default ${dflt})`}${def.status === 'accepted' ? ' [accepted, no effect yet]' : ''}`, `      ${def.help}`);
     }

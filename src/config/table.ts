@@ -7,16 +7,20 @@ import { coreFlags } from './flags-core.ts';
 import { kubernetesFlags } from './flags-kubernetes.ts';
 import { swarmFlags } from './flags-swarm.ts';
 import { compatFlags } from './flags-compat.ts';
+import { webhookFlags } from './flags-webhook.ts';
+import { metricsFlags } from './flags-metrics.ts';
 
 /** Flag groups in the order the docs list them. */
 export const flagGroups = [
   { title: 'Core', flags: coreFlags },
   { title: 'Kubernetes', flags: kubernetesFlags },
   { title: 'Swarm, rate limits and circuit breakers', flags: swarmFlags },
+  { title: 'Metrics', flags: metricsFlags },
+  { title: 'Validation webhook', flags: webhookFlags },
   { title: 'Skipper flags accepted without effect', flags: compatFlags },
 ] as const;
 
-export const flagTable = { ...coreFlags, ...kubernetesFlags, ...swarmFlags, ...compatFlags };
+export const flagTable = { ...coreFlags, ...kubernetesFlags, ...swarmFlags, ...metricsFlags, ...webhookFlags, ...compatFlags };
 
 export type ConfigKey = keyof typeof flagTable;
 

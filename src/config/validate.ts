@@ -1,6 +1,7 @@
 /** Checks that go beyond a single value's syntax; each names the flag it rejects. */
 import { parseFilters, parsePredicates } from '../eskip/index.ts';
 import { ConfigError } from './errors.ts';
+import { METRICS_FLAVOURS, parseHistogramBuckets } from '../metrics/skipper-options.ts';
 import type { Config } from './table.ts';
 import { parsePassiveHealthCheck } from './passive-health-check.ts';
 import { parseRouteChange } from '../routing/route-changes.ts';
@@ -115,5 +116,17 @@ export function validateConfig(c: Config): void {
     } catch (err) {
       bad('ratelimits', r, (err as Error).message);
     }
+  }
+  if (c.validationWebhookEnabled && (c.validationWebhookCertFile === '' || c.validationWebhookKeyFile === '')) {
+    // Skipper refuses the same: the API server only calls admission webhooks over HTTPS.
+    bad('validation-webhook-enabled', true, 'the webhook serves HTTPS only: set -validation-webhook-cert-file and -validation-webhook-key-file');
+  }
+  for (const f of c.metricsFlavour) {
+    if (!(METRICS_FLAVOURS as readonly string[]).includes(f)) bad('metrics-flavour', c.metricsFlavour.join(','), `unknown flavour "${f}": expected codahale, prometheus or otel`);
+  }
+  try {
+    parseHistogramBuckets(c.histogramMetricBuckets);
+  } catch (err) {
+    bad('histogram-metric-buckets', c.histogramMetricBuckets, (err as Error).message);
   }
 }

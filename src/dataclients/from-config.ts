@@ -11,7 +11,7 @@ import { createRoutesFileSource } from './routes-file.ts';
 import type { RouteSource } from './types.ts';
 
 /** What the composition root hears from the Kubernetes source. */
-export type KubernetesHooks = Pick<KubeSourceDeps, 'onCertificates' | 'onConverted' | 'onState'>;
+export type KubernetesHooks = Pick<KubeSourceDeps, 'onCertificates' | 'onConverted' | 'onState' | 'log'>;
 
 /** Creates (does not start) the configured sources. Throws ConfigError for unusable Kubernetes flags. */
 export async function routeSourcesFromConfig(c: Config, kube: KubernetesHooks = {}): Promise<RouteSource[]> {
@@ -30,7 +30,7 @@ export async function routeSourcesFromConfig(c: Config, kube: KubernetesHooks = 
     } catch (err) {
       throw new ConfigError((err as Error).message);
     }
-    out.push(createKubernetesSource(opts, { onCertificates: c.kubernetesEnableTls ? kube.onCertificates : undefined, onConverted: kube.onConverted, onState: kube.onState }));
+    out.push(createKubernetesSource(opts, { onCertificates: c.kubernetesEnableTls ? kube.onCertificates : undefined, onConverted: kube.onConverted, onState: kube.onState, log: kube.log }));
   }
   return out;
 }

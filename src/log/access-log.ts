@@ -3,6 +3,7 @@
  * audit), or the same fields as JSON with -access-log-json-enabled. Written to stderr unless -access-log names a file (Skipper's default).
  */
 import { createLineWriter, type LogSink } from './line-writer.ts';
+import { clientHost } from './client-host.ts';
 
 /** One served request; the proxy's RequestDoneEvent satisfies it. */
 export interface AccessEntry {
@@ -14,6 +15,8 @@ export interface AccessEntry {
   /** The Host header as received. */
   host: string;
   remoteAddress: string;
+  /** The request's X-Forwarded-For, when it had one; the client field is derived from it (client-host.ts). */
+  forwardedFor?: string;
   userAgent: string;
   referer: string;
   status: number;
@@ -51,14 +54,14 @@ function dash(s: string | undefined): string {
 }
 
 export function formatCombined(e: AccessEntry): string {
-  return `${dash(e.remoteAddress)} - ${dash(e.authUser)} [${apacheDate(e.startTime)}] "${e.method} ${e.uri} HTTP/${e.httpVersion}" ` +
+  return `${dash(clientHost(e.remoteAddress, e.forwardedFor))} - ${dash(e.authUser)} [${apacheDate(e.startTime)}] "${e.method} ${e.uri} HTTP/${e.httpVersion}" ` +
     `${e.status} ${e.bytes} "${dash(e.referer)}" "${dash(e.userAgent)}" ${Math.floor(e.durationMs)} ${dash(e.host)} ${dash(e.flowId)} ${dash(e.audit)}\n`;
 }
 
 export function formatJson(e: AccessEntry): string {
   return `${JSON.stringify({
     audit: e.audit ?? '', 'auth-user': e.authUser ?? '', duration: Math.floor(e.durationMs), 'flow-id': e.flowId ?? '',
-    host: e.remoteAddress, level: 'info', method: e.method, msg: '', proto: `HTTP/${e.httpVersion}`, referer: e.referer,
+    host: clientHost(e.remoteAddress, e.forwardedFor), level: 'info', method: e.method, msg: '', proto: `HTTP/${e.httpVersion}`, referer: e.referer,
     'requested-host': e.host, 'response-size': e.bytes, status: e.status, time: new Date().toISOString(),
     timestamp: apacheDate(e.startTime), uri: e.uri, 'user-agent': e.userAgent,
   })}\n`;

@@ -6,6 +6,9 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { FastCounter, FastHistogram, type CounterSeries, type HistogramSeries } from './fast-metrics.ts';
+import { createSkipperMetrics, type SkipperMetrics } from './skipper-metrics.ts';
+import type { SkipperMetricsOptions } from './skipper-options.ts';
+import { registerProcessInfo } from './process-info.ts';
 
 export const METRIC_PREFIX = 'skipjack_';
 
@@ -21,6 +24,8 @@ export interface RouteTableStats {
 
 export interface ProxyMetrics {
   readonly registry: Registry;
+  /** Skipper's metric names, with -metrics-flavour=prometheus; null otherwise. */
+  readonly skipper: SkipperMetrics | null;
   requestDone(routeId: string, method: string, status: number, seconds: number): void;
   backendDone(host: string, seconds: number): void;
   backendError(host: string, kind: string): void;
@@ -36,10 +41,17 @@ interface RequestSeries {
   duration: HistogramSeries;
 }
 
-export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyMetrics {
+export function createProxyMetrics(o: { processMetrics?: boolean; skipper?: SkipperMetricsOptions | null } = {}): ProxyMetrics {
   const registry = new Registry();
   const registers = [registry];
-  if (o.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  if (o.processMetrics !== false) {
+    collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+    // Gauges must not end in _total (OpenMetrics reserves it for counters); the per-type gauges of the same
+    // name without the suffix stay, and sum() over them gives these totals.
+    for (const g of ['active_resources_total', 'active_handles_total', 'active_requests_total']) registry.removeSingleMetric(`${METRIC_PREFIX}nodejs_${g}`);
+    registerProcessInfo(registry);
+  }
+  const skipper = o.skipper == null ? null : createSkipperMetrics(registry, o.skipper);
 
   const requests = new FastCounter({ name: `${METRIC_PREFIX}requests_total`, help: 'Requests served, by route, method and status code', registers });
   const requestDuration = new FastHistogram({ name: `${METRIC_PREFIX}request_duration_seconds`, help: 'Time from request start to response end, by route and status code', buckets: LATENCY_BUCKETS, registers });
@@ -61,6 +73,7 @@ export function createProxyMetrics(o: { processMetrics?: boolean } = {}): ProxyM
 
   return {
     registry,
+    skipper,
     requestDone(routeId, method, status, seconds) {
       // Nested maps keyed by the strings as they come (route ids and node's method names keep their hash),
       // so a request builds no key string.

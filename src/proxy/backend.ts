@@ -105,6 +105,7 @@ async function attempt(
   }
   if (stats !== null && (a.error === null || !a.error.clientGone)) d.registry.countRequest(stats, a.error !== null);
   const durationMs = performance.now() - start;
+  ctx.backendMs += durationMs;
   if (info !== null) {
     const e = a.error;
     d.guard!.after(info, e === null

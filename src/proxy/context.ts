@@ -100,6 +100,8 @@ export class RequestContext implements FilterContext {
   dynamicBackendUrl: string | null = null;
   routeId = '';
   served = false;
+  /** Time spent in backend round trips of this request, for the proxy's own latency (total minus this). */
+  backendMs = 0;
   /** A backend body a response filter replaced; dropped when the exchange is over if still unread. */
   replaced: Readable | null = null;
   /** Set for protocol upgrades with -experimental-upgrade. */

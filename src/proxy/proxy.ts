@@ -245,9 +245,11 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
           method: req.method ?? '',
           status,
           durationMs: performance.now() - start,
+          backendMs: ctx?.backendMs ?? 0,
           host: ctx?.original.host ?? req.headers.host ?? '',
           uri: req.url ?? '',
           remoteAddress: ctx?.original.remoteAddress ?? req.socket.remoteAddress ?? '',
+          forwardedFor: headerText((ctx?.request.headers ?? req.headers)['x-forwarded-for']),
           httpVersion: req.httpVersion,
           userAgent: req.headers['user-agent'] ?? '',
           referer: req.headers.referer ?? '',
@@ -374,4 +376,9 @@ function parseUrl(option: string, value: string): URL {
 /** Filters set header values as strings; take the first value if a filter left an array. */
 function hostHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Go's Header.Get: the first value of a header, '' when absent. */
+function headerText(v: string | string[] | undefined): string {
+  return v === undefined ? '' : typeof v === 'string' ? v : (v[0] ?? '');
 }

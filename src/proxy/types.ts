@@ -85,11 +85,15 @@ export interface RequestDoneEvent {
   method: string;
   status: number;
   durationMs: number;
+  /** Of durationMs, the time spent in backend round trips (0 when none). */
+  backendMs: number;
   /** The Host header as received. */
   host: string;
   /** Path and query as received. */
   uri: string;
   remoteAddress: string;
+  /** The request's X-Forwarded-For after -forwarded-headers and filters ('' when none), for the access log. */
+  forwardedFor: string;
   httpVersion: string;
   userAgent: string;
   referer: string;

@@ -23,6 +23,9 @@ import { checkDefaultFilters } from '../config/default-filters.ts';
 import { builtinFilters } from '../filters/builtin.ts';
 import { rateLimits } from './rate-limits.ts';
 import { primarySwarm } from './swarm.ts';
+import { webhookService } from './webhook.ts';
+import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
+import { writeFatal } from '../log/json-mode.ts';
 import { routeSourcesService } from './route-sources.ts';
 import { compiler, drainBound, proxyProtocol, routesViewPostprocessor, supportService, tlsEnabled } from './wiring.ts';
 
@@ -30,12 +33,12 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   let runner: ServiceRunner | null = null;
   const health = new Health(() => runner?.ready() ?? false);
   const view = new RoutesView();
-  const metrics = createProxyMetrics();
+  const metrics = createProxyMetrics({ skipper: skipperMetricsOptions(c) });
   const pool = new WorkerPool({
     count: c.workers,
     logger,
     onFatal: (message) => {
-      process.stderr.write(`skipjack: ${message}\n`);
+      writeFatal(c.applicationLogJsonEnabled, 'skipjack', message);
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
       process.exit(1);
     },
@@ -72,7 +75,8 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   const workers = service('workers', () => pool.start(), () => pool.drain(drainBound(c)), () => listening.size >= c.workers);
   const support = supportService(c, logger, health, view, () => workersMetrics(metrics.registry));
-  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), routes, workers];
+  const webhook = webhookService(c, logger, new HttpClients(), limits);
+  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), routes, ...(webhook === null ? [] : [webhook]), workers];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;

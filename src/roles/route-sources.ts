@@ -44,6 +44,8 @@ export async function routeSourcesService(c: Config, logger: Logger, metrics: Pr
       onCertificates: o.onCertificates,
       onConverted: (info) => metrics.kubernetesInvalidObjects(info.invalidObjects),
       onState: o.onClusterState,
+      // In JSON mode the Kubernetes lines go through the application logger; in text mode they keep logrus' shape.
+      log: c.applicationLogJsonEnabled ? (e) => logger.log(e.level, e.msg, { kind: e.kind, name: e.name, ns: e.ns }) : undefined,
     }),
     build: (merged, g) => pipeline.apply(merged, g),
     onSourceError: (s, err) => {

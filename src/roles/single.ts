@@ -20,6 +20,8 @@ import { InProcessLimiter } from '../ratelimit/instance-limiter.ts';
 import { checkDefaultFilters } from '../config/default-filters.ts';
 import { builtinFilters } from '../filters/builtin.ts';
 import { rateLimits } from './rate-limits.ts';
+import { webhookService } from './webhook.ts';
+import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
 import { resilience } from './resilience.ts';
 import { ClusterStateFeed, shareBreakers, singleProcessSwarm } from './swarm.ts';
 import { routeSourcesService } from './route-sources.ts';
@@ -32,7 +34,7 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
   let runner: ServiceRunner | null = null;
   const health = new Health(() => runner?.ready() ?? false);
   const view = new RoutesView();
-  const metrics = createProxyMetrics();
+  const metrics = createProxyMetrics({ skipper: skipperMetricsOptions(c) });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   const clients = new HttpClients();
   const clusterStates = c.kubernetes ? new ClusterStateFeed() : null;
@@ -52,7 +54,8 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
   const proxy = createProxy(routes.holder, proxyOptions(c, logger, limits, res), observer(c, metrics));
   const listener = proxyListenerService(c, logger, proxy, certs, () => drainBound(c));
   const support = supportService(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
-  const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(swarm?.services ?? []), ...(sharing === null ? [] : [sharing]), ...(res.probes === null ? [] : [res.probes]), proxyService(proxy), listener];
+  const webhook = webhookService(c, logger, clients, limits, res);
+  const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(swarm?.services ?? []), ...(sharing === null ? [] : [sharing]), ...(webhook === null ? [] : [webhook]), ...(res.probes === null ? [] : [res.probes]), proxyService(proxy), listener];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   logger.info(`proxy listening on ${urlOf(listener.address!, proxyProtocol(c), c.address)}`);

@@ -19,7 +19,7 @@ import type { HttpClients } from '../net/index.ts';
 import { builtinPredicates } from '../predicates/builtin.ts';
 import { createProxy } from '../proxy/proxy.ts';
 import type { ProxyObserver, ProxyOptions } from '../proxy/types.ts';
-import { incrementalCompiler } from '../routing/compile.ts';
+import { incrementalCompiler, type CompileOptions } from '../routing/compile.ts';
 import type { RoutePostprocessor } from '../routing/pipeline.ts';
 import { invalidByReason } from '../routing/pipeline.ts';
 import type { RouteTable } from '../routing/types.ts';
@@ -60,13 +60,20 @@ export function proxyProtocol(c: Config): 'http' | 'https' {
 export function compiler(
   c: Config, shuttingDown: () => boolean, clients: HttpClients, limits: RateLimits | null, res: Resilience | null = null,
 ): (defs: RouteDef[], generation: number) => RouteTable {
-  return incrementalCompiler({
+  return incrementalCompiler(compileOptions(c, shuttingDown, clients, limits, res));
+}
+
+/** The registries and settings routes are compiled with; the validation webhook compiles with the same. */
+export function compileOptions(
+  c: Config, shuttingDown: () => boolean, clients: HttpClients, limits: RateLimits | null, res: Resilience | null = null,
+): CompileOptions {
+  return {
     predicates: builtinPredicates({ shuttingDown, reverseSource: c.reverseSourcePredicate }),
     filters: builtinFilters(limits?.specs ?? [], { clients, ...res?.filterDeps }),
     lbFactory: createLoadBalancer,
     ignoreTrailingSlash: c.ignoreTrailingSlash,
     disabledFilters: new Set(c.disabledFilters),
-  });
+  };
 }
 
 /**
@@ -101,14 +108,21 @@ export function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
   // Made even under -access-log-disabled: an enableAccessLog route still logs, as in Skipper.
   const access = createAccessLog({ json: c.accessLogJsonEnabled, stripQuery: c.accessLogStripQuery, out: logFile(c.accessLog) });
   const enabledByFlag = !c.accessLogDisabled;
+  const skipper = metrics.skipper;
   return {
     requestDone(e) {
       metrics.requestDone(e.routeId, e.method, e.status, e.durationMs / 1000);
+      skipper?.requestDone(e.routeId, e.host, e.method, e.status, e.durationMs / 1000, e.backendMs / 1000);
       if (accessLogWanted(e.stateBag.get(ACCESS_LOG_STATE_KEY), e.status, enabledByFlag)) access.log(e);
     },
     backendDone(e) {
-      if (e.error !== undefined) metrics.backendError(e.backendHost, e.error);
-      else metrics.backendDone(e.backendHost, e.durationMs / 1000);
+      if (e.error !== undefined) {
+        metrics.backendError(e.backendHost, e.error);
+        skipper?.backendError(e.routeId);
+      } else {
+        metrics.backendDone(e.backendHost, e.durationMs / 1000);
+        skipper?.backendDone(e.routeId, e.backendHost, e.status ?? 0, e.durationMs / 1000);
+      }
     },
     // No access-log filter ran and the flag disables the log: this request is not logged, whatever its status.
     countsBytes: (bag) => enabledByFlag || bag.has(ACCESS_LOG_STATE_KEY),
@@ -123,6 +137,7 @@ export function routesViewPostprocessor(view: RoutesView, metrics: ProxyMetrics)
       view.update({ generation, routes: table.routes.map((r) => r.def), invalid: table.invalid });
       metrics.routeTable({ generation, routes: table.routes.length, invalidByReason: invalidByReason(table) });
       metrics.routeUpdate(seconds);
+      metrics.skipper?.routeTable(table.routes, table.invalid, seconds);
     },
   };
 }

@@ -18,12 +18,13 @@ import { RoutePipeline, routeLog } from '../routing/pipeline.ts';
 import { CertificateStore } from '../server/tls.ts';
 import { listenToPrimary } from '../server/workers.ts';
 import { rateLimits } from './rate-limits.ts';
+import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
 import { resilience } from './resilience.ts';
 import { workerSwarm } from './swarm.ts';
 import { certificateError, compiler, logFile, observer, proxyListenerService, proxyOptions, proxyService, tlsEnabled } from './wiring.ts';
 
 export async function runWorker(c: Config, logger: Logger): Promise<void> {
-  const metrics = createProxyMetrics();
+  const metrics = createProxyMetrics({ skipper: skipperMetricsOptions(c) });
   serveWorkerMetrics(metrics.registry);
   // Set when the primary announces shutdown; Shutdown() reads it per request.
   let shuttingDown = false;
@@ -44,7 +45,8 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   let runner: ServiceRunner | null = null;
   listenToPrimary({
     onRoutes: (msg) => {
-      pipeline.apply(msg.defs, msg.generation);
+      const table = pipeline.apply(msg.defs, msg.generation);
+      metrics.skipper?.routesChanged(table.routes);
       firstRoutes();
     },
     onCertificates: (list) => certs?.setDynamic(list, certificateError(logger)),

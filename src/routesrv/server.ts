@@ -10,6 +10,7 @@ import type { KubernetesSource } from '../dataclients/kubernetes/source.ts';
 import { guarded, targetPath } from '../server/request-target.ts';
 import { redisShards, type RedisServiceRef } from './redis-shards.ts';
 import { nextSnapshot, type RoutesSnapshot } from './routes-snapshot.ts';
+import type { RouteServerMetrics } from './metrics.ts';
 
 export interface RouteServerOptions {
   source: KubernetesSource;
@@ -18,6 +19,8 @@ export interface RouteServerOptions {
   /** The route pre-processors skipjack runs too (src/roles/route-pipeline.ts), applied before serving. */
   pre?: readonly RoutePreprocessor[];
   onError?: (err: Error) => void;
+  /** Served on /metrics when set. */
+  metrics?: RouteServerMetrics;
 }
 
 export class RouteServer {
@@ -41,8 +44,12 @@ export class RouteServer {
       (u) => {
         this.#snapshot = nextSnapshot(preprocess(this.#o.pre ?? [], u.routes), this.#snapshot);
         this.updates++;
+        this.#o.metrics?.published(this.#snapshot.count, this.#snapshot.body.length);
       },
-      (err) => this.#o.onError?.(err),
+      (err) => {
+        this.#o.metrics?.fetchError();
+        this.#o.onError?.(err);
+      },
     );
   }
 
@@ -74,6 +81,18 @@ export class RouteServer {
         return this.#routes(req, res);
       case '/health':
         return this.#snapshot ? end(res, 204) : end(res, 503, 'routes were not initialized yet\n');
+      case '/metrics': {
+        const m = this.#o.metrics;
+        if (m === undefined) return end(res, 404, 'not found\n');
+        m.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': m.registry.contentType });
+            res.end(req.method === 'HEAD' ? undefined : text);
+          },
+          (err: Error) => end(res, 500, `${err.message}\n`),
+        );
+        return;
+      }
       case '/swarm/redis/shards': {
         const body = JSON.stringify(redisShards(this.#o.source.state(), this.#o.redis));
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -86,7 +105,10 @@ export class RouteServer {
 
   #routes(req: IncomingMessage, res: ServerResponse): void {
     const s = this.#snapshot;
-    if (!s) return end(res, 404, 'routes were not initialized yet\n');
+    if (!s) {
+      this.#o.metrics?.served(404);
+      return end(res, 404, 'routes were not initialized yet\n');
+    }
     const headers = {
       etag: s.etag,
       'last-modified': s.lastModified.toUTCString(),
@@ -95,9 +117,11 @@ export class RouteServer {
     };
     const inm = req.headers['if-none-match'];
     if (inm !== undefined && inm.split(',').some((t) => t.trim() === s.etag || t.trim() === '*')) {
+      this.#o.metrics?.served(304);
       res.writeHead(304, headers);
       return void res.end();
     }
+    this.#o.metrics?.served(200);
     res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': s.body.length });
     res.end(req.method === 'HEAD' ? undefined : s.body);
   }

@@ -53,8 +53,10 @@ export class WorkerPool {
   start(): void {
     // Structured clone carries large route lists faster than JSON.
     cluster.setupPrimary({ serialization: 'advanced' });
-    cluster.on('online', (w) => {
-      for (const msg of this.#last.values()) w.send(msg);
+    // Replayed when the worker says it listens for them, not on 'online': that fires before the worker's
+    // ES modules have loaded, and IPC messages arriving before its handler is attached are lost.
+    cluster.on('message', (w, msg: { type?: string } | null) => {
+      if (msg?.type === 'skj:ready') for (const m of this.#last.values()) w.send(m);
     });
     cluster.on('listening', (w) => this.#listened.add(w.id));
     cluster.on('exit', (w, code, signal) => this.#onExit(w, code, signal));
@@ -119,6 +121,7 @@ export function listenToPrimary(o: {
     else if (msg?.type === 'skj:shutting-down') o.onShuttingDown();
     else if (msg?.type === 'skj:drain') o.onDrain((msg as DrainMessage).boundMs);
   });
+  process.send?.({ type: 'skj:ready' });
   // The primary coordinates shutdown; a terminal's Ctrl-C reaches the whole process group.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => {});

@@ -1,20 +1,19 @@
 /**
  * The RBAC in deploy/ grants what the Kubernetes data client reads and nothing more: the client runs against
- * the test API server, every request it makes is recorded as (apiGroup, resource, verb), and the manifests
- * must allow each one (nothing missing) and use every grant (nothing extra). Secrets are granted only for
- * -kubernetes-enable-tls: by a separate manifest, and in the Helm chart under the value that sets the flag.
+ * the test API server, every request it makes is recorded as (apiGroup, resource, verb), and the ClusterRole
+ * must allow each one (nothing missing) and use every grant (nothing extra). Secrets are granted only with
+ * -kubernetes-enable-tls: the chart's kubernetesEnableTls value (which also passes the flag) and the
+ * kustomize overlay kubernetes-tls. (Issue 12 item 1; the manifests are generated, so the chart's rendering
+ * is what is checked, and test/deploy/kustomize.test.ts checks the kustomize output equals it.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { KubeApi, kubeConfigFromOptions } from '../../src/dataclients/kubernetes/api.ts';
 import { ClusterWatcher } from '../../src/dataclients/kubernetes/client.ts';
 import { defaultKubeOptions, type KubeOptions } from '../../src/dataclients/kubernetes/options.ts';
+import { KUSTOMIZE_RELEASE, kustomizeTemplates, kustomizeValues, renderChart, type ValueOverrides } from '../../scripts/deploy/variants.ts';
 import { KubeApiServer } from '../support/kube-apiserver.ts';
 import { waitFor } from '../support/wait.ts';
-
-const deploy = (p: string): string => readFileSync(new URL(`../../deploy/${p}`, import.meta.url), 'utf8');
 
 interface Rule {
   apiGroups: string[];
@@ -28,16 +27,9 @@ interface Access {
   verb: string;
 }
 
-const key = (a: Access): string => `${a.group}/${a.resource}:${a.verb}`;
+type Obj = Record<string, any>;
 
-function clusterRoles(text: string): Map<string, Rule[]> {
-  const out = new Map<string, Rule[]>();
-  for (const doc of parseAllDocuments(text)) {
-    const o = doc.toJS() as { kind?: string; metadata?: { name: string }; rules?: Rule[] } | null;
-    if (o?.kind === 'ClusterRole') out.set(o.metadata!.name, o.rules ?? []);
-  }
-  return out;
-}
+const key = (a: Access): string => `${a.group}/${a.resource}:${a.verb}`;
 
 function grants(rules: readonly Rule[]): Access[] {
   return rules.flatMap((r) => r.apiGroups.flatMap((group) => r.resources.flatMap((resource) => r.verbs.map((verb) => ({ group, resource, verb })))));
@@ -79,57 +71,31 @@ async function recorded(o: Partial<KubeOptions>): Promise<Access[]> {
   }
 }
 
-const plainRoles = clusterRoles(deploy('kubernetes/rbac.yaml'));
-const plainRules = plainRoles.get('skipjack-ingress')!;
-const tlsRules = clusterRoles(deploy('kubernetes/rbac-tls-secrets.yaml')).get('skipjack-ingress-tls-secrets')!;
+function rendered(values: ValueOverrides): { rules: Rule[]; args: string[]; binding: Obj } {
+  const objs = renderChart(kustomizeValues(values), KUSTOMIZE_RELEASE, kustomizeTemplates) as Obj[];
+  const role = objs.find((o) => o.kind === 'ClusterRole')!;
+  const workload = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === KUSTOMIZE_RELEASE.name)!;
+  return { rules: role.rules, args: workload.spec.template.spec.containers[0].args, binding: objs.find((o) => o.kind === 'ClusterRoleBinding')! };
+}
 
-test('deploy/kubernetes/rbac.yaml: every request of the client is allowed, every grant is used, no Secrets', async () => {
-  assert.ok(plainRules !== undefined && tlsRules !== undefined, 'both ClusterRoles are there');
+test('default RBAC: every request of the client is allowed, every grant is used, no Secrets', async () => {
+  const { rules, args, binding } = rendered({});
   const used = [...await recorded({}), ...await recorded({ enableEndpointSlices: true })];
-  for (const a of used) assert.ok(allows(plainRules, a), `missing grant: ${key(a)}`);
+  for (const a of used) assert.ok(allows(rules, a), `missing grant: ${key(a)}`);
   const usedKeys = new Set(used.map(key));
-  for (const g of grants(plainRules)) assert.ok(usedKeys.has(key(g)), `granted but never requested: ${key(g)}`);
-  assert.ok(!grants(plainRules).some((g) => g.resource === 'secrets' || g.resource === '*'), 'no Secrets without -kubernetes-enable-tls');
-});
-
-test('with -kubernetes-enable-tls the client lists and watches Secrets, and rbac-tls-secrets.yaml grants just that', async () => {
-  const used = await recorded({ enableTLS: true });
-  const secrets = used.filter((a) => a.resource === 'secrets');
-  assert.deepEqual(secrets.map(key).sort(), ['/secrets:list', '/secrets:watch']);
-  for (const a of used) assert.ok(allows([...plainRules, ...tlsRules], a), `missing grant: ${key(a)}`);
-  assert.deepEqual(grants(tlsRules).map(key).sort(), ['/secrets:list', '/secrets:watch']);
-  const binding = parseAllDocuments(deploy('kubernetes/rbac-tls-secrets.yaml')).map((d) => d.toJS()).find((o) => o?.kind === 'ClusterRoleBinding');
+  for (const g of grants(rules)) assert.ok(usedKeys.has(key(g)), `granted but never requested: ${key(g)}`);
+  assert.ok(!grants(rules).some((g) => g.resource === 'secrets' || g.resource === '*'), 'no Secrets without -kubernetes-enable-tls');
+  assert.ok(!args.includes('-kubernetes-enable-tls'));
   assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'skipjack-ingress', namespace: 'kube-system' }]);
 });
 
-// The chart is checked as text (no helm binary here): outside the kubernetesEnableTls block its ClusterRole is
-// the plain manifest's, inside the block there is the Secrets rule and nothing else.
-const tlsBlock = /\{\{-? if \.Values\.kubernetesEnableTls \}\}([\s\S]*?)\{\{-? end \}\}/g;
-
-function withoutTemplating(text: string): string {
-  return text.replace(tlsBlock, '').replace(/\{\{[^}]*\}\}/g, 'x');
-}
-
-test('Helm chart: the ClusterRole grants what the plain manifest grants, Secrets only under kubernetesEnableTls', () => {
-  const template = deploy('helm/skipjack/templates/rbac.yaml');
-  const blocks = [...template.matchAll(tlsBlock)].map((m) => m[1]!);
-  assert.equal(blocks.length, 1, 'one conditional Secrets rule');
-  assert.deepEqual(grants(parseYaml(blocks[0]!) as Rule[]).map(key).sort(), ['/secrets:list', '/secrets:watch']);
-  const base = clusterRoles(withoutTemplating(template));
-  assert.deepEqual([...base.values()][0], plainRules);
-  assert.doesNotMatch(withoutTemplating(template), /secrets/);
-});
-
-test('Helm chart: kubernetesEnableTls is off by default and is what passes -kubernetes-enable-tls', () => {
-  const values = parseYaml(deploy('helm/skipjack/values.yaml')) as { kubernetesEnableTls?: boolean; extraArgs?: string[] };
-  assert.equal(values.kubernetesEnableTls, false);
-  assert.ok(!(values.extraArgs ?? []).some((a) => a.includes('kubernetes-enable-tls')), 'not turned on behind the value\'s back');
-  const workload = deploy('helm/skipjack/templates/workload.yaml');
-  const blocks = [...workload.matchAll(tlsBlock)].map((m) => m[1]!);
-  assert.ok(blocks.some((b) => b.includes('"-kubernetes-enable-tls"')));
-  assert.doesNotMatch(withoutTemplating(workload), /kubernetes-enable-tls/);
-});
-
-test('the plain Deployment does not turn on -kubernetes-enable-tls (its RBAC has no Secrets)', () => {
-  assert.doesNotMatch(deploy('kubernetes/deployment.yaml'), /kubernetes-enable-tls/);
+test('kubernetesEnableTls: the flag, and list/watch on Secrets - just what the client then requests', async () => {
+  const plain = rendered({}).rules;
+  const { rules, args } = rendered({ kubernetesEnableTls: true });
+  assert.ok(args.includes('-kubernetes-enable-tls'));
+  const used = await recorded({ enableTLS: true });
+  assert.deepEqual(used.filter((a) => a.resource === 'secrets').map(key).sort(), ['/secrets:list', '/secrets:watch']);
+  for (const a of used) assert.ok(allows(rules, a), `missing grant: ${key(a)}`);
+  const added = grants(rules).map(key).filter((k) => !grants(plain).map(key).includes(k));
+  assert.deepEqual(added.sort(), ['/secrets:list', '/secrets:watch']);
 });

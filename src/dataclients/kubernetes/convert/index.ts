@@ -18,6 +18,12 @@ export type { ClusterState, ConversionResult, KubeLogEntry, KubeLogger, KubeObje
 export { createSharedContext, normalizeOptions } from './context.ts';
 export { dedupeRoutes } from './dedupe.ts';
 export { createIncrementalConverter, type Converter } from './incremental.ts';
+// The validation webhook admits objects by the rules the conversion applies.
+export { decodeRouteGroup } from './routegroup-spec.ts';
+export { validateRouteGroup } from './routegroup-validate.ts';
+export {
+  ingressFilterAnnotation, ingressPredicateAnnotation, ingressRoutesAnnotation, loadBalancerAnnotation, validateIngressAnnotations,
+} from './ingress-annotations.ts';
 
 /**
  * Converts one cluster state; pure except for reading the default filters directory. Health-check routes
