@@ -30,31 +30,24 @@ export interface Limiter {
 }
 
 /** maxHits 0: everything refused, with Skipper's five-year Retry-After. */
-export class ZeroLimiter implements Limiter {
-  static readonly verdict: Verdict = Object.freeze({ allowed: false, retryAfterSec: 5 * 365 * 24 * 3600 });
-  readonly settings: RateLimitSettings;
-  readonly #counter: DecisionCounter;
-  constructor(settings: RateLimitSettings, counter: DecisionCounter) {
-    this.settings = settings;
-    this.#counter = counter;
-  }
-  check(): Verdict {
-    this.#counter.count('refused');
-    return ZeroLimiter.verdict;
-  }
-}
+export const REFUSE_ALL: Verdict = Object.freeze({ allowed: false, retryAfterSec: 5 * 365 * 24 * 3600 });
 
-/** A cluster limit without a swarm: Skipper's voidRatelimit, everything admitted. */
-export class VoidLimiter implements Limiter {
+/**
+ * A limiter whose answer never changes: a limit of 0 (REFUSE_ALL), or a cluster limit without a swarm
+ * (Skipper's voidRatelimit, ALLOW).
+ */
+export class FixedLimiter implements Limiter {
   readonly settings: RateLimitSettings;
   readonly #counter: DecisionCounter;
-  constructor(settings: RateLimitSettings, counter: DecisionCounter) {
+  readonly #verdict: Verdict;
+  constructor(settings: RateLimitSettings, counter: DecisionCounter, verdict: Verdict) {
     this.settings = settings;
     this.#counter = counter;
+    this.#verdict = verdict;
   }
   check(): Verdict {
-    this.#counter.count('allowed');
-    return ALLOW;
+    this.#counter.count(this.#verdict.allowed ? 'allowed' : 'refused');
+    return this.#verdict;
   }
 }
 

@@ -6,7 +6,7 @@
 import type { DecisionMetrics } from './decision-metrics.ts';
 import { noDecisionMetrics } from './decision-metrics.ts';
 import type { InstanceLimiter } from './instance-limiter.ts';
-import { ClusterLimiter, LocalLimiter, VoidLimiter, ZeroLimiter, type Limiter } from './limiter.ts';
+import { ALLOW, ClusterLimiter, FixedLimiter, LocalLimiter, REFUSE_ALL, type Limiter } from './limiter.ts';
 import type { SwarmLeakyBucket, SwarmLimiter } from './ports.ts';
 import { isCluster, settingsKey, settingsLabel, type RateLimitSettings } from './settings.ts';
 
@@ -49,12 +49,12 @@ export class LimiterRegistry {
     let l = this.#limiters.get(key);
     if (l !== undefined) return l;
     const counter = this.metrics.group(settingsLabel(s));
-    if (s.maxHits === 0) l = new ZeroLimiter(s, counter);
+    if (s.maxHits === 0) l = new FixedLimiter(s, counter, REFUSE_ALL);
     else if (!isCluster(s.kind)) l = new LocalLimiter(s, key, this.#instance, counter);
     else if (this.swarm !== null) l = new ClusterLimiter(s, this.swarm, counter);
     else {
       this.#warn(`rate limit group ${JSON.stringify(s.group)}: no swarm (-enable-swarm is off), so this cluster limit admits every request, as Skipper's does without a swarm`);
-      l = new VoidLimiter(s, counter);
+      l = new FixedLimiter(s, counter, ALLOW);
     }
     this.#limiters.set(key, l);
     return l;
