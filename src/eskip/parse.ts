@@ -5,6 +5,7 @@
  */
 import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from './ast.ts';
 import { EskipParseError, Lexer, LineIndex, type Token, type TokenKind } from './lexer.ts';
+import { runSliced, runSync, type Steps } from '../lifecycle/index.ts';
 
 export { EskipParseError } from './lexer.ts';
 
@@ -169,6 +170,11 @@ class Parser {
    * the parse.
    */
   documentRecovering(recover: boolean): DocumentParse {
+    return runSync(this.documentSteps(recover));
+  }
+
+  /** documentRecovering in steps: yields every few hundred routes (see parseDocumentSliced). */
+  *documentSteps(recover: boolean): Steps<DocumentParse> {
     const routes: RouteDef[] = [];
     const errors: EskipParseError[] = [];
     if (this.#firstError !== null) {
@@ -199,7 +205,9 @@ class Parser {
     }
     let needSep = false;
     let unlisted = 0;
+    let count = 0;
     while (this.#kind() !== 'eof') {
+      if (++count % 256 === 0) yield;
       let id: string | undefined;
       try {
         if (this.#kind() === 'semicolon') {
@@ -482,6 +490,14 @@ export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
  */
 export function parseDocument(text: string, options: ParseOptions = {}): DocumentParse {
   return new Parser(text, options.file, options.firstLine).documentRecovering(true);
+}
+
+/**
+ * parseDocument in slices: returns to the event loop every `sliceMs` (default 10 ms), so a large routes
+ * file does not stop the process serving while it is read. Same result as parseDocument.
+ */
+export function parseDocumentSliced(text: string, options: ParseOptions & { sliceMs?: number; onYield?: () => void } = {}): Promise<DocumentParse> {
+  return runSliced(new Parser(text, options.file, options.firstLine).documentSteps(true), options);
 }
 
 /**

@@ -15,7 +15,7 @@ import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { PathTree } from './path-tree.ts';
 import { reconcileSteps } from './reconcile.ts';
-import { runSliced, runSync, type SliceOptions, type Steps } from './slices.ts';
+import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { treePattern } from './route-predicates.ts';
 import { CompiledRouteTable, type Family, type TableState } from './table.ts';
 import type { LoadBalancerFactory, PredicateSpec, RouteTable } from './types.ts';

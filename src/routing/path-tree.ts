@@ -5,7 +5,7 @@
  */
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
-import { runSync, stepChunk, type Steps } from './slices.ts';
+import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
 
 interface Node {

@@ -9,7 +9,7 @@ import { hasFilters, usable } from './compiled-route.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { RouteEntry } from './leaf.ts';
 import { sameRouteDef } from './route-equality.ts';
-import { stepChunk, type Steps } from './slices.ts';
+import { stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { TableState } from './table.ts';
 import type { InvalidRoute, Route } from './types.ts';
 
