@@ -38,9 +38,6 @@ const SIMPLE_BACKENDS: Partial<Record<TokenKind, BackendType>> = {
 
 const anyCall: PredicateCall = Object.freeze({ name: '*', args: Object.freeze([]) as never[] });
 
-/** The predicate or filter list of a route without any; shared, never written to. */
-const noCalls: never[] = Object.freeze([]) as never[];
-
 /**
  * A copy of `s` that does not keep a larger string alive (see Parser.#intern); strings under 13 characters
  * are copies already.
@@ -269,7 +266,8 @@ class Parser {
     const { line, col } = this.#lines.at(at.offset);
     const pos: SourcePos = this.#file === undefined ? { line, col } : { file: this.#file, line, col };
     // One object shape per backend kind, every field set at once; lists sized exactly (push leaves spare room).
-    return this.backend(copy(id), predicates.length === 0 ? noCalls : predicates, filters.length === 0 ? noCalls : filters.slice(), pos);
+    // The lists are the route's own (data clients add to the lists of routes they parsed); the calls are shared.
+    return this.backend(copy(id), predicates, filters.slice(), pos);
   }
 
   predicates(): PredicateCall[] {

@@ -3,7 +3,7 @@
  * segment first, then a `:name` wildcard, then a free wildcard, and backtracks when the routes of a
  * position all reject the request, so the most specific matching path wins (Skipper's pathmux order).
  */
-import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
+import { leafSteps, patchLeaf, type Leaf, type RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
@@ -123,8 +123,8 @@ function* freeze(b: BuildNode, budget: { left: number }): Steps<Node> {
     for (const [k, v] of b.statics) statics.set(k, yield* freeze(v, budget));
   }
   const wildcard = b.wildcard === null ? null : yield* freeze(b.wildcard, budget);
-  const catchAll = b.catchAll === null ? null : new Leaf(b.catchAll);
-  const leaf = b.leaf === null ? null : new Leaf(b.leaf);
+  const catchAll = b.catchAll === null ? null : yield* leafSteps(b.catchAll);
+  const leaf = b.leaf === null ? null : yield* leafSteps(b.leaf);
   budget.left -= 1 + (b.catchAll?.length ?? 0) + (b.leaf?.length ?? 0);
   if (budget.left <= 0) {
     budget.left = stepChunk;

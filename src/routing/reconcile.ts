@@ -125,13 +125,20 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
   compiled.length = n;
   routes.length = n;
   inputs.length = n;
+  yield;
   const removed: RouteEntry[] = [];
   for (let i = 0; i < prevCompiled.length; i++) if (fate[i] !== kept) removed.push(prevCompiled[i]!);
   // Read while `seq` still gives the previous positions.
   const holders = base === null ? compiled.filter(hasFilters) : [...base.holders.filter((c) => fate[c.seq] === kept), ...fresh.filter(hasFilters)];
+  yield;
   for (let i = 0; i < n; i++) if (from[i]! >= 0 && from[i] !== i) compiled[i]!.seq = i;
   for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
-  for (const c of fresh) byId.set(c.route.id, c);
+  // A million ids into the map take a second: in chunks.
+  for (let i = 0; i < fresh.length; i++) {
+    if (i % (4 * stepChunk) === 0) yield;
+    const c = fresh[i]!;
+    byId.set(c.route.id, c);
+  }
   return { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder };
 }
 
