@@ -187,14 +187,28 @@ function fixedBackendAddress(ctx: RequestContext, route: Route, d: BackendDeps):
 /**
  * What the balancing algorithm needs of this request. The hash key is the consistentHashKey setting, else
  * the client as Skipper's net.RemoteHost sees it: the first X-Forwarded-For entry, else the peer address.
+ * Only consistentHash reads it, so it is worked out on first read, not for every balanced request.
  */
+class BalancedRequest implements LbRequest {
+  readonly #ctx: RequestContext;
+  readonly #registry: EndpointRegistry;
+  #hashKey: string | null = null;
+  readonly balanceFactor: number | undefined;
+  constructor(ctx: RequestContext, registry: EndpointRegistry) {
+    this.#ctx = ctx;
+    this.#registry = registry;
+    this.balanceFactor = ctx.settingsIfAny?.consistentHashBalanceFactor;
+  }
+  get hashKey(): string {
+    return (this.#hashKey ??= this.#ctx.settingsIfAny?.consistentHashKey ?? clientHost(this.#ctx));
+  }
+  inflight(ep: LbEndpoint): number {
+    return this.#registry.peek(ep.host)?.inflight ?? 0;
+  }
+}
+
 function lbRequestOf(ctx: RequestContext, registry: EndpointRegistry): LbRequest {
-  const settings = ctx.settingsIfAny;
-  return {
-    hashKey: settings?.consistentHashKey ?? clientHost(ctx),
-    balanceFactor: settings?.consistentHashBalanceFactor,
-    inflight: (ep: LbEndpoint) => registry.peek(ep.host)?.inflight ?? 0,
-  };
+  return new BalancedRequest(ctx, registry);
 }
 
 function clientHost(ctx: RequestContext): string {
