@@ -179,14 +179,21 @@ export async function killAndScale(s: Shape): Promise<Row[]> {
   const name = `static membership: 2 of 5 killed, scaled to 8, limit ${s.limit}/${s.windowS}s`;
   const admitted = admittedPerWindow(b, start, windowMs, s.windows);
   const hi = Math.ceil(1.05 * s.limit);
-  // The survivors' documented share per window: all, 3 of 5 (the dead keep theirs), the change, 8 of 10.
-  const share = (i: number): number | undefined => (i === 0 ? 1 : i === 1 ? 3 / 5 : i === 2 ? undefined : 8 / 10);
+  // The survivors' documented share per window: all; 3 of 5 after the kill (the dead keep theirs) and while the
+  // new processes start (each counts every listed member until it has heard them); 8 of 10 once all 8 are live.
+  const joinedAt = scaledAt + joinedMs;
+  const share = (i: number): [number, string] | undefined => {
+    if (i === 0) return [1, 'all'];
+    if (i === 2) return undefined;
+    if (joinedAt <= start + i * windowMs) return [0.8, '8/10'];
+    return [0.6, i >= 2 ? '3/5, scale-up in progress' : '3/5'];
+  };
   return [
     ...admitted.map((a, i) => {
       const sh = share(i);
-      if (sh === undefined) return row(name, `window ${i + 1} admitted`, a, 'scale-up in this window', undefined);
-      const lo = Math.floor(0.95 * s.limit * sh);
-      return row(name, `window ${i + 1} admitted`, a, `${lo}..${hi} (share ${sh === 1 ? 'all' : sh === 0.6 ? '3/5' : '8/10'})`, a >= lo && a <= hi);
+      if (sh === undefined) return row(name, `window ${i + 1} admitted`, a, 'scale-up starts in this window', undefined);
+      const lo = Math.floor(0.95 * s.limit * sh[0]);
+      return row(name, `window ${i + 1} admitted`, a, `${lo}..${hi} (share ${sh[1]})`, a >= lo && a <= hi);
     }),
     row(name, 'dead peers forgotten after', Number.isNaN(forgottenMs) ? 'never' : `${(forgottenMs / 1000).toFixed(1)} s`, '≤ 10 s', forgottenMs <= 10_000),
     row(name, 'start to 8 of 8 live (incl. process start)', Number.isNaN(joinedMs) ? 'never' : `${(joinedMs / 1000).toFixed(1)} s`, '≤ 5 s after ready', undefined),
