@@ -5,7 +5,9 @@
  *
  * Every member runs the bucket itself over the stream of additions it knows of: its own at once, a peer's when
  * that peer's report arrives (each report carries the peer's cumulative units added, so a lost report only
- * delays, and the difference to the last one is what it added since). Late additions can only make a view
+ * delays, and the difference to the last one is what it added since; a bucket instance seen for the first
+ * time joins with the units its owner attributes to itself, each member's part leaking in proportion to the
+ * level). Late additions can only make a view
  * fuller than the true bucket, never emptier, except by what peers added since their last report — and that
  * lies inside their announced reservations: adding without coordination would let every member fill the room
  * before hearing of the others, so the room is divided as the gossip limiter divides a limit's remainder. At
@@ -48,6 +50,8 @@ interface PeerState {
   added: number;
   reserved: number;
   demand: number;
+  /** Served in its last round: it takes its next share at its flush, announced; an idle one may take one lazily. */
+  busy: boolean;
 }
 
 interface Bucket {
@@ -60,12 +64,16 @@ interface Bucket {
   /** This instance's bucket instance and cumulative units added (what peers difference). */
   readonly epoch: number;
   added: number;
+  /** How many of this instance's units are still in the bucket (its part of the level, leaking in proportion). */
+  own: number;
   readonly peers: Map<MemberId, PeerState>;
   readonly attempts: SlidingCounts;
   reportedDemand: number;
   /** The increment of the last request here: the unit the room is apportioned in. */
   increment: number;
   dirty: boolean;
+  /** Whether the bucket was served in the round before the current one (this instance is not just waking). */
+  busy: boolean;
   round: number;
   budget: number;
   used: number;
@@ -73,8 +81,8 @@ interface Bucket {
   reported: boolean;
 }
 
-/** [label, capacity, emissionMs, epoch, added, level, reserved, demand]. */
-export type BucketReportEntry = [string, number, number, number, number, number, number, number];
+/** [label, capacity, emissionMs, epoch, added, own units still in the bucket, reserved, demand, busy 0|1]. */
+export type BucketReportEntry = [string, number, number, number, number, number, number, number, number];
 type Wire = { f: 0 | 1; e: BucketReportEntry[] };
 
 const enc = new TextEncoder();
@@ -105,7 +113,7 @@ export function decodeBucketReport(bytes: Uint8Array): { full: boolean; entries:
   const w = JSON.parse(dec.decode(bytes)) as Wire;
   if (!w || !Array.isArray(w.e)) throw new Error('malformed leaky-bucket report');
   for (const x of w.e) {
-    if (!Array.isArray(x) || x.length !== 8 || typeof x[0] !== 'string') throw new Error('malformed leaky-bucket report entry');
+    if (!Array.isArray(x) || x.length !== 9 || typeof x[0] !== 'string') throw new Error('malformed leaky-bucket report entry');
     const nums = x.slice(1) as number[];
     if (!nums.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0) || !(x[1] > 0) || !(x[2] > 0)) {
       throw new Error('malformed leaky-bucket report entry');
@@ -184,11 +192,12 @@ export class GossipLeakyBucket implements SwarmLeakyBucket, Service {
     b.attempts.dCur += increment;
     b.increment = increment;
     b.dirty = true;
-    if (b.round !== this.#round) this.#share(b, cap);
+    if (b.round !== this.#round) this.#share(b, cap, true);
     if (b.used + increment <= b.budget) {
       b.used += increment;
       b.level += increment;
       b.added += increment;
+      b.own += increment;
       return ALLOWED;
     }
     // Until the level leaves room for the increment; with room there but not in this share, the next round.
@@ -215,8 +224,8 @@ export class GossipLeakyBucket implements SwarmLeakyBucket, Service {
     let b = this.#buckets.get(id);
     if (!b) {
       b = {
-        label, capacity: s.capacity, emissionMs: s.emissionMs, level: 0, at: now, epoch: Math.floor(Math.random() * 2 ** 48), added: 0,
-        peers: new Map(), attempts: emptyCounts(Math.floor(now / DEMAND_MS)), reportedDemand: 0, increment: 1, dirty: false,
+        label, capacity: s.capacity, emissionMs: s.emissionMs, level: 0, at: now, epoch: Math.floor(Math.random() * 2 ** 48), added: 0, own: 0,
+        peers: new Map(), attempts: emptyCounts(Math.floor(now / DEMAND_MS)), reportedDemand: 0, increment: 1, dirty: false, busy: false,
         round: 0, budget: 0, used: 0, announced: 0, reported: false,
       };
       this.#buckets.set(id, b);
@@ -224,18 +233,30 @@ export class GossipLeakyBucket implements SwarmLeakyBucket, Service {
     return b;
   }
 
-  /** Leaks the level to `now`. */
+  /** Leaks the level to `now`; this instance's part of it leaks in proportion. */
   #leak(b: Bucket, now: number, em: number): void {
-    if (now > b.at) b.level = Math.max(0, b.level - (now - b.at) / em);
+    if (now > b.at && b.level > 0) {
+      const after = Math.max(0, b.level - (now - b.at) / em);
+      b.own = after <= EPSILON ? 0 : Math.min(after, b.own * (after / b.level));
+      b.level = after;
+    }
     b.at = now;
   }
 
   /**
-   * This instance's share of the room left for one round, in whole increments (the same apportionment every
-   * instance computes alike when they share the increment; with another increment elsewhere the sum may exceed
-   * the room by less than one increment).
+   * This instance's share of the room left for one round, in whole increments. `room` is the capacity minus the
+   * level, the reservations peers announced, and the equal part of the capacity of every live peer that never
+   * reported the bucket. A peer whose last report says it was idle may take one at its next request, before it can
+   * announce it, and may be waking up at this very flush. So it keeps its lazy share (its equal part of the
+   * room among this instance and the peers that reported, rounded down: the lazy shares of all members add up
+   * to the room at most), and at this instance's first flush after waking up it weighs as much as this
+   * instance in the weighted split (it may be waking up too, its reported demand stale); a round later a peer
+   * that woke up has announced its reservation, so a silent one weighs its reported demand. A lazy share is
+   * that equal part; a share at a flush, for a bucket served since the last one, is this
+   * instance's part of what the lazy shares leave, weighted by demand, apportioned by largest remainders (odd
+   * units rotating each second), the same split every instance computes.
    */
-  #share(b: Bucket, cap: number): void {
+  #share(b: Bucket, cap: number, lazy: boolean): void {
     const live = this.#node.live();
     const n = live.length;
     const whole = Math.floor(cap);
@@ -243,20 +264,30 @@ export class GossipLeakyBucket implements SwarmLeakyBucket, Service {
     const r = whole - q * n;
     const self = this.#node.self;
     let base = b.level;
+    let idle = 0;
     const others: Weighted[] = [];
     for (let i = 0; i < n; i++) {
       const id = live[i]!;
       if (id === self) continue;
       const p = b.peers.get(id);
-      if (p) {
-        base += p.reserved;
-        others.push({ id, weight: p.demand + 1 });
-      } else base += q + (i < r ? 1 : 0);
+      if (p === undefined) {
+        base += q + (i < r ? 1 : 0);
+        continue;
+      }
+      base += p.reserved;
+      if (p.busy) others.push({ id, weight: p.demand + 1 });
+      else {
+        idle++;
+        others.push({ id, weight: (b.busy ? p.demand : Math.max(p.demand, b.reportedDemand)) + 1 });
+      }
     }
     b.round = this.#round;
     b.used = 0;
+    const inc = b.increment;
     // EPSILON: floating-point dust of the leak must not cost a whole unit.
-    b.budget = apportion((cap - base + EPSILON) / b.increment, self, b.reportedDemand + 1, others) * b.increment;
+    const room = Math.floor((cap - base + EPSILON) / inc);
+    const equal = room > 0 ? Math.floor(room / (others.length + 1)) : 0;
+    b.budget = (lazy ? equal : apportion(room - equal * idle, self, b.reportedDemand + 1, others, Math.floor(Date.now() / 1000))) * inc;
   }
 
   #receive(from: MemberId, payload: Uint8Array): void {
@@ -268,22 +299,22 @@ export class GossipLeakyBucket implements SwarmLeakyBucket, Service {
       return;
     }
     const now = Date.now();
-    for (const [label, capacity, emissionMs, epoch, added, level, reserved, dem] of r.entries) {
+    for (const [label, capacity, emissionMs, epoch, added, own, reserved, dem, busy] of r.entries) {
       const b = this.#bucket({ capacity, emissionMs }, label, now);
       this.#leak(b, now, this.#effective(b).em);
       const p = b.peers.get(from);
       if (p === undefined || p.epoch !== epoch) {
-        // A bucket of this peer not seen before (either side is new to the bucket, or the peer restarted): which
-        // of its units are still in the bucket is unknown. An instance that added nothing itself knows only what
-        // its peers added, so it takes the fuller view; one that added too counts the peer's units still in its
-        // view on top (an overestimate at worst, leaking away: refusing early, never admitting more).
-        b.level = b.added === 0 ? Math.max(b.level, level) : Math.max(level, b.level + Math.min(added, level));
-        b.peers.set(from, { epoch, added, reserved, demand: dem });
+        // A bucket of this peer not seen before (either side is new to the bucket, or the peer restarted): its
+        // units still in the bucket, as it attributes them, join the level; later ones arrive as differences.
+        // A peer's units reach this view only through its own reports, so none is counted twice.
+        b.level += own;
+        b.peers.set(from, { epoch, added, reserved, demand: dem, busy: busy === 1 });
       } else if (added >= p.added) {
         b.level += added - p.added;
         p.added = added;
         p.reserved = reserved;
         p.demand = dem;
+        p.busy = busy === 1;
       } // else: an older report overtaken by a newer one
     }
     if (r.full) this.#synced.add(from);
@@ -314,15 +345,19 @@ export class GossipLeakyBucket implements SwarmLeakyBucket, Service {
       roll(b.attempts, Math.floor(now / DEMAND_MS));
       const wasDirty = b.dirty;
       if (wasDirty) {
+        // The split weighs this instance by the demand its peers know (its last report), as they do.
+        this.#share(b, cap, false);
         b.reportedDemand = demand(b.attempts, Math.floor(now / DEMAND_MS), (now % DEMAND_MS) / DEMAND_MS);
-        this.#share(b, cap);
-      } else {
+      }
+      const wentIdle = b.busy && !wasDirty;
+      b.busy = wasDirty;
+      if (!wasDirty) {
         b.budget = 0;
         b.used = 0;
       }
       const reserved = b.budget - b.used;
-      if (wasDirty || reserved !== b.announced || !b.reported || (full && b.level > EPSILON)) {
-        entries.push([b.label, b.capacity, b.emissionMs, b.epoch, b.added, b.level, reserved, b.reportedDemand]);
+      if (wasDirty || wentIdle || reserved !== b.announced || !b.reported || (full && b.level > EPSILON)) {
+        entries.push([b.label, b.capacity, b.emissionMs, b.epoch, b.added, b.own, reserved, b.reportedDemand, b.busy ? 1 : 0]);
         b.announced = reserved;
         b.reported = true;
         b.dirty = false;
