@@ -2,13 +2,16 @@
  * The Redis SwarmLimiter (cluster rate limits) and SwarmLeakyBucket (clusterLeakyBucketRatelimit): one
  * script run per decision on the shard that owns the key. While that shard's breaker is open, decisions
  * never wait: fail-closed refuses, else the fallback limiter decides (the gossip limiter when gossip runs),
- * else this instance's share of the limit.
+ * else this instance's share of the limit. Every admission is also counted in this process's
+ * {@link AdmissionShadow}, re-seeded into a shard when it returns (see admission-shadow.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Decision, LeakyBucketSettings, LimitSettings, SwarmLeakyBucket, SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import { AdmissionShadow, type Reseed } from './admission-shadow.ts';
 import { LocalFallbackLimiter } from './local-fallback.ts';
 import { noRedisStoreMetrics, type RedisStoreMetrics } from './metrics.ts';
-import { leakyBucket, slidingWindow, slidingWindowCount } from './scripts.ts';
+import type { RedisShard } from './redis-shard.ts';
+import { leakyBucket, slidingWindow, slidingWindowCount, slidingWindowReseed } from './scripts.ts';
 import type { RedisShardRing } from './shard-ring.ts';
 
 export interface RedisLimiterDeps {
@@ -47,9 +50,12 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
   private readonly fallback: SwarmLimiter | undefined;
   private readonly local: LocalFallbackLimiter;
   private readonly metrics: RedisStoreMetrics;
+  /** What this process admitted per key in the current and previous window (re-seeded on a shard's return). */
+  readonly shadow = new AdmissionShadow();
 
   constructor(deps: RedisLimiterDeps) {
     this.ring = deps.ring;
+    this.ring.setReturnHook((shard, lostData) => this.reseed(shard, lostData));
     this.fallback = deps.fallback;
     this.local = new LocalFallbackLimiter(deps.members);
     this.metrics = deps.metrics ?? noRedisStoreMetrics;
@@ -61,7 +67,8 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
     let d: Decision | undefined;
     if (shard !== undefined && shard.available()) {
       try {
-        const r = (await shard.run(slidingWindow, k, [limit.windowMs, limit.maxHits])) as [number, number, number];
+        const r = (await shard.run(slidingWindow, k, [limit.windowMs, limit.maxHits])) as [number, number, number, number];
+        this.shadow.observeStoreTime(r[3]);
         d = r[0] === 1 ? ALLOWED : { allowed: false, retryAfterMs: r[1], source: 'store' };
       } catch {
         // counted in the shard's metrics; the request falls back below
@@ -72,8 +79,24 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
       else if (this.fallback !== undefined) d = await this.fallback.allow(limit, key, false);
       else d = this.local.allow(limit, key);
     }
+    if (d.allowed) this.shadow.admitted(k, limit.windowMs, d.source !== 'store');
     this.metrics.decision(d);
     return d;
+  }
+
+  /**
+   * Gives a returning shard this process's admissions for its keys, in one pipeline: all of them when it
+   * lost its data, else those the fallback made. Rejects (the shard stays away) if the pipeline fails.
+   */
+  private async reseed(shard: RedisShard, lostData: boolean): Promise<void> {
+    const seeds = this.shadow.take((k) => this.ring.shardFor(k) === shard, lostData);
+    if (seeds.length === 0) return;
+    try {
+      await runReseeds(shard, seeds);
+    } catch (err) {
+      this.shadow.giveBack(seeds);
+      throw err;
+    }
   }
 
   /** The sliding-window estimate for `key` (0 while its shard is away and no fallback counts). */
@@ -108,4 +131,14 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
     this.metrics.decision(d);
     return d;
   }
+}
+
+/** One pipelined batch of re-seed scripts (EVAL: a shard that lost its data lost its script cache too). */
+async function runReseeds(shard: RedisShard, seeds: readonly Reseed[]): Promise<void> {
+  const p = shard.client.pipeline();
+  p.script('LOAD', slidingWindowReseed.source);
+  for (const s of seeds) p.evalsha(slidingWindowReseed.sha, 1, s.key, s.windowMs, s.idx, s.cur, s.prev);
+  const out = (await p.exec()) ?? [];
+  const failed = out.find(([err]) => err !== null);
+  if (failed !== undefined) throw failed[0];
 }
