@@ -1,0 +1,16 @@
+import { startRedis } from '../test/support/redis-server.ts';
+import { RedisSwarmLimiter } from '../swarm/redis/redis-limiter.ts';
+import { RedisShardRing } from '../swarm/redis/shard-ring.ts';
+import { DEFAULT_REDIS_STORE_OPTIONS } from '../swarm/redis/redis-options.ts';
+const redis = await startRedis();
+const quiet: any = { enabled: () => false, log() {}, debug() {}, info() {}, warn() {}, error() {} };
+const ring = new RedisShardRing({ ...DEFAULT_REDIS_STORE_OPTIONS, urls: [redis.address], readTimeoutMs: 1000 }, { log: quiet });
+await ring.start();
+const lim = new RedisSwarmLimiter({ ring, members: () => 1 });
+const limit = { group: 'bench', maxHits: 50, windowMs: 1000 };
+const c0 = process.cpuUsage(); let n = 0;
+const end = performance.now() + 4000;
+await Promise.all(Array.from({ length: 32 }, async (_, w) => { for (let i = w; performance.now() < end; i += 32) { await lim.allow(limit, `10.1.${(i%1000) >> 8}.${i & 255}`, false); n++; } }));
+const c = process.cpuUsage(c0);
+console.log(n, ((c.user + c.system) / n).toFixed(1), 'µs/decision');
+await ring.stop(); await redis.stop();

@@ -1,0 +1,16 @@
+import { Redis } from 'ioredis';
+import { startRedis } from '../test/support/redis-server.ts';
+import { RedisSwarmLimiter } from '../swarm/redis/redis-limiter.ts';
+import { RedisShardRing } from '../swarm/redis/shard-ring.ts';
+import { DEFAULT_REDIS_STORE_OPTIONS } from '../swarm/redis/redis-options.ts';
+const redis = await startRedis();
+const quiet: any = { enabled: () => false, log() {}, debug() {}, info() {}, warn() {}, error() {} };
+const ring = new RedisShardRing({ ...DEFAULT_REDIS_STORE_OPTIONS, urls: [redis.address], readTimeoutMs: 1000 }, { log: quiet });
+await ring.start();
+const lim = new RedisSwarmLimiter({ ring, members: () => 1 });
+const limit = { group: 'bench', maxHits: 50, windowMs: 1000 };
+for (let i = 0; i < 2000; i++) await lim.allow(limit, `k${i % 100}`, false);
+await Promise.all(Array.from({length: 2000}, (_, i) => lim.allow(limit, `k${i % 100}`, false)));
+const d = new Redis({ port: redis.port, lazyConnect: true }); await d.connect();
+console.log((await d.info('commandstats')).split('\n').filter(l => l.startsWith('cmdstat')).join('\n'));
+d.disconnect(); await ring.stop(); await redis.stop();
