@@ -16,6 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { LimitSettings, SwarmLimiter } from '../src/ratelimit/ports.ts';
 import type { Logger } from '../src/log/app-log.ts';
 import { LocalFallbackLimiter } from '../swarm/redis/local-fallback.ts';
@@ -76,12 +77,30 @@ interface OpenLoop {
   max: number;
   allowedShare: number;
   sources: string;
+  /** GC pauses during the run: count, longest (ms). */
+  gcs: number;
+  gcMax: number;
+  /** Decisions slower than 2 ms, and how many of them overlapped a GC pause. */
+  slow: number;
+  slowInGc: number;
+  /** Event-loop delay p99 (ms): how late timers and I/O callbacks ran. */
+  loopDelayP99: number;
 }
 
-/** Issues `rate` decisions per second on a 1 ms tick for `seconds`; latency per decision in ms. */
-async function openLoop(l: SwarmLimiter): Promise<OpenLoop> {
-  const total = Math.round(rate * seconds);
+/** GC pauses as the performance timeline records them (start and duration, on performance.now()'s clock). */
+const gcPauses: { start: number; end: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
+}).observe({ entryTypes: ['gc'] });
+
+/** Issues `rate` decisions per second on a 1 ms tick for `secs`; latency per decision in ms. */
+async function openLoop(l: SwarmLimiter, secs = seconds): Promise<OpenLoop> {
+  const total = Math.round(rate * secs);
   const lat = new Float64Array(total);
+  const began = new Float64Array(total);
+  const gc0 = gcPauses.length;
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   const sources = new Map<string, number>();
   let issued = 0;
   let done = 0;
@@ -92,7 +111,7 @@ async function openLoop(l: SwarmLimiter): Promise<OpenLoop> {
       const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
       for (; issued < due; issued++) {
         const i = issued;
-        const start = performance.now();
+        const start = (began[i] = performance.now());
         void l.allow(limit, KEYS[i % KEYS.length]!, false).then((d) => {
           lat[i] = performance.now() - start;
           if (d.allowed) allowed++;
@@ -105,8 +124,23 @@ async function openLoop(l: SwarmLimiter): Promise<OpenLoop> {
     tick();
   });
   const elapsed = (performance.now() - t0) / 1000;
+  delay.disable();
+  const pauses = gcPauses.slice(gc0);
+  let slow = 0;
+  let slowInGc = 0;
+  for (let i = 0; i < total; i++) {
+    if (lat[i]! <= 2) continue;
+    slow++;
+    const end = began[i]! + lat[i]!;
+    if (pauses.some((g) => g.start < end && g.end > began[i]!)) slowInGc++;
+  }
   lat.sort();
   return {
+    gcs: pauses.length,
+    gcMax: Math.max(0, ...pauses.map((g) => g.end - g.start)),
+    slow,
+    slowInGc,
+    loopDelayP99: delay.percentile(99) / 1e6,
     decisions: total,
     perSecond: Math.round(total / elapsed),
     p50: pct(lat, 0.5),
@@ -141,8 +175,10 @@ async function decisionsPart(redis: RedisServer): Promise<void> {
     const redisLimiter = new RedisSwarmLimiter({ ring, members: () => 1 });
     const local = new LocalFallbackLimiter(() => 1);
     const memory: SwarmLimiter = { allow: async (lim, key) => local.allow(lim, key) };
-    // warm-up: JIT and the script cache
-    await closedLoop(redisLimiter);
+    // Warm-up (JIT, the script cache) at the measured rate: a closed loop here would leave a heap of garbage
+    // whose major GC then lands in the measured run.
+    await openLoop(redisLimiter, 1);
+    await openLoop(memory, 1);
     const rows: [string, OpenLoop, Cpu, Awaited<ReturnType<typeof closedLoop>>][] = [];
     for (const [name, l] of [['redis (1 shard, Lua script)', redisLimiter], ['in-memory sliding window', memory]] as const) {
       const [open, cpu] = await cpuOf(() => Math.round(rate * seconds), () => openLoop(l));
@@ -151,11 +187,11 @@ async function decisionsPart(redis: RedisServer): Promise<void> {
     }
     console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
     console.log(`swarm rate limit decisions, ${rate}/s offered for ${seconds} s (open loop), then ${concurrency} in flight (closed loop)`);
-    console.log('| limiter | offered/s | achieved/s | p50 ms | p99 ms | max ms | admitted | sources | CPU µs/decision (node + redis) | closed loop decisions/s (store share) |');
-    console.log('| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: |');
+    console.log('| limiter | offered/s | achieved/s | p50 ms | p99 ms | max ms | admitted | sources | CPU µs/decision (node + redis) | closed loop decisions/s (store share) | GC pauses (longest ms) | decisions > 2 ms (in a GC pause) | event-loop delay p99 ms |');
+    console.log('| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: |');
     for (const [name, o, cpu, c] of rows) {
       console.log(
-        `| ${name} | ${rate} | ${o.perSecond} | ${o.p50.toFixed(3)} | ${o.p99.toFixed(3)} | ${o.max.toFixed(2)} | ${(o.allowedShare * 100).toFixed(0)} % | ${o.sources} | ${cpu.self.toFixed(1)} + ${cpu.redis.toFixed(1)} | ${c.perSecond} (${(c.storeShare * 100).toFixed(0)} %) |`,
+        `| ${name} | ${rate} | ${o.perSecond} | ${o.p50.toFixed(3)} | ${o.p99.toFixed(3)} | ${o.max.toFixed(2)} | ${(o.allowedShare * 100).toFixed(0)} % | ${o.sources} | ${cpu.self.toFixed(1)} + ${cpu.redis.toFixed(1)} | ${c.perSecond} (${(c.storeShare * 100).toFixed(0)} %) | ${o.gcs} (${o.gcMax.toFixed(1)}) | ${o.slow} (${o.slowInGc}) | ${o.loopDelayP99.toFixed(2)} |`,
       );
     }
     const [r, m] = rows;

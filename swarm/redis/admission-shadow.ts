@@ -77,7 +77,9 @@ export class AdmissionShadow {
   /**
    * Takes what a returning shard must get for the keys `owns` selects: all counts when `all` (the shard
    * came back empty), else the fallback part. The taken fallback counts are cleared at once (admissions made
-   * while the re-seed is in flight count for the next one); {@link giveBack} restores them if it failed.
+   * while the re-seed is in flight count for the next one) and not given back if the re-seed fails: a
+   * timed-out re-seed may have reached Redis, so counts are re-seeded at most once (an under-count, never a
+   * double count).
    */
   take(owns: (key: string) => boolean, all: boolean): Reseed[] {
     const idx = (w: number) => Math.floor((this.#now() + this.#offset) / w);
@@ -91,20 +93,6 @@ export class AdmissionShadow {
       if (cur > 0 || prev > 0) out.push({ key: e.key, windowMs: e.windowMs, idx: e.idx, cur, prev });
     }
     return out;
-  }
-
-  /** Puts back fallback counts of a re-seed that did not reach the shard. */
-  giveBack(reseeds: readonly Reseed[]): void {
-    for (const r of reseeds) {
-      const e = this.#entries.get(r.key);
-      if (e === undefined) continue;
-      // A failed full re-seed gives back store admissions as fallback ones: capped at what was admitted, and
-      // the next re-seed of that shard is full again anyway (its epoch is still unconfirmed).
-      if (e.idx === r.idx) {
-        e.curOff = Math.min(e.cur, e.curOff + r.cur);
-        e.prevOff = Math.min(e.prev, e.prevOff + r.prev);
-      } else if (e.idx === r.idx + 1) e.prevOff = Math.min(e.prev, e.prevOff + r.cur);
-    }
   }
 
   #sweep(now: number): void {

@@ -86,17 +86,11 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
 
   /**
    * Gives a returning shard this process's admissions for its keys, in one pipeline: all of them when it
-   * lost its data, else those the fallback made. Rejects (the shard stays away) if the pipeline fails.
+   * lost its data, else those the fallback made. At most once: a failed pipeline is not retried.
    */
   private async reseed(shard: RedisShard, lostData: boolean): Promise<void> {
     const seeds = this.shadow.take((k) => this.ring.shardFor(k) === shard, lostData);
-    if (seeds.length === 0) return;
-    try {
-      await runReseeds(shard, seeds);
-    } catch (err) {
-      this.shadow.giveBack(seeds);
-      throw err;
-    }
+    if (seeds.length > 0) await runReseeds(shard, seeds);
   }
 
   /** The sliding-window estimate for `key` (0 while its shard is away and no fallback counts). */

@@ -25,7 +25,8 @@ export class ShardUnavailableError extends Error {
 
 /**
  * Runs when a shard becomes available again, before any decision goes to it: `lostData` when its epoch
- * changed since this process last synced. Rejecting keeps the shard away; the next heartbeat tries again.
+ * changed since this process last synced. A rejection is logged and not retried: the shard comes back anyway
+ * (what a failed re-seed carried may or may not have reached Redis; trying again could count it twice).
  */
 export type ShardReturnHook = (shard: RedisShard, lostData: boolean) => Promise<void>;
 
@@ -176,9 +177,14 @@ export class RedisShard {
     try {
       const e = String(await this.client.eval(shardEpoch.source, 1, EPOCH_KEY, randomUUID()));
       const lostData = this.epoch !== undefined && e !== this.epoch;
-      if (lostData) this.log.warn('swarm Redis shard came back without its counts: re-seeding this instance\'s admissions', { shard: this.name });
-      if (this.onReturn !== undefined && (!this.up || lostData)) await this.onReturn(this, lostData);
       this.epoch = e;
+      if (lostData) this.log.warn('swarm Redis shard came back without its counts: re-seeding this instance\'s admissions', { shard: this.name });
+      if (this.onReturn !== undefined) {
+        await this.onReturn(this, lostData).catch((err: unknown) => {
+          this.metrics.storeError(errorKind(err));
+          this.log.warn('swarm Redis shard re-seed failed: its counts may lack admissions made while it was away', { shard: this.name, error: (err as Error).message });
+        });
+      }
       if (this.closed || this.client.status !== 'ready') return;
       this.breaker.close();
       this.up = true;

@@ -25,17 +25,6 @@ test('counts per key in the current and previous window; the fallback part apart
   assert.deepEqual(s.take((k) => k === 'a', true), [{ key: 'a', windowMs: W, idx: 13, cur: 1, prev: 0 }]);
 });
 
-test('a failed re-seed gives its fallback counts back', () => {
-  const s = new AdmissionShadow(() => 5 * W);
-  s.admitted('a', W, false);
-  s.admitted('a', W, true);
-  s.admitted('a', W, true);
-  const taken = s.take(() => true, false);
-  assert.deepEqual(taken.map((r) => [r.cur, r.prev]), [[2, 0]]);
-  s.giveBack(taken);
-  assert.deepEqual(s.take(() => true, false).map((r) => r.cur), [2]);
-});
-
 test('windows on the shard clock: the offset of the last answer moves them', () => {
   const s = new AdmissionShadow(() => 5 * W + 900);
   s.observeStoreTime(6 * W + 50);

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createRedisStoreMetrics } from '../../../swarm/redis/metrics.ts';
 import type { LimitSettings } from '../../../src/ratelimit/ports.ts';
-import { RedisSwarmLimiter } from '../../../swarm/redis/redis-limiter.ts';
+import { RedisSwarmLimiter, slidingWindowKey } from '../../../swarm/redis/redis-limiter.ts';
 import { RedisShardRing } from '../../../swarm/redis/shard-ring.ts';
 import { startRedis } from '../../support/redis-server.ts';
 import { swarmLimiterCompliance } from '../../support/swarm-limiter-compliance.ts';
@@ -137,7 +137,7 @@ test('password and ACL user authentication', async (t) => {
   const direct = new Redis({ port: redis.port, host: '127.0.0.1', password: 's3cret', lazyConnect: true });
   await direct.connect();
   t.after(() => direct.quit());
-  assert.equal(await direct.dbsize(), 1, 'one hash per key: O(1) memory');
+  assert.deepEqual(await direct.keys('skj:sw:*'), [slidingWindowKey(hour('auth', 5), 'k')], 'one hash per key: O(1) memory');
 });
 
 test('hung Redis (SIGSTOP): the breaker opens, decisions fall back; SIGCONT brings them back', async (t) => {
