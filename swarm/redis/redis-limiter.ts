@@ -23,6 +23,15 @@ export interface RedisLimiterDeps {
   metrics?: RedisStoreMetrics;
 }
 
+/** Decisions for one key waiting for the end of the event-loop turn. */
+interface Batch {
+  readonly shard: RedisShard;
+  readonly limit: LimitSettings;
+  /** The Redis key. */
+  readonly key: string;
+  readonly waiting: { key: string; failClosed: boolean; resolve: (d: Decision) => void }[];
+}
+
 /** Retry-After of a fail-closed refusal: about when the breaker next tries the store. */
 const FAIL_CLOSED_RETRY_MS = 1000;
 /** Client keys longer than this are hashed, so a hostile header cannot grow Redis keys. */
@@ -61,25 +70,66 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
     this.metrics = deps.metrics ?? noRedisStoreMetrics;
   }
 
-  async allow(limit: LimitSettings, key: string, failClosed: boolean): Promise<Decision> {
+  /**
+   * Decisions for one key asked within one event-loop turn are coalesced: they wait for the turn's end (as
+   * auto-pipelining would anyway) and run the script once with their count, which admits exactly as many as
+   * single runs in a row would. A group-wide limit (clusterRatelimit) under load then costs one round trip
+   * per turn instead of one per request.
+   */
+  allow(limit: LimitSettings, key: string, failClosed: boolean): Promise<Decision> {
     const k = slidingWindowKey(limit, key);
     const shard = this.ring.shardFor(k);
-    let d: Decision | undefined;
-    if (shard !== undefined && shard.available()) {
-      try {
-        const r = (await shard.run(slidingWindow, k, [limit.windowMs, limit.maxHits])) as [number, number, number, number];
-        this.shadow.observeStoreTime(r[3]);
-        d = r[0] === 1 ? ALLOWED : { allowed: false, retryAfterMs: r[1], source: 'store' };
-      } catch {
-        // counted in the shard's metrics; the request falls back below
+    if (shard === undefined || !shard.available()) return this.fallBack(limit, key, k, failClosed);
+    const id = `${limit.maxHits}\u0000${k}`;
+    let b = this.batch.get(id);
+    if (b === undefined) {
+      b = { shard, limit, key: k, waiting: [] };
+      this.batch.set(id, b);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.flush);
       }
     }
-    if (d === undefined) {
-      if (failClosed) d = FAIL_CLOSED;
-      else if (this.fallback !== undefined) d = await this.fallback.allow(limit, key, false);
-      else d = this.local.allow(limit, key);
+    return new Promise<Decision>((resolve) => b.waiting.push({ key, failClosed, resolve }));
+  }
+
+  private readonly batch = new Map<string, Batch>();
+  private scheduled = false;
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    for (const b of this.batch.values()) void this.decideBatch(b);
+    this.batch.clear();
+  };
+
+  private async decideBatch(b: Batch): Promise<void> {
+    const { limit, waiting } = b;
+    let r: [number, number, number, number];
+    try {
+      r = (await b.shard.run(slidingWindow, b.key, [limit.windowMs, limit.maxHits, waiting.length])) as [number, number, number, number];
+    } catch {
+      // counted in the shard's metrics; the requests fall back
+      for (const w of waiting) void this.fallBack(limit, w.key, b.key, w.failClosed).then(w.resolve);
+      return;
     }
-    if (d.allowed) this.shadow.admitted(k, limit.windowMs, d.source !== 'store');
+    this.shadow.observeStoreTime(r[3]);
+    const admitted = r[0];
+    const refused: Decision | undefined = admitted < waiting.length ? { allowed: false, retryAfterMs: r[1], source: 'store' } : undefined;
+    for (let i = 0; i < waiting.length; i++) {
+      const d = i < admitted ? ALLOWED : refused!;
+      if (d.allowed) this.shadow.admitted(b.key, limit.windowMs, false);
+      this.metrics.decision(d);
+      waiting[i]!.resolve(d);
+    }
+  }
+
+  /** While the key's shard is away (or its call failed): fail-closed, the fallback limiter, or the local share. */
+  private async fallBack(limit: LimitSettings, key: string, k: string, failClosed: boolean): Promise<Decision> {
+    let d: Decision;
+    if (failClosed) d = FAIL_CLOSED;
+    else if (this.fallback !== undefined) d = await this.fallback.allow(limit, key, false);
+    else d = this.local.allow(limit, key);
+    if (d.allowed) this.shadow.admitted(k, limit.windowMs, true);
     this.metrics.decision(d);
     return d;
   }

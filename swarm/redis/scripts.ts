@@ -26,13 +26,15 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
  * Sliding-window counter: one hash per key holding the index of the current fixed window (`i`), its count
  * (`c`) and the previous window's count (`p`). The estimate weights the previous window by the part of it
  * that still overlaps the sliding window. Only admitted requests are counted (as Skipper does).
- * KEYS[1] key; ARGV[1] window ms; ARGV[2] max hits.
- * Returns {admitted 1|0, retry-after ms, current-window count, the shard's clock in ms} (the clock indexes the
- * instance's admission shadow on the shard's windows).
+ * KEYS[1] key; ARGV[1] window ms; ARGV[2] max hits; ARGV[3] hits to decide (concurrent decisions for one key
+ * coalesced into one run; 1 when absent): as many are admitted as `n` single runs in a row would admit.
+ * Returns {admitted count, retry-after ms of the first refused hit (0 when all admitted), current-window
+ * count, the shard's clock in ms} (the clock indexes the instance's admission shadow on the shard's windows).
  */
 export const slidingWindow = script('sliding-window', `${NOW_MS}
 local w = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
+local n = tonumber(ARGV[3]) or 1
 local idx = math.floor(now / w)
 local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
 local i = tonumber(v[1]) or idx
@@ -43,12 +45,16 @@ if i < idx then
   c = 0
 end
 local elapsed = now - idx * w
-if p * (w - elapsed) / w + c + 1 <= max then
-  c = c + 1
+-- hit j (from 0) is admitted while estimate + j + 1 <= max: floor(max - estimate) of them, at most n
+local k = math.floor(max - (p * (w - elapsed) / w + c))
+if k > n then k = n end
+if k < 0 then k = 0 end
+if k > 0 then
+  c = c + k
   redis.call('HSET', KEYS[1], 'i', idx, 'c', c, 'p', p)
   redis.call('PEXPIRE', KEYS[1], 2 * w)
-  return {1, 0, c, now}
 end
+if k == n then return {k, 0, c, now} end
 local retry
 if c + 1 <= max then
   -- p > 0 here: the estimate falls as the previous window slides out
@@ -60,7 +66,7 @@ else
   retry = math.ceil(w - elapsed + after)
 end
 if retry < 1 then retry = 1 end
-return {0, retry, c, now}
+return {k, retry, c, now}
 `);
 
 /**
