@@ -78,6 +78,13 @@ const cpu = process.cpuUsage(cpu0);
 if (table.invalid.length > 0) throw new Error(`invalid routes: ${table.invalid[0]!.message}`);
 gc();
 const heapTable = process.memoryUsage().heapUsed;
+if (process.env['MILLION_SNAPSHOT'] !== undefined) (await import('node:v8')).writeHeapSnapshot(process.env['MILLION_SNAPSHOT']);
+// MILLION_LOAD_ONLY=1: stop after the load (for --cpu-prof / --trace-gc of the load alone).
+if (process.env['MILLION_LOAD_ONLY'] === '1') {
+  console.log(JSON.stringify({ n, parseMs: parsed.ms, parseBlockMs: parsed.blockMs, parseBlockCpuMs: parsed.blockCpuMs, compileMs: compiled.ms, compileBlockMs: compiled.blockMs,
+    compileBlockCpuMs: compiled.blockCpuMs, loadCpuMs: (cpu.user + cpu.system) / 1000, heapParsedB: heapParsed - heap0, heapTotalB: heapTable - heap0, maxRssB: process.resourceUsage().maxRSS * 1024 }));
+  process.exit(0);
+}
 
 // Lookups: per-lookup means of 16-lookup batches, as bench/routing.bench.ts measures them.
 // A prime stride spreads the sample over every kind of route and keeps the one-in-ten unknown hosts.

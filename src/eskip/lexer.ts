@@ -45,24 +45,7 @@ const FIXED_ARROW: ReadonlyArray<[string, TokenKind]> = [
   ['<forward>', 'forward'],
 ];
 
-const SIMPLE: Record<string, TokenKind> = {
-  ',': 'comma', ')': 'closeparen', '(': 'openparen', ':': 'colon', ';': 'semicolon', '>': 'closearrow', '*': 'any',
-};
-
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-
-function isDigit(c: string): boolean {
-  return c >= '0' && c <= '9';
-}
-
-function isAlpha(c: string): boolean {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-function isSymbolChar(c: string): boolean {
-  return isAlpha(c) || isDigit(c) || c === '_';
-}
-
 
 /** isSpace by character code: the hot loops do not make one-character strings. */
 function isSpaceCode(c: number): boolean {
@@ -175,73 +158,93 @@ export class Lexer {
     throw new EskipParseError(reason, line, col, this.#file);
   }
 
+  /** The kind of the token `read` read last. */
+  kind: TokenKind = 'eof';
+  /** Its decoded value for strings, regexps, symbols and numbers; the source text otherwise. */
+  value = '';
+  /** Its offset in the source. */
+  start = 0;
+
   /** The next token; `eof` at the end (again on every later call). Throws EskipParseError on bad input. */
   next(): Token {
+    const kind = this.read();
+    return { kind, value: this.value, offset: this.start };
+  }
+
+  #set(kind: TokenKind, value: string, start: number, end: number): TokenKind {
+    this.kind = kind;
+    this.value = value;
+    this.start = start;
+    this.#i = end;
+    return kind;
+  }
+
+  /**
+   * Reads the next token into `kind`, `value` and `start` and returns its kind: the parser's way, which makes
+   * no object per token (a million-route file has forty million tokens). Throws EskipParseError on bad input.
+   */
+  read(): TokenKind {
     const src = this.#src;
+    const n = src.length;
     let i = this.#i;
     for (;;) {
-      while (i < src.length && isSpaceCode(src.charCodeAt(i))) i++;
+      while (i < n && isSpaceCode(src.charCodeAt(i))) i++;
       if (src.charCodeAt(i) === 47 && src.charCodeAt(i + 1) === 47) {
         const nl = src.indexOf('\n', i);
-        i = nl === -1 ? src.length : nl;
+        i = nl === -1 ? n : nl;
         continue;
       }
       break;
     }
     this.#i = i;
-    if (i >= src.length) return { kind: 'eof', value: '', offset: src.length };
-    const c = src[i]!;
+    if (i >= n) return this.#set('eof', '', n, i);
     const start = i;
-    const simple = SIMPLE[c];
-    if (simple !== undefined) {
-      this.#i = i + 1;
-      return { kind: simple, value: c, offset: start };
-    }
-    if (c === '&') {
-      if (src[i + 1] !== '&') this.#fail('unexpected character "&", expected "&&"', start);
-      this.#i = i + 2;
-      return { kind: 'and', value: '&&', offset: start };
-    }
-    if (c === '-') {
-      if (src[i + 1] !== '>') this.#fail('unexpected character "-", expected "->"', start);
-      this.#i = i + 2;
-      return { kind: 'arrow', value: '->', offset: start };
-    }
-    if (c === '<') {
-      const fixed = FIXED_ARROW.find(([text]) => src.startsWith(text, i));
-      if (fixed) {
-        this.#i = i + fixed[0].length;
-        return { kind: fixed[1], value: fixed[0], offset: start };
+    const c = src.charCodeAt(i);
+    switch (c) {
+      case 44: return this.#set('comma', ',', start, i + 1);
+      case 41: return this.#set('closeparen', ')', start, i + 1);
+      case 40: return this.#set('openparen', '(', start, i + 1);
+      case 58: return this.#set('colon', ':', start, i + 1);
+      case 59: return this.#set('semicolon', ';', start, i + 1);
+      case 62: return this.#set('closearrow', '>', start, i + 1);
+      case 42: return this.#set('any', '*', start, i + 1);
+      case 38: // &
+        if (src.charCodeAt(i + 1) !== 38) this.#fail('unexpected character "&", expected "&&"', start);
+        return this.#set('and', '&&', start, i + 2);
+      case 45: // -
+        if (src.charCodeAt(i + 1) !== 62) this.#fail('unexpected character "-", expected "->"', start);
+        return this.#set('arrow', '->', start, i + 2);
+      case 60: { // <
+        const fixed = FIXED_ARROW.find(([text]) => src.startsWith(text, i));
+        if (fixed) return this.#set(fixed[1], fixed[0], start, i + fixed[0].length);
+        return this.#set('openarrow', '<', start, i + 1);
       }
-      this.#i = i + 1;
-      return { kind: 'openarrow', value: '<', offset: start };
+      case 47: return this.#regexp(start);
+      case 34: return this.#string(start, '"');
+      case 96: return this.#string(start, '`');
     }
-    if (c === '/') return this.#regexp(start);
-    if (c === '"' || c === '`') return this.#string(start, c);
-    if (isDigit(c) || c === '.') {
+    if ((c >= 48 && c <= 57) || c === 46) {
       let seenDot = false;
-      while (i < src.length) {
-        const d = src[i]!;
-        if (d === '.') {
+      while (i < n) {
+        const d = src.charCodeAt(i);
+        if (d === 46) {
           if (seenDot) break;
           seenDot = true;
-        } else if (!isDigit(d)) break;
+        } else if (!(d >= 48 && d <= 57)) break;
         i++;
       }
       const text = src.slice(start, i);
       if (text.endsWith('.')) this.#fail(`incomplete number "${text}"`, start);
-      this.#i = i;
-      return { kind: 'number', value: text, offset: start };
+      return this.#set('number', text, start, i);
     }
-    if (isAlpha(c) || c === '_') {
-      while (i < src.length && isSymbolCode(src.charCodeAt(i))) i++;
-      this.#i = i;
-      return { kind: 'symbol', value: src.slice(start, i), offset: start };
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
+      while (i < n && isSymbolCode(src.charCodeAt(i))) i++;
+      return this.#set('symbol', src.slice(start, i), start, i);
     }
-    return this.#fail(`unexpected character ${JSON.stringify(c)}`, start);
+    return this.#fail(`unexpected character ${JSON.stringify(src[i])}`, start);
   }
 
-  #regexp(start: number): Token {
+  #regexp(start: number): TokenKind {
     const src = this.#src;
     const parts: string[] = [];
     let inGroup = false;
@@ -264,24 +267,24 @@ export class Lexer {
       i++;
     }
     parts.push(src.slice(run, i));
-    this.#i = i + 1;
-    return { kind: 'regexp', value: parts.join(''), offset: start };
+    return this.#set('regexp', parts.join(''), start, i + 1);
   }
 
-  #string(start: number, quote: string): Token {
+  #string(start: number, quote: string): TokenKind {
     const src = this.#src;
-    const parts: string[] = [];
+    let parts: string[] | null = null;
     let i = start + 1;
     for (;;) {
       const q = this.#next(quote, i);
       const b = this.#next('\\', i);
       if (q === -1) this.#fail('unterminated string', start, true);
       if (b === -1 || q < b) {
-        parts.push(src.slice(i, q));
-        this.#i = q + 1;
-        return { kind: 'string', value: parts.length === 1 ? parts[0]! : parts.join(''), offset: start };
+        const last = src.slice(i, q);
+        if (parts === null) return this.#set('string', last, start, q + 1);
+        parts.push(last);
+        return this.#set('string', parts.join(''), start, q + 1);
       }
-      parts.push(src.slice(i, b));
+      (parts ??= []).push(src.slice(i, b));
       const e = src[b + 1]!;
       const mapped = ESCAPES[e];
       parts.push(mapped !== undefined ? mapped : e === quote || e === '\\' ? e : `\\${e}`);

@@ -4,7 +4,7 @@
  * EskipParseError naming line, column and what was expected.
  */
 import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from './ast.ts';
-import { EskipParseError, Lexer, LineIndex, type Token, type TokenKind } from './lexer.ts';
+import { EskipParseError, Lexer, LineIndex, type TokenKind } from './lexer.ts';
 import { runSliced, runSync, type Steps } from '../lifecycle/index.ts';
 
 export { EskipParseError } from './lexer.ts';
@@ -60,8 +60,13 @@ class Parser {
   readonly #file: string | undefined;
   readonly #lines: LineIndex;
   readonly #lexer: Lexer;
-  #cur: Token;
-  #ahead: Token | null = null;
+  // The current token and the one peeked at (kind null: none), as fields: no object per token.
+  #k: TokenKind = 'any';
+  #v = '';
+  #o = 0;
+  #ak: TokenKind | null = null;
+  #av = '';
+  #ao = 0;
 
   constructor(src: string, file: string | undefined, firstLine = 1) {
     this.#src = src;
@@ -69,12 +74,16 @@ class Parser {
     this.#lines = new LineIndex(src, firstLine);
     this.#lexer = new Lexer(src, file, this.#lines);
     try {
-      this.#cur = this.#lex();
+      this.#k = this.#lex();
+      this.#v = this.#lexer.value;
+      this.#o = this.#lexer.start;
     } catch (e) {
       if (!(e instanceof EskipParseError)) throw e;
       // Raised by the entry points, which know whether to throw it or to recover.
       this.#firstError = e;
-      this.#cur = { kind: 'any', value: '', offset: 0 };
+      this.#k = 'any';
+      this.#v = '';
+      this.#o = 0;
     }
   }
 
@@ -104,54 +113,61 @@ class Parser {
     return this.#lines.scanned + this.#lexer.searched;
   }
 
-  get #tok(): Token {
-    return this.#cur;
-  }
-
   #kind(): TokenKind {
-    return this.#cur.kind;
+    return this.#k;
   }
 
   /**
    * The next token from the lexer. A refused character is stepped over before the error propagates, so
    * that whoever recovers never meets the same error again (a retry would otherwise loop forever).
    */
-  #lex(): Token {
+  #lex(): TokenKind {
     try {
-      return this.#lexer.next();
+      return this.#lexer.read();
     } catch (e) {
       if (e instanceof EskipParseError) this.#lexer.skip(this.#lexer.offset + 1);
       throw e;
     }
   }
 
-  #peek(): Token {
-    return (this.#ahead ??= this.#lex());
+  /** The kind of the token after the current one. */
+  #peek(): TokenKind {
+    if (this.#ak === null) {
+      this.#ak = this.#lex();
+      this.#av = this.#lexer.value;
+      this.#ao = this.#lexer.start;
+    }
+    return this.#ak;
   }
 
   #advance(): void {
-    if (this.#ahead !== null) {
-      this.#cur = this.#ahead;
-      this.#ahead = null;
-    } else this.#cur = this.#lex();
+    if (this.#ak !== null) {
+      this.#k = this.#ak;
+      this.#v = this.#av;
+      this.#o = this.#ao;
+      this.#ak = null;
+    } else {
+      this.#k = this.#lex();
+      this.#v = this.#lexer.value;
+      this.#o = this.#lexer.start;
+    }
   }
 
-  failAt(tok: Token, reason: string): never {
-    const { line, col } = this.#lines.at(tok.offset);
+  /** Throws an error at the token that starts at `offset`. */
+  failAt(offset: number, reason: string): never {
+    const { line, col } = this.#lines.at(offset);
     throw new EskipParseError(reason, line, col, this.#file);
   }
 
   #expected(what: string): never {
-    const t = this.#tok;
-    const found = t.kind === 'eof' ? 'end of input' : JSON.stringify(this.#src.slice(t.offset, t.offset + 20).split('\n')[0]);
-    return this.failAt(t, `expected ${what}, found ${found}`);
+    const o = this.#o;
+    const found = this.#k === 'eof' ? 'end of input' : JSON.stringify(this.#src.slice(o, o + 20).split('\n')[0]);
+    return this.failAt(o, `expected ${what}, found ${found}`);
   }
 
-  #take(kind: TokenKind): Token {
-    const t = this.#tok;
-    if (t.kind !== kind) this.#expected(TOKEN_TEXT[kind]);
+  #take(kind: TokenKind): void {
+    if (this.#k !== kind) this.#expected(TOKEN_TEXT[kind]);
     this.#advance();
-    return t;
   }
 
   /** Strict: the first error throws. */
@@ -179,11 +195,12 @@ class Parser {
       if (!recover) return { routes, errors };
       this.#resync();
     }
-    const t = this.#tok;
-    if (t.kind === 'eof') return { routes, errors };
+    const first = this.#k;
+    const firstAt = this.#o;
+    if (first === 'eof') return { routes, errors };
     let routesMode: boolean;
     try {
-      routesMode = t.kind === 'semicolon' || (t.kind === 'symbol' && this.#peek().kind === 'colon');
+      routesMode = first === 'semicolon' || (first === 'symbol' && this.#peek() === 'colon');
     } catch (e) {
       if (!(e instanceof EskipParseError)) throw e;
       // The lexer refused what follows the first token; the route loop meets the same error and recovers.
@@ -191,7 +208,7 @@ class Parser {
     }
     if (!routesMode) {
       try {
-        const r = this.route('', t);
+        const r = this.route('', firstAt);
         this.#take('eof');
         routes.push(r);
       } catch (e) {
@@ -213,12 +230,13 @@ class Parser {
           continue;
         }
         if (needSep) this.#expected('";" between routes');
-        const idTok = this.#tok;
-        if (idTok.kind !== 'symbol') this.#expected('a route id');
-        id = idTok.value;
+        if (this.#k !== 'symbol') this.#expected('a route id');
+        const routeId = this.#v;
+        const at = this.#o;
+        id = routeId;
         this.#advance();
         this.#take('colon');
-        routes.push(this.route(idTok.value, idTok));
+        routes.push(this.route(routeId, at));
         needSep = true;
       } catch (e) {
         if (!(e instanceof EskipParseError)) throw e;
@@ -243,18 +261,21 @@ class Parser {
       const k = this.#kind();
       if (k === 'eof' || k === 'semicolon') return;
       try {
-        if (k === 'symbol' && this.#peek().kind === 'colon') return;
+        if (k === 'symbol' && this.#peek() === 'colon') return;
         this.#advance();
       } catch (e) {
         if (!(e instanceof EskipParseError)) throw e;
         // The lexer refused a character (and #lex stepped over it); the placeholder is no resync point.
-        this.#ahead = null;
-        this.#cur = { kind: 'any', value: '', offset: this.#lexer.offset };
+        this.#ak = null;
+        this.#k = 'any';
+        this.#v = '';
+        this.#o = this.#lexer.offset;
       }
     }
   }
 
-  route(id: string, at: Token): RouteDef {
+  /** The route after `id:`; `at` is the offset of its id (of the route itself when it has none). */
+  route(id: string, at: number): RouteDef {
     const predicates = this.#legacy(this.predicates(), id, at);
     this.#take('arrow');
     const filters = this.#filterList;
@@ -263,7 +284,7 @@ class Parser {
       filters.push(this.call());
       this.#take('arrow');
     }
-    const { line, col } = this.#lines.at(at.offset);
+    const { line, col } = this.#lines.at(at);
     const pos: SourcePos = this.#file === undefined ? { line, col } : { file: this.#file, line, col };
     // One object shape per backend kind, every field set at once; lists sized exactly (push leaves spare room).
     // The lists are the route's own (data clients add to the lists of routes they parsed); the calls are shared.
@@ -297,7 +318,9 @@ class Parser {
   }
 
   call(): { name: string; args: Arg[] } {
-    const name = this.#take('symbol').value;
+    if (this.#k !== 'symbol') this.#expected(TOKEN_TEXT.symbol);
+    const name = this.#v;
+    this.#advance();
     this.#take('openparen');
     const args = this.#args;
     args.length = 0;
@@ -306,10 +329,10 @@ class Parser {
     if (node === undefined) this.#calls.set(name, (node = { call: null, next: null }));
     if (this.#kind() !== 'closeparen') {
       for (;;) {
-        const t = this.#tok;
+        const k = this.#kind();
         let a: Arg;
-        if (t.kind === 'number') a = Number.parseFloat(t.value);
-        else if (t.kind === 'string' || t.kind === 'regexp') a = t.value;
+        if (k === 'number') a = Number.parseFloat(this.#v);
+        else if (k === 'string' || k === 'regexp') a = this.#v;
         else this.#expected('an argument (string, regexp or number)');
         args.push(a);
         const next: Map<Arg, CallNode> = (node.next ??= new Map());
@@ -350,21 +373,22 @@ class Parser {
   }
 
   backend(id: string, predicates: PredicateCall[], filters: FilterCall[], pos: SourcePos | undefined): RouteDef {
-    const t = this.#tok;
-    const type = SIMPLE_BACKENDS[t.kind];
+    const kind = this.#k;
+    const type = SIMPLE_BACKENDS[kind];
     if (type !== undefined) {
       this.#advance();
       return { id, predicates, filters, backendType: type, pos };
     }
-    if (t.kind === 'string') {
+    if (kind === 'string') {
+      const url = this.#v;
       this.#advance();
-      return { id, predicates, filters, backendType: 'network', backend: this.#intern(t.value), pos };
+      return { id, predicates, filters, backendType: 'network', backend: this.#intern(url), pos };
     }
-    if (t.kind !== 'openarrow') this.#expected('a filter or a backend (URL string, <shunt>, <loopback>, <dynamic>, <forward> or <…> load balancer)');
+    if (kind !== 'openarrow') this.#expected('a filter or a backend (URL string, <shunt>, <loopback>, <dynamic>, <forward> or <…> load balancer)');
     this.#advance();
     let algorithm = '';
     if (this.#kind() === 'symbol') {
-      algorithm = this.#intern(this.#tok.value);
+      algorithm = this.#intern(this.#v);
       this.#advance();
       this.#take('comma');
     }
@@ -372,19 +396,22 @@ class Parser {
     let key = algorithm;
     let scheme = '';
     for (;;) {
-      const e = this.#take('string');
-      let ep = this.#endpoint.get(e.value);
+      if (this.#k !== 'string') this.#expected(TOKEN_TEXT.string);
+      const text = this.#v;
+      const at = this.#o;
+      this.#advance();
+      let ep = this.#endpoint.get(text);
       if (ep === undefined) {
-        const parsed = parseEndpoint(e.value);
-        if (parsed === null) this.failAt(e, `invalid endpoint URL ${JSON.stringify(e.value)}`);
+        const parsed = parseEndpoint(text);
+        if (parsed === null) this.failAt(at, `invalid endpoint URL ${JSON.stringify(text)}`);
         const { address, zone } = parsed.endpoint;
         ep = { scheme: parsed.scheme, endpoint: Object.freeze(zone === undefined ? { address: this.#intern(address) } : { address: this.#intern(address), zone: this.#intern(zone) }) };
-        this.#endpoint.set(ep.endpoint.address === e.value ? ep.endpoint.address : copy(e.value), ep);
+        this.#endpoint.set(ep.endpoint.address === text ? ep.endpoint.address : copy(text), ep);
       }
-      if (scheme !== '' && ep.scheme !== scheme) this.failAt(e, 'load balanced endpoints cannot have mixed protocols');
+      if (scheme !== '' && ep.scheme !== scheme) this.failAt(at, 'load balanced endpoints cannot have mixed protocols');
       scheme = ep.scheme;
       endpoints.push(ep.endpoint);
-      key += '\u0000' + e.value;
+      key += '\u0000' + text;
       if (this.#kind() !== 'comma') break;
       this.#advance();
     }
@@ -395,7 +422,7 @@ class Parser {
   }
 
   /** Skipper's parse-time checks of the predicates it keeps in legacy route fields. */
-  #legacy(preds: PredicateCall[], id: string, at: Token): PredicateCall[] {
+  #legacy(preds: PredicateCall[], id: string, at: number): PredicateCall[] {
     const out = this.#predicateList;
     out.length = 0;
     let path = false;
