@@ -5,6 +5,7 @@
  */
 import type { Arg } from '../eskip/index.ts';
 import type { PredicateMatcher } from '../routing/types.ts';
+import { markShared } from '../routing/shared-matchers.ts';
 
 // Bounded so that a long-running process with churning routes does not keep every argument list it saw.
 const limit = 50_000;
@@ -28,6 +29,7 @@ export function shared(create: (args: Arg[]) => PredicateMatcher): (args: Arg[])
     let m = cache.get(key);
     if (m === undefined) {
       m = create(args);
+      markShared(m);
       if (cache.size >= limit) cache.clear();
       cache.set(key, m);
     }

@@ -10,7 +10,8 @@ import type { PathPattern } from './path-pattern.ts';
 import { compileBackend } from './route-backend.ts';
 import { closeFilters, createFilters } from './route-filters.ts';
 import { compilePredicates } from './route-predicates.ts';
-import type { LoadBalancerFactory, PredicateSpec, Route } from './types.ts';
+import type { LoadBalancerFactory, PredicateMatcher, PredicateSpec, Route } from './types.ts';
+import { isShared } from './shared-matchers.ts';
 
 /** Everything besides the definition that a compiled route depends on; routes are kept only when it is the same. */
 export interface CompileContext {
@@ -31,17 +32,26 @@ export function sameContext(a: CompileContext, b: CompileContext): boolean {
 export interface Shared {
   readonly urls: Map<string, URL>;
   readonly params: Map<string, ParamNames>;
+  /** Matcher lists made of shared matchers only, by their first matcher, then the next… (see matcherList). */
+  readonly matchers: MatcherNode;
+  /** How many lists `matchers` holds. */
+  matcherLists: number;
+}
+
+interface MatcherNode {
+  list: readonly PredicateMatcher[] | null;
+  next: Map<PredicateMatcher, MatcherNode> | null;
 }
 
 export function newShared(): Shared {
-  return { urls: new Map(), params: new Map() };
+  return { urls: new Map(), params: new Map(), matchers: { list: null, next: null }, matcherLists: 0 };
 }
 
 /** Caches that outgrew the live routes (churn) start afresh; the routes keep their values either way. */
 export function sharedFor(prev: Shared | null, routeCount: number): Shared {
   if (prev === null) return newShared();
   const limit = 4 * routeCount + 10_000;
-  return prev.urls.size > limit || prev.params.size > limit ? newShared() : prev;
+  return prev.urls.size > limit || prev.params.size > limit || prev.matcherLists > limit ? newShared() : prev;
 }
 
 /** Whether a route of an earlier generation can still be used: its filter instances are not closed. */
@@ -86,7 +96,7 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
   });
   const p = preds.pattern;
   return {
-    route, matchers: Object.freeze(preds.matchers), weight: preds.weight,
+    route, matchers: matcherList(preds.matchers, shared), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
     inTree: p !== null, refs: 0, seq: -1,
   };
@@ -107,6 +117,30 @@ function hooks(filters: readonly FilterInstance[], request: boolean): readonly F
   }
   return Object.freeze(out);
 }
+
+/**
+ * `ms` frozen, or an equal frozen list made before: routes of one hostname mostly have the same few matcher
+ * lists (Host, Host and Method, …), and a million routes would otherwise hold a million lists. Only lists
+ * of shared matchers (predicates/memo.ts) are kept; a list holding a route's own matcher is its own.
+ */
+function matcherList(ms: readonly PredicateMatcher[], shared: Shared): readonly PredicateMatcher[] {
+  if (ms.length === 0) return noMatchers;
+  for (const m of ms) if (!isShared(m)) return Object.freeze(ms);
+  let node = shared.matchers;
+  for (const m of ms) {
+    const next = (node.next ??= new Map());
+    let child = next.get(m);
+    if (child === undefined) next.set(m, (child = { list: null, next: null }));
+    node = child;
+  }
+  if (node.list === null) {
+    node.list = Object.freeze(ms);
+    shared.matcherLists++;
+  }
+  return node.list;
+}
+
+const noMatchers: readonly PredicateMatcher[] = Object.freeze([]);
 
 function paramNames(p: PathPattern, cache: Map<string, ParamNames>): ParamNames {
   const key = `${p.subtree ? 's' : 'p'}${p.freeName !== null ? 'f' : ''}:${p.names.join('/')}`;
