@@ -10,7 +10,7 @@
 import type { RouteDef } from '../eskip/index.ts';
 import type { FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
-import { compileRoute, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
+import { compileRoute, newMatcherLists, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { PathTree } from './path-tree.ts';
@@ -75,8 +75,9 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
   family.head = null;
   const shared = sharedFor(base?.shared ?? null, defs.length);
   const patterns = new Map<string, PathPattern>();
+  const lists = newMatcherLists();
   const patternOf = (e: RouteEntry) => treePattern(e.route.def, ctx.ignoreTrailingSlash, patterns);
-  const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = yield* reconcileSteps(defs, base, family.byId, (def) => compileRoute(def, ctx, shared, patterns));
+  const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = yield* reconcileSteps(defs, base, family.byId, (def) => compileRoute(def, ctx, shared, patterns, lists));
   const patch = base !== null && inOrder && fresh.length + removed.length <= patchLimit * Math.max(compiled.length, base.compiled.length);
   let tree: PathTree;
   let rootLeaf: Leaf;

@@ -32,26 +32,30 @@ export function sameContext(a: CompileContext, b: CompileContext): boolean {
 export interface Shared {
   readonly urls: Map<string, URL>;
   readonly params: Map<string, ParamNames>;
-  /** Matcher lists made of shared matchers only, by their first matcher, then the next… (see matcherList). */
-  readonly matchers: MatcherNode;
-  /** How many lists `matchers` holds. */
-  matcherLists: number;
 }
 
-interface MatcherNode {
+/**
+ * Matcher lists made of shared matchers only, by their first matcher, then the next… (see matcherList): kept
+ * for one compile only, so that nothing but the lists themselves outlives it.
+ */
+export interface MatcherLists {
   list: readonly PredicateMatcher[] | null;
-  next: Map<PredicateMatcher, MatcherNode> | null;
+  next: Map<PredicateMatcher, MatcherLists> | null;
 }
 
 export function newShared(): Shared {
-  return { urls: new Map(), params: new Map(), matchers: { list: null, next: null }, matcherLists: 0 };
+  return { urls: new Map(), params: new Map() };
+}
+
+export function newMatcherLists(): MatcherLists {
+  return { list: null, next: null };
 }
 
 /** Caches that outgrew the live routes (churn) start afresh; the routes keep their values either way. */
 export function sharedFor(prev: Shared | null, routeCount: number): Shared {
   if (prev === null) return newShared();
   const limit = 4 * routeCount + 10_000;
-  return prev.urls.size > limit || prev.params.size > limit || prev.matcherLists > limit ? newShared() : prev;
+  return prev.urls.size > limit || prev.params.size > limit ? newShared() : prev;
 }
 
 /** Whether a route of an earlier generation can still be used: its filter instances are not closed. */
@@ -74,7 +78,8 @@ const noFilters: readonly FilterInstance[] = Object.freeze([]);
  * Compiles one definition; throws RouteDefinitionError. `patterns` caches path patterns for one compile. Skipper's order of checks: backend, then filters,
  * then predicates; it decides which reason a route with several problems gets.
  */
-export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared, patterns: Map<string, PathPattern>): RouteEntry {
+export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared, patterns: Map<string, PathPattern>,
+  lists: MatcherLists = newMatcherLists()): RouteEntry {
   const { backendUrl, lb } = compileBackend(def, ctx.lbFactory, shared.urls);
   const filters = createFilters(def, ctx.filters, ctx.predicates, ctx.disabledFilters);
   let preds;
@@ -96,7 +101,7 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
   });
   const p = preds.pattern;
   return {
-    route, matchers: matcherList(preds.matchers, shared), weight: preds.weight,
+    route, matchers: matcherList(preds.matchers, lists), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
     inTree: p !== null, refs: 0, seq: -1,
   };
@@ -123,10 +128,10 @@ function hooks(filters: readonly FilterInstance[], request: boolean): readonly F
  * lists (Host, Host and Method, …), and a million routes would otherwise hold a million lists. Only lists
  * of shared matchers (predicates/memo.ts) are kept; a list holding a route's own matcher is its own.
  */
-function matcherList(ms: readonly PredicateMatcher[], shared: Shared): readonly PredicateMatcher[] {
+function matcherList(ms: readonly PredicateMatcher[], lists: MatcherLists): readonly PredicateMatcher[] {
   if (ms.length === 0) return noMatchers;
   for (const m of ms) if (!isShared(m)) return Object.freeze(ms);
-  let node = shared.matchers;
+  let node = lists;
   for (const m of ms) {
     const next = (node.next ??= new Map());
     let child = next.get(m);
@@ -135,7 +140,6 @@ function matcherList(ms: readonly PredicateMatcher[], shared: Shared): readonly 
   }
   if (node.list === null) {
     node.list = Object.freeze(ms);
-    shared.matcherLists++;
   }
   return node.list;
 }
