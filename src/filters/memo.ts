@@ -6,6 +6,7 @@
  */
 import type { Arg } from '../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from '../routing/filter-contract.ts';
+import { markShared } from '../routing/shared-instances.ts';
 
 /** `spec` with create() answering the same instance for the same frozen argument list. */
 export function stateless(spec: FilterSpec): FilterSpec {
@@ -17,7 +18,11 @@ export function stateless(spec: FilterSpec): FilterSpec {
       // A list that is not frozen may be changed after this call; it gets an instance of its own.
       if (!Object.isFrozen(args)) return spec.create(args);
       let f = byArgs.get(args);
-      if (f === undefined) byArgs.set(args, (f = spec.create(args)));
+      if (f === undefined) {
+        byArgs.set(args, (f = spec.create(args)));
+        // Lists of such instances may be shared between routes: only an instance without close() qualifies.
+        if (f.close === undefined) markShared(f);
+      }
       return f;
     },
   };

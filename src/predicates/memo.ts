@@ -5,7 +5,7 @@
  */
 import type { Arg } from '../eskip/index.ts';
 import type { PredicateMatcher } from '../routing/types.ts';
-import { markShared } from '../routing/shared-matchers.ts';
+import { markShared } from '../routing/shared-instances.ts';
 
 // Bounded so that a long-running process with churning routes does not keep every argument list it saw.
 const limit = 50_000;

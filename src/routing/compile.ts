@@ -10,10 +10,11 @@
 import type { RouteDef } from '../eskip/index.ts';
 import type { FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
-import { compileRoute, newMatcherLists, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
+import { compileRoute, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { PathTree } from './path-tree.ts';
+import { newSharedLists } from './shared-instances.ts';
 import { reconcileSteps } from './reconcile.ts';
 import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { treePattern } from './route-predicates.ts';
@@ -75,7 +76,7 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
   family.head = null;
   const shared = sharedFor(base?.shared ?? null, defs.length);
   const patterns = new Map<string, PathPattern>();
-  const lists = newMatcherLists();
+  const lists = newSharedLists();
   const patternOf = (e: RouteEntry) => treePattern(e.route.def, ctx.ignoreTrailingSlash, patterns);
   const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = yield* reconcileSteps(defs, base, family.byId, (def) => compileRoute(def, ctx, shared, patterns, lists));
   const patch = base !== null && inOrder && fresh.length + removed.length <= patchLimit * Math.max(compiled.length, base.compiled.length);

@@ -11,7 +11,7 @@ import { compileBackend } from './route-backend.ts';
 import { closeFilters, createFilters } from './route-filters.ts';
 import { compilePredicates } from './route-predicates.ts';
 import type { LoadBalancerFactory, PredicateMatcher, PredicateSpec, Route } from './types.ts';
-import { isShared } from './shared-matchers.ts';
+import { sharedList, newSharedLists, type SharedLists } from './shared-instances.ts';
 
 /** Everything besides the definition that a compiled route depends on; routes are kept only when it is the same. */
 export interface CompileContext {
@@ -34,21 +34,8 @@ export interface Shared {
   readonly params: Map<string, ParamNames>;
 }
 
-/**
- * Matcher lists made of shared matchers only, by their first matcher, then the next… (see matcherList): kept
- * for one compile only, so that nothing but the lists themselves outlives it.
- */
-export interface MatcherLists {
-  list: readonly PredicateMatcher[] | null;
-  next: Map<PredicateMatcher, MatcherLists> | null;
-}
-
 export function newShared(): Shared {
   return { urls: new Map(), params: new Map() };
-}
-
-export function newMatcherLists(): MatcherLists {
-  return { list: null, next: null };
 }
 
 /** Caches that outgrew the live routes (churn) start afresh; the routes keep their values either way. */
@@ -79,7 +66,7 @@ const noFilters: readonly FilterInstance[] = Object.freeze([]);
  * then predicates; it decides which reason a route with several problems gets.
  */
 export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared, patterns: Map<string, PathPattern>,
-  lists: MatcherLists = newMatcherLists()): RouteEntry {
+  lists: SharedLists = newSharedLists()): RouteEntry {
   const { backendUrl, lb } = compileBackend(def, ctx.lbFactory, shared.urls);
   const filters = createFilters(def, ctx.filters, ctx.predicates, ctx.disabledFilters);
   let preds;
@@ -89,26 +76,28 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
     closeFilters(filters);
     throw e;
   }
-  // Lists sized exactly and shared where they are equal: a million routes hold three of them each.
+  // Lists sized exactly and shared where they are equal (and hold shared instances only): a million routes
+  // hold four of them each.
+  const list = filters.length === 0 ? noFilters : sharedList(filters, lists);
   const route: Route = Object.freeze({
     id: def.id,
     def,
-    filters: filters.length === 0 ? noFilters : Object.freeze(filters),
-    requestFilters: hooks(filters, true),
-    responseFilters: hooks(filters, false),
+    filters: list,
+    requestFilters: hooks(list, true, lists),
+    responseFilters: hooks(list, false, lists),
     backendUrl,
     lb,
   });
   const p = preds.pattern;
   return {
-    route, matchers: matcherList(preds.matchers, lists), weight: preds.weight,
+    route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], lists), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
     inTree: p !== null, refs: 0, seq: -1,
   };
 }
 
 /** The filters with a request hook in order, or with a response hook in reverse; null when none. */
-function hooks(filters: readonly FilterInstance[], request: boolean): readonly FilterInstance[] | null {
+function hooks(filters: readonly FilterInstance[], request: boolean, lists: SharedLists): readonly FilterInstance[] | null {
   let n = 0;
   for (const f of filters) if ((request ? f.request : f.response) !== undefined) n++;
   if (n === 0) return null;
@@ -120,28 +109,7 @@ function hooks(filters: readonly FilterInstance[], request: boolean): readonly F
     out[k] = f;
     k += request ? 1 : -1;
   }
-  return Object.freeze(out);
-}
-
-/**
- * `ms` frozen, or an equal frozen list made before: routes of one hostname mostly have the same few matcher
- * lists (Host, Host and Method, …), and a million routes would otherwise hold a million lists. Only lists
- * of shared matchers (predicates/memo.ts) are kept; a list holding a route's own matcher is its own.
- */
-function matcherList(ms: readonly PredicateMatcher[], lists: MatcherLists): readonly PredicateMatcher[] {
-  if (ms.length === 0) return noMatchers;
-  for (const m of ms) if (!isShared(m)) return Object.freeze(ms);
-  let node = lists;
-  for (const m of ms) {
-    const next = (node.next ??= new Map());
-    let child = next.get(m);
-    if (child === undefined) next.set(m, (child = { list: null, next: null }));
-    node = child;
-  }
-  if (node.list === null) {
-    node.list = Object.freeze(ms);
-  }
-  return node.list;
+  return sharedList(out, lists);
 }
 
 const noMatchers: readonly PredicateMatcher[] = Object.freeze([]);
