@@ -30,6 +30,8 @@ const MAX_ERRORS = 1000;
 interface CallNode {
   call: PredicateCall | null;
   next: Map<Arg, CallNode> | null;
+  /** The argument leading here, as kept (interned): every call through this node uses this one string. */
+  arg: Arg;
 }
 
 const SIMPLE_BACKENDS: Partial<Record<TokenKind, BackendType>> = {
@@ -97,8 +99,11 @@ class Parser {
   /** Endpoint lists parsed so far, by their text: routes of one service share one frozen list. */
   readonly #endpoints = new Map<string, LBEndpoint[]>();
   readonly #args: Arg[] = [];
+  /** The trie nodes of the arguments of the call being read. */
+  readonly #path: CallNode[] = [];
   readonly #filterList: FilterCall[] = [];
   readonly #predicateList: PredicateCall[] = [];
+  readonly #algorithms = new Map<string, string>();
   /** Parsed LB endpoint URLs by their text. */
   readonly #endpoint = new Map<string, { scheme: string; endpoint: LBEndpoint }>();
 
@@ -326,7 +331,8 @@ class Parser {
     args.length = 0;
     // Equal calls are found through a trie keyed by the name, then each argument: no key string is built.
     let node: CallNode | undefined = this.#calls.get(name);
-    if (node === undefined) this.#calls.set(name, (node = { call: null, next: null }));
+    if (node === undefined) this.#calls.set(name, (node = { call: null, next: null, arg: 0 }));
+    const path = this.#path;
     if (this.#kind() !== 'closeparen') {
       for (;;) {
         const k = this.#kind();
@@ -337,8 +343,12 @@ class Parser {
         args.push(a);
         const next: Map<Arg, CallNode> = (node.next ??= new Map());
         let child: CallNode | undefined = next.get(a);
-        if (child === undefined) next.set(typeof a === 'string' ? this.#intern(a) : a, (child = { call: null, next: null }));
+        if (child === undefined) {
+          const kept = typeof a === 'string' ? this.#intern(a) : a;
+          next.set(kept, (child = { call: null, next: null, arg: kept }));
+        }
         node = child;
+        path[args.length - 1] = child;
         this.#advance();
         if (this.#kind() !== 'comma') break;
         this.#advance();
@@ -348,10 +358,9 @@ class Parser {
     let c = node.call;
     if (c === null) {
       const own: Arg[] = new Array(args.length);
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i]!;
-        own[i] = typeof a === 'string' ? this.#intern(a) : a;
-      }
+      // The trie's strings: a short argument (not interned) repeated in calls that differ later, such as
+      // "X-Route" in setResponseHeader("X-Route", "r1"), …("X-Route", "r2"), is then one string, not one each.
+      for (let i = 0; i < args.length; i++) own[i] = path[i]!.arg;
       c = node.call = Object.freeze({ name: this.#intern(name), args: Object.freeze(own) as Arg[] });
     }
     return c;
@@ -388,7 +397,10 @@ class Parser {
     this.#advance();
     let algorithm = '';
     if (this.#kind() === 'symbol') {
-      algorithm = this.#intern(this.#v);
+      // Short, so not interned by #intern, and the same in most routes: kept once.
+      let kept = this.#algorithms.get(this.#v);
+      if (kept === undefined) this.#algorithms.set((kept = copy(this.#v)), kept);
+      algorithm = kept;
       this.#advance();
       this.#take('comma');
     }
