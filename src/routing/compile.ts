@@ -16,7 +16,7 @@ import type { PathPattern } from './path-pattern.ts';
 import { PathTree } from './path-tree.ts';
 import { newSharedLists } from './shared-instances.ts';
 import { reconcileSteps } from './reconcile.ts';
-import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
+import { runSliced, runSync, stepChunk, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { treePattern } from './route-predicates.ts';
 import { CompiledRouteTable, type Family, type TableState } from './table.ts';
 import type { LoadBalancerFactory, PredicateSpec, RouteTable } from './types.ts';
@@ -87,7 +87,18 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
     rootLeaf = patchLeaf(base.rootLeaf, rootEntries(fresh), rootEntries(removed)) ?? new Leaf([]);
   } else {
     tree = yield* PathTree.buildSteps(compiled, patternOf, ctx.ignoreTrailingSlash);
-    rootLeaf = new Leaf(compiled.filter((c) => !c.inTree));
+    const outside: RouteEntry[] = [];
+    for (let i = 0; i < compiled.length; i++) {
+      if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
+      if (!compiled[i]!.inTree) outside.push(compiled[i]!);
+    }
+    rootLeaf = new Leaf(outside);
+  }
+  // The new generation's share of every compiled route's filter instances (see CompiledRouteTable.release),
+  // in chunks: a million routes take 70 ms.
+  for (let i = 0; i < holders.length; i++) {
+    if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
+    holders[i]!.refs++;
   }
   const state: TableState = { ctx, family, compiled, routes, defs: inputs, holders, shared, tree, rootLeaf, released: false };
   family.head = state;

@@ -67,7 +67,7 @@ export class CompiledRouteTable implements RouteTable {
   readonly #ignoreTrailingSlash: boolean;
   #released = false;
 
-  /** Takes a share of every compiled route's filter instances (see release()). */
+  /** The caller (compileSteps) has taken this generation's share of every compiled route's filter instances (see release()). */
   constructor(generation: number, state: TableState, invalid: InvalidRoute[], stats: CompileStats) {
     this.generation = generation;
     this.#state = state;
@@ -77,7 +77,6 @@ export class CompiledRouteTable implements RouteTable {
     this.#ignoreTrailingSlash = state.ctx.ignoreTrailingSlash;
     this.#tree = state.tree;
     this.#rootLeaf = state.rootLeaf;
-    for (const c of state.holders) c.refs++;
     Object.freeze(this);
   }
 
