@@ -26,7 +26,7 @@ export const comparedFields = {
 export function sameRouteDef(a: RouteDef, b: RouteDef): boolean {
   return a === b || (
     a.id === b.id && a.backendType === b.backendType && a.backend === b.backend && a.lbAlgorithm === b.lbAlgorithm
-    && a.namespace === b.namespace && a.name === b.name && samePos(a.pos, b.pos)
+    && a.kind === b.kind && a.namespace === b.namespace && a.name === b.name && samePos(a.pos, b.pos)
     && sameCalls(a.predicates, b.predicates) && sameCalls(a.filters, b.filters) && sameEndpoints(a.lbEndpoints, b.lbEndpoints)
   );
 }

@@ -48,6 +48,7 @@ export function selectIngresses(
   ingressClass: string,
   log: KubeLogger,
   validated?: WeakMap<KubeObject, string | null>,
+  maxRoutes?: number,
 ): KubeObject[] {
   const matches = classMatcher(ingressClass, log);
   const selected = ingresses.filter((i) => {
@@ -60,7 +61,7 @@ export function selectIngresses(
   return selected.filter((i) => {
     let reason = validated?.get(i);
     if (reason === undefined) {
-      reason = validateIngressAnnotations(stringAnnotations(i)) ?? null;
+      reason = validateIngressAnnotations(stringAnnotations(i), maxRoutes) ?? null;
       validated?.set(i, reason);
     }
     if (reason === null) return true;
