@@ -5,7 +5,8 @@
  * never cleared on errors, so the last good state keeps serving.
  */
 import { KubeApiError, type KubeApi, type WatchEvent, type WatchHandle } from './api.ts';
-import type { KubeObject } from './convert/index.ts';
+import type { KubeLogger, KubeObject } from './convert/index.ts';
+import { objectSize } from './convert/bounds.ts';
 
 export interface Backoff {
   /** First retry delay. */
@@ -26,6 +27,15 @@ export interface ReflectorOptions {
   onChange: () => void;
   /** Called for every failed list or watch; the reflector retries by itself. */
   onError: (err: Error) => void;
+  /**
+   * Objects estimated larger than this (JSON bytes) are refused: logged by `kind`, namespace and name and left
+   * out of the copy (an existing version is dropped), so one absurd object cannot exhaust memory or block the
+   * others. Default: no bound.
+   */
+  maxObjectBytes?: number;
+  /** The collection's kind, for the refusal's log line. */
+  kind?: string;
+  log?: KubeLogger;
 }
 
 export class Reflector {
@@ -62,7 +72,7 @@ export class Reflector {
     const l = await this.#o.api.list(this.#o.path, this.#o.labelSelector);
     this.lists++;
     const next = new Map<string, KubeObject>();
-    for (const o of l.items) if (o?.metadata) next.set(keyOf(o), trim(o));
+    for (const o of l.items) if (o?.metadata && !this.#refused(o)) next.set(keyOf(o), trim(o));
     const changed = !sameObjects(this.#objects, next);
     this.#objects = next;
     this.#keys = [...next.keys()].sort();
@@ -120,7 +130,7 @@ export class Reflector {
         if (typeof rv === 'string' && rv !== '') this.#rv = rv;
         if (e.type === 'BOOKMARK' || !e.object?.metadata) return;
         const key = keyOf(e.object);
-        if (e.type === 'DELETED') {
+        if (e.type === 'DELETED' || this.#refused(e.object)) {
           if (this.#objects.delete(key)) {
             this.#keys.splice(lowerBound(this.#keys, key), 1);
             this.#changed();
@@ -162,6 +172,20 @@ export class Reflector {
         resolve();
       };
     });
+  }
+
+  /** True (and logged) when the object is over the size bound. */
+  #refused(o: KubeObject): boolean {
+    const max = this.#o.maxObjectBytes;
+    if (max === undefined || objectSize(o, max) <= max) return false;
+    this.#o.log?.({
+      level: 'error',
+      msg: `refused: larger than the ${max} bytes allowed per object (-kubernetes-max-object-bytes)`,
+      kind: this.#o.kind ?? o.kind,
+      ns: o.metadata.namespace ?? '',
+      name: o.metadata.name ?? '',
+    });
+    return true;
   }
 
   #changed(): void {
