@@ -6,7 +6,7 @@
  */
 import { KubeApiError, type KubeApi, type WatchEvent, type WatchHandle } from './api.ts';
 import type { KubeLogger, KubeObject } from './convert/index.ts';
-import { objectSize } from './convert/bounds.ts';
+import { objectSize } from './convert/index.ts';
 
 export interface Backoff {
   /** First retry delay. */
@@ -45,7 +45,9 @@ export class Reflector {
   #objects = new Map<string, KubeObject>();
   /** Keys in sorted order, maintained per event (binary search) so a change costs no full re-sort. */
   #keys: string[] = [];
-  #sorted: KubeObject[] | undefined;
+  /** The objects in key order, patched per event; copied before a patch once handed out (copy on write). */
+  #sorted: KubeObject[] = [];
+  #shared = false;
   #rv = '';
   #stopped = false;
   #watch: WatchHandle | undefined;
@@ -62,8 +64,17 @@ export class Reflector {
 
   /** The objects, sorted by namespace and name (Skipper's order for ingresses and route groups). */
   items(): KubeObject[] {
-    // A fresh array per change: consumers may keep the previous snapshot.
-    this.#sorted ??= this.#keys.map((k) => this.#objects.get(k)!);
+    // The same array until the next change, a fresh one after it: consumers may keep the previous snapshot
+    // (the incremental converter skips a collection whose array did not change).
+    this.#shared = true;
+    return this.#sorted;
+  }
+
+  #writable(): KubeObject[] {
+    if (this.#shared) {
+      this.#sorted = this.#sorted.slice();
+      this.#shared = false;
+    }
     return this.#sorted;
   }
 
@@ -76,6 +87,8 @@ export class Reflector {
     const changed = !sameObjects(this.#objects, next);
     this.#objects = next;
     this.#keys = [...next.keys()].sort();
+    this.#sorted = this.#keys.map((k) => next.get(k)!);
+    this.#shared = false;
     this.#rv = l.resourceVersion;
     if (changed) this.#changed();
   }
@@ -132,12 +145,20 @@ export class Reflector {
         const key = keyOf(e.object);
         if (e.type === 'DELETED' || this.#refused(e.object)) {
           if (this.#objects.delete(key)) {
-            this.#keys.splice(lowerBound(this.#keys, key), 1);
+            const i = lowerBound(this.#keys, key);
+            this.#keys.splice(i, 1);
+            this.#writable().splice(i, 1);
             this.#changed();
           }
         } else {
-          if (!this.#objects.has(key)) this.#keys.splice(lowerBound(this.#keys, key), 0, key);
-          this.#objects.set(key, trim(e.object));
+          const o = trim(e.object);
+          const i = lowerBound(this.#keys, key);
+          if (this.#objects.has(key)) this.#writable()[i] = o;
+          else {
+            this.#keys.splice(i, 0, key);
+            this.#writable().splice(i, 0, o);
+          }
+          this.#objects.set(key, o);
           this.#changed();
         }
       };
@@ -189,7 +210,6 @@ export class Reflector {
   }
 
   #changed(): void {
-    this.#sorted = undefined;
     this.#o.onChange();
   }
 }
