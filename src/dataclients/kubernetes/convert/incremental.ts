@@ -99,11 +99,10 @@ interface IngEntry extends Owner {
   readonly invalid: KubeLogEntry | undefined;
   part: IngressPart | undefined;
   logs: KubeLogEntry[];
-  /** The part's routes by host, and each host's position among the part's hosts (first appearance). */
-  byHost: Map<string, RouteDef[]>;
-  hostIndex: Map<string, number>;
-  /** Hosts whose block this entry contributes to: its route hosts and its redirect hosts. */
+  /** Hosts whose block this entry contributes to: its route hosts (first appearance order) then its redirect hosts. */
   hosts: string[];
+  /** How many of {@link hosts} have routes (they come first). */
+  routeHosts: number;
 }
 
 interface HostBlock {
@@ -266,7 +265,7 @@ export function createIncrementalConverter(): Converter {
     // Class matching and annotation validation exactly as the full conversion selects.
     let invalid: KubeLogEntry | undefined;
     const valid = selectIngresses([obj], s.o.ingressClass, (l) => (invalid ??= l.kind === 'Ingress' ? l : undefined), undefined, s.o.maxRoutesPerObject).length === 1;
-    const e: IngEntry = { obj, seq: seq++, selected: valid || invalid !== undefined, invalid, part: undefined, logs: [], deps: [], byHost: new Map(), hostIndex: new Map(), hosts: [] };
+    const e: IngEntry = { obj, seq: seq++, selected: valid || invalid !== undefined, invalid, part: undefined, logs: [], deps: [], hosts: [], routeHosts: 0 };
     if (!valid) return e;
     stats.ingressConversions++;
     const r = recorded(() => convertIngressPart(ctx, obj));
@@ -274,18 +273,13 @@ export function createIncrementalConverter(): Converter {
     e.deps = r.deps;
     e.logs = r.logs;
     if (e.part !== undefined) {
-      for (const [host, route] of e.part.hostRoutes) {
-        let l = e.byHost.get(host);
-        if (l === undefined) {
-          e.byHost.set(host, (l = []));
-          e.hostIndex.set(host, e.hostIndex.size);
-        }
-        l.push(route);
-      }
-      const hosts = new Set(e.byHost.keys());
-      for (const h of e.part.redirectHosts.keys()) hosts.add(h);
-      for (const h of e.part.disableRedirectHosts) hosts.add(h);
-      e.hosts = [...hosts];
+      // Mostly one host: a list, not a set, keeps the per-object state small.
+      const hosts: string[] = [];
+      for (const [host] of e.part.hostRoutes) if (!hosts.includes(host)) hosts.push(host);
+      e.routeHosts = hosts.length;
+      for (const h of e.part.redirectHosts.keys()) if (!hosts.includes(h)) hosts.push(h);
+      for (const h of e.part.disableRedirectHosts) if (!hosts.includes(h)) hosts.push(h);
+      e.hosts = hosts;
     }
     return e;
   }
@@ -350,13 +344,13 @@ export function createIncrementalConverter(): Converter {
     let code: number | undefined;
     let disable = false;
     for (const e of b.contributors.items) {
-      const rs = e.byHost.get(b.host);
-      if (rs !== undefined) {
+      const idx = e.hosts.indexOf(b.host);
+      if (idx < e.routeHosts) {
         if (first === undefined) {
           first = e;
-          firstIdx = e.hostIndex.get(b.host)!;
+          firstIdx = idx;
         }
-        for (const r of rs) list.push(r);
+        for (const [h, r] of e.part!.hostRoutes) if (h === b.host) list.push(r);
       }
       // Skipper shares one redirect map across Ingresses: the last one setting a code for the host wins.
       const c = e.part!.redirectHosts.get(b.host);
