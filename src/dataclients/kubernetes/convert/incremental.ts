@@ -56,8 +56,14 @@ class SortedList<T> {
     this.#cmp = cmp;
   }
   insert(x: T): void {
+    const n = this.items.length;
+    // Objects mostly arrive in order (the watch layer keeps them sorted): appending needs one comparison.
+    if (n === 0 || this.#cmp(this.items[n - 1]!, x) <= 0) {
+      this.items.push(x);
+      return;
+    }
     let lo = 0;
-    let hi = this.items.length;
+    let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.#cmp(this.items[mid]!, x) <= 0) lo = mid + 1;
@@ -163,6 +169,7 @@ class Tracked {
   }
 }
 
+const cmpIngEntry = (a: IngEntry, b: IngEntry): number => byMetadata(a.obj, b.obj) || a.seq - b.seq;
 const keyOf = (o: KubeObject): string => `${o.metadata.namespace}/${o.metadata.name}`;
 const depKey = (kind: DependencyKind, key: string): string => `${kind}\0${key}`;
 
@@ -183,7 +190,7 @@ export function createIncrementalConverter(): Converter {
 
   function freshState(opts: KubeOptions) {
     const o = normalizeOptions(opts);
-    const cmpIng = (a: IngEntry, b: IngEntry) => byMetadata(a.obj, b.obj) || a.seq - b.seq;
+    const cmpIng = cmpIngEntry;
     const cmpRg = (a: RgEntry, b: RgEntry) => byRouteGroupName(a.rg!, b.rg!) || a.seq - b.seq;
     const cmpBlock = (a: HostBlock, b: HostBlock) => cmpIng(a.orderEntry!, b.orderEntry!) || a.orderIdx - b.orderIdx;
     const tail: RouteDef[] = [];
@@ -247,13 +254,15 @@ export function createIncrementalConverter(): Converter {
   };
 
   /** Runs one object's conversion, recording its lookups and capturing its log lines. */
+  const recordingSet = new Set<string>();
   function recorded<T>(compute: () => T): { value: T; deps: string[]; logs: KubeLogEntry[] } {
-    recording = new Set();
+    recording = recordingSet;
     capture = [];
     try {
       const value = compute();
-      return { value, deps: [...recording], logs: capture };
+      return { value, deps: [...recordingSet], logs: capture };
     } finally {
+      recordingSet.clear();
       recording = undefined;
       capture = [];
     }
@@ -304,7 +313,7 @@ export function createIncrementalConverter(): Converter {
     for (const h of e.hosts) {
       let b = s.blocks.get(h);
       if (b === undefined) {
-        b = { host: h, contributors: new SortedList((x, y) => byMetadata(x.obj, y.obj) || x.seq - y.seq), routes: [], orderEntry: undefined, orderIdx: 0 };
+        b = { host: h, contributors: new SortedList(cmpIngEntry), routes: [], orderEntry: undefined, orderIdx: 0 };
         s.blocks.set(h, b);
       }
       b.contributors.insert(e);
