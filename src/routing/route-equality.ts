@@ -15,7 +15,7 @@ import type { Arg, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } 
 
 /** The fields compared, per type; the test checks them against src/eskip/ast.ts. */
 export const comparedFields = {
-  RouteDef: ['id', 'predicates', 'filters', 'backendType', 'backend', 'lbAlgorithm', 'lbEndpoints', 'namespace', 'name', 'pos'],
+  RouteDef: ['id', 'predicates', 'filters', 'backendType', 'backend', 'lbAlgorithm', 'lbEndpoints', 'kind', 'namespace', 'name', 'pos'],
   PredicateCall: ['name', 'args'],
   FilterCall: ['name', 'args'],
   LBEndpoint: ['address', 'zone'],
