@@ -34,6 +34,8 @@ import type { RouteGroupEnv } from './routegroup.ts';
 import { byRouteGroupName, convertRouteGroup, createRouteGroupEnv, loadRouteGroup, routeGroupClassRx } from './routegroup.ts';
 import type { RouteGroup } from './routegroup-spec.ts';
 import { readServiceCached } from './services.ts';
+import { keyOf, TrackedCollection } from './collection-diff.ts';
+import { SortedList } from './sorted-list.ts';
 import type { ClusterState, ConversionResult, KubeLogEntry, KubeLogger, KubeObject, TLSCertificate } from './types.ts';
 
 /** Work counters, for tests and the benchmark. */
@@ -47,49 +49,6 @@ export interface ConverterStats {
 }
 
 export type Converter = ((state: ClusterState, opts: KubeOptions, log: KubeLogger) => ConversionResult) & { readonly stats?: ConverterStats };
-
-/** A list kept sorted by `cmp` (equal elements in insertion order); insert and remove by binary search. */
-class SortedList<T> {
-  readonly items: T[] = [];
-  readonly #cmp: (a: T, b: T) => number;
-  constructor(cmp: (a: T, b: T) => number) {
-    this.#cmp = cmp;
-  }
-  insert(x: T): void {
-    const n = this.items.length;
-    // Objects mostly arrive in order (the watch layer keeps them sorted): appending needs one comparison.
-    if (n === 0 || this.#cmp(this.items[n - 1]!, x) <= 0) {
-      this.items.push(x);
-      return;
-    }
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#cmp(this.items[mid]!, x) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    this.items.splice(lo, 0, x);
-  }
-  remove(x: T): void {
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#cmp(this.items[mid]!, x) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.items.length && this.#cmp(this.items[i]!, x) === 0; i++) {
-      if (this.items[i] === x) {
-        this.items.splice(i, 1);
-        return;
-      }
-    }
-  }
-  get size(): number {
-    return this.items.length;
-  }
-}
 
 /** What one converted Ingress or RouteGroup read, for the dependency index. */
 interface Owner {
@@ -130,47 +89,7 @@ interface RgEntry extends Owner {
   logs: KubeLogEntry[];
 }
 
-/** Objects of one collection by identity; tells what was added and removed since the previous state. */
-class Tracked {
-  prev: readonly KubeObject[] | undefined;
-  objs = new Set<KubeObject>();
-  /** One object per `<namespace>/<name>`, to find the object a new one replaces without a scan. */
-  byKey = new Map<string, KubeObject>();
-
-  diff(next: readonly KubeObject[]): { added: KubeObject[]; removed: KubeObject[] } {
-    if (next === this.prev) return { added: [], removed: [] };
-    this.prev = next;
-    const added: KubeObject[] = [];
-    for (const o of next) if (!this.objs.has(o)) added.push(o);
-    const removed: KubeObject[] = [];
-    const replaced = new Set<KubeObject>();
-    for (const o of added) {
-      const old = this.byKey.get(keyOf(o));
-      if (old !== undefined && this.objs.has(old) && !replaced.has(old)) replaced.add(old);
-    }
-    // Kept objects are in both. When the replaced ones account for every old object that is gone, they are the
-    // removed ones (API objects have unique keys); otherwise (deletions) one scan finds them.
-    if (this.objs.size - (next.length - added.length) === replaced.size) {
-      for (const o of replaced) removed.push(o);
-    } else {
-      const now = new Set(next);
-      for (const o of this.objs) if (!now.has(o)) removed.push(o);
-    }
-    for (const o of removed) {
-      this.objs.delete(o);
-      const k = keyOf(o);
-      if (this.byKey.get(k) === o) this.byKey.delete(k);
-    }
-    for (const o of added) {
-      this.objs.add(o);
-      this.byKey.set(keyOf(o), o);
-    }
-    return { added, removed };
-  }
-}
-
 const cmpIngEntry = (a: IngEntry, b: IngEntry): number => byMetadata(a.obj, b.obj) || a.seq - b.seq;
-const keyOf = (o: KubeObject): string => `${o.metadata.namespace}/${o.metadata.name}`;
 const depKey = (kind: DependencyKind, key: string): string => `${kind}\0${key}`;
 
 /** Creates a stateful converter; an options change resets its caches. */
@@ -200,7 +119,7 @@ export function createIncrementalConverter(): Converter {
       o,
       lookups: emptyLookups(track) as ContextLookups,
       invalidServices: new Set<KubeObject>(),
-      tracked: { ingresses: new Tracked(), routeGroups: new Tracked(), services: new Tracked(), endpoints: new Tracked(), endpointSlices: new Tracked(), secrets: new Tracked() },
+      tracked: { ingresses: new TrackedCollection(), routeGroups: new TrackedCollection(), services: new TrackedCollection(), endpoints: new TrackedCollection(), endpointSlices: new TrackedCollection(), secrets: new TrackedCollection() },
       sliceKeys: new WeakMap<KubeObject, string | undefined>(),
       defaultFilterTexts: new Map<string, string>(),
       /** dependency key → the entries whose conversion read it. */
