@@ -44,8 +44,9 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   let drainMs = 0;
   let runner: ServiceRunner | null = null;
   listenToPrimary({
-    onRoutes: (msg) => {
-      const table = pipeline.apply(msg.defs, msg.generation);
+    // The receiver keeps the objects of unchanged definitions, which the incremental compile reuses by identity.
+    onRoutes: (defs, generation) => {
+      const table = pipeline.apply(defs, generation);
       metrics.skipper?.routesChanged(table.routes);
       firstRoutes();
     },
