@@ -169,7 +169,11 @@ export class WorkerPool {
       if (!this.#ready.has(w.id)) continue;
       const box = this.#outbox(w);
       if (prev !== null && box.generation === prev.generation) {
-        delta ??= routeParts(generation, prev.generation, diffDefs(prev.defs, defs));
+        if (delta === null) {
+          const d = diffDefs(prev.defs, defs);
+          delta = routeParts(generation, prev.generation, d);
+          this.#logger.debug(`route generation ${generation} to the workers: ${d.inserted.length} definitions sent, ${d.hunks.reduce((n, h) => n + h.remove, 0)} replaced or removed, ${defs.length} in all`);
+        }
         box.push(delta);
         box.generation = generation;
       } else this.#sendFull(w);
@@ -180,6 +184,7 @@ export class WorkerPool {
     const r = this.#routes;
     if (r === null) return;
     const box = this.#outbox(w);
+    this.#logger.debug(`route generation ${r.generation} to worker ${w.process.pid}: the whole list of ${r.defs.length} definitions`);
     box.push(routeParts(r.generation, -1, fullDelta(r.defs)));
     box.generation = r.generation;
   }
