@@ -155,6 +155,8 @@ export class ChunkedDocument {
   readonly #file: string;
   #buf: Buffer | null = null;
   #chunks: Chunk[] = [];
+  /** The last result's routes, in chunk order; never handed out, so it can be sliced for the next result. */
+  #routes: RouteDef[] = [];
 
   constructor(file: string) {
     this.#file = file;
@@ -165,11 +167,17 @@ export class ChunkedDocument {
     const old = this.#buf;
     const reparsed = old === null || this.#chunks.length === 0 ? this.#full(buf) : this.#incremental(old, buf);
     this.#buf = buf;
-    return { ...this.#result(), reparsedBytes: reparsed };
+    const errors: EskipParseError[] = [];
+    for (const c of this.#chunks) for (const e of c.errors) if (errors.length < MAX_ERRORS) errors.push(e);
+    return { routes: this.#routes.slice(), errors, reparsedBytes: reparsed };
   }
 
   #full(buf: Buffer): number {
     this.#chunks = this.#cut(buf, 0, 1, buf.length);
+    // Built by push: a packed array, which splice and slice move in bulk (a holey one takes their slow path).
+    const routes: RouteDef[] = [];
+    for (const c of this.#chunks) for (let i = 0; i < c.routes.length; i++) routes.push(c.routes[i]!);
+    this.#routes = routes;
     return buf.length;
   }
 
@@ -241,6 +249,14 @@ export class ChunkedDocument {
     const lineShift = newLines - oldLines;
     const after = chunks.slice(last + 1);
     let reparsed = to - from;
+    // The new list is the old one with the replaced chunks' routes spliced: moved in bulk, several times
+    // faster than a loop over a million routes.
+    let routeStart = 0;
+    for (let i = 0; i < first; i++) routeStart += chunks[i]!.routes.length;
+    let routeEnd = routeStart;
+    for (let i = first; i <= last; i++) routeEnd += chunks[i]!.routes.length;
+    const middle: RouteDef[] = [];
+    for (const c of fresh) for (const r of c.routes) middle.push(r);
     for (let i = 0; i < after.length; i++) {
       const c = after[i]!;
       c.start += shift;
@@ -255,20 +271,15 @@ export class ChunkedDocument {
       }
       for (const r of c.routes) if (r.pos !== undefined) r.pos.line += lineShift;
     }
-    this.#chunks = [...chunks.slice(0, first), ...fresh, ...after];
-    return reparsed;
-  }
-
-  #result(): DocumentParse {
-    let count = 0;
-    for (const c of this.#chunks) count += c.routes.length;
-    const routes: RouteDef[] = new Array(count);
-    const errors: EskipParseError[] = [];
-    let n = 0;
-    for (const c of this.#chunks) {
-      for (const r of c.routes) routes[n++] = r;
-      for (const e of c.errors) if (errors.length < MAX_ERRORS) errors.push(e);
+    for (let i = 0; i < after.length; i++) {
+      if (after[i] === chunks[last + 1 + i]) continue;
+      // A chunk parsed again for its errors' positions: its routes may be new objects.
+      let at = routeEnd;
+      for (let j = last + 1; j < last + 1 + i; j++) at += chunks[j]!.routes.length;
+      for (const r of after[i]!.routes) this.#routes[at++] = r;
     }
-    return { routes, errors };
+    this.#routes.splice(routeStart, routeEnd - routeStart, ...middle);
+    this.#chunks = chunks.slice(0, first).concat(fresh, after);
+    return reparsed;
   }
 }
