@@ -1,14 +1,14 @@
 /**
  * Handing a route list to a worker over cluster IPC: the whole list as one structured-clone message (the
  * previous protocol) against the parts of src/server/workers.ts (PART_DEFS definitions each, one message in
- * flight at a time), then a one-route delta. Times from the first send to the worker holding the list.
+ * flight at a time) and against the same parts as JSON text, then a one-route delta. Times from the first send to the worker holding the list.
  * Usage: node bench/workers-ipc.bench.ts [routes=1000000] [--timeout=120] (seconds for the one-message way)
  */
 import cluster from 'node:cluster';
 import { loadavg } from 'node:os';
 import { parse, type RouteDef } from '../src/eskip/index.ts';
 import { diffDefs } from '../src/server/route-delta.ts';
-import { RouteReceiver, routeParts, type RoutesMessage } from '../src/server/workers.ts';
+import { PART_DEFS, RouteReceiver, routeParts, type RoutesMessage } from '../src/server/workers.ts';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const timeoutS = Number(process.argv.find((a) => a.startsWith('--timeout='))?.slice(10) ?? 120);
@@ -36,7 +36,15 @@ if (cluster.isPrimary) {
     for (const m of msgs) await new Promise<void>((r) => w.send(m, undefined, undefined, () => r()));
   };
   await send(parts);
-  console.log(`parts of ${parts[0]!.defs.length}: ${await got} definitions held after ${((performance.now() - t0) / 1000).toFixed(1)} s; ${rss()} (load ${load()})`);
+  console.log(`parts of ${PART_DEFS} (structured clone, as sent): ${await got} definitions held after ${((performance.now() - t0) / 1000).toFixed(1)} s; ${rss()} (load ${load()})`);
+
+  t0 = performance.now();
+  got = ack();
+  for (let i = 0; i < n; i += PART_DEFS) {
+    const m = { type: 'jsonparts', defs: JSON.stringify(list.slice(i, i + PART_DEFS)), done: i + PART_DEFS >= n };
+    await new Promise<void>((r) => w.send(m, undefined, undefined, () => r()));
+  }
+  console.log(`parts of ${PART_DEFS} (JSON text, not used): ${await got} definitions held after ${((performance.now() - t0) / 1000).toFixed(1)} s (load ${load()})`);
 
   const next = list.slice();
   next[n >> 1] = defs(1)[n >> 1]!;
@@ -56,8 +64,16 @@ if (cluster.isPrimary) {
   process.exit(0);
 } else {
   const r = new RouteReceiver((d) => process.send!({ count: d.length }), () => {});
-  process.on('message', (m: RoutesMessage | { type: 'whole'; defs: RouteDef[] }) => {
+  let held: RouteDef[] = [];
+  process.on('message', (m: RoutesMessage | { type: 'whole'; defs: RouteDef[] } | { type: 'jsonparts'; defs: string; done: boolean }) => {
     if (m.type === 'whole') process.send!({ count: m.defs.length });
+    else if (m.type === 'jsonparts') {
+      for (const d of JSON.parse(m.defs) as RouteDef[]) held.push(d);
+      if (m.done) {
+        process.send!({ count: held.length });
+        held = [];
+      }
+    }
     else r.receive(m);
   });
   process.send!({ ready: true });
