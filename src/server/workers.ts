@@ -159,11 +159,12 @@ export class WorkerPool {
 
   /**
    * Hands generation `generation` to every worker: the delta against the previous generation to those that
-   * were sent it, the whole list to the others (those not ready yet get it when they are). `defs` must not
-   * change afterwards.
+   * were sent it, the whole list to the others (those not ready yet get it when they are).
    */
-  sendRoutes(generation: number, defs: readonly RouteDef[]): void {
+  sendRoutes(generation: number, list: readonly RouteDef[]): void {
     const prev = this.#routes;
+    // Kept as the next delta's base: a copy (a few ms for a million), in case a source reuses its array.
+    const defs = list.slice();
     this.#routes = { generation, defs };
     let delta: RoutesMessage[] | null = null;
     for (const w of this.#workers()) {
