@@ -6,6 +6,13 @@
  *
  *   npx node bench/proxy.bench.ts [--duration=8] [--connections=64] [--rounds=3] [--loadgen=auto|wrk|autocannon]
  *     [--skipjack-flags="-metrics-flavour=codahale,prometheus -serve-route-metrics -serve-host-metrics -backend-host-metrics"]
+ *     [--peers=bare,http-proxy,skipjack1,skipjack2] [--base=/path/to/other/checkout] [--rate=0]
+ *
+ * --base adds the peer "skipjack base -workers 1": the command from another checkout (e.g. `git archive <commit>`
+ * unpacked, with node_modules linked), in the same interleaved rounds, so old and new race side by side.
+ * --peers picks the peers to run (default: all four; skipjack1 is the one the ratios compare).
+ * --rate=N (autocannon only) offers N requests/s in total instead of as many as the peer answers: every peer
+ * then does the same work, and CPU per request no longer moves with how far each run saturated the machine.
  *
  * The load generator is wrk when it is installed (Debian's package; one thread), else autocannon: wrk leaves
  * more of the machine's two cores to the peers and reports latencies in µs rather than whole milliseconds.
@@ -98,9 +105,9 @@ function routes(backend: string): string {
   return lines.join('\n');
 }
 
-async function startSkipjack(file: string, workers: number): Promise<{ child: ChildProcess; port: number }> {
+async function startSkipjack(file: string, workers: number, root = ROOT): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['src/cmd/skipjack.ts', `-routes-file=${file}`, '-address=127.0.0.1:0', '-support-listener=127.0.0.1:0',
-    `-workers=${workers}`, '-access-log-disabled', '-application-log-level=INFO', ...SKIPJACK_FLAGS], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    `-workers=${workers}`, '-access-log-disabled', '-application-log-level=INFO', ...SKIPJACK_FLAGS], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   return { child, port: await readPort(child, /proxy listening on http:\/\/127\.0\.0\.1:(\d+)/, 'stderr') };
 }
 
@@ -180,7 +187,11 @@ async function runAutocannon(port: number, seconds: number, connections: number)
   // autocannon ships no types; this is the part of its API the benchmark uses.
   type Out = { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
   const { default: autocannon } = (await import('autocannon' as string)) as { default: (o: object) => Promise<Out> };
-  const r = await autocannon({ url: `http://127.0.0.1:${port}/bench/target`, connections, headers: { host: 'bench.example.org' }, duration: seconds });
+  const rate = Number(arg('rate', '0'));
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/bench/target`, connections, headers: { host: 'bench.example.org' }, duration: seconds,
+    ...(rate > 0 ? { overallRate: rate } : {}),
+  });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
@@ -208,6 +219,7 @@ async function orchestrate(): Promise<void> {
   const rounds = Number(arg('rounds', '3'));
   const gen = pickLoadGen(arg('loadgen', 'auto'));
   const dir = mkdtempSync(join(tmpdir(), 'skj-bench-'));
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const children: ChildProcess[] = [];
   try {
     const backend = await startRole('backend');
@@ -223,11 +235,14 @@ async function orchestrate(): Promise<void> {
       all.push(await load(gen, name, peer.child.pid!, peer.port, seconds, connections));
       stop(peer.child);
     };
+    const peers = new Set(arg('peers', 'bare,http-proxy,skipjack1,skipjack2').split(','));
+    const base = arg('base', '');
     for (let i = 0; i < rounds; i++) {
-      await run('bare node:http+undici', () => startRole('bare', backendUrl));
-      await run('node-http-proxy', () => startRole('http-proxy', backendUrl));
-      await run('skipjack -workers 1', () => startSkipjack(file, 1));
-      await run('skipjack -workers 2', () => startSkipjack(file, 2));
+      if (peers.has('bare')) await run('bare node:http+undici', () => startRole('bare', backendUrl));
+      if (peers.has('http-proxy')) await run('node-http-proxy', () => startRole('http-proxy', backendUrl));
+      if (peers.has('skipjack1')) await run('skipjack -workers 1', () => startSkipjack(file, 1));
+      if (base !== '') await run('skipjack base -workers 1', () => startSkipjack(file, 1, base));
+      if (peers.has('skipjack2')) await run('skipjack -workers 2', () => startSkipjack(file, 2));
     }
     const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const results: Result[] = [...new Set(all.map((r) => r.name))].map((name) => {
@@ -238,7 +253,8 @@ async function orchestrate(): Promise<void> {
       };
     });
 
-    const by = (n: string): Result => results.find((r) => r.name === n)!;
+    const by = (n: string): Result | undefined => results.find((r) => r.name === n);
+    process.stdout.write(`load average before ${loadBefore}, after ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
     process.stdout.write(`proxy benchmark: ${rounds} rounds x ${seconds}s per peer (medians), ${gen}, ${connections} connections, ${availableParallelism()} CPUs, node ${process.version}\n`);
     for (const r of all) process.stdout.write(`  round result ${r.name}: ${r.rps.toFixed(0)} RPS, p99 ${r.p99.toFixed(2)} ms, ${r.cpuUs.toFixed(0)} µs CPU/request\n`);
     process.stdout.write(`${'peer'.padEnd(24)}${'RPS'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs/req'.padStart(12)}${'errors'.padStart(8)}\n`);
@@ -247,13 +263,20 @@ async function orchestrate(): Promise<void> {
     }
     const bare = by('bare node:http+undici');
     const sj1 = by('skipjack -workers 1');
+    const sjBase = by('skipjack base -workers 1');
     const sj2 = by('skipjack -workers 2');
     const hp = by('node-http-proxy');
-    process.stdout.write(`skipjack/bare RPS      ${(sj1.rps / bare.rps).toFixed(2)}x (target >= 0.90)\n`);
-    process.stdout.write(`skipjack/bare p99      ${(sj1.p99 / bare.p99).toFixed(2)}x (target <= 1.20)\n`);
-    process.stdout.write(`skipjack/bare CPU/req  ${(sj1.cpuUs / bare.cpuUs).toFixed(2)}x (1/0.90 = 1.11 would meet the RPS target on an idle machine)\n`);
-    process.stdout.write(`skipjack/http-proxy    ${(sj1.rps / hp.rps).toFixed(2)}x RPS\n`);
-    process.stdout.write(`workers 2 / workers 1  ${(sj2.rps / sj1.rps).toFixed(2)}x RPS (target >= 1.60 with a free core)\n`);
+    if (sj1 !== undefined && bare !== undefined) {
+      process.stdout.write(`skipjack/bare RPS      ${(sj1.rps / bare.rps).toFixed(2)}x (target >= 0.90)\n`);
+      process.stdout.write(`skipjack/bare p99      ${(sj1.p99 / bare.p99).toFixed(2)}x (target <= 1.20)\n`);
+      process.stdout.write(`skipjack/bare CPU/req  ${(sj1.cpuUs / bare.cpuUs).toFixed(2)}x (1/0.90 = 1.11 would meet the RPS target on an idle machine)\n`);
+    }
+    if (sj1 !== undefined && sjBase !== undefined) {
+      process.stdout.write(`skipjack/base CPU/req  ${(sj1.cpuUs / sjBase.cpuUs).toFixed(2)}x (${sj1.cpuUs.toFixed(0)} vs ${sjBase.cpuUs.toFixed(0)} µs), RPS ${(sj1.rps / sjBase.rps).toFixed(2)}x\n`);
+      if (bare !== undefined) process.stdout.write(`base/bare CPU/req      ${(sjBase.cpuUs / bare.cpuUs).toFixed(2)}x\n`);
+    }
+    if (sj1 !== undefined && hp !== undefined) process.stdout.write(`skipjack/http-proxy    ${(sj1.rps / hp.rps).toFixed(2)}x RPS\n`);
+    if (sj1 !== undefined && sj2 !== undefined) process.stdout.write(`workers 2 / workers 1  ${(sj2.rps / sj1.rps).toFixed(2)}x RPS (target >= 1.60 with a free core)\n`);
   } finally {
     for (const c of children) stop(c);
     rmSync(dir, { recursive: true, force: true });

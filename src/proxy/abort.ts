@@ -3,10 +3,15 @@
  * through one callback slot, with no listener bookkeeping per request. An AbortSignal costs EventTarget
  * listener churn on every request; this costs a field write.
  */
+/** What an Abort stops: the running attempt. An object with a method, so binding allocates no closure. */
+export interface Stoppable {
+  stop(reason: Error): void;
+}
+
 export class Abort {
   isAborted = false;
   reason: Error | undefined = undefined;
-  #target: ((reason: Error) => void) | null = null;
+  #target: Stoppable | null = null;
 
   abort(reason: Error): void {
     if (this.isAborted) return;
@@ -14,12 +19,12 @@ export class Abort {
     this.reason = reason;
     const t = this.#target;
     this.#target = null;
-    if (t !== null) t(reason);
+    if (t !== null) t.stop(reason);
   }
 
   /** Sets what abort() stops (the running attempt), or null; called at once when already aborted. */
-  bind(target: ((reason: Error) => void) | null): void {
-    if (this.isAborted && target !== null) target(this.reason!);
+  bind(target: Stoppable | null): void {
+    if (this.isAborted && target !== null) target.stop(this.reason!);
     else this.#target = target;
   }
 }

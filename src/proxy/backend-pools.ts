@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import type { FilterResponse } from '../routing/filter-contract.ts';
 import type { HeaderBag } from '../routing/types.ts';
-import type { Abort } from './abort.ts';
+import type { Abort, Stoppable } from './abort.ts';
 import { BodyLease } from './body-lease.ts';
 import type { RequestContext } from './context.ts';
 import { backendTimeout, classifyUpstreamError, type ProxyError } from './errors.ts';
@@ -100,6 +100,83 @@ class ResponseBody extends Readable implements WholeBody {
 
 function noop(): void {}
 
+/**
+ * One exchange with a backend: undici's dispatch handler and the attempt's state in one object, built once
+ * per attempt with every field set, where a handler literal over closures cost six closures and a context
+ * per request. The client's Abort calls its `stop`.
+ */
+class Exchange implements Dispatcher.DispatchHandler, Stoppable {
+  readonly #origin: string;
+  readonly #abort: Abort;
+  readonly #lease: BodyLease | null;
+  #resolve: ((a: Attempt) => void) | null = null;
+  #body: ResponseBody | null = null;
+  #controller: Dispatcher.DispatchController | null = null;
+  #reason: Error | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  constructor(origin: string, abort: Abort, lease: BodyLease | null) {
+    this.#origin = origin;
+    this.#abort = abort;
+    this.#lease = lease;
+  }
+
+  /** The executor of the attempt's promise: keeps its resolve. */
+  start(resolve: (a: Attempt) => void, deadlineMs: number): void {
+    this.#resolve = resolve;
+    if (deadlineMs > 0) this.#timer = setTimeout(() => this.stop(backendTimeout(this.#origin, deadlineMs)), deadlineMs);
+  }
+
+  /** Stops the exchange (the client went away, or its deadline passed). */
+  stop(r: Error): void {
+    this.#reason ??= r;
+    if (this.#controller !== null) this.#controller.abort(r);
+  }
+
+  #finish(): void {
+    this.#abort.bind(null);
+    if (this.#timer !== null) clearTimeout(this.#timer);
+  }
+
+  #failed(e: Error): void {
+    this.#resolve!({ response: null, error: classifyUpstreamError(e, this.#origin), bodyStarted: this.#lease?.started ?? false });
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.#controller = c;
+    if (this.#reason !== null) c.abort(this.#reason);
+  }
+
+  onResponseStart(c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+    if (status < 200) return; // 1xx informational: the final response follows
+    const body = new ResponseBody(c);
+    this.#body = body;
+    // A filter may drop or destroy the body (inlineContent, compress…): its error must not go unheard.
+    body.on('error', noop);
+    if (this.#timer === null) this.#abort.bind(null); // from here, destroying the body is what stops the exchange
+    this.#resolve!({ response: { status, headers: headers as HeaderBag, body }, error: null, bodyStarted: this.#lease?.started ?? false });
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    noteRelayed(chunk.length);
+    const body = this.#body;
+    if (body !== null && !body.backendData(chunk)) c.pause();
+  }
+
+  onResponseEnd(): void {
+    this.#finish();
+    if (this.#body !== null) this.#body.backendEnded();
+    else this.#failed(Object.assign(new Error('response ended before its headers'), { code: 'UND_ERR_SOCKET' }));
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.#finish();
+    const abort = this.#abort;
+    const e = this.#reason ?? (abort.isAborted ? abort.reason! : err);
+    if (this.#body !== null) this.#body.destroy(e);
+    else this.#failed(e);
+  }
+}
+
 /** The backend connection pools of one proxy. */
 export class BackendPools {
   readonly #agent: Agent;
@@ -127,67 +204,21 @@ export class BackendPools {
    * > 0 bounds the whole exchange including the response body (backendTimeout filter).
    */
   send(ctx: RequestContext, origin: string, host: string, abort: Abort, deadlineMs: number): Promise<Attempt> {
-    const rht = this.#o.responseHeaderTimeoutMs;
     const req = ctx.request;
     const lease = req.body === null ? null : new BodyLease(req.body);
-    return new Promise<Attempt>((resolve) => {
-      let body: ResponseBody | null = null;
-      let controller: Dispatcher.DispatchController | null = null;
-      let reason: Error | null = null;
-      let timer: NodeJS.Timeout | null = null;
-      const stop = (r: Error): void => {
-        reason ??= r;
-        if (controller !== null) controller.abort(r);
-      };
-      const finish = (): void => {
-        abort.bind(null);
-        if (timer !== null) clearTimeout(timer);
-      };
-      if (deadlineMs > 0) timer = setTimeout(() => stop(backendTimeout(origin, deadlineMs)), deadlineMs);
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(c) {
-          controller = c;
-          if (reason !== null) c.abort(reason);
-        },
-        onResponseStart(c, status, headers) {
-          if (status < 200) return; // 1xx informational: the final response follows
-          body = new ResponseBody(c);
-          // A filter may drop or destroy the body (inlineContent, compress…): its error must not go unheard.
-          body.on('error', noop);
-          if (timer === null) abort.bind(null); // from here, destroying the body is what stops the exchange
-          resolve({ response: { status, headers: headers as HeaderBag, body }, error: null, bodyStarted: lease?.started ?? false });
-        },
-        onResponseData(c, chunk) {
-          noteRelayed(chunk.length);
-          if (body !== null && !body.backendData(chunk)) c.pause();
-        },
-        onResponseEnd() {
-          finish();
-          if (body !== null) {
-            body.backendEnded();
-          } else {
-            const e = Object.assign(new Error('response ended before its headers'), { code: 'UND_ERR_SOCKET' });
-            resolve({ response: null, error: classifyUpstreamError(e, origin), bodyStarted: lease?.started ?? false });
-          }
-        },
-        onResponseError(_c, err) {
-          finish();
-          const e = reason ?? (abort.isAborted ? abort.reason! : err);
-          if (body !== null) body.destroy(e);
-          else resolve({ response: null, error: classifyUpstreamError(e, origin), bodyStarted: lease?.started ?? false });
-        },
-      };
-      abort.bind(stop);
-      this.#agent.dispatch({
-        origin,
-        path: req.rawQuery === '' ? req.path : `${req.path}?${req.rawQuery}`,
-        method: req.method as Dispatcher.HttpMethod,
-        headers: upstreamRequestHeaders(req.headers, this.#o.removeHopHeaders, host),
-        body: lease,
-        // Only set when the listener's write deadline is nearer than the configured wait (see headersTimeout).
-        headersTimeout: ctx.replyBy === 0 ? undefined : headersTimeout(rht, ctx.replyBy),
-      }, handler);
-    });
+    const x = new Exchange(origin, abort, lease);
+    const p = new Promise<Attempt>((resolve) => x.start(resolve, deadlineMs));
+    abort.bind(x);
+    this.#agent.dispatch({
+      origin,
+      path: req.rawQuery === '' ? req.path : `${req.path}?${req.rawQuery}`,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: upstreamRequestHeaders(req.headers, this.#o.removeHopHeaders, host),
+      body: lease,
+      // Only set when the listener's write deadline is nearer than the configured wait (see headersTimeout).
+      headersTimeout: ctx.replyBy === 0 ? undefined : headersTimeout(this.#o.responseHeaderTimeoutMs, ctx.replyBy),
+    }, x);
+    return p;
   }
 
   close(): Promise<void> {

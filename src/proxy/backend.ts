@@ -15,7 +15,7 @@ import type { Route } from '../routing/types.ts';
 import type { Abort } from './abort.ts';
 import type { RequestContext } from './context.ts';
 import { errorCode, ProxyError, refused } from './errors.ts';
-import type { AttemptInfo, BackendGuard, Refusal } from './guard.ts';
+import type { AttemptInfo, AttemptOutcome, BackendGuard, Refusal } from './guard.ts';
 import type { ProxyObserver } from './types.ts';
 import type { Attempt, BackendPools } from './backend-pools.ts';
 
@@ -72,26 +72,50 @@ function retryable(a: Attempt, method: string): boolean {
 }
 
 /**
- * One attempt. With a guard, it is asked first; a refusal returns an Attempt whose error carries the
- * refusal (phase 'refused'), and the backend is not contacted. The guard learns the outcome after.
+ * The guard's pass for the endpoint tried last, whose `after` is still owed. A replay on the same endpoint
+ * (a pooled connection that broke as it was reused, sent once more the way Go's transport does) runs under
+ * the pass of the attempt it replays: the guard sees one request to that endpoint, told its final outcome, as
+ * Skipper's breaker sees one round trip whatever its transport retried. Asking and telling per try counted a
+ * retried failure twice (a consecutiveBreaker(5) opened after 3 requests). Null without a guard.
+ */
+interface GuardPass {
+  info: AttemptInfo | null;
+  outcome: AttemptOutcome | null;
+}
+
+/** Tells the guard the outcome owed for the pass, if any. */
+function settle(guard: BackendGuard, pass: GuardPass): void {
+  const info = pass.info;
+  if (info === null) return;
+  const outcome = pass.outcome!;
+  pass.info = null;
+  pass.outcome = null;
+  guard.after(info, outcome);
+}
+
+/**
+ * One attempt. With a guard, it is asked first, unless `pass` already holds this endpoint's pass (a replay);
+ * a refusal returns an Attempt whose error carries the refusal (phase 'refused'), and the backend is not
+ * contacted. The outcome is left in `pass` for settle(), called once the request moves on or ends.
  */
 async function attempt(
-  d: BackendDeps, ctx: RequestContext, route: Route, t: BackendAddress, signal: Abort, n: number,
+  d: BackendDeps, ctx: RequestContext, route: Route, t: BackendAddress, signal: Abort, n: number, pass: GuardPass | null,
 ): Promise<Attempt> {
   // `<dynamic>` hosts come from the request: keeping statistics or metric labels per host would let
   // clients grow both without bound (Skipper keeps no endpoint metrics for them either).
   const dynamic = route.def.backendType === 'dynamic';
-  let info: AttemptInfo | null = null;
-  if (d.guard !== null) {
-    info = { routeId: route.id, backendHost: t.key, origin: t.origin, attempt: n, method: ctx.request.method, stateBag: ctx.stateBagIfAny ?? EMPTY_BAG };
+  if (pass !== null && (pass.info === null || pass.info.backendHost !== t.key)) {
+    settle(d.guard!, pass);
+    const info: AttemptInfo = { routeId: route.id, backendHost: t.key, origin: t.origin, attempt: n, method: ctx.request.method, stateBag: ctx.stateBagIfAny ?? EMPTY_BAG };
     let r: Refusal | undefined | Promise<Refusal | undefined>;
     try {
-      r = d.guard.before(info);
+      r = d.guard!.before(info);
       if (isThenable(r)) r = await r;
     } catch (e) {
       throw new ProxyError('SKJ_ERR_PROXY_GUARD_FAILED', `backend guard failed for ${t.key}: ${(e as Error).message}`, { cause: e });
     }
     if (r !== undefined) return { ...REFUSED, error: refused(r, t.key) };
+    pass.info = info;
   }
   const stats = dynamic ? null : d.registry.get(t.key);
   ctx.backendHost = dynamic ? DYNAMIC_HOST : t.key;
@@ -106,11 +130,11 @@ async function attempt(
   if (stats !== null && (a.error === null || !a.error.clientGone)) d.registry.countRequest(stats, a.error !== null);
   const durationMs = performance.now() - start;
   ctx.backendMs += durationMs;
-  if (info !== null) {
+  if (pass !== null) {
     const e = a.error;
-    d.guard!.after(info, e === null
+    pass.outcome = e === null
       ? { status: a.response!.status, durationMs }
-      : { error: e.code, timeout: e.code === 'SKJ_ERR_PROXY_BACKEND_TIMEOUT', clientGone: e.clientGone, durationMs });
+      : { error: e.code, timeout: e.code === 'SKJ_ERR_PROXY_BACKEND_TIMEOUT', clientGone: e.clientGone, durationMs };
   }
   if (d.observer?.backendDone !== undefined) {
     d.observer.backendDone({
@@ -163,14 +187,28 @@ function fixedBackendAddress(ctx: RequestContext, route: Route, d: BackendDeps):
 /**
  * What the balancing algorithm needs of this request. The hash key is the consistentHashKey setting, else
  * the client as Skipper's net.RemoteHost sees it: the first X-Forwarded-For entry, else the peer address.
+ * Only consistentHash reads it, so it is worked out on first read, not for every balanced request.
  */
+class BalancedRequest implements LbRequest {
+  readonly #ctx: RequestContext;
+  readonly #registry: EndpointRegistry;
+  #hashKey: string | null = null;
+  readonly balanceFactor: number | undefined;
+  constructor(ctx: RequestContext, registry: EndpointRegistry) {
+    this.#ctx = ctx;
+    this.#registry = registry;
+    this.balanceFactor = ctx.settingsIfAny?.consistentHashBalanceFactor;
+  }
+  get hashKey(): string {
+    return (this.#hashKey ??= this.#ctx.settingsIfAny?.consistentHashKey ?? clientHost(this.#ctx));
+  }
+  inflight(ep: LbEndpoint): number {
+    return this.#registry.peek(ep.host)?.inflight ?? 0;
+  }
+}
+
 function lbRequestOf(ctx: RequestContext, registry: EndpointRegistry): LbRequest {
-  const settings = ctx.settingsIfAny;
-  return {
-    hashKey: settings?.consistentHashKey ?? clientHost(ctx),
-    balanceFactor: settings?.consistentHashBalanceFactor,
-    inflight: (ep: LbEndpoint) => registry.peek(ep.host)?.inflight ?? 0,
-  };
+  return new BalancedRequest(ctx, registry);
 }
 
 function clientHost(ctx: RequestContext): string {
@@ -179,17 +217,34 @@ function clientHost(ctx: RequestContext): string {
 }
 
 /** Calls the route's backend; resolves with the response (body streaming) or throws a ProxyError. */
-export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort): Promise<FilterResponse> {
-  if (route.lb === null) {
-    const t = fixedBackendAddress(ctx, route, d);
-    let a = await attempt(d, ctx, route, t, signal, 0);
-    // A pooled connection the backend closed just as it was reused breaks before any response; like Go's
-    // transport, send a replayable idempotent request once more (undici opens a fresh connection).
-    if (a.error !== null && a.error.phase === 'reset' && retryable(a, ctx.request.method)) a = await attempt(d, ctx, route, t, signal, 1);
-    if (a.error !== null) throw a.error;
-    return a.response!;
+export function callBackend(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort): Promise<FilterResponse> {
+  if (d.guard === null) return route.lb === null ? callFixed(d, ctx, route, signal, null) : callBalanced(d, ctx, route, signal, null);
+  return guarded(d, ctx, route, signal);
+}
+
+/** callBackend with a guard: its last `after` is owed whether the call resolves or throws. */
+async function guarded(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort): Promise<FilterResponse> {
+  const pass: GuardPass = { info: null, outcome: null };
+  try {
+    return await (route.lb === null ? callFixed(d, ctx, route, signal, pass) : callBalanced(d, ctx, route, signal, pass));
+  } finally {
+    settle(d.guard!, pass);
   }
-  if (route.lb.endpoints.length === 0) throw new ProxyError('SKJ_ERR_PROXY_NO_ENDPOINTS', `route ${route.id} has no endpoints`);
+}
+
+async function callFixed(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort, pass: GuardPass | null): Promise<FilterResponse> {
+  const t = fixedBackendAddress(ctx, route, d);
+  let a = await attempt(d, ctx, route, t, signal, 0, pass);
+  // A pooled connection the backend closed just as it was reused breaks before any response; like Go's
+  // transport, send a replayable idempotent request once more (undici opens a fresh connection).
+  if (a.error !== null && a.error.phase === 'reset' && retryable(a, ctx.request.method)) a = await attempt(d, ctx, route, t, signal, 1, pass);
+  if (a.error !== null) throw a.error;
+  return a.response!;
+}
+
+async function callBalanced(d: BackendDeps, ctx: RequestContext, route: Route, signal: Abort, pass: GuardPass | null): Promise<FilterResponse> {
+  const lb = route.lb!;
+  if (lb.endpoints.length === 0) throw new ProxyError('SKJ_ERR_PROXY_NO_ENDPOINTS', `route ${route.id} has no endpoints`);
   const cfg = lbConfigOf(route);
   const registry = d.registry;
   const lbReq = lbRequestOf(ctx, registry);
@@ -201,7 +256,7 @@ export async function callBackend(d: BackendDeps, ctx: RequestContext, route: Ro
   let sent = 0;
   for (let tried = 1; ; tried++) {
     const ep = selectEndpoint(cfg, registry, lbReq, failed);
-    const a = await attempt(d, ctx, route, { origin: ep.origin, key: ep.host, authority: ep.authority }, signal, tried - 1);
+    const a = await attempt(d, ctx, route, { origin: ep.origin, key: ep.host, authority: ep.authority }, signal, tried - 1, pass);
     if (a.error === null) return a.response!;
     if (wasRefused(a)) {
       if (tried >= endpoints) throw a.error;

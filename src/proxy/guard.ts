@@ -1,8 +1,10 @@
 /**
  * The backend guard: the one place that may refuse or observe a backend call. It wraps each attempt
- * (the first try and every retry, per endpoint) the way undici's interceptors wrap a dispatch, so breakers
- * and backend rate limits compose here instead of being special-cased inside the proxy. Declared by the
- * proxy, which consumes it; src/circuit and src/ratelimit implement it; the composition root composes them.
+ * (the first try and every retry on another endpoint; a replay on the same endpoint after its pooled
+ * connection broke runs under the pass of the try it replays and is told once, with the final outcome)
+ * the way undici's interceptors wrap a dispatch, so breakers and backend rate limits compose here instead of
+ * being special-cased inside the proxy. Declared by the proxy, which consumes it; src/circuit and
+ * src/ratelimit implement it; the composition root composes them.
  */
 
 /** What a guard knows of one attempt before it is made. */

@@ -30,6 +30,14 @@ export type { Proxy, ProxyObserver, ProxyOptions, RequestDoneEvent, BackendDoneE
 
 const EMPTY_BAG: ReadonlyMap<string, unknown> = new Map();
 
+/** Where a request's backend attempts get the switch that the client's disconnect flips. */
+interface AbortSource {
+  abortSwitch(): Abort;
+}
+
+/** teeLoopback shadows: nobody waits for them, so nothing aborts them; a fresh switch each time. */
+const NEVER_ABORTED: AbortSource = { abortSwitch: () => new Abort() };
+
 const consoleLogger: ProxyLogger = {
   debug() {},
   info() {},
@@ -84,7 +92,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
         parent.original, preserveHost ? parent.original.host : null, parent.lease, engine, parent.depth + 1,
       );
       parent.lease.hold();
-      routeRequest(ctx, () => new Abort()).then(
+      routeRequest(ctx, NEVER_ABORTED).then(
         (r) => discard(r.body, true),
         (err: unknown) => logger.warn(`teeLoopback from route ${parent.routeId} failed: ${(err as Error).message}`),
       ).finally(() => parent.lease.release());
@@ -92,7 +100,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
   };
 
   /** Finds the route for ctx.request in the pinned table and runs it; resolves with the response to send. */
-  async function routeRequest(ctx: RequestContext, signal: () => Abort): Promise<FilterResponse> {
+  async function routeRequest(ctx: RequestContext, signal: AbortSource): Promise<FilterResponse> {
     // Loopbacks and teeLoopback shadows both count (Skipper's execution counter), so neither can recurse forever.
     if (ctx.depth > maxLoopbacks) {
       throw new ProxyError('SKJ_ERR_PROXY_MAX_LOOPBACKS', `more than ${maxLoopbacks} loopbacks, last route ${ctx.routeId}`);
@@ -161,21 +169,14 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     return ctx.response!;
   }
 
-  async function runBackend(ctx: RequestContext, route: Route, signal: () => Abort): Promise<FilterResponse> {
+  /** Not async itself: a network or LB backend returns callBackend's promise as it is. */
+  function runBackend(ctx: RequestContext, route: Route, signal: AbortSource): FilterResponse | Promise<FilterResponse> {
     switch (route.def.backendType) {
       case 'shunt':
         // A filter may have prepared the response (status(), inlineContent without serving).
         return ctx.response ?? { status: 404, headers: {}, body: null };
-      case 'loopback': {
-        const routeId = ctx.routeId;
-        const params = ctx.pathParams;
-        ctx.depth++;
-        const r = await routeRequest(ctx, signal);
-        ctx.routeId = routeId;
-        ctx.pathParams = params;
-        ctx.served = false;
-        return r;
-      }
+      case 'loopback':
+        return loopback(ctx, signal);
       default:
         if (ctx.outgoingHost === null) {
           // A filter that rewrote the Host header means the outgoing host (Skipper's setRequestHeader("Host")).
@@ -187,8 +188,19 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
           return upgradeBackend(ctx, ctx.upgrade, t.origin, ctx.outgoingHost ?? t.authority, removeHop, tlsVerify, connectTimeoutMs);
         }
         armReadTimeout(ctx);
-        return callBackend(deps, ctx, route, signal());
+        return callBackend(deps, ctx, route, signal.abortSwitch());
     }
+  }
+
+  async function loopback(ctx: RequestContext, signal: AbortSource): Promise<FilterResponse> {
+    const routeId = ctx.routeId;
+    const params = ctx.pathParams;
+    ctx.depth++;
+    const r = await routeRequest(ctx, signal);
+    ctx.routeId = routeId;
+    ctx.pathParams = params;
+    ctx.served = false;
+    return r;
   }
 
   function logProxyError(ctx: RequestContext, err: unknown): void {
@@ -210,16 +222,45 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     }
   }
 
-  function serveRequest(req: IncomingMessage, res: ServerResponse, upgrade: UpgradeClient | null, lease: Lease): void {
-    const start = performance.now();
-    const startTime = Date.now();
-    const counter: ByteCounter | null = obs?.requestDone !== undefined ? { bytes: 0 } : null;
-    let ctx: RequestContext | null = null;
-    let ac: Abort | null = null;
-    let closed = false;
-    let upgraded = false;
-    res.once('close', () => {
-      closed = true;
+  /**
+   * One client request in flight: what its close handler and the write path need, in one object with every
+   * field set, where closures over serveRequest's locals cost an allocation each (close handler and once()'s
+   * wrapper, the abort getter, the then/catch callbacks). It is also the request's byte counter.
+   */
+  class Served implements AbortSource, ByteCounter {
+    readonly req: IncomingMessage;
+    readonly res: ServerResponse;
+    readonly lease: Lease;
+    readonly start = performance.now();
+    readonly startTime = Date.now();
+    /** Whether requestDone is reported (and bytes counted). */
+    readonly reporting: boolean;
+    bytes = 0;
+    ctx: RequestContext | null = null;
+    unread: UnreadBody | null = null;
+    ac: Abort | null = null;
+    closed = false;
+    upgraded = false;
+
+    constructor(req: IncomingMessage, res: ServerResponse, lease: Lease) {
+      this.req = req;
+      this.res = res;
+      this.lease = lease;
+      this.reporting = obs !== null && obs.requestDone !== undefined;
+    }
+
+    abortSwitch(): Abort {
+      if (this.ac === null) {
+        this.ac = new Abort();
+        if (this.closed) this.ac.abort(clientGone());
+      }
+      return this.ac;
+    }
+
+    /** The response closed: finished, cut by the write timeout, or the client went away. */
+    onClose(): void {
+      const { req, res, ctx, ac, upgraded } = this;
+      this.closed = true;
       const completed = res.writableFinished || upgraded;
       // Not completed: the client went away (499), the backend body failed mid-way (the status sent, as
       // Skipper and nginx log it, plus an error), or the listener's write timeout cut it (504 while no
@@ -228,7 +269,7 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
       if (!completed) {
         const bodyError = ctx?.bodyError ?? null;
         if (bodyError !== null) {
-          reportBodyFailure(ctx!, bodyError, start);
+          reportBodyFailure(ctx!, bodyError, this.start);
         } else if ((res.errored as NodeJS.ErrnoException | null)?.code === WRITE_TIMEOUT) {
           if (!res.headersSent) status = 504;
           if (ac !== null) ac.abort(writeTimedOut(serverWriteTimeoutMs));
@@ -237,14 +278,14 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
           if (ac !== null) ac.abort(clientGone());
         }
       }
-      lease.release();
+      this.lease.release();
       if (ctx !== null && ctx.replaced !== null && !ctx.replaced.readableEnded) discard(ctx.replaced);
-      if (counter !== null) {
+      if (this.reporting) {
         obs!.requestDone!({
           routeId: ctx?.routeId ?? '',
           method: req.method ?? '',
           status,
-          durationMs: performance.now() - start,
+          durationMs: performance.now() - this.start,
           backendMs: ctx?.backendMs ?? 0,
           host: ctx?.original.host ?? req.headers.host ?? '',
           uri: req.url ?? '',
@@ -253,64 +294,77 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
           httpVersion: req.httpVersion,
           userAgent: req.headers['user-agent'] ?? '',
           referer: req.headers.referer ?? '',
-          bytes: counter.bytes,
-          startTime,
+          bytes: this.bytes,
+          startTime: this.startTime,
           completed,
           stateBag: ctx?.stateBagIfAny ?? EMPTY_BAG,
         });
       }
-    });
-    const signal = (): Abort => {
-      if (ac === null) {
-        ac = new Abort();
-        if (closed) ac.abort(clientGone());
-      }
-      return ac;
-    };
+    }
+
+    get counter(): ByteCounter | null {
+      return this.reporting ? this : null;
+    }
+  }
+
+  function serveRequest(req: IncomingMessage, res: ServerResponse, upgrade: UpgradeClient | null, lease: Lease): void {
+    const s = new Served(req, res, lease);
+    // 'close' is emitted once per response (node guards it with _closed): on() spares once()'s wrapper.
+    res.on('close', () => s.onClose());
     if (lease.table !== observed) {
       // A walk over every route: off this request's path. Endpoints met before it are registered lazily.
       const table = lease.table;
       observed = table;
       setImmediate(() => registry.observe(table));
     }
-    ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
+    const ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
+    s.ctx = ctx;
     ctx.upgrade = upgrade;
-    if (serverWriteTimeoutMs > 0) ctx.replyBy = start + serverWriteTimeoutMs;
-    const unread = ctx.request.body !== null && upgrade === null ? new UnreadBody(req, res) : null;
+    if (serverWriteTimeoutMs > 0) ctx.replyBy = s.start + serverWriteTimeoutMs;
+    if (ctx.request.body !== null && upgrade === null) s.unread = new UnreadBody(req, res);
     if (setForwarded !== null) setForwarded(ctx.request.headers, ctx.original, req.url ?? '');
     const bad = checkFraming(req) ?? checkPath(ctx);
     if (bad !== null) {
       res.shouldKeepAlive = false;
-      writeError(res, bad, counter);
+      writeError(res, bad, s.counter);
       return;
     }
-    routeRequest(ctx, signal).then(
-      (r) => {
-        if (r === UPGRADED) {
-          // The sockets are joined; the table stays pinned until the connection closes.
-          upgraded = true;
-          return;
-        }
-        if (closed) {
-          discard(r.body);
-          return;
-        }
-        const wt = ctx.settingsIfAny?.writeTimeoutMs;
-        if (wt !== undefined && wt > 0) armWriteTimeout(res, wt);
-        unread?.beforeHeaders(res);
-        writeResponse(res, r, removeHop, counter !== null && obs!.countsBytes?.(ctx.stateBagIfAny ?? EMPTY_BAG) === false ? null : counter, ctx);
-      },
-      (err: unknown) => {
+    void respond(s, routeRequest(ctx, s));
+  }
+
+  /** Writes what routeRequest resolved with, or its failure. Never rejects. */
+  async function respond(s: Served, routed: Promise<FilterResponse>): Promise<void> {
+    const { res } = s;
+    const ctx = s.ctx!;
+    try {
+      let r: FilterResponse;
+      try {
+        r = await routed;
+      } catch (err) {
         logProxyError(ctx, err);
-        unread?.beforeHeaders(res);
-        writeError(res, err, counter);
-      },
-    ).catch((err: unknown) => {
+        s.unread?.beforeHeaders(res);
+        writeError(res, err, s.counter);
+        return;
+      }
+      if (r === UPGRADED) {
+        // The sockets are joined; the table stays pinned until the connection closes.
+        s.upgraded = true;
+        return;
+      }
+      if (s.closed) {
+        discard(r.body);
+        return;
+      }
+      const wt = ctx.settingsIfAny?.writeTimeoutMs;
+      if (wt !== undefined && wt > 0) armWriteTimeout(res, wt);
+      s.unread?.beforeHeaders(res);
+      writeResponse(res, r, removeHop, s.reporting && obs!.countsBytes?.(ctx.stateBagIfAny ?? EMPTY_BAG) !== false ? s : null, ctx);
+    } catch (err) {
       // Writing the response itself failed (e.g. a filter set an invalid header): never crash the process.
       logger.error(`failed to write the response of route ${ctx.routeId || '-'}: ${(err as Error).message}`);
-      if (!res.headersSent) writeError(res, new ProxyError('SKJ_ERR_PROXY_FILTER_FAILED', (err as Error).message), counter);
+      if (!res.headersSent) writeError(res, new ProxyError('SKJ_ERR_PROXY_FILTER_FAILED', (err as Error).message), s.counter);
       else res.destroy();
-    });
+    }
   }
 
   /** A backend response body that failed while it streamed: logged and counted as the backend's failure. */

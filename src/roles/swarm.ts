@@ -208,7 +208,7 @@ export async function singleProcessSwarm(c: Config, d: SwarmDeps): Promise<Proce
   const gossip = mode.gossip ? await gossipSwarm(c, d) : null;
   if (!mode.redis) {
     d.logger.info(`swarm: gossip on ${c.swarmStaticSelf !== '' ? c.swarmStaticSelf : `port ${c.swarmPort}`}`);
-    return { limiter: gossip!.limiter, leakyBucket: null, bus: gossip!.bus, services: [...gossip!.services] };
+    return { limiter: gossip!.limiter, leakyBucket: gossip!.leakyBucket, bus: gossip!.bus, services: [...gossip!.services] };
   }
   const membership = gossip === null ? await redisMembership(c, d) : null;
   const members = gossip !== null ? () => gossip.node.live() : membership !== null ? () => membership.members() : () => [processId()];

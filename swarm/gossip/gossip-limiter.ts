@@ -17,6 +17,7 @@
  */
 import type { Service } from '../../src/lifecycle/index.ts';
 import type { Decision, LimitSettings, SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import { apportion, type Weighted } from './apportion.ts';
 import type { GossipNode } from './gossip-node.ts';
 import type { MemberId } from './membership.ts';
 import { decodeReport, encodeReport, type ReportEntry } from './report-codec.ts';
@@ -188,40 +189,19 @@ export class GossipLimiter implements SwarmLimiter, Service {
     const r = whole0 - q * n;
     let base = estimate(st.own, win, frac);
     const self = this.#node.self;
-    const selfWeight = st.reportedDemand + 1;
-    let total = selfWeight;
+    const others: Weighted[] = [];
     for (let i = 0; i < n; i++) {
       const id = live[i]!;
       if (id === self) continue;
       const c = st.peers.get(id);
       if (c) {
         base += estimate(c, win, frac) + c.reserved;
-        total += demand(c, win, frac) + 1;
+        others.push({ id, weight: demand(c, win, frac) + 1 });
       } else base += q + (i < r ? 1 : 0);
     }
     st.round = this.#round;
     st.used = 0;
-    const remaining = limit - base;
-    if (remaining < 1) {
-      st.budget = 0;
-      return;
-    }
-    const whole = Math.floor(remaining);
-    const mine = (remaining * selfWeight) / total;
-    const myFloor = Math.floor(mine);
-    const myFrac = mine - myFloor;
-    let floors = myFloor;
-    let ahead = 0;
-    for (const id of live) {
-      const c = id === self ? undefined : st.peers.get(id);
-      if (!c) continue;
-      const sh = (remaining * (demand(c, win, frac) + 1)) / total;
-      const f = Math.floor(sh);
-      floors += f;
-      const fr = sh - f;
-      if (fr > myFrac || (fr === myFrac && id < self)) ahead++;
-    }
-    st.budget = myFloor + (ahead < whole - floors ? 1 : 0);
+    st.budget = apportion(limit - base, self, st.reportedDemand + 1, others);
   }
 
   #receive(from: MemberId, payload: Uint8Array): void {

@@ -82,6 +82,9 @@ export class GossipNode implements Service {
   readonly #peers = new Map<MemberId, Peer>();
   /** Members that said goodbye: not counted until they speak again (or membership lists them anew). */
   readonly #gone = new Set<MemberId>();
+  /** Members heard from at least once since start(). */
+  readonly #heard = new Set<MemberId>();
+  #startedAt = 0;
   readonly #dials = new Map<MemberId, DialState>();
   readonly #liveListeners = new Set<() => void>();
   readonly #subListeners = new Set<(topic: string) => void>();
@@ -140,6 +143,7 @@ export class GossipNode implements Service {
     this.#pubsub.subscribe(TOPIC_PREFIX + MEMBERS_TOPIC);
     for (const topic of this.#handlers.keys()) this.#pubsub.subscribe(TOPIC_PREFIX + topic);
     this.#running = true;
+    this.#startedAt = Date.now();
     this.#listed = new Set(this.#o.membership.members());
     this.#unwatch = this.#o.membership.onChange((m) => this.#membershipChanged(m));
     this.#timer = setInterval(() => this.#tick(), Math.min(this.#helloMs, 250));
@@ -253,6 +257,7 @@ export class GossipNode implements Service {
       return;
     }
     const now = Date.now();
+    this.#heard.add(m.from);
     const p = this.#peers.get(m.from);
     if (p) p.lastSeen = now;
     else this.#peers.set(m.from, { lastSeen: now, peerId: undefined });
@@ -295,14 +300,9 @@ export class GossipNode implements Service {
   #tick(): void {
     if (!this.#running) return;
     const now = Date.now();
-    let changed = false;
-    for (const [id, p] of this.#peers) {
-      if (now - p.lastSeen > this.#ttlMs) {
-        this.#peers.delete(id);
-        changed = true;
-      }
-    }
-    if (changed) this.#recompute();
+    for (const [id, p] of this.#peers) if (now - p.lastSeen > this.#ttlMs) this.#peers.delete(id);
+    // Every tick: drops the expired and ends the start-up grace of listed members never heard from.
+    this.#recompute();
     this.#dialAll();
     if (now - this.#lastHello >= this.#helloMs) this.#hello(HELLO);
   }
@@ -347,6 +347,14 @@ export class GossipNode implements Service {
     }
   }
 
+  /**
+   * known: live peers, plus listed members that did not say goodbye. Where membership is not authoritative
+   * (a static list), a listed member not heard from once since this node started, for longer than the live TTL,
+   * is not known either: a listed address that never answered (not deployed, or down since before this
+   * instance came) does not keep a share reserved. One heard from keeps its share while silent, so a partition
+   * does not hand either side the whole limit; a starting node counts every listed member during the TTL, so
+   * it does not take the whole limit before it has heard the others.
+   */
   #recompute(): void {
     const live = [this.self];
     const known = new Set<MemberId>([this.self]);
@@ -354,7 +362,13 @@ export class GossipNode implements Service {
       live.push(id);
       known.add(id);
     }
-    for (const id of this.#listed) if (!this.#gone.has(id)) known.add(id);
+    const graceOver = Date.now() - this.#startedAt > this.#ttlMs;
+    const authoritative = !this.#o.membership.acceptsUnlisted;
+    for (const id of this.#listed) {
+      if (this.#gone.has(id)) continue;
+      if (!authoritative && graceOver && !this.#heard.has(id)) continue;
+      known.add(id);
+    }
     live.sort();
     const k = [...known].sort();
     const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

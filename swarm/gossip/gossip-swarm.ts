@@ -1,17 +1,18 @@
 /**
  * The gossip swarm of one process, assembled from options that map 1:1 to Skipper's flags: membership
  * (static when -swarm-static-self is set, else the Kubernetes pods of the label selector), the libp2p node, the
- * gossip SwarmLimiter and the SwarmBus. The composition root starts `services` in order and stops them in
+ * gossip SwarmLimiter, the gossip SwarmLeakyBucket and the SwarmBus. The composition root starts `services` in order and stops them in
  * reverse.
  */
 import type { Registry } from 'prom-client';
 import type { KubeApi } from '../../src/dataclients/kubernetes/api.ts';
 import type { SwarmBus } from '../../src/circuit/ports.ts';
 import type { Service } from '../../src/lifecycle/index.ts';
-import type { SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import type { SwarmLeakyBucket, SwarmLimiter } from '../../src/ratelimit/ports.ts';
 import { KubeMembership } from '../membership/kube-membership.ts';
 import { StaticMembership } from '../membership/static-membership.ts';
 import { GossipBus } from './gossip-bus.ts';
+import { GossipLeakyBucket } from './gossip-leaky-bucket.ts';
 import { GossipLimiter } from './gossip-limiter.ts';
 import { GossipNode } from './gossip-node.ts';
 import type { Membership } from './membership.ts';
@@ -50,6 +51,8 @@ export interface GossipSwarm {
   readonly membership: Membership;
   readonly node: GossipNode;
   readonly limiter: SwarmLimiter & Service;
+  /** clusterLeakyBucketRatelimit's buckets, shared over the same node. */
+  readonly leakyBucket: SwarmLeakyBucket & Service;
   readonly bus: SwarmBus;
   /** Start in this order, stop in reverse. */
   readonly services: readonly Service[];
@@ -74,7 +77,8 @@ export function createGossipSwarm(o: GossipSwarmOptions): GossipSwarm {
       selfHost: o.selfHost,
       onError: o.onError,
     });
-    listenHost ??= '0.0.0.0';
+    // A pod listens on its own IP when it is known (several members may share one host in tests), else everywhere.
+    listenHost ??= o.selfHost ?? '0.0.0.0';
   }
   const metrics = createGossipMetrics(o.registry);
   const node = new GossipNode({
@@ -87,5 +91,6 @@ export function createGossipSwarm(o: GossipSwarmOptions): GossipSwarm {
     onError: o.onError,
   });
   const limiter = new GossipLimiter({ node, maxMsgBuffer: o.maxMsgBuffer, onError: o.onError });
-  return { membership, node, limiter, bus: new GossipBus(node), services: [membership, node, limiter] };
+  const leakyBucket = new GossipLeakyBucket({ node, maxMsgBuffer: o.maxMsgBuffer, onError: o.onError });
+  return { membership, node, limiter, leakyBucket, bus: new GossipBus(node), services: [membership, node, limiter, leakyBucket] };
 }

@@ -97,6 +97,23 @@ test('gossip mode, static membership: three instances admit at most limit + 2 ac
   assert.equal(admitted + (byStatus.get(429) ?? 0), 45);
 });
 
+test('gossip mode: clusterLeakyBucketRatelimit fills its capacity across the instances, then refuses with Retry-After', async (t) => {
+  const url = await backend(t);
+  // Capacity 6, one unit leaking per hour: nothing leaks during the test.
+  const fleet = await gossipFleet(t, ['-enable-ratelimits', `-inline-routes=r: * -> clusterLeakyBucketRatelimit("user-\${request.header.X-User}", 1, "1h", 6, 2) -> "${url}"`]);
+  const byStatus = await spread(fleet, '/', 30, { 'x-user': 'a' });
+  const admitted = byStatus.get(200) ?? 0;
+  t.diagnostic(`gossip leaky bucket, K=3, capacity 6, increment 2: admitted ${admitted} of 30`);
+  assert.ok(admitted <= 3, `admitted ${admitted} increments of 2 into a capacity of 6`);
+  assert.equal(admitted + (byStatus.get(429) ?? 0), 30);
+  const r = await fetch(fleet[0]!.base, { headers: { 'x-user': 'a', connection: 'close' } });
+  await r.arrayBuffer();
+  assert.equal(r.status, 429);
+  assert.ok(Number(r.headers.get('retry-after')) > 0, `Retry-After ${r.headers.get('retry-after')}`);
+  // Another label is another bucket.
+  assert.equal(await get(fleet[1]!.base, { 'x-user': 'b' }), 200);
+});
+
 test('gossip mode with -workers 2: the gossip node runs once per instance; workers decide through the primary', async (t) => {
   const url = await backend(t);
   const fleet = await gossipFleet(t, ['-enable-ratelimits', `-inline-routes=r: * -> clusterRatelimit("g", ${LIMIT}, "1m") -> "${url}"`], {

@@ -7,7 +7,7 @@ import { breakersFromFlags } from '../../src/circuit/from-flags.ts';
 import { breakerGuard } from '../../src/circuit/breaker-guard.ts';
 import { BreakerRegistry } from '../../src/circuit/registry.ts';
 import { consecutiveBreaker, disableBreaker, rateBreaker } from '../../src/filters/circuit/breakers.ts';
-import { get, makeTable, startProxy, TestHolder } from './harness.ts';
+import { get, listen, makeTable, startProxy, TestHolder } from './harness.ts';
 
 /** A backend on `host` whose answer status the test switches; counts what it sees. */
 async function switchable(t: TestContext, host = '127.0.0.1'): Promise<{ url: string; hits: number; status: number }> {
@@ -112,6 +112,24 @@ test('retries and later requests skip an endpoint whose breaker is open', async 
   for (let i = 0; i < 10; i++) assert.equal((await get(`${url}/`)).status, 200);
   assert.equal(bad.hits, hitsAtOpen, 'no request went to the open endpoint');
   assert.equal(statuses.filter((s) => s === 503).length, 0, 'an open endpoint is skipped, not answered 503');
+});
+
+test('a failed attempt replayed on the same backend counts as one failure, not two', async (t) => {
+  // Every connection breaks before a response: each request is a reset, replayed once on a fresh connection
+  // (network backends and single-endpoint LB routes), so the backend sees two sends per request.
+  let sends = 0;
+  const broken = await listen(t, (req) => {
+    sends++;
+    req.socket.destroy();
+  });
+  for (const backend of [broken.url, { algorithm: 'roundRobin', endpoints: [broken.url] }]) {
+    sends = 0;
+    const { url } = await startProxy(t, [{ id: 'r', backend, filters: [consecutiveBreaker.create([5, '1h'])] }], { guard: breakers().guard });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await get(`${url}/`)).status);
+    assert.deepEqual(statuses, [502, 502, 502, 502, 502, 503], `${JSON.stringify(backend)}: five failed requests open consecutiveBreaker(5)`);
+    assert.equal(sends, 10, 'each failed request was sent and replayed once; the open breaker sent nothing');
+  }
 });
 
 test('without -enable-breakers or -breaker there is no registry, and breaker filters have no effect', () => {

@@ -61,6 +61,25 @@ for (const async of [false, true]) {
   });
 }
 
+test('a replay on the same endpoint after a broken connection is one guard pass, told the final outcome', async (t) => {
+  let calls = 0;
+  const flaky = await listen(t, (req, res) => {
+    calls++;
+    if (calls % 2 === 1) return void req.socket.destroy(); // every other request: reset before any response
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  for (const backend of [flaky.url, { algorithm: 'roundRobin', endpoints: [flaky.url] }]) {
+    calls = 0;
+    const { guard, seen } = recorder();
+    const { url } = await startProxy(t, [{ id: 'r', backend }], { guard });
+    assert.equal((await get(`${url}/`)).status, 200);
+    assert.equal(calls, 2, 'the reset send was replayed');
+    assert.equal(seen.before.length, 1, 'asked once for the request and its replay');
+    assert.deepEqual(seen.after.map((a) => a.outcome.status), [200], 'told once, with the outcome of the replay');
+  }
+});
+
 test('an LB route moves on past a refused endpoint; all refused answers the refusal', async (t) => {
   const a = await echoBackend(t, 'a');
   const b = await echoBackend(t, 'b');

@@ -1,7 +1,7 @@
 /**
  * backendRatelimit(group, maxHits, window[, status]): at most maxHits requests per window to each backend
  * endpoint, counted across the swarm in group "backend.<group>" and checked before every attempt,
- * retries included (load shedding; 503 by default). The filter leaves its settings in the state bag (a
+ * retries on another endpoint included (load shedding; 503 by default). The filter leaves its settings in the state bag (a
  * later one on the route wins, as in Skipper); {@link backendRateLimitGuard} enforces them around each
  * attempt.
  */

@@ -102,3 +102,31 @@ test('without a running node: fail-closed refuses, otherwise this instance decid
   assert.deepEqual(results.map((r) => r.allowed), [true, true, false, false]);
   assert.equal(results[0]!.source, 'fallback');
 });
+
+test('a joining member admits no more than its part before it has heard the others, and the fleet keeps the limit', async (t) => {
+  const addrs = await loopbackAddresses(4);
+  const old = addrs.slice(0, 3).map((a) => {
+    const node = staticNode(a, addrs);
+    return { node, limiter: new GossipLimiter({ node, maxMsgBuffer: 4 << 20 }) };
+  });
+  t.after(() => Promise.all(old.map(async (m) => (await m.limiter.stop(), await m.node.stop()))));
+  await Promise.all(old.map(async (m) => (await m.node.start(), await m.limiter.start())));
+  await waitFor('the three see each other', () => old.every((m) => m.node.live().length === 3));
+  const limit = { group: 'join', maxHits: 100, windowMs: 3_600_000 };
+  const oldAdmitted = (await load(old, limit, 'k', 40, 2)).reduce((a, b) => a + b, 0);
+  const node = staticNode(addrs[3]!, addrs);
+  const joiner = { node, limiter: new GossipLimiter({ node, maxMsgBuffer: 4 << 20 }) };
+  t.after(async () => (await joiner.limiter.stop(), await joiner.node.stop()));
+  await joiner.node.start();
+  await joiner.limiter.start();
+  // Synchronously, so nothing can arrive in between: the joiner has heard no one yet.
+  let first = 0;
+  for (let i = 0; i < 200; i++) if (joiner.limiter.decide(limit, 'k', false).allowed) first++;
+  t.diagnostic(`old members admitted ${oldAdmitted}; the joiner before hearing anyone ${first}`);
+  assert.ok(first <= 25, `the joiner admitted ${first}, more than its part (100 / 4 listed members)`);
+  await waitFor('the joiner converged', () => joiner.node.live().length === 4 && joiner.limiter.converged());
+  const later = (await load([...old, joiner], limit, 'k', 60, 2)).reduce((a, b) => a + b, 0);
+  const total = oldAdmitted + first + later;
+  t.diagnostic(`fleet total ${total}`);
+  assert.ok(total <= 102, `fleet admitted ${total}`);
+});

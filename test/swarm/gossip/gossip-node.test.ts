@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { GossipBus } from '../../../swarm/gossip/gossip-bus.ts';
 import type { GossipNode } from '../../../swarm/gossip/gossip-node.ts';
 import { createGossipMetrics } from '../../../swarm/gossip/metrics.ts';
+import { startMember } from '../../support/gossip-member-process.ts';
 import { loopbackAddresses, staticNode } from '../../support/swarm.ts';
 import { waitFor as waitForWithin } from '../../support/wait.ts';
 
@@ -78,4 +79,19 @@ test('a joining node that the others do not list is dialed back and becomes live
   await startAll([joiner], t);
   const all = [...addrs].sort().join();
   await waitFor('all four see all four', () => [...nodes, joiner].every((n) => n.live().join() === all && n.known().join() === all));
+});
+
+test('static membership: a listed member never heard from stops holding a share after the live TTL; one heard from keeps it while silent', async (t) => {
+  const addrs = await loopbackAddresses(3);
+  const a = staticNode(addrs[0]!, addrs, { liveTtlMs: 1500 });
+  await startAll([a], t);
+  // Starting: every listed member counts, so a newcomer never takes the whole limit before hearing the others.
+  assert.equal(a.known().length, 3);
+  const child = await startMember(addrs[1]!, addrs);
+  t.after(() => child.stop());
+  await waitFor('member 1 heard, member 2 (never started) dropped', () => a.live().length === 2 && a.known().join() === [addrs[0], addrs[1]].sort().join());
+  // SIGKILL: no goodbye. Heard from once, member 1 keeps its share while silent (a partition looks the same).
+  child.child.kill('SIGKILL');
+  await waitFor('member 1 no longer live', () => a.live().length === 1);
+  assert.equal(a.known().length, 2);
 });

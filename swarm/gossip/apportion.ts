@@ -1,0 +1,50 @@
+/**
+ * The share of one member in a budget divided among several by weight, apportioned by largest remainders (ties
+ * by member id) so that the shares of all members, each computed by that member alone from the same inputs,
+ * add up to ⌊budget⌋ exactly. Shared by the gossip limiter (hits) and the gossip leaky bucket (units).
+ */
+import type { MemberId } from './membership.ts';
+
+export interface Weighted {
+  readonly id: MemberId;
+  readonly weight: number;
+}
+
+/**
+ * `self`'s whole share of ⌊budget⌋ among itself (weight `selfWeight`) and `others` (weights > 0). Equal
+ * remainders go by member id, or with `salt` by a hash of id and salt (a salt all members share, such as the
+ * current second, rotates who gets the odd unit, so that equal members take turns).
+ */
+export function apportion(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[], salt?: number): number {
+  if (budget < 1) return 0;
+  let total = selfWeight;
+  for (const o of others) total += o.weight;
+  const whole = Math.floor(budget);
+  const mine = (budget * selfWeight) / total;
+  const myFloor = Math.floor(mine);
+  const myFrac = mine - myFloor;
+  let floors = myFloor;
+  let ahead = 0;
+  for (const o of others) {
+    const sh = (budget * o.weight) / total;
+    const f = Math.floor(sh);
+    floors += f;
+    const fr = sh - f;
+    if (fr > myFrac || (fr === myFrac && before(o.id, self, salt))) ahead++;
+  }
+  return myFloor + (ahead < whole - floors ? 1 : 0);
+}
+
+function before(a: MemberId, b: MemberId, salt: number | undefined): boolean {
+  if (salt === undefined) return a < b;
+  const ha = hash(a, salt);
+  const hb = hash(b, salt);
+  return ha < hb || (ha === hb && a < b);
+}
+
+/** FNV-1a of the id, seeded with the salt. */
+function hash(id: string, salt: number): number {
+  let h = (0x811c9dc5 ^ salt) >>> 0;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
