@@ -230,19 +230,21 @@ export async function singleProcessSwarm(c: Config, d: SwarmDeps): Promise<Proce
  */
 export async function primarySwarm(
   c: Config, d: SwarmDeps,
-): Promise<{ services: Service[]; limiter: SwarmLimiter; leakyBucket: SwarmLeakyBucket | null } | null> {
+): Promise<{ services: Service[]; limiter: SwarmLimiter; leakyBucket: SwarmLeakyBucket | null; bus: SwarmBus | null } | null> {
   const mode = swarmMode(c);
   if (mode === null) return null;
   // The primary compiles the routes (for /routes) but never decides: its filters only need to know what exists.
   const inWorkers = (): Promise<never> => Promise.reject(new Error('decided in the workers'));
   const leakyBucket = mode.redis ? { add: inWorkers } : null;
-  if (!mode.gossip) return { services: [], limiter: { allow: inWorkers }, leakyBucket };
+  if (!mode.gossip) return { services: [], limiter: { allow: inWorkers }, leakyBucket, bus: null };
   const gossip = await gossipSwarm(c, d);
   let stopServing: (() => void) | null = null;
   d.logger.info(`swarm: gossip on ${c.swarmStaticSelf !== '' ? c.swarmStaticSelf : `port ${c.swarmPort}`} in the primary${mode.redis ? ', as the fallback of the workers\' Redis store' : ''}`);
   return {
     limiter: gossip.limiter,
     leakyBucket,
+    // The instance's breakers (in this primary) are shared over it, once per instance.
+    bus: gossip.bus,
     services: [
       ...gossip.services,
       service('swarm decisions for the workers', () => {
@@ -254,7 +256,7 @@ export async function primarySwarm(
 
 /**
  * A worker of -workers N: its own Redis clients (Redis mode), the primary's gossip limiter over the instance
- * channel (gossip mode, or Redis's fallback). Breakers are per worker, so they are not shared from a worker.
+ * channel (gossip mode, or Redis's fallback). Breakers belong to the primary, which shares them.
  */
 export function workerSwarm(c: Config, d: SwarmDeps): ProcessSwarm | null {
   const mode = swarmMode(c);

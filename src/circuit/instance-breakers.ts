@@ -1,0 +1,216 @@
+/**
+ * The breakers of one instance under `-workers N`: one owner however many workers serve (Skipper keeps one
+ * breaker per host per instance). The primary holds the {@link BreakerRegistry} whose state machines decide;
+ * workers keep a mirror of each breaker's state and ask the owner only when the answer can change.
+ *
+ * The owner broadcasts a breaker's view whenever it changes:
+ * - `closed`: workers let requests through without asking and report each result (batched per event-loop
+ *   turn, fire and forget);
+ * - `armed`: closed, but the next failure may open it (failures ≥ threshold − 1); workers ask the owner
+ *   before each request, so the request after the opening failure is refused wherever it lands;
+ * - `open` until a time: workers refuse locally until then, then ask (the owner turns it half-open);
+ * - `half-open`: workers ask; the owner grants the probes (halfOpenRequests across all workers).
+ *
+ * A failure is reported at once (not at the end of the turn), before the response that carries it leaves,
+ * so a client that saw the failure cannot reach a worker before the owner counted it. Results of requests
+ * let through in an earlier generation (or by a breaker the owner has since dropped as idle) are ignored,
+ * as in one process. Swarm sharing (shared.ts) hangs off the owner's registry, once per instance.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { InstanceChannel, serveInstanceChannel } from '../lifecycle/index.ts';
+import type { AttemptInfo, BackendGuard, Refusal } from '../proxy/guard.ts';
+import { type Breaker, REFUSED } from './breaker.ts';
+import { BREAKER_OPEN, ROUTE_SETTINGS_KEY, type RefusalListener } from './breaker-guard.ts';
+import type { BreakerRegistry } from './registry.ts';
+import type { BreakerSettings } from './settings.ts';
+
+const CHANNEL = 'breakers';
+const STATE = 'skj:breaker-state';
+
+/** What workers act on: the breaker's state, with `armed` for a closed breaker one failure from opening. */
+export type BreakerView = 'closed' | 'armed' | 'open' | 'half-open';
+
+/** [key, incarnation, generation, view, open until (ms since epoch), sequence]. */
+type Mirror = [string, number, number, BreakerView, number, number];
+
+/**
+ * Queries, as tuples to keep IPC messages small:
+ * ['d', key, host, settings] defines a key (once per worker) and answers its mirror;
+ * ['a', key] asks for a pass: the generation, or -1 when refused, then the mirror;
+ * ['r', key, incarnation, generation, 1|0] reports a result; ['f', key, incarnation, generation] frees a probe.
+ */
+type Query =
+  | ['d', string, string, BreakerSettings]
+  | ['a', string]
+  | ['r', string, number, number, number]
+  | ['f', string, number, number];
+type Answer = Mirror | [number, Mirror] | 0;
+
+interface StateMessage {
+  type: typeof STATE;
+  m: Mirror;
+}
+
+/** In the primary: the owner of the instance's breakers, answering the workers. */
+export class BreakerOwner {
+  readonly #registry: BreakerRegistry;
+  readonly #defs = new Map<string, { host: string; settings: BreakerSettings }>();
+  readonly #incarnation = new WeakMap<Breaker, number>();
+  /** The last broadcast view and generation of each breaker. */
+  readonly #view = new WeakMap<Breaker, string>();
+  #nextIncarnation = 1;
+  #seq = 0;
+
+  constructor(registry: BreakerRegistry) {
+    this.#registry = registry;
+    registry.onCreate((b) => this.#incarnation.set(b, this.#nextIncarnation++));
+    registry.onTransition((b) => this.#changed(b));
+  }
+
+  /** Answers the workers' queries; returns the function that stops. */
+  serve(): () => void {
+    return serveInstanceChannel<Query, Answer>(CHANNEL, (q: Query, _w: Worker) => this.#answer(q));
+  }
+
+  #answer(q: Query): Answer {
+    if (q[0] === 'd') {
+      const [, key, host, settings] = q;
+      if (typeof key !== 'string' || typeof host !== 'string' || typeof settings !== 'object' || settings === null) {
+        throw new Error(`bad breaker definition ${JSON.stringify(q)}`);
+      }
+      this.#defs.set(key, { host, settings });
+      return this.#mirror(this.#breaker(key)!);
+    }
+    const b = this.#breaker(q[1]);
+    if (b === null) throw new Error(`breaker ${q[1]} asked before it was defined`);
+    const now = this.#registry.now();
+    if (q[0] === 'a') {
+      const ticket = b.allow(now);
+      return [ticket === REFUSED ? -1 : ticket, this.#mirror(b)];
+    }
+    if (this.#incarnation.get(b) !== q[2]) return 0;
+    if (q[0] === 'r') {
+      b.done(q[3], q[4] === 1, now);
+      this.#changed(b);
+    } else {
+      b.release(q[3]);
+    }
+    return 0;
+  }
+
+  /** The live breaker for a defined key (made afresh after an idle drop), null for an unknown key. */
+  #breaker(key: string): Breaker | null {
+    const live = this.#registry.byKey(key);
+    if (live !== undefined && !live.evicted) {
+      live.lastUsed = this.#registry.now();
+      return live;
+    }
+    const d = this.#defs.get(key);
+    if (d === undefined) return null;
+    const b = this.#registry.forSettings(d.host, d.settings);
+    this.#changed(b);
+    return b;
+  }
+
+  #viewOf(b: Breaker): BreakerView {
+    if (b.state !== 'closed') return b.state;
+    return b.failureCount >= b.settings.failures - 1 ? 'armed' : 'closed';
+  }
+
+  #mirror(b: Breaker): Mirror {
+    return [b.key, this.#incarnation.get(b) ?? 0, b.generation, this.#viewOf(b), b.state === 'open' ? b.openedAt + b.timeoutMs : 0, this.#seq];
+  }
+
+  /** Broadcasts the breaker's view to every worker when it changed. */
+  #changed(b: Breaker): void {
+    const view = `${this.#viewOf(b)}|${b.generation}`;
+    if (this.#view.get(b) === view) return;
+    this.#view.set(b, view);
+    this.#seq++;
+    const msg: StateMessage = { type: STATE, m: this.#mirror(b) };
+    for (const w of Object.values(cluster.workers ?? {})) {
+      if (w !== undefined && w.isConnected()) w.send(msg);
+    }
+  }
+}
+
+interface Pass {
+  key: string;
+  incarnation: number;
+  ticket: number;
+}
+
+/**
+ * In a worker: breakers as a BackendGuard over the owner's state. `registry` (built from the same flags as
+ * the owner's) only resolves a request to its breaker key and settings; its breakers never count.
+ */
+export function ownedBreakerGuard(registry: BreakerRegistry, onRefuse: RefusalListener | null = null, o: { timeoutMs?: number } = {}): BackendGuard {
+  const channel = new InstanceChannel<Query, Answer>(CHANNEL, o);
+  const mirrors = new Map<string, Mirror>();
+  const defining = new Map<string, Promise<void>>();
+  const passes = new WeakMap<AttemptInfo, Pass>();
+  const update = (m: Mirror): void => {
+    const cur = mirrors.get(m[0]);
+    if (cur === undefined || m[5] >= cur[5]) mirrors.set(m[0], m);
+  };
+  process.on('message', (msg: StateMessage) => {
+    if (msg?.type === STATE && Array.isArray(msg.m)) update(msg.m);
+  });
+  const refuse = (b: Breaker): Refusal => {
+    if (onRefuse !== null) onRefuse(b);
+    return BREAKER_OPEN;
+  };
+  // The owner unreachable (timeout, primary gone): the request goes through uncounted rather than failing.
+  const ignore = (): void => {};
+  const decide = (a: AttemptInfo, b: Breaker, m: Mirror): Refusal | undefined | Promise<Refusal | undefined> => {
+    if (m[3] === 'closed') {
+      passes.set(a, { key: m[0], incarnation: m[1], ticket: m[2] });
+      return undefined;
+    }
+    if (m[3] === 'open' && registry.now() < m[4]) return refuse(b);
+    return channel.request(['a', m[0]]).then((ans) => {
+      const [ticket, mirror] = ans as [number, Mirror];
+      update(mirror);
+      if (ticket < 0) return refuse(b);
+      passes.set(a, { key: m[0], incarnation: mirror[1], ticket });
+      return undefined;
+    }, () => undefined);
+  };
+  return {
+    before(a) {
+      const route = (a.stateBag.get(ROUTE_SETTINGS_KEY) as BreakerSettings | undefined) ?? null;
+      const b = registry.get(a.backendHost, route);
+      if (b === null) return undefined;
+      const m = mirrors.get(b.key);
+      if (m !== undefined) return decide(a, b, m);
+      // First use of this key in this worker: the owner defines it and answers its state (once per key).
+      let d = defining.get(b.key);
+      if (d === undefined) {
+        d = channel.request(['d', b.key, b.host, b.settings]).then((ans) => {
+          update(ans as Mirror);
+          defining.delete(b.key);
+        });
+        defining.set(b.key, d);
+      }
+      return d.then(() => {
+        const now = mirrors.get(b.key);
+        return now === undefined ? undefined : decide(a, b, now);
+      }, () => {
+        defining.delete(b.key);
+        return undefined;
+      });
+    },
+    after(a, out) {
+      const p = passes.get(a);
+      if (p === undefined) return;
+      passes.delete(a);
+      if (out.refused === true || out.clientGone === true) {
+        channel.request(['f', p.key, p.incarnation, p.ticket]).then(ignore, ignore);
+        return;
+      }
+      const success = out.error === undefined && (out.status ?? 0) < 500;
+      const q: Query = ['r', p.key, p.incarnation, p.ticket, success ? 1 : 0];
+      (success ? channel.request(q) : channel.requestNow(q)).then(ignore, ignore);
+    },
+  };
+}
