@@ -11,7 +11,9 @@
  * - `open` until a time: workers refuse locally until then, then ask (the owner turns it half-open);
  * - `half-open`: workers ask; the owner grants the probes (halfOpenRequests across all workers).
  *
- * A failure is reported at once (not at the end of the turn), before the response that carries it leaves,
+ * Successes on a closed consecutiveBreaker with no failure counted are not reported at all (they change
+ * nothing), so a healthy backend costs no IPC; a success that races a failure from another worker may then go
+ * uncounted for the broadcast's delay. A failure is reported at once (not at the end of the turn), before the response that carries it leaves,
  * so a client that saw the failure cannot reach a worker before the owner counted it. Results of requests
  * let through in an earlier generation (or by a breaker the owner has since dropped as idle) are ignored,
  * as in one process. Swarm sharing (shared.ts) hangs off the owner's registry, once per instance.
@@ -30,8 +32,11 @@ const STATE = 'skj:breaker-state';
 /** What workers act on: the breaker's state, with `armed` for a closed breaker one failure from opening. */
 export type BreakerView = 'closed' | 'armed' | 'open' | 'half-open';
 
-/** [key, incarnation, generation, view, open until (ms since epoch), sequence]. */
-type Mirror = [string, number, number, BreakerView, number, number];
+/**
+ * [key, incarnation, generation, view, open until (ms since epoch), sequence, clean]. Clean (1): a closed
+ * consecutive breaker with no failure counted, to which a success is no news (workers do not report it).
+ */
+type Mirror = [string, number, number, BreakerView, number, number, number];
 
 /**
  * Queries, as tuples to keep IPC messages small:
@@ -118,12 +123,14 @@ export class BreakerOwner {
   }
 
   #mirror(b: Breaker): Mirror {
-    return [b.key, this.#incarnation.get(b) ?? 0, b.generation, this.#viewOf(b), b.state === 'open' ? b.openedAt + b.timeoutMs : 0, this.#seq];
+    const clean = b.state === 'closed' && b.settings.type === 'consecutive' && b.failureCount === 0 ? 1 : 0;
+    return [b.key, this.#incarnation.get(b) ?? 0, b.generation, this.#viewOf(b), b.state === 'open' ? b.openedAt + b.timeoutMs : 0, this.#seq, clean];
   }
 
   /** Broadcasts the breaker's view to every worker when it changed. */
   #changed(b: Breaker): void {
-    const view = `${this.#viewOf(b)}|${b.generation}`;
+    const clean = b.state === 'closed' && b.failureCount === 0;
+    const view = `${this.#viewOf(b)}|${b.generation}|${clean}`;
     if (this.#view.get(b) === view) return;
     this.#view.set(b, view);
     this.#seq++;
@@ -209,6 +216,8 @@ export function ownedBreakerGuard(registry: BreakerRegistry, onRefuse: RefusalLi
         return;
       }
       const success = out.error === undefined && (out.status ?? 0) < 500;
+      // A success on a clean consecutive breaker changes nothing: the common healthy case costs no IPC.
+      if (success && mirrors.get(p.key)?.[6] === 1) return;
       const q: Query = ['r', p.key, p.incarnation, p.ticket, success ? 1 : 0];
       (success ? channel.request(q) : channel.requestNow(q)).then(ignore, ignore);
     },
