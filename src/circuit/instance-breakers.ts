@@ -42,12 +42,14 @@ type Mirror = [string, number, number, BreakerView, number, number, number];
  * Queries, as tuples to keep IPC messages small:
  * ['d', key, host, settings] defines a key (once per worker) and answers its mirror;
  * ['a', key] asks for a pass: the generation, or -1 when refused, then the mirror;
- * ['r', key, incarnation, generation, 1|0] reports a result; ['f', key, incarnation, generation] frees a probe.
+ * ['r', key, incarnation, generation, 1|0] reports a result; ['s', key, incarnation, generation, n] reports n
+ * successes (one per key per turn); ['f', key, incarnation, generation] frees a probe.
  */
 type Query =
   | ['d', string, string, BreakerSettings]
   | ['a', string]
   | ['r', string, number, number, number]
+  | ['s', string, number, number, number]
   | ['f', string, number, number];
 type Answer = Mirror | [number, Mirror] | 0;
 
@@ -96,6 +98,10 @@ export class BreakerOwner {
     if (this.#incarnation.get(b) !== q[2]) return 0;
     if (q[0] === 'r') {
       b.done(q[3], q[4] === 1, now);
+      this.#changed(b);
+    } else if (q[0] === 's') {
+      if (!Number.isInteger(q[4]) || q[4] < 1) throw new Error(`bad breaker report ${JSON.stringify(q)}`);
+      for (let i = 0; i < q[4]; i++) b.done(q[3], true, now);
       this.#changed(b);
     } else {
       b.release(q[3]);
@@ -169,6 +175,17 @@ export function ownedBreakerGuard(registry: BreakerRegistry, onRefuse: RefusalLi
   };
   // The owner unreachable (timeout, primary gone): the request goes through uncounted rather than failing.
   const ignore = (): void => {};
+  // Successes of this turn, per key: [incarnation, generation, count], sent as one report each.
+  const successes = new Map<string, [number, number, number]>();
+  let scheduled = false;
+  const sendSuccesses = (key: string, e: [number, number, number]): void => {
+    successes.delete(key);
+    channel.request(['s', key, e[0], e[1], e[2]]).then(ignore, ignore);
+  };
+  const flushSuccesses = (): void => {
+    scheduled = false;
+    for (const [key, e] of successes) sendSuccesses(key, e);
+  };
   const decide = (a: AttemptInfo, b: Breaker, m: Mirror): Refusal | undefined | Promise<Refusal | undefined> => {
     if (m[3] === 'closed') {
       passes.set(a, { key: m[0], incarnation: m[1], ticket: m[2] });
@@ -218,8 +235,22 @@ export function ownedBreakerGuard(registry: BreakerRegistry, onRefuse: RefusalLi
       const success = out.error === undefined && (out.status ?? 0) < 500;
       // A success on a clean consecutive breaker changes nothing: the common healthy case costs no IPC.
       if (success && mirrors.get(p.key)?.[6] === 1) return;
-      const q: Query = ['r', p.key, p.incarnation, p.ticket, success ? 1 : 0];
-      (success ? channel.request(q) : channel.requestNow(q)).then(ignore, ignore);
+      const e = successes.get(p.key);
+      if (success) {
+        if (e !== undefined && e[0] === p.incarnation && e[1] === p.ticket) e[2]++;
+        else {
+          if (e !== undefined) sendSuccesses(p.key, e);
+          successes.set(p.key, [p.incarnation, p.ticket, 1]);
+        }
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flushSuccesses);
+        }
+        return;
+      }
+      // The successes before this failure count first (a success resets a consecutive count).
+      if (e !== undefined) sendSuccesses(p.key, e);
+      channel.requestNow(['r', p.key, p.incarnation, p.ticket, 0]).then(ignore, ignore);
     },
   };
 }
