@@ -8,8 +8,8 @@ import type { RouteSource, RouteSourceUpdate } from './types.ts';
 
 export interface RouteUpdaterOptions {
   sources: readonly RouteSource[];
-  /** Compiles and swaps in the merged definitions as generation `generation`. Must not throw for bad routes. */
-  build(defs: RouteDef[], generation: number): void;
+  /** Compiles and swaps in the merged definitions as generation `generation`; a promise returned is awaited by start(). Must not throw for bad routes. */
+  build(defs: RouteDef[], generation: number): unknown;
   /** A source failed after start-up; its last good routes stay. */
   onSourceError(source: RouteSource, err: Error): void;
   /** Per-route problems a source reported with its update (e.g. an unconvertible Kubernetes object). */
@@ -42,7 +42,8 @@ export class RouteUpdater {
       (err) => this.#o.onSourceError(s, err),
     )));
     this.#started = true;
-    this.#rebuild();
+    // A sliced build returns before its table is in use; started means the first table is.
+    await this.#rebuild();
   }
 
   async stop(): Promise<void> {
@@ -66,11 +67,11 @@ export class RouteUpdater {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      if (!this.#stopped) this.#rebuild();
+      if (!this.#stopped) void this.#rebuild();
     });
   }
 
-  #rebuild(): void {
-    this.#o.build(this.merged(), ++this.#generation);
+  #rebuild(): unknown {
+    return this.#o.build(this.merged(), ++this.#generation);
   }
 }

@@ -63,8 +63,14 @@ function isSymbolChar(c: string): boolean {
   return isAlpha(c) || isDigit(c) || c === '_';
 }
 
-function isSpace(c: string): boolean {
-  return c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\v' || c === '\f' || c === '\x85' || c === '\xa0';
+
+/** isSpace by character code: the hot loops do not make one-character strings. */
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 10 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0;
+}
+
+function isSymbolCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 /**
@@ -174,8 +180,8 @@ export class Lexer {
     const src = this.#src;
     let i = this.#i;
     for (;;) {
-      while (i < src.length && isSpace(src[i]!)) i++;
-      if (src[i] === '/' && src[i + 1] === '/') {
+      while (i < src.length && isSpaceCode(src.charCodeAt(i))) i++;
+      if (src.charCodeAt(i) === 47 && src.charCodeAt(i + 1) === 47) {
         const nl = src.indexOf('\n', i);
         i = nl === -1 ? src.length : nl;
         continue;
@@ -228,7 +234,7 @@ export class Lexer {
       return { kind: 'number', value: text, offset: start };
     }
     if (isAlpha(c) || c === '_') {
-      while (i < src.length && isSymbolChar(src[i]!)) i++;
+      while (i < src.length && isSymbolCode(src.charCodeAt(i))) i++;
       this.#i = i;
       return { kind: 'symbol', value: src.slice(start, i), offset: start };
     }

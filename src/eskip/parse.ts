@@ -3,8 +3,9 @@
  * used in annotations (a predicate list alone, a filter chain alone). Arbitrary input either parses or throws
  * EskipParseError naming line, column and what was expected.
  */
-import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef } from './ast.ts';
+import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from './ast.ts';
 import { EskipParseError, Lexer, LineIndex, type Token, type TokenKind } from './lexer.ts';
+import { runSliced, runSync, type Steps } from '../lifecycle/index.ts';
 
 export { EskipParseError } from './lexer.ts';
 
@@ -24,6 +25,26 @@ const TOKEN_TEXT: Record<TokenKind, string> = {
 
 /** Errors listed per document; a file of nothing but mistakes is not turned into millions of messages. */
 const MAX_ERRORS = 1000;
+
+/** One step of the parser's call trie: the call ending here, and the next arguments. */
+interface CallNode {
+  call: PredicateCall | null;
+  next: Map<Arg, CallNode> | null;
+}
+
+const SIMPLE_BACKENDS: Partial<Record<TokenKind, BackendType>> = {
+  shunt: 'shunt', loopback: 'loopback', dynamic: 'dynamic', forward: 'forward',
+};
+
+const anyCall: PredicateCall = Object.freeze({ name: '*', args: Object.freeze([]) as never[] });
+
+/**
+ * A copy of `s` that does not keep a larger string alive (see Parser.#intern); strings under 13 characters
+ * are copies already.
+ */
+function copy(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
 
 /** Skipper rewrites a `*.` host wildcard into this regexp at parse time. */
 const HOST_WILDCARD = '[a-z0-9]+((-[a-z0-9]+)?)*';
@@ -58,6 +79,19 @@ class Parser {
   }
 
   #firstError: EskipParseError | null = null;
+  /**
+   * Predicate and filter calls parsed so far, by name and arguments: equal calls are one frozen object (a
+   * million routes repeat a few thousand calls), which also lets route compilation share what it creates.
+   */
+  readonly #calls = new Map<string, CallNode>();
+  readonly #strings = new Map<string, string>();
+  /** Endpoint lists parsed so far, by their text: routes of one service share one frozen list. */
+  readonly #endpoints = new Map<string, LBEndpoint[]>();
+  readonly #args: Arg[] = [];
+  readonly #filterList: FilterCall[] = [];
+  readonly #predicateList: PredicateCall[] = [];
+  /** Parsed LB endpoint URLs by their text. */
+  readonly #endpoint = new Map<string, { scheme: string; endpoint: LBEndpoint }>();
 
   /** Throws the lexer's error on the first token, for the entry points that do not recover. */
   strict(): this {
@@ -133,6 +167,11 @@ class Parser {
    * the parse.
    */
   documentRecovering(recover: boolean): DocumentParse {
+    return runSync(this.documentSteps(recover));
+  }
+
+  /** documentRecovering in steps: yields every few hundred routes (see parseDocumentSliced). */
+  *documentSteps(recover: boolean): Steps<DocumentParse> {
     const routes: RouteDef[] = [];
     const errors: EskipParseError[] = [];
     if (this.#firstError !== null) {
@@ -163,7 +202,9 @@ class Parser {
     }
     let needSep = false;
     let unlisted = 0;
+    let count = 0;
     while (this.#kind() !== 'eof') {
+      if (++count % 256 === 0) yield;
       let id: string | undefined;
       try {
         if (this.#kind() === 'semicolon') {
@@ -214,19 +255,19 @@ class Parser {
   }
 
   route(id: string, at: Token): RouteDef {
-    const predicates = this.predicates();
+    const predicates = this.#legacy(this.predicates(), id, at);
     this.#take('arrow');
-    const filters: FilterCall[] = [];
+    const filters = this.#filterList;
+    filters.length = 0;
     while (this.#kind() === 'symbol') {
       filters.push(this.call());
       this.#take('arrow');
     }
-    const def = this.backend(id);
-    def.predicates = this.#legacy(predicates, id, at);
-    def.filters = filters;
     const { line, col } = this.#lines.at(at.offset);
-    def.pos = this.#file === undefined ? { line, col } : { file: this.#file, line, col };
-    return def;
+    const pos: SourcePos = this.#file === undefined ? { line, col } : { file: this.#file, line, col };
+    // One object shape per backend kind, every field set at once; lists sized exactly (push leaves spare room).
+    // The lists are the route's own (data clients add to the lists of routes they parsed); the calls are shared.
+    return this.backend(copy(id), predicates, filters.slice(), pos);
   }
 
   predicates(): PredicateCall[] {
@@ -234,7 +275,7 @@ class Parser {
     for (;;) {
       if (this.#kind() === 'any') {
         this.#advance();
-        out.push({ name: '*', args: [] });
+        out.push(anyCall);
       } else if (this.#kind() === 'symbol') {
         out.push(this.call());
       } else {
@@ -258,66 +299,108 @@ class Parser {
   call(): { name: string; args: Arg[] } {
     const name = this.#take('symbol').value;
     this.#take('openparen');
-    const args: Arg[] = [];
+    const args = this.#args;
+    args.length = 0;
+    // Equal calls are found through a trie keyed by the name, then each argument: no key string is built.
+    let node: CallNode | undefined = this.#calls.get(name);
+    if (node === undefined) this.#calls.set(name, (node = { call: null, next: null }));
     if (this.#kind() !== 'closeparen') {
       for (;;) {
         const t = this.#tok;
-        if (t.kind === 'number') args.push(Number.parseFloat(t.value));
-        else if (t.kind === 'string' || t.kind === 'regexp') args.push(t.value);
+        let a: Arg;
+        if (t.kind === 'number') a = Number.parseFloat(t.value);
+        else if (t.kind === 'string' || t.kind === 'regexp') a = t.value;
         else this.#expected('an argument (string, regexp or number)');
+        args.push(a);
+        const next: Map<Arg, CallNode> = (node.next ??= new Map());
+        let child: CallNode | undefined = next.get(a);
+        if (child === undefined) next.set(typeof a === 'string' ? this.#intern(a) : a, (child = { call: null, next: null }));
+        node = child;
         this.#advance();
         if (this.#kind() !== 'comma') break;
         this.#advance();
       }
     }
     this.#take('closeparen');
-    return { name, args };
+    let c = node.call;
+    if (c === null) {
+      const own: Arg[] = new Array(args.length);
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        own[i] = typeof a === 'string' ? this.#intern(a) : a;
+      }
+      c = node.call = Object.freeze({ name: this.#intern(name), args: Object.freeze(own) as Arg[] });
+    }
+    return c;
   }
 
-  backend(id: string): RouteDef {
+  /**
+   * `s` as a string of its own. Slices of the source keep the whole source alive (V8 slices rather than
+   * copies strings of 13 characters or more): a route table would hold the routes file for ever. Equal
+   * strings are kept once.
+   */
+  #intern(s: string): string {
+    if (s.length < 13) return s;
+    let v = this.#strings.get(s);
+    if (v === undefined) {
+      v = JSON.parse(JSON.stringify(s)) as string;
+      this.#strings.set(v, v);
+    }
+    return v;
+  }
+
+  backend(id: string, predicates: PredicateCall[], filters: FilterCall[], pos: SourcePos | undefined): RouteDef {
     const t = this.#tok;
-    const simple: Partial<Record<TokenKind, BackendType>> = {
-      shunt: 'shunt', loopback: 'loopback', dynamic: 'dynamic', forward: 'forward',
-    };
-    const type = simple[t.kind];
+    const type = SIMPLE_BACKENDS[t.kind];
     if (type !== undefined) {
       this.#advance();
-      return { id, predicates: [], filters: [], backendType: type };
+      return { id, predicates, filters, backendType: type, pos };
     }
     if (t.kind === 'string') {
       this.#advance();
-      return { id, predicates: [], filters: [], backendType: 'network', backend: t.value };
+      return { id, predicates, filters, backendType: 'network', backend: this.#intern(t.value), pos };
     }
     if (t.kind !== 'openarrow') this.#expected('a filter or a backend (URL string, <shunt>, <loopback>, <dynamic>, <forward> or <…> load balancer)');
     this.#advance();
     let algorithm = '';
     if (this.#kind() === 'symbol') {
-      algorithm = this.#tok.value;
+      algorithm = this.#intern(this.#tok.value);
       this.#advance();
       this.#take('comma');
     }
     const endpoints: LBEndpoint[] = [];
+    let key = algorithm;
     let scheme = '';
     for (;;) {
       const e = this.#take('string');
-      const ep = parseEndpoint(e.value);
-      if (ep === null) this.failAt(e, `invalid endpoint URL ${JSON.stringify(e.value)}`);
+      let ep = this.#endpoint.get(e.value);
+      if (ep === undefined) {
+        const parsed = parseEndpoint(e.value);
+        if (parsed === null) this.failAt(e, `invalid endpoint URL ${JSON.stringify(e.value)}`);
+        const { address, zone } = parsed.endpoint;
+        ep = { scheme: parsed.scheme, endpoint: Object.freeze(zone === undefined ? { address: this.#intern(address) } : { address: this.#intern(address), zone: this.#intern(zone) }) };
+        this.#endpoint.set(ep.endpoint.address === e.value ? ep.endpoint.address : copy(e.value), ep);
+      }
       if (scheme !== '' && ep.scheme !== scheme) this.failAt(e, 'load balanced endpoints cannot have mixed protocols');
       scheme = ep.scheme;
       endpoints.push(ep.endpoint);
+      key += '\u0000' + e.value;
       if (this.#kind() !== 'comma') break;
       this.#advance();
     }
     this.#take('closearrow');
-    return { id, predicates: [], filters: [], backendType: 'lb', lbAlgorithm: algorithm, lbEndpoints: endpoints };
+    let list = this.#endpoints.get(key);
+    if (list === undefined) this.#endpoints.set(key, (list = Object.freeze(endpoints) as LBEndpoint[]));
+    return { id, predicates, filters, backendType: 'lb', lbAlgorithm: algorithm, lbEndpoints: list, pos };
   }
 
   /** Skipper's parse-time checks of the predicates it keeps in legacy route fields. */
   #legacy(preds: PredicateCall[], id: string, at: Token): PredicateCall[] {
-    const out: PredicateCall[] = [];
+    const out = this.#predicateList;
+    out.length = 0;
     let path = false;
     let method = false;
-    const headers = new Set<string>();
+    let headers: Set<string> | null = null;
     const strings = (p: PredicateCall, n: number): string[] => {
       if (p.args.length !== n || p.args.some((a) => typeof a !== 'string')) {
         this.failAt(at, `invalid route ${JSON.stringify(id)}: ${p.name} predicate expects ${n === 1 ? '1 string argument' : `${n} string arguments`}`);
@@ -342,7 +425,7 @@ class Parser {
         case 'Host': {
           const [h] = strings(p, 1);
           if (h!.startsWith('*.')) {
-            out.push({ name: 'Host', args: [h!.replace('*', HOST_WILDCARD)] });
+            out.push(Object.freeze({ name: 'Host', args: Object.freeze([h!.replace('*', HOST_WILDCARD)]) as Arg[] }));
             continue;
           }
           break;
@@ -352,8 +435,8 @@ class Parser {
           break;
         case 'Header': {
           const [k] = strings(p, 2);
-          if (headers.has(k!)) this.failAt(at, `invalid route ${JSON.stringify(id)}: duplicate header predicate: ${k}`);
-          headers.add(k!);
+          if (headers?.has(k!)) this.failAt(at, `invalid route ${JSON.stringify(id)}: duplicate header predicate: ${k}`);
+          (headers ??= new Set()).add(k!);
           break;
         }
         case 'HeaderRegexp':
@@ -362,7 +445,7 @@ class Parser {
       }
       out.push(p);
     }
-    return out;
+    return out.slice();
   }
 
   end(): void {
@@ -405,6 +488,14 @@ export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
  */
 export function parseDocument(text: string, options: ParseOptions = {}): DocumentParse {
   return new Parser(text, options.file, options.firstLine).documentRecovering(true);
+}
+
+/**
+ * parseDocument in slices: returns to the event loop every `sliceMs` (default 10 ms), so a large routes
+ * file does not stop the process serving while it is read. Same result as parseDocument.
+ */
+export function parseDocumentSliced(text: string, options: ParseOptions & { sliceMs?: number; onYield?: () => void } = {}): Promise<DocumentParse> {
+  return runSliced(new Parser(text, options.file, options.firstLine).documentSteps(true), options);
 }
 
 /**

@@ -25,6 +25,8 @@ const ALGORITHMS: ReadonlyMap<string, Algorithm> = new Map([
 /** The algorithm names an LB backend may use. */
 export const lbAlgorithms: readonly string[] = [...ALGORITHMS.keys()].filter((k) => k !== '');
 
+const parsedLists = new WeakMap<readonly string[], readonly LbEndpoint[]>();
+
 /** Builds a route's load balancer; throws InvalidArgsError on an unknown algorithm, no endpoints or a bad endpoint. */
 export const createLoadBalancer: LoadBalancerFactory = (algorithm, endpoints) => {
   const make = ALGORITHMS.get(algorithm);
@@ -32,7 +34,12 @@ export const createLoadBalancer: LoadBalancerFactory = (algorithm, endpoints) =>
     throw new InvalidArgsError(`unsupported LB algorithm ${JSON.stringify(algorithm)} (use one of ${lbAlgorithms.join(', ')})`);
   }
   if (endpoints.length === 0) throw new InvalidArgsError('LB backend without endpoints');
-  const parsed = Object.freeze(endpoints.map(parseEndpoint));
-  return Object.freeze(make(Object.freeze([...endpoints]), parsed));
+  // Routes of one service pass one frozen address list (route-backend.ts): parsed once, shared read-only.
+  let parsed = Object.isFrozen(endpoints) ? parsedLists.get(endpoints) : undefined;
+  if (parsed === undefined) {
+    parsed = Object.freeze(endpoints.map(parseEndpoint));
+    if (Object.isFrozen(endpoints)) parsedLists.set(endpoints, parsed);
+  }
+  return Object.freeze(make(Object.isFrozen(endpoints) ? endpoints : Object.freeze([...endpoints]), parsed));
 };
 

@@ -14,7 +14,14 @@ export function shared(create: (args: Arg[]) => PredicateMatcher): (args: Arg[])
   // Most predicates take one string, which keys its own map; other argument lists are keyed by their JSON.
   const byString = new Map<string, PredicateMatcher>();
   const byJson = new Map<string, PredicateMatcher>();
+  // The parser gives equal calls one frozen argument list: found by identity, no key to build.
+  const byArgs = new WeakMap<Arg[], PredicateMatcher>();
   return (args) => {
+    const frozen = Object.isFrozen(args);
+    if (frozen) {
+      const hit = byArgs.get(args);
+      if (hit !== undefined) return hit;
+    }
     const single = args.length === 1 && typeof args[0] === 'string';
     const cache = single ? byString : byJson;
     const key = single ? (args[0] as string) : JSON.stringify(args);
@@ -24,6 +31,7 @@ export function shared(create: (args: Arg[]) => PredicateMatcher): (args: Arg[])
       if (cache.size >= limit) cache.clear();
       cache.set(key, m);
     }
+    if (frozen) byArgs.set(args, m);
     return m;
   };
 }

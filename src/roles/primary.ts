@@ -22,7 +22,7 @@ import { serveIpcLimiter } from '../ratelimit/ipc-limiter.ts';
 import { checkDefaultFilters } from '../config/default-filters.ts';
 import { builtinFilters } from '../filters/builtin.ts';
 import { rateLimits } from './rate-limits.ts';
-import { primarySwarm, shareBreakers } from './swarm.ts';
+import { ClusterStateFeed, primarySwarm, shareBreakers } from './swarm.ts';
 import { primaryBreakers } from './resilience.ts';
 import { webhookService } from './webhook.ts';
 import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
@@ -50,7 +50,9 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   // its filters' outgoing clients stay unused and need no service.
   // The instance's local buckets live here; workers count into them over IPC, so a local limit is per instance.
   const buckets = new InProcessLimiter();
-  const swarm = await primarySwarm(c, { logger, registry: metrics.registry, clusterStates: null });
+  // The Kubernetes route source runs here; a Redis shard list from a Service follows its cluster states.
+  const clusterStates = c.kubernetes ? new ClusterStateFeed() : null;
+  const swarm = await primarySwarm(c, { logger, registry: metrics.registry, clusterStates });
   const limits = rateLimits(c, logger, metrics, buckets, swarm);
   // The instance's breakers live here too: workers report results and mirror states (src/circuit/instance-breakers.ts).
   const breakers = primaryBreakers(c, logger, metrics);
@@ -69,6 +71,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
       { name: 'workers', built: ({ defs, generation }) => pool.broadcast({ type: 'skj:routes', generation, defs: [...defs] }) },
     ],
     onCertificates: (certs) => pool.broadcast({ type: 'skj:certs', certs }),
+    onClusterState: clusterStates?.push,
   });
   // Announced once every worker listens, so whoever waits for the line can rely on all of them.
   const listening = new Set<number>();

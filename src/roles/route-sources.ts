@@ -7,18 +7,17 @@ import type { Config } from '../config/table.ts';
 import { routeSourcesFromConfig } from '../dataclients/from-config.ts';
 import { RouteUpdater } from '../dataclients/updater.ts';
 import type { ClusterState } from '../dataclients/kubernetes/convert/index.ts';
-import type { RouteDef } from '../eskip/index.ts';
 import type { Service } from '../lifecycle/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
+import type { RouteCompiler } from '../routing/compile.ts';
 import { RouteTableHolder } from '../routing/holder.ts';
 import { RoutePipeline, routeLog, type RoutePostprocessor, type RoutePreprocessor } from '../routing/pipeline.ts';
-import type { RouteTable } from '../routing/types.ts';
 import type { NamedCertificate } from '../server/tls.ts';
 import { routePreprocessors } from './route-pipeline.ts';
 
 export interface RouteSourcesOptions {
-  compile(defs: RouteDef[], generation: number): RouteTable;
+  compile: RouteCompiler;
   /** After the route log, in order. */
   post: readonly RoutePostprocessor[];
   onCertificates(certs: NamedCertificate[]): void;

@@ -8,9 +8,10 @@
  * - gossip otherwise (Skipper's rule), with static membership (-swarm-static-self) or the Kubernetes pods of
  *   -swarm-label-selector-*; and gossip beside Redis, as its fallback limiter, when -swarm-static-self is set.
  *
- * Which process runs what with -workers N: membership and the gossip node once per instance, in the primary;
- * workers ask the primary's gossip limiter over the instance channel. Redis clients are per worker (each
- * decision is one auto-pipelined round trip; relaying it through the primary would add an IPC hop).
+ * Which process runs what with -workers N: membership, the gossip node and a Kubernetes shard source once per
+ * instance, in the primary; workers ask the primary's gossip limiter (or, Redis-only, its instance share) over
+ * the instance channel while Redis is away, and get the shard lists relayed. Redis clients are per worker
+ * (each decision is one auto-pipelined round trip; relaying it through the primary would add an IPC hop).
  */
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
@@ -29,8 +30,8 @@ import { IpcSwarmLimiter, serveIpcSwarmLimiter } from '../ratelimit/ipc-swarm-li
 import type { GossipSwarm } from '../../swarm/gossip/gossip-swarm.ts';
 import type { Membership } from '../../swarm/gossip/membership.ts';
 import {
-  createRedisBus, createRedisSwarm, kubernetesShardSource, redisStoreOptionsFromConfig, type ClusterStateWatch, type RedisStoreOptions,
-  type ShardSource,
+  createRedisBus, createRedisSwarm, instanceFallbackLimiter, kubernetesShardSource, redisStoreOptionsFromConfig, relayShardsToWorkers,
+  workerShardSource, type ClusterStateWatch, type RedisStoreOptions, type ShardSource,
 } from '../../swarm/redis/index.ts';
 
 export interface SwarmMode {
@@ -225,8 +226,9 @@ export async function singleProcessSwarm(c: Config, d: SwarmDeps): Promise<Proce
 }
 
 /**
- * The primary of -workers N: the gossip swarm, once per instance, answering the workers' decisions over the
- * instance channel. Null when there is no gossip (Redis-only: every worker has its own clients).
+ * The primary of -workers N: what the swarm needs once per instance — the gossip swarm, or (Redis-only) the
+ * instance's fallback share, answering the workers' decisions over the instance channel; a Kubernetes Redis
+ * shard source, relayed to the workers.
  */
 export async function primarySwarm(
   c: Config, d: SwarmDeps,
@@ -236,37 +238,41 @@ export async function primarySwarm(
   // The primary compiles the routes (for /routes) but never decides: its filters only need to know what exists.
   const inWorkers = (): Promise<never> => Promise.reject(new Error('decided in the workers'));
   const leakyBucket = mode.redis ? { add: inWorkers } : null;
-  if (!mode.gossip) return { services: [], limiter: { allow: inWorkers }, leakyBucket, bus: null };
-  const gossip = await gossipSwarm(c, d);
-  let stopServing: (() => void) | null = null;
-  d.logger.info(`swarm: gossip on ${c.swarmStaticSelf !== '' ? c.swarmStaticSelf : `port ${c.swarmPort}`} in the primary${mode.redis ? ', as the fallback of the workers\' Redis store' : ''}`);
-  return {
-    limiter: gossip.limiter,
-    leakyBucket,
-    // The instance's breakers (in this primary) are shared over it, once per instance.
-    bus: gossip.bus,
-    services: [
-      ...gossip.services,
-      service('swarm decisions for the workers', () => {
-        stopServing = serveIpcSwarmLimiter(gossip.limiter);
-      }, () => stopServing?.()),
-    ],
+  const source = mode.redis ? shardSource(storeOptions(c), d) : undefined;
+  const relay = source !== undefined ? [relayShardsToWorkers(source)] : [];
+  const serve = (name: string, l: SwarmLimiter): Service => {
+    let stop: (() => void) | null = null;
+    return service(name, () => void (stop = serveIpcSwarmLimiter(l)), () => stop?.());
   };
+  if (!mode.gossip) {
+    const membership = await redisMembership(c, d);
+    const fallback = instanceFallbackLimiter(membership !== null ? () => membership.members().length : () => 1);
+    return {
+      services: [...(membership !== null ? [membership] : []), ...relay, serve('swarm fallback decisions for the workers', fallback)],
+      limiter: { allow: inWorkers },
+      leakyBucket,
+      // No Redis client in the primary, so no bus: the instance's breakers are not shared in Redis-only mode.
+      bus: null,
+    };
+  }
+  const gossip = await gossipSwarm(c, d);
+  d.logger.info(`swarm: gossip on ${c.swarmStaticSelf !== '' ? c.swarmStaticSelf : `port ${c.swarmPort}`} in the primary${mode.redis ? ', as the fallback of the workers\' Redis store' : ''}`);
+  // The instance's breakers (owned by this primary) are shared over the gossip bus, once per instance.
+  return { limiter: gossip.limiter, leakyBucket, bus: gossip.bus, services: [...gossip.services, ...relay, serve('swarm decisions for the workers', gossip.limiter)] };
 }
 
 /**
- * A worker of -workers N: its own Redis clients (Redis mode), the primary's gossip limiter over the instance
- * channel (gossip mode, or Redis's fallback). Breakers belong to the primary, which shares them.
+ * A worker of -workers N: its own Redis clients (Redis mode) over the shard list the primary relays when it
+ * comes from Kubernetes; the primary's gossip limiter, or its instance share, over the instance channel
+ * (gossip mode, or Redis's fallback). Breakers belong to the primary, which shares them.
  */
 export function workerSwarm(c: Config, d: SwarmDeps): ProcessSwarm | null {
   const mode = swarmMode(c);
   if (mode === null) return null;
-  const gossip = mode.gossip ? new IpcSwarmLimiter() : null;
-  if (!mode.redis) return { limiter: gossip, leakyBucket: null, bus: null, services: [] };
-  // Kubernetes shard lists come from the primary's route source, which workers do not run.
-  const o = storeOptions(c);
-  if (o.kubernetesService !== undefined) throw new ConfigError('-kubernetes-redis-service-name: with -workers above 1 give the shards with -swarm-redis-urls or -swarm-redis-remote');
-  const redis = redisPart(c, d, () => [processId()], processId(), gossip ?? undefined, undefined);
+  const primary = new IpcSwarmLimiter();
+  if (!mode.redis) return { limiter: primary, leakyBucket: null, bus: null, services: [] };
+  const source = storeOptions(c).kubernetesService !== undefined ? workerShardSource() : undefined;
+  const redis = redisPart(c, d, () => [processId()], processId(), primary, source);
   return { limiter: redis.limiter, leakyBucket: redis.limiter, bus: null, services: redis.services.slice(0, 1) };
 }
 

@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/table.ts';
 import { parsePassiveHealthCheck } from '../config/passive-health-check.ts';
 import { parseForwardedHeaders } from '../config/forwarded-headers.ts';
-import type { RouteDef } from '../eskip/index.ts';
 import { builtinFilters } from '../filters/builtin.ts';
 import { ACCESS_LOG_STATE_KEY, accessLogWanted } from '../filters/diagnostics/index.ts';
 import { service, type Service } from '../lifecycle/index.ts';
@@ -19,10 +18,9 @@ import type { HttpClients } from '../net/index.ts';
 import { builtinPredicates } from '../predicates/builtin.ts';
 import { createProxy } from '../proxy/proxy.ts';
 import type { ProxyObserver, ProxyOptions } from '../proxy/types.ts';
-import { incrementalCompiler, type CompileOptions } from '../routing/compile.ts';
+import { incrementalCompiler, type CompileOptions, type RouteCompiler } from '../routing/compile.ts';
 import type { RoutePostprocessor } from '../routing/pipeline.ts';
 import { invalidByReason } from '../routing/pipeline.ts';
-import type { RouteTable } from '../routing/types.ts';
 import { listenOn, urlOf } from '../server/address.ts';
 import type { Health } from '../server/health.ts';
 import { createProxyServer, type ProxyListener } from '../server/http-server.ts';
@@ -59,7 +57,7 @@ export function proxyProtocol(c: Config): 'http' | 'https' {
  */
 export function compiler(
   c: Config, shuttingDown: () => boolean, clients: HttpClients, limits: RateLimits | null, res: Resilience | null = null,
-): (defs: RouteDef[], generation: number) => RouteTable {
+): RouteCompiler {
   return incrementalCompiler(compileOptions(c, shuttingDown, clients, limits, res));
 }
 

@@ -45,9 +45,11 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   let runner: ServiceRunner | null = null;
   listenToPrimary({
     onRoutes: (msg) => {
-      const table = pipeline.apply(msg.defs, msg.generation);
-      metrics.skipper?.routesChanged(table.routes);
-      firstRoutes();
+      // The build runs in slices; the table in use keeps serving meanwhile.
+      void pipeline.apply(msg.defs, msg.generation).then((table) => {
+        metrics.skipper?.routesChanged(table.routes);
+        firstRoutes();
+      });
     },
     onCertificates: (list) => certs?.setDynamic(list, certificateError(logger)),
     onShuttingDown: () => {

@@ -14,7 +14,8 @@ import { compileRoute, sameContext, sharedFor, type CompileContext } from './com
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { PathTree } from './path-tree.ts';
-import { reconcile } from './reconcile.ts';
+import { reconcileSteps } from './reconcile.ts';
+import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { treePattern } from './route-predicates.ts';
 import { CompiledRouteTable, type Family, type TableState } from './table.ts';
 import type { LoadBalancerFactory, PredicateSpec, RouteTable } from './types.ts';
@@ -52,6 +53,19 @@ const patchLimit = 0.25;
 
 /** Compiles `defs` into a frozen RouteTable. Never throws for a bad definition. */
 export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): CompiledRouteTable {
+  return runSync(compileSteps(defs, opts));
+}
+
+/**
+ * compileRoutes in slices: returns to the event loop every `sliceMs` (default 10 ms), so the table in use
+ * keeps serving at full speed while this one is built. The result is the table compileRoutes would give.
+ * Only one compile from a given previous generation may run at a time (the route pipeline runs one).
+ */
+export function compileRoutesSliced(defs: readonly RouteDef[], opts: CompileOptions & SliceOptions): Promise<CompiledRouteTable> {
+  return runSliced(compileSteps(defs, opts), opts);
+}
+
+function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<CompiledRouteTable> {
   const ctx: CompileContext = { predicates: opts.predicates, filters: opts.filters, lbFactory: opts.lbFactory, ignoreTrailingSlash: opts.ignoreTrailingSlash ?? false,
     disabledFilters: opts.disabledFilters !== undefined && opts.disabledFilters.size > 0 ? opts.disabledFilters : null };
   const prevState = opts.previous === undefined ? null : CompiledRouteTable.stateOf(opts.previous);
@@ -62,7 +76,7 @@ export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): 
   const shared = sharedFor(base?.shared ?? null, defs.length);
   const patterns = new Map<string, PathPattern>();
   const patternOf = (e: RouteEntry) => treePattern(e.route.def, ctx.ignoreTrailingSlash, patterns);
-  const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = reconcile(defs, base, family.byId, (def) => compileRoute(def, ctx, shared, patterns));
+  const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = yield* reconcileSteps(defs, base, family.byId, (def) => compileRoute(def, ctx, shared, patterns));
   const patch = base !== null && inOrder && fresh.length + removed.length <= patchLimit * Math.max(compiled.length, base.compiled.length);
   let tree: PathTree;
   let rootLeaf: Leaf;
@@ -70,7 +84,7 @@ export function compileRoutes(defs: readonly RouteDef[], opts: CompileOptions): 
     tree = base.tree.patch(fresh, removed, patternOf, ctx.ignoreTrailingSlash);
     rootLeaf = patchLeaf(base.rootLeaf, rootEntries(fresh), rootEntries(removed)) ?? new Leaf([]);
   } else {
-    tree = PathTree.build(compiled, patternOf, ctx.ignoreTrailingSlash);
+    tree = yield* PathTree.buildSteps(compiled, patternOf, ctx.ignoreTrailingSlash);
     rootLeaf = new Leaf(compiled.filter((c) => !c.inTree));
   }
   const state: TableState = { ctx, family, compiled, routes, defs: inputs, holders, shared, tree, rootLeaf, released: false };
@@ -103,11 +117,21 @@ function rootEntries(cs: readonly RouteEntry[]): RouteEntry[] | null {
   return out;
 }
 
+/** A compile function, and optionally its sliced form (which the route pipeline prefers). */
+export interface RouteCompiler {
+  (defs: readonly RouteDef[], generation: number): RouteTable;
+  readonly sliced?: (defs: readonly RouteDef[], generation: number) => Promise<RouteTable>;
+}
+
 /**
  * A compile function that hands each table it made to the next call as `previous`: what the route updater
- * calls once per merged route list.
+ * calls once per merged route list. Its `sliced` form builds in slices (compileRoutesSliced); calls must
+ * not overlap (the route pipeline runs one build at a time).
  */
-export function incrementalCompiler(opts: Omit<CompileOptions, 'previous' | 'generation'>): (defs: readonly RouteDef[], generation: number) => RouteTable {
+export function incrementalCompiler(opts: Omit<CompileOptions, 'previous' | 'generation'> & SliceOptions): RouteCompiler {
   let previous: RouteTable | undefined;
-  return (defs, generation) => (previous = compileRoutes(defs, { ...opts, generation, previous }));
+  const sync = (defs: readonly RouteDef[], generation: number) => (previous = compileRoutes(defs, { ...opts, generation, previous }));
+  return Object.assign(sync, {
+    sliced: async (defs: readonly RouteDef[], generation: number) => (previous = await compileRoutesSliced(defs, { ...opts, generation, previous })),
+  });
 }

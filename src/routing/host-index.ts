@@ -10,6 +10,7 @@
  * in the leaf.
  */
 import type { RouteEntry } from './route-entry.ts';
+import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
 
 /** A hostname's entries when the leaf also has generic ones: `before[i]` generic entries rank above entries[i]. */
@@ -48,6 +49,11 @@ export class HostIndex {
 
   /** The index of `entries` (in precedence order), or null when too few are host-confined to be worth one. */
   static build(entries: readonly RouteEntry[]): HostIndex | null {
+    return runSync(HostIndex.buildSteps(entries));
+  }
+
+  /** build() in steps (see lifecycle/slices.ts): the leaf under `/` holds a route of every hostname. */
+  static *buildSteps(entries: readonly RouteEntry[]): Steps<HostIndex | null> {
     let hosted = 0;
     const generic: RouteEntry[] = [];
     for (const e of entries) {
@@ -58,7 +64,9 @@ export class HostIndex {
     const lists = new Map<string, RouteEntry | RouteEntry[]>();
     const before = generic.length === 0 ? null : new Map<RouteEntry, number>();
     let g = 0;
+    let i = 0;
     for (const e of entries) {
+      if (++i % stepChunk === 0) yield;
       if (e.hostKeys === null) {
         g++;
         continue;

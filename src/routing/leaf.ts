@@ -6,6 +6,7 @@
  */
 import { HostIndex, matches, ranksAbove } from './host-index.ts';
 import type { ParamNames, RouteEntry } from './route-entry.ts';
+import { stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
 
 export type { ParamNames, RouteEntry };
@@ -39,6 +40,27 @@ export class Leaf {
   patchedIndex(added: readonly RouteEntry[] | null, removed: readonly RouteEntry[] | null, hosted: number): HostIndex | null {
     return this.#index === null ? null : this.#index.patch(added, removed, hosted);
   }
+}
+
+/**
+ * The leaf of `entries` (in definition order) in steps: the same leaf the constructor makes. Large leaves
+ * (every hostname's `/`) are ordered by a stable bucketing by weight instead of one sort call.
+ */
+export function* leafSteps(entries: readonly RouteEntry[]): Steps<Leaf> {
+  if (entries.length < stepChunk) return new Leaf(entries);
+  const byW = new Map<number, RouteEntry[]>();
+  for (let i = 0; i < entries.length; i++) {
+    if (i % stepChunk === stepChunk - 1) yield;
+    const e = entries[i]!;
+    const list = byW.get(e.weight);
+    if (list === undefined) byW.set(e.weight, [e]);
+    else list.push(e);
+  }
+  const sorted: RouteEntry[] = new Array(entries.length);
+  let k = 0;
+  for (const w of [...byW.keys()].sort((a, b) => b - a)) for (const e of byW.get(w)!) sorted[k++] = e;
+  yield;
+  return new Leaf(sorted, true, yield* HostIndex.buildSteps(sorted));
 }
 
 function byWeight(a: RouteEntry, b: RouteEntry): number {

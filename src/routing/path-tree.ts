@@ -3,8 +3,9 @@
  * segment first, then a `:name` wildcard, then a free wildcard, and backtracks when the routes of a
  * position all reject the request, so the most specific matching path wins (Skipper's pathmux order).
  */
-import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
+import { leafSteps, patchLeaf, type Leaf, type RouteEntry } from './leaf.ts';
 import type { PathPattern } from './path-pattern.ts';
+import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
 
 interface Node {
@@ -33,9 +34,19 @@ export class PathTree {
 
   /** Builds the tree; with `ignoreTrailingSlash` false a subtree also owns its base with a trailing slash. */
   static build(routes: readonly RouteEntry[], patternOf: PatternOf, ignoreTrailingSlash: boolean): PathTree {
+    return runSync(PathTree.buildSteps(routes, patternOf, ignoreTrailingSlash));
+  }
+
+  /** build() in steps (see slices.ts). */
+  static *buildSteps(routes: readonly RouteEntry[], patternOf: PatternOf, ignoreTrailingSlash: boolean): Steps<PathTree> {
     const root = newBuildNode();
-    for (const r of routes) if (r.inTree) insert(root, patternOf(r)!, r, ignoreTrailingSlash);
-    return new PathTree(freeze(root));
+    for (let i = 0; i < routes.length; i++) {
+      if (i % stepChunk === stepChunk - 1) yield;
+      const r = routes[i]!;
+      if (r.inTree) insert(root, patternOf(r)!, r, ignoreTrailingSlash);
+    }
+    const budget = { left: stepChunk };
+    return new PathTree(yield* freeze(root, budget));
   }
 
   /**
@@ -104,13 +115,22 @@ function addLeaf(n: BuildNode, e: RouteEntry): void {
   (n.leaf ??= []).push(e);
 }
 
-function freeze(b: BuildNode): Node {
-  return {
-    statics: b.statics === null ? null : new Map([...b.statics].map(([k, v]) => [k, freeze(v)])),
-    wildcard: b.wildcard === null ? null : freeze(b.wildcard),
-    catchAll: b.catchAll === null ? null : new Leaf(b.catchAll),
-    leaf: b.leaf === null ? null : new Leaf(b.leaf),
-  };
+/** The finished node of `b`, yielding once the leaves made since the last yield held `budget.left` entries. */
+function* freeze(b: BuildNode, budget: { left: number }): Steps<Node> {
+  let statics: Map<string, Node> | null = null;
+  if (b.statics !== null) {
+    statics = new Map();
+    for (const [k, v] of b.statics) statics.set(k, yield* freeze(v, budget));
+  }
+  const wildcard = b.wildcard === null ? null : yield* freeze(b.wildcard, budget);
+  const catchAll = b.catchAll === null ? null : yield* leafSteps(b.catchAll);
+  const leaf = b.leaf === null ? null : yield* leafSteps(b.leaf);
+  budget.left -= 1 + (b.catchAll?.length ?? 0) + (b.leaf?.length ?? 0);
+  if (budget.left <= 0) {
+    budget.left = stepChunk;
+    yield;
+  }
+  return { statics, wildcard, catchAll, leaf };
 }
 
 /** Node `prev` (null: absent) with the entries of `add` put in and those of `rem` taken out; null when empty. */

@@ -6,6 +6,7 @@
  * compile recognises unchanged routes by identity.
  */
 import type { RouteDef } from '../eskip/index.ts';
+import type { RouteCompiler } from './compile.ts';
 import type { InvalidRoute, RouteTable } from './types.ts';
 
 /** One step over the merged definitions before compilation (default filters, -clone-route, -edit-route, …). */
@@ -34,7 +35,8 @@ export interface RoutePostprocessor {
 
 export interface RoutePipelineOptions {
   pre?: readonly RoutePreprocessor[];
-  compile(defs: RouteDef[], generation: number): RouteTable;
+  /** Its `sliced` form is used when it has one (see compile.ts' incrementalCompiler). */
+  compile: RouteCompiler;
   /** Makes `table` current; the previous table is released by whoever pins it (the holder). */
   swap(table: RouteTable): void;
   post?: readonly RoutePostprocessor[];
@@ -47,12 +49,24 @@ export function preprocess(pre: readonly RoutePreprocessor[], defs: RouteDef[]):
   return out;
 }
 
-/** One route pipeline; `apply` runs it for one generation. */
+/** A build asked for while another ran, with everyone waiting for it. */
+interface PendingBuild {
+  merged: RouteDef[];
+  generation: number;
+  readonly waiters: { resolve(t: RouteTable): void; reject(e: unknown): void }[];
+}
+
+/**
+ * One route pipeline; `apply` runs it for one generation. Builds run one at a time (a sliced compile hands
+ * the event loop back while it works): lists applied meanwhile coalesce, the latest wins.
+ */
 export class RoutePipeline {
   readonly #o: RoutePipelineOptions;
   readonly #pre: readonly RoutePreprocessor[];
   readonly #post: readonly RoutePostprocessor[];
   #table: RouteTable | null = null;
+  #pending: PendingBuild | null = null;
+  #busy = false;
 
   constructor(o: RoutePipelineOptions) {
     this.#o = o;
@@ -65,10 +79,45 @@ export class RoutePipeline {
     return this.#table;
   }
 
-  apply(merged: RouteDef[], generation: number): RouteTable {
+  /**
+   * Builds and swaps in `merged` as `generation`. Resolves with the table once it is current, or with a
+   * later one when a newer list arrived before this build started (that list superseded this one).
+   */
+  apply(merged: RouteDef[], generation: number): Promise<RouteTable> {
+    return new Promise((resolve, reject) => {
+      if (this.#pending === null) this.#pending = { merged, generation, waiters: [] };
+      else {
+        this.#pending.merged = merged;
+        this.#pending.generation = generation;
+      }
+      this.#pending.waiters.push({ resolve, reject });
+      if (!this.#busy) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#busy = true;
+    try {
+      while (this.#pending !== null) {
+        const job = this.#pending;
+        this.#pending = null;
+        try {
+          const table = await this.#build(job.merged, job.generation);
+          for (const w of job.waiters) w.resolve(table);
+        } catch (e) {
+          for (const w of job.waiters) w.reject(e);
+        }
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #build(merged: RouteDef[], generation: number): Promise<RouteTable> {
     const defs = preprocess(this.#pre, merged);
     const started = performance.now();
-    const table = this.#o.compile(defs, generation);
+    const sliced = this.#o.compile.sliced;
+    const table = sliced !== undefined ? await sliced(defs, generation) : this.#o.compile(defs, generation);
     this.#o.swap(table);
     this.#table = table;
     const b: BuiltTable = { table, generation, defs, seconds: (performance.now() - started) / 1000 };

@@ -9,6 +9,7 @@ import { hasFilters, usable } from './compiled-route.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { RouteEntry } from './leaf.ts';
 import { sameRouteDef } from './route-equality.ts';
+import { stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { TableState } from './table.ts';
 import type { InvalidRoute, Route } from './types.ts';
 
@@ -44,7 +45,7 @@ const noRoutes: readonly Route[] = [];
  * give their positions in it on entry; on return both describe the new generation. `compile` throws
  * RouteDefinitionError for a bad definition.
  */
-export function reconcile(defs: readonly RouteDef[], base: TableState | null, byId: Map<string, RouteEntry>, compile: (def: RouteDef) => RouteEntry): Reconciled {
+export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | null, byId: Map<string, RouteEntry>, compile: (def: RouteDef) => RouteEntry): Steps<Reconciled> {
   const prevDefs = base?.defs ?? noDefs;
   const prevCompiled = base?.compiled ?? noEntries;
   const prevRoutes = base?.routes ?? noRoutes;
@@ -70,6 +71,8 @@ export function reconcile(defs: readonly RouteDef[], base: TableState | null, by
   // following those pointers, or an id map lookup, per definition was most of an incremental compile).
   let next = 0;
   for (let i = 0; i < defs.length; i++) {
+    // Nothing the live table reads changes before the loop ends (seq and byId are rewritten after it).
+    if (i % stepChunk === stepChunk - 1) yield;
     const def = defs[i]!;
     let at = -1;
     if (next < prevDefs.length && prevDefs[next] === def && fate[next] === untouched && (!checkUsable || usable(prevCompiled[next]!))) {
@@ -122,13 +125,20 @@ export function reconcile(defs: readonly RouteDef[], base: TableState | null, by
   compiled.length = n;
   routes.length = n;
   inputs.length = n;
+  yield;
   const removed: RouteEntry[] = [];
   for (let i = 0; i < prevCompiled.length; i++) if (fate[i] !== kept) removed.push(prevCompiled[i]!);
   // Read while `seq` still gives the previous positions.
   const holders = base === null ? compiled.filter(hasFilters) : [...base.holders.filter((c) => fate[c.seq] === kept), ...fresh.filter(hasFilters)];
+  yield;
   for (let i = 0; i < n; i++) if (from[i]! >= 0 && from[i] !== i) compiled[i]!.seq = i;
   for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
-  for (const c of fresh) byId.set(c.route.id, c);
+  // A million ids into the map take a second: in chunks.
+  for (let i = 0; i < fresh.length; i++) {
+    if (i % (4 * stepChunk) === 0) yield;
+    const c = fresh[i]!;
+    byId.set(c.route.id, c);
+  }
   return { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder };
 }
 

@@ -1,5 +1,5 @@
 /** Validates and prepares the backend of one route definition (reason `invalid_backend`). */
-import type { RouteDef } from '../eskip/index.ts';
+import type { LBEndpoint, RouteDef } from '../eskip/index.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { LoadBalancer, LoadBalancerFactory } from './types.ts';
 
@@ -19,6 +19,9 @@ export function parseBackendUrl(routeId: string, raw: string, urls: Map<string, 
   return u;
 }
 
+const noEndpoints: readonly LBEndpoint[] = [];
+const addresses = new WeakMap<readonly LBEndpoint[], readonly string[]>();
+
 /** The parsed network URL and/or load balancer of a route. */
 export function compileBackend(
   def: RouteDef, lbFactory: LoadBalancerFactory | undefined, urls: Map<string, URL>,
@@ -30,13 +33,20 @@ export function compileBackend(
     return { backendUrl: parseBackendUrl(def.id, def.backend, urls), lb: null };
   }
   if (def.backendType !== 'lb') return { backendUrl: null, lb: null };
-  const endpoints = (def.lbEndpoints ?? []).map((e) => e.address);
-  if (endpoints.length === 0) throw new RouteDefinitionError('invalid_backend', `route ${def.id}: load-balanced backend without endpoints`);
-  for (const e of endpoints) parseBackendUrl(def.id, e, urls);
+  const list = def.lbEndpoints ?? noEndpoints;
+  // Routes of one service share their (frozen, parsed) endpoint list: its addresses are checked once.
+  let endpoints = Object.isFrozen(list) ? addresses.get(list) : undefined;
+  if (endpoints === undefined) {
+    const own = list.map((e) => e.address);
+    if (own.length === 0) throw new RouteDefinitionError('invalid_backend', `route ${def.id}: load-balanced backend without endpoints`);
+    for (const e of own) parseBackendUrl(def.id, e, urls);
+    endpoints = Object.freeze(own);
+    if (Object.isFrozen(list)) addresses.set(list, endpoints);
+  }
   const algorithm = def.lbAlgorithm ?? '';
-  if (lbFactory === undefined) return { backendUrl: null, lb: Object.freeze({ algorithm, endpoints: Object.freeze(endpoints) }) };
+  if (lbFactory === undefined) return { backendUrl: null, lb: Object.freeze({ algorithm, endpoints }) };
   try {
-    return { backendUrl: null, lb: lbFactory(algorithm, Object.freeze(endpoints)) };
+    return { backendUrl: null, lb: lbFactory(algorithm, endpoints) };
   } catch (e) {
     throw new RouteDefinitionError('invalid_backend', `route ${def.id}: load balancer: ${describe(e)}`);
   }

@@ -17,7 +17,9 @@ const treeOrLegacyPredicates = new Set(['Path', 'PathSubtree', 'Weight', 'Host',
  */
 export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, predicates: Registry<PredicateSpec>, disabled: ReadonlySet<string> | null = null): FilterInstance[] {
   if (def.filters.length === 0) return none;
-  const out: FilterInstance[] = [];
+  // Sized exactly: the route keeps this list.
+  const out: FilterInstance[] = new Array(def.filters.length);
+  let n = 0;
   try {
     for (const f of def.filters) {
       if (disabled !== null && disabled.has(f.name)) {
@@ -31,12 +33,13 @@ export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, pred
           : `route ${def.id}: filter ${JSON.stringify(f.name)} not found`);
       }
       try {
-        out.push(spec.create(f.args));
+        out[n++] = spec.create(f.args);
       } catch (e) {
         throw new RouteDefinitionError('invalid_filter_params', `route ${def.id}: failed to create filter ${JSON.stringify(f.name)}: ${describe(e)}`);
       }
     }
   } catch (e) {
+    out.length = n;
     closeFilters(out);
     throw e;
   }

@@ -4,7 +4,8 @@
  */
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../src/log/app-log.ts';
-import type { SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import type { Decision, LimitSettings, SwarmLimiter } from '../../src/ratelimit/ports.ts';
+import { LocalFallbackLimiter } from './local-fallback.ts';
 import { createRedisStoreMetrics, type RedisStoreMetrics } from './metrics.ts';
 import { RedisSwarmBus } from './redis-bus.ts';
 import { RedisSwarmLimiter } from './redis-limiter.ts';
@@ -16,6 +17,7 @@ export { parseHashAlgorithm, HASH_ALGORITHMS, type HashAlgorithm } from './consi
 export { DEFAULT_REDIS_STORE_OPTIONS, redisStoreOptionsFromConfig, type RedisStoreOptions } from './redis-options.ts';
 export { kubernetesShardSource, remoteShardSource, staticShardSource, type ClusterStateWatch, type ShardSource } from './shard-sources.ts';
 export { createRedisStoreMetrics, type RedisStoreMetrics } from './metrics.ts';
+export { relayShardsToWorkers, workerShardSource } from './worker-shards.ts';
 export { RedisShardRing, RedisSwarmLimiter, RedisSwarmBus };
 
 export interface RedisSwarmDeps {
@@ -49,4 +51,14 @@ export function createRedisSwarm(o: RedisStoreOptions, deps: RedisSwarmDeps): Re
 /** A SwarmBus over the ring's shards (a Service: start it after the ring, stop it before). */
 export function createRedisBus(ring: RedisShardRing, deps: { self: string; members: () => readonly string[]; log: Logger }): RedisSwarmBus {
   return new RedisSwarmBus({ ring, ...deps });
+}
+
+/**
+ * The instance's share (maxHits ÷ live members) as one limiter for all its workers: with -workers N the
+ * primary holds it and answers the workers' fallback decisions over the instance channel, so while Redis is
+ * away the instance admits its share, not N times it. Fail-closed is decided in the workers, before asking.
+ */
+export function instanceFallbackLimiter(members: () => number): SwarmLimiter {
+  const local = new LocalFallbackLimiter(members);
+  return { allow: async (limit: LimitSettings, key: string): Promise<Decision> => local.allow(limit, key) };
 }

@@ -25,7 +25,7 @@ export interface RedisStoreOptions {
   /** -swarm-redis-min-conns / -max-conns: see docs/swarm.md; one auto-pipelined connection per shard. */
   readonly minConns: number;
   readonly maxConns: number;
-  /** -swarm-redis-heartbeat-frequency: PING per shard, so a hung shard is noticed without traffic. */
+  /** -swarm-redis-heartbeat-frequency: a heartbeat per shard (GET of its epoch key), so a hung or flushed shard is noticed without traffic. */
   readonly heartbeatMs: number;
   /** -swarm-redis-remote: URL answering `{"endpoints":[{"address":"ip:port"}]}`; '' for none. */
   readonly remoteUrl: string;

@@ -1,15 +1,19 @@
 /**
- * One Redis shard: an auto-pipelined ioredis connection behind an opossum breaker. While the breaker is
- * open, `run` rejects at once (no request waits for a timeout); it opens on the connection's close event
- * (a killed Redis is noticed in the same tick), on failing heartbeats (a hung one), or on errors in the
- * rolling second; it closes on the connection's ready event or a successful heartbeat or trial call.
+ * One Redis shard: an auto-pipelined ioredis connection behind an opossum breaker. While the shard is not
+ * available, `run` rejects at once (no request waits for a timeout). It goes away when the breaker opens: on
+ * the connection's close event (a killed Redis is noticed in the same tick), on failing heartbeats (a hung
+ * one), or on errors in the rolling second. It comes back only through {@link RedisShard.sync}: on the
+ * connection's ready event, a heartbeat, or the breaker's half-open timer, the shard's epoch is read (a new
+ * one means it lost its data), the return hook re-seeds what this process admitted while it was away (or
+ * since the window began, when the data is gone), and only then do decisions go to it again.
  */
 import { Redis } from 'ioredis';
 import CircuitBreaker from 'opossum';
 import type { Logger } from '../../src/log/app-log.ts';
 import type { RedisStoreMetrics, StoreErrorKind } from './metrics.ts';
 import type { RedisStoreOptions, ShardAddress } from './redis-options.ts';
-import type { LuaScript } from './scripts.ts';
+import { randomUUID } from 'node:crypto';
+import { EPOCH_KEY, shardEpoch, type LuaScript } from './scripts.ts';
 
 /** Why `run` did not reach Redis. */
 export class ShardUnavailableError extends Error {
@@ -18,6 +22,13 @@ export class ShardUnavailableError extends Error {
     this.name = 'ShardUnavailableError';
   }
 }
+
+/**
+ * Runs when a shard becomes available again, before any decision goes to it: `lostData` when its epoch
+ * changed since this process last synced. A rejection is logged and not retried: the shard comes back anyway
+ * (what a failed re-seed carried may or may not have reached Redis; trying again could count it twice).
+ */
+export type ShardReturnHook = (shard: RedisShard, lostData: boolean) => Promise<void>;
 
 /** Reconnect delays stay short: the breaker, not the retry, keeps requests off a dead shard. */
 const RECONNECT_MAX_MS = 200;
@@ -40,11 +51,18 @@ export class RedisShard {
   private readonly metrics: RedisStoreMetrics;
   private down = true;
   private closed = false;
+  /** True while decisions go to Redis: set by sync(), cleared when the breaker opens. */
+  private up = false;
+  private syncing: Promise<void> | undefined;
+  /** The epoch this process last synced with; undefined before the first sync. */
+  private epoch: string | undefined;
+  private readonly onReturn: ShardReturnHook | undefined;
   /** The last connection error, named in the transition log (wrong password, refused, …). */
   private lastError = '';
 
-  constructor(addr: ShardAddress, o: RedisStoreOptions, log: Logger, metrics: RedisStoreMetrics) {
+  constructor(addr: ShardAddress, o: RedisStoreOptions, log: Logger, metrics: RedisStoreMetrics, onReturn?: ShardReturnHook) {
     this.name = addr.name;
+    this.onReturn = onReturn;
     this.log = log;
     this.metrics = metrics;
     this.heartbeatMs = Math.max(10, o.heartbeatMs);
@@ -81,11 +99,16 @@ export class RedisShard {
     // Start open: until the first connection is ready, decisions fall back without trying.
     this.breaker.open();
     this.metrics.fallback(this.name, true);
-    this.breaker.on('open', () => this.transition(true));
+    this.breaker.on('open', () => {
+      this.up = false;
+      this.transition(true);
+    });
     this.breaker.on('close', () => this.transition(false));
+    // Opossum's trial call would let decisions through before the re-seed: the shard syncs instead.
+    this.breaker.on('halfOpen', () => void this.sync());
     this.client.on('ready', () => {
       this.lastError = '';
-      this.breaker.close();
+      void this.sync();
     });
     this.client.on('close', () => {
       if (!this.breaker.opened) this.breaker.open();
@@ -98,6 +121,7 @@ export class RedisShard {
   async connect(): Promise<void> {
     // The 'error' event names the cause (WRONGPASS, ECONNREFUSED); the rejection only says the connection closed.
     await this.client.connect().catch((err: Error) => void (this.lastError ||= err.message));
+    await this.sync();
     if (!this.connected() && !this.closed) {
       this.log.warn('swarm Redis shard unreachable at start: rate limit decisions for its keys fall back until it answers', { shard: this.name, error: this.lastError });
     }
@@ -106,11 +130,12 @@ export class RedisShard {
 
   /** True while decisions for this shard go to Redis. */
   available(): boolean {
-    return !this.breaker.opened;
+    return this.up;
   }
 
+  /** Connected and synced: decisions for its keys go to Redis. */
   connected(): boolean {
-    return this.client.status === 'ready';
+    return this.client.status === 'ready' && this.up;
   }
 
   /** Runs `script` on `key`; rejects at once while the breaker is open. */
@@ -137,12 +162,50 @@ export class RedisShard {
     }
   }
 
+  /**
+   * Makes the shard available if it answers: reads (or sets) its epoch, lets the return hook re-seed, then
+   * closes the breaker. One at a time; a failure leaves the shard away until the next try.
+   */
+  sync(): Promise<void> {
+    if (this.syncing !== undefined) return this.syncing;
+    if (this.closed || this.client.status !== 'ready') return Promise.resolve();
+    this.syncing = this.doSync().finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  private async doSync(): Promise<void> {
+    try {
+      const e = String(await this.client.eval(shardEpoch.source, 1, EPOCH_KEY, randomUUID()));
+      const lostData = this.epoch !== undefined && e !== this.epoch;
+      this.epoch = e;
+      if (lostData) this.log.warn('swarm Redis shard came back without its counts: re-seeding this instance\'s admissions', { shard: this.name });
+      if (this.onReturn !== undefined) {
+        await this.onReturn(this, lostData).catch((err: unknown) => {
+          this.metrics.storeError(errorKind(err));
+          this.log.warn('swarm Redis shard re-seed failed: its counts may lack admissions made while it was away', { shard: this.name, error: (err as Error).message });
+        });
+      }
+      if (this.closed || this.client.status !== 'ready') return;
+      this.breaker.close();
+      this.up = true;
+    } catch (err) {
+      this.lastError = `sync: ${(err as Error).message}`;
+      this.metrics.storeError(errorKind(err));
+      if (!this.breaker.opened) this.breaker.open();
+    }
+  }
+
+  /** Every heartbeatMs: a hung shard opens the breaker; a returned or flushed one syncs. */
   private startHeartbeat(): void {
     this.heartbeat = setInterval(() => {
-      if (this.client.status !== 'ready') return;
-      this.client.ping().then(
-        () => {
-          if (this.breaker.opened) this.breaker.close();
+      if (this.client.status !== 'ready' || this.syncing !== undefined) return;
+      if (!this.up) return void this.sync();
+      this.client.get(EPOCH_KEY).then(
+        (e) => {
+          if (e === this.epoch || this.syncing !== undefined) return;
+          // Flushed or replaced under a live connection: away until re-seeded.
+          if (!this.breaker.opened) this.breaker.open();
+          void this.sync();
         },
         (err: unknown) => {
           this.lastError = `heartbeat: ${(err as Error).message}`;

@@ -26,12 +26,15 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
  * Sliding-window counter: one hash per key holding the index of the current fixed window (`i`), its count
  * (`c`) and the previous window's count (`p`). The estimate weights the previous window by the part of it
  * that still overlaps the sliding window. Only admitted requests are counted (as Skipper does).
- * KEYS[1] key; ARGV[1] window ms; ARGV[2] max hits.
- * Returns {admitted 1|0, retry-after ms, current-window count}.
+ * KEYS[1] key; ARGV[1] window ms; ARGV[2] max hits; ARGV[3] hits to decide (concurrent decisions for one key
+ * coalesced into one run; 1 when absent): as many are admitted as `n` single runs in a row would admit.
+ * Returns {admitted count, retry-after ms of the first refused hit (0 when all admitted), current-window
+ * count, the shard's clock in ms} (the clock indexes the instance's admission shadow on the shard's windows).
  */
 export const slidingWindow = script('sliding-window', `${NOW_MS}
 local w = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
+local n = tonumber(ARGV[3]) or 1
 local idx = math.floor(now / w)
 local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
 local i = tonumber(v[1]) or idx
@@ -42,12 +45,16 @@ if i < idx then
   c = 0
 end
 local elapsed = now - idx * w
-if p * (w - elapsed) / w + c + 1 <= max then
-  c = c + 1
+-- hit j (from 0) is admitted while estimate + j + 1 <= max: floor(max - estimate) of them, at most n
+local k = math.floor(max - (p * (w - elapsed) / w + c))
+if k > n then k = n end
+if k < 0 then k = 0 end
+if k > 0 then
+  c = c + k
   redis.call('HSET', KEYS[1], 'i', idx, 'c', c, 'p', p)
   redis.call('PEXPIRE', KEYS[1], 2 * w)
-  return {1, 0, c}
 end
+if k == n then return {k, 0, c, now} end
 local retry
 if c + 1 <= max then
   -- p > 0 here: the estimate falls as the previous window slides out
@@ -59,7 +66,55 @@ else
   retry = math.ceil(w - elapsed + after)
 end
 if retry < 1 then retry = 1 end
-return {0, retry, c}
+return {k, retry, c, now}
+`);
+
+/**
+ * Adds one instance's admissions back into a sliding-window key of a shard that lost them (see
+ * admission-shadow.ts): KEYS[1] key; ARGV[1] window ms; ARGV[2] window index of the counts; ARGV[3] count in
+ * that window; ARGV[4] count in the window before. Counts for windows that have slid out are dropped.
+ */
+export const slidingWindowReseed = script('sliding-window-reseed', `${NOW_MS}
+local w = tonumber(ARGV[1])
+local s = tonumber(ARGV[2])
+local cur = tonumber(ARGV[3])
+local prev = tonumber(ARGV[4])
+local idx = math.floor(now / w)
+local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
+local i = tonumber(v[1]) or idx
+local c = tonumber(v[2]) or 0
+local p = tonumber(v[3]) or 0
+if i < idx then
+  if i == idx - 1 then p = c else p = 0 end
+  c = 0
+end
+if s == idx then
+  c = c + cur
+  p = p + prev
+elseif s == idx - 1 then
+  p = p + cur
+else
+  return 0
+end
+redis.call('HSET', KEYS[1], 'i', idx, 'c', c, 'p', p)
+redis.call('PEXPIRE', KEYS[1], 2 * w)
+return 1
+`);
+
+/** The key that names a shard's data set (see {@link shardEpoch}). */
+export const EPOCH_KEY = 'skj:epoch';
+
+/**
+ * The shard's epoch: a random id the first instance to connect stores, without expiry. A shard that comes
+ * back with another epoch (or none) lost its counts — restarted without persistence, flushed — and gets every
+ * instance's shadow re-seeded; one that kept its epoch kept its counts. KEYS[1] EPOCH_KEY; ARGV[1] the id to
+ * store when there is none. Returns the epoch.
+ */
+export const shardEpoch = script('shard-epoch', `
+local e = redis.call('GET', KEYS[1])
+if e then return e end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
 `);
 
 /**

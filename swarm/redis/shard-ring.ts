@@ -8,7 +8,7 @@ import type { Service } from '../../src/lifecycle/index.ts';
 import { consistentHash, type ConsistentHash } from './consistent-hash.ts';
 import { noRedisStoreMetrics, type RedisStoreMetrics } from './metrics.ts';
 import { parseShardAddress, type RedisStoreOptions } from './redis-options.ts';
-import { RedisShard } from './redis-shard.ts';
+import { RedisShard, type ShardReturnHook } from './redis-shard.ts';
 import { remoteShardSource, staticShardSource, type ShardSource } from './shard-sources.ts';
 
 export interface ShardRingDeps {
@@ -29,12 +29,19 @@ export class RedisShardRing implements Service {
   private started = false;
   private stopped = false;
   private pending: Promise<void> = Promise.resolve();
+  private returnHook: ShardReturnHook | undefined;
+  private readonly onReturn: ShardReturnHook = (shard, lostData) => this.returnHook?.(shard, lostData) ?? Promise.resolve();
 
   constructor(o: RedisStoreOptions, deps: ShardRingDeps) {
     this.o = o;
     this.log = deps.log;
     this.metrics = deps.metrics ?? noRedisStoreMetrics;
     this.source = deps.source ?? (o.remoteUrl !== '' ? remoteShardSource(o.remoteUrl, o.updateIntervalMs, deps.log) : staticShardSource(o.urls));
+  }
+
+  /** Runs before a shard that was away takes decisions again (the limiter re-seeds its admissions there). */
+  setReturnHook(hook: ShardReturnHook): void {
+    this.returnHook = hook;
   }
 
   /** The shard that owns `key`; undefined while the list is empty. */
@@ -64,7 +71,7 @@ export class RedisShardRing implements Service {
         if (next.has(addr.name)) continue;
         let shard = this.byName.get(addr.name);
         if (shard === undefined) {
-          shard = new RedisShard(addr, this.o, this.log, this.metrics);
+          shard = new RedisShard(addr, this.o, this.log, this.metrics, this.onReturn);
           fresh.push(shard);
         }
         next.set(addr.name, shard);

@@ -31,7 +31,8 @@ function newestMtime(dir: string): number {
 export function builtCommand(): string[] {
   const fresh = (): boolean => {
     try {
-      return statSync(BUILT).mtimeMs >= newestMtime(join(ROOT, 'src'));
+      // swarm/ is compiled into dist/ too: a change there must rebuild as well.
+      return statSync(BUILT).mtimeMs >= Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'swarm')));
     } catch {
       return false;
     }

@@ -30,7 +30,7 @@ test('pre-processors run in the order listed: default filters, then clones, then
   assert.deepEqual(out.map((d) => `${d.filters[0]!.name}(${d.filters[0]!.args.join()})`), ['status(201)', 'inlineContent(201)']);
 });
 
-test('apply: pre-processes, compiles, swaps, then tells every post-processor in order', () => {
+test('apply: pre-processes, compiles, swaps, then tells every post-processor in order', async () => {
   const events: string[] = [];
   const table = { generation: 3, routes: [], invalid: [] } as unknown as RouteTable;
   const seen: BuiltTable[] = [];
@@ -46,7 +46,7 @@ test('apply: pre-processes, compiles, swaps, then tells every post-processor in 
       { name: 'two', built: () => events.push('post two') },
     ],
   });
-  assert.equal(p.apply([def('a')], 3), table);
+  assert.equal(await p.apply([def('a')], 3), table);
   assert.deepEqual(events, ['compile a! 3', 'swap true', 'post one', 'post two']);
   assert.equal(seen[0]!.generation, 3);
   assert.deepEqual(seen[0]!.defs.map((d) => d.id), ['a!']);

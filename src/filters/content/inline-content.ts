@@ -8,6 +8,7 @@ import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, statusArg, stringArg } from '../args.ts';
 import { detectContentType } from './sniff.ts';
+import { stateless } from '../memo.ts';
 
 function content(filter: string, args: Arg[], at: number): { body: Buffer; type: string; length: string } {
   const body = Buffer.from(stringArg(filter, args, at, 'content'), 'utf8');
@@ -15,7 +16,7 @@ function content(filter: string, args: Arg[], at: number): { body: Buffer; type:
   return { body, type, length: String(body.length) };
 }
 
-export const inlineContent: FilterSpec = {
+export const inlineContent: FilterSpec = stateless({
   name: 'inlineContent',
   create(args: Arg[]): FilterInstance {
     argCount('inlineContent', args, 1, 2);
@@ -31,7 +32,7 @@ export const inlineContent: FilterSpec = {
       },
     };
   },
-};
+});
 
 export const inlineContentIfStatus: FilterSpec = {
   name: 'inlineContentIfStatus',

@@ -2,8 +2,9 @@
 import type { Arg } from '../../eskip/index.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, statusArg } from '../args.ts';
+import { stateless } from '../memo.ts';
 
-export const status: FilterSpec = {
+export const status: FilterSpec = stateless({
   name: 'status',
   create(args: Arg[]): FilterInstance {
     argCount('status', args, 1);
@@ -15,4 +16,4 @@ export const status: FilterSpec = {
       },
     };
   },
-};
+});

@@ -7,6 +7,7 @@ import type { HeaderBag } from '../../routing/types.ts';
 import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/filter-contract.ts';
 import { argCount, headerNameArg, regexpArg } from '../args.ts';
 import { getAll, setAll } from '../../net/index.ts';
+import { stateless } from '../memo.ts';
 
 type Phase = 'request' | 'response';
 
@@ -47,8 +48,8 @@ function dropValueSpec(name: string, phase: Phase): FilterSpec {
   };
 }
 
-export const dropRequestHeader = dropSpec('dropRequestHeader', 'request');
-export const dropResponseHeader = dropSpec('dropResponseHeader', 'response');
+export const dropRequestHeader = stateless(dropSpec('dropRequestHeader', 'request'));
+export const dropResponseHeader = stateless(dropSpec('dropResponseHeader', 'response'));
 export const dropRequestHeaderValueRegexp = dropValueSpec('dropRequestHeaderValueRegexp', 'request');
 export const dropResponseHeaderValueRegexp = dropValueSpec('dropResponseHeaderValueRegexp', 'response');
 // Skipper's registry spells these names without "Value" while its docs spell them with it; routes written

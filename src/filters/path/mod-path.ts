@@ -7,6 +7,7 @@ import type { FilterContext, FilterInstance, FilterSpec } from '../../routing/fi
 import { argCount, goReplacement, regexpArg, stringArg } from '../args.ts';
 import { compileTemplate } from '../template.ts';
 import { decodedPath, reescapePath } from '../../net/index.ts';
+import { stateless } from '../memo.ts';
 
 /** Stores a decoded path; an empty or relative result is anchored at "/" because the wire needs one. */
 function setDecodedPath(ctx: FilterContext, path: string): void {
@@ -14,7 +15,7 @@ function setDecodedPath(ctx: FilterContext, path: string): void {
   ctx.request.path = reescapePath(ctx.request.path, p);
 }
 
-export const modPath: FilterSpec = {
+export const modPath: FilterSpec = stateless({
   name: 'modPath',
   create(args: Arg[]): FilterInstance {
     argCount('modPath', args, 2);
@@ -27,9 +28,9 @@ export const modPath: FilterSpec = {
       },
     };
   },
-};
+});
 
-export const setPath: FilterSpec = {
+export const setPath: FilterSpec = stateless({
   name: 'setPath',
   create(args: Arg[]): FilterInstance {
     argCount('setPath', args, 1);
@@ -41,4 +42,4 @@ export const setPath: FilterSpec = {
       },
     };
   },
-};
+});

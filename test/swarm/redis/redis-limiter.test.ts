@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createRedisStoreMetrics } from '../../../swarm/redis/metrics.ts';
 import type { LimitSettings } from '../../../src/ratelimit/ports.ts';
-import { RedisSwarmLimiter } from '../../../swarm/redis/redis-limiter.ts';
+import { RedisSwarmLimiter, slidingWindowKey } from '../../../swarm/redis/redis-limiter.ts';
 import { RedisShardRing } from '../../../swarm/redis/shard-ring.ts';
 import { startRedis } from '../../support/redis-server.ts';
 import { swarmLimiterCompliance } from '../../support/swarm-limiter-compliance.ts';
@@ -137,7 +137,7 @@ test('password and ACL user authentication', async (t) => {
   const direct = new Redis({ port: redis.port, host: '127.0.0.1', password: 's3cret', lazyConnect: true });
   await direct.connect();
   t.after(() => direct.quit());
-  assert.equal(await direct.dbsize(), 1, 'one hash per key: O(1) memory');
+  assert.deepEqual(await direct.keys('skj:sw:*'), [slidingWindowKey(hour('auth', 5), 'k')], 'one hash per key: O(1) memory');
 });
 
 test('hung Redis (SIGSTOP): the breaker opens, decisions fall back; SIGCONT brings them back', async (t) => {
@@ -192,4 +192,26 @@ test('with a fallback limiter (gossip), decisions go to it while Redis is away',
   assert.equal((await limiter.allow(hour('g', 5), 'b', false)).source, 'gossip');
   assert.equal((await limiter.allow(hour('g', 5), 'c', true)).source, 'fail-closed', 'failClosed wins over the fallback');
   assert.deepEqual(asked, ['g/b']);
+});
+
+test('concurrent decisions for one key are coalesced into one script run that admits exactly as many as single runs', async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const { ring, limiter } = await instance([redis.address]);
+  t.after(() => ring.stop());
+  await waitFor('connected', () => ring.connected());
+  const direct = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });
+  await direct.connect();
+  t.after(() => direct.quit());
+  await direct.config('RESETSTAT');
+  const limit = hour('coalesce', 20);
+  const ds = await Promise.all(Array.from({ length: 50 }, () => limiter.allow(limit, 'one-key', false)));
+  // first come, first admitted
+  assert.deepEqual(ds.map((d) => d.allowed), [...Array.from({ length: 20 }, () => true), ...Array.from({ length: 30 }, () => false)]);
+  assert.ok(ds.every((d) => d.source === 'store'));
+  assert.ok(ds.slice(20).every((d) => d.retryAfterMs > 0));
+  const calls = Number(/cmdstat_evalsha:calls=(\d+)/.exec(await direct.info('commandstats'))?.[1] ?? 0);
+  assert.equal(calls, 1, 'one script run for the 50 decisions');
+  assert.equal(await limiter.count(limit, 'one-key'), 20);
+  assert.equal(limiter.shadow.take(() => true, true)[0]?.cur, 20, 'the shadow counts the coalesced admissions');
 });
