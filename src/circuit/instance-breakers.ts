@@ -51,7 +51,10 @@ type Query =
   | ['r', string, number, number, number]
   | ['s', string, number, number, number]
   | ['f', string, number, number];
-type Answer = Mirror | [number, Mirror] | 0;
+type Answer = Mirror | [number, Mirror] | [-2, null] | 0;
+
+/** The answer to a pass asked for a key the owner no longer knows. */
+const UNDEFINED: [-2, null] = [-2, null];
 
 interface StateMessage {
   type: typeof STATE;
@@ -85,17 +88,26 @@ export class BreakerOwner {
       if (typeof key !== 'string' || typeof host !== 'string' || typeof settings !== 'object' || settings === null) {
         throw new Error(`bad breaker definition ${JSON.stringify(q)}`);
       }
+      if (!this.#defs.has(key)) this.#prune();
       this.#defs.set(key, { host, settings });
       return this.#mirror(this.#breaker(key)!);
     }
     const b = this.#breaker(q[1]);
-    if (b === null) throw new Error(`breaker ${q[1]} asked before it was defined`);
+    // Dropped as idle here and pruned: the worker defines it again (UNDEFINED), results are not counted.
+    if (b === null) return q[0] === 'a' ? UNDEFINED : 0;
     const now = this.#registry.now();
     if (q[0] === 'a') {
       const ticket = b.allow(now);
       return [ticket === REFUSED ? -1 : ticket, this.#mirror(b)];
     }
-    if (this.#incarnation.get(b) !== q[2]) return 0;
+    // A pass granted by an incarnation dropped as idle here (clean successes are not reported, so a breaker
+    // in steady healthy use can look idle to the owner): a closed pass counts on its successor.
+    let ticket = q[3];
+    if (this.#incarnation.get(b) !== q[2]) {
+      if (b.state !== 'closed') return 0;
+      ticket = b.generation;
+    }
+    q[3] = ticket;
     if (q[0] === 'r') {
       b.done(q[3], q[4] === 1, now);
       this.#changed(b);
@@ -109,19 +121,29 @@ export class BreakerOwner {
     return 0;
   }
 
-  /** The live breaker for a defined key (made afresh after an idle drop), null for an unknown key. */
+  /** Forgets definitions whose breakers the registry dropped as idle (endpoints come and go). */
+  #prune(): void {
+    for (const key of this.#defs.keys()) if (this.#registry.byKey(key) === undefined) this.#defs.delete(key);
+  }
+
+  /**
+   * The breaker for a defined key, null for an unknown one. Through the registry's own lookup, so a breaker
+   * idle for its idle-ttl starts afresh as in one process (a new incarnation, broadcast to the workers).
+   */
   #breaker(key: string): Breaker | null {
-    const live = this.#registry.byKey(key);
-    if (live !== undefined && !live.evicted) {
-      live.lastUsed = this.#registry.now();
-      return live;
-    }
     const d = this.#defs.get(key);
     if (d === undefined) return null;
+    const before = this.#registry.byKey(key);
+    const now = this.#registry.now();
+    if (before !== undefined && now - before.lastUsed <= before.settings.idleTtlMs) {
+      before.lastUsed = now;
+      return before;
+    }
     const b = this.#registry.forSettings(d.host, d.settings);
-    this.#changed(b);
+    if (b !== before) this.#changed(b);
     return b;
   }
+
 
   #viewOf(b: Breaker): BreakerView {
     if (b.state !== 'closed') return b.state;
@@ -193,7 +215,11 @@ export function ownedBreakerGuard(registry: BreakerRegistry, onRefuse: RefusalLi
     }
     if (m[3] === 'open' && registry.now() < m[4]) return refuse(b);
     return channel.request(['a', m[0]]).then((ans) => {
-      const [ticket, mirror] = ans as [number, Mirror];
+      const [ticket, mirror] = ans as [number, Mirror | null];
+      if (mirror === null) {
+        mirrors.delete(m[0]);
+        return undefined;
+      }
       update(mirror);
       if (ticket < 0) return refuse(b);
       passes.set(a, { key: m[0], incarnation: mirror[1], ticket });
@@ -210,6 +236,8 @@ export function ownedBreakerGuard(registry: BreakerRegistry, onRefuse: RefusalLi
       // First use of this key in this worker: the owner defines it and answers its state (once per key).
       let d = defining.get(b.key);
       if (d === undefined) {
+        // Mirrors of breakers this worker's registry dropped as idle go (endpoints come and go).
+        for (const k of mirrors.keys()) if (registry.byKey(k) === undefined) mirrors.delete(k);
         d = channel.request(['d', b.key, b.host, b.settings]).then((ans) => {
           update(ans as Mirror);
           defining.delete(b.key);
