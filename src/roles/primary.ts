@@ -68,7 +68,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
     pre: limits === null ? [] : [limits.preprocessor],
     post: [
       routesViewPostprocessor(view, metrics),
-      { name: 'workers', built: ({ defs, generation }) => pool.broadcast({ type: 'skj:routes', generation, defs: [...defs] }) },
+      { name: 'workers', built: ({ defs, generation }) => pool.sendRoutes(generation, defs) },
     ],
     onCertificates: (certs) => pool.broadcast({ type: 'skj:certs', certs }),
     onClusterState: clusterStates?.push,
