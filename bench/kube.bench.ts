@@ -1,22 +1,34 @@
 /**
  * Kubernetes data client at Skipper's production scale: 15,000 Ingresses and 3,750 RouteGroups (plus their
  * Services and Endpoints) served by the test API server, read by the real client (list + watch) and converted.
- * Prints the initial sync time, memory, and the p50/p99 time from an object change to the new route list,
- * against the named alternative: Skipper's 3 s polling (full re-list + conversion every cycle).
  *
- * Then, unless --no-served, a real `skipjack -kubernetes` process watches the same API server and the time
- * from a new Ingress to the first request served through it is measured (route list + table compile + swap).
+ * Every figure is printed side by side with the previous version (named alternative, measured in the same run):
+ * the bench checks out `--base-ref` (default 2f37c61, before the dependency index) into a temporary git worktree
+ * with node_modules linked, loads its data client next to this one, and starts its skipjack for the served
+ * measurements.
  *
- *   npx node --expose-gc bench/kube.bench.ts [ingresses=15000] [routegroups=3750] [changes=100] [--no-served]
+ * 1. In process, per version: initial sync, and change → new route list (p50/p99, and the conversion's share).
+ * 2. Through a real `skipjack -kubernetes` process, per version and per `-workers` value: new Ingress → first
+ *    request served through it (p50/p99).
+ * 3. Initial sync of 50,000 Ingresses, per version.
+ * 4. This version only: burst of 1,000 changes, route table compile, Skipper's 3 s polling cycle.
+ *
+ *   npx node --expose-gc bench/kube.bench.ts [ingresses=15000] [routegroups=3750] [changes=100]
+ *     [--served-changes=60] [--workers=1,2] [--sync-ingresses=50000] [--base-ref=2f37c61] [--no-base] [--no-served]
  */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KubeApi, kubeConfigFromOptions } from '../src/dataclients/kubernetes/api.ts';
 import { convertClusterState } from '../src/dataclients/kubernetes/convert/index.ts';
 import type { KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
 import { loadAndConvert } from '../src/dataclients/kubernetes/load.ts';
 import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';
-import { createKubernetesSource } from '../src/dataclients/kubernetes/source.ts';
+import type { createKubernetesSource as CreateSource } from '../src/dataclients/kubernetes/source.ts';
 import type { RouteDef } from '../src/eskip/ast.ts';
 import { builtinFilters } from '../src/filters/builtin.ts';
 import { createLoadBalancer } from '../src/loadbalancer/index.ts';
@@ -27,147 +39,148 @@ import { KubeApiServer } from '../test/support/kube-apiserver.ts';
 import { startNode } from '../test/support/process.ts';
 import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
 
+const execFileAsync = promisify(execFile);
+const flag = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
 const served = !process.argv.includes('--no-served');
-/** Changes measured through the skipjack process, after the first one. */
-const SERVED_CHANGES = 50;
+const SERVED_CHANGES = Number(flag('served-changes', '60'));
+const WORKERS = flag('workers', '1,2').split(',').map(Number);
+const SYNC_INGRESSES = Number(flag('sync-ingresses', '50000'));
+const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', '2f37c61');
 const [nIng = 15_000, nRg = 3_750, nChanges = 100] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
-const SERVICES = Math.ceil((nIng + nRg) / 4);
 
-function cluster(): KubeObject[] {
+const here = fileURLToPath(new URL('..', import.meta.url));
+
+// Child mode (section 3): one version's initial sync against a running API server, in a fresh process, so that
+// neither version inherits the other's grown heap or warmed code. Prints `{"ms":…,"routes":…}`.
+const syncChild = flag('sync-child', '');
+if (syncChild !== '') {
+  const { createKubernetesSource } = await import(pathToFileURL(join(syncChild, 'src/dataclients/kubernetes/source.ts')).href);
+  const source = createKubernetesSource({ ...defaultKubeOptions(), url: flag('url', '') }, { log: () => {} });
+  const t0 = performance.now();
+  let routes = 0;
+  await source.start((u: { routes: unknown[] }) => (routes = u.routes.length), () => {});
+  console.log(JSON.stringify({ ms: performance.now() - t0, routes }));
+  await source.stop();
+  process.exit(0);
+}
+const onlySync = process.argv.includes('--only-sync');
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const jitter = () => sleep(100 + Math.random() * 200);
+
+function cluster(ings: number, rgs: number): KubeObject[] {
+  const services = Math.ceil((ings + rgs) / 4);
   const out: KubeObject[] = [];
-  for (let s = 0; s < SERVICES; s++) {
+  for (let s = 0; s < services; s++) {
     const ns = `team${s % 50}`;
     out.push(service(`svc${s}`, ns), endpoints(`svc${s}`, [`10.${(s >> 8) & 255}.${s & 255}.1`, `10.${(s >> 8) & 255}.${s & 255}.2`], ns));
   }
-  for (let i = 0; i < nIng; i++) {
-    const s = i % SERVICES;
+  for (let i = 0; i < ings; i++) {
+    const s = i % services;
     out.push(ingress(`ing${i}`, { ns: `team${s % 50}`, host: `app${i}.example.org`, path: '/api', service: `svc${s}` }));
   }
-  for (let r = 0; r < nRg; r++) {
-    const s = (nIng + r) % SERVICES;
+  for (let r = 0; r < rgs; r++) {
+    const s = (ings + r) % services;
     out.push(routeGroup(`rg${r}`, `rg${r}.example.org`, `svc${s}`, `team${s % 50}`));
   }
   return out;
 }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+interface Version {
+  label: string;
+  root: string;
+  createSource: typeof CreateSource;
+}
 
-const objects = cluster();
-const api = await KubeApiServer.start(objects);
-api.store.compact();
-gc();
-const heapBase = process.memoryUsage().heapUsed;
-
-const opts = { ...defaultKubeOptions(), url: api.url };
-let resolveWanted: ((routes: RouteDef[]) => void) | undefined;
-let wanted: ((routes: RouteDef[]) => boolean) | undefined;
-const convertMs: number[] = [];
-const source = createKubernetesSource(opts, {
-  log: () => {},
-  onConverted: (i) => convertMs.push(i.ms),
-});
-
-const t0 = performance.now();
-let routeCount = 0;
-let lastRoutes: RouteDef[] = [];
-await source.start(
-  (u) => {
-    routeCount = u.routes.length;
-    lastRoutes = u.routes;
-    if (wanted?.(u.routes)) resolveWanted!(u.routes);
-  },
-  (e) => console.error('source error:', e.message),
-);
-const syncMs = performance.now() - t0;
-gc();
-const mem = process.memoryUsage();
-
-// Change → new route list: modify one Ingress's host and wait for the pushed list that contains it. Changes
-// are 100–300 ms apart (a busy cluster, not a flood: floods are coalesced, see the burst below).
-const latencies: number[] = [];
-const convOfChange: number[] = [];
-for (let c = 0; c < nChanges; c++) {
-  const i = (c * 7919) % nIng;
-  const s = i % SERVICES;
-  const host = `changed${c}.example.org`;
-  const needle = `changed${c}_example_org`;
-  const seen = new Promise<RouteDef[]>((resolve) => {
-    resolveWanted = resolve;
-    wanted = (routes) => routes.some((r) => r.id.includes(needle));
+/** The base version in a temporary worktree (removed on exit), or undefined with --no-base. */
+async function baseVersion(): Promise<Version | undefined> {
+  if (BASE_REF === '') return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'skj-kube-base-'));
+  rmSync(dir, { recursive: true });
+  execFileSync('git', ['-C', here, 'worktree', 'add', '--detach', dir, BASE_REF], { stdio: 'ignore' });
+  process.on('exit', () => {
+    try {
+      execFileSync('git', ['-C', here, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' });
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-  const start = performance.now();
-  api.apply(ingress(`ing${i}`, { ns: `team${s % 50}`, host, path: '/api', service: `svc${s}` }));
-  await seen;
-  latencies.push(performance.now() - start);
-  convOfChange.push(convertMs.at(-1)!);
-  await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+  symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
+  const mod = await import(pathToFileURL(join(dir, 'src/dataclients/kubernetes/source.ts')).href);
+  return { label: `base ${BASE_REF}`, root: dir, createSource: mod.createKubernetesSource };
 }
 
-// A burst: 1,000 Ingresses changed at once, until the last change is in a pushed list.
-const burstConversions = convertMs.length;
-const burstSeen = new Promise<RouteDef[]>((resolve) => {
-  resolveWanted = resolve;
-  wanted = (routes) => routes.some((r) => r.id.includes('burst999_example_org'));
-});
-const b0 = performance.now();
-for (let k = 0; k < 1000; k++) {
-  const i = (k * 104729) % nIng;
-  const s = i % SERVICES;
-  api.apply(ingress(`ing${i}`, { ns: `team${s % 50}`, host: `burst${k}.example.org`, path: '/api', service: `svc${s}` }));
-}
-await burstSeen;
-const burstMs = performance.now() - b0;
-const burstConv = convertMs.length - burstConversions;
-wanted = undefined;
+const current: Version = {
+  label: 'this version',
+  root: here,
+  createSource: (await import('../src/dataclients/kubernetes/source.ts')).createKubernetesSource,
+};
+const base = await baseVersion();
+const versions = base ? [current, base] : [current];
+const lines: string[] = [];
+const say = (l: string) => {
+  lines.push(l);
+  console.log(l);
+};
 
-// The alternative: one polling cycle of Skipper's client, a full re-list and conversion.
-const pollMs: number[] = [];
-const pollApi = new KubeApi(kubeConfigFromOptions(opts));
-for (let k = 0; k < 3; k++) {
-  const p0 = performance.now();
-  await loadAndConvert(pollApi, opts, () => {}, convertClusterState);
-  pollMs.push(performance.now() - p0);
-}
-const pollCycle = Math.min(...pollMs);
-
-// Serving a new list means compiling the route table from it (what skipjack does on every update).
-const predicates = builtinPredicates();
-const filters = builtinFilters();
-// skipjack compiles incrementally against the previous table, so time one full build, then updates that each
-// change one route (a comment filter added), as an Ingress change does.
-const full0 = performance.now();
-let previous = compileRoutes(lastRoutes, { predicates, filters, lbFactory: createLoadBalancer, generation: 1 });
-const fullCompileMs = performance.now() - full0;
-const compileMs: number[] = [];
-for (let k = 0; k < 20; k++) {
-  const changed = lastRoutes.slice();
-  const i = (k * 7919) % changed.length;
-  changed[i] = { ...changed[i]!, filters: [...changed[i]!.filters, { name: 'comment', args: [`change ${k}`] }] };
-  const c0 = performance.now();
-  previous = compileRoutes(changed, { predicates, filters, lbFactory: createLoadBalancer, generation: k + 2, previous });
-  compileMs.push(performance.now() - c0);
+interface InProcess {
+  syncMs: number;
+  latencies: number[];
+  conv: number[];
+  routes: RouteDef[];
+  heap: number;
 }
 
-await source.stop();
-const servedLine = served ? await measureServed() : 'change → served: skipped (--no-served)';
-await api.stop();
+/** Starts a version's source against the API server, then changes one Ingress at a time. */
+async function inProcess(v: Version, api: KubeApiServer, ings: number, changes: number, tag: string): Promise<InProcess & { source: ReturnType<typeof CreateSource>; push: Pusher }> {
+  const services = Math.ceil((ings + nRg) / 4);
+  const opts = { ...defaultKubeOptions(), url: api.url };
+  const convertMs: number[] = [];
+  const push: Pusher = { wanted: undefined, resolve: undefined, routes: [] };
+  const source = v.createSource(opts, { log: () => {}, onConverted: (i) => convertMs.push(i.ms) });
+  gc();
+  const t0 = performance.now();
+  await source.start(
+    (u) => {
+      push.routes = u.routes;
+      if (push.wanted?.(u.routes)) push.resolve!(u.routes);
+    },
+    (e) => console.error('source error:', e.message),
+  );
+  const syncMs = performance.now() - t0;
+  gc();
+  const heap = process.memoryUsage().heapUsed;
+  const latencies: number[] = [];
+  const conv: number[] = [];
+  for (let c = 0; c < changes; c++) {
+    const i = (c * 7919) % ings;
+    const s = i % services;
+    const needle = `${tag}${c}_example_org`;
+    const seen = waitPush(push, (routes) => routes.some((r) => r.id.includes(needle)));
+    const start = performance.now();
+    api.apply(ingress(`ing${i}`, { ns: `team${s % 50}`, host: `${tag}${c}.example.org`, path: '/api', service: `svc${s}` }));
+    await seen;
+    latencies.push(performance.now() - start);
+    conv.push(convertMs.at(-1)!);
+    await jitter();
+  }
+  return { syncMs, latencies, conv, routes: push.routes, heap, source, push };
+}
 
-const p50 = pct(latencies, 50);
-const p99 = pct(latencies, 99);
-console.log(`kube.bench: ${nIng} Ingresses, ${nRg} RouteGroups, ${SERVICES} Services + Endpoints (${objects.length} objects)`);
-console.log(`routes: ${routeCount}`);
-console.log(`initial sync (list + convert + first push): ${syncMs.toFixed(0)} ms`);
-console.log(`memory after sync: heap ${mb(mem.heapUsed)} (client + conversion ≈ ${mb(mem.heapUsed - heapBase)} over the API server's store), rss ${mb(mem.rss)}`);
-console.log(`conversion of the full state: p50 ${pct(convertMs, 50).toFixed(0)} ms, max ${Math.max(...convertMs).toFixed(0)} ms`);
-console.log(`change → new route list (${nChanges} changes): p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (target p99 ≤ 250 ms)`);
-console.log(`  of which conversion: p50 ${pct(convOfChange, 50).toFixed(0)} ms, p99 ${pct(convOfChange, 99).toFixed(0)} ms; the rest (API server write, watch stream, state snapshot, push) p50 ${pct(latencies.map((l, i) => l - convOfChange[i]!), 50).toFixed(0)} ms`);
-console.log(`route table compile of the new list (to be served): full ${fullCompileMs.toFixed(0)} ms, incremental (one route changed) p50 ${pct(compileMs, 50).toFixed(1)} ms → change to served ≈ p50 ${(p50 + pct(compileMs, 50)).toFixed(0)} ms, p99 ≈ ${(p99 + pct(compileMs, 50)).toFixed(0)} ms`);
-console.log(`burst of 1,000 Ingress changes → all in the pushed list: ${burstMs.toFixed(0)} ms, ${burstConv} conversions`);
-console.log(`alternative, Skipper's 3 s polling: one re-list + conversion cycle ${pollCycle.toFixed(0)} ms; mean change latency ≈ 1500 + ${pollCycle.toFixed(0)} ms, worst ≈ ${(3000 + pollCycle).toFixed(0)} ms`);
-console.log(servedLine);
-console.log(`ratio (polling mean / watch p50): ${((1500 + pollCycle) / p50).toFixed(1)}x`);
+interface Pusher {
+  wanted: ((routes: RouteDef[]) => boolean) | undefined;
+  resolve: ((routes: RouteDef[]) => void) | undefined;
+  routes: RouteDef[];
+}
+
+function waitPush(p: Pusher, wanted: (routes: RouteDef[]) => boolean): Promise<RouteDef[]> {
+  return new Promise((resolve) => {
+    p.wanted = wanted;
+    p.resolve = resolve;
+  });
+}
 
 /** GET / with a Host header through the proxy; resolves with the status. */
 function status(port: number, host: string, agent: Agent): Promise<number> {
@@ -182,39 +195,136 @@ function status(port: number, host: string, agent: Agent): Promise<number> {
 }
 
 /**
- * New Ingress → first 200 through a real skipjack process: 1 + SERVED_CHANGES changes, 100–300 ms apart. The first
- * change after start-up runs the incremental conversion and compile paths cold (JIT); it is reported on its own,
- * the percentiles are over the changes after it.
+ * New Ingress → first 200 through a real skipjack process of a version: 1 + SERVED_CHANGES changes, 100–300 ms
+ * apart. The first change after start-up runs the incremental paths cold (JIT) and is reported on its own.
  */
-async function measureServed(): Promise<string> {
-  const backend = await startBackend('live', '127.0.0.2');
-  api.apply(service('live', 'default', 80, backend.port), endpoints('live', ['127.0.0.2'], 'default', backend.port));
-  const skipjack = fileURLToPath(new URL('../src/cmd/skipjack.ts', import.meta.url));
+async function measureServed(v: Version, api: KubeApiServer, workers: number, backendPort: number): Promise<{ times: number[]; first: number; startMs: number }> {
   const s0 = performance.now();
   const proc = await startNode(
-    skipjack,
-    ['-kubernetes', `-kubernetes-url=${api.url}`, '-address=127.0.0.1:0', '-support-listener=', '-workers=1', '-access-log-disabled'],
+    join(v.root, 'src/cmd/skipjack.ts'),
+    ['-kubernetes', `-kubernetes-url=${api.url}`, '-address=127.0.0.1:0', '-support-listener=', `-workers=${workers}`, '-access-log-disabled'],
     /proxy listening on https?:\/\/[^:]+:(\d+)/,
     300_000,
   );
-  const agent = new Agent({ keepAlive: true });
+  // A new connection per request, so that with several workers the requests reach all of them.
+  const agent = new Agent({ keepAlive: false });
+  const tag = `served-${v === current ? 'cur' : 'base'}-w${workers}-`;
   try {
     const port = Number(proc.match[1]);
     const startMs = performance.now() - s0;
+    // With several workers a request may reach any of them: wait until a few in a row succeed.
     const times: number[] = [];
     for (let c = 0; c <= SERVED_CHANGES; c++) {
-      const host = `served${c}.example.org`;
+      const host = `${tag}${c}.example.org`;
       const t = performance.now();
-      api.apply(ingress(`served${c}`, { host, service: 'live' }));
-      while ((await status(port, host, agent)) !== 200) await new Promise((r) => setImmediate(r));
+      api.apply(ingress(`${tag}${c}`, { host, service: 'live' }));
+      let ok = 0;
+      while (ok < 2 * workers) {
+        if ((await status(port, host, agent)) === 200) ok++;
+        else ok = 0;
+        if (ok === 0) await new Promise((r) => setImmediate(r));
+      }
       times.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      await jitter();
     }
-    const first = times.shift()!;
-    return `change → served by a skipjack process (${times.length} new Ingresses after a first one): p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; the first change after start-up ${first.toFixed(0)} ms; process start to listening with all routes ${startMs.toFixed(0)} ms`;
+    void backendPort;
+    return { first: times.shift()!, times, startMs };
   } finally {
     agent.destroy();
     await proc.stop();
-    await backend.close();
   }
 }
+
+const f0 = (n: number) => n.toFixed(0);
+say(`kube.bench: ${nIng} Ingresses, ${nRg} RouteGroups; versions: ${versions.map((v) => v.label).join(', ')}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+// 1. In process, per version.
+const objects = onlySync ? [] : cluster(nIng, nRg);
+const api = await KubeApiServer.start(objects);
+api.store.compact();
+gc();
+const heapBase = process.memoryUsage().heapUsed;
+for (const v of onlySync ? [] : versions) {
+  const r = await inProcess(v, api, nIng, nChanges, v === current ? 'changed' : 'changedbase');
+  say(
+    `[${v.label}] initial sync ${f0(r.syncMs)} ms (heap over the API store ${mb(r.heap - heapBase)}); change → new route list (${nChanges} changes): p50 ${f0(pct(r.latencies, 50))} ms, p99 ${f0(pct(r.latencies, 99))} ms; of which conversion p50 ${pct(r.conv, 50).toFixed(1)} ms, p99 ${pct(r.conv, 99).toFixed(1)} ms`,
+  );
+  if (v === current) await extras(r);
+  else await r.source.stop();
+  gc();
+}
+
+/** 4. This version only: burst, compile, polling (each version's source is stopped before the next runs). */
+async function extras(r: Awaited<ReturnType<typeof inProcess>>): Promise<void> {
+  const services = Math.ceil((nIng + nRg) / 4);
+  const burstSeen = waitPush(r.push, (routes) => routes.some((x) => x.id.includes('burst999_example_org')));
+  const b0 = performance.now();
+  for (let k = 0; k < 1000; k++) {
+    const i = (k * 104729) % nIng;
+    const s = i % services;
+    api.apply(ingress(`ing${i}`, { ns: `team${s % 50}`, host: `burst${k}.example.org`, path: '/api', service: `svc${s}` }));
+  }
+  await burstSeen;
+  say(`[this version] burst of 1,000 Ingress changes → all in the pushed list: ${f0(performance.now() - b0)} ms`);
+  await r.source.stop();
+  const lastRoutes = r.push.routes;
+  const predicates = builtinPredicates();
+  const filters = builtinFilters();
+  const full0 = performance.now();
+  let previous = compileRoutes(lastRoutes, { predicates, filters, lbFactory: createLoadBalancer, generation: 1 });
+  const fullCompileMs = performance.now() - full0;
+  const compileMs: number[] = [];
+  for (let k = 0; k < 20; k++) {
+    const changed = lastRoutes.slice();
+    const i = (k * 7919) % changed.length;
+    changed[i] = { ...changed[i]!, filters: [...changed[i]!.filters, { name: 'comment', args: [`change ${k}`] }] };
+    const c0 = performance.now();
+    previous = compileRoutes(changed, { predicates, filters, lbFactory: createLoadBalancer, generation: k + 2, previous });
+    compileMs.push(performance.now() - c0);
+  }
+  say(`[this version] route table compile of the ${lastRoutes.length} routes: full ${f0(fullCompileMs)} ms, incremental (one route changed) p50 ${pct(compileMs, 50).toFixed(1)} ms`);
+  const opts = { ...defaultKubeOptions(), url: api.url };
+  const pollApi = new KubeApi(kubeConfigFromOptions(opts));
+  const pollMs: number[] = [];
+  for (let k = 0; k < 2; k++) {
+    const p0 = performance.now();
+    await loadAndConvert(pollApi, opts, () => {}, convertClusterState);
+    pollMs.push(performance.now() - p0);
+  }
+  say(`[alternative] Skipper's 3 s polling: one re-list + conversion ${f0(Math.min(...pollMs))} ms; mean change latency ≈ 1500 + that`);
+}
+
+// 2. Served through skipjack processes.
+if (served && !onlySync) {
+  const backend = await startBackend('live', '127.0.0.2');
+  api.apply(service('live', 'default', 80, backend.port), endpoints('live', ['127.0.0.2'], 'default', backend.port));
+  for (const workers of WORKERS) {
+    for (const v of versions) {
+      const r = await measureServed(v, api, workers, backend.port);
+      say(
+        `[${v.label}] -workers=${workers}: change → served (${r.times.length} new Ingresses after a first one): p50 ${f0(pct(r.times, 50))} ms, p99 ${f0(pct(r.times, 99))} ms, max ${f0(Math.max(...r.times))} ms; first change ${f0(r.first)} ms; start → listening ${f0(r.startMs)} ms`,
+      );
+    }
+  }
+  await backend.close();
+}
+await api.stop();
+
+// 3. Initial sync at SYNC_INGRESSES.
+if (SYNC_INGRESSES > 0) {
+  gc();
+  const big = await KubeApiServer.start(cluster(SYNC_INGRESSES, 0));
+  big.store.compact();
+  // Each version in its own fresh process, alternating, twice.
+  for (const round of [1, 2]) {
+    for (const v of round === 1 ? versions : [...versions].reverse()) {
+      // Asynchronous: the API server answering the child runs in this process.
+      const { stdout: out } = await execFileAsync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), `--sync-child=${v.root}`, `--url=${big.url}`], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = JSON.parse(out.trim().split('\n').at(-1)!) as { ms: number; routes: number };
+      say(`[${v.label}] initial sync of ${SYNC_INGRESSES} Ingresses (${r.routes} routes), fresh process, round ${round}: ${f0(r.ms)} ms (target ≤ 10,000 ms)`);
+    }
+  }
+  await big.stop();
+}
+say(`load average at the end ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+process.exit(0);

@@ -25,6 +25,8 @@ export const ErrorCodes = {
   SKJ_ERR_SOURCE_LOAD: 'SKJ_ERR_SOURCE_LOAD',
   /** A route source larger than -max-route-source-bytes; refused before it is read or parsed. */
   SKJ_ERR_SOURCE_TOO_LARGE: 'SKJ_ERR_SOURCE_TOO_LARGE',
+  /** A route source, or the merged table, with more routes than -max-routes; refused, the last good routes stay. */
+  SKJ_ERR_TOO_MANY_ROUTES: 'SKJ_ERR_TOO_MANY_ROUTES',
   /** A Kubernetes object that cannot be converted to routes; only that object's routes are dropped. */
   SKJ_ERR_KUBE_INVALID_OBJECT: 'SKJ_ERR_KUBE_INVALID_OBJECT',
   /** A filter failed while handling a request (500). */

@@ -13,7 +13,8 @@ import type { BreakerSettings } from './settings.ts';
 /** The state-bag key under which breaker filters leave the route's settings (Skipper's RouteSettingsKey). */
 export const ROUTE_SETTINGS_KEY = '#circuitbreakersettings';
 
-const OPEN: Refusal = Object.freeze({
+/** The refusal of an open breaker (Skipper's 503 with X-Circuit-Open). */
+export const BREAKER_OPEN: Refusal = Object.freeze({
   code: 'SKJ_ERR_PROXY_BREAKER_OPEN',
   status: 503,
   headers: Object.freeze({ 'X-Circuit-Open': 'true' }),
@@ -40,7 +41,7 @@ export function breakerGuard(registry: BreakerRegistry, onRefuse: RefusalListene
       const ticket = b.allow(registry.now());
       if (ticket === REFUSED) {
         if (onRefuse !== null) onRefuse(b);
-        return OPEN;
+        return BREAKER_OPEN;
       }
       passes.set(a, { breaker: b, ticket });
       return undefined;

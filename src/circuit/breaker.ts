@@ -120,6 +120,11 @@ export class Breaker {
     return this.#timeoutMs;
   }
 
+  /** The current generation: the ticket `allow` hands out now (the instance owner tells workers). */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** Probes allowed in half-open state. */
   get maxProbes(): number {
     return this.#maxRequests;

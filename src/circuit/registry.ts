@@ -76,6 +76,11 @@ export class BreakerRegistry {
     return this.#get(host, s, now);
   }
 
+  /** The breaker for `host` under settings already merged (a worker's breaker, asked of the instance owner). */
+  forSettings(host: string, s: BreakerSettings): Breaker {
+    return this.#get(host, s, this.now());
+  }
+
   #get(host: string, s: BreakerSettings, now: number): Breaker {
     const key = `${host}|${settingsKey(s)}`;
     let b = this.#lookup.get(key);

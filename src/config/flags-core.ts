@@ -31,6 +31,7 @@ export const coreFlags = {
   routesUrls: flag.list('routes-urls', [], 'comma separated URLs serving eskip routes, polled with ETag/If-None-Match'),
   sourcePollTimeout: flag.int('source-poll-timeout', 3000, 'polling interval and request timeout of remote route sources, in milliseconds'),
   maxRouteSourceBytes: flag.int('max-route-source-bytes', 268435456, 'largest routes file, -routes-urls document or -inline-routes text accepted, in bytes (skipjack only; Skipper has no bound); a larger one is refused with an error naming it'),
+  maxRoutes: flag.int('max-routes', 2000000, 'most routes one route source may deliver, and one route table hold (skipjack only; Skipper has no bound); a larger list is refused with an error naming the source and the count, and the previous table is kept; 0 for no bound'),
   defaultFiltersPrepend: flag.string('default-filters-prepend', '', 'eskip filters put in front of the filters of every route'),
   defaultFiltersAppend: flag.string('default-filters-append', '', 'eskip filters put after the filters of every route'),
   forwardBackendUrl: flag.string('forward-backend-url', '', 'target URL of the <forward> backend'),

@@ -45,6 +45,8 @@ export const kubernetesFlags = {
   kubernetesBackendNameTracingTag: flag.bool('kubernetes-backend-name-tracing-tag', false, 'same as -opentracing-backend-name-tag'),
   defaultFiltersDir: flag.string('default-filters-dir', '', 'directory of <service>.<namespace> files with default filters per service'),
   kubernetesApplicationAnnotationLabel: flag.string('kubernetes-application-annotation-label', '', 'label whose value names the application of a Kubernetes object, for logs and metrics'),
+  kubernetesMaxObjectBytes: flag.int('kubernetes-max-object-bytes', 8 << 20, 'skipjack only: refuse (and log by kind/namespace/name) API objects larger than this many bytes of JSON'),
+  kubernetesMaxRoutesPerObject: flag.int('kubernetes-max-routes-per-object', 10_000, 'skipjack only: refuse (and log by kind/namespace/name) an Ingress or RouteGroup converting to more routes'),
   kubernetesRedisServiceNamespace: flag.string('kubernetes-redis-service-namespace', '', 'namespace of the Redis service whose endpoints form the swarm'),
   kubernetesRedisServiceName: flag.string('kubernetes-redis-service-name', '', 'name of the Redis service whose endpoints form the swarm'),
   kubernetesRedisServicePort: flag.int('kubernetes-redis-service-port', 6379, 'port of the Redis service'),

@@ -43,10 +43,15 @@ export function checkNotEmpty(what: string, chars: number, previous: readonly Ro
 export function routesFromParse(what: string, parsed: DocumentParse, chars: number, previous: readonly RouteDef[] | null): RouteSourceUpdate {
   const { routes, errors } = parsed;
   const out: NonNullable<RouteSourceUpdate['errors']> = [];
+  // Only the ids of broken routes are looked up: indexing a million routes per update cost more than parsing the change.
+  const broken = new Set<string>();
+  for (const e of errors) if (e.routeId !== undefined) broken.add(e.routeId);
   const before = new Map<string, RouteDef>();
-  if (errors.length > 0 && previous !== null) for (const r of previous) before.set(r.id, r);
   const kept = new Set<string>();
-  for (const r of routes) kept.add(r.id);
+  if (broken.size > 0) {
+    if (previous !== null) for (const r of previous) if (broken.has(r.id)) before.set(r.id, r);
+    for (const r of routes) if (broken.has(r.id)) kept.add(r.id);
+  }
   for (const e of errors) {
     const last = e.routeId === undefined || kept.has(e.routeId) ? undefined : before.get(e.routeId);
     if (last !== undefined) {

@@ -2,7 +2,11 @@
  * The route updater: runs every route source, keeps each source's latest complete list, and hands the merged
  * list to the route pipeline when any changes. Updates arriving while a rebuild is pending coalesce into one
  * (latest wins). Pre-processing (default filters, route changes) is the pipeline's, not the updater's.
+ *
+ * -max-routes bounds both a source's list and the merged list: one beyond it is refused, at start-up by
+ * failing start, later by keeping the source's last good list (or the current table) and reporting it.
  */
+import { SkipjackError } from '../errors.ts';
 import type { RouteDef } from '../eskip/index.ts';
 import type { RouteSource, RouteSourceUpdate } from './types.ts';
 
@@ -14,6 +18,10 @@ export interface RouteUpdaterOptions {
   onSourceError(source: RouteSource, err: Error): void;
   /** Per-route problems a source reported with its update (e.g. an unconvertible Kubernetes object). */
   onSourceRouteErrors?(source: RouteSource, errors: NonNullable<RouteSourceUpdate['errors']>): void;
+  /** -max-routes; 0 or absent: no bound. */
+  maxRoutes?: number;
+  /** A merged list over -max-routes was not built after start-up; the current table stays. */
+  onGenerationRefused?(err: Error): void;
 }
 
 export class RouteUpdater {
@@ -53,6 +61,9 @@ export class RouteUpdater {
 
   /** The merged definitions, in source order. */
   merged(): RouteDef[] {
+    // One source (a routes file): its list as delivered, which nobody changes afterwards; copying a million
+    // definitions per update cost more than parsing the change.
+    if (this.#o.sources.length === 1) return this.#latest.get(this.#o.sources[0]!) ?? [];
     const out: RouteDef[] = [];
     for (const s of this.#o.sources) {
       for (const def of this.#latest.get(s) ?? []) out.push(def);
@@ -61,6 +72,14 @@ export class RouteUpdater {
   }
 
   #update(source: RouteSource, u: RouteSourceUpdate): void {
+    const max = this.#o.maxRoutes ?? 0;
+    if (max > 0 && u.routes.length > max) {
+      const err = new SkipjackError('SKJ_ERR_TOO_MANY_ROUTES', `route source ${source.name}: ${u.routes.length} routes exceed -max-routes=${max}; ${this.#latest.has(source) ? 'keeping its last good routes' : 'not loaded'}`);
+      // Before start-up completes this fails the source's start, and so start-up, naming the source.
+      if (!this.#started) throw err;
+      this.#o.onSourceError(source, err);
+      return;
+    }
     this.#latest.set(source, u.routes);
     if (u.errors !== undefined && u.errors.length > 0) this.#o.onSourceRouteErrors?.(source, u.errors);
     if (!this.#started || this.#scheduled || this.#stopped) return;
@@ -72,6 +91,15 @@ export class RouteUpdater {
   }
 
   #rebuild(): unknown {
-    return this.#o.build(this.merged(), ++this.#generation);
+    const merged = this.merged();
+    const max = this.#o.maxRoutes ?? 0;
+    if (max > 0 && merged.length > max) {
+      const by = this.#o.sources.map((s) => `${s.name} ${this.#latest.get(s)?.length ?? 0}`).join(', ');
+      const err = new SkipjackError('SKJ_ERR_TOO_MANY_ROUTES', `route table: ${merged.length} routes from all sources (${by}) exceed -max-routes=${max}; ${this.#generation === 0 ? 'not built' : `keeping generation ${this.#generation}`}`);
+      if (this.#generation === 0) throw err;
+      this.#o.onGenerationRefused?.(err);
+      return undefined;
+    }
+    return this.#o.build(merged, ++this.#generation);
   }
 }

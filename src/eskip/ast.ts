@@ -48,7 +48,8 @@ export interface RouteDef {
   lbAlgorithm?: string;
   /** The endpoints of an LB backend. */
   lbEndpoints?: LBEndpoint[];
-  /** Kubernetes origin of the route, when it has one; ignored by route equality. */
+  /** Kubernetes origin of the route (kind "Ingress" or "RouteGroup", namespace, name), when it has one; ignored by route equality. */
+  kind?: string;
   namespace?: string;
   name?: string;
   /** Where the route was defined, when parsed from text. */

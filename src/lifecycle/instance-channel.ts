@@ -73,8 +73,20 @@ export class InstanceChannel<Q, A> {
     });
   }
 
+  /**
+   * Like `request`, but the batch (with everything queued so far) leaves now instead of at the end of the
+   * turn: for a message that must reach the primary before what this turn writes elsewhere (a breaker failure
+   * ahead of the response that carries it).
+   */
+  requestNow(q: Q): Promise<A> {
+    const p = this.request(q);
+    this.#flush();
+    return p;
+  }
+
   #flush(): void {
     this.#scheduled = false;
+    if (this.#queries.length === 0) return;
     const id = nextBatchId++;
     const waiting = this.#waiting;
     const queries = this.#queries;

@@ -2,7 +2,8 @@
  * The primary of `-workers N`: owns what must exist once per instance — route sources and the route pipeline,
  * /routes, the aggregated /metrics, /healthz — and forks N workers that serve -address. Swarm membership and the
  * gossip node run here, once per instance, as the local rate-limit buckets do (workers ask both over IPC).
- * Services, in start order: support listener, rate-limit buckets, swarm (src/roles/swarm.ts), route sources, workers. /healthz is healthy once every worker listens.
+ * Services, in start order: support listener, rate-limit buckets, swarm (src/roles/swarm.ts), breakers for the
+ * workers and their swarm sharing (src/circuit/instance-breakers.ts), route sources, workers. /healthz is healthy once every worker listens.
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config/table.ts';
@@ -22,7 +23,8 @@ import { serveIpcLimiter } from '../ratelimit/ipc-limiter.ts';
 import { checkDefaultFilters } from '../config/default-filters.ts';
 import { builtinFilters } from '../filters/builtin.ts';
 import { rateLimits } from './rate-limits.ts';
-import { ClusterStateFeed, primarySwarm } from './swarm.ts';
+import { ClusterStateFeed, primarySwarm, shareBreakers } from './swarm.ts';
+import { primaryBreakers } from './resilience.ts';
 import { webhookService } from './webhook.ts';
 import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
 import { writeFatal } from '../log/json-mode.ts';
@@ -53,6 +55,9 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const clusterStates = c.kubernetes ? new ClusterStateFeed() : null;
   const swarm = await primarySwarm(c, { logger, registry: metrics.registry, clusterStates });
   const limits = rateLimits(c, logger, metrics, buckets, swarm);
+  // The instance's breakers live here too: workers report results and mirror states (src/circuit/instance-breakers.ts).
+  const breakers = primaryBreakers(c, logger, metrics);
+  const sharing = shareBreakers(c, logger, breakers?.registry ?? null, swarm?.bus ?? null);
   let stopServingBuckets: (() => void) | null = null;
   const bucketService = service('rate-limit buckets', () => {
     if (limits !== null) stopServingBuckets = serveIpcLimiter(buckets);
@@ -64,7 +69,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
     pre: limits === null ? [] : [limits.preprocessor],
     post: [
       routesViewPostprocessor(view, metrics),
-      { name: 'workers', built: ({ defs, generation }) => pool.broadcast({ type: 'skj:routes', generation, defs: [...defs] }) },
+      { name: 'workers', built: ({ defs, generation }) => pool.sendRoutes(generation, defs) },
     ],
     onCertificates: (certs) => pool.broadcast({ type: 'skj:certs', certs }),
     onClusterState: clusterStates?.push,
@@ -79,7 +84,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const workers = service('workers', () => pool.start(), () => pool.drain(drainBound(c)), () => listening.size >= c.workers);
   const support = supportService(c, logger, health, view, () => workersMetrics(metrics.registry));
   const webhook = webhookService(c, logger, new HttpClients(), limits);
-  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), routes, ...(webhook === null ? [] : [webhook]), workers];
+  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), ...(breakers === null ? [] : [breakers.service]), ...(sharing === null ? [] : [sharing]), routes, ...(webhook === null ? [] : [webhook]), workers];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;

@@ -51,6 +51,8 @@ export async function routeSourcesService(c: Config, logger: Logger, metrics: Pr
       logger.error(`route source ${s.name}: ${err.message}; keeping its last good routes`);
       metrics.sourceError(s.name);
     },
+    maxRoutes: c.maxRoutes,
+    onGenerationRefused: (err) => logger.error(err.message),
     onSourceRouteErrors: (s, errors) => {
       for (const e of errors) logger.warn(`route source ${s.name}: ${e.id !== undefined ? `route ${e.id}: ` : ''}${e.message}`);
     },

@@ -232,7 +232,7 @@ export async function singleProcessSwarm(c: Config, d: SwarmDeps): Promise<Proce
  */
 export async function primarySwarm(
   c: Config, d: SwarmDeps,
-): Promise<{ services: Service[]; limiter: SwarmLimiter; leakyBucket: SwarmLeakyBucket | null } | null> {
+): Promise<{ services: Service[]; limiter: SwarmLimiter; leakyBucket: SwarmLeakyBucket | null; bus: SwarmBus | null } | null> {
   const mode = swarmMode(c);
   if (mode === null) return null;
   // The primary compiles the routes (for /routes) but never decides: its filters only need to know what exists.
@@ -251,17 +251,20 @@ export async function primarySwarm(
       services: [...(membership !== null ? [membership] : []), ...relay, serve('swarm fallback decisions for the workers', fallback)],
       limiter: { allow: inWorkers },
       leakyBucket,
+      // No Redis client in the primary, so no bus: the instance's breakers are not shared in Redis-only mode.
+      bus: null,
     };
   }
   const gossip = await gossipSwarm(c, d);
   d.logger.info(`swarm: gossip on ${c.swarmStaticSelf !== '' ? c.swarmStaticSelf : `port ${c.swarmPort}`} in the primary${mode.redis ? ', as the fallback of the workers\' Redis store' : ''}`);
-  return { limiter: gossip.limiter, leakyBucket, services: [...gossip.services, ...relay, serve('swarm decisions for the workers', gossip.limiter)] };
+  // The instance's breakers (owned by this primary) are shared over the gossip bus, once per instance.
+  return { limiter: gossip.limiter, leakyBucket, bus: gossip.bus, services: [...gossip.services, ...relay, serve('swarm decisions for the workers', gossip.limiter)] };
 }
 
 /**
  * A worker of -workers N: its own Redis clients (Redis mode) over the shard list the primary relays when it
  * comes from Kubernetes; the primary's gossip limiter, or its instance share, over the instance channel
- * (gossip mode, or Redis's fallback). Breakers are per worker, so they are not shared from a worker.
+ * (gossip mode, or Redis's fallback). Breakers belong to the primary, which shares them.
  */
 export function workerSwarm(c: Config, d: SwarmDeps): ProcessSwarm | null {
   const mode = swarmMode(c);

@@ -34,7 +34,7 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   // The primary builds the same filters and gives their warnings once; local buckets are the primary's.
   const swarm = workerSwarm(c, { logger, registry: metrics.registry, clusterStates: null });
   const limits = rateLimits(c, quiet, metrics, new IpcLimiter(), swarm);
-  const res = resilience(c, logger, metrics);
+  const res = resilience(c, logger, metrics, { worker: true });
   const compile = compiler(c, () => shuttingDown, clients, limits, res);
   const holder = new RouteTableHolder(compile([], 0));
   const pipeline = new RoutePipeline({ compile, swap: (t) => holder.swap(t), post: [routeLog(quiet)] });
@@ -44,9 +44,10 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   let drainMs = 0;
   let runner: ServiceRunner | null = null;
   listenToPrimary({
-    onRoutes: (msg) => {
+    // The receiver keeps the objects of unchanged definitions, which the incremental compile reuses by identity.
+    onRoutes: (defs, generation) => {
       // The build runs in slices; the table in use keeps serving meanwhile.
-      void pipeline.apply(msg.defs, msg.generation).then((table) => {
+      void pipeline.apply(defs, generation).then((table) => {
         metrics.skipper?.routesChanged(table.routes);
         firstRoutes();
       });

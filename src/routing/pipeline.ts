@@ -150,7 +150,9 @@ export function routeLog(log: RouteLog): RoutePostprocessor {
         const k = key(inv);
         keys.add(k);
         if (!invalidKeys.has(k)) {
-          const where = inv.def?.pos ? `${inv.def.pos.file ?? ''}:${inv.def.pos.line}:${inv.def.pos.col}: ` : '';
+          const d = inv.def;
+          // A route from a file names its position; one from Kubernetes names the object it came from.
+          const where = d?.pos ? `${d.pos.file ?? ''}:${d.pos.line}:${d.pos.col}: ` : d?.kind ? `${d.kind} ${d.namespace}/${d.name}: ` : '';
           log.warn(`${where}invalid route "${inv.id}" (${inv.reason}): ${inv.message}`);
         }
       }

@@ -15,7 +15,7 @@ import type { Arg, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } 
 
 /** The fields compared, per type; the test checks them against src/eskip/ast.ts. */
 export const comparedFields = {
-  RouteDef: ['id', 'predicates', 'filters', 'backendType', 'backend', 'lbAlgorithm', 'lbEndpoints', 'namespace', 'name', 'pos'],
+  RouteDef: ['id', 'predicates', 'filters', 'backendType', 'backend', 'lbAlgorithm', 'lbEndpoints', 'kind', 'namespace', 'name', 'pos'],
   PredicateCall: ['name', 'args'],
   FilterCall: ['name', 'args'],
   LBEndpoint: ['address', 'zone'],
@@ -26,7 +26,7 @@ export const comparedFields = {
 export function sameRouteDef(a: RouteDef, b: RouteDef): boolean {
   return a === b || (
     a.id === b.id && a.backendType === b.backendType && a.backend === b.backend && a.lbAlgorithm === b.lbAlgorithm
-    && a.namespace === b.namespace && a.name === b.name && samePos(a.pos, b.pos)
+    && a.kind === b.kind && a.namespace === b.namespace && a.name === b.name && samePos(a.pos, b.pos)
     && sameCalls(a.predicates, b.predicates) && sameCalls(a.filters, b.filters) && sameEndpoints(a.lbEndpoints, b.lbEndpoints)
   );
 }

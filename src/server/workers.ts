@@ -1,18 +1,95 @@
 /**
  * `-workers N`: the primary process owns the route sources, /routes and the aggregated /metrics; N workers
- * (node:cluster) share -address and serve traffic. The primary sends every merged route list with its
- * generation number, so all workers build the same generation from the same source state, and a
- * Kubernetes or remote source is polled once per instance, not once per worker.
+ * (node:cluster) share -address and serve traffic. The primary sends each generation's definitions with its
+ * number, so all workers build the same generation from the same source state, and a Kubernetes or remote
+ * source is polled once per instance, not once per worker.
+ *
+ * A generation travels as a delta against the previous one (route-delta.ts); the whole list only to a worker
+ * that starts, or asks again (`skj:resync`) because the delta's base is not the generation it holds. Either
+ * is cut into parts of at most PART_DEFS definitions, sent one after another: one structured-clone message of
+ * a million definitions is a buffer of hundreds of MB on both sides, and Node's IPC reader gathers a large
+ * message by concatenating every piece it receives (quadratic), which kept workers from serving for minutes.
+ * Parts carry the definitions as objects: as JSON text they were slower still (bench/workers-ipc.bench.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { RouteDef } from '../eskip/index.ts';
 import type { Logger } from '../log/app-log.ts';
+import { applyDelta, diffDefs, type Delta, type Hunk } from './route-delta.ts';
 import type { NamedCertificate } from './tls.ts';
 
+/** Definitions per IPC message: a few MB serialized. */
+export const PART_DEFS = 5000;
+
+/**
+ * One part of a generation. The first part carries the hunks (and `base`); the parts' `defs`, concatenated,
+ * are the inserted definitions; `done` marks the last part.
+ */
 export interface RoutesMessage {
   type: 'skj:routes';
   generation: number;
+  /** The generation the hunks apply to; -1: a full list (one hunk inserting everything). */
+  base: number;
+  hunks?: Hunk[];
   defs: RouteDef[];
+  done: boolean;
+}
+
+/** Worker → primary: send the whole list of the current generation. */
+interface ResyncMessage {
+  type: 'skj:resync';
+  /** The generation the worker holds (-1: none). */
+  holds: number;
+}
+
+/** The parts of one generation's transfer. */
+export function routeParts(generation: number, base: number, d: Delta, size = PART_DEFS): RoutesMessage[] {
+  const parts: RoutesMessage[] = [];
+  let i = 0;
+  do {
+    const defs = d.inserted.slice(i, i + size);
+    parts.push({ type: 'skj:routes', generation, base, ...(i === 0 ? { hunks: d.hunks } : {}), defs, done: i + size >= d.inserted.length });
+    i += size;
+  } while (i < d.inserted.length);
+  return parts;
+}
+
+function fullDelta(defs: readonly RouteDef[]): Delta {
+  return { hunks: [{ at: 0, remove: 0, insert: defs.length }], inserted: defs as RouteDef[] };
+}
+
+/**
+ * Messages to one worker, one at a time: the next is handed to the channel once the previous was written,
+ * so a large transfer is never serialized all at once, and messages keep their order.
+ */
+class Outbox {
+  readonly #w: Worker;
+  readonly #queue: object[] = [];
+  #busy = false;
+  /** The generation of the last routes queued to this worker; -1 before any. */
+  generation = -1;
+
+  constructor(w: Worker) {
+    this.#w = w;
+  }
+
+  push(msgs: readonly object[]): void {
+    for (const m of msgs) this.#queue.push(m);
+    this.#pump();
+  }
+
+  #pump(): void {
+    if (this.#busy) return;
+    const m = this.#queue.shift();
+    if (m === undefined || !this.#w.isConnected()) {
+      this.#queue.length = 0;
+      return;
+    }
+    this.#busy = true;
+    this.#w.send(m, undefined, undefined, () => {
+      this.#busy = false;
+      this.#pump();
+    });
+  }
 }
 
 /** Certificates for SNI (Kubernetes TLS), replacing the previous set. */
@@ -36,7 +113,12 @@ export class WorkerPool {
   readonly #count: number;
   readonly #logger: Logger;
   /** The latest message of each type, replayed to workers that start later. */
-  readonly #last = new Map<string, RoutesMessage | CertificatesMessage | ShuttingDownMessage>();
+  readonly #last = new Map<string, CertificatesMessage | ShuttingDownMessage>();
+  readonly #outboxes = new Map<number, Outbox>();
+  /** Workers that said they listen for messages: routes go only to them. */
+  readonly #ready = new Set<number>();
+  /** The latest generation's definitions and number; null before the first. */
+  #routes: { generation: number; defs: readonly RouteDef[] } | null = null;
   #stopping = false;
   #lastRespawn = 0;
   readonly #listened = new Set<number>();
@@ -56,16 +138,63 @@ export class WorkerPool {
     // Replayed when the worker says it listens for them, not on 'online': that fires before the worker's
     // ES modules have loaded, and IPC messages arriving before its handler is attached are lost.
     cluster.on('message', (w, msg: { type?: string } | null) => {
-      if (msg?.type === 'skj:ready') for (const m of this.#last.values()) w.send(m);
+      if (msg?.type === 'skj:ready') {
+        this.#ready.add(w.id);
+        this.#sendFull(w);
+        this.#outbox(w).push([...this.#last.values()]);
+      } else if (msg?.type === 'skj:resync') {
+        this.#logger.warn(`worker ${w.process.pid} holds route generation ${(msg as ResyncMessage).holds}, not the base of the last delta; sending the whole list`);
+        this.#sendFull(w);
+      }
     });
     cluster.on('listening', (w) => this.#listened.add(w.id));
     cluster.on('exit', (w, code, signal) => this.#onExit(w, code, signal));
     for (let i = 0; i < this.#count; i++) cluster.fork();
   }
 
-  broadcast(msg: RoutesMessage | CertificatesMessage | ShuttingDownMessage): void {
+  broadcast(msg: CertificatesMessage | ShuttingDownMessage): void {
     this.#last.set(msg.type, msg);
-    for (const w of this.#workers()) w.send(msg);
+    for (const w of this.#workers()) this.#outbox(w).push([msg]);
+  }
+
+  /**
+   * Hands generation `generation` to every worker: the delta against the previous generation to those that
+   * were sent it, the whole list to the others (those not ready yet get it when they are).
+   */
+  sendRoutes(generation: number, list: readonly RouteDef[]): void {
+    const prev = this.#routes;
+    // Kept as the next delta's base: a copy (a few ms for a million), in case a source reuses its array.
+    const defs = list.slice();
+    this.#routes = { generation, defs };
+    let delta: RoutesMessage[] | null = null;
+    for (const w of this.#workers()) {
+      if (!this.#ready.has(w.id)) continue;
+      const box = this.#outbox(w);
+      if (prev !== null && box.generation === prev.generation) {
+        if (delta === null) {
+          const d = diffDefs(prev.defs, defs);
+          delta = routeParts(generation, prev.generation, d);
+          this.#logger.debug(`route generation ${generation} to the workers: ${d.inserted.length} definitions sent, ${d.hunks.reduce((n, h) => n + h.remove, 0)} replaced or removed, ${defs.length} in all`);
+        }
+        box.push(delta);
+        box.generation = generation;
+      } else this.#sendFull(w);
+    }
+  }
+
+  #sendFull(w: Worker): void {
+    const r = this.#routes;
+    if (r === null) return;
+    const box = this.#outbox(w);
+    this.#logger.debug(`route generation ${r.generation} to worker ${w.process.pid}: the whole list of ${r.defs.length} definitions`);
+    box.push(routeParts(r.generation, -1, fullDelta(r.defs)));
+    box.generation = r.generation;
+  }
+
+  #outbox(w: Worker): Outbox {
+    let box = this.#outboxes.get(w.id);
+    if (box === undefined) this.#outboxes.set(w.id, (box = new Outbox(w)));
+    return box;
   }
 
   /** Tells every worker to drain within boundMs and resolves when all exited. */
@@ -98,6 +227,8 @@ export class WorkerPool {
       return;
     }
     this.#listened.delete(w.id);
+    this.#outboxes.delete(w.id);
+    this.#ready.delete(w.id);
     this.#logger.error(`worker ${w.process.pid} exited unexpectedly (${signal ?? `code ${code}`}); starting a new one`);
     // At most one respawn per second, so a worker that dies at start-up does not spin the CPU.
     const wait = Math.max(0, this.#lastRespawn + 1000 - Date.now());
@@ -108,15 +239,64 @@ export class WorkerPool {
   }
 }
 
+/**
+ * Worker side: gathers the parts of each generation and applies its delta to the list it holds; a delta on
+ * another base than that list's generation is dropped and the whole list asked for (once, until it comes).
+ */
+export class RouteReceiver {
+  #generation = -1;
+  #defs: RouteDef[] = [];
+  #parts: RoutesMessage | null = null;
+  #inserted: RouteDef[] = [];
+  #resyncAsked = false;
+  readonly #apply: (defs: RouteDef[], generation: number) => void;
+  readonly #resync: (holds: number) => void;
+
+  constructor(apply: (defs: RouteDef[], generation: number) => void, resync: (holds: number) => void) {
+    this.#apply = apply;
+    this.#resync = resync;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  receive(m: RoutesMessage): void {
+    if (m.hunks !== undefined) {
+      this.#parts = m;
+      this.#inserted = [];
+    } else if (this.#parts === null || this.#parts.generation !== m.generation) return;
+    for (const d of m.defs) this.#inserted.push(d);
+    if (!m.done) return;
+    const first = this.#parts!;
+    const inserted = this.#inserted;
+    this.#parts = null;
+    this.#inserted = [];
+    if (first.base === -1) {
+      this.#resyncAsked = false;
+      // A full list already applied (a resync crossing a later delta's parts) is not built twice.
+      if (first.generation <= this.#generation) return;
+    } else if (first.base !== this.#generation) {
+      if (!this.#resyncAsked) this.#resync(this.#generation);
+      this.#resyncAsked = true;
+      return;
+    }
+    this.#defs = applyDelta(first.base === -1 ? [] : this.#defs, { hunks: first.hunks!, inserted });
+    this.#generation = first.generation;
+    this.#apply(this.#defs, first.generation);
+  }
+}
+
 /** Worker side: route lists and the drain order from the primary. */
 export function listenToPrimary(o: {
-  onRoutes(msg: RoutesMessage): void;
+  onRoutes(defs: RouteDef[], generation: number): void;
   onCertificates(certs: NamedCertificate[]): void;
   onShuttingDown(): void;
   onDrain(boundMs: number): void;
 }): void {
+  const routes = new RouteReceiver(o.onRoutes, (holds) => process.send?.({ type: 'skj:resync', holds } satisfies ResyncMessage));
   process.on('message', (msg: { type?: string }) => {
-    if (msg?.type === 'skj:routes') o.onRoutes(msg as RoutesMessage);
+    if (msg?.type === 'skj:routes') routes.receive(msg as RoutesMessage);
     else if (msg?.type === 'skj:certs') o.onCertificates((msg as CertificatesMessage).certs);
     else if (msg?.type === 'skj:shutting-down') o.onShuttingDown();
     else if (msg?.type === 'skj:drain') o.onDrain((msg as DrainMessage).boundMs);

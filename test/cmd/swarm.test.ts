@@ -185,7 +185,7 @@ test('Redis and gossip together: while Redis is away the gossip limiter decides,
   assert.equal(fromGossip, 45, 'every decision came from the gossip limiter');
 });
 
-test('shared breakers over gossip: a dead backend is stopped fleet-wide after about threshold + K failures, and every instance answers 503', async (t) => {
+for (const workers of [1, 2]) test(`shared breakers over gossip, -workers ${workers}: a dead backend is stopped fleet-wide after about threshold + K failures, and every instance answers 503`, async (t) => {
   let failing = false;
   let failures = 0;
   const b = await startBackend(t, (_req, res) => {
@@ -195,7 +195,8 @@ test('shared breakers over gossip: a dead backend is stopped fleet-wide after ab
     res.end('down');
   });
   const threshold = 5;
-  const fleet = await gossipFleet(t, ['-enable-breakers', `-inline-routes=r: * -> consecutiveBreaker(${threshold}, "1m") -> "${b.url}"`]);
+  // With -workers 2 the primary owns each instance's breaker and shares it, once per instance.
+  const fleet = await gossipFleet(t, ['-enable-breakers', `-inline-routes=r: * -> consecutiveBreaker(${threshold}, "1m") -> "${b.url}"`], { workers });
   assert.equal((await spread(fleet, '/', 6)).get(200), 6);
   failing = true;
   // Round-robin until every instance refuses (bounded); the breakers' state travels between rounds.

@@ -70,3 +70,34 @@ test('a broken inline route is reported and the others are built', async () => {
   assert.deepEqual(built, ['y']);
   assert.match(reported[0]!, /^inline-routes:1:\d+: /);
 });
+
+test('-max-routes: a source or merged list beyond the bound is refused naming the source and the count; the last good list stays', async () => {
+  const big = (prefix: string, n: number): RouteDef[] => Array.from({ length: n }, (_, i) => route(`${prefix}${i}`));
+  await assert.rejects(new RouteUpdater({ sources: [manual('a', big('a', 4))], build: () => assert.fail('no build'), onSourceError: () => {}, maxRoutes: 3 }).start(),
+    /route source a: 4 routes exceed -max-routes=3; not loaded/);
+  await assert.rejects(new RouteUpdater({ sources: [manual('a', big('a', 2)), manual('b', big('b', 2))], build: () => assert.fail('no build'), onSourceError: () => {}, maxRoutes: 3 }).start(),
+    /route table: 4 routes from all sources \(a 2, b 2\) exceed -max-routes=3; not built/);
+
+  const a = manual('a', big('a', 2));
+  const b = manual('b', big('b', 1));
+  const builds: string[][] = [];
+  const errors: string[] = [];
+  const u = new RouteUpdater({
+    sources: [a, b], maxRoutes: 3,
+    build: (defs) => builds.push(defs.map((d) => d.id)),
+    onSourceError: (s, err) => errors.push(`${s.name}: ${err.message}`),
+    onGenerationRefused: (err) => errors.push(err.message),
+  });
+  await u.start();
+  a.push({ routes: big('x', 4) });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(errors, ['a: route source a: 4 routes exceed -max-routes=3; keeping its last good routes']);
+  a.push({ routes: big('y', 3) });
+  await new Promise((r) => setImmediate(r));
+  assert.match(errors[1]!, /route table: 4 routes from all sources \(a 3, b 1\) exceed -max-routes=3; keeping generation 1/);
+  assert.deepEqual(builds, [['a0', 'a1', 'b0']]);
+  b.push({ routes: [] });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(builds[1], ['y0', 'y1', 'y2']);
+  assert.equal(u.generation, 2);
+});

@@ -22,7 +22,8 @@ test('InstanceChannel: a worker\'s requests of one turn travel as one batch and 
   assert.equal(code, 0, err);
   const r = JSON.parse(out.trim());
   assert.deepEqual(r.answers, Array.from({ length: 100 }, (_, i) => i * 2));
-  assert.equal(r.batches, 1, '100 requests in one turn: one IPC message');
+  assert.deepEqual(r.now, [2, 4, 6, 8]);
+  assert.equal(r.batches, 1 + 2, '100 requests in one turn: one IPC message; then requestNow sends its batch at once and the rest of the turn follows');
   assert.deepEqual(r.slow, [2, 3, 4], 'asynchronous answers');
   assert.deepEqual(r.brokenBatch.map((x: { ok: boolean }) => x.ok), [false, false, false], 'a handler that throws fails its whole batch');
   assert.match(r.brokenBatch[0].v, /three is not allowed/);

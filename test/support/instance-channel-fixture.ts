@@ -36,6 +36,8 @@ if (cluster.isPrimary) {
   const settle = <T>(p: Promise<T>) => p.then((v) => ({ ok: true, v: v as unknown }), (e: Error) => ({ ok: false, v: e.message }));
   const double = new InstanceChannel<number, number>('double');
   const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => double.request(i)));
+  // requestNow sends what is queued with it at once; what follows in the same turn is a second batch.
+  const now = await Promise.all([double.request(1), double.request(2), double.requestNow(3), double.request(4)]);
   const slow = await Promise.all([1, 2, 3].map((q) => new InstanceChannel<number, number>('slow').request(q)));
   const broken = new InstanceChannel<number, number>('broken');
   const brokenBatch = await Promise.all([1, 2, 3].map((q) => settle(broken.request(q))));
@@ -48,5 +50,5 @@ if (cluster.isPrimary) {
     },
   });
   const verdict = await limiter.check('');
-  process.send!({ report: { answers, slow, brokenBatch, brokenAfter, silent, verdict, fallbacks } });
+  process.send!({ report: { answers, now, slow, brokenBatch, brokenAfter, silent, verdict, fallbacks } });
 }

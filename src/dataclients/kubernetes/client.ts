@@ -123,9 +123,20 @@ export class ClusterWatcher {
       endpoints: opts.endpointsLabelSelectors,
       endpointSlices: opts.endpointSlicesLabelSelectors,
     };
+    const kinds: Record<Collection, string> = {
+      ingresses: 'Ingress',
+      routeGroups: 'RouteGroup',
+      services: 'Service',
+      endpoints: 'Endpoints',
+      endpointSlices: 'EndpointSlice',
+      secrets: 'Secret',
+    };
     return new Reflector({
       api: this.#o.api,
       path: collectionPath(c, opts.namespace),
+      kind: kinds[c],
+      log: this.#o.log,
+      maxObjectBytes: opts.maxObjectBytes,
       labelSelector: labelSelector(selectors[c] ?? {}),
       backoff: this.#o.backoff,
       onChange: () => this.#o.onChange?.(),

@@ -89,6 +89,8 @@ export function kubeOptionsFromConfig(c: Config): KubeOptions {
     forwardBackendURL: c.forwardBackendUrl,
     defaultFiltersDir: c.defaultFiltersDir,
     applicationAnnotationLabelKey: c.kubernetesApplicationAnnotationLabel,
+    maxObjectBytes: c.kubernetesMaxObjectBytes,
+    maxRoutesPerObject: c.kubernetesMaxRoutesPerObject,
   };
   for (const [flag, rx] of [
     ['kubernetes-ingress-class', o.ingressClass],

@@ -70,7 +70,23 @@ export interface KubeOptions {
   forwardBackendURL: string;
   defaultFiltersDir: string;
   applicationAnnotationLabelKey: string;
+  /**
+   * skipjack only (`-kubernetes-max-object-bytes`): an API object larger than this (estimated as its JSON text)
+   * is refused and logged by kind, namespace and name; the others keep being served. Default 8 MiB, above the
+   * API server's own 3 MiB request limit and etcd's 1.5 MiB value limit, so real objects never reach it.
+   */
+  maxObjectBytes: number;
+  /**
+   * skipjack only (`-kubernetes-max-routes-per-object`): an Ingress or RouteGroup converting to more routes than
+   * this is refused and logged by kind, namespace and name. Default 10,000.
+   */
+  maxRoutesPerObject: number;
 }
+
+/** Default of {@link KubeOptions.maxObjectBytes}. */
+export const DEFAULT_MAX_OBJECT_BYTES = 8 << 20;
+/** Default of {@link KubeOptions.maxRoutesPerObject}. */
+export const DEFAULT_MAX_ROUTES_PER_OBJECT = 10_000;
 
 /** Skipper's defaults. */
 export function defaultKubeOptions(): KubeOptions {
@@ -115,5 +131,7 @@ export function defaultKubeOptions(): KubeOptions {
     forwardBackendURL: '',
     defaultFiltersDir: '',
     applicationAnnotationLabelKey: '',
+    maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
+    maxRoutesPerObject: DEFAULT_MAX_ROUTES_PER_OBJECT,
   };
 }

@@ -5,7 +5,8 @@
  * never cleared on errors, so the last good state keeps serving.
  */
 import { KubeApiError, type KubeApi, type WatchEvent, type WatchHandle } from './api.ts';
-import type { KubeObject } from './convert/index.ts';
+import type { KubeLogger, KubeObject } from './convert/index.ts';
+import { objectSize } from './convert/index.ts';
 
 export interface Backoff {
   /** First retry delay. */
@@ -26,6 +27,15 @@ export interface ReflectorOptions {
   onChange: () => void;
   /** Called for every failed list or watch; the reflector retries by itself. */
   onError: (err: Error) => void;
+  /**
+   * Objects estimated larger than this (JSON bytes) are refused: logged by `kind`, namespace and name and left
+   * out of the copy (an existing version is dropped), so one absurd object cannot exhaust memory or block the
+   * others. Default: no bound.
+   */
+  maxObjectBytes?: number;
+  /** The collection's kind, for the refusal's log line. */
+  kind?: string;
+  log?: KubeLogger;
 }
 
 export class Reflector {
@@ -35,7 +45,9 @@ export class Reflector {
   #objects = new Map<string, KubeObject>();
   /** Keys in sorted order, maintained per event (binary search) so a change costs no full re-sort. */
   #keys: string[] = [];
-  #sorted: KubeObject[] | undefined;
+  /** The objects in key order, patched per event; copied before a patch once handed out (copy on write). */
+  #sorted: KubeObject[] = [];
+  #shared = false;
   #rv = '';
   #stopped = false;
   #watch: WatchHandle | undefined;
@@ -52,8 +64,17 @@ export class Reflector {
 
   /** The objects, sorted by namespace and name (Skipper's order for ingresses and route groups). */
   items(): KubeObject[] {
-    // A fresh array per change: consumers may keep the previous snapshot.
-    this.#sorted ??= this.#keys.map((k) => this.#objects.get(k)!);
+    // The same array until the next change, a fresh one after it: consumers may keep the previous snapshot
+    // (the incremental converter skips a collection whose array did not change).
+    this.#shared = true;
+    return this.#sorted;
+  }
+
+  #writable(): KubeObject[] {
+    if (this.#shared) {
+      this.#sorted = this.#sorted.slice();
+      this.#shared = false;
+    }
     return this.#sorted;
   }
 
@@ -62,10 +83,12 @@ export class Reflector {
     const l = await this.#o.api.list(this.#o.path, this.#o.labelSelector);
     this.lists++;
     const next = new Map<string, KubeObject>();
-    for (const o of l.items) if (o?.metadata) next.set(keyOf(o), trim(o));
+    for (const o of l.items) if (o?.metadata && !this.#refused(o)) next.set(keyOf(o), trim(o));
     const changed = !sameObjects(this.#objects, next);
     this.#objects = next;
     this.#keys = [...next.keys()].sort();
+    this.#sorted = this.#keys.map((k) => next.get(k)!);
+    this.#shared = false;
     this.#rv = l.resourceVersion;
     if (changed) this.#changed();
   }
@@ -120,14 +143,22 @@ export class Reflector {
         if (typeof rv === 'string' && rv !== '') this.#rv = rv;
         if (e.type === 'BOOKMARK' || !e.object?.metadata) return;
         const key = keyOf(e.object);
-        if (e.type === 'DELETED') {
+        if (e.type === 'DELETED' || this.#refused(e.object)) {
           if (this.#objects.delete(key)) {
-            this.#keys.splice(lowerBound(this.#keys, key), 1);
+            const i = lowerBound(this.#keys, key);
+            this.#keys.splice(i, 1);
+            this.#writable().splice(i, 1);
             this.#changed();
           }
         } else {
-          if (!this.#objects.has(key)) this.#keys.splice(lowerBound(this.#keys, key), 0, key);
-          this.#objects.set(key, trim(e.object));
+          const o = trim(e.object);
+          const i = lowerBound(this.#keys, key);
+          if (this.#objects.has(key)) this.#writable()[i] = o;
+          else {
+            this.#keys.splice(i, 0, key);
+            this.#writable().splice(i, 0, o);
+          }
+          this.#objects.set(key, o);
           this.#changed();
         }
       };
@@ -164,8 +195,21 @@ export class Reflector {
     });
   }
 
+  /** True (and logged) when the object is over the size bound. */
+  #refused(o: KubeObject): boolean {
+    const max = this.#o.maxObjectBytes;
+    if (max === undefined || objectSize(o, max) <= max) return false;
+    this.#o.log?.({
+      level: 'error',
+      msg: `refused: larger than the ${max} bytes allowed per object (-kubernetes-max-object-bytes)`,
+      kind: this.#o.kind ?? o.kind,
+      ns: o.metadata.namespace ?? '',
+      name: o.metadata.name ?? '',
+    });
+    return true;
+  }
+
   #changed(): void {
-    this.#sorted = undefined;
     this.#o.onChange();
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { KubeOptions } from '../options.ts';
 import { DefaultFilters } from './default-filters.ts';
-import { EndpointIndex } from './endpoints.ts';
+import { EndpointIndex, groupSlices } from './endpoints.ts';
 import { normalizeLBAlgorithm } from './lb-backend.ts';
 import type { KubeService } from './services.ts';
 import { readServiceCached } from './services.ts';
@@ -85,40 +85,73 @@ export function compilePatterns(patterns: readonly string[], log: KubeLogger): R
   return out;
 }
 
+/** The per-object lookups a context reads, kept up to date by the incremental converter between runs. */
+export interface ContextLookups {
+  /** Services with a spec by `<namespace>/<name>` (a tracking map when dependencies are recorded). */
+  readonly services: Map<string, KubeService>;
+  readonly rawServices: Map<string, KubeObject>;
+  /** Empty unless enableTLS (a tracking map when dependencies are recorded). */
+  readonly secrets: Map<string, KubeObject>;
+  /** Endpoints by `<namespace>/<name>` (unless endpoint slices are enabled). */
+  readonly endpoints: Map<string, KubeObject>;
+  /** EndpointSlices grouped by service `<namespace>/<name>` (with endpoint slices). */
+  readonly slices: Map<string, KubeObject[]>;
+}
+
+/** Empty lookups, tracking service and secret lookups when `track` is given. */
+export function emptyLookups(track?: DependencyTracker): ContextLookups {
+  return {
+    services: track ? new TrackingMap('service', track) : new Map(),
+    rawServices: new Map(),
+    secrets: track ? new TrackingMap('secret', track) : new Map(),
+    endpoints: new Map(),
+    slices: new Map(),
+  };
+}
+
 /**
- * Indexes the cluster state for one conversion run. With a tracker, every service, endpoints, default filter
- * and secret lookup is reported (incremental conversion).
+ * A context over lookups built elsewhere; reads the default filters directory. Logs nothing about invalid
+ * services (the caller knows whether there are any). O(1) besides the directory read.
  */
-export function createSharedContext(state: ClusterState, opts: KubeOptions, log: KubeLogger, track?: DependencyTracker): SharedContext {
-  const o = normalizeOptions(opts);
-  const services: Map<string, KubeService> = track ? new TrackingMap('service', track) : new Map();
-  const rawServices = new Map<string, KubeObject>();
-  let invalidService = false;
-  for (const s of state.services) {
-    const key = `${s.metadata.namespace}/${s.metadata.name}`;
-    rawServices.set(key, s);
-    const svc = readServiceCached(s);
-    if (svc === undefined) invalidService = true;
-    else services.set(key, svc);
-  }
-  if (invalidService) log({ level: 'error', msg: 'Invalid service resource detected.' });
-  const secrets: Map<string, KubeObject> = track ? new TrackingMap('secret', track) : new Map();
-  if (o.enableTLS) for (const s of state.secrets) secrets.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
+export function contextFromLookups(state: ClusterState, o: KubeOptions, log: KubeLogger, l: ContextLookups, track?: DependencyTracker): SharedContext {
   const networkHosts = o.onlyAllowedExternalNames ? compilePatterns(o.allowedExternalNames, log) : [/.*/];
   const allowed = o.enableExternalNames ? networkHosts : [];
   const defaultFilters = DefaultFilters.fromDir(o.defaultFiltersDir, log, track && ((key) => track('default-filters', key)));
+  const services = l.services;
   return {
     state,
     opts: o,
     log,
     services,
-    rawServices,
-    endpoints: new EndpointIndex(state, o.enableEndpointSlices, track && ((ns, name) => track('endpoints', `${ns}/${name}`))),
+    rawServices: l.rawServices,
+    endpoints: new EndpointIndex({ endpoints: l.endpoints, slices: l.slices }, o.enableEndpointSlices, track && ((ns, name) => track('endpoints', `${ns}/${name}`))),
     defaultFilters,
-    secrets,
+    secrets: l.secrets,
     allowedExternalNames: allowed,
     allowedNetworkHosts: networkHosts,
     getService: (namespace, name) => services.get(`${namespace}/${name}`),
     isExternalNameAllowed: (host) => allowed.some((rx) => rx.test(host)),
   };
+}
+
+/**
+ * Indexes the cluster state for one conversion run. With a tracker, every service, endpoints, default filter
+ * and secret lookup is reported.
+ */
+export function createSharedContext(state: ClusterState, opts: KubeOptions, log: KubeLogger, track?: DependencyTracker): SharedContext {
+  const o = normalizeOptions(opts);
+  const l = emptyLookups(track);
+  let invalidService = false;
+  for (const s of state.services) {
+    const key = `${s.metadata.namespace}/${s.metadata.name}`;
+    l.rawServices.set(key, s);
+    const svc = readServiceCached(s);
+    if (svc === undefined) invalidService = true;
+    else l.services.set(key, svc);
+  }
+  if (invalidService) log({ level: 'error', msg: 'Invalid service resource detected.' });
+  if (o.enableTLS) for (const s of state.secrets) l.secrets.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
+  if (o.enableEndpointSlices) for (const [k, v] of groupSlices(state.endpointSlices)) l.slices.set(k, v);
+  else for (const e of state.endpoints) l.endpoints.set(`${e.metadata.namespace}/${e.metadata.name}`, e);
+  return contextFromLookups(state, o, log, l, track);
 }

@@ -72,6 +72,11 @@ export class DefaultFilters {
     return this.sets.get(key)?.text;
   }
 
+  /** The configured `<namespace>/<service>` keys with their file text. */
+  *texts(): IterableIterator<[string, string]> {
+    for (const [k, v] of this.sets) yield [k, v.text];
+  }
+
   /** Number of configured services. */
   get size(): number {
     return this.sets.size;

@@ -75,12 +75,18 @@ function isReady(c: any): boolean {
   return !isTerminating(c) && (c.ready === undefined || c.ready === null || c.ready === true);
 }
 
-/** Groups the slices by service; slices without a ports field are skipped, as Skipper does. */
-function groupSlices(slices: readonly KubeObject[]): Map<string, KubeObject[]> {
+/** The `<namespace>/<service>` an EndpointSlice belongs to; undefined for slices without ports (Skipper skips those). */
+export function sliceServiceKey(s: KubeObject): string | undefined {
+  if (!Array.isArray(s.ports)) return undefined;
+  return `${s.metadata.namespace}/${s.metadata.labels?.[serviceNameLabel] ?? ''}`;
+}
+
+/** Groups the slices by service, in the order given; slices without a ports field are skipped, as Skipper does. */
+export function groupSlices(slices: readonly KubeObject[]): Map<string, KubeObject[]> {
   const byService = new Map<string, KubeObject[]>();
   for (const s of slices) {
-    if (!Array.isArray(s.ports)) continue;
-    const key = `${s.metadata.namespace}/${s.metadata.labels?.[serviceNameLabel] ?? ''}`;
+    const key = sliceServiceKey(s);
+    if (key === undefined) continue;
     let list = byService.get(key);
     if (list === undefined) byService.set(key, (list = []));
     list.push(s);
@@ -146,16 +152,33 @@ export class EndpointIndex {
   readonly useSlices: boolean;
   /** Called with each service whose endpoints are looked up (dependency tracking). */
   private readonly onLookup: ((namespace: string, name: string) => void) | undefined;
-  private readonly rawEndpoints = new Map<string, KubeObject>();
-  private readonly rawSlices: Map<string, KubeObject[]>;
+  private readonly rawEndpoints: ReadonlyMap<string, KubeObject>;
+  private readonly rawSlices: ReadonlyMap<string, readonly KubeObject[]>;
   private readonly subsets = new Map<string, Subset[]>();
   private readonly slices = new Map<string, SliceSet>();
   private readonly cache = new Map<string, LBEndpoint[]>();
 
-  constructor(state: ClusterState, useSlices: boolean, onLookup?: (namespace: string, name: string) => void) {
+  /**
+   * Indexes the state's Endpoints or EndpointSlices, or takes indexes kept up to date elsewhere (Endpoints by
+   * `<namespace>/<name>`, slices grouped by {@link groupSlices}); the lookup caches are this instance's own.
+   */
+  constructor(
+    source: ClusterState | { endpoints: ReadonlyMap<string, KubeObject>; slices: ReadonlyMap<string, readonly KubeObject[]> },
+    useSlices: boolean,
+    onLookup?: (namespace: string, name: string) => void,
+  ) {
     this.useSlices = useSlices;
     this.onLookup = onLookup;
-    if (!useSlices) for (const e of state.endpoints) this.rawEndpoints.set(`${e.metadata.namespace}/${e.metadata.name}`, e);
+    if (source.endpoints instanceof Map) {
+      const raw = source as { endpoints: ReadonlyMap<string, KubeObject>; slices: ReadonlyMap<string, readonly KubeObject[]> };
+      this.rawEndpoints = raw.endpoints;
+      this.rawSlices = raw.slices;
+      return;
+    }
+    const state = source as ClusterState;
+    const eps = new Map<string, KubeObject>();
+    if (!useSlices) for (const e of state.endpoints) eps.set(`${e.metadata.namespace}/${e.metadata.name}`, e);
+    this.rawEndpoints = eps;
     this.rawSlices = useSlices ? groupSlices(state.endpointSlices) : new Map();
   }
 

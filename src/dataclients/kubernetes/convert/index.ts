@@ -17,6 +17,7 @@ export type { SharedContext } from './context.ts';
 export type { ClusterState, ConversionResult, KubeLogEntry, KubeLogger, KubeObject, TLSCertificate } from './types.ts';
 export { createSharedContext, normalizeOptions } from './context.ts';
 export { dedupeRoutes } from './dedupe.ts';
+export { objectSize } from './bounds.ts';
 export { createIncrementalConverter, type Converter } from './incremental.ts';
 // The validation webhook admits objects by the rules the conversion applies.
 export { decodeRouteGroup } from './routegroup-spec.ts';

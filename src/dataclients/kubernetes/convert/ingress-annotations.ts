@@ -2,6 +2,8 @@
  * The `zalando.org/…` annotations of an Ingress, read once per object: validation of the eskip snippets
  * (an invalid one drops the whole Ingress, as Skipper's validator does) and their parsed values.
  */
+import { routesUpperBound, tooManyRoutes } from './bounds.ts';
+import { DEFAULT_MAX_ROUTES_PER_OBJECT } from '../options.ts';
 import type { FilterCall, RouteDef } from '../../../eskip/index.ts';
 import { EskipParseError, parse, parseFilters, parsePredicates } from '../../../eskip/index.ts';
 import type { PathMode } from '../options.ts';
@@ -29,8 +31,13 @@ export function eskipReason(err: unknown): string {
  * Skipper's IngressV1Validator: the filter, predicate and routes annotations must parse. Returns the joined
  * reasons, or undefined when valid.
  */
-export function validateIngressAnnotations(annotations: Readonly<Record<string, string>>): string | undefined {
+export function validateIngressAnnotations(annotations: Readonly<Record<string, string>>, maxRoutes = DEFAULT_MAX_ROUTES_PER_OBJECT): string | undefined {
   const errs: string[] = [];
+  const routes = annotations[ingressRoutesAnnotation];
+  // Refused before parsing: a routes annotation of a million routes must not be parsed to be refused.
+  if (typeof routes === 'string' && routesUpperBound(routes) > maxRoutes) {
+    return `invalid "${ingressRoutesAnnotation}" annotation: ${tooManyRoutes(routesUpperBound(routes), maxRoutes)} (counting ";")`;
+  }
   const check = (key: string, fn: (s: string) => unknown) => {
     if (!Object.hasOwn(annotations, key)) return;
     try {

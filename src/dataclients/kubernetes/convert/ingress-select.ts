@@ -9,9 +9,13 @@ import { validateIngressAnnotations } from './ingress-annotations.ts';
 export const ingressClassAnnotation = 'kubernetes.io/ingress.class';
 
 /** Go's regexp.MatchString: unanchored. An invalid class regexp matches nothing (Skipper fails at start-up). */
+let lastClass: { rx: string; re: RegExp } | undefined;
+
 function classMatcher(rx: string, log: KubeLogger): (s: string) => boolean {
   try {
-    const re = new RegExp(rx === '' ? 'skipper' : rx);
+    // The incremental converter selects one Ingress at a time: compile the class regexp once, not per object.
+    if (lastClass?.rx !== rx) lastClass = { rx, re: new RegExp(rx === '' ? 'skipper' : rx) };
+    const re = lastClass.re;
     return (s) => re.test(s);
   } catch (err) {
     log({ level: 'error', msg: `invalid ingress class regexp ${JSON.stringify(rx)}: ${(err as Error).message}` });
@@ -48,6 +52,7 @@ export function selectIngresses(
   ingressClass: string,
   log: KubeLogger,
   validated?: WeakMap<KubeObject, string | null>,
+  maxRoutes?: number,
 ): KubeObject[] {
   const matches = classMatcher(ingressClass, log);
   const selected = ingresses.filter((i) => {
@@ -60,7 +65,7 @@ export function selectIngresses(
   return selected.filter((i) => {
     let reason = validated?.get(i);
     if (reason === undefined) {
-      reason = validateIngressAnnotations(stringAnnotations(i)) ?? null;
+      reason = validateIngressAnnotations(stringAnnotations(i), maxRoutes) ?? null;
       validated?.set(i, reason);
     }
     if (reason === null) return true;

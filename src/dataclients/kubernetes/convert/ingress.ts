@@ -4,9 +4,11 @@
  * default-backend routes. TLS certificates are collected when `-kubernetes-enable-tls` is on.
  */
 import type { RouteDef } from '../../../eskip/index.ts';
+import type { KubeOptions } from '../options.ts';
 import type { SharedContext } from './context.ts';
 import { applyEastWestRange, copyRoute, createEastWestRouteIng } from './east-west.ts';
 import { isEastWestHost } from './hosts.ts';
+import { tagRoute, tooManyRoutes } from './bounds.ts';
 import { createIngressDisableHTTPSRedirect, createIngressEnableHTTPSRedirect } from './https-redirect.ts';
 import type { IngressContext } from './ingress-object.ts';
 import { InvalidIngressError, convertIngress } from './ingress-object.ts';
@@ -23,7 +25,7 @@ export interface IngressConversion {
 }
 
 /** The catch-all route of a host and its redirect twins (no east-west twin: Skipper has no name for it). */
-function catchAllRoutes(host: string, first: RouteDef, redirect: RedirectInfo): RouteDef[] {
+function catchAllRoutes(host: string, first: RouteDef, redirectCode: number | undefined, disableRedirect: boolean): RouteDef[] {
   const catchAll: RouteDef = {
     id: routeID('', 'catchall', host, '', ''),
     predicates: first.predicates.filter((p) => p.name === 'Host').map((p) => ({ name: p.name, args: [...p.args] })),
@@ -31,10 +33,32 @@ function catchAllRoutes(host: string, first: RouteDef, redirect: RedirectInfo): 
     backendType: 'shunt',
   };
   const out = [catchAll];
-  const code = redirect.setHostCode.get(host);
-  if (code !== undefined) out.push(createIngressEnableHTTPSRedirect(catchAll, code));
-  if (redirect.disableHost.has(host)) out.push(createIngressDisableHTTPSRedirect(catchAll));
+  if (redirectCode !== undefined) out.push(createIngressEnableHTTPSRedirect(catchAll, redirectCode));
+  if (disableRedirect) out.push(createIngressDisableHTTPSRedirect(catchAll));
   return out;
+}
+
+/**
+ * The routes of one host, in order: the Ingress routes for it (east-west range predicates applied, to copies
+ * for east-west range hosts so parts stay reusable), then its catch-all route and redirect twins unless a route
+ * already matches every path. `redirectCode` and `disableRedirect` are the merged redirect state of the host.
+ */
+export function hostRoutesBlock(o: KubeOptions, host: string, list: RouteDef[], redirectCode: number | undefined, disableRedirect: boolean): RouteDef[] {
+  const rs = isEastWestHost(host, o.eastWestRangeDomains) ? list.map(copyRoute) : list;
+  applyEastWestRange(o.eastWestRangeDomains, o.eastWestRangePredicates, host, rs);
+  if (o.disableCatchAllRoutes || hasCatchAllRoute(rs)) return rs;
+  return [...rs, ...catchAllRoutes(host, rs[0]!, redirectCode, disableRedirect)];
+}
+
+/** The east-west copies of the default routes among `routes` (`owners`: default route id → [namespace, name]). */
+export function eastWestDefaultRoutes(o: KubeOptions, routes: readonly RouteDef[], owners: ReadonlyMap<string, readonly [string, string]>): RouteDef[] {
+  const ew: RouteDef[] = [];
+  for (const r of routes) {
+    const owner = owners.get(r.id);
+    const e = owner === undefined ? undefined : createEastWestRouteIng(o.eastWestDomain, owner[0], owner[1], r);
+    if (e !== undefined) ew.push(e);
+  }
+  return ew;
 }
 
 function collectCertificates(ic: IngressContext, ruleHosts: string[], secrets: ReadonlyMap<string, KubeObject>, out: TLSCertificate[]): void {
@@ -106,6 +130,13 @@ export function convertIngressPart(ctx: SharedContext, obj: KubeObject): Ingress
     return undefined;
   }
   const { ctx: ic, defaultRoute, rules } = converted;
+  const count = ic.hostRoutes.length + (defaultRoute === undefined ? 0 : 1);
+  if (count > ctx.opts.maxRoutesPerObject) {
+    ctx.log({ level: 'error', msg: tooManyRoutes(count, ctx.opts.maxRoutesPerObject), kind: 'Ingress', ns: obj.metadata.namespace, name: obj.metadata.name });
+    return undefined;
+  }
+  if (defaultRoute !== undefined) tagRoute(defaultRoute, 'Ingress', obj.metadata);
+  for (const [, r] of ic.hostRoutes) tagRoute(r, 'Ingress', obj.metadata);
   const certificates: TLSCertificate[] = [];
   if (ctx.opts.enableTLS) collectCertificates(ic, rules.map((r) => r.host), ctx.secrets, certificates);
   return {
@@ -148,19 +179,11 @@ export function assembleIngressRoutes(ctx: SharedContext, parts: readonly Ingres
   }
 
   for (const [host, list] of hostRoutes) {
-    const rs = isEastWestHost(host, o.eastWestRangeDomains) ? list.map(copyRoute) : list;
-    applyEastWestRange(o.eastWestRangeDomains, o.eastWestRangePredicates, host, rs);
-    routes.push(...rs);
-    if (!o.disableCatchAllRoutes && !hasCatchAllRoute(rs)) routes.push(...catchAllRoutes(host, rs[0]!, redirect));
+    routes.push(...hostRoutesBlock(o, host, list, redirect.setHostCode.get(host), redirect.disableHost.has(host)));
   }
 
   if (o.enableEastWest && defaultRouteOwners.size > 0) {
-    const ew: RouteDef[] = [];
-    for (const r of routes) {
-      const owner = defaultRouteOwners.get(r.id);
-      const e = owner === undefined ? undefined : createEastWestRouteIng(o.eastWestDomain, owner[0], owner[1], r);
-      if (e !== undefined) ew.push(e);
-    }
+    const ew = eastWestDefaultRoutes(o, routes, defaultRouteOwners);
     routes.push(...ew);
     ctx.log({ level: 'info', msg: `Enabled east west routes: ${routes.length - ew.length} ${routes.length} ${ew.length} ${hostRoutes.size}` });
   }
@@ -170,7 +193,7 @@ export function assembleIngressRoutes(ctx: SharedContext, parts: readonly Ingres
 /** Converts the Ingresses of the cluster state. */
 export function convertIngresses(ctx: SharedContext): IngressConversion {
   const parts: IngressPart[] = [];
-  for (const obj of selectIngresses(ctx.state.ingresses, ctx.opts.ingressClass, ctx.log)) {
+  for (const obj of selectIngresses(ctx.state.ingresses, ctx.opts.ingressClass, ctx.log, undefined, ctx.opts.maxRoutesPerObject)) {
     const p = convertIngressPart(ctx, obj);
     if (p !== undefined) parts.push(p);
   }

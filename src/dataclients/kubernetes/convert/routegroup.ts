@@ -13,6 +13,7 @@ import { routeGroupRedirectEnabled } from './routegroup-redirect.ts';
 import { transformRouteGroup, type GroupContext } from './routegroup-routes.ts';
 import { decodeRouteGroup, uniqueStrings, type RgBackend, type RouteGroup } from './routegroup-spec.ts';
 import { addRouteGroupTLS } from './routegroup-tls.ts';
+import { tagRoute, tooManyRoutes } from './bounds.ts';
 import { validateRouteGroup } from './routegroup-validate.ts';
 import { trafficCalculator } from './traffic.ts';
 import type { ClusterState, KubeLogger, KubeObject, TLSCertificate } from './types.ts';
@@ -32,29 +33,44 @@ function classMatches(rx: RegExp, rg: RouteGroup): boolean {
   return cls === '' || rx.test(cls);
 }
 
-/**
- * Validates, filters by class and sorts by namespace and name, as Skipper's client does when loading.
- * Validation comes first: an invalid group of another class is still reported.
- */
-export function loadRouteGroups(objects: readonly KubeObject[], routeGroupClass: string, log: KubeLogger): RouteGroup[] {
-  let rx: RegExp;
+/** The class regexp; an invalid one is logged and matched literally. */
+export function routeGroupClassRx(routeGroupClass: string, log: KubeLogger): RegExp {
   try {
-    rx = new RegExp(routeGroupClass);
+    return new RegExp(routeGroupClass);
   } catch {
     log({ level: 'error', msg: `invalid route group class regexp ${JSON.stringify(routeGroupClass)}; matching it literally` });
-    rx = new RegExp(routeGroupClass.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return new RegExp(routeGroupClass.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   }
+}
+
+/**
+ * Decodes and validates one object; undefined when invalid (logged) or of another class. Validation comes
+ * first: an invalid group of another class is still reported.
+ */
+export function loadRouteGroup(obj: KubeObject, rx: RegExp, log: KubeLogger): RouteGroup | undefined {
+  const rg = decodeRouteGroup(obj);
+  const err = validateRouteGroup(rg);
+  if (err !== null) {
+    log({ level: 'error', msg: `[routegroup] ${err}`, kind: 'RouteGroup', ns: rg.namespace, name: rg.name });
+    return undefined;
+  }
+  return classMatches(rx, rg) ? rg : undefined;
+}
+
+/** Orders by namespace, then name (byte order). */
+export function byRouteGroupName(a: RouteGroup, b: RouteGroup): number {
+  return a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Validates, filters by class and sorts by namespace and name, as Skipper's client does when loading. */
+export function loadRouteGroups(objects: readonly KubeObject[], routeGroupClass: string, log: KubeLogger): RouteGroup[] {
+  const rx = routeGroupClassRx(routeGroupClass, log);
   const out: RouteGroup[] = [];
   for (const obj of objects) {
-    const rg = decodeRouteGroup(obj);
-    const err = validateRouteGroup(rg);
-    if (err !== null) {
-      log({ level: 'error', msg: `[routegroup] ${err}`, kind: 'RouteGroup', ns: rg.namespace, name: rg.name });
-      continue;
-    }
-    if (classMatches(rx, rg)) out.push(rg);
+    const rg = loadRouteGroup(obj, rx, log);
+    if (rg !== undefined) out.push(rg);
   }
-  return out.sort((a, b) => (a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out.sort(byRouteGroupName);
 }
 
 /**
@@ -174,6 +190,17 @@ function convertHostSet(rg: RouteGroup, env: RouteGroupEnv, hostSet: string[], i
  * catch-all routes, then the east-west range (internal) ones. Exported for incremental conversion.
  */
 export function convertRouteGroup(rg: RouteGroup, env: RouteGroupEnv): RouteDef[] {
+  const out = convertRouteGroupRoutes(rg, env);
+  const max = env.shared.opts.maxRoutesPerObject;
+  if (out.length > max) {
+    env.log({ level: 'error', msg: tooManyRoutes(out.length, max), kind: 'RouteGroup', ns: rg.namespace, name: rg.name });
+    return [];
+  }
+  for (const r of out) tagRoute(r, 'RouteGroup', rg);
+  return out;
+}
+
+function convertRouteGroupRoutes(rg: RouteGroup, env: RouteGroupEnv): RouteDef[] {
   const o = env.shared.opts;
   const hosts = uniqueStrings(rg.spec!.hosts);
   const { internal, external } = o.eastWestRangeDomains.length === 0 ? { internal: [], external: hosts } : splitHosts(hosts, o.eastWestRangeDomains);

@@ -1,0 +1,144 @@
+/**
+ * Route updates end to end, over real processes: start → first request served with a large routes file, and
+ * a one-route change written into it → served by every worker, with -workers 1 and 2. Run against this
+ * checkout and, side by side, against another one (`--base=/path/to/checkout`, e.g. a worktree of an older
+ * commit with node_modules linked), each step capped by a timeout.
+ * Usage: node bench/route-updates.bench.ts [--sizes=100000,1000000] [--workers=1,2] [--changes=20]
+ *        [--base=DIR] [--timeout=300] (seconds per start)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const arg = (name: string, dflt: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+const sizes = arg('sizes', '100000,1000000').split(',').map(Number);
+const workerCounts = arg('workers', '1,2').split(',').map(Number);
+const changes = Number(arg('changes', '20'));
+const timeoutS = Number(arg('timeout', '300'));
+const here = fileURLToPath(new URL('../', import.meta.url));
+const checkouts: [string, string][] = [['this', here]];
+if (arg('base', '') !== '') checkouts.push(['base', arg('base', '')]);
+
+/** Mixed routes: Path, PathSubtree, Host, header and regexp predicates, a few filters; rI answers /rI. */
+function route(i: number, v: number): string {
+  const content = `inlineContent("v${i}-${v}")`;
+  switch (i % 5) {
+    case 0: return `r${i}: Path("/r${i}") -> setResponseHeader("X-R", "${i}") -> ${content} -> <shunt>;\n`;
+    case 1: return `r${i}: Path("/r${i}") && Header("X-A", "a") -> setRequestHeader("X-B", "b") -> ${content} -> <shunt>;\n`;
+    case 2: return `r${i}: PathSubtree("/r${i}") && Method("GET") -> ${content} -> <shunt>;\n`;
+    case 3: return `r${i}: Path("/r${i}") && HeaderRegexp("X-A", /^a$/) -> status(200) -> ${content} -> <shunt>;\n`;
+    default: return `r${i}: Path("/r${i}") && Host(/^(localhost|127[.]0[.]0[.]1)(:[0-9]+)?$/) -> ${content} -> <shunt>;\n`;
+  }
+}
+
+function fileText(n: number, version: (i: number) => number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) parts.push(route(i, version(i)));
+  return parts.join('');
+}
+
+function fresh(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = get(url, { agent: false, headers: { 'x-a': 'a' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+    req.setTimeout(5000, () => req.destroy());
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** ms until `times` fresh connections in a row (spread over the workers) answer `body`; null after `capMs`. */
+async function until(url: string, body: string, times: number, capMs: number, t0: number): Promise<number | null> {
+  for (;;) {
+    let ok = 0;
+    while (ok < times && (await fresh(url)).body === body) ok++;
+    if (ok === times) return performance.now() - t0;
+    if (performance.now() - t0 > capMs) return null;
+    await sleep(5);
+  }
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  try {
+    process.kill(-proc.pid!, 'SIGKILL');
+  } catch {
+    // gone
+  }
+  await exited;
+}
+
+async function run(label: string, dir: string, n: number, workers: number): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'skj-bench-updates-'));
+  const file = join(tmp, 'routes.eskip');
+  let version: (i: number) => number = () => 0;
+  let seq = 0;
+  /** Writes the next version beside the file and renames it into place; returns when it is in place. */
+  const write = (): number => {
+    const next = join(tmp, `.next-${seq++}`);
+    writeFileSync(next, fileText(n, version));
+    const at = performance.now();
+    renameSync(next, file);
+    return at;
+  };
+  write();
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, ['src/cmd/skipjack.ts', `-routes-file=${file}`, `-address=127.0.0.1:${port}`, '-support-listener=',
+    `-workers=${workers}`, '-access-log-disabled', '-max-route-source-bytes=1000000000'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  const last = n - 1;
+  try {
+    const started = await until(`${base}/r${last}`, `v${last}-0`, workers, timeoutS * 1000, t0);
+    if (started === null) {
+      console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: not serving after ${timeoutS} s (load ${load()})`);
+      return;
+    }
+    const lat: number[] = [];
+    const capMs = 30_000;
+    for (let c = 0; c < changes; c++) {
+      // Spread over the file: start, middle, end and between.
+      const target = Math.min(last, Math.floor(((c * 7919) % changes) / changes * n) + (c === 0 ? 0 : 3));
+      const v = c + 1;
+      const before = version;
+      version = (i) => (i === target ? v : before(i));
+      const t1 = write();
+      const ms = await until(`${base}/r${target}`, `v${target}-${v}`, workers * 2, capMs, t1);
+      if (ms === null) {
+        console.log(`${label.padEnd(5)}   change ${c} not served within ${capMs / 1000} s; stopping the changes`);
+        break;
+      }
+      lat.push(ms);
+    }
+    console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: start → served ${(started / 1000).toFixed(1)} s; `
+      + `one-route change → served by all workers p50 ${lat.length > 0 ? pct(lat, 50).toFixed(0) : '-'} ms p99 ${lat.length > 0 ? pct(lat, 99).toFixed(0) : '-'} ms `
+      + `(${lat.length} changes) (load ${load()})`);
+  } finally {
+    await stop(proc);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  if (/FATAL|Error:/.test(stderr)) console.log(`${label}: stderr tail: ${stderr.slice(-600)}`);
+}
+
+console.log(`route updates: sizes ${sizes.join(', ')}, -workers ${workerCounts.join(', ')}, ${changes} changes each; load ${load()}`);
+for (const n of sizes) {
+  for (const w of workerCounts) {
+    for (const [label, dir] of checkouts) await run(label, dir, n, w);
+  }
+}

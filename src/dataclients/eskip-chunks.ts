@@ -1,0 +1,285 @@
+/**
+ * An eskip document kept as chunks of whole routes, so that a new version of it is re-parsed only where
+ * it changed. The document is cut at the end of a line that follows a top-level `;` with nothing but
+ * blanks and comments in between (by the lexer's rules for strings, regexps and comments; the bytes that
+ * matter are ASCII, which UTF-8 never uses inside a multi-byte character, so the cutting runs on bytes).
+ * Routes end at `;` and parse recovery resumes at the next `;`, so parsing the chunks one by one gives
+ * exactly what parsing the whole text gives (eskip/document-stream.ts relies on the same fact), and each
+ * chunk starts at column 1 of a known line.
+ *
+ * A new version is compared with the previous one by common prefix and suffix (memcmp); only the chunks
+ * the changed bytes touch are cut and parsed again, up to the first cut point of the new text that is a
+ * chunk end of the old text inside the unchanged suffix (the lexer state is the same there, so everything
+ * after parses as before). Definitions of the other chunks keep their objects, which the incremental compile
+ * and the worker deltas recognise by identity; when the change added or removed lines, the positions of the
+ * routes after it are moved in place (a position is not part of what a route means).
+ */
+import { parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
+import { sameRouteDef } from '../routing/route-equality.ts';
+
+/** Bytes per chunk, roughly: one re-parse after a one-route change costs about this much text. */
+const CHUNK_BYTES = 16 * 1024;
+/** Errors listed per document, as parseDocument does. */
+const MAX_ERRORS = 1000;
+
+interface Chunk {
+  start: number;
+  end: number;
+  firstLine: number;
+  /** Newlines inside. */
+  lines: number;
+  routes: RouteDef[];
+  errors: EskipParseError[];
+}
+
+const TOP = 0;
+const SLASH = 1;
+const COMMENT = 2;
+const DQUOTE = 3;
+const BACKTICK = 4;
+const REGEXP = 5;
+const CLASS = 6;
+
+/**
+ * Scans `buf` from `from` (a cut point: top level, after a `;`) and calls `cut(at, lines)` at every cut point
+ * past it (the offset after the newline, and the newlines seen from `from`); scanning stops when `cut` returns
+ * true. Returns the newlines up to where it stopped (the end of the buffer when `cut` never stopped it).
+ */
+function scanCuts(buf: Buffer, from: number, cut: (at: number, lines: number) => boolean): number {
+  let mode = TOP;
+  let escaped = false;
+  let clean = true;
+  let lines = 0;
+  const n = buf.length;
+  for (let i = from; i < n; i++) {
+    const c = buf[i]!;
+    if (c === 10) lines++;
+    switch (mode) {
+      case TOP:
+        if (c === 10) {
+          if (clean && cut(i + 1, lines)) return lines;
+        } else if (c === 59) clean = true;
+        else if (c === 34) (mode = DQUOTE), (clean = false);
+        else if (c === 96) (mode = BACKTICK), (clean = false);
+        else if (c === 47) mode = SLASH;
+        else if (c !== 32 && c !== 9 && c !== 13) clean = false;
+        break;
+      case SLASH:
+        if (c === 47) mode = COMMENT;
+        else {
+          mode = REGEXP;
+          clean = false;
+          i--; // this byte is the regexp's first
+          if (c === 10) lines--;
+        }
+        break;
+      case COMMENT:
+        if (c === 10) {
+          mode = TOP;
+          if (clean && cut(i + 1, lines)) return lines;
+        }
+        break;
+      case DQUOTE:
+      case BACKTICK:
+        if (escaped) escaped = false;
+        else if (c === 92) escaped = true;
+        else if (c === (mode === DQUOTE ? 34 : 96)) mode = TOP;
+        break;
+      case REGEXP:
+      case CLASS:
+        if (escaped) escaped = false;
+        else if (c === 92) escaped = true;
+        else if (mode === REGEXP && c === 91) mode = CLASS;
+        else if (mode === CLASS && c === 93) mode = REGEXP;
+        else if (mode === REGEXP && c === 47) mode = TOP;
+        break;
+    }
+  }
+  return lines;
+}
+
+/** The length of the common prefix of a and b: memcmp over blocks, then byte by byte in the first differing one. */
+function commonPrefix(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  const block = 64 * 1024;
+  let i = 0;
+  while (i < n) {
+    const e = Math.min(i + block, n);
+    if (a.compare(b, i, e, i, e) !== 0) break;
+    i = e;
+  }
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/** The length of the common suffix of a and b, at most `max`. */
+function commonSuffix(a: Buffer, b: Buffer, max: number): number {
+  const block = 64 * 1024;
+  let s = 0;
+  while (s < max) {
+    const len = Math.min(block, max - s);
+    if (a.compare(b, b.length - s - len, b.length - s, a.length - s - len, a.length - s) !== 0) break;
+    s += len;
+  }
+  while (s < max && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  return s;
+}
+
+/**
+ * Puts back the previous object of each re-parsed route that did not change (the chunk around a changed
+ * route is parsed whole), moved to its new position when lines were added or removed before it.
+ */
+function keepUnchanged(replaced: readonly Chunk[], fresh: readonly Chunk[]): void {
+  const before = new Map<string, RouteDef>();
+  for (const c of replaced) for (const r of c.routes) if (!before.has(r.id)) before.set(r.id, r);
+  for (const c of fresh) {
+    const routes = c.routes;
+    for (let i = 0; i < routes.length; i++) {
+      const r = routes[i]!;
+      const o = before.get(r.id);
+      if (o === undefined || !sameRouteDef(o, o.pos === undefined || r.pos === undefined ? r : { ...r, pos: o.pos })) continue;
+      before.delete(r.id);
+      if (o.pos !== undefined && r.pos !== undefined) o.pos.line = r.pos.line;
+      routes[i] = o;
+    }
+  }
+}
+
+/** What one parse did: the document, and how many bytes were parsed again (for tests and the benchmark). */
+export interface ChunkedParse extends DocumentParse {
+  reparsedBytes: number;
+}
+
+/** One eskip document across its versions (a routes file as it is rewritten). */
+export class ChunkedDocument {
+  readonly #file: string;
+  #buf: Buffer | null = null;
+  #chunks: Chunk[] = [];
+  /** The last result's routes, in chunk order; never handed out, so it can be sliced for the next result. */
+  #routes: RouteDef[] = [];
+
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  /** Parses `buf`, the document's new version, re-using what the previous version's parse still holds. */
+  parse(buf: Buffer): ChunkedParse {
+    const old = this.#buf;
+    const reparsed = old === null || this.#chunks.length === 0 ? this.#full(buf) : this.#incremental(old, buf);
+    this.#buf = buf;
+    const errors: EskipParseError[] = [];
+    for (const c of this.#chunks) for (const e of c.errors) if (errors.length < MAX_ERRORS) errors.push(e);
+    return { routes: this.#routes.slice(), errors, reparsedBytes: reparsed };
+  }
+
+  #full(buf: Buffer): number {
+    this.#chunks = this.#cut(buf, 0, 1, buf.length);
+    // Built by push: a packed array, which splice and slice move in bulk (a holey one takes their slow path).
+    const routes: RouteDef[] = [];
+    for (const c of this.#chunks) for (let i = 0; i < c.routes.length; i++) routes.push(c.routes[i]!);
+    this.#routes = routes;
+    return buf.length;
+  }
+
+  /** Parses buf[from, to) as chunks, cutting at the first cut point past every CHUNK_BYTES; `to` is a cut point or the end. */
+  #cut(buf: Buffer, from: number, firstLine: number, to: number): Chunk[] {
+    const out: Chunk[] = [];
+    let start = from;
+    let startLines = 0;
+    const close = (end: number, lines: number): void => {
+      out.push(this.#parseChunk(buf, start, end, firstLine + startLines, lines - startLines));
+      start = end;
+      startLines = lines;
+    };
+    const lines = scanCuts(buf, from, (at, seen) => {
+      if (at >= to) return true;
+      if (at - start >= CHUNK_BYTES) close(at, seen);
+      return false;
+    });
+    if (to > start) close(to, lines);
+    return out;
+  }
+
+  #parseChunk(buf: Buffer, start: number, end: number, firstLine: number, lines: number): Chunk {
+    // A chunk after the first starts with a route id, or with garbage a whole-document parse would charge to
+    // a route; the leading ";" (on the line before) keeps parseDocument from reading it as one route without id.
+    const text = buf.toString('utf8', start, end);
+    const { routes, errors } = start === 0 ? parseDocument(text, { file: this.#file, firstLine }) : parseDocument(`;\n${text}`, { file: this.#file, firstLine: firstLine - 1 });
+    return { start, end, firstLine, lines, routes, errors };
+  }
+
+  #incremental(old: Buffer, buf: Buffer): number {
+    const chunks = this.#chunks;
+    const p = commonPrefix(old, buf);
+    if (p === old.length && p === buf.length) return 0;
+    const s = commonSuffix(old, buf, Math.min(old.length, buf.length) - p);
+    const shift = buf.length - old.length;
+    const changedEnd = old.length - s;
+    // The chunk holding the first changed byte (the last one for an append).
+    let lo = 0;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (chunks[mid]!.start <= p) lo = mid;
+      else hi = mid - 1;
+    }
+    const first = lo;
+    const from = chunks[first]!.start;
+    // The first cut point of the new text that is an old chunk end inside the unchanged suffix.
+    let k = first;
+    let to = buf.length;
+    let last = chunks.length - 1;
+    scanCuts(buf, from, (at) => {
+      const oldAt = at - shift;
+      if (oldAt < changedEnd) return false;
+      while (k < chunks.length && chunks[k]!.end < oldAt) k++;
+      if (k < chunks.length && chunks[k]!.end === oldAt) {
+        to = at;
+        last = k;
+        return true;
+      }
+      return false;
+    });
+    let oldLines = 0;
+    for (let i = first; i <= last; i++) oldLines += chunks[i]!.lines;
+    const fresh = this.#cut(buf, from, chunks[first]!.firstLine, to);
+    keepUnchanged(chunks.slice(first, last + 1), fresh);
+    let newLines = 0;
+    for (const c of fresh) newLines += c.lines;
+    const lineShift = newLines - oldLines;
+    const after = chunks.slice(last + 1);
+    let reparsed = to - from;
+    // The new list is the old one with the replaced chunks' routes spliced: moved in bulk, several times
+    // faster than a loop over a million routes.
+    let routeStart = 0;
+    for (let i = 0; i < first; i++) routeStart += chunks[i]!.routes.length;
+    let routeEnd = routeStart;
+    for (let i = first; i <= last; i++) routeEnd += chunks[i]!.routes.length;
+    const middle: RouteDef[] = [];
+    for (const c of fresh) for (const r of c.routes) middle.push(r);
+    for (let i = 0; i < after.length; i++) {
+      const c = after[i]!;
+      c.start += shift;
+      c.end += shift;
+      if (lineShift === 0) continue;
+      c.firstLine += lineShift;
+      if (c.errors.length > 0) {
+        // An error's position is in its message: parse the chunk again rather than rewrite it.
+        after[i] = this.#parseChunk(buf, c.start, c.end, c.firstLine, c.lines);
+        reparsed += c.end - c.start;
+        continue;
+      }
+      for (const r of c.routes) if (r.pos !== undefined) r.pos.line += lineShift;
+    }
+    for (let i = 0; i < after.length; i++) {
+      if (after[i] === chunks[last + 1 + i]) continue;
+      // A chunk parsed again for its errors' positions: its routes may be new objects.
+      let at = routeEnd;
+      for (let j = last + 1; j < last + 1 + i; j++) at += chunks[j]!.routes.length;
+      for (const r of after[i]!.routes) this.#routes[at++] = r;
+    }
+    this.#routes.splice(routeStart, routeEnd - routeStart, ...middle);
+    this.#chunks = chunks.slice(0, first).concat(fresh, after);
+    return reparsed;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The difference between two generations' definition lists, as splices of the previous list: what the
+ * primary of `-workers N` sends instead of the whole list. Definitions are compared by identity (the
+ * pipeline keeps the object of every definition that did not change), so unchanged definitions are never
+ * sent again and the worker keeps its own copies of them — which its incremental compile then reuses by
+ * identity too. Order is kept exactly: the worker's list is the primary's, position for position.
+ */
+import type { RouteDef } from '../eskip/index.ts';
+
+/** Replace `remove` definitions of the previous list from position `at` with the next `insert` of the inserted ones. */
+export interface Hunk {
+  at: number;
+  remove: number;
+  insert: number;
+}
+
+export interface Delta {
+  hunks: Hunk[];
+  /** The inserted definitions of all hunks, in hunk order. */
+  inserted: RouteDef[];
+}
+
+/**
+ * The hunks turning `prev` into `next`. Linear: a common prefix and suffix are skipped by identity (one
+ * changed route among a million compares pointers only), and only the middle is indexed.
+ */
+export function diffDefs(prev: readonly RouteDef[], next: readonly RouteDef[]): Delta {
+  const limit = Math.min(prev.length, next.length);
+  let p = 0;
+  while (p < limit && prev[p] === next[p]) p++;
+  let s = 0;
+  while (s < limit - p && prev[prev.length - 1 - s] === next[next.length - 1 - s]) s++;
+  const prevEnd = prev.length - s;
+  const nextEnd = next.length - s;
+  const hunks: Hunk[] = [];
+  const inserted: RouteDef[] = [];
+  if (p === prevEnd && p === nextEnd) return { hunks, inserted };
+  const at = new Map<RouteDef, number>();
+  for (let i = p; i < prevEnd; i++) if (!at.has(prev[i]!)) at.set(prev[i]!, i);
+  let j = p;
+  let pending = 0;
+  const flush = (upTo: number): void => {
+    if (upTo > j || pending > 0) hunks.push({ at: j, remove: upTo - j, insert: pending });
+    pending = 0;
+  };
+  for (let i = p; i < nextEnd; i++) {
+    const def = next[i]!;
+    const k = at.get(def);
+    if (k !== undefined && k >= j) {
+      flush(k);
+      j = k + 1;
+    } else {
+      inserted.push(def);
+      pending++;
+    }
+  }
+  flush(prevEnd);
+  return { hunks, inserted };
+}
+
+/** `prev` with the delta applied; kept definitions are the objects of `prev`. */
+export function applyDelta(prev: readonly RouteDef[], d: Delta): RouteDef[] {
+  let size = prev.length;
+  for (const h of d.hunks) size += h.insert - h.remove;
+  const out: RouteDef[] = new Array(size);
+  let n = 0;
+  let from = 0;
+  let ins = 0;
+  for (const h of d.hunks) {
+    if (h.at < from || h.at + h.remove > prev.length) throw new Error(`route delta: hunk at ${h.at} outside the previous list of ${prev.length}`);
+    for (let i = from; i < h.at; i++) out[n++] = prev[i]!;
+    for (let i = 0; i < h.insert; i++) out[n++] = d.inserted[ins++]!;
+    from = h.at + h.remove;
+  }
+  for (let i = from; i < prev.length; i++) out[n++] = prev[i]!;
+  if (ins !== d.inserted.length || n !== size) throw new Error('route delta: inserted definitions do not match the hunks');
+  return out;
+}

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RouteDef } from '../../src/eskip/index.ts';
+import { applyDelta, diffDefs } from '../../src/server/route-delta.ts';
+import { RouteReceiver, routeParts, type RoutesMessage } from '../../src/server/workers.ts';
+
+const def = (id: string): RouteDef => ({ id, predicates: [], filters: [], backendType: 'shunt' });
+const list = (n: number): RouteDef[] => Array.from({ length: n }, (_, i) => def(`r${i}`));
+
+test('a delta carries only the changed definitions and rebuilds the list in order, keeping the other objects', () => {
+  const prev = list(1000);
+  const cases: [string, RouteDef[], number][] = [
+    ['unchanged', prev.slice(), 0],
+    ['one changed in the middle', prev.map((d, i) => (i === 500 ? def('r500') : d)), 1],
+    ['one removed', prev.filter((_, i) => i !== 10), 0],
+    ['added at the start and the end', [def('new0'), ...prev, def('new1')], 2],
+    ['scattered changes', prev.map((d, i) => (i % 100 === 7 ? def(`c${i}`) : d)), 10],
+    ['moved', [...prev.slice(1), prev[0]!], 1],
+    ['emptied', [], 0],
+  ];
+  for (const [name, next, sent] of cases) {
+    const d = diffDefs(prev, next);
+    assert.equal(d.inserted.length, sent, name);
+    // Cloned as IPC clones them: the receiver knows the previous objects only by position.
+    const copy = structuredClone(prev);
+    const got = applyDelta(copy, structuredClone(d));
+    assert.deepEqual(got, next, name);
+    const kept = got.filter((x) => copy.includes(x)).length;
+    assert.equal(kept, next.length - sent, `${name}: kept objects`);
+  }
+});
+
+test('the receiver applies deltas to the generation it holds, gathers parts, and asks once for the whole list after a gap', () => {
+  const applied: [string[], number][] = [];
+  const asked: number[] = [];
+  const r = new RouteReceiver((defs, g) => applied.push([defs.map((d) => d.id), g]), (holds) => asked.push(holds));
+  const g1 = list(12);
+  const send = (msgs: RoutesMessage[]): void => msgs.forEach((m) => r.receive(structuredClone(m)));
+  send(routeParts(1, -1, { hunks: [{ at: 0, remove: 0, insert: 12 }], inserted: g1 }, 5));
+  assert.deepEqual(applied.at(-1), [g1.map((d) => d.id), 1]);
+  const g2 = [...g1.slice(0, 3), def('x'), ...g1.slice(5)];
+  send(routeParts(2, 1, diffDefs(g1, g2), 5));
+  assert.deepEqual(applied.at(-1), [g2.map((d) => d.id), 2]);
+  // Generation 3 never arrived: 4's delta is on another base.
+  const g4 = g2.slice(1);
+  send(routeParts(4, 3, diffDefs(g2, g4), 5));
+  send(routeParts(5, 4, diffDefs(g4, g4.slice(1)), 5));
+  assert.deepEqual(asked, [2]);
+  assert.equal(applied.length, 2);
+  send(routeParts(5, -1, { hunks: [{ at: 0, remove: 0, insert: g4.length - 1 }], inserted: g4.slice(1) }, 5));
+  assert.deepEqual(applied.at(-1), [g4.slice(1).map((d) => d.id), 5]);
+  assert.equal(r.generation, 5);
+});
