@@ -101,11 +101,19 @@ test('gossip mode: clusterLeakyBucketRatelimit fills its capacity across the ins
   const url = await backend(t);
   // Capacity 6, one unit leaking per hour: nothing leaks during the test.
   const fleet = await gossipFleet(t, ['-enable-ratelimits', `-inline-routes=r: * -> clusterLeakyBucketRatelimit("user-\${request.header.X-User}", 1, "1h", 6, 2) -> "${url}"`]);
-  const byStatus = await spread(fleet, '/', 30, { 'x-user': 'a' });
-  const admitted = byStatus.get(200) ?? 0;
-  t.diagnostic(`gossip leaky bucket, K=3, capacity 6, increment 2: admitted ${admitted} of 30`);
-  assert.ok(admitted <= 3, `admitted ${admitted} increments of 2 into a capacity of 6`);
-  assert.equal(admitted + (byStatus.get(429) ?? 0), 30);
+  // Bounded rounds until the room is used: a share held by a quiet instance moves to the busy ones in the next
+  // gossip round, which on a busy machine can outlast one burst (those refusals say Retry-After 0, as Skipper
+  // truncates a sub-second wait).
+  let admitted = 0;
+  let sent = 0;
+  for (let round = 0; round < 10 && admitted < 3; round++) {
+    const byStatus = await spread(fleet, '/', 30, { 'x-user': 'a' });
+    admitted += byStatus.get(200) ?? 0;
+    sent += 30;
+    assert.equal((byStatus.get(200) ?? 0) + (byStatus.get(429) ?? 0), 30);
+  }
+  t.diagnostic(`gossip leaky bucket, K=3, capacity 6, increment 2: admitted ${admitted} of ${sent}`);
+  assert.equal(admitted, 3, `admitted ${admitted} increments of 2 into a capacity of 6`);
   const r = await fetch(fleet[0]!.base, { headers: { 'x-user': 'a', connection: 'close' } });
   await r.arrayBuffer();
   assert.equal(r.status, 429);
