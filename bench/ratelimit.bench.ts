@@ -8,10 +8,9 @@
  *   npx node bench/ratelimit.bench.ts [--decisions=200000] [--duration=5] [--connections=64] [--rounds=3] [--part=all|decisions|proxy]
  */
 import cluster from 'node:cluster';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { InProcessLimiter } from '../src/ratelimit/instance-limiter.ts';
@@ -19,8 +18,8 @@ import { IpcLimiter, serveIpcLimiter } from '../src/ratelimit/ipc-limiter.ts';
 import { LocalLimiter } from '../src/ratelimit/limiter.ts';
 import { noDecisionMetrics } from '../src/ratelimit/decision-metrics.ts';
 import type { RateLimitSettings } from '../src/ratelimit/settings.ts';
+import { cpuUs, killProcessGroup, startSkipjackProcess } from './lib/proxy-load.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const arg = (name: string, dflt: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const settings: RateLimitSettings = { kind: 'service', maxHits: 1_000_000_000, windowMs: 3_600_000, group: '', identity: '' };
 const counter = noDecisionMetrics.group('bench');
@@ -76,44 +75,6 @@ async function decisionsPart(): Promise<void> {
   for (const r of [...rows, ...msg.rows]) console.log(r);
 }
 
-async function startProcess(args: string[]): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ['src/cmd/skipjack.ts', '-address=127.0.0.1:0', '-support-listener=', '-access-log-disabled', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  let err = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`skipjack did not start: ${err}`)), 60_000);
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      err += d;
-      const m = /proxy listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    proc.on('exit', () => reject(new Error(`skipjack exited: ${err}`)));
-  });
-  return { proc, port };
-}
-
-/** CPU ticks (utime + stime) of a process and its children (the workers). */
-function cpuTicks(pid: number): number {
-  const ticks = (p: number): number => {
-    try {
-      // Fields after the parenthesised command name: state is [0], utime [11], stime [12].
-      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return Number(f[11]) + Number(f[12]);
-    } catch {
-      return 0;
-    }
-  };
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    // gone
-  }
-  return ticks(pid) + children.reduce((n, c) => n + ticks(c), 0);
-}
-const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
 interface Run {
   rps: number;
@@ -170,20 +131,20 @@ async function proxyPart(): Promise<void> {
   const results = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[] }>(peers.map((p) => [p.name, { rps: [], p50: [], p99: [], cpu: [] }]));
   for (let r = 0; r < rounds; r++) {
     for (const p of peers) {
-      const sj = await startProcess(p.args);
+      const sj = await startSkipjackProcess(p.args);
       try {
         await runLoad(sj.port, 1, connections); // warm-up: JIT, connection pools
-        const before = cpuTicks(sj.proc.pid!);
+        const before = cpuUs(sj.proc.pid!);
         const out = await runLoad(sj.port, duration, connections);
-        const cpuUs = ((cpuTicks(sj.proc.pid!) - before) * TICK_US) / (out.rps * duration);
+        const cpu = (cpuUs(sj.proc.pid!) - before) / (out.rps * duration);
         if (out.errors > 0) throw new Error(`${p.name}: ${out.errors} errors or non-2xx answers`);
         const x = results.get(p.name)!;
         x.rps.push(out.rps);
         x.p50.push(out.p50);
         x.p99.push(out.p99);
-        x.cpu.push(cpuUs);
+        x.cpu.push(cpu);
       } finally {
-        process.kill(-sj.proc.pid!, 'SIGKILL');
+        killProcessGroup(sj.proc);
       }
     }
   }

@@ -1,6 +1,6 @@
 /**
  * Pieces for benchmarks that load the real skipjack command: start it on an ephemeral port, count the CPU
- * of it and its workers, load it with autocannon. (bench/ratelimit.bench.ts has its own copies, with wrk.)
+ * of it and its workers, load it with autocannon.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
