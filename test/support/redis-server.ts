@@ -1,10 +1,12 @@
 /**
- * Real redis-server processes for tests and benchmarks: each on its own ephemeral loopback port, without
+ * Real redis-server processes for tests and benchmarks: each on its own free loopback port (test/support/ports.ts), without
  * persistence, stopped by the caller (and, as a safety net, when the test file ends).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after } from 'node:test';
+import { freePort } from './ports.ts';
+
+export { freePort };
 
 const live = new Set<() => Promise<void>>();
 // Benchmarks import this module too and must not start a test harness.
@@ -37,15 +39,6 @@ export interface RedisServer {
   restart(): Promise<void>;
   /** Stops the process if it runs (SIGTERM, then SIGKILL after 3 s). */
   stop(): Promise<void>;
-}
-
-/** A port the kernel just handed out on 127.0.0.1; free again when this resolves. */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 function spawnRedis(port: number, o: RedisServerOptions): Promise<ChildProcess> {

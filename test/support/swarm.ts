@@ -1,21 +1,9 @@
 /** Gossip swarms of real libp2p nodes on 127.0.0.1 for tests and benchmarks. */
-import { createServer } from 'node:net';
 import { GossipNode, type GossipNodeOptions } from '../../swarm/gossip/gossip-node.ts';
 import { StaticMembership } from '../../swarm/membership/static-membership.ts';
+import { freePorts } from './ports.ts';
 
-/** Ports that were free a moment ago (the kernel hands out ephemeral ports round-robin, so reuse is unlikely). */
-export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, host, () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+export { freePorts } from './ports.ts';
 
 export type NodeOverrides = Partial<Omit<GossipNodeOptions, 'membership'>>;
 
