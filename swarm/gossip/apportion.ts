@@ -35,6 +35,27 @@ export function apportion(budget: number, self: MemberId, selfWeight: number, ot
   return myFloor + (ahead < whole - floors ? 1 : 0);
 }
 
+/**
+ * `self`'s whole share of ⌊budget⌋ when the members' views of the weights may differ: each member gets the floor
+ * of its weighted part, and the units the floors leave go one each to the members in the order of `hash(id,
+ * salt)`, never by the weights. Members that weigh each other slightly differently (demand
+ * reported at different moments) still agree on who gets the odd units; the largest-remainder rule would hand
+ * them to whoever each view ranks first, which flips with every report when members are equally busy.
+ */
+export function apportionByTurns(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[], salt: number): number {
+  if (budget < 1) return 0;
+  let total = selfWeight;
+  for (const o of others) total += o.weight;
+  const myFloor = Math.floor((budget * selfWeight) / total);
+  let floors = myFloor;
+  let ahead = 0;
+  for (const o of others) {
+    floors += Math.floor((budget * o.weight) / total);
+    if (before(o.id, self, salt)) ahead++;
+  }
+  return myFloor + (ahead < Math.floor(budget) - floors ? 1 : 0);
+}
+
 function before(a: MemberId, b: MemberId, salt: number | undefined): boolean {
   if (salt === undefined) return a < b;
   const ha = hash(a, salt);
@@ -42,8 +63,8 @@ function before(a: MemberId, b: MemberId, salt: number | undefined): boolean {
   return ha < hb || (ha === hb && a < b);
 }
 
-/** FNV-1a of the id, seeded with the salt. */
-function hash(id: string, salt: number): number {
+/** FNV-1a of the id, seeded with the salt: the order of turns among members (ties by id). */
+export function hash(id: string, salt: number): number {
   let h = (0x811c9dc5 ^ salt) >>> 0;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
   return h;
