@@ -1,7 +1,7 @@
 /**
- * The share of one member in a budget divided among several by weight, apportioned by largest remainders (ties
- * by member id) so that the shares of all members, each computed by that member alone from the same inputs,
- * add up to ⌊budget⌋ exactly. Shared by the gossip limiter (hits) and the gossip leaky bucket (units).
+ * The share of one member in a budget divided among several by weight, so that the shares of all members, each
+ * computed by that member alone from the same inputs, add up to ⌊budget⌋ exactly: by largest remainders (the
+ * gossip limiter's hits) or by turns (the gossip leaky bucket's increments).
  */
 import type { MemberId } from './membership.ts';
 
@@ -11,11 +11,10 @@ export interface Weighted {
 }
 
 /**
- * `self`'s whole share of ⌊budget⌋ among itself (weight `selfWeight`) and `others` (weights > 0). Equal
- * remainders go by member id, or with `salt` by a hash of id and salt (a salt all members share, such as the
- * current second, rotates who gets the odd unit, so that equal members take turns).
+ * `self`'s whole share of ⌊budget⌋ among itself (weight `selfWeight`) and `others` (weights > 0), by largest
+ * remainders; equal remainders go by member id.
  */
-export function apportion(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[], salt?: number): number {
+export function apportion(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[]): number {
   if (budget < 1) return 0;
   let total = selfWeight;
   for (const o of others) total += o.weight;
@@ -30,7 +29,7 @@ export function apportion(budget: number, self: MemberId, selfWeight: number, ot
     const f = Math.floor(sh);
     floors += f;
     const fr = sh - f;
-    if (fr > myFrac || (fr === myFrac && before(o.id, self, salt))) ahead++;
+    if (fr > myFrac || (fr === myFrac && o.id < self)) ahead++;
   }
   return myFloor + (ahead < whole - floors ? 1 : 0);
 }
@@ -56,8 +55,7 @@ export function apportionByTurns(budget: number, self: MemberId, selfWeight: num
   return myFloor + (ahead < Math.floor(budget) - floors ? 1 : 0);
 }
 
-function before(a: MemberId, b: MemberId, salt: number | undefined): boolean {
-  if (salt === undefined) return a < b;
+function before(a: MemberId, b: MemberId, salt: number): boolean {
   const ha = hash(a, salt);
   const hb = hash(b, salt);
   return ha < hb || (ha === hb && a < b);
