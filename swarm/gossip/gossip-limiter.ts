@@ -3,10 +3,11 @@
  * gossips them every `flushIntervalMs`; a decision sees its own exact counts plus the latest report of every
  * LIVE peer. Reports alone would let every instance admit the whole remaining budget before hearing of the
  * others, so the remaining budget is divided instead: at each flush an instance that served a key takes its
- * share of what nobody has counted or reserved (`limit − counts − peers' reservations`), weighted by each
- * instance's reported demand (attempts) and apportioned by largest remainders so that the shares add up to
- * the remaining budget exactly; it announces that share as its reservation in the same report, and admits
- * at most that many until its next flush. A key idle for a flush gives its reservation back, announced. A
+ * part of what nobody has counted (`limit − counts`; the peers' reservations are divided anew at their own
+ * flushes), weighted by every instance's demand (attempts) as its last report says, apportioned by largest
+ * remainders so that the parts add up to the remaining budget exactly, but never more than what no peer has
+ * reserved (`limit − counts − peers' reservations`); it announces that share as its reservation in the same
+ * report, and admits at most that many until its next flush. A key idle for a flush gives its reservation back, announced. A
  * peer that has not reported a key yet is assumed to have used its first share (`limit / live`); every
  * instance reports each key it learns of once, so that assumption lasts a flush or two. docs/swarm.md
  * (## Gossip) states the error bound.
@@ -166,7 +167,7 @@ export class GossipLimiter implements SwarmLimiter, Service {
 
   /**
    * This instance's share of the remaining budget for one round (largest-remainder apportionment among this
-   * instance and the live peers that reported the key). A live peer that never reported the key may have
+   * instance and the live peers that reported the key, capped by what no peer has reserved). A live peer that never reported the key may have
    * taken its first share already, so it is assumed to have used its equal part of the limit (the same
    * apportionment every instance computes: ⌊limit / live⌋, plus one for the first `limit mod live` by id).
    */
@@ -178,6 +179,7 @@ export class GossipLimiter implements SwarmLimiter, Service {
     const q = Math.floor(whole0 / n);
     const r = whole0 - q * n;
     let base = estimate(st.own, win, frac);
+    let reserved = 0;
     const self = this.#node.self;
     const others: Weighted[] = [];
     for (let i = 0; i < n; i++) {
@@ -185,15 +187,19 @@ export class GossipLimiter implements SwarmLimiter, Service {
       if (id === self) continue;
       const c = st.peers.get(id);
       if (c) {
-        base += estimate(c, win, frac) + c.reserved;
+        base += estimate(c, win, frac);
+        reserved += c.reserved;
         others.push({ id, weight: demand(c, win, frac) + 1 });
       } else base += q + (i < r ? 1 : 0);
     }
     st.round = this.#topic.round;
     st.used = 0;
-    // Weighed as the peers weigh it: by the demand in its last report, not by what it attempted since.
+    // Weighed as the peers weigh it: by the demand in its last report, not by what it attempted since. Its
+    // part of the whole remainder (the peers' reservations are re-divided at their flushes), but never more
+    // than what nobody holds: a part of the unreserved rest alone would leave the rest unused for rounds.
     const mine = st.reported === null ? 0 : demand(st.reported, win, frac);
-    st.budget = apportion(limit - base, self, mine + 1, others);
+    const part = apportion(limit - base, self, mine + 1, others);
+    st.budget = Math.max(0, Math.min(part, Math.floor(limit - base - reserved)));
   }
 
   #receive(from: MemberId, payload: Uint8Array): boolean {
