@@ -7,12 +7,13 @@
  * one means it lost its data), the return hook re-seeds what this process admitted while it was away (or
  * since the window began, when the data is gone), and only then do decisions go to it again.
  */
-import { Redis } from 'ioredis';
+import { Command, Redis } from 'ioredis';
 import CircuitBreaker from 'opossum';
 import type { Logger } from '../../src/log/app-log.ts';
 import type { RedisStoreMetrics, StoreErrorKind } from './metrics.ts';
 import type { RedisStoreOptions, ShardAddress } from './redis-options.ts';
 import { randomUUID } from 'node:crypto';
+import { CommandDeadline } from './command-deadline.ts';
 import { EPOCH_KEY, shardEpoch, type LuaScript } from './scripts.ts';
 
 /** Why `run` did not reach Redis. */
@@ -29,6 +30,9 @@ export class ShardUnavailableError extends Error {
  * (what a failed re-seed carried may or may not have reached Redis; trying again could count it twice).
  */
 export type ShardReturnHook = (shard: RedisShard, lostData: boolean) => Promise<void>;
+
+/** Replies as `client.evalsha()` gives them (bulk strings as strings); one object for all commands. */
+const UTF8_REPLY = Object.freeze({ replyEncoding: 'utf8' as const });
 
 /** Reconnect delays stay short: the breaker, not the retry, keeps requests off a dead shard. */
 const RECONNECT_MAX_MS = 200;
@@ -59,6 +63,10 @@ export class RedisShard {
   private readonly onReturn: ShardReturnHook | undefined;
   /** The last connection error, named in the transition log (wrong password, refused, …). */
   private lastError = '';
+  /** Fails commands unanswered after the read + write timeout and opens the breaker (command-deadline.ts). */
+  private readonly deadline: CommandDeadline;
+  /** The socket while it is corked for the current turn's script calls (see {@link RedisShard.send}). */
+  private corked: Redis['stream'] | undefined;
 
   constructor(addr: ShardAddress, o: RedisStoreOptions, log: Logger, metrics: RedisStoreMetrics, onReturn?: ShardReturnHook) {
     this.name = addr.name;
@@ -74,8 +82,9 @@ export class RedisShard {
       password: addr.password ?? (o.password || undefined),
       tls: addr.tls ? { servername: addr.host } : undefined,
       connectTimeout: o.dialTimeoutMs,
-      commandTimeout: o.readTimeoutMs + o.writeTimeoutMs,
-      enableAutoPipelining: true,
+      // No commandTimeout (a timer per command): the shard's CommandDeadline checks all commands at once.
+      // No auto-pipelining: the limiter already gathers a turn's decisions; exec writes them in one writev.
+      enableAutoPipelining: false,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
@@ -115,10 +124,17 @@ export class RedisShard {
     });
     // ioredis emits 'error' for every failed reconnect; the transition log says it once.
     this.client.on('error', (err: Error) => void (this.lastError = err.message));
+    const deadlineMs = o.readTimeoutMs + o.writeTimeoutMs;
+    this.deadline = new CommandDeadline(this.client, deadlineMs, (n) => {
+      this.lastError = `${n} command(s) unanswered after ${deadlineMs} ms`;
+      if (!this.breaker.opened) this.breaker.open();
+    });
   }
 
   /** Connects; resolves when ready or when the first attempt failed (decisions fall back meanwhile). */
   async connect(): Promise<void> {
+    // Before the first command: the handshake (AUTH, SELECT, INFO) has the same deadline.
+    if (!this.closed) this.deadline.start();
     // The 'error' event names the cause (WRONGPASS, ECONNREFUSED); the rejection only says the connection closed.
     await this.client.connect().catch((err: Error) => void (this.lastError ||= err.message));
     await this.sync();
@@ -148,11 +164,11 @@ export class RedisShard {
     try {
       let r: unknown;
       try {
-        r = await this.client.evalsha(script.sha, 1, key, ...args);
+        r = await this.send('evalsha', script.sha, key, args);
       } catch (err) {
         // A restarted or flushed shard has lost its script cache: EVAL loads it again.
         if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-        r = await this.client.eval(script.source, 1, key, ...args);
+        r = await this.send('eval', script.source, key, args);
       }
       this.metrics.storeDone((performance.now() - t0) / 1000);
       return r;
@@ -161,6 +177,29 @@ export class RedisShard {
       throw err;
     }
   }
+
+  /**
+   * Writes one script call with ioredis's lower-level `sendCommand` (its `evalsha()` goes through a Commander
+   * wrapper and, with auto-pipelining, a Pipeline per turn: about 1 KB more per call and one more loop turn
+   * of latency). The first call of a turn corks the socket until the turn's end, so a turn's calls leave in
+   * one writev as auto-pipelining would.
+   */
+  private send(name: 'evalsha' | 'eval', body: string, key: string, args: readonly (string | number)[]): Promise<unknown> {
+    const argv: (string | number)[] = [body, 1, key];
+    for (let i = 0; i < args.length; i++) argv.push(args[i]!);
+    if (this.corked === undefined && this.client.status === 'ready') {
+      this.corked = this.client.stream;
+      this.corked.cork();
+      process.nextTick(this.uncork);
+    }
+    return this.client.sendCommand(new Command(name, argv, UTF8_REPLY)) as Promise<unknown>;
+  }
+
+  private readonly uncork = (): void => {
+    const s = this.corked;
+    this.corked = undefined;
+    s?.uncork();
+  };
 
   /**
    * Makes the shard available if it answers: reads (or sets) its epoch, lets the return hook re-seed, then
@@ -230,7 +269,8 @@ export class RedisShard {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.breaker.shutdown();
-    if (this.client.status === 'end') return;
-    await this.client.quit().catch(() => this.client.disconnect());
+    // The deadline runs until QUIT is answered or fails: a hung shard must not hold up the shutdown.
+    if (this.client.status !== 'end') await this.client.quit().catch(() => this.client.disconnect());
+    this.deadline.stop();
   }
 }
