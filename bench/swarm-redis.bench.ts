@@ -113,7 +113,7 @@ async function decisionsPart(redis: RedisServer): Promise<void> {
   if (profile) {
     for (const p of peers) {
       const last = results.get(p.name)!.at(-1)!;
-      console.log(`\n${p.name}: ${last.allocPerDecision?.toFixed(0)} B allocated per decision (sampled, bench loop included); top functions:\n${last.allocTop}`);
+      console.log(`\n${p.name}: ${last.allocPerDecision?.toFixed(0)} B allocated per decision (one at a time, sampled, bench loop included); top functions:\n${last.allocTop}`);
     }
   }
   console.log('target (issue 9): p99 ≤ 2 ms with Redis at 5,000 decisions/s');

@@ -15,6 +15,7 @@ import type { RedisStoreOptions, ShardAddress } from './redis-options.ts';
 import { randomUUID } from 'node:crypto';
 import { CommandDeadline } from './command-deadline.ts';
 import { FailureRate } from './failure-rate.ts';
+import { EvalshaCommand } from './script-command.ts';
 import { EPOCH_KEY, shardEpoch, type LuaScript } from './scripts.ts';
 
 /** Why `run` did not reach Redis. */
@@ -156,12 +157,12 @@ export class RedisShard {
   run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
     if (!this.up) return Promise.reject(new ShardUnavailableError(this.name, 'breaker open'));
     const t0 = performance.now();
-    return this.send('evalsha', script.sha, key, args).then(
+    return this.send(new EvalshaCommand(script, key, args)).then(
       (r) => this.answered(t0, r),
       (err: unknown) =>
         // A restarted or flushed shard has lost its script cache: EVAL loads it again.
         err instanceof Error && err.message.startsWith('NOSCRIPT')
-          ? this.send('eval', script.source, key, args).then((r) => this.answered(t0, r), this.failed)
+          ? this.send(new Command('eval', [script.source, 1, key, ...args])).then((r) => this.answered(t0, r), this.failed)
           : this.failed(err),
     );
   }
@@ -190,15 +191,13 @@ export class RedisShard {
    * of latency). The first call of a turn corks the socket until the turn's end, so a turn's calls leave in
    * one writev as auto-pipelining would.
    */
-  private send(name: 'evalsha' | 'eval', body: string, key: string, args: readonly (string | number)[]): Promise<unknown> {
-    const argv: (string | number)[] = [body, 1, key];
-    for (let i = 0; i < args.length; i++) argv.push(args[i]!);
+  private send(command: Command): Promise<unknown> {
     if (this.corked === undefined && this.client.status === 'ready') {
       this.corked = this.client.stream;
       this.corked.cork();
       process.nextTick(this.uncork);
     }
-    return this.client.sendCommand(new Command(name, argv)) as Promise<unknown>;
+    return this.client.sendCommand(command) as Promise<unknown>;
   }
 
   private readonly uncork = (): void => {
