@@ -7,15 +7,16 @@
  * client keys, a limit that admits all (the script's longer path: count and write back); latency of each
  * decision from call to answer, GC pauses, decisions over 2 ms and how many overlapped a GC pause, event-loop
  * delay, CPU per decision of node and of redis-server. Rounds interleave the peers; each figure is the median.
- * `--semi-space=16,64` adds runs of this tree with `--max-semi-space-size` (MB) set; `--profile=alloc`
- * prints bytes allocated per decision by function for each peer's last round.
+ * `--variants="--max-semi-space-size=64;--single-threaded-gc"` adds runs of this tree with those node flags
+ * (`;` between variants); `--profile=alloc` then samples the bytes allocated per decision by function, one
+ * decision at a time, for each peer's last round.
  * Part 2 (proxy): the real skipjack command with a route `clusterRatelimit("bench", 1000000000, "1h")` over
  * Redis, which admits everything, against the same route without it, at -workers 1 and 2, loaded by
  * autocannon; rounds interleave the peers, each figure is the median; the store share is Redis's EVALSHA
  * calls per proxied request (1.00: every request was decided by Redis, none by the fallback).
  *
  *   npx node bench/swarm-redis.bench.ts [--part=all|decisions|proxy] [--rate=5000] [--seconds=5] [--rounds=3]
- *                                       [--base=main|<commit>|none] [--semi-space=MB,…] [--profile=alloc] [--timeout=ms]
+ *                                       [--base=main|<commit>|none] [--variants="node flags;…"] [--profile=alloc] [--timeout=ms]
  *                                       [--duration=5] [--connections=64]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -43,7 +44,7 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const la = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 
-/** The base version's tree: a detached worktree of `ref`, reused while its commit is the same. */
+/** The base version's tree: a detached worktree of `ref` (removed at the end of part 1). */
 function baseTree(ref: string): { tree: string; commit: string } {
   const commit = execFileSync('git', ['-C', root, 'rev-parse', '--short', ref], { encoding: 'utf8' }).trim();
   const tree = join(tmpdir(), `skipjack-base-${commit}`);
@@ -73,7 +74,7 @@ function runOnce(p: Peer, redis: RedisServer, profile: boolean): OpenLoop {
 
 async function decisionsPart(redis: RedisServer): Promise<void> {
   const baseRef = text('base', 'main');
-  const semi = text('semi-space', '').split(',').filter(Boolean).map(Number);
+  const variants = text('variants', '').split(';').map((v) => v.trim()).filter(Boolean);
   const profile = text('profile', '') === 'alloc';
   const peers: Peer[] = [];
   let base: { tree: string; commit: string } | undefined;
@@ -82,11 +83,11 @@ async function decisionsPart(redis: RedisServer): Promise<void> {
     peers.push({ name: `base ${baseRef} (${base.commit}), redis`, tree: base.tree, limiter: 'redis', nodeFlags: [] });
   }
   peers.push({ name: 'this tree, redis', tree: root, limiter: 'redis', nodeFlags: [] });
-  for (const mb of semi) peers.push({ name: `this tree, redis, --max-semi-space-size=${mb}`, tree: root, limiter: 'redis', nodeFlags: [`--max-semi-space-size=${mb}`] });
+  for (const v of variants) peers.push({ name: `this tree, redis, ${v}`, tree: root, limiter: 'redis', nodeFlags: v.split(' ') });
   peers.push({ name: 'this tree, in-memory sliding window', tree: root, limiter: 'memory', nodeFlags: [] });
   console.log(`swarm rate limit decisions: ${rate}/s offered for ${seconds} s (open loop), ${rounds} interleaved rounds, each run a fresh process; ${availableParallelism()} cores`);
-  console.log('| round | peer | load avg | achieved/s | p50 ms | p99 ms | max ms | sources | CPU µs/decision node + redis | GC pauses (longest ms; kinds) | decisions > 2 ms (in a GC pause) | event-loop delay p99 ms | RSS MB |');
-  console.log('| --: | --- | --- | --: | --: | --: | --: | --- | --: | --- | --: | --: | --: |');
+  console.log('| round | peer | load avg | achieved/s | p50 ms | p99 ms | max ms | sources | CPU µs/decision node + redis | GC pauses (longest ms; kinds) | decisions > 2 ms (in a GC pause) | event-loop delay p99 ms | RSS MB | young gen MB |');
+  console.log('| --: | --- | --- | --: | --: | --: | --: | --- | --: | --- | --: | --: | --: | --: |');
   const results = new Map<string, (OpenLoop & { load: number })[]>(peers.map((p) => [p.name, []]));
   for (let r = 0; r < rounds; r++) {
     for (const p of peers) {
@@ -94,7 +95,7 @@ async function decisionsPart(redis: RedisServer): Promise<void> {
       const o = runOnce(p, redis, profile && r === rounds - 1);
       results.get(p.name)!.push({ ...o, load });
       console.log(
-        `| ${r + 1} | ${p.name} | ${load.toFixed(1)} | ${o.perSecond} | ${o.p50.toFixed(3)} | ${o.p99.toFixed(3)} | ${o.max.toFixed(2)} | ${o.sources} | ${o.cpuSelf.toFixed(1)} + ${o.cpuRedis.toFixed(1)} | ${o.gcs} (${o.gcMax.toFixed(1)}; ${o.gcKinds}) | ${o.slow} (${o.slowInGc}) | ${o.loopDelayP99.toFixed(2)} | ${o.rssMb.toFixed(0)} |`,
+        `| ${r + 1} | ${p.name} | ${load.toFixed(1)} | ${o.perSecond} | ${o.p50.toFixed(3)} | ${o.p99.toFixed(3)} | ${o.max.toFixed(2)} | ${o.sources} | ${o.cpuSelf.toFixed(1)} + ${o.cpuRedis.toFixed(1)} | ${o.gcs} (${o.gcMax.toFixed(1)}; ${o.gcKinds}) | ${o.slow} (${o.slowInGc}) | ${o.loopDelayP99.toFixed(2)} | ${o.rssMb.toFixed(0)} | ${o.newSpaceMb.toFixed(0)} |`,
       );
     }
   }
@@ -117,6 +118,7 @@ async function decisionsPart(redis: RedisServer): Promise<void> {
     }
   }
   console.log('target (issue 9): p99 ≤ 2 ms with Redis at 5,000 decisions/s');
+  if (base !== undefined) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', base.tree], { stdio: 'ignore' });
 }
 
 /** EVALSHA calls the server has answered so far. */

@@ -16,6 +16,7 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { Logger } from '../../src/log/app-log.ts';
 import type { LimitSettings, SwarmLimiter } from '../../src/ratelimit/ports.ts';
 
@@ -54,6 +55,8 @@ export interface OpenLoop {
   cpuRedis: number;
   /** Resident set size at the end (MB). */
   rssMb: number;
+  /** The young generation's size at the end (MB, both semi-spaces). */
+  newSpaceMb: number;
   /** With `alloc`: bytes allocated per decision, and the top functions by bytes per decision. */
   allocPerDecision?: number;
   allocTop?: string;
@@ -140,6 +143,7 @@ async function openLoop(l: SwarmLimiter, secs: number): Promise<OpenLoop> {
     cpuSelf: (cpu.user + cpu.system) / total,
     cpuRedis: (redisMs * 1000) / total,
     rssMb: process.memoryUsage.rss() / 2 ** 20,
+    newSpaceMb: (getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0) / 2 ** 20,
   };
 }
 
