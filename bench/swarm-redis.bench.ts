@@ -47,7 +47,8 @@ const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.l
 /** The base version's tree: a detached worktree of `ref` (removed at the end of part 1). */
 function baseTree(ref: string): { tree: string; commit: string } {
   const commit = execFileSync('git', ['-C', root, 'rev-parse', '--short', ref], { encoding: 'utf8' }).trim();
-  const tree = join(tmpdir(), `skipjack-base-${commit}`);
+  // Named after this process: another bench (or helper) may hold a worktree of the same commit.
+  const tree = join(tmpdir(), `skipjack-swarm-redis-base-${commit}-${process.pid}`);
   if (!existsSync(tree)) {
     execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', tree, commit], { stdio: 'ignore' });
     symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
