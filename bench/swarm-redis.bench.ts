@@ -115,7 +115,7 @@ async function decisionsPart(redis: RedisServer): Promise<void> {
   if (profile) {
     for (const p of peers) {
       const last = results.get(p.name)!.at(-1)!;
-      console.log(`\n${p.name}: ${last.allocPerDecision?.toFixed(0)} B allocated per decision (one at a time, sampled, bench loop included); top functions:\n${last.allocTop}`);
+      console.log(`\n${p.name}: ${last.cpuOneAtATime?.toFixed(1)} µs node CPU and ${last.allocPerDecision?.toFixed(0)} B allocated per decision (one at a time, sampled, bench loop included); top functions:\n${last.allocTop}`);
     }
   }
   console.log('target (issue 9): p99 ≤ 2 ms with Redis at 5,000 decisions/s');

@@ -60,6 +60,8 @@ export interface OpenLoop {
   /** With `alloc`: bytes allocated per decision, and the top functions by bytes per decision. */
   allocPerDecision?: number;
   allocTop?: string;
+  /** With `alloc`: node CPU µs per decision, one decision at a time (each one script call), without the profiler. */
+  cpuOneAtATime?: number;
 }
 
 function procCpuMs(pid: number): number {
@@ -198,8 +200,12 @@ async function main(): Promise<void> {
   if (profile === 'alloc') {
     // Apart from the timed run, one decision at a time: every decision is one script call whatever the
     // machine's load (in the open loop a late turn coalesces several), so versions compare exactly.
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     const n = 5000;
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) await l.allow(limit, KEYS[i % KEYS.length]!, false);
+    const c = process.cpuUsage(c0);
+    out.cpuOneAtATime = (c.user + c.system) / n;
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     for (let i = 0; i < n; i++) await l.allow(limit, KEYS[i % KEYS.length]!, false);
     const { profile: p } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingNode } };
     const a = topAllocations(p.head, n);
