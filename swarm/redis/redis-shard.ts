@@ -1,9 +1,9 @@
 /**
- * One Redis shard: an ioredis connection behind a breaker. While the shard is not
- * available, `run` rejects at once (no request waits for a timeout). It goes away when the breaker opens: on
- * the connection's close event (a killed Redis is noticed in the same tick), on a command unanswered after
- * the read + write timeout or a failing heartbeat (a hung one), or on errors in the rolling second. It comes back only through {@link RedisShard.sync}: on the
- * connection's ready event, a heartbeat, or the breaker's half-open timer, the shard's epoch is read (a new
+ * One Redis shard: an ioredis connection behind a breaker. While the shard is not available, `run` rejects at
+ * once (no request waits for a timeout). It goes away when the breaker opens: on the connection's close event
+ * (a killed Redis is noticed in the same tick), on a command unanswered after the read + write timeout or a
+ * failing heartbeat (a hung one), or on errors in the rolling second. It comes back only through
+ * {@link RedisShard.sync}: on the connection's ready event, a heartbeat, or the breaker's half-open timer, the shard's epoch is read (a new
  * one means it lost its data), the return hook re-seeds what this process admitted while it was away (or
  * since the window began, when the data is gone), and only then do decisions go to it again.
  */
@@ -84,7 +84,7 @@ export class RedisShard {
       tls: addr.tls ? { servername: addr.host } : undefined,
       connectTimeout: o.dialTimeoutMs,
       // No commandTimeout (a timer per command): the shard's CommandDeadline checks all commands at once.
-      // No auto-pipelining: the limiter already gathers a turn's decisions; exec writes them in one writev.
+      // No auto-pipelining: the limiter already gathers a turn's decisions; send() writes them in one writev.
       enableAutoPipelining: false,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
