@@ -6,7 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
+import { CommandDeadline } from '../../../swarm/redis/command-deadline.ts';
 import type { LimitSettings } from '../../../src/ratelimit/ports.ts';
 import { createRedisStoreMetrics } from '../../../swarm/redis/metrics.ts';
 import { RedisSwarmLimiter } from '../../../swarm/redis/redis-limiter.ts';
@@ -64,4 +68,64 @@ test('a shard whose Redis hangs still closes: QUIT fails at the deadline and the
   redis.signal('SIGSTOP');
   await ring.stop();
   await waitFor('connection dropped', () => shard.client.status === 'end');
+});
+
+/**
+ * The ordering inside one late loop turn cannot be forced with a real server, so this test gives the check a
+ * stand-in for ioredis's reply queue (the part of the client it reads) and a real loopback socket whose data
+ * settles the command, as ioredis's reply parser would.
+ */
+test('a late event loop does not fail a command whose reply is already in the socket', { timeout: 30_000 }, async (t) => {
+  interface Cmd { isSettled: boolean; rejected: boolean; reject(err: Error): void }
+  const cmd = (): Cmd => ({ isSettled: false, rejected: false, reject(this: Cmd) { this.isSettled = this.rejected = true; } });
+  const items: { command: Cmd }[] = [];
+  let peeks = 0;
+  const commandQueue = {
+    get length() { return items.length; },
+    peekAt: (i: number) => items[i],
+    peekBack: () => (peeks++, items.at(-1)),
+  };
+  let expired = 0;
+  const deadline = new CommandDeadline({ commandQueue } as unknown as Redis, 40, (n) => void (expired += n));
+  deadline.start();
+  t.after(() => deadline.stop());
+
+  const a = cmd();
+  items.push({ command: a });
+  await waitFor('an unanswered command fails', () => a.rejected);
+  assert.equal(expired, 1);
+  items.shift();
+
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  const [[peer]] = (await Promise.all([once(server, 'connection'), once(client, 'connect')])) as [[Socket], unknown];
+  t.after(() => {
+    client.destroy();
+    peer.destroy();
+    server.close();
+  });
+  const b = cmd();
+  client.on('data', () => {
+    b.isSettled = true;
+    items.shift();
+  });
+  items.push({ command: b });
+  const seen = peeks;
+  await waitFor('a tick marked the command', () => peeks > seen);
+  // The reply arrives, then this process is late by more than the deadline before it reads it. Blocking in
+  // the check phase puts the next turn's timers (the deadline's tick) before the poll that reads the reply.
+  await new Promise<void>((resolve) =>
+    setImmediate(() => {
+      peer.write('+OK\r\n');
+      const until = performance.now() + 150;
+      while (performance.now() < until);
+      resolve();
+    }),
+  );
+  await waitFor('the reply was read', () => b.isSettled);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(b.rejected, false);
+  assert.equal(expired, 1);
 });
