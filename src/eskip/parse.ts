@@ -44,6 +44,21 @@ export interface DocumentParse {
   errors: EskipParseError[];
 }
 
+/** A list reused from route to route: `n` items of `items` count. */
+class Scratch<T> {
+  readonly items: T[] = [];
+  n = 0;
+
+  add(x: T): void {
+    this.items[this.n++] = x;
+  }
+
+  /** The items as a list of their own, sized exactly. */
+  take(): T[] {
+    return this.items.slice(0, this.n);
+  }
+}
+
 class Parser {
   readonly #src: string;
   readonly #file: string | undefined;
@@ -83,11 +98,12 @@ class Parser {
 
   #firstError: EskipParseError | null = null;
   readonly #tables: ParseTables;
-  // Scratch lists, reused from route to route; a route gets exact-size copies.
-  readonly #args: Arg[] = [];
-  readonly #filterList: FilterCall[] = [];
-  readonly #predicateList: PredicateCall[] = [];
-  readonly #endpointList: LBEndpoint[] = [];
+  // Scratch lists, reused from route to route; a route gets exact-size copies. Never emptied by `length = 0`,
+  // which gives up the backing store (the next push would allocate one per call): the count is kept aside.
+  readonly #args = new Scratch<Arg>();
+  readonly #filterList = new Scratch<FilterCall>();
+  readonly #predicateList = new Scratch<PredicateCall>();
+  readonly #endpointList = new Scratch<LBEndpoint>();
 
   /** Throws the lexer's error on the first token, for the entry points that do not recover. */
   strict(): this {
@@ -270,9 +286,9 @@ class Parser {
     this.#legacy(predicates, id, at);
     this.#take('arrow');
     const filters = this.#filterList;
-    filters.length = 0;
+    filters.n = 0;
     while (this.#kind() === 'symbol') {
-      filters.push(this.call());
+      filters.add(this.call());
       this.#take('arrow');
     }
     const lines = this.#lines;
@@ -280,22 +296,22 @@ class Parser {
     const pos: SourcePos = this.#file === undefined ? { line: lines.line, col: lines.col } : { file: this.#file, line: lines.line, col: lines.col };
     // One object shape per backend kind, every field set at once; lists sized exactly (push leaves spare room).
     // The lists are the route's own (data clients add to the lists of routes they parsed); the calls are shared.
-    return this.backend(id, predicates.slice(), filters.slice(), pos);
+    return this.backend(id, predicates.take(), filters.take(), pos);
   }
 
   predicates(): PredicateCall[] {
-    return this.#predicatesInto([]);
+    return this.#predicatesInto(new Scratch()).take();
   }
 
   /** Reads a predicate list into `out` (emptied first). */
-  #predicatesInto(out: PredicateCall[]): PredicateCall[] {
-    out.length = 0;
+  #predicatesInto(out: Scratch<PredicateCall>): Scratch<PredicateCall> {
+    out.n = 0;
     for (;;) {
       if (this.#kind() === 'any') {
         this.#advance();
-        out.push(anyCall);
+        out.add(anyCall);
       } else if (this.#kind() === 'symbol') {
-        out.push(this.call());
+        out.add(this.call());
       } else {
         this.#expected('a predicate or "*"');
       }
@@ -321,16 +337,16 @@ class Parser {
     this.#advance();
     this.#take('openparen');
     const args = this.#args;
-    args.length = 0;
+    args.n = 0;
     if (this.#kind() !== 'closeparen') {
       for (;;) {
         const k = this.#kind();
         if (k === 'number') {
           const x = Number.parseFloat(this.#v);
-          args.push(x);
+          args.add(x);
           h = combine(h, hashNumber(x));
         } else if (k === 'string' || k === 'regexp') {
-          args.push(this.#v);
+          args.add(this.#v);
           h = combine(h, this.#h);
         } else this.#expected('an argument (string, regexp or number)');
         this.#advance();
@@ -339,7 +355,7 @@ class Parser {
       }
     }
     this.#take('closeparen');
-    return this.#tables.call(name, args, h);
+    return this.#tables.call(name, args.items, args.n, h);
   }
 
   backend(id: string, predicates: PredicateCall[], filters: FilterCall[], pos: SourcePos | undefined): RouteDef {
@@ -365,7 +381,7 @@ class Parser {
       this.#take('comma');
     }
     const endpoints = this.#endpointList;
-    endpoints.length = 0;
+    endpoints.n = 0;
     let scheme = '';
     for (;;) {
       if (this.#k !== 'string') this.#expected(TOKEN_TEXT.string);
@@ -377,22 +393,22 @@ class Parser {
       if (ep === null) this.failAt(at, `invalid endpoint URL ${JSON.stringify(text)}`);
       if (scheme !== '' && ep.scheme !== scheme) this.failAt(at, 'load balanced endpoints cannot have mixed protocols');
       scheme = ep.scheme;
-      endpoints.push(ep.endpoint);
+      endpoints.add(ep.endpoint);
       if (this.#kind() !== 'comma') break;
       this.#advance();
     }
     this.#take('closearrow');
-    const list = this.#tables.endpointList(algorithm, endpoints, h);
+    const list = this.#tables.endpointList(algorithm, endpoints.items, endpoints.n, h);
     return { id, predicates, filters, backendType: 'lb', lbAlgorithm: algorithm, lbEndpoints: list, pos };
   }
 
   /** Skipper's parse-time checks of the predicates it keeps in legacy route fields; drops `*` and `Any()` from `preds` in place. */
-  #legacy(preds: PredicateCall[], id: string, at: number): void {
+  #legacy(list: Scratch<PredicateCall>, id: string, at: number): void {
+    const preds = list.items;
     let path = false;
     let method = false;
-    let headers: Set<string> | null = null;
     let w = 0;
-    for (let i = 0; i < preds.length; i++) {
+    for (let i = 0; i < list.n; i++) {
       let p = preds[i]!;
       switch (p.name) {
         case '*':
@@ -420,8 +436,9 @@ class Parser {
         case 'Header': {
           this.#strings(p, 2, id, at);
           const k = p.args[0] as string;
-          if (headers?.has(k)) this.failAt(at, `invalid route ${JSON.stringify(id)}: duplicate header predicate: ${k}`);
-          (headers ??= new Set()).add(k);
+          for (let j = 0; j < w; j++) {
+            if (preds[j]!.name === 'Header' && preds[j]!.args[0] === k) this.failAt(at, `invalid route ${JSON.stringify(id)}: duplicate header predicate: ${k}`);
+          }
           break;
         }
         case 'HeaderRegexp':
@@ -430,7 +447,7 @@ class Parser {
       }
       preds[w++] = p;
     }
-    preds.length = w;
+    list.n = w;
   }
 
   /** Checks that `p` has `n` (1 or 2) string arguments. */

@@ -67,10 +67,10 @@ class Slots<T> {
   }
 }
 
-function sameCall(c: PredicateCall, name: string, args: readonly Arg[]): boolean {
+function sameCall(c: PredicateCall, name: string, args: readonly Arg[], n: number): boolean {
   // Strings come from one StringTable: equal strings are the same string, so === compares pointers.
-  if (c.name !== name || c.args.length !== args.length) return false;
-  for (let i = 0; i < args.length; i++) if (c.args[i] !== args[i]) return false;
+  if (c.name !== name || c.args.length !== n) return false;
+  for (let i = 0; i < n; i++) if (c.args[i] !== args[i]) return false;
   return true;
 }
 
@@ -83,14 +83,14 @@ export class ParseTables {
 
   /**
    * The call `name(args…)`, created when new; `h` is the hash of the name and the arguments (combine()
-   * over Lexer.hash and hashNumber). `args` is the parser's scratch list and is copied.
+   * over Lexer.hash and hashNumber). `args` (its first `n`) is the parser's scratch list and is copied.
    */
-  call(name: string, args: readonly Arg[], h: number): PredicateCall {
+  call(name: string, args: readonly Arg[], n: number, h: number): PredicateCall {
     const t = this.#calls;
     const f = h & 4095;
     if (t.frontHashes[f] === h) {
       const c = t.frontValues[f]!;
-      if (sameCall(c, name, args)) return c;
+      if (sameCall(c, name, args, n)) return c;
     }
     const hashes = t.hashes;
     const mask = t.mask;
@@ -100,7 +100,7 @@ export class ParseTables {
       if (x === 0) break;
       if (x === h) {
         const c = t.values[k]!;
-        if (sameCall(c, name, args)) {
+        if (sameCall(c, name, args, n)) {
           t.frontHashes[f] = h;
           t.frontValues[f] = c;
           return c;
@@ -108,7 +108,7 @@ export class ParseTables {
       }
       k = (k + 1) & mask;
     }
-    const c: PredicateCall = Object.freeze({ name, args: Object.freeze(args.slice()) as Arg[] });
+    const c: PredicateCall = Object.freeze({ name, args: Object.freeze(args.slice(0, n)) as Arg[] });
     t.put(k, h, c);
     return c;
   }
@@ -132,7 +132,7 @@ export class ParseTables {
    * The frozen endpoint list of `algorithm` and `endpoints` (the parser's scratch list, of endpoint() objects),
    * `h` the hash of the algorithm and the endpoint texts: routes of one service share one list.
    */
-  endpointList(algorithm: string, endpoints: readonly LBEndpoint[], h: number): LBEndpoint[] {
+  endpointList(algorithm: string, endpoints: readonly LBEndpoint[], n: number, h: number): LBEndpoint[] {
     const t = this.#lists;
     const hashes = t.hashes;
     const mask = t.mask;
@@ -142,19 +142,19 @@ export class ParseTables {
       if (x === 0) break;
       if (x === h) {
         const e = t.values[k]!;
-        if (e.algorithm === algorithm && sameEndpoints(e.list, endpoints)) return e.list;
+        if (e.algorithm === algorithm && sameEndpoints(e.list, endpoints, n)) return e.list;
       }
       k = (k + 1) & mask;
     }
-    const list = Object.freeze(endpoints.slice()) as LBEndpoint[];
+    const list = Object.freeze(endpoints.slice(0, n)) as LBEndpoint[];
     t.put(k, h, { algorithm, list });
     return list;
   }
 }
 
-function sameEndpoints(list: readonly LBEndpoint[], endpoints: readonly LBEndpoint[]): boolean {
-  if (list.length !== endpoints.length) return false;
-  for (let i = 0; i < endpoints.length; i++) if (list[i] !== endpoints[i]) return false;
+function sameEndpoints(list: readonly LBEndpoint[], endpoints: readonly LBEndpoint[], n: number): boolean {
+  if (list.length !== n) return false;
+  for (let i = 0; i < n; i++) if (list[i] !== endpoints[i]) return false;
   return true;
 }
 
