@@ -17,6 +17,11 @@ export interface ParseOptions {
   firstLine?: number;
   /** What the parse keeps once (strings, calls, endpoint lists); pass the same tables to every piece of a document parsed in pieces. */
   tables?: ParseTables;
+  /**
+   * The text is a list of routes (`id: …;`) even where it does not start with an id, as a later piece of a
+   * document is: what a whole-document parse would charge to a route is an error, never a route without id.
+   */
+  routesOnly?: boolean;
 }
 
 const TOKEN_TEXT: Record<TokenKind, string> = {
@@ -75,11 +80,14 @@ class Parser {
   #ao = 0;
   #ah = 0;
 
-  constructor(src: string, file: string | undefined, firstLine = 1, tables = new ParseTables()) {
+  constructor(src: string, o: ParseOptions = {}) {
+    const file = o.file;
+    const tables = o.tables ?? new ParseTables(src.length);
     this.#src = src;
     this.#file = file;
     this.#tables = tables;
-    this.#lines = new LineIndex(src, firstLine);
+    this.#routesOnly = o.routesOnly === true;
+    this.#lines = new LineIndex(src, o.firstLine ?? 1);
     this.#lexer = new Lexer(src, file, this.#lines, tables.strings);
     try {
       this.#k = this.#lex();
@@ -98,6 +106,7 @@ class Parser {
 
   #firstError: EskipParseError | null = null;
   readonly #tables: ParseTables;
+  readonly #routesOnly: boolean;
   // Scratch lists, reused from route to route; a route gets exact-size copies. Never emptied by `length = 0`,
   // which gives up the backing store (the next push would allocate one per call): the count is kept aside.
   readonly #args = new Scratch<Arg>();
@@ -206,7 +215,7 @@ class Parser {
     if (first === 'eof') return { routes, errors };
     let routesMode: boolean;
     try {
-      routesMode = first === 'semicolon' || (first === 'symbol' && this.#peek() === 'colon');
+      routesMode = this.#routesOnly || first === 'semicolon' || (first === 'symbol' && this.#peek() === 'colon');
     } catch (e) {
       if (!(e instanceof EskipParseError)) throw e;
       // The lexer refused what follows the first token; the route loop meets the same error and recovers.
@@ -469,7 +478,7 @@ class Parser {
 
 /** Parses an eskip document, or a single route expression (whose id is then ""); the first error throws. */
 export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
-  return new Parser(text, options.file).document();
+  return new Parser(text, options).document();
 }
 
 /**
@@ -478,7 +487,7 @@ export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
  * `id:`. This is what route sources use, so that one broken route never blocks the others.
  */
 export function parseDocument(text: string, options: ParseOptions = {}): DocumentParse {
-  return new Parser(text, options.file, options.firstLine, options.tables).documentRecovering(true);
+  return new Parser(text, options).documentRecovering(true);
 }
 
 /**
@@ -486,7 +495,7 @@ export function parseDocument(text: string, options: ParseOptions = {}): Documen
  * file does not stop the process serving while it is read. Same result as parseDocument.
  */
 export function parseDocumentSliced(text: string, options: ParseOptions & { sliceMs?: number; onYield?: () => void } = {}): Promise<DocumentParse> {
-  return runSliced(new Parser(text, options.file, options.firstLine, options.tables).documentSteps(true), options);
+  return runSliced(new Parser(text, options).documentSteps(true), options);
 }
 
 /**
@@ -495,13 +504,13 @@ export function parseDocumentSliced(text: string, options: ParseOptions & { slic
  * input, however many routes it holds.
  */
 export function parseDocumentCounting(text: string): DocumentParse & { scanned: number } {
-  const p = new Parser(text, undefined);
+  const p = new Parser(text);
   return { ...p.documentRecovering(true), scanned: p.scanned };
 }
 
 /** Parses a predicate list such as an annotation's `Method("GET") && Header("X", "y")`; `*` is dropped. */
 export function parsePredicates(text: string, options: ParseOptions = {}): PredicateCall[] {
-  const p = new Parser(text, options.file).strict();
+  const p = new Parser(text, options).strict();
   if (p.atEnd) return [];
   const preds = p.predicates();
   p.end();
@@ -510,7 +519,7 @@ export function parsePredicates(text: string, options: ParseOptions = {}): Predi
 
 /** Parses a filter chain such as an annotation's `setPath("/") -> status(200)`. */
 export function parseFilters(text: string, options: ParseOptions = {}): FilterCall[] {
-  const p = new Parser(text, options.file).strict();
+  const p = new Parser(text, options).strict();
   if (p.atEnd) return [];
   const filters = p.filters();
   p.end();

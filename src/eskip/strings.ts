@@ -44,8 +44,12 @@ function same(src: string, start: number, s: string): boolean {
   return true;
 }
 
-/** Slots of the front cache: small enough to stay in the CPU cache. */
-const FRONT = 4096;
+/** The smallest power of two ≥ x, within [lo, hi]. */
+export function pow2(x: number, lo: number, hi: number): number {
+  let c = lo;
+  while (c < x && c < hi) c *= 2;
+  return c;
+}
 
 export class StringTable {
   /**
@@ -53,12 +57,26 @@ export class StringTable {
    * itself grows with every unique string (route ids, per-route header values) to millions of slots, and a
    * lookup there costs cache misses.
    */
-  readonly #frontHashes = new Int32Array(FRONT);
-  readonly #frontKeys: string[] = new Array<string>(FRONT).fill('');
-  #hashes = new Int32Array(1024);
-  #keys: string[] = new Array<string>(1024).fill('');
-  #mask = 1023;
+  readonly #frontHashes: Int32Array;
+  readonly #frontKeys: string[];
+  readonly #frontMask: number;
+  #hashes: Int32Array;
+  #keys: string[];
+  #mask: number;
   #size = 0;
+
+  /** `expected`: about how many strings will be kept (the table starts at twice that, within bounds, and grows). */
+  constructor(expected = 64) {
+    const cap = pow2(2 * expected, 16, 1 << 22);
+    this.#hashes = new Int32Array(cap);
+    this.#keys = new Array<string>(cap).fill('');
+    this.#mask = cap - 1;
+    // Small enough to stay in the CPU cache.
+    const front = pow2(expected, 16, 4096);
+    this.#frontHashes = new Int32Array(front);
+    this.#frontKeys = new Array<string>(front).fill('');
+    this.#frontMask = front - 1;
+  }
 
   /** The mix()ed hash of the string the last slice() or intern() returned: the same for equal strings. */
   lastHash = 1;
@@ -77,7 +95,7 @@ export class StringTable {
     const mask = this.#mask;
     const m = mix(h);
     this.lastHash = m;
-    const f = m & (FRONT - 1);
+    const f = m & this.#frontMask;
     if (this.#frontHashes[f] === m) {
       const s = this.#frontKeys[f]!;
       if (s.length === len && same(src, start, s)) return s;

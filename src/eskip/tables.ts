@@ -5,7 +5,7 @@
  * file in chunks, eskip-chunks.ts) passes the same tables to every piece, so sharing spans the document.
  */
 import type { Arg, LBEndpoint, PredicateCall } from './ast.ts';
-import { StringTable } from './strings.ts';
+import { StringTable, pow2 } from './strings.ts';
 
 /** Folds the hash of one more part (an argument, an endpoint) into a key's hash; never 0 (a free slot). */
 export function combine(h: number, part: number): number {
@@ -30,19 +30,32 @@ export interface ParsedEndpoint {
  * linear probing, hash 0 marking a free slot. The caller probes (it knows how to compare its parts) and puts.
  */
 class Slots<T> {
-  hashes = new Int32Array(1024);
-  values: (T | null)[] = new Array<T | null>(1024).fill(null);
-  mask = 1023;
+  hashes: Int32Array;
+  values: (T | null)[];
+  mask: number;
   #size = 0;
-  readonly frontHashes = new Int32Array(4096);
-  readonly frontValues: (T | null)[] = new Array<T | null>(4096).fill(null);
+  readonly frontHashes: Int32Array;
+  readonly frontValues: (T | null)[];
+  readonly frontMask: number;
+
+  /** `expected`: about how many values will be kept. */
+  constructor(expected: number) {
+    const cap = pow2(2 * expected, 16, 1 << 22);
+    this.hashes = new Int32Array(cap);
+    this.values = new Array<T | null>(cap).fill(null);
+    this.mask = cap - 1;
+    const front = pow2(expected, 16, 4096);
+    this.frontHashes = new Int32Array(front);
+    this.frontValues = new Array<T | null>(front).fill(null);
+    this.frontMask = front - 1;
+  }
 
   /** Stores `v` in free slot `k` (where probing for `h` ended). */
   put(k: number, h: number, v: T): void {
     this.hashes[k] = h;
     this.values[k] = v;
-    this.frontHashes[h & 4095] = h;
-    this.frontValues[h & 4095] = v;
+    this.frontHashes[h & this.frontMask] = h;
+    this.frontValues[h & this.frontMask] = v;
     if (++this.#size * 2 > this.values.length) this.#grow();
   }
 
@@ -76,10 +89,21 @@ function sameCall(c: PredicateCall, name: string, args: readonly Arg[], n: numbe
 
 export class ParseTables {
   /** Names and literals by their text (the lexer's). */
-  readonly strings = new StringTable();
-  readonly #calls = new Slots<PredicateCall>();
+  readonly strings: StringTable;
+  readonly #calls: Slots<PredicateCall>;
   readonly #endpoints = new Map<string, ParsedEndpoint | null>();
-  readonly #lists = new Slots<{ algorithm: string; list: LBEndpoint[] }>();
+  readonly #lists: Slots<{ algorithm: string; list: LBEndpoint[] }>;
+
+  /**
+   * `chars`: about how long the text to parse is, for the first size of the tables (a routes file of a
+   * million routes keeps a few million strings and calls; an annotation a handful).
+   */
+  constructor(chars = 0) {
+    // About one new string per 100 characters and one new call per 300 in route files (ids, per-route values).
+    this.strings = new StringTable(chars / 100);
+    this.#calls = new Slots(chars / 300);
+    this.#lists = new Slots(chars / 2000);
+  }
 
   /**
    * The call `name(args…)`, created when new; `h` is the hash of the name and the arguments (combine()
@@ -87,7 +111,7 @@ export class ParseTables {
    */
   call(name: string, args: readonly Arg[], n: number, h: number): PredicateCall {
     const t = this.#calls;
-    const f = h & 4095;
+    const f = h & t.frontMask;
     if (t.frontHashes[f] === h) {
       const c = t.frontValues[f]!;
       if (sameCall(c, name, args, n)) return c;
