@@ -5,7 +5,7 @@
  * comment to the end of the line.
  */
 import { SkipjackError } from '../errors.ts';
-import { StringTable, step } from './strings.ts';
+import { StringTable, own, step } from './strings.ts';
 
 export type TokenKind =
   | 'and' | 'any' | 'arrow' | 'openparen' | 'closeparen' | 'colon' | 'comma' | 'semicolon'
@@ -251,6 +251,12 @@ export class Lexer {
         if (!isSymbolCode(d)) break;
         h = step(h, d);
         i++;
+      }
+      // A route id (a name right before ":") is unique: kept as a copy of its own rather than in the table,
+      // which would grow by one slot per route (and stop in the middle of a parse to grow).
+      if (src.charCodeAt(i) === 58) {
+        this.hash = 0;
+        return this.#set('symbol', own(src.slice(start, i)), start, i);
       }
       const v = this.#strings.slice(src, start, i, h);
       this.hash = this.#strings.lastHash;
