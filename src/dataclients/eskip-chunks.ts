@@ -200,31 +200,31 @@ export class ChunkedDocument {
   *#full(buf: Buffer): Steps<number> {
     this.#tables = new ParseTables(buf.length);
     const chunks: Chunk[] = [];
-    // Cut points first (one pass over the bytes, as #cut makes them), then a chunk at a time with a yield between.
-    const cuts: number[] = [];
-    let last = 0;
-    const total = scanCuts(buf, 0, (at, seen) => {
-      if (at < buf.length && at - last >= CHUNK_BYTES) {
-        cuts.push(at, seen);
-        last = at;
-      }
-      return false;
-    });
+    const routes: RouteDef[] = [];
+    // A chunk at a time, cut as #cut cuts, with a yield between: a scan for every cut point first would
+    // walk the whole file (260 MB at a million routes) in one step. A cut point is top level, so scanning
+    // can start there afresh.
     let start = 0;
-    let startLines = 0;
-    for (let i = 0; i <= cuts.length; i += 2) {
-      const end = i < cuts.length ? cuts[i]! : buf.length;
-      const lines = i < cuts.length ? cuts[i + 1]! : total;
-      if (end > start) chunks.push(this.#parseChunk(buf, start, end, 1 + startLines, lines - startLines));
+    let firstLine = 1;
+    while (start < buf.length) {
+      let end = buf.length;
+      const lines = scanCuts(buf, start, (at) => {
+        if (at < buf.length && at - start >= CHUNK_BYTES) {
+          end = at;
+          return true;
+        }
+        return false;
+      });
+      const c = this.#parseChunk(buf, start, end, firstLine, lines);
+      chunks.push(c);
+      // Built by push: a packed array, which splice and slice move in bulk (a holey one takes their slow path).
+      for (let i = 0; i < c.routes.length; i++) routes.push(c.routes[i]!);
+      firstLine += lines;
       start = end;
-      startLines = lines;
       yield;
     }
     this.#chunks = chunks;
     this.#tablesBase = this.#tables.strings.size;
-    // Built by push: a packed array, which splice and slice move in bulk (a holey one takes their slow path).
-    const routes: RouteDef[] = [];
-    for (const c of chunks) for (let i = 0; i < c.routes.length; i++) routes.push(c.routes[i]!);
     this.#routes = routes;
     return buf.length;
   }

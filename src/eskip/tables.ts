@@ -99,8 +99,9 @@ export class ParseTables {
    * million routes keeps a few million strings and calls; an annotation a handful).
    */
   constructor(chars = 0) {
-    // About one new string per 100 characters and one new call per 300 in route files (ids, per-route values).
-    this.strings = new StringTable(chars / 100);
+    // About one new string and one new call per 300 characters in route files (per-route values); a table
+    // that fills up grows (one step that rehashes it, which a sliced parse cannot split).
+    this.strings = new StringTable(chars / 300);
     this.#calls = new Slots(chars / 300);
     this.#lists = new Slots(chars / 2000);
   }
