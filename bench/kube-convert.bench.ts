@@ -1,11 +1,11 @@
 /**
  * The Kubernetes conversion alone (no API server, no watch): a 15,000-Ingress / 3,750-RouteGroup state converted
- * by the incremental converter of this version and of `--base-ref` (default 2f37c61, before the dependency index;
+ * by the incremental converter of this version and of `--base-ref` (default f92d3ec, main of 2026-12-07;
  * checked out into a temporary git worktree with node_modules linked, imported into this process), then one
  * Ingress changed at a time and one Endpoints object changed at a time. Prints p50/p99 per version side by side,
  * with this version's conversion counts per change.
  *
- *   npx node --expose-gc bench/kube-convert.bench.ts [ingresses=15000] [changes=100] [--base-ref=2f37c61] [--no-base]
+ *   npx node --expose-gc bench/kube-convert.bench.ts [ingresses=15000] [changes=100] [--base-ref=f92d3ec] [--no-base]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';
 import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
 
 const flag = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
-const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', '2f37c61');
+const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', 'f92d3ec');
 const [nIng = 15_000, nChanges = 100] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 const nRg = Math.round(nIng / 4);
 const SERVICES = Math.ceil((nIng + nRg) / 4);

@@ -3,7 +3,7 @@
  * Services and Endpoints) served by the test API server, read by the real client (list + watch) and converted.
  *
  * Every figure is printed side by side with the previous version (named alternative, measured in the same run):
- * the bench checks out `--base-ref` (default 2f37c61, before the dependency index) into a temporary git worktree
+ * the bench checks out `--base-ref` (default f92d3ec, main of 2026-12-07) into a temporary git worktree
  * with node_modules linked, loads its data client next to this one, and starts its skipjack for the served
  * measurements.
  *
@@ -14,7 +14,7 @@
  * 4. This version only: burst of 1,000 changes, route table compile, Skipper's 3 s polling cycle.
  *
  *   npx node --expose-gc bench/kube.bench.ts [ingresses=15000] [routegroups=3750] [changes=100]
- *     [--served-changes=60] [--workers=1,2] [--sync-ingresses=50000] [--base-ref=2f37c61] [--no-base] [--no-served]
+ *     [--served-changes=60] [--workers=1,2] [--sync-ingresses=50000] [--base-ref=f92d3ec] [--no-base] [--no-served]
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -45,7 +45,7 @@ const served = !process.argv.includes('--no-served');
 const SERVED_CHANGES = Number(flag('served-changes', '60'));
 const WORKERS = flag('workers', '1,2').split(',').map(Number);
 const SYNC_INGRESSES = Number(flag('sync-ingresses', '50000'));
-const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', '2f37c61');
+const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', 'f92d3ec');
 const [nIng = 15_000, nRg = 3_750, nChanges = 100] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 
 const here = fileURLToPath(new URL('..', import.meta.url));
