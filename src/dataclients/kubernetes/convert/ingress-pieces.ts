@@ -10,6 +10,7 @@ import type { ConversionRecorder, Dependent } from './dependency-index.ts';
 import type { IngressPart } from './ingress.ts';
 import { convertIngressPart, eastWestDefaultRoutes, hostRoutesBlock } from './ingress.ts';
 import { byMetadata, selectIngresses } from './ingress-select.ts';
+import { FlatSegments } from './flat-segments.ts';
 import type { RouteIdCount } from './route-id-count.ts';
 import { SortedList } from './sorted-list.ts';
 import type { KubeLogEntry, KubeObject, TLSCertificate } from './types.ts';
@@ -85,6 +86,9 @@ export class IngressPieces {
   readonly #hostOrder = new SortedList<HostBlock>(cmpBlock);
   readonly #dirty = new Set<HostBlock>();
   #routes: RouteDef[] | undefined;
+  /** The default routes in order, rebuilt when one comes or goes. */
+  #defaultRoutes: RouteDef[] | undefined;
+  readonly #flat = new FlatSegments<RouteDef>();
   #ewRoutes: RouteDef[] = [];
   /** The east-west summary line of the last assembly, if any. */
   ewLog: KubeLogEntry | undefined;
@@ -110,6 +114,7 @@ export class IngressPieces {
     const p = e.part;
     if (p === undefined) return;
     if (p.defaultRoute !== undefined) {
+      this.#defaultRoutes = undefined;
       this.#defaults.insert(e);
       this.#ids.add([p.defaultRoute], 1);
     }
@@ -138,6 +143,7 @@ export class IngressPieces {
     const p = e.part;
     if (p === undefined) return;
     if (p.defaultRoute !== undefined) {
+      this.#defaultRoutes = undefined;
       this.#defaults.remove(e);
       this.#ids.add([p.defaultRoute], -1);
     }
@@ -187,6 +193,15 @@ export class IngressPieces {
     for (const b of this.#dirty) this.#rebuildBlock(b);
     this.#dirty.clear();
     if (this.#routes !== undefined) return this.#routes;
+    if (this.#o.enableEastWest) return (this.#routes = this.#withEastWest());
+    if (this.#defaultRoutes === undefined) this.#defaultRoutes = this.#defaults.items.map((e) => e.part!.defaultRoute!);
+    const segs: RouteDef[][] = [this.#defaultRoutes];
+    for (const b of this.#hostOrder.items) segs.push(b.routes);
+    return (this.#routes = this.#flat.flatten(segs));
+  }
+
+  /** The full assembly, east-west copies of the default routes included (they depend on the whole list). */
+  #withEastWest(): RouteDef[] {
     const o = this.#o;
     const routes: RouteDef[] = [];
     const owners = new Map<string, [string, string]>();
@@ -194,20 +209,20 @@ export class IngressPieces {
       const r = e.part!.defaultRoute!;
       routes.push(r);
       // Skipper passes namespace and name swapped here, so the east-west host is <namespace>.<name>.<domain>.
-      if (o.enableEastWest) owners.set(r.id, [e.part!.namespace, e.part!.name]);
+      owners.set(r.id, [e.part!.namespace, e.part!.name]);
     }
     for (const b of this.#hostOrder.items) for (const r of b.routes) routes.push(r);
     this.#ids.add(this.#ewRoutes, -1);
     this.#ewRoutes = [];
     this.ewLog = undefined;
-    if (o.enableEastWest && owners.size > 0) {
+    if (owners.size > 0) {
       this.#ewRoutes = eastWestDefaultRoutes(o, routes, owners);
       const n = routes.length;
       this.ewLog = { level: 'info', msg: `Enabled east west routes: ${n} ${n + this.#ewRoutes.length} ${this.#ewRoutes.length} ${this.#hostOrder.size}` };
       for (const r of this.#ewRoutes) routes.push(r);
     }
     this.#ids.add(this.#ewRoutes, 1);
-    return (this.#routes = routes);
+    return routes;
   }
 
   /** The certificates of the Ingresses' TLS sections, in order. */

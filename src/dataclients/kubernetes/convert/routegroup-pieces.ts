@@ -9,6 +9,7 @@ import type { RouteGroupEnv } from './routegroup.ts';
 import { byRouteGroupName, convertRouteGroup, loadRouteGroup } from './routegroup.ts';
 import type { RouteGroup } from './routegroup-spec.ts';
 import type { RouteIdCount } from './route-id-count.ts';
+import { FlatSegments } from './flat-segments.ts';
 import { SortedList } from './sorted-list.ts';
 import type { KubeLogEntry, KubeObject, TLSCertificate } from './types.ts';
 
@@ -61,6 +62,7 @@ export class RouteGroupPieces {
   /** How many entries have load log lines (replayed in state order). */
   loadLogCount = 0;
   #routes: RouteDef[] | undefined;
+  readonly #flat = new FlatSegments<RouteDef>();
 
   constructor(ids: RouteIdCount, onAttach: (e: RgEntry) => void, onDetach: (e: RgEntry) => void) {
     this.#ids = ids;
@@ -93,12 +95,7 @@ export class RouteGroupPieces {
   }
 
   routes(): RouteDef[] {
-    if (this.#routes === undefined) {
-      const rs: RouteDef[] = [];
-      for (const e of this.#sorted.items) for (const r of e.routes) rs.push(r);
-      this.#routes = rs;
-    }
-    return this.#routes;
+    return (this.#routes ??= this.#flat.flatten(this.#sorted.items.map((e) => e.routes)));
   }
 
   certificates(out: TLSCertificate[]): void {
