@@ -18,7 +18,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,7 +198,51 @@ function status(port: number, host: string, agent: Agent): Promise<number> {
  * New Ingress → first 200 through a real skipjack process of a version: 1 + SERVED_CHANGES changes, 100–300 ms
  * apart. The first change after start-up runs the incremental paths cold (JIT) and is reported on its own.
  */
-async function measureServed(v: Version, api: KubeApiServer, workers: number, backendPort: number): Promise<{ times: number[]; first: number; startMs: number }> {
+/** CPU time (user + system, ms) of a process and its children (the workers), from /proc. */
+function treeCpuMs(pid: number): number {
+  const own = (p: number): number => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  let ms = own(pid);
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ')) if (c.trim() !== '') ms += own(Number(c));
+  }
+  return ms;
+}
+
+const CPU_CHANGES = 20;
+
+/**
+ * CPU time of the skipjack processes per change, which the machine's load does not inflate as it does wall
+ * time: CPU_CHANGES new Ingresses 150 ms apart without probing, then one probe every 25 ms until the last is
+ * served; minus the idle rate measured over a window as long just before.
+ */
+async function cpuPerChange(pid: number, api: KubeApiServer, port: number, agent: Agent, tag: string): Promise<number> {
+  const window = CPU_CHANGES * 150;
+  const i0 = treeCpuMs(pid);
+  const t0 = performance.now();
+  await sleep(window);
+  const idleRate = (treeCpuMs(pid) - i0) / (performance.now() - t0);
+  const c0 = treeCpuMs(pid);
+  const t1 = performance.now();
+  let host = '';
+  for (let c = 0; c < CPU_CHANGES; c++) {
+    host = `${tag}cpu${c}.example.org`;
+    api.apply(ingress(`${tag}cpu${c}`, { host, service: 'live' }));
+    await sleep(150);
+  }
+  while ((await status(port, host, agent)) !== 200) await sleep(25);
+  const busy = treeCpuMs(pid) - c0 - idleRate * (performance.now() - t1);
+  return busy / CPU_CHANGES;
+}
+
+async function measureServed(v: Version, api: KubeApiServer, workers: number, backendPort: number): Promise<{ times: number[]; first: number; startMs: number; cpuMs: number }> {
   const s0 = performance.now();
   const proc = await startNode(
     join(v.root, 'src/cmd/skipjack.ts'),
@@ -228,7 +272,8 @@ async function measureServed(v: Version, api: KubeApiServer, workers: number, ba
       await jitter();
     }
     void backendPort;
-    return { first: times.shift()!, times, startMs };
+    const cpuMs = await cpuPerChange(proc.child.pid!, api, port, agent, tag);
+    return { first: times.shift()!, times, startMs, cpuMs };
   } finally {
     agent.destroy();
     await proc.stop();
@@ -302,7 +347,7 @@ if (served && !onlySync) {
     for (const v of versions) {
       const r = await measureServed(v, api, workers, backend.port);
       say(
-        `[${v.label}] -workers=${workers}: change → served (${r.times.length} new Ingresses after a first one): p50 ${f0(pct(r.times, 50))} ms, p99 ${f0(pct(r.times, 99))} ms, max ${f0(Math.max(...r.times))} ms; first change ${f0(r.first)} ms; start → listening ${f0(r.startMs)} ms`,
+        `[${v.label}] -workers=${workers}: change → served (${r.times.length} new Ingresses after a first one): p50 ${f0(pct(r.times, 50))} ms, p99 ${f0(pct(r.times, 99))} ms, max ${f0(Math.max(...r.times))} ms; first change ${f0(r.first)} ms; start → listening ${f0(r.startMs)} ms; CPU per change (all processes, ${CPU_CHANGES} unprobed changes) ${r.cpuMs.toFixed(1)} ms; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`,
       );
     }
   }
