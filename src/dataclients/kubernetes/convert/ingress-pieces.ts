@@ -195,9 +195,9 @@ export class IngressPieces {
     if (this.#routes !== undefined) return this.#routes;
     if (this.#o.enableEastWest) return (this.#routes = this.#withEastWest());
     if (this.#defaultRoutes === undefined) this.#defaultRoutes = this.#defaults.items.map((e) => e.part!.defaultRoute!);
-    const segs: RouteDef[][] = [this.#defaultRoutes];
-    for (const b of this.#hostOrder.items) segs.push(b.routes);
-    return (this.#routes = this.#flat.flatten(segs));
+    const defaults = this.#defaultRoutes;
+    const blocks = this.#hostOrder.items;
+    return (this.#routes = this.#flat.flatten(blocks.length + 1, (i) => (i === 0 ? defaults : blocks[i - 1]!.routes)));
   }
 
   /** The full assembly, east-west copies of the default routes included (they depend on the whole list). */
