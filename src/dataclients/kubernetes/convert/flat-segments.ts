@@ -1,5 +1,11 @@
 /** The incremental converter's route lists, flattened from per-object pieces without walking the unchanged ones. */
 
+/** A sequence of segments: how many, and the i-th. */
+export interface Segments<T> {
+  readonly count: number;
+  at(i: number): readonly T[];
+}
+
 /**
  * Flattens a sequence of arrays (segments), reusing the previous result around the segments that changed.
  * Segments are compared by identity, so a segment must never be mutated once flattened: a changed piece is a

@@ -33,6 +33,7 @@ import { createRouteGroupEnv, routeGroupClassRx } from './routegroup.ts';
 import { convertRouteGroupEntry, RouteGroupPieces, type RgEntry } from './routegroup-pieces.ts';
 import { RouteIdCount } from './route-id-count.ts';
 import { TrackedCollection } from './collection-diff.ts';
+import { FlatSegments } from './flat-segments.ts';
 import type { ClusterState, ConversionResult, KubeLogEntry, KubeLogger, TLSCertificate } from './types.ts';
 
 /** Work counters, for tests and the benchmark. */
@@ -60,6 +61,8 @@ class ConverterState {
   readonly rg: RouteGroupPieces;
   /** Health check and global redirect routes, after everything else. */
   readonly tail: RouteDef[] = [];
+  /** The complete list, flattened from the pieces' segments (one copy per change). */
+  readonly flat = new FlatSegments<RouteDef>();
 
   constructor(opts: KubeOptions) {
     const o = (this.o = normalizeOptions(opts));
@@ -133,7 +136,7 @@ export function createIncrementalConverter(): Converter {
     selectIngresses([], o.ingressClass, (l) => out.push(l));
     for (const e of s.ing.invalid.items) out.push(e.invalid!);
     for (const e of s.ing.logging.items) out.push(...e.logs);
-    const ingRoutes = s.ing.routes();
+    const ingSegs = s.ing.segments();
     if (s.ing.ewLog !== undefined) out.push(s.ing.ewLog);
 
     routeGroupClassRx(o.routeGroupClass, (l) => out.push(l));
@@ -141,7 +144,11 @@ export function createIncrementalConverter(): Converter {
     createRouteGroupEnv({ ...state, secrets: [] }, (l) => out.push(l), ctx);
     for (const e of s.rg.logging.items) out.push(...e.logs);
 
-    let routes = ingRoutes.concat(s.rg.routes(), s.tail);
+    const rgSegs = s.rg.segments();
+    const n1 = ingSegs.count;
+    const n2 = n1 + rgSegs.count;
+    const tail = s.tail;
+    let routes = s.flat.flatten(n2 + 1, (i) => (i < n1 ? ingSegs.at(i) : i < n2 ? rgSegs.at(i - n1) : tail));
     // The duplicate-id pass is the full conversion's; it only has work when some id occurs twice.
     if (s.ids.hasDuplicates) routes = dedupeRoutes(routes, (l) => out.push(l));
     const certificates: TLSCertificate[] = [];

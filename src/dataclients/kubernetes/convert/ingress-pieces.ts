@@ -10,7 +10,7 @@ import type { ConversionRecorder, Dependent } from './dependency-index.ts';
 import type { IngressPart } from './ingress.ts';
 import { convertIngressPart, eastWestDefaultRoutes, hostRoutesBlock } from './ingress.ts';
 import { byMetadata, selectIngresses } from './ingress-select.ts';
-import { FlatSegments } from './flat-segments.ts';
+import type { Segments } from './flat-segments.ts';
 import type { RouteIdCount } from './route-id-count.ts';
 import { SortedList } from './sorted-list.ts';
 import type { KubeLogEntry, KubeObject, TLSCertificate } from './types.ts';
@@ -85,10 +85,10 @@ export class IngressPieces {
   readonly #blocks = new Map<string, HostBlock>();
   readonly #hostOrder = new SortedList<HostBlock>(cmpBlock);
   readonly #dirty = new Set<HostBlock>();
+  /** The list with east-west copies (that mode only), until a piece changes. */
   #routes: RouteDef[] | undefined;
   /** The default routes in order, rebuilt when one comes or goes. */
   #defaultRoutes: RouteDef[] | undefined;
-  readonly #flat = new FlatSegments<RouteDef>();
   #ewRoutes: RouteDef[] = [];
   /** The east-west summary line of the last assembly, if any. */
   ewLog: KubeLogEntry | undefined;
@@ -188,16 +188,20 @@ export class IngressPieces {
     if (b.contributors.size === 0) this.#blocks.delete(b.host);
   }
 
-  /** Default routes, then each host's block in order of first appearance, then east-west default copies. */
-  routes(): RouteDef[] {
+  /**
+   * The route list as segments (flat-segments.ts): default routes, then each host's block in order of first
+   * appearance; with east-west routes, one segment holding the whole list and the default routes' copies.
+   */
+  segments(): Segments<RouteDef> {
     for (const b of this.#dirty) this.#rebuildBlock(b);
     this.#dirty.clear();
-    if (this.#routes !== undefined) return this.#routes;
-    if (this.#o.enableEastWest) return (this.#routes = this.#withEastWest());
-    if (this.#defaultRoutes === undefined) this.#defaultRoutes = this.#defaults.items.map((e) => e.part!.defaultRoute!);
-    const defaults = this.#defaultRoutes;
+    if (this.#o.enableEastWest) {
+      const all = (this.#routes ??= this.#withEastWest());
+      return { count: 1, at: () => all };
+    }
+    const defaults = (this.#defaultRoutes ??= this.#defaults.items.map((e) => e.part!.defaultRoute!));
     const blocks = this.#hostOrder.items;
-    return (this.#routes = this.#flat.flatten(blocks.length + 1, (i) => (i === 0 ? defaults : blocks[i - 1]!.routes)));
+    return { count: blocks.length + 1, at: (i) => (i === 0 ? defaults : blocks[i - 1]!.routes) };
   }
 
   /** The full assembly, east-west copies of the default routes included (they depend on the whole list). */

@@ -9,7 +9,7 @@ import type { RouteGroupEnv } from './routegroup.ts';
 import { byRouteGroupName, convertRouteGroup, loadRouteGroup } from './routegroup.ts';
 import type { RouteGroup } from './routegroup-spec.ts';
 import type { RouteIdCount } from './route-id-count.ts';
-import { FlatSegments } from './flat-segments.ts';
+import type { Segments } from './flat-segments.ts';
 import { SortedList } from './sorted-list.ts';
 import type { KubeLogEntry, KubeObject, TLSCertificate } from './types.ts';
 
@@ -61,8 +61,6 @@ export class RouteGroupPieces {
   readonly #certs = new SortedList<RgEntry>(cmpRg);
   /** How many entries have load log lines (replayed in state order). */
   loadLogCount = 0;
-  #routes: RouteDef[] | undefined;
-  readonly #flat = new FlatSegments<RouteDef>();
 
   constructor(ids: RouteIdCount, onAttach: (e: RgEntry) => void, onDetach: (e: RgEntry) => void) {
     this.#ids = ids;
@@ -74,7 +72,6 @@ export class RouteGroupPieces {
     this.byObject.set(e.obj, e);
     if (e.loadLogs.length > 0) this.loadLogCount++;
     if (e.rg === undefined) return;
-    this.#routes = undefined;
     this.#onAttach(e);
     this.#sorted.insert(e);
     if (e.logs.length > 0) this.logging.insert(e);
@@ -86,7 +83,6 @@ export class RouteGroupPieces {
     this.byObject.delete(e.obj);
     if (e.loadLogs.length > 0) this.loadLogCount--;
     if (e.rg === undefined) return;
-    this.#routes = undefined;
     this.#onDetach(e);
     this.#sorted.remove(e);
     if (e.logs.length > 0) this.logging.remove(e);
@@ -94,9 +90,10 @@ export class RouteGroupPieces {
     this.#ids.add(e.routes, -1);
   }
 
-  routes(): RouteDef[] {
+  /** The route list as segments (flat-segments.ts): each RouteGroup's routes, in order. */
+  segments(): Segments<RouteDef> {
     const entries = this.#sorted.items;
-    return (this.#routes ??= this.#flat.flatten(entries.length, (i) => entries[i]!.routes));
+    return { count: entries.length, at: (i) => entries[i]!.routes };
   }
 
   certificates(out: TLSCertificate[]): void {
