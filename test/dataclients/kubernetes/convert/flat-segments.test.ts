@@ -11,11 +11,13 @@ test('flattening reuses the previous result and equals a plain concatenation aft
   assert.deepEqual(prev, segs.flat());
   for (let round = 0; round < 300; round++) {
     const next = segs.slice();
-    const op = rnd(4);
+    const op = rnd(6);
     const at = rnd(next.length + 1);
     if (op === 0) next.splice(at, 0, Array.from({ length: round % 50 === 0 ? 5000 : rnd(3) }, () => 1000 + round));
     else if (op === 1 && next.length > 0) next.splice(Math.min(at, next.length - 1), 1);
     else if (op === 2 && next.length > 0) next[Math.min(at, next.length - 1)] = [2000 + round, 3000 + round];
+    // Scattered replacements, of other lengths, a few or more than a patch is worth.
+    else if (op === 4 || op === 5) for (let k = 0; k < (op === 4 ? 3 : 80); k++) next[rnd(next.length)] = Array.from({ length: rnd(4) }, (_, j) => 4000 + round * 10 + j);
     const before = prev.slice();
     const out = f.flatten(next.length, (i) => next[i]!);
     assert.deepEqual(out, next.flat(), `round ${round}`);
