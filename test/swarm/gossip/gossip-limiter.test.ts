@@ -86,7 +86,7 @@ test('a member that stops is forgotten: its counts stop counting and its part of
   await members[2]!.limiter.stop();
   await members[2]!.node.stop();
   await waitFor('member 2 forgotten', async () => members[0]!.node.live().length === 2 && (await members[0]!.limiter.count(limit, 'k')) === 0);
-  const [a] = await load([members[0]!], limit, 'k', 80, 2);
+  const [a] = await load([members[0]!], limit, 'k', 200, 2);
   assert.equal(a, 30, 'the two remaining members share the whole limit again');
 });
 
