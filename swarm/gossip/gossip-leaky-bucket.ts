@@ -113,7 +113,7 @@ export class GossipLeakyBucket implements SwarmLeakyBucket, Service {
       b.unreported += increment;
       return ALLOWED;
     }
-    return { allowed: false, retryAfterMs: refusalWaitMs(b, increment, cap, em), source: 'gossip' };
+    return { allowed: false, retryAfterMs: refusalWaitMs(b, increment, cap, em, this.#node.live(), this.#node.self), source: 'gossip' };
   }
 
   /** The bucket's level as this instance knows it now. */

@@ -53,8 +53,6 @@ export interface Bucket {
   round: number;
   budget: number;
   used: number;
-  /** Units the peers held when the share was taken: reservations, equal parts of silent peers. */
-  held: number;
   announced: number;
   reported: boolean;
 }
@@ -63,7 +61,7 @@ export function newBucket(label: string, capacity: number, emissionMs: number, n
   return {
     label, salt: hash(`${capacity}/${emissionMs}/${label}`, 0), capacity, emissionMs, level: 0, at: now, epoch: Math.floor(Math.random() * 2 ** 48), added: 0, own: 0, unreported: 0,
     peers: new Map(), attempts: emptyCounts(Math.floor(now / DEMAND_MS)), reportedDemand: 0, increment: 1, dirty: false,
-    busy: false, round: 0, budget: 0, used: 0, held: 0, announced: 0, reported: false,
+    busy: false, round: 0, budget: 0, used: 0, announced: 0, reported: false,
   };
 }
 
@@ -118,7 +116,6 @@ export function takeShare(b: Bucket, cap: number, live: readonly MemberId[], sel
       busy.push({ id, weight: p.demand + 1 });
     }
   }
-  b.held = held;
   b.used = 0;
   const inc = b.increment;
   // EPSILON: floating-point dust of the leak must not cost a whole unit.
@@ -166,11 +163,21 @@ function lazyParts(room: number, turns: Turn[], anyBusy: boolean): { self: numbe
 }
 
 /**
- * The wait a refusal names: until the level leaves room for the increment with every peer's holding used
- * (as Skipper's script answers, plus what the peers hold); with room beyond what they hold, the room is in
- * shares that move at the next flushes, and the refusal says SHARE_MOVES_MS.
+ * The wait a refusal names: until the level leaves room for the increment with everything the live peers hold
+ * now used (as Skipper's script answers from the level, plus those holdings); with room beyond them, the room is
+ * in shares that move at the next flushes, and the refusal says SHARE_MOVES_MS.
  */
-export function refusalWaitMs(b: Bucket, increment: number, cap: number, em: number): number {
-  const wait = (b.level + b.held + increment - cap) * em;
+export function refusalWaitMs(b: Bucket, increment: number, cap: number, em: number, live: readonly MemberId[], self: MemberId): number {
+  const n = live.length;
+  const q = Math.floor(Math.floor(cap) / n);
+  const r = Math.floor(cap) - q * n;
+  let held = 0;
+  for (let i = 0; i < n; i++) {
+    const id = live[i]!;
+    if (id === self) continue;
+    const p = b.peers.get(id);
+    held += p === undefined ? q + (i < r ? 1 : 0) : p.reserved;
+  }
+  const wait = (b.level + held + increment - cap) * em;
   return wait > 0 ? Math.ceil(wait) : SHARE_MOVES_MS;
 }

@@ -73,8 +73,8 @@ test('a refusal while the room is held in shares says a second; with the bucket 
   const live = ids.slice(0, 2);
   const held = view(1, 2, 0, [true, false], [10, 0], [50, 0], 1);
   takeShare(held, 12, live, ids[1]!, true);
-  assert.equal(refusalWaitMs(held, 1, 12, 3_600_000) >= SHARE_MOVES_MS, true);
+  assert.equal(refusalWaitMs(held, 1, 12, 3_600_000, live, ids[1]!) >= SHARE_MOVES_MS, true);
   const full = view(1, 2, 12, [true, false], [0, 0], [50, 0], 1);
   takeShare(full, 12, live, ids[1]!, true);
-  assert.equal(refusalWaitMs(full, 1, 12, 3_600_000), 3_600_000);
+  assert.equal(refusalWaitMs(full, 1, 12, 3_600_000, live, ids[1]!), 3_600_000);
 });
