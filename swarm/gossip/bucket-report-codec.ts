@@ -5,32 +5,17 @@
  * so a lost or duplicated report costs nothing but freshness. Encoded as JSON and split so no message exceeds
  * the size limit.
  */
+import { encodeParts } from './report-codec.ts';
 
 /** [label, capacity, emissionMs, epoch, added, own units still in the bucket, reserved, demand, busy 0|1]. */
 export type BucketReportEntry = [string, number, number, number, number, number, number, number, number];
 type Wire = { f: 0 | 1; e: BucketReportEntry[] };
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** Encodes entries in parts of at most `maxBytes` each; only the last part of a full snapshot says full. */
 export function encodeBucketReport(full: boolean, entries: readonly BucketReportEntry[], maxBytes: number): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  let cur: BucketReportEntry[] = [];
-  let size = 16;
-  const flush = (last: boolean) => {
-    parts.push(enc.encode(JSON.stringify({ f: last && full ? 1 : 0, e: cur } satisfies Wire)));
-    cur = [];
-    size = 16;
-  };
-  for (const e of entries) {
-    const n = JSON.stringify(e).length * 3 + 1; // worst-case UTF-8 expansion keeps the bound a bound
-    if (cur.length > 0 && size + n > maxBytes) flush(false);
-    cur.push(e);
-    size += n;
-  }
-  flush(true);
-  return parts;
+  return encodeParts(full, entries, maxBytes);
 }
 
 /** Decodes a report part; throws on a malformed one (the caller drops it whole). */
