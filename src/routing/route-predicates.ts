@@ -10,6 +10,7 @@ import { weightSpec } from './weight.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { PredicateMatcher, PredicateSpec } from './types.ts';
+import type { CreationCache } from './creation-cache.ts';
 
 /** The compiled predicate part of a route. */
 export interface CompiledPredicates {
@@ -20,6 +21,8 @@ export interface CompiledPredicates {
   readonly weight: number;
   /** The hostnames any match is confined to (from one Host/HostAny predicate), or null. */
   readonly hostKeys: readonly string[] | null;
+  /** Whether the creation cache had handed out every one of `matchers` before (see shared-instances.ts). */
+  readonly repeated: boolean;
 }
 
 // Evaluation rank of the predicates Skipper checks before its custom ones.
@@ -30,16 +33,20 @@ const rank: Record<string, number> = { Method: 0, Host: 1, PathRegexp: 2, Header
  * `patterns` caches parsed path patterns by predicate and argument across the routes of one compile.
  */
 export function compilePredicates(
-  def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean, patterns: Map<string, PathPattern> = new Map(),
+  def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean, patterns: Map<string, PathPattern> = new Map(), cache?: CreationCache,
 ): CompiledPredicates {
   let pattern: PathPattern | null = null;
   let weight = 0;
   let count = 0;
   let method: PredicateMatcher | null = null;
+  // Whether the kept Method / the kept Header of a name was a repeat (see `ranks` for the others).
+  let methodRepeat = false;
+  let headerRepeats: Map<string, boolean> | null = null;
   let hostKeys: readonly string[] | null = null;
   let headers: Map<string, PredicateMatcher> | null = null;
   let headerRegexpNames: Set<string> | null = null;
-  // Matchers with their evaluation rank, in parallel arrays; sorted once below (few entries per route).
+  // Matchers with twice their evaluation rank, plus 1 when the creation cache had handed the matcher out
+  // before, in parallel arrays; sorted once below (few entries per route).
   const matchers: PredicateMatcher[] = [];
   const ranks: number[] = [];
   for (const p of def.predicates) {
@@ -63,42 +70,50 @@ export function compilePredicates(
     if (spec === undefined) {
       throw new RouteDefinitionError('unknown_predicate', `route ${def.id}: predicate ${JSON.stringify(p.name)} not found`);
     }
-    const m = create(def, p, spec);
+    const before = cache === undefined ? 0 : cache.repeats;
+    const m = create(def, p, spec, cache);
+    const rep = cache !== undefined && cache.repeats !== before ? 1 : 0;
     if (spec.weight !== undefined) weight += spec.weight(p.args);
     if (hostKeys === null && m.hostKeys !== undefined) hostKeys = m.hostKeys;
     switch (p.name) {
       case 'Method':
         method = m;
+        methodRepeat = rep === 1;
         break;
-      case 'Header':
+      case 'Header': {
         // Skipper stores exact header conditions in a map by canonical name: the last one wins.
-        (headers ??= new Map()).set(String(p.args[0]).toLowerCase(), m);
+        const name = String(p.args[0]).toLowerCase();
+        (headers ??= new Map()).set(name, m);
+        (headerRepeats ??= new Map()).set(name, rep === 1);
         break;
+      }
       case 'HeaderRegexp':
         (headerRegexpNames ??= new Set()).add(String(p.args[0]).toLowerCase());
         matchers.push(m);
-        ranks.push(rank[p.name]!);
+        ranks.push(2 * rank[p.name]! + rep);
         break;
       default:
         count++;
         matchers.push(m);
-        ranks.push(rank[p.name] ?? 5);
+        ranks.push(2 * (rank[p.name] ?? 5) + rep);
     }
   }
   count += (method !== null ? 1 : 0) + (headers?.size ?? 0) + (headerRegexpNames?.size ?? 0);
   if (method !== null) {
     matchers.push(method);
-    ranks.push(rank['Method']!);
+    ranks.push(2 * rank['Method']! + (methodRepeat ? 1 : 0));
   }
   if (headers !== null) {
-    for (const m of headers.values()) {
+    for (const [name, m] of headers) {
       matchers.push(m);
-      ranks.push(rank['Header']!);
+      ranks.push(2 * rank['Header']! + (headerRepeats!.get(name)! ? 1 : 0));
     }
   }
+  let repeated = true;
+  for (let i = 0; i < ranks.length; i++) if ((ranks[i]! & 1) === 0) repeated = false;
   sortByRank(matchers, ranks);
   // slice() sizes the list exactly; push leaves spare capacity, which the table would keep per route.
-  return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys };
+  return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys, repeated };
 }
 
 /** The parsed Path/PathSubtree argument, from `cache` when parsed before. Throws InvalidArgsError. */
@@ -120,13 +135,13 @@ export function treePattern(def: RouteDef, ignoreTrailingSlash: boolean, cache: 
   return null;
 }
 
-/** Stable insertion sort of `ms` by `ranks`, in place: lists are a handful long. */
+/** Stable insertion sort of `ms` by `ranks` (halved: the low bit is not part of it), in place: lists are a handful long. */
 function sortByRank(ms: PredicateMatcher[], ranks: number[]): void {
   for (let i = 1; i < ms.length; i++) {
     const m = ms[i]!;
     const r = ranks[i]!;
     let j = i - 1;
-    while (j >= 0 && ranks[j]! > r) {
+    while (j >= 0 && ranks[j]! >> 1 > r >> 1) {
       ms[j + 1] = ms[j]!;
       ranks[j + 1] = ranks[j]!;
       j--;
@@ -136,9 +151,9 @@ function sortByRank(ms: PredicateMatcher[], ranks: number[]): void {
   }
 }
 
-function create(def: RouteDef, p: PredicateCall, spec: PredicateSpec): PredicateMatcher {
+function create(def: RouteDef, p: PredicateCall, spec: PredicateSpec, cache?: CreationCache): PredicateMatcher {
   try {
-    return spec.create(p.args);
+    return spec.create(p.args, cache);
   } catch (e) {
     throw invalid(def, p, describe(e));
   }

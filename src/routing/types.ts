@@ -2,6 +2,7 @@
  * What the router needs from predicates and gives to the proxy. Declared here, where it is consumed;
  * `src/predicates/` implements the specs, `src/proxy/` consumes the compiled table.
  */
+import type { CreationCache } from './creation-cache.ts';
 import type { Arg, RouteDef } from '../eskip/index.ts';
 import type { FilterInstance } from './filter-contract.ts';
 
@@ -45,8 +46,11 @@ export interface PredicateMatcher {
 /** A predicate as registered: validates eskip arguments at route-build time and builds a matcher. */
 export interface PredicateSpec {
   readonly name: string;
-  /** Throws InvalidArgsError (from src/errors.ts) when the arguments are not acceptable. */
-  create(args: Arg[]): PredicateMatcher;
+  /**
+   * Throws InvalidArgsError (from src/errors.ts) when the arguments are not acceptable. `cache` is the
+   * compile's creation cache; only specs whose matchers keep no state use it (src/predicates/memo.ts).
+   */
+  create(args: Arg[], cache?: CreationCache): PredicateMatcher;
   /**
    * Extra weight this predicate adds to route precedence (Skipper's `Weight(n)`); most predicates add none.
    * Called with the already validated arguments.
