@@ -13,6 +13,7 @@ import type { Registry } from '../registry.ts';
 import { compileRoute, newCompileScratch, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
 import { IdIndex } from './id-index.ts';
+import { inTree } from './route-entry.ts';
 import { PathTree } from './path-tree.ts';
 import { reconcileSteps } from './reconcile.ts';
 import { runSliced, runSync, stepChunk, type SliceOptions, type Steps } from '../lifecycle/index.ts';
@@ -88,7 +89,7 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
     const outside: RouteEntry[] = [];
     for (let i = 0; i < compiled.length; i++) {
       if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
-      if (!compiled[i]!.inTree) outside.push(compiled[i]!);
+      if (!inTree(compiled[i]!)) outside.push(compiled[i]!);
     }
     rootLeaf = new Leaf(outside);
   }
@@ -124,7 +125,7 @@ function headed(base: TableState): Family {
 /** The entries of the routes outside the path tree, or null when there are none. */
 function rootEntries(cs: readonly RouteEntry[]): RouteEntry[] | null {
   let out: RouteEntry[] | null = null;
-  for (const c of cs) if (!c.inTree) (out ??= []).push(c);
+  for (const c of cs) if (!inTree(c)) (out ??= []).push(c);
   return out;
 }
 

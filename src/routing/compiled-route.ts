@@ -6,6 +6,7 @@ import type { RouteDef } from '../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import type { ParamNames, RouteEntry } from './leaf.ts';
+import { hostByKeyFlag, hostExactFlag, inTreeFlag } from './route-entry.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { compileBackend } from './route-backend.ts';
 import { closeFilters, createFilters, type Repeats } from './route-filters.ts';
@@ -107,7 +108,7 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
   return {
     route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], preds.repeated, lists), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
-    inTree: p !== null, refs: 0, seq: -1,
+    flags: (p !== null ? inTreeFlag : 0) | (preds.hostRule === 1 ? hostByKeyFlag : preds.hostRule === 2 ? hostExactFlag : 0), refs: 0, seq: -1,
   };
 }
 

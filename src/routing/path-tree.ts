@@ -4,6 +4,7 @@
  * position all reject the request, so the most specific matching path wins (Skipper's pathmux order).
  */
 import { leafSteps, patchLeaf, type Leaf, type RouteEntry } from './leaf.ts';
+import { inTree } from './route-entry.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
@@ -43,7 +44,7 @@ export class PathTree {
     for (let i = 0; i < routes.length; i++) {
       if (i % stepChunk === stepChunk - 1) yield;
       const r = routes[i]!;
-      if (r.inTree) insert(root, patternOf(r)!, r, ignoreTrailingSlash);
+      if (inTree(r)) insert(root, patternOf(r)!, r, ignoreTrailingSlash);
     }
     const budget = { left: stepChunk };
     return new PathTree(yield* freeze(root, budget));
@@ -57,8 +58,8 @@ export class PathTree {
   patch(added: readonly RouteEntry[], removed: readonly RouteEntry[], patternOf: PatternOf, ignoreTrailingSlash: boolean): PathTree {
     const add = newBuildNode();
     const rem = newBuildNode();
-    for (const r of added) if (r.inTree) insert(add, patternOf(r)!, r, ignoreTrailingSlash);
-    for (const r of removed) if (r.inTree) insert(rem, patternOf(r)!, r, ignoreTrailingSlash);
+    for (const r of added) if (inTree(r)) insert(add, patternOf(r)!, r, ignoreTrailingSlash);
+    for (const r of removed) if (inTree(r)) insert(rem, patternOf(r)!, r, ignoreTrailingSlash);
     return new PathTree(merge(this.#root, add, rem) ?? emptyNode);
   }
 

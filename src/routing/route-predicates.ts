@@ -23,6 +23,11 @@ export interface CompiledPredicates {
   readonly hostKeys: readonly string[] | null;
   /** Whether the creation cache had handed out every one of `matchers` before (see shared-instances.ts). */
   readonly repeated: boolean;
+  /**
+   * 0, or the `hostMatch` of the matcher that gave `hostKeys` ('key' 1, 'exact' 2), which is then
+   * `matchers[0]`: the host index skips it for routes it found under their key (host-index.ts).
+   */
+  readonly hostRule: 0 | 1 | 2;
 }
 
 // Evaluation rank of the predicates Skipper checks before its custom ones.
@@ -43,6 +48,8 @@ export function compilePredicates(
   let methodRepeat = false;
   let headerRepeats: Map<string, boolean> | null = null;
   let hostKeys: readonly string[] | null = null;
+  let hostRule: 0 | 1 | 2 = 0;
+  let hostMatcher: PredicateMatcher | null = null;
   let headers: Map<string, PredicateMatcher> | null = null;
   let headerRegexpNames: Set<string> | null = null;
   // Matchers with twice their evaluation rank, plus 1 when the creation cache had handed the matcher out
@@ -74,7 +81,13 @@ export function compilePredicates(
     const m = create(def, p, spec, cache);
     const rep = cache !== undefined && cache.repeats !== before ? 1 : 0;
     if (spec.weight !== undefined) weight += spec.weight(p.args);
-    if (hostKeys === null && m.hostKeys !== undefined) hostKeys = m.hostKeys;
+    if (hostKeys === null && m.hostKeys !== undefined) {
+      hostKeys = m.hostKeys;
+      if (m.hostMatch !== undefined) {
+        hostRule = m.hostMatch === 'key' ? 1 : 2;
+        hostMatcher = m;
+      }
+    }
     switch (p.name) {
       case 'Method':
         method = m;
@@ -95,7 +108,8 @@ export function compilePredicates(
       default:
         count++;
         matchers.push(m);
-        ranks.push(2 * (rank[p.name] ?? 5) + rep);
+        // The matcher the host index decides goes first (matchers are pure: the order changes no decision).
+        ranks.push(2 * (m === hostMatcher ? -1 : rank[p.name] ?? 5) + rep);
     }
   }
   count += (method !== null ? 1 : 0) + (headers?.size ?? 0) + (headerRegexpNames?.size ?? 0);
@@ -113,7 +127,7 @@ export function compilePredicates(
   for (let i = 0; i < ranks.length; i++) if ((ranks[i]! & 1) === 0) repeated = false;
   sortByRank(matchers, ranks);
   // slice() sizes the list exactly; push leaves spare capacity, which the table would keep per route.
-  return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys, repeated };
+  return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys, repeated, hostRule };
 }
 
 /** The parsed Path/PathSubtree argument, from `cache` when parsed before. Throws InvalidArgsError. */

@@ -41,6 +41,12 @@ export interface PredicateMatcher {
    * has a Host that, without a `:port` and one trailing dot, is one of these. The route table indexes by it.
    */
   readonly hostKeys?: readonly string[];
+  /**
+   * What a request's host index key decides about this matcher, when it has `hostKeys`: 'key' — it accepts
+   * exactly the requests whose key (src/routing/host-key.ts) is one of them; 'exact' — exactly those whose
+   * Host is one of them. The route table then skips the matcher for routes found under that key.
+   */
+  readonly hostMatch?: 'key' | 'exact';
 }
 
 /** A predicate as registered: validates eskip arguments at route-build time and builds a matcher. */
