@@ -10,7 +10,7 @@ import { hostByKeyFlag, hostExactFlag, inTreeFlag } from './route-entry.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { compileBackend } from './route-backend.ts';
 import { closeFilters, createFilters, type Repeats } from './route-filters.ts';
-import { compilePredicates } from './route-predicates.ts';
+import { compilePredicates, newPatternCache, type PatternCache } from './route-predicates.ts';
 import type { LoadBalancerFactory, PredicateMatcher, PredicateSpec, Route } from './types.ts';
 import { sharedList, newSharedLists, type SharedLists } from './shared-instances.ts';
 import { CreationCache } from './creation-cache.ts';
@@ -65,15 +65,16 @@ const noFilters: readonly FilterInstance[] = Object.freeze([]);
 
 /** What the routes of one compile share while it runs; dropped when it ends. */
 export interface CompileScratch {
-  /** Parsed path patterns by predicate and argument. */
-  readonly patterns: Map<string, PathPattern>;
+  readonly patterns: PatternCache;
+  /** ParamNames by pattern (see paramNames). */
+  readonly params: Map<PathPattern, ParamNames>;
   readonly lists: SharedLists;
   readonly cache: CreationCache;
   readonly repeats: Repeats;
 }
 
 export function newCompileScratch(): CompileScratch {
-  return { patterns: new Map(), lists: newSharedLists(), cache: new CreationCache(), repeats: { filters: 0 } };
+  return { patterns: newPatternCache(), params: new Map(), lists: newSharedLists(), cache: new CreationCache(), repeats: { filters: 0 } };
 }
 
 /**
@@ -107,7 +108,7 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
   const p = preds.pattern;
   return {
     route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], preds.repeated, lists), weight: preds.weight,
-    params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
+    params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params, scratch.params), hostKeys: preds.hostKeys,
     flags: (p !== null ? inTreeFlag : 0) | (preds.hostRule === 1 ? hostByKeyFlag : preds.hostRule === 2 ? hostExactFlag : 0), refs: 0, seq: -1,
   };
 }
@@ -144,9 +145,12 @@ function hooks(filters: readonly FilterInstance[], mask: number, request: boolea
 
 const noMatchers: readonly PredicateMatcher[] = Object.freeze([]);
 
-function paramNames(p: PathPattern, cache: Map<string, ParamNames>): ParamNames {
+function paramNames(p: PathPattern, cache: Map<string, ParamNames>, byPattern: Map<PathPattern, ParamNames>): ParamNames {
+  const known = byPattern.get(p);
+  if (known !== undefined) return known;
   const key = `${p.subtree ? 's' : 'p'}${p.freeName !== null ? 'f' : ''}:${p.names.join('/')}`;
   let v = cache.get(key);
   if (v === undefined) cache.set(key, (v = Object.freeze({ names: Object.freeze(p.names.slice()), free: p.freeName !== null, subtree: p.subtree })));
+  byPattern.set(p, v);
   return v;
 }

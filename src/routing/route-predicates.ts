@@ -38,7 +38,7 @@ const rank: Record<string, number> = { Method: 0, Host: 1, PathRegexp: 2, Header
  * `patterns` caches parsed path patterns by predicate and argument across the routes of one compile.
  */
 export function compilePredicates(
-  def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean, patterns: Map<string, PathPattern> = new Map(), cache?: CreationCache,
+  def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean, patterns: PatternCache = newPatternCache(), cache?: CreationCache,
 ): CompiledPredicates {
   let pattern: PathPattern | null = null;
   let weight = 0;
@@ -130,11 +130,22 @@ export function compilePredicates(
   return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys, repeated, hostRule };
 }
 
+/** Parsed Path and PathSubtree arguments of one compile, keyed by the argument itself (no key string to build). */
+export interface PatternCache {
+  readonly path: Map<string, PathPattern>;
+  readonly subtree: Map<string, PathPattern>;
+}
+
+export function newPatternCache(): PatternCache {
+  return { path: new Map(), subtree: new Map() };
+}
+
 /** The parsed Path/PathSubtree argument, from `cache` when parsed before. Throws InvalidArgsError. */
-export function cachedPattern(name: string, arg: string, ignoreTrailingSlash: boolean, cache: Map<string, PathPattern>): PathPattern {
-  const key = name + ' ' + arg;
-  let pattern = cache.get(key);
-  if (pattern === undefined) cache.set(key, (pattern = parsePathPattern(name, arg, name === 'PathSubtree', ignoreTrailingSlash)));
+export function cachedPattern(name: string, arg: string, ignoreTrailingSlash: boolean, cache: PatternCache): PathPattern {
+  const subtree = name === 'PathSubtree';
+  const map = subtree ? cache.subtree : cache.path;
+  let pattern = map.get(arg);
+  if (pattern === undefined) map.set(arg, (pattern = parsePathPattern(name, arg, subtree, ignoreTrailingSlash)));
   return pattern;
 }
 
@@ -142,7 +153,7 @@ export function cachedPattern(name: string, arg: string, ignoreTrailingSlash: bo
  * The tree pattern of a route compiled from `def` (whose Path/PathSubtree argument was validated then).
  * Patterns are not kept with the routes: most are distinct, and keeping them cost ≈ 400 B per route.
  */
-export function treePattern(def: RouteDef, ignoreTrailingSlash: boolean, cache: Map<string, PathPattern>): PathPattern | null {
+export function treePattern(def: RouteDef, ignoreTrailingSlash: boolean, cache: PatternCache): PathPattern | null {
   for (const p of def.predicates) {
     if (p.name === 'Path' || p.name === 'PathSubtree') return cachedPattern(p.name, p.args[0] as string, ignoreTrailingSlash, cache);
   }
