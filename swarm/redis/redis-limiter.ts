@@ -163,7 +163,8 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
     if (want > 0) lease!.reserving = true;
     let r: WindowReply;
     try {
-      r = (await shard.run(slidingWindow, k, [limit.windowMs, limit.maxHits, n, want, this.leases?.divisor(this.members()) ?? 1])) as WindowReply;
+      const args = want > 0 ? [limit.windowMs, limit.maxHits, n, want, this.leases!.divisor(this.members())] : [limit.windowMs, limit.maxHits, n];
+      r = (await shard.run(slidingWindow, k, args)) as WindowReply;
     } catch {
       return undefined;
     } finally {
