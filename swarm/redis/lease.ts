@@ -11,8 +11,9 @@
  *   members × k: near the limit there are no leases and every decision is a store decision, exact as before.
  * - Sized by demand: the hits this process asked for the key over the last sample, extrapolated to one lease
  *   lifetime; below MIN_LEASE (a client key asked a few times an hour) no lease, unchanged behaviour.
- * - A lease ends after `lifetimeMs` and never outlives the store window it was counted in (its end comes from
- *   the script, measured from when the call was sent: never later than the window's real end). Unused hits are
+ * - A lease ends `lifetimeMs` after its reservation was answered and never outlives the store window it was
+ *   counted in (its end comes from the script, measured from when the call was sent: never later than the
+ *   window's real end). Unused hits are
  *   then given back (the caller's `release`); if that fails they are the under-admission, at most one lease
  *   per key and process, for that window.
  * - Bounded: at most `maxEntries` keys are tracked (others are not leased); idle entries are swept.
@@ -139,8 +140,8 @@ export class LeaseTable {
   }
 
   /**
-   * Adds `reserved` hits counted in store window `idx` on `shard`, usable until `sentAt` plus the lifetime or
-   * the `windowLeftMs` the store reported, whichever is sooner. A lease still live is from the same window
+   * Adds `reserved` hits counted in store window `idx` on `shard`, usable for one lifetime from `now` (the
+   * answer) but never past `sentAt` plus the `windowLeftMs` the store reported. A lease still live is from the same window
    * (it cannot outlive it) and is topped up; an expired remainder is released first.
    */
   grant(l: Lease, shard: RedisShard, reserved: number, idx: number, sentAt: number, windowLeftMs: number, now: number): void {
@@ -148,7 +149,9 @@ export class LeaseTable {
     l.left += reserved;
     l.idx = idx;
     l.shard = shard;
-    l.expiresAt = sentAt + Math.min(this.#o.lifetimeMs, windowLeftMs);
+    // The window end counts from the send (never later than the real end); the lifetime from the answer, so a
+    // slow round trip (a process descheduled for longer than a lifetime) does not waste the reservation.
+    l.expiresAt = Math.min(sentAt + windowLeftMs, now + this.#o.lifetimeMs);
     l.chunk = l.left;
   }
 

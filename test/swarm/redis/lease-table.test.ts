@@ -38,6 +38,10 @@ test('a lease ends at its lifetime or at the end of the store window it was coun
   t.grant(l, shard, 2, 9, 400, 1e9, 401);
   assert.equal(l.left, 2, 'a lease of another window is released first');
   assert.deepEqual(released.map(([, n]) => n), [4, 8]);
+  // a slow answer (sent at 1000, answered at 1500): the lifetime counts from the answer
+  t.grant(l, shard, 3, 9, 1000, 1e9, 1500);
+  assert.equal(t.take(l, 1650), true);
+  assert.equal(t.take(l, 1700), false);
 });
 
 test('bounded: beyond maxEntries keys are not tracked', () => {
