@@ -188,3 +188,19 @@ test('Redis killed while leases are held: they are still used, then decisions fa
   assert.equal(await stored(d, limit, 'a'), counted.get('a')! + 1);
   assert.equal(await stored(d, limit, 'b'), counted.get('b')!);
 });
+
+test('a key asked once is not leased, however late its turn ends', async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const c = await client(redis, t);
+  const { ring, limiter } = await instance(redis.address, 1);
+  t.after(() => ring.stop());
+  await waitFor('connected', () => ring.connected());
+  const limit = hour('lease-once', 1000);
+  const d = limiter.allow(limit, 'client', false);
+  // the turn ends well after a demand sample's 20 ms (a busy event loop)
+  for (const end = performance.now() + 40; performance.now() < end;);
+  assert.equal((await d).allowed, true);
+  assert.equal(limiter.leased(limit, 'client'), 0);
+  assert.equal(await stored(c, limit, 'client'), 1, 'one hit counted, none reserved');
+});
