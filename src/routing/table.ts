@@ -6,6 +6,7 @@ import type { RouteDef } from '../eskip/index.ts';
 import { hostKey } from './host-key.ts';
 import { releaseRoute, type CompileContext, type Shared } from './compiled-route.ts';
 import type { Leaf, RouteEntry } from './leaf.ts';
+import type { IdIndex } from './id-index.ts';
 import { cleanPath, unescapeParam } from './path-pattern.ts';
 import type { PathTree } from './path-tree.ts';
 import type { InvalidRoute, Route, RouteMatch, RouteTable, RoutingRequest } from './types.ts';
@@ -21,7 +22,7 @@ const scratch: string[] = [];
  * compiled last; a compile from any other member rebuilds them first.
  */
 export interface Family {
-  byId: Map<string, RouteEntry>;
+  byId: IdIndex;
   head: TableState | null;
 }
 

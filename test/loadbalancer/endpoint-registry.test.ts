@@ -41,6 +41,38 @@ test('statistics survive a route update; endpoints unseen for a minute are forgo
   assert.ok(reg.peek('a:1'));
 });
 
+test('a new generation walks only the routes that changed; kept endpoints stay however long, unused ones go after a minute', () => {
+  let now = 1_000_000;
+  const reg = new EndpointRegistry(() => now);
+  // The routes whose balancer the registry looked at during one observation.
+  const looked = new Set<Route>();
+  const counted = (r: Route): Route => {
+    const lb = r.lb;
+    const c: Route = Object.defineProperty({ ...r }, 'lb', { get: () => (looked.add(c), lb) });
+    return c;
+  };
+  const routes = Array.from({ length: 100 }, (_, i) => counted(lbRoute(`r${i}`, [`http://h${i}:1`])));
+  reg.observe(table(1, routes));
+  assert.equal(looked.size, 100);
+  reg.get('lazy:1');
+  let walks = 0;
+  for (let g = 2; g < 10; g++) {
+    now += 20_000;
+    const next = routes.slice();
+    next[50] = counted(lbRoute(`r50`, [`http://h50:1`, `http://n${g}:1`]));
+    looked.clear();
+    reg.observe(table(g, next));
+    walks += looked.size;
+    routes.splice(0, routes.length, ...next);
+  }
+  assert.ok(walks <= 2 * 8, `two routes looked at per generation, ${walks} in 8`);
+  assert.ok(reg.peek('h0:1'), 'in every table for 160 s: kept');
+  assert.ok(reg.peek('h50:1'), 'moved from the replaced route to its successor: kept');
+  assert.equal(reg.peek('lazy:1'), undefined, 'met by a request but in no table: gone after a minute');
+  assert.equal(reg.peek('n2:1'), undefined, 'gone from the tables for over a minute');
+  assert.ok(reg.peek('n9:1') && reg.peek('n8:1'), 'in the last tables');
+});
+
 test('endpointCreated later than the detection time restarts the fade-in', () => {
   let now = Date.now();
   const reg = new EndpointRegistry(() => now);
