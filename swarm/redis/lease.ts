@@ -50,6 +50,8 @@ export class Lease {
   shard: RedisShard | undefined;
   /** A reservation is in flight: no second one is asked. */
   reserving = false;
+  /** No sample taken yet: the key's first store run never reserves. */
+  fresh = true;
   /** Decisions asked since `since`. */
   hits = 0;
   since: number;
@@ -121,11 +123,19 @@ export class LeaseTable {
   }
 
   /**
-   * Hits to reserve now: the demand of the last sample over one lifetime, minus what is still leased; 0 while a
-   * reservation is in flight, before the first sample is long enough, or below MIN_LEASE. Starts a new sample.
+   * Hits to reserve now: the demand of the last sample over one lifetime, minus what is still leased; 0 at the
+   * key's first run, while a reservation is in flight, before the first sample is long enough, or below
+   * MIN_LEASE. Starts a new sample.
    */
   wanted(l: Lease, now: number): number {
     if (l.reserving) return 0;
+    if (l.fresh) {
+      // A key's first run (a burst in one turn, however late the turn ends) is no rate: the sample starts here.
+      l.fresh = false;
+      l.hits = 0;
+      l.since = now;
+      return 0;
+    }
     const elapsed = now - l.since;
     if (elapsed < MIN_SAMPLE_MS && l.chunk === 0) return 0;
     const want = Math.floor((l.hits * this.#o.lifetimeMs) / Math.max(elapsed, MIN_SAMPLE_MS)) - l.left;

@@ -108,8 +108,6 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
     if (shard === undefined || !shard.available()) return this.fallBack(limit, key, k, failClosed);
     let b = this.batch.get(id);
     if (b === undefined) {
-      // The first decision starts the key's demand sample and is not counted in it: one decision alone, however
-      // late the turn ends, never looks like a rate.
       if (lease === undefined && this.leases !== null) lease = this.leases.track(id, limit, k, now);
       b = { shard, limit, key: k, lease, waiting: [] };
       this.batch.set(id, b);

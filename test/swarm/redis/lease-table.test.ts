@@ -19,10 +19,12 @@ test('sized by demand over one lifetime: a client asking a few times is not leas
   for (let i = 0; i < 3; i++) t.take(slow, i * 1000);
   assert.equal(t.wanted(slow, 3000), 0, '3 hits in 3 s: under 2 per 200 ms');
   const busy = t.track('busy', limit, 'busy', 0)!;
-  for (let i = 0; i < 10; i++) t.take(busy, 1);
-  assert.equal(t.wanted(busy, 5), 0, 'no reservation before the first sample is 20 ms long');
-  for (let i = 0; i < 10; i++) t.take(busy, 30);
-  assert.equal(t.wanted(busy, 40), 100, '20 hits in 40 ms: 100 per 200 ms');
+  for (let i = 0; i < 50; i++) t.take(busy, 30);
+  assert.equal(t.wanted(busy, 40), 0, 'the first run is no rate, however many it decides');
+  for (let i = 0; i < 10; i++) t.take(busy, 41);
+  assert.equal(t.wanted(busy, 45), 0, 'no reservation before the first sample is 20 ms long');
+  for (let i = 0; i < 10; i++) t.take(busy, 70);
+  assert.equal(t.wanted(busy, 80), 100, '20 hits in 40 ms: 100 per 200 ms');
 });
 
 test('a lease ends at its lifetime or at the end of the store window it was counted in, whichever is first', () => {
