@@ -102,19 +102,21 @@ export class LeaseTable {
   }
 
   /**
-   * Counts one decision for `l` and admits it from the lease if the lease is live; an expired one is released.
-   * True when admitted.
+   * Counts one decision for `l` and admits it from the lease if the lease is live and its shard available (while
+   * the shard is away decisions fall back at once, as without leases; the lease is used again if the shard
+   * returns before it ends); an expired one is released. True when admitted.
    */
   take(l: Lease, now: number): boolean {
     l.hits++;
     l.seen = now;
     if (l.left === 0) return false;
-    if (now < l.expiresAt) {
-      l.left--;
-      return true;
+    if (now >= l.expiresAt) {
+      this.#expire(l);
+      return false;
     }
-    this.#expire(l);
-    return false;
+    if (!l.shard!.available()) return false;
+    l.left--;
+    return true;
   }
 
   /** True when `l` is at or below half of its last top-up and no reservation is in flight. */

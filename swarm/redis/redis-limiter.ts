@@ -91,8 +91,7 @@ export class RedisSwarmLimiter implements SwarmLimiter, SwarmLeakyBucket {
    * Decisions for one key asked within one event-loop turn are coalesced: they wait for the turn's end (as
    * auto-pipelining would anyway) and run the script once with their count, which admits exactly as many as
    * single runs in a row would. A group-wide limit (clusterRatelimit) under load then costs one round trip
-   * per turn instead of one per request. A live lease admits at once, also while its shard is away: its hits
-   * were counted before.
+   * per turn instead of one per request. A live lease admits at once while its shard is available.
    */
   allow(limit: LimitSettings, key: string, failClosed: boolean): Promise<Decision> {
     const k = slidingWindowKey(limit, key);

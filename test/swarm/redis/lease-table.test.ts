@@ -6,7 +6,7 @@ import { LeaseTable, type Lease } from '../../../swarm/redis/lease.ts';
 import type { RedisShard } from '../../../swarm/redis/redis-shard.ts';
 
 const limit: LimitSettings = { group: 'g', maxHits: 10, windowMs: 3_600_000 };
-const shard = {} as RedisShard;
+const shard = { available: () => true } as unknown as RedisShard;
 
 function table(maxEntries = 10) {
   const released: [Lease, number][] = [];
