@@ -59,8 +59,12 @@ export class AdmissionShadow {
     this.#offset = storeNowMs - this.#now();
   }
 
-  /** Counts one admission of `key`; `offStore` when the fallback admitted it. */
-  admitted(key: string, windowMs: number, offStore: boolean): void {
+  /**
+   * Counts `n` admissions of `key`; `offStore` when the fallback admitted them. Hits a lease reserved are
+   * counted here when Redis counted them (at reservation), not when they are used: that is what a shard that
+   * loses its data loses.
+   */
+  admitted(key: string, windowMs: number, offStore: boolean, n = 1): void {
     const now = this.#now() + this.#offset;
     if (++this.#calls % SWEEP_EVERY === 0) this.#sweep(now);
     const idx = Math.floor(now / windowMs);
@@ -70,8 +74,17 @@ export class AdmissionShadow {
       e = { key, windowMs, idx, cur: 0, prev: 0, curOff: 0, prevOff: 0 };
       this.#entries.set(key, e);
     } else roll(e, idx);
-    e.cur++;
-    if (offStore) e.curOff++;
+    e.cur += n;
+    if (offStore) e.curOff += n;
+  }
+
+  /** Takes back `n` hits reserved on the store in its window `storeIdx` and given back unused (see lease.ts). */
+  released(key: string, windowMs: number, storeIdx: number, n: number): void {
+    const e = this.#entries.get(key);
+    if (e === undefined) return;
+    roll(e, Math.floor((this.#now() + this.#offset) / windowMs));
+    if (e.idx === storeIdx) e.cur = Math.max(0, e.cur - n);
+    else if (e.idx === storeIdx + 1) e.prev = Math.max(0, e.prev - n);
   }
 
   /**

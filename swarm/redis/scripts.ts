@@ -27,9 +27,12 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
  * (`c`) and the previous window's count (`p`). The estimate weights the previous window by the part of it
  * that still overlaps the sliding window. Only admitted requests are counted (as Skipper does).
  * KEYS[1] key; ARGV[1] window ms; ARGV[2] max hits; ARGV[3] hits to decide (concurrent decisions for one key
- * coalesced into one run; 1 when absent): as many are admitted as `n` single runs in a row would admit.
+ * coalesced into one run; 1 when absent): as many are admitted as `n` single runs in a row would admit;
+ * ARGV[4] hits to reserve for a lease (0 when absent) and ARGV[5] the divisor of the headroom (see lease.ts):
+ * after the `n`, at most ⌊(max − estimate) ÷ divisor⌋ more are counted, none when any of the `n` was refused.
  * Returns {admitted count, retry-after ms of the first refused hit (0 when all admitted), current-window
- * count, the shard's clock in ms} (the clock indexes the instance's admission shadow on the shard's windows).
+ * count, the shard's clock in ms, reserved count, ms until the current window ends} (the clock indexes the
+ * instance's admission shadow on the shard's windows).
  */
 export const slidingWindow = script('sliding-window', `${NOW_MS}
 local w = tonumber(ARGV[1])
@@ -46,15 +49,25 @@ if i < idx then
 end
 local elapsed = now - idx * w
 -- hit j (from 0) is admitted while estimate + j + 1 <= max: floor(max - estimate) of them, at most n
-local k = math.floor(max - (p * (w - elapsed) / w + c))
+local room = max - (p * (w - elapsed) / w + c)
+local k = math.floor(room)
 if k > n then k = n end
 if k < 0 then k = 0 end
-if k > 0 then
-  c = c + k
+local r = 0
+if k == n then
+  -- a lease takes a share of what is left, so that other holders still find room (lease.ts)
+  r = math.floor((room - k) / (tonumber(ARGV[5]) or 1))
+  local want = tonumber(ARGV[4]) or 0
+  if r > want then r = want end
+  if r < 0 then r = 0 end
+end
+if k + r > 0 then
+  c = c + k + r
   redis.call('HSET', KEYS[1], 'i', idx, 'c', c, 'p', p)
   redis.call('PEXPIRE', KEYS[1], 2 * w)
 end
-if k == n then return {k, 0, c, now} end
+local left = (idx + 1) * w - now
+if k == n then return {k, 0, c, now, r, left} end
 local retry
 if c + 1 <= max then
   -- p > 0 here: the estimate falls as the previous window slides out
@@ -66,7 +79,37 @@ else
   retry = math.ceil(w - elapsed + after)
 end
 if retry < 1 then retry = 1 end
-return {k, retry, c, now}
+return {k, retry, c, now, 0, left}
+`);
+
+/**
+ * Gives back hits a lease reserved and did not use: KEYS[1] key; ARGV[1] window ms; ARGV[2] window index they
+ * were counted in; ARGV[3] how many. Taken from `c` while that window is current, from `p` once it is the
+ * previous one, dropped when it has slid out. Returns 1 when something was given back.
+ */
+export const slidingWindowRelease = script('sliding-window-release', `${NOW_MS}
+local w = tonumber(ARGV[1])
+local s = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local idx = math.floor(now / w)
+local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
+local i = tonumber(v[1])
+if not i then return 0 end
+local c = tonumber(v[2]) or 0
+local p = tonumber(v[3]) or 0
+if i < idx then
+  if i == idx - 1 then p = c else p = 0 end
+  c = 0
+end
+if s == idx then
+  c = math.max(0, c - n)
+elseif s == idx - 1 then
+  p = math.max(0, p - n)
+else
+  return 0
+end
+redis.call('HSET', KEYS[1], 'i', idx, 'c', c, 'p', p)
+return 1
 `);
 
 /**

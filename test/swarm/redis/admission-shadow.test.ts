@@ -41,3 +41,14 @@ test('bounded: beyond the cap new keys are not shadowed; idle keys are swept', (
   for (let i = 0; i < 4096; i++) s.admitted('a', W, false);
   assert.equal(s.size, 1);
 });
+
+test('released reservations come out of the window they were counted in', () => {
+  let now = 10 * W + 100;
+  const s = new AdmissionShadow(() => now);
+  s.admitted('a', W, false, 10);
+  s.released('a', W, 10, 4);
+  assert.equal(s.take(() => true, true)[0]!.cur, 6);
+  now += W;
+  s.released('a', W, 10, 2);
+  assert.deepEqual(s.take(() => true, true), [{ key: 'a', windowMs: W, idx: 11, cur: 0, prev: 4 }]);
+});
