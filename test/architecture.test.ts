@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Lowest first. A module is a folder under src/ or a file directly in it (without .ts). */
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors', 'registry', 'log', 'net', 'lifecycle', 'regexp'],
+  ['errors', 'registry', 'version', 'log', 'net', 'lifecycle', 'regexp'],
   ['eskip'],
   ['routing'],
   ['predicates', 'filters', 'config', 'ratelimit', 'circuit', 'metrics'],

@@ -5,8 +5,7 @@
  * filters need not import the proxy's port.
  */
 import { ErrorCodes } from '../errors.ts';
-import { BACKEND_RATELIMIT_KEY, type BackendLimit } from '../filters/ratelimit/backend-ratelimit.ts';
-import { FAIL_CLOSED_KEY } from '../filters/ratelimit/fail-closed.ts';
+import { BACKEND_RATELIMIT_KEY, FAIL_CLOSED_KEY, type BackendLimit } from '../filters/ratelimit/index.ts';
 import type { AttemptInfo, BackendGuard, Refusal } from '../proxy/guard.ts';
 import type { Verdict } from '../ratelimit/limiter.ts';
 import { rateLimitHeaders } from '../ratelimit/settings.ts';

@@ -1,6 +1,7 @@
 /**
- * The rate-limit filter family: every spec over one {@link LimiterRegistry}, the guard that enforces
- * backendRatelimit, and the route pre-processor that places the -ratelimits default and ratelimitFailClosed.
+ * The rate-limit filter family: every spec over one {@link LimiterRegistry}, the state-bag entries the
+ * backend guard (src/roles/backend-ratelimit-guard.ts) reads, and the route pre-processor that places the
+ * -ratelimits default and ratelimitFailClosed.
  * Registered by the composition root only under -enable-ratelimits or -ratelimits, as Skipper does:
  * without them a route using these filters is invalid (unknown_filter).
  */
@@ -13,6 +14,9 @@ import { hoistFailClosed, ratelimitFailClosed } from './fail-closed.ts';
 import { applyGlobalDefault, globalRatelimit } from './global-default.ts';
 import { clusterLeakyBucketRatelimit } from './leaky-bucket.ts';
 import { requestLimitSpecs } from './request-limit.ts';
+
+export { BACKEND_RATELIMIT_KEY, type BackendLimit } from './backend-ratelimit.ts';
+export { FAIL_CLOSED_KEY } from './fail-closed.ts';
 
 
 /** Every rate-limit filter spec; `warn` hears of deprecated filters. */
