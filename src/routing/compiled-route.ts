@@ -1,6 +1,5 @@
 /**
- * Compiling one route definition into a RouteEntry, and the reference count of the live table generations
- * holding its filter instances, which are closed when that count drops to zero.
+ * Compiling one route definition into a RouteEntry (its lifetime across generations: route-lifetimes.ts).
  */
 import type { RouteDef } from '../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from './filter-contract.ts';
@@ -12,6 +11,7 @@ import { closeFilters, createFilters } from './route-filters.ts';
 import { compilePredicates } from './route-predicates.ts';
 import type { LoadBalancerFactory, PredicateMatcher, PredicateSpec, Route } from './types.ts';
 import { sharedList, newSharedLists, type SharedLists } from './shared-instances.ts';
+import { open } from './route-lifetimes.ts';
 
 /** Everything besides the definition that a compiled route depends on; routes are kept only when it is the same. */
 export interface CompileContext {
@@ -43,20 +43,6 @@ export function sharedFor(prev: Shared | null, routeCount: number): Shared {
   if (prev === null) return newShared();
   const limit = 4 * routeCount + 10_000;
   return prev.urls.size > limit || prev.params.size > limit ? newShared() : prev;
-}
-
-/** Whether a route of an earlier generation can still be used: its filter instances are not closed. */
-export function usable(c: RouteEntry): boolean {
-  return c.refs > 0 || c.route.filters.length === 0;
-}
-
-export function hasFilters(c: RouteEntry): boolean {
-  return c.route.filters.length > 0;
-}
-
-/** Counts one generation less holding `c` (a route with filters); the last one closes the instances. */
-export function releaseRoute(c: RouteEntry): void {
-  if (--c.refs === 0) closeFilters(c.route.filters);
 }
 
 const noFilters: readonly FilterInstance[] = Object.freeze([]);
@@ -92,7 +78,7 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
   return {
     route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], lists), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
-    inTree: p !== null, refs: 0, seq: -1,
+    inTree: p !== null, born: 0, last: open, seq: -1,
   };
 }
 

@@ -23,8 +23,10 @@ export interface RouteEntry {
   readonly hostKeys: readonly string[] | null;
   /** Whether the route has Path or PathSubtree, i.e. lives in the path tree rather than the root leaf. */
   readonly inTree: boolean;
-  /** Live generations holding this route; only counted for routes with filters (nothing else is closed). */
-  refs: number;
+  /** Serial of the generation that compiled it (see route-lifetimes.ts). */
+  born: number;
+  /** Serial of the last generation holding it, `open` while the latest does, `closed` once its filters are closed. */
+  last: number;
   /** Position in the latest generation of its family (see Family in table.ts). */
   seq: number;
 }
