@@ -29,6 +29,10 @@ export class EndpointStats {
   /** Epoch ms when the endpoint was first seen, or its creation time from endpointCreated, whichever is later. */
   detected = 0;
   lastSeen = 0;
+  /** Its key in the registry. */
+  host = '';
+  /** Routes of the last observed table that use this endpoint; at 0 it expires LAST_SEEN_TIMEOUT_MS after lastSeen. */
+  routes = 0;
   inflight = 0;
   /** Probability with which the passive health check leaves this endpoint out of one request's choice. */
   dropProbability = 0;
@@ -48,6 +52,10 @@ export class EndpointStats {
 /** The registry; one per process (or per proxy when none is passed in). */
 export class EndpointRegistry {
   readonly #data = new Map<string, EndpointStats>();
+  /** Entries that may have no route (routes === 0): the only ones expiry looks at. */
+  readonly #unused = new Set<EndpointStats>();
+  /** The table observe() saw last. */
+  #observed: RouteTable | null = null;
   #healthTimer: NodeJS.Timeout | null = null;
   #health: PassiveHealthCheckOptions | null = null;
   /** Set when an active health check takes endpoints the passive check finds fully unhealthy. */
@@ -64,7 +72,9 @@ export class EndpointRegistry {
     if (e === undefined) {
       e = new EndpointStats();
       e.detected = e.lastSeen = this.#now();
+      e.host = host;
       this.#data.set(host, e);
+      this.#unused.add(e);
     }
     return e;
   }
@@ -86,37 +96,63 @@ export class EndpointRegistry {
   /**
    * Records the endpoints of a new route table generation: first sight sets the detection time, an
    * endpointCreated time later than it replaces it (the endpoint was recreated), and entries absent from
-   * tables for a minute are dropped. Call once per generation.
+   * tables for a minute are dropped. Call once per generation. A table that says what changed since the
+   * one observed before (RouteTable.changesSince) costs its changed routes; another walks every route (a
+   * million routes blocked the event loop for seconds per one-route update).
    */
   observe(table: RouteTable): void {
     const now = this.#now();
-    for (const route of table.routes) {
-      try {
-        this.#observeRoute(route, now);
-      } catch {
-        // A route whose LB state cannot be built fails its own requests (503/500), not the observation.
+    const prev = this.#observed;
+    this.#observed = table;
+    const delta = prev === null ? null : table.changesSince?.(prev) ?? null;
+    if (delta !== null) {
+      for (const route of delta.added) this.#observeRoute(route, now, 1);
+      for (const route of delta.removed) this.#observeRoute(route, now, -1);
+    } else {
+      for (const e of this.#data.values()) {
+        if (e.routes > 0) this.#unused.add(e);
+        e.routes = 0;
       }
+      for (const route of table.routes) this.#observeRoute(route, now, 1);
     }
     const oldest = now - LAST_SEEN_TIMEOUT_MS;
-    for (const [key, e] of this.#data) if (e.lastSeen < oldest) this.#data.delete(key);
+    for (const e of this.#unused) {
+      if (e.routes > 0) this.#unused.delete(e);
+      else if (e.lastSeen < oldest) {
+        this.#unused.delete(e);
+        if (this.#data.get(e.host) === e) this.#data.delete(e.host);
+      }
+    }
   }
 
-  #observeRoute(route: Route, now: number): void {
-    if (route.lb !== null) {
-      const cfg = lbConfigOf(route);
-      for (const ep of cfg.endpoints) {
-        const e = this.get(ep.host);
-        e.lastSeen = now;
-        e.origin = ep.origin;
-        const created = cfg.created.get(ep.host);
-        if (created !== undefined && created > e.detected) e.detected = created;
+  /** Counts `route`'s endpoints in (by 1) or out (by -1) of the observed table. */
+  #observeRoute(route: Route, now: number, by: 1 | -1): void {
+    try {
+      if (route.lb !== null) {
+        const cfg = lbConfigOf(route);
+        for (const ep of cfg.endpoints) {
+          const e = this.#counted(ep.host, now, by);
+          if (by < 0) continue;
+          e.origin = ep.origin;
+          const created = cfg.created.get(ep.host);
+          if (created !== undefined && created > e.detected) e.detected = created;
+        }
+      } else if (route.backendUrl !== null) {
+        const host = endpointHost(route.backendUrl);
+        const e = this.#counted(host, now, by);
+        if (by > 0) e.origin = `${route.backendUrl.protocol}//${host}`;
       }
-    } else if (route.backendUrl !== null) {
-      const host = endpointHost(route.backendUrl);
-      const e = this.get(host);
-      e.lastSeen = now;
-      e.origin = `${route.backendUrl.protocol}//${host}`;
+    } catch {
+      // A route whose LB state cannot be built fails its own requests (503/500), not the observation.
     }
+  }
+
+  #counted(host: string, now: number, by: 1 | -1): EndpointStats {
+    const e = this.get(host);
+    e.lastSeen = now;
+    e.routes = Math.max(0, e.routes + by);
+    if (e.routes === 0) this.#unused.add(e);
+    return e;
   }
 
   /** Counts one backend round trip; `failed` means no response arrived (connect error, reset, timeout). */

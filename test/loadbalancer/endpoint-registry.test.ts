@@ -135,3 +135,34 @@ test('fadeIn and endpointCreated validate their arguments', () => {
   assert.throws(() => endpointCreated.create(['http://x:1', 'yesterday']), /RFC 3339/);
   assert.throws(() => endpointCreated.create(['http://x:1/path', 1]), /path/);
 });
+
+test('a table compiled from the one observed before is observed by its changes: unchanged routes are not walked', async () => {
+  const { compileRoutes } = await import('../../src/routing/compile.ts');
+  const { builtinPredicates } = await import('../../src/predicates/builtin.ts');
+  const { builtinFilters } = await import('../../src/filters/builtin.ts');
+  const opts = { predicates: builtinPredicates(), filters: builtinFilters(), lbFactory: createLoadBalancer };
+  const net = (id: string, url: string) => ({ id, predicates: [{ name: 'Path', args: [`/${id}`] }], filters: [], backendType: 'network' as const, backend: url });
+  let now = 1_000_000;
+  const reg = new EndpointRegistry(() => now);
+  const a = net('a', 'http://a:1');
+  const t1 = compileRoutes([a, net('b', 'http://b:2')], opts);
+  reg.observe(t1);
+  now += 30_000;
+  const t2 = compileRoutes([a, net('c', 'http://c:3')], { ...opts, previous: t1 });
+  // Every method bound to the real table (its private state); reading `routes` means a walk.
+  const noWalk = new Proxy(t2, {
+    get(t, k) {
+      if (k === 'routes') throw new Error('walked every route');
+      const v = Reflect.get(t, k, t) as unknown;
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+  reg.observe(noWalk);
+  assert.equal(reg.get('c:3').detected, 1_030_000, 'the added route\'s endpoint is seen');
+  now += 61_000;
+  const t3 = compileRoutes([a, net('c', 'http://c:3')], { ...opts, previous: t2 });
+  reg.observe(t3);
+  assert.equal(reg.peek('b:2'), undefined, 'the dropped route\'s endpoint is forgotten a minute after it left');
+  assert.equal(reg.peek('a:1')?.detected, 1_000_000, 'an endpoint of an unchanged route stays, however long ago it was walked');
+  assert.ok(reg.peek('c:3'));
+});
