@@ -1,11 +1,11 @@
 /**
  * The Kubernetes conversion alone (no API server, no watch): a 15,000-Ingress / 3,750-RouteGroup state converted
- * by the incremental converter of this version and of `--base-ref` (default 2f37c61, before the dependency index;
+ * by the incremental converter of this version and of `--base-ref` (default f92d3ec, main of 2026-12-07;
  * checked out into a temporary git worktree with node_modules linked, imported into this process), then one
  * Ingress changed at a time and one Endpoints object changed at a time. Prints p50/p99 per version side by side,
  * with this version's conversion counts per change.
  *
- *   npx node --expose-gc bench/kube-convert.bench.ts [ingresses=15000] [changes=100] [--base-ref=2f37c61] [--no-base]
+ *   npx node --expose-gc bench/kube-convert.bench.ts [ingresses=15000] [changes=100] [--base-ref=f92d3ec] [--no-base]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';
 import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
 
 const flag = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
-const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', '2f37c61');
+const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', 'f92d3ec');
 const [nIng = 15_000, nChanges = 100] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 const nRg = Math.round(nIng / 4);
 const SERVICES = Math.ceil((nIng + nRg) / 4);
@@ -80,6 +80,18 @@ function run(label: string, factory: Factory): void {
   const ep: number[] = [];
   const stats = convert.stats;
   const conv0 = stats ? stats.ingressConversions + stats.routeGroupConversions : 0;
+  // CPU time of the process (all threads, GC included) over the conversions: unlike wall time, the machine's
+  // load barely changes it.
+  let cpuUs = 0;
+  const timed = (st: ClusterState): number => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    convert(st, opts, () => {});
+    const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    cpuUs += c.user + c.system;
+    return ms;
+  };
   for (let c = 0; c < nChanges; c++) {
     // One Ingress replaced (the watch layer's copy-on-write: a new array, the other objects shared).
     const i = (c * 7919) % nIng;
@@ -88,22 +100,18 @@ function run(label: string, factory: Factory): void {
     const at = ingresses.findIndex((o) => o.metadata.name === `ing${i}` && o.metadata.namespace === `team${s % 50}`);
     ingresses[at] = ingress(`ing${i}`, { ns: `team${s % 50}`, host: `changed${c}.example.org`, path: '/api', service: `svc${s}` });
     state = { ...state, ingresses };
-    t = performance.now();
-    convert(state, opts, () => {});
-    ing.push(performance.now() - t);
+    ing.push(timed(state));
     // One Endpoints object replaced: its service has 4 Ingresses or RouteGroups.
     const e = (c * 31) % SERVICES;
     const eps = state.endpoints.slice();
     const at2 = eps.findIndex((o) => o.metadata.name === `svc${e}` && o.metadata.namespace === `team${e % 50}`);
     eps[at2] = endpoints(`svc${e}`, [`10.9.9.${c % 250}`], `team${e % 50}`);
     state = { ...state, endpoints: eps };
-    t = performance.now();
-    convert(state, opts, () => {});
-    ep.push(performance.now() - t);
+    ep.push(timed(state));
   }
   const per = stats ? ` (${((stats.ingressConversions + stats.routeGroupConversions - conv0) / (2 * nChanges)).toFixed(1)} objects converted per change)` : '';
   console.log(
-    `[${label}] ${n} routes; first conversion ${first.toFixed(0)} ms; Ingress change p50 ${pct(ing, 50).toFixed(1)} ms, p99 ${pct(ing, 99).toFixed(1)} ms; Endpoints change p50 ${pct(ep, 50).toFixed(1)} ms, p99 ${pct(ep, 99).toFixed(1)} ms${per}`,
+    `[${label}] ${n} routes; first conversion ${first.toFixed(0)} ms; Ingress change p50 ${pct(ing, 50).toFixed(1)} ms, p99 ${pct(ing, 99).toFixed(1)} ms; Endpoints change p50 ${pct(ep, 50).toFixed(1)} ms, p99 ${pct(ep, 99).toFixed(1)} ms${per}; CPU per change ${(cpuUs / 1000 / (2 * nChanges)).toFixed(2)} ms`,
   );
 }
 

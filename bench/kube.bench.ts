@@ -3,7 +3,7 @@
  * Services and Endpoints) served by the test API server, read by the real client (list + watch) and converted.
  *
  * Every figure is printed side by side with the previous version (named alternative, measured in the same run):
- * the bench checks out `--base-ref` (default 2f37c61, before the dependency index) into a temporary git worktree
+ * the bench checks out `--base-ref` (default f92d3ec, main of 2026-12-07) into a temporary git worktree
  * with node_modules linked, loads its data client next to this one, and starts its skipjack for the served
  * measurements.
  *
@@ -14,11 +14,12 @@
  * 4. This version only: burst of 1,000 changes, route table compile, Skipper's 3 s polling cycle.
  *
  *   npx node --expose-gc bench/kube.bench.ts [ingresses=15000] [routegroups=3750] [changes=100]
- *     [--served-changes=60] [--workers=1,2] [--sync-ingresses=50000] [--base-ref=2f37c61] [--no-base] [--no-served]
+ *     [--served-changes=60] [--workers=1,2] [--sync-ingresses=50000] [--base-ref=f92d3ec] [--no-base] [--no-served]
+ *     [--no-in-process] [--only-sync]
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ const served = !process.argv.includes('--no-served');
 const SERVED_CHANGES = Number(flag('served-changes', '60'));
 const WORKERS = flag('workers', '1,2').split(',').map(Number);
 const SYNC_INGRESSES = Number(flag('sync-ingresses', '50000'));
-const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', '2f37c61');
+const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', 'f92d3ec');
 const [nIng = 15_000, nRg = 3_750, nChanges = 100] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -57,13 +58,16 @@ if (syncChild !== '') {
   const { createKubernetesSource } = await import(pathToFileURL(join(syncChild, 'src/dataclients/kubernetes/source.ts')).href);
   const source = createKubernetesSource({ ...defaultKubeOptions(), url: flag('url', '') }, { log: () => {} });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let routes = 0;
   await source.start((u: { routes: unknown[] }) => (routes = u.routes.length), () => {});
-  console.log(JSON.stringify({ ms: performance.now() - t0, routes }));
+  const c = process.cpuUsage(c0);
+  console.log(JSON.stringify({ ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, routes }));
   await source.stop();
   process.exit(0);
 }
 const onlySync = process.argv.includes('--only-sync');
+const inProcessRuns = !process.argv.includes('--no-in-process');
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -198,7 +202,54 @@ function status(port: number, host: string, agent: Agent): Promise<number> {
  * New Ingress → first 200 through a real skipjack process of a version: 1 + SERVED_CHANGES changes, 100–300 ms
  * apart. The first change after start-up runs the incremental paths cold (JIT) and is reported on its own.
  */
-async function measureServed(v: Version, api: KubeApiServer, workers: number, backendPort: number): Promise<{ times: number[]; first: number; startMs: number }> {
+/** CPU time (user + system, ms) of a process and its children (the workers), from /proc. */
+function treeCpuMs(pid: number): number {
+  const own = (p: number): number => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  let ms = own(pid);
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ')) if (c.trim() !== '') ms += own(Number(c));
+  }
+  return ms;
+}
+
+const CPU_CHANGES = 20;
+
+/**
+ * CPU time of the skipjack processes per change, which the machine's load does not inflate as it does wall
+ * time: CPU_CHANGES new Ingresses 150 ms apart, each followed by one request (not a probing loop), then one
+ * probe every 25 ms until the last is served; minus the idle rate measured over a window as long just before.
+ */
+async function cpuPerChange(pid: number, api: KubeApiServer, port: number, agent: Agent, tag: string): Promise<number> {
+  const window = CPU_CHANGES * 150;
+  const i0 = treeCpuMs(pid);
+  const t0 = performance.now();
+  await sleep(window);
+  const idleRate = (treeCpuMs(pid) - i0) / (performance.now() - t0);
+  const c0 = treeCpuMs(pid);
+  const t1 = performance.now();
+  let host = '';
+  for (let c = 0; c < CPU_CHANGES; c++) {
+    host = `${tag}cpu${c}.example.org`;
+    api.apply(ingress(`${tag}cpu${c}`, { host, service: 'live' }));
+    await sleep(150);
+    // One request per change, as traffic would send: the first request on a generation does that generation's
+    // request-side work (the endpoint registry's observation).
+    await status(port, host, agent);
+  }
+  while ((await status(port, host, agent)) !== 200) await sleep(25);
+  const busy = treeCpuMs(pid) - c0 - idleRate * (performance.now() - t1);
+  return busy / CPU_CHANGES;
+}
+
+async function measureServed(v: Version, api: KubeApiServer, workers: number, backendPort: number): Promise<{ times: number[]; first: number; startMs: number; cpuMs: number }> {
   const s0 = performance.now();
   const proc = await startNode(
     join(v.root, 'src/cmd/skipjack.ts'),
@@ -228,7 +279,8 @@ async function measureServed(v: Version, api: KubeApiServer, workers: number, ba
       await jitter();
     }
     void backendPort;
-    return { first: times.shift()!, times, startMs };
+    const cpuMs = await cpuPerChange(proc.child.pid!, api, port, agent, tag);
+    return { first: times.shift()!, times, startMs, cpuMs };
   } finally {
     agent.destroy();
     await proc.stop();
@@ -244,7 +296,7 @@ const api = await KubeApiServer.start(objects);
 api.store.compact();
 gc();
 const heapBase = process.memoryUsage().heapUsed;
-for (const v of onlySync ? [] : versions) {
+for (const v of onlySync || !inProcessRuns ? [] : versions) {
   const r = await inProcess(v, api, nIng, nChanges, v === current ? 'changed' : 'changedbase');
   say(
     `[${v.label}] initial sync ${f0(r.syncMs)} ms (heap over the API store ${mb(r.heap - heapBase)}); change → new route list (${nChanges} changes): p50 ${f0(pct(r.latencies, 50))} ms, p99 ${f0(pct(r.latencies, 99))} ms; of which conversion p50 ${pct(r.conv, 50).toFixed(1)} ms, p99 ${pct(r.conv, 99).toFixed(1)} ms`,
@@ -302,7 +354,7 @@ if (served && !onlySync) {
     for (const v of versions) {
       const r = await measureServed(v, api, workers, backend.port);
       say(
-        `[${v.label}] -workers=${workers}: change → served (${r.times.length} new Ingresses after a first one): p50 ${f0(pct(r.times, 50))} ms, p99 ${f0(pct(r.times, 99))} ms, max ${f0(Math.max(...r.times))} ms; first change ${f0(r.first)} ms; start → listening ${f0(r.startMs)} ms`,
+        `[${v.label}] -workers=${workers}: change → served (${r.times.length} new Ingresses after a first one): p50 ${f0(pct(r.times, 50))} ms, p99 ${f0(pct(r.times, 99))} ms, max ${f0(Math.max(...r.times))} ms; first change ${f0(r.first)} ms; start → listening ${f0(r.startMs)} ms; CPU per change (all processes, ${CPU_CHANGES} changes with one request each) ${r.cpuMs.toFixed(1)} ms; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`,
       );
     }
   }
@@ -320,8 +372,8 @@ if (SYNC_INGRESSES > 0) {
     for (const v of round === 1 ? versions : [...versions].reverse()) {
       // Asynchronous: the API server answering the child runs in this process.
       const { stdout: out } = await execFileAsync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), `--sync-child=${v.root}`, `--url=${big.url}`], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      const r = JSON.parse(out.trim().split('\n').at(-1)!) as { ms: number; routes: number };
-      say(`[${v.label}] initial sync of ${SYNC_INGRESSES} Ingresses (${r.routes} routes), fresh process, round ${round}: ${f0(r.ms)} ms (target ≤ 10,000 ms)`);
+      const r = JSON.parse(out.trim().split('\n').at(-1)!) as { ms: number; cpuMs: number; routes: number };
+      say(`[${v.label}] initial sync of ${SYNC_INGRESSES} Ingresses (${r.routes} routes), fresh process, round ${round}: ${f0(r.ms)} ms (target ≤ 10,000 ms), CPU ${f0(r.cpuMs)} ms (client process, all threads); load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     }
   }
   await big.stop();

@@ -10,7 +10,7 @@ import { loadConfigDetailed } from './config/load.ts';
 import { acceptedFlagWarnings } from './config/accepted-flags.ts';
 import { ConfigError, EXIT_USAGE, HelpRequested } from './config/errors.ts';
 import { renderUsage } from './config/flags-doc.ts';
-import { readVersion } from './config/version.ts';
+import { readVersion } from './version.ts';
 import { ServiceStartError } from './lifecycle/index.ts';
 import { createAppLogger, type Logger } from './log/app-log.ts';
 import { runPrimary } from './roles/primary.ts';

@@ -21,7 +21,7 @@ import { RouteServer } from '../routesrv/server.ts';
 import { createRouteServerMetrics } from '../routesrv/metrics.ts';
 import { HelpRequested } from '../config/errors.ts';
 import { renderUsage } from '../config/flags-doc.ts';
-import { readVersion } from '../config/version.ts';
+import { readVersion } from '../version.ts';
 
 /** The flags routesrv acts on; the others parse (one config file serves both commands) and are ignored. */
 const ROUTESRV_FLAGS = /^(address|version|config-file|kubernetes.*|whitelisted-healthcheck-cidr|default-filters-(prepend|append)|clone-route|edit-route|reverse-source-predicate)$/;

@@ -5,7 +5,7 @@
  * (defaults from $CERT_FILE / $KEY_FILE), -debug. Like Skipper's, it checks eskip syntax and the RouteGroup
  * rules only; `skipjack -validation-webhook-enabled -enable-advanced-validation` also compiles the routes.
  */
-import { readVersion } from '../config/version.ts';
+import { readVersion } from '../version.ts';
 import { createAppLogger } from '../log/app-log.ts';
 import { ValidationWebhook } from '../webhook/server.ts';
 

@@ -14,7 +14,8 @@
  * and the worker deltas recognise by identity; when the change added or removed lines, the positions of the
  * routes after it are moved in place (a position is not part of what a route means).
  */
-import { parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
+import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
+import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
 
 /** Bytes per chunk, roughly: one re-parse after a one-route change costs about this much text. */
@@ -157,6 +158,13 @@ export class ChunkedDocument {
   #chunks: Chunk[] = [];
   /** The last result's routes, in chunk order; never handed out, so it can be sliced for the next result. */
   #routes: RouteDef[] = [];
+  /**
+   * Shared by the chunks, so equal strings and calls are one object across the document (and a re-parsed
+   * chunk finds the calls of the routes it did not change). Renewed by a full parse, and when re-parses have
+   * added more than the document itself holds, so that the strings of edits long gone are let go.
+   */
+  #tables = new ParseTables();
+  #tablesBase = 0;
 
   constructor(file: string) {
     this.#file = file;
@@ -164,19 +172,59 @@ export class ChunkedDocument {
 
   /** Parses `buf`, the document's new version, re-using what the previous version's parse still holds. */
   parse(buf: Buffer): ChunkedParse {
+    return runSync(this.#steps(buf));
+  }
+
+  /**
+   * parse() in slices: returns to the event loop every `sliceMs` (default 10 ms), between chunks, so a large
+   * routes file does not stop the process serving while it is read. Same result as parse().
+   */
+  parseSliced(buf: Buffer, o: SliceOptions = {}): Promise<ChunkedParse> {
+    return runSliced(this.#steps(buf), o);
+  }
+
+  *#steps(buf: Buffer): Steps<ChunkedParse> {
     const old = this.#buf;
-    const reparsed = old === null || this.#chunks.length === 0 ? this.#full(buf) : this.#incremental(old, buf);
+    let reparsed: number;
+    if (old === null || this.#chunks.length === 0) reparsed = yield* this.#full(buf);
+    else {
+      if (this.#tables.strings.size > 2 * this.#tablesBase + 65_536) this.#tables = new ParseTables(buf.length);
+      reparsed = this.#incremental(old, buf);
+    }
     this.#buf = buf;
     const errors: EskipParseError[] = [];
     for (const c of this.#chunks) for (const e of c.errors) if (errors.length < MAX_ERRORS) errors.push(e);
     return { routes: this.#routes.slice(), errors, reparsedBytes: reparsed };
   }
 
-  #full(buf: Buffer): number {
-    this.#chunks = this.#cut(buf, 0, 1, buf.length);
-    // Built by push: a packed array, which splice and slice move in bulk (a holey one takes their slow path).
+  *#full(buf: Buffer): Steps<number> {
+    this.#tables = new ParseTables(buf.length);
+    const chunks: Chunk[] = [];
     const routes: RouteDef[] = [];
-    for (const c of this.#chunks) for (let i = 0; i < c.routes.length; i++) routes.push(c.routes[i]!);
+    // A chunk at a time, cut as #cut cuts, with a yield between: a scan for every cut point first would
+    // walk the whole file (260 MB at a million routes) in one step. A cut point is top level, so scanning
+    // can start there afresh.
+    let start = 0;
+    let firstLine = 1;
+    while (start < buf.length) {
+      let end = buf.length;
+      const lines = scanCuts(buf, start, (at) => {
+        if (at < buf.length && at - start >= CHUNK_BYTES) {
+          end = at;
+          return true;
+        }
+        return false;
+      });
+      const c = this.#parseChunk(buf, start, end, firstLine, lines);
+      chunks.push(c);
+      // Built by push: a packed array, which splice and slice move in bulk (a holey one takes their slow path).
+      for (let i = 0; i < c.routes.length; i++) routes.push(c.routes[i]!);
+      firstLine += lines;
+      start = end;
+      yield;
+    }
+    this.#chunks = chunks;
+    this.#tablesBase = this.#tables.strings.size;
     this.#routes = routes;
     return buf.length;
   }
@@ -202,9 +250,9 @@ export class ChunkedDocument {
 
   #parseChunk(buf: Buffer, start: number, end: number, firstLine: number, lines: number): Chunk {
     // A chunk after the first starts with a route id, or with garbage a whole-document parse would charge to
-    // a route; the leading ";" (on the line before) keeps parseDocument from reading it as one route without id.
+    // a route: parsed as a list of routes, never as one route without id.
     const text = buf.toString('utf8', start, end);
-    const { routes, errors } = start === 0 ? parseDocument(text, { file: this.#file, firstLine }) : parseDocument(`;\n${text}`, { file: this.#file, firstLine: firstLine - 1 });
+    const { routes, errors } = parseDocument(text, { file: this.#file, firstLine, tables: this.#tables, routesOnly: start !== 0 });
     return { start, end, firstLine, lines, routes, errors };
   }
 

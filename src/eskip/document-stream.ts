@@ -7,6 +7,7 @@
  * character is scanned once by the splitter and once by the parser: linear in the input.
  */
 import { parseDocument, type DocumentParse } from './parse.ts';
+import { ParseTables } from './tables.ts';
 import type { RouteDef } from './ast.ts';
 import type { EskipParseError } from './lexer.ts';
 
@@ -27,6 +28,8 @@ export class DocumentStream {
   #line = 1;
   /** Characters seen; tells an empty document from one with only a comment. */
   chars = 0;
+  /** Shared by the segments: equal strings and calls are one object across the document. */
+  readonly #tables = new ParseTables(SEGMENT_CHARS);
   readonly routes: RouteDef[] = [];
   readonly errors: EskipParseError[] = [];
 
@@ -95,7 +98,7 @@ export class DocumentStream {
   #flush(upTo: number): void {
     if (upTo === 0) return;
     const segment = this.#pending.slice(0, upTo);
-    const { routes, errors } = parseDocument(segment, { file: this.#file, firstLine: this.#line });
+    const { routes, errors } = parseDocument(segment, { file: this.#file, firstLine: this.#line, tables: this.#tables });
     for (const r of routes) this.routes.push(r);
     for (const e of errors) if (this.errors.length < this.#maxErrors) this.errors.push(e);
     for (let i = 0; i < segment.length; i++) if (segment.charCodeAt(i) === 10) this.#line++;

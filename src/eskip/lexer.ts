@@ -5,6 +5,7 @@
  * comment to the end of the line.
  */
 import { SkipjackError } from '../errors.ts';
+import { StringTable, own, step } from './strings.ts';
 
 export type TokenKind =
   | 'and' | 'any' | 'arrow' | 'openparen' | 'closeparen' | 'colon' | 'comma' | 'semicolon'
@@ -38,19 +39,7 @@ export class EskipParseError extends SkipjackError {
   }
 }
 
-const FIXED_ARROW: ReadonlyArray<[string, TokenKind]> = [
-  ['<shunt>', 'shunt'],
-  ['<loopback>', 'loopback'],
-  ['<dynamic>', 'dynamic'],
-  ['<forward>', 'forward'],
-];
-
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-
-/** isSpace by character code: the hot loops do not make one-character strings. */
-function isSpaceCode(c: number): boolean {
-  return c === 32 || c === 10 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0;
-}
 
 function isSymbolCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
@@ -67,8 +56,13 @@ export class LineIndex {
   readonly #firstLine: number;
   #line: number;
   #lineStart = 0;
+  /** The first newline at or after #offset (-1: none, -2: not searched yet). */
+  #nl = -2;
   /** Characters scanned so far: a work counter, which tests use to prove the document pass linear. */
   scanned = 0;
+  /** The answer of the last seek(). */
+  line = 0;
+  col = 0;
 
   /** `firstLine`: the line number of the text's first line, for a document parsed in segments. */
   constructor(src: string, firstLine = 1) {
@@ -77,24 +71,41 @@ export class LineIndex {
     this.#line = firstLine;
   }
 
-  at(offset: number): { line: number; col: number } {
+  /** Sets `line` and `col` to the position of `offset` (no object per query: one is asked for every route). */
+  seek(offset: number): void {
+    const src = this.#src;
     if (offset < this.#offset) {
       this.#offset = 0;
       this.#line = this.#firstLine;
       this.#lineStart = 0;
+      this.#nl = -2;
     }
-    const end = Math.min(offset, this.#src.length);
-    for (let i = this.#offset; i < end; i++) {
-      if (this.#src.charCodeAt(i) === 10) {
-        this.#line++;
-        this.#lineStart = i + 1;
-      }
+    if (this.#nl === -2) this.#nl = src.indexOf('\n', this.#offset);
+    const end = Math.min(offset, src.length);
+    let line = this.#line;
+    let lineStart = this.#lineStart;
+    // indexOf runs over the text far faster than a loop over character codes; the next newline is kept, so
+    // each stretch of text is searched once however many queries fall into one line.
+    let nl = this.#nl;
+    while (nl !== -1 && nl < end) {
+      line++;
+      lineStart = nl + 1;
+      nl = src.indexOf('\n', nl + 1);
     }
+    this.#nl = nl;
+    this.#line = line;
+    this.#lineStart = lineStart;
     if (end > this.#offset) {
       this.scanned += end - this.#offset;
       this.#offset = end;
     }
-    return { line: this.#line, col: offset - this.#lineStart + 1 };
+    this.line = line;
+    this.col = offset - lineStart + 1;
+  }
+
+  at(offset: number): { line: number; col: number } {
+    this.seek(offset);
+    return { line: this.line, col: this.col };
   }
 }
 
@@ -105,37 +116,24 @@ export function lineCol(src: string, offset: number): { line: number; col: numbe
 
 /**
  * A pull tokenizer: one token at a time, so a document never exists as a token array (10 MB of ";" would be
- * ten million token objects). String and regexp bodies are sliced in runs between escapes, never built a
- * character at a time, so a long literal costs one copy.
+ * ten million token objects). Names and literals without escapes are hashed as they are scanned and come
+ * from a StringTable: a token seen before costs no allocation. Literals with escapes are built in runs
+ * between the escapes, never a character at a time.
  */
 export class Lexer {
   readonly #src: string;
   readonly #file: string | undefined;
   readonly #lines: LineIndex;
+  readonly #strings: StringTable;
   #i = 0;
-  readonly #found = new Map<string, number>();
-  /** Characters searched ahead for quotes and backslashes: a work counter for the linearity test. */
+  /** Characters scanned inside literals: a work counter for the linearity test. */
   searched = 0;
 
-  constructor(src: string, file: string | undefined, lines: LineIndex = new LineIndex(src)) {
+  constructor(src: string, file: string | undefined, lines: LineIndex = new LineIndex(src), strings: StringTable = new StringTable()) {
     this.#src = src;
     this.#file = file;
     this.#lines = lines;
-  }
-
-  /**
-   * The offset of the next `ch` at or after `from`. The lexer only moves forward, so the answer is kept and
-   * reused until `from` passes it: searching afresh for every string literal would rescan the rest of the
-   * document each time (quadratic when, say, no backslash follows).
-   */
-  #next(ch: string, from: number): number {
-    let at = this.#found.get(ch) ?? -2;
-    if (at !== -1 && at < from) {
-      at = this.#src.indexOf(ch, from);
-      this.#found.set(ch, at);
-      this.searched += (at === -1 ? this.#src.length : at) - from;
-    }
-    return at;
+    this.#strings = strings;
   }
 
   /** Where the next token will be read from. */
@@ -153,9 +151,9 @@ export class Lexer {
    * recovering caller rescan the rest from each following character (quadratic on hostile input).
    */
   #fail(reason: string, at: number, rest = false): never {
-    const { line, col } = this.#lines.at(at);
+    this.#lines.seek(at);
     this.#i = rest ? this.#src.length : at;
-    throw new EskipParseError(reason, line, col, this.#file);
+    throw new EskipParseError(reason, this.#lines.line, this.#lines.col, this.#file);
   }
 
   /** The kind of the token `read` read last. */
@@ -164,6 +162,8 @@ export class Lexer {
   value = '';
   /** Its offset in the source. */
   start = 0;
+  /** For names, strings and regexps: the value's hash (StringTable.lastHash), equal for equal values. */
+  hash = 0;
 
   /** The next token; `eof` at the end (again on every later call). Throws EskipParseError on bad input. */
   next(): Token {
@@ -187,9 +187,16 @@ export class Lexer {
     const src = this.#src;
     const n = src.length;
     let i = this.#i;
+    let c = 0;
     for (;;) {
-      while (i < n && isSpaceCode(src.charCodeAt(i))) i++;
-      if (src.charCodeAt(i) === 47 && src.charCodeAt(i + 1) === 47) {
+      if (i >= n) return this.#set('eof', '', n, n);
+      c = src.charCodeAt(i);
+      // Go's unicode.IsSpace for Latin-1: \t \n \v \f \r, space, U+0085, U+00A0.
+      if (c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0) {
+        i++;
+        continue;
+      }
+      if (c === 47 && src.charCodeAt(i + 1) === 47) {
         const nl = src.indexOf('\n', i);
         i = nl === -1 ? n : nl;
         continue;
@@ -197,9 +204,7 @@ export class Lexer {
       break;
     }
     this.#i = i;
-    if (i >= n) return this.#set('eof', '', n, i);
     const start = i;
-    const c = src.charCodeAt(i);
     switch (c) {
       case 44: return this.#set('comma', ',', start, i + 1);
       case 41: return this.#set('closeparen', ')', start, i + 1);
@@ -214,14 +219,15 @@ export class Lexer {
       case 45: // -
         if (src.charCodeAt(i + 1) !== 62) this.#fail('unexpected character "-", expected "->"', start);
         return this.#set('arrow', '->', start, i + 2);
-      case 60: { // <
-        const fixed = FIXED_ARROW.find(([text]) => src.startsWith(text, i));
-        if (fixed) return this.#set(fixed[1], fixed[0], start, i + fixed[0].length);
+      case 60: // <
+        if (src.startsWith('<shunt>', i)) return this.#set('shunt', '<shunt>', start, i + 7);
+        if (src.startsWith('<loopback>', i)) return this.#set('loopback', '<loopback>', start, i + 10);
+        if (src.startsWith('<dynamic>', i)) return this.#set('dynamic', '<dynamic>', start, i + 9);
+        if (src.startsWith('<forward>', i)) return this.#set('forward', '<forward>', start, i + 9);
         return this.#set('openarrow', '<', start, i + 1);
-      }
       case 47: return this.#regexp(start);
-      case 34: return this.#string(start, '"');
-      case 96: return this.#string(start, '`');
+      case 34:
+      case 96: return this.#string(start, c);
     }
     if ((c >= 48 && c <= 57) || c === 46) {
       let seenDot = false;
@@ -238,8 +244,23 @@ export class Lexer {
       return this.#set('number', text, start, i);
     }
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
-      while (i < n && isSymbolCode(src.charCodeAt(i))) i++;
-      return this.#set('symbol', src.slice(start, i), start, i);
+      let h = c;
+      i++;
+      while (i < n) {
+        const d = src.charCodeAt(i);
+        if (!isSymbolCode(d)) break;
+        h = step(h, d);
+        i++;
+      }
+      // A route id (a name right before ":") is unique: kept as a copy of its own rather than in the table,
+      // which would grow by one slot per route (and stop in the middle of a parse to grow).
+      if (src.charCodeAt(i) === 58) {
+        this.hash = 0;
+        return this.#set('symbol', own(src.slice(start, i)), start, i);
+      }
+      const v = this.#strings.slice(src, start, i, h);
+      this.hash = this.#strings.lastHash;
+      return this.#set('symbol', v, start, i);
     }
     return this.#fail(`unexpected character ${JSON.stringify(src[i])}`, start);
   }
@@ -252,8 +273,8 @@ export class Lexer {
     let run = i;
     for (;;) {
       if (i >= src.length) this.#fail('unterminated regular expression', start, true);
-      const d = src[i]!;
-      if (d === '\\') {
+      const d = src.charCodeAt(i);
+      if (d === 92) { // \
         if (i + 1 >= src.length) this.#fail('unterminated regular expression', start, true);
         const e = src[i + 1]!;
         parts.push(src.slice(run, i), e === '/' || e === '\\' ? e : `\\${e}`);
@@ -261,35 +282,71 @@ export class Lexer {
         run = i;
         continue;
       }
-      if (d === '[' && !inGroup) inGroup = true;
-      else if (d === ']' && inGroup) inGroup = false;
-      else if (d === '/' && !inGroup) break;
+      if (d === 91 && !inGroup) inGroup = true; // [
+      else if (d === 93 && inGroup) inGroup = false; // ]
+      else if (d === 47 && !inGroup) break; // /
       i++;
     }
+    this.searched += i - start;
     parts.push(src.slice(run, i));
-    return this.#set('regexp', parts.join(''), start, i + 1);
+    const v = this.#strings.intern(parts.join(''));
+    this.hash = this.#strings.lastHash;
+    return this.#set('regexp', v, start, i + 1);
   }
 
-  #string(start: number, quote: string): TokenKind {
+  /** A string literal delimited by `q` (the code of " or `), starting at `start`. */
+  #string(start: number, q: number): TokenKind {
     const src = this.#src;
-    let parts: string[] | null = null;
+    const n = src.length;
     let i = start + 1;
+    let h = 0;
     for (;;) {
-      const q = this.#next(quote, i);
-      const b = this.#next('\\', i);
-      if (q === -1) this.#fail('unterminated string', start, true);
-      if (b === -1 || q < b) {
-        const last = src.slice(i, q);
-        if (parts === null) return this.#set('string', last, start, q + 1);
-        parts.push(last);
-        return this.#set('string', parts.join(''), start, q + 1);
+      if (i >= n) {
+        this.searched += i - start;
+        this.#fail('unterminated string', start, true);
       }
-      (parts ??= []).push(src.slice(i, b));
-      const e = src[b + 1]!;
+      const d = src.charCodeAt(i);
+      if (d === q) {
+        this.searched += i - start;
+        const v = this.#strings.slice(src, start + 1, i, h);
+        this.hash = this.#strings.lastHash;
+        return this.#set('string', v, start, i + 1);
+      }
+      if (d === 92) break;
+      h = step(h, d);
+      i++;
+    }
+    // Escapes: the value is built in runs between them.
+    const quote = String.fromCharCode(q);
+    const parts: string[] = [src.slice(start + 1, i)];
+    let run = i;
+    for (;;) {
+      if (i >= n) {
+        this.searched += i - start;
+        this.#fail('unterminated string', start, true);
+      }
+      const d = src.charCodeAt(i);
+      if (d === q) break;
+      if (d !== 92) {
+        i++;
+        continue;
+      }
+      parts.push(src.slice(run, i));
+      if (i + 1 >= n) {
+        this.searched += i - start;
+        this.#fail('unterminated string', start, true);
+      }
+      const e = src[i + 1]!;
       const mapped = ESCAPES[e];
       parts.push(mapped !== undefined ? mapped : e === quote || e === '\\' ? e : `\\${e}`);
-      i = b + 2;
+      i += 2;
+      run = i;
     }
+    parts.push(src.slice(run, i));
+    this.searched += i - start;
+    const v = this.#strings.intern(parts.join(''));
+    this.hash = this.#strings.lastHash;
+    return this.#set('string', v, start, i + 1);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from './ast.ts';
 import { EskipParseError, Lexer, LineIndex, type TokenKind } from './lexer.ts';
+import { ParseTables, combine, hashNumber } from './tables.ts';
 import { runSliced, runSync, type Steps } from '../lifecycle/index.ts';
 
 export { EskipParseError } from './lexer.ts';
@@ -14,6 +15,13 @@ export interface ParseOptions {
   file?: string;
   /** Line number of the text's first line (default 1): the text is a later segment of a larger document. */
   firstLine?: number;
+  /** What the parse keeps once (strings, calls, endpoint lists); pass the same tables to every piece of a document parsed in pieces. */
+  tables?: ParseTables;
+  /**
+   * The text is a list of routes (`id: …;`) even where it does not start with an id, as a later piece of a
+   * document is: what a whole-document parse would charge to a route is an error, never a route without id.
+   */
+  routesOnly?: boolean;
 }
 
 const TOKEN_TEXT: Record<TokenKind, string> = {
@@ -26,27 +34,11 @@ const TOKEN_TEXT: Record<TokenKind, string> = {
 /** Errors listed per document; a file of nothing but mistakes is not turned into millions of messages. */
 const MAX_ERRORS = 1000;
 
-/** One step of the parser's call trie: the call ending here, and the next arguments. */
-interface CallNode {
-  call: PredicateCall | null;
-  next: Map<Arg, CallNode> | null;
-  /** The argument leading here, as kept (interned): every call through this node uses this one string. */
-  arg: Arg;
-}
-
 const SIMPLE_BACKENDS: Partial<Record<TokenKind, BackendType>> = {
   shunt: 'shunt', loopback: 'loopback', dynamic: 'dynamic', forward: 'forward',
 };
 
 const anyCall: PredicateCall = Object.freeze({ name: '*', args: Object.freeze([]) as never[] });
-
-/**
- * A copy of `s` that does not keep a larger string alive (see Parser.#intern); strings under 13 characters
- * are copies already.
- */
-function copy(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
-}
 
 /** Skipper rewrites a `*.` host wildcard into this regexp at parse time. */
 const HOST_WILDCARD = '[a-z0-9]+((-[a-z0-9]+)?)*';
@@ -55,6 +47,21 @@ const HOST_WILDCARD = '[a-z0-9]+((-[a-z0-9]+)?)*';
 export interface DocumentParse {
   routes: RouteDef[];
   errors: EskipParseError[];
+}
+
+/** A list reused from route to route: `n` items of `items` count. */
+class Scratch<T> {
+  readonly items: T[] = [];
+  n = 0;
+
+  add(x: T): void {
+    this.items[this.n++] = x;
+  }
+
+  /** The items as a list of their own, sized exactly. */
+  take(): T[] {
+    return this.items.slice(0, this.n);
+  }
 }
 
 class Parser {
@@ -66,19 +73,27 @@ class Parser {
   #k: TokenKind = 'any';
   #v = '';
   #o = 0;
+  /** The value's hash (Lexer.hash). */
+  #h = 0;
   #ak: TokenKind | null = null;
   #av = '';
   #ao = 0;
+  #ah = 0;
 
-  constructor(src: string, file: string | undefined, firstLine = 1) {
+  constructor(src: string, o: ParseOptions = {}) {
+    const file = o.file;
+    const tables = o.tables ?? new ParseTables(src.length);
     this.#src = src;
     this.#file = file;
-    this.#lines = new LineIndex(src, firstLine);
-    this.#lexer = new Lexer(src, file, this.#lines);
+    this.#tables = tables;
+    this.#routesOnly = o.routesOnly === true;
+    this.#lines = new LineIndex(src, o.firstLine ?? 1);
+    this.#lexer = new Lexer(src, file, this.#lines, tables.strings);
     try {
       this.#k = this.#lex();
       this.#v = this.#lexer.value;
       this.#o = this.#lexer.start;
+      this.#h = this.#lexer.hash;
     } catch (e) {
       if (!(e instanceof EskipParseError)) throw e;
       // Raised by the entry points, which know whether to throw it or to recover.
@@ -90,22 +105,14 @@ class Parser {
   }
 
   #firstError: EskipParseError | null = null;
-  /**
-   * Predicate and filter calls parsed so far, by name and arguments: equal calls are one frozen object (a
-   * million routes repeat a few thousand calls), which also lets route compilation share what it creates.
-   */
-  readonly #calls = new Map<string, CallNode>();
-  readonly #strings = new Map<string, string>();
-  /** Endpoint lists parsed so far, by their text: routes of one service share one frozen list. */
-  readonly #endpoints = new Map<string, LBEndpoint[]>();
-  readonly #args: Arg[] = [];
-  /** The trie nodes of the arguments of the call being read. */
-  readonly #path: CallNode[] = [];
-  readonly #filterList: FilterCall[] = [];
-  readonly #predicateList: PredicateCall[] = [];
-  readonly #algorithms = new Map<string, string>();
-  /** Parsed LB endpoint URLs by their text. */
-  readonly #endpoint = new Map<string, { scheme: string; endpoint: LBEndpoint }>();
+  readonly #tables: ParseTables;
+  readonly #routesOnly: boolean;
+  // Scratch lists, reused from route to route; a route gets exact-size copies. Never emptied by `length = 0`,
+  // which gives up the backing store (the next push would allocate one per call): the count is kept aside.
+  readonly #args = new Scratch<Arg>();
+  readonly #filterList = new Scratch<FilterCall>();
+  readonly #predicateList = new Scratch<PredicateCall>();
+  readonly #endpointList = new Scratch<LBEndpoint>();
 
   /** Throws the lexer's error on the first token, for the entry points that do not recover. */
   strict(): this {
@@ -141,6 +148,7 @@ class Parser {
       this.#ak = this.#lex();
       this.#av = this.#lexer.value;
       this.#ao = this.#lexer.start;
+      this.#ah = this.#lexer.hash;
     }
     return this.#ak;
   }
@@ -150,18 +158,20 @@ class Parser {
       this.#k = this.#ak;
       this.#v = this.#av;
       this.#o = this.#ao;
+      this.#h = this.#ah;
       this.#ak = null;
     } else {
       this.#k = this.#lex();
       this.#v = this.#lexer.value;
       this.#o = this.#lexer.start;
+      this.#h = this.#lexer.hash;
     }
   }
 
   /** Throws an error at the token that starts at `offset`. */
   failAt(offset: number, reason: string): never {
-    const { line, col } = this.#lines.at(offset);
-    throw new EskipParseError(reason, line, col, this.#file);
+    this.#lines.seek(offset);
+    throw new EskipParseError(reason, this.#lines.line, this.#lines.col, this.#file);
   }
 
   #expected(what: string): never {
@@ -205,7 +215,7 @@ class Parser {
     if (first === 'eof') return { routes, errors };
     let routesMode: boolean;
     try {
-      routesMode = first === 'semicolon' || (first === 'symbol' && this.#peek() === 'colon');
+      routesMode = this.#routesOnly || first === 'semicolon' || (first === 'symbol' && this.#peek() === 'colon');
     } catch (e) {
       if (!(e instanceof EskipParseError)) throw e;
       // The lexer refused what follows the first token; the route loop meets the same error and recovers.
@@ -254,8 +264,8 @@ class Parser {
       }
     }
     if (unlisted > 0) {
-      const { line, col } = this.#lines.at(this.#src.length);
-      errors.push(new EskipParseError(`${unlisted} more broken routes not listed`, line, col, this.#file));
+      this.#lines.seek(this.#src.length);
+      errors.push(new EskipParseError(`${unlisted} more broken routes not listed`, this.#lines.line, this.#lines.col, this.#file));
     }
     return { routes, errors };
   }
@@ -281,29 +291,36 @@ class Parser {
 
   /** The route after `id:`; `at` is the offset of its id (of the route itself when it has none). */
   route(id: string, at: number): RouteDef {
-    const predicates = this.#legacy(this.predicates(), id, at);
+    const predicates = this.#predicatesInto(this.#predicateList);
+    this.#legacy(predicates, id, at);
     this.#take('arrow');
     const filters = this.#filterList;
-    filters.length = 0;
+    filters.n = 0;
     while (this.#kind() === 'symbol') {
-      filters.push(this.call());
+      filters.add(this.call());
       this.#take('arrow');
     }
-    const { line, col } = this.#lines.at(at);
-    const pos: SourcePos = this.#file === undefined ? { line, col } : { file: this.#file, line, col };
+    const lines = this.#lines;
+    lines.seek(at);
+    const pos: SourcePos = this.#file === undefined ? { line: lines.line, col: lines.col } : { file: this.#file, line: lines.line, col: lines.col };
     // One object shape per backend kind, every field set at once; lists sized exactly (push leaves spare room).
     // The lists are the route's own (data clients add to the lists of routes they parsed); the calls are shared.
-    return this.backend(copy(id), predicates, filters.slice(), pos);
+    return this.backend(id, predicates.take(), filters.take(), pos);
   }
 
   predicates(): PredicateCall[] {
-    const out: PredicateCall[] = [];
+    return this.#predicatesInto(new Scratch()).take();
+  }
+
+  /** Reads a predicate list into `out` (emptied first). */
+  #predicatesInto(out: Scratch<PredicateCall>): Scratch<PredicateCall> {
+    out.n = 0;
     for (;;) {
       if (this.#kind() === 'any') {
         this.#advance();
-        out.push(anyCall);
+        out.add(anyCall);
       } else if (this.#kind() === 'symbol') {
-        out.push(this.call());
+        out.add(this.call());
       } else {
         this.#expected('a predicate or "*"');
       }
@@ -322,63 +339,32 @@ class Parser {
     }
   }
 
-  call(): { name: string; args: Arg[] } {
+  call(): PredicateCall {
     if (this.#k !== 'symbol') this.#expected(TOKEN_TEXT.symbol);
     const name = this.#v;
+    let h = this.#h;
     this.#advance();
     this.#take('openparen');
     const args = this.#args;
-    args.length = 0;
-    // Equal calls are found through a trie keyed by the name, then each argument: no key string is built.
-    let node: CallNode | undefined = this.#calls.get(name);
-    if (node === undefined) this.#calls.set(name, (node = { call: null, next: null, arg: 0 }));
-    const path = this.#path;
+    args.n = 0;
     if (this.#kind() !== 'closeparen') {
       for (;;) {
         const k = this.#kind();
-        let a: Arg;
-        if (k === 'number') a = Number.parseFloat(this.#v);
-        else if (k === 'string' || k === 'regexp') a = this.#v;
-        else this.#expected('an argument (string, regexp or number)');
-        args.push(a);
-        const next: Map<Arg, CallNode> = (node.next ??= new Map());
-        let child: CallNode | undefined = next.get(a);
-        if (child === undefined) {
-          const kept = typeof a === 'string' ? this.#intern(a) : a;
-          next.set(kept, (child = { call: null, next: null, arg: kept }));
-        }
-        node = child;
-        path[args.length - 1] = child;
+        if (k === 'number') {
+          const x = Number.parseFloat(this.#v);
+          args.add(x);
+          h = combine(h, hashNumber(x));
+        } else if (k === 'string' || k === 'regexp') {
+          args.add(this.#v);
+          h = combine(h, this.#h);
+        } else this.#expected('an argument (string, regexp or number)');
         this.#advance();
         if (this.#kind() !== 'comma') break;
         this.#advance();
       }
     }
     this.#take('closeparen');
-    let c = node.call;
-    if (c === null) {
-      const own: Arg[] = new Array(args.length);
-      // The trie's strings: a short argument (not interned) repeated in calls that differ later, such as
-      // "X-Route" in setResponseHeader("X-Route", "r1"), …("X-Route", "r2"), is then one string, not one each.
-      for (let i = 0; i < args.length; i++) own[i] = path[i]!.arg;
-      c = node.call = Object.freeze({ name: this.#intern(name), args: Object.freeze(own) as Arg[] });
-    }
-    return c;
-  }
-
-  /**
-   * `s` as a string of its own. Slices of the source keep the whole source alive (V8 slices rather than
-   * copies strings of 13 characters or more): a route table would hold the routes file for ever. Equal
-   * strings are kept once.
-   */
-  #intern(s: string): string {
-    if (s.length < 13) return s;
-    let v = this.#strings.get(s);
-    if (v === undefined) {
-      v = JSON.parse(JSON.stringify(s)) as string;
-      this.#strings.set(v, v);
-    }
-    return v;
+    return this.#tables.call(name, args.items, args.n, h);
   }
 
   backend(id: string, predicates: PredicateCall[], filters: FilterCall[], pos: SourcePos | undefined): RouteDef {
@@ -391,100 +377,94 @@ class Parser {
     if (kind === 'string') {
       const url = this.#v;
       this.#advance();
-      return { id, predicates, filters, backendType: 'network', backend: this.#intern(url), pos };
+      return { id, predicates, filters, backendType: 'network', backend: url, pos };
     }
     if (kind !== 'openarrow') this.#expected('a filter or a backend (URL string, <shunt>, <loopback>, <dynamic>, <forward> or <…> load balancer)');
     this.#advance();
     let algorithm = '';
+    let h = 1;
     if (this.#kind() === 'symbol') {
-      // Short, so not interned by #intern, and the same in most routes: kept once.
-      let kept = this.#algorithms.get(this.#v);
-      if (kept === undefined) this.#algorithms.set((kept = copy(this.#v)), kept);
-      algorithm = kept;
+      algorithm = this.#v;
+      h = this.#h;
       this.#advance();
       this.#take('comma');
     }
-    const endpoints: LBEndpoint[] = [];
-    let key = algorithm;
+    const endpoints = this.#endpointList;
+    endpoints.n = 0;
     let scheme = '';
     for (;;) {
       if (this.#k !== 'string') this.#expected(TOKEN_TEXT.string);
       const text = this.#v;
       const at = this.#o;
+      h = combine(h, this.#h);
       this.#advance();
-      let ep = this.#endpoint.get(text);
-      if (ep === undefined) {
-        const parsed = parseEndpoint(text);
-        if (parsed === null) this.failAt(at, `invalid endpoint URL ${JSON.stringify(text)}`);
-        const { address, zone } = parsed.endpoint;
-        ep = { scheme: parsed.scheme, endpoint: Object.freeze(zone === undefined ? { address: this.#intern(address) } : { address: this.#intern(address), zone: this.#intern(zone) }) };
-        this.#endpoint.set(ep.endpoint.address === text ? ep.endpoint.address : copy(text), ep);
-      }
+      const ep = this.#tables.endpoint(text);
+      if (ep === null) this.failAt(at, `invalid endpoint URL ${JSON.stringify(text)}`);
       if (scheme !== '' && ep.scheme !== scheme) this.failAt(at, 'load balanced endpoints cannot have mixed protocols');
       scheme = ep.scheme;
-      endpoints.push(ep.endpoint);
-      key += '\u0000' + text;
+      endpoints.add(ep.endpoint);
       if (this.#kind() !== 'comma') break;
       this.#advance();
     }
     this.#take('closearrow');
-    let list = this.#endpoints.get(key);
-    if (list === undefined) this.#endpoints.set(key, (list = Object.freeze(endpoints) as LBEndpoint[]));
+    const list = this.#tables.endpointList(algorithm, endpoints.items, endpoints.n, h);
     return { id, predicates, filters, backendType: 'lb', lbAlgorithm: algorithm, lbEndpoints: list, pos };
   }
 
-  /** Skipper's parse-time checks of the predicates it keeps in legacy route fields. */
-  #legacy(preds: PredicateCall[], id: string, at: number): PredicateCall[] {
-    const out = this.#predicateList;
-    out.length = 0;
+  /** Skipper's parse-time checks of the predicates it keeps in legacy route fields; drops `*` and `Any()` from `preds` in place. */
+  #legacy(list: Scratch<PredicateCall>, id: string, at: number): void {
+    const preds = list.items;
     let path = false;
     let method = false;
-    let headers: Set<string> | null = null;
-    const strings = (p: PredicateCall, n: number): string[] => {
-      if (p.args.length !== n || p.args.some((a) => typeof a !== 'string')) {
-        this.failAt(at, `invalid route ${JSON.stringify(id)}: ${p.name} predicate expects ${n === 1 ? '1 string argument' : `${n} string arguments`}`);
-      }
-      return p.args as string[];
-    };
-    for (const p of preds) {
+    let w = 0;
+    for (let i = 0; i < list.n; i++) {
+      let p = preds[i]!;
       switch (p.name) {
         case '*':
         case 'Any':
           continue;
         case 'Path':
           if (path) this.failAt(at, `invalid route ${JSON.stringify(id)}: duplicate path tree predicate`);
-          strings(p, 1);
+          this.#strings(p, 1, id, at);
           path = true;
           break;
         case 'Method':
           if (method) this.failAt(at, `invalid route ${JSON.stringify(id)}: duplicate method predicate`);
-          strings(p, 1);
+          this.#strings(p, 1, id, at);
           method = true;
           break;
         case 'Host': {
-          const [h] = strings(p, 1);
-          if (h!.startsWith('*.')) {
-            out.push(Object.freeze({ name: 'Host', args: Object.freeze([h!.replace('*', HOST_WILDCARD)]) as Arg[] }));
-            continue;
-          }
+          this.#strings(p, 1, id, at);
+          const h = p.args[0] as string;
+          if (h.startsWith('*.')) p = Object.freeze({ name: 'Host', args: Object.freeze([h.replace('*', HOST_WILDCARD)]) as Arg[] });
           break;
         }
         case 'PathRegexp':
-          strings(p, 1);
+          this.#strings(p, 1, id, at);
           break;
         case 'Header': {
-          const [k] = strings(p, 2);
-          if (headers?.has(k!)) this.failAt(at, `invalid route ${JSON.stringify(id)}: duplicate header predicate: ${k}`);
-          (headers ??= new Set()).add(k!);
+          this.#strings(p, 2, id, at);
+          const k = p.args[0] as string;
+          for (let j = 0; j < w; j++) {
+            if (preds[j]!.name === 'Header' && preds[j]!.args[0] === k) this.failAt(at, `invalid route ${JSON.stringify(id)}: duplicate header predicate: ${k}`);
+          }
           break;
         }
         case 'HeaderRegexp':
-          strings(p, 2);
+          this.#strings(p, 2, id, at);
           break;
       }
-      out.push(p);
+      preds[w++] = p;
     }
-    return out.slice();
+    list.n = w;
+  }
+
+  /** Checks that `p` has `n` (1 or 2) string arguments. */
+  #strings(p: PredicateCall, n: number, id: string, at: number): void {
+    const a = p.args;
+    if (a.length !== n || typeof a[0] !== 'string' || (n === 2 && typeof a[1] !== 'string')) {
+      this.failAt(at, `invalid route ${JSON.stringify(id)}: ${p.name} predicate expects ${n === 1 ? '1 string argument' : `${n} string arguments`}`);
+    }
   }
 
   end(): void {
@@ -496,28 +476,9 @@ class Parser {
   }
 }
 
-/** Parses an LB endpoint; `?zone=z` moves into the zone field as Skipper's parser does. */
-function parseEndpoint(s: string): { scheme: string; endpoint: LBEndpoint } | null {
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    return null;
-  }
-  const scheme = u.protocol.slice(0, -1);
-  const q = s.indexOf('?');
-  if (q < 0) return { scheme, endpoint: { address: s } };
-  const params = new URLSearchParams(s.slice(q + 1));
-  const zone = params.get('zone');
-  if (zone === null) return { scheme, endpoint: { address: s } };
-  params.delete('zone');
-  const rest = params.toString();
-  return { scheme, endpoint: { address: s.slice(0, q) + (rest === '' ? '' : `?${rest}`), zone } };
-}
-
 /** Parses an eskip document, or a single route expression (whose id is then ""); the first error throws. */
 export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
-  return new Parser(text, options.file).document();
+  return new Parser(text, options).document();
 }
 
 /**
@@ -526,7 +487,7 @@ export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
  * `id:`. This is what route sources use, so that one broken route never blocks the others.
  */
 export function parseDocument(text: string, options: ParseOptions = {}): DocumentParse {
-  return new Parser(text, options.file, options.firstLine).documentRecovering(true);
+  return new Parser(text, options).documentRecovering(true);
 }
 
 /**
@@ -534,7 +495,7 @@ export function parseDocument(text: string, options: ParseOptions = {}): Documen
  * file does not stop the process serving while it is read. Same result as parseDocument.
  */
 export function parseDocumentSliced(text: string, options: ParseOptions & { sliceMs?: number; onYield?: () => void } = {}): Promise<DocumentParse> {
-  return runSliced(new Parser(text, options.file, options.firstLine).documentSteps(true), options);
+  return runSliced(new Parser(text, options).documentSteps(true), options);
 }
 
 /**
@@ -543,13 +504,13 @@ export function parseDocumentSliced(text: string, options: ParseOptions & { slic
  * input, however many routes it holds.
  */
 export function parseDocumentCounting(text: string): DocumentParse & { scanned: number } {
-  const p = new Parser(text, undefined);
+  const p = new Parser(text);
   return { ...p.documentRecovering(true), scanned: p.scanned };
 }
 
 /** Parses a predicate list such as an annotation's `Method("GET") && Header("X", "y")`; `*` is dropped. */
 export function parsePredicates(text: string, options: ParseOptions = {}): PredicateCall[] {
-  const p = new Parser(text, options.file).strict();
+  const p = new Parser(text, options).strict();
   if (p.atEnd) return [];
   const preds = p.predicates();
   p.end();
@@ -558,7 +519,7 @@ export function parsePredicates(text: string, options: ParseOptions = {}): Predi
 
 /** Parses a filter chain such as an annotation's `setPath("/") -> status(200)`. */
 export function parseFilters(text: string, options: ParseOptions = {}): FilterCall[] {
-  const p = new Parser(text, options.file).strict();
+  const p = new Parser(text, options).strict();
   if (p.atEnd) return [];
   const filters = p.filters();
   p.end();

@@ -5,7 +5,7 @@
  * reports its primary's start time (`min`) and the sum of its processes' CPU and memory.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { readVersion } from '../config/version.ts';
+import { readVersion } from '../version.ts';
 
 const startSeconds = Math.floor(Date.now() / 1000 - process.uptime());
 

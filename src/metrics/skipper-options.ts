@@ -2,7 +2,6 @@
  * Which of Skipper's Prometheus metrics a configuration asks for, decided once at start-up from Skipper's
  * flags (metrics/metrics.go Options, with applyCompatibilityDefaults).
  */
-import type { Config } from '../config/table.ts';
 
 /** prometheus.DefBuckets, Skipper's histogram buckets unless -histogram-metric-buckets says otherwise. */
 export const PROMETHEUS_DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -38,8 +37,28 @@ export function parseHistogramBuckets(text: string): number[] {
   return out;
 }
 
+/** The flags skipperMetricsOptions reads (the start-up Config has them, by Skipper's flag names). */
+export interface SkipperMetricsFlags {
+  enablePrometheusMetrics: boolean;
+  metricsFlavour: readonly string[];
+  disableMetricsCompat: boolean;
+  metricsPrefix: string;
+  histogramMetricBuckets: string;
+  serveRouteMetrics: boolean;
+  serveRouteCounter: boolean;
+  serveHostMetrics: boolean;
+  serveHostCounter: boolean;
+  serveMethodMetric: boolean;
+  serveStatusCodeMetric: boolean;
+  backendHostMetrics: boolean;
+  routeBackendMetrics: boolean;
+  routeResponseMetrics: boolean;
+  combinedResponseMetrics: boolean;
+  routeBackendErrorCounters: boolean;
+}
+
 /** Null unless the Prometheus flavour is on: Skipper has no skipper_ Prometheus names without it. */
-export function skipperMetricsOptions(c: Config): SkipperMetricsOptions | null {
+export function skipperMetricsOptions(c: SkipperMetricsFlags): SkipperMetricsOptions | null {
   if (!c.enablePrometheusMetrics && !c.metricsFlavour.includes('prometheus')) return null;
   const compat = !c.disableMetricsCompat;
   return {

@@ -4,7 +4,8 @@
  * definitions, and the guard that enforces backendRatelimit before every backend attempt.
  */
 import type { Config } from '../config/table.ts';
-import { backendRateLimitGuard, rateLimitFilters, rateLimitPreprocessor } from '../filters/ratelimit/index.ts';
+import { rateLimitFilters, rateLimitPreprocessor } from '../filters/ratelimit/index.ts';
+import { backendRateLimitGuard } from './backend-ratelimit-guard.ts';
 import type { FilterSpec } from '../filters/types.ts';
 import type { Logger } from '../log/app-log.ts';
 import { createRateLimitMetrics } from '../metrics/ratelimit-metrics.ts';

@@ -107,8 +107,7 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
   }
   // Routes are not counted one by one per generation: the family counts generations (route-lifetimes.ts).
   if (base !== null) dropped(life, removed, base.serial);
-  const change = base === null ? { from: -1, added: routes, removed: [] } : { from: base.serial, added: fresh.map((c) => c.route), removed: removed.map((c) => c.route) };
-  const state: TableState = { ctx, family, serial, compiled, routes, defs: inputs, shared, tree, rootLeaf, released: false, change };
+  const state: TableState = { ctx, family, serial, compiled, routes, defs: inputs, shared, tree, rootLeaf, released: false };
   family.head = state;
   family.latest = state;
   completed(life, serial);

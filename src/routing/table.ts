@@ -47,8 +47,6 @@ export interface TableState {
   readonly rootLeaf: Leaf;
   /** Set by release(). */
   released: boolean;
-  /** The serial of the generation this one was compiled from (-1: none), and the routes it added and dropped. */
-  readonly change: { readonly from: number; readonly added: readonly Route[]; readonly removed: readonly Route[] };
 }
 
 /** How a table was made, for logs and tests. */
@@ -89,12 +87,6 @@ export class CompiledRouteTable implements RouteTable {
   /** The reusable state of `t`, when it is a table compileRoutes made; for the next compile only. */
   static stateOf(t: RouteTable): TableState | null {
     return #state in t ? t.#state : null;
-  }
-
-  changesSince(previous: RouteTable): { readonly added: readonly Route[]; readonly removed: readonly Route[] } | null {
-    const p = CompiledRouteTable.stateOf(previous);
-    const c = this.#state.change;
-    return p !== null && p.family === this.#state.family && p.serial === c.from ? c : null;
   }
 
   /** Whether release() ran: routes with filters that no live generation holds are closed then. */

@@ -108,11 +108,6 @@ export interface RouteTable {
   readonly routes: readonly Route[];
   readonly invalid: readonly InvalidRoute[];
   lookup(req: RoutingRequest): RouteMatch | null;
-  /**
-   * The routes this table added and dropped relative to `previous`, when it was compiled from it; null when
-   * it cannot tell (then compare `routes`). Lets per-generation observers skip the unchanged routes.
-   */
-  changesSince?(previous: RouteTable): { readonly added: readonly Route[]; readonly removed: readonly Route[] } | null;
   /** Called by the proxy when the last request pinned to this generation ends after a newer one was swapped in. */
   release(): void;
 }

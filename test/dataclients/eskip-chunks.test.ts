@@ -83,3 +83,21 @@ test('a one-route change parses a few kB again and keeps every other definition 
   assert.deepEqual(JSON.parse(JSON.stringify(m.routes)), JSON.parse(JSON.stringify(parseDocument(moved, { file: FILE }).routes)));
   assert.ok(m.routes.filter((def, i) => def !== r.routes[i]).length <= 10, 'objects kept across a line shift');
 });
+
+test('a sliced chunked parse returns to the event loop between chunks and gives what parse gives; chunks share calls', async () => {
+  const text = document(3000);
+  const whole = expected(text);
+  let yields = 0;
+  let timerRan = false;
+  let ranBeforeEnd = false;
+  setTimeout(() => (timerRan = true), 0);
+  const d = new ChunkedDocument(FILE);
+  const r = await d.parseSliced(Buffer.from(text), { sliceMs: 0, onYield: () => yields++ }).then((x) => ((ranBeforeEnd = timerRan), x));
+  assert.ok(yields >= Math.floor(text.length / (16 * 1024)), `yielded ${yields} times for ${text.length} bytes`);
+  assert.ok(ranBeforeEnd);
+  assert.deepEqual({ routes: JSON.parse(JSON.stringify(r.routes)), errors: r.errors.map((e) => e.message) }, whole);
+  // r0 and r3000-ish are in different chunks; status(204) is one object across them.
+  const statuses = r.routes.filter((x) => x.filters[0]?.name === 'status').map((x) => x.filters[0]);
+  assert.ok(statuses.length > 100);
+  assert.ok(statuses.every((f) => f === statuses[0]), 'equal calls in different chunks are one object');
+});

@@ -86,7 +86,9 @@ export class Reflector {
     for (const o of l.items) if (o?.metadata && !this.#refused(o)) next.set(keyOf(o), trim(o));
     const changed = !sameObjects(this.#objects, next);
     this.#objects = next;
-    this.#keys = [...next.keys()].sort();
+    // The API lists in etcd key order, which is this order: checking costs one pass, sorting 50,000 keys far more.
+    const keys = [...next.keys()];
+    this.#keys = isSorted(keys) ? keys : keys.sort();
     this.#sorted = this.#keys.map((k) => next.get(k)!);
     this.#shared = false;
     this.#rv = l.resourceVersion;
@@ -225,6 +227,11 @@ function trim(o: KubeObject): KubeObject {
   delete o.metadata.managedFields;
   if (o.metadata.annotations && LAST_APPLIED in o.metadata.annotations) delete o.metadata.annotations[LAST_APPLIED];
   return o;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }
 
 /** The index of the first key not less than `key`. */

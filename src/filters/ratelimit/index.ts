@@ -14,7 +14,6 @@ import { applyGlobalDefault, globalRatelimit } from './global-default.ts';
 import { clusterLeakyBucketRatelimit } from './leaky-bucket.ts';
 import { requestLimitSpecs } from './request-limit.ts';
 
-export { backendRateLimitGuard } from './backend-ratelimit.ts';
 
 /** Every rate-limit filter spec; `warn` hears of deprecated filters. */
 export function rateLimitFilters(registry: LimiterRegistry, warn?: (message: string) => void): FilterSpec[] {

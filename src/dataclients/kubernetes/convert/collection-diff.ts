@@ -14,6 +14,15 @@ export class TrackedCollection {
   diff(next: readonly KubeObject[]): { added: KubeObject[]; removed: KubeObject[] } {
     if (next === this.prev) return { added: [], removed: [] };
     this.prev = next;
+    if (this.objs.size === 0) {
+      // The first state (initial sync): everything is new.
+      const added = next.slice();
+      for (const o of added) {
+        this.objs.add(o);
+        this.byKey.set(keyOf(o), o);
+      }
+      return { added, removed: [] };
+    }
     const added: KubeObject[] = [];
     for (const o of next) if (!this.objs.has(o)) added.push(o);
     const removed: KubeObject[] = [];

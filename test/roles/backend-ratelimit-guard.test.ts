@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backendRateLimitGuard } from '../../../src/filters/ratelimit/index.ts';
-import { BACKEND_RATELIMIT_KEY, backendRatelimit } from '../../../src/filters/ratelimit/backend-ratelimit.ts';
-import { FAIL_CLOSED_KEY } from '../../../src/filters/ratelimit/fail-closed.ts';
-import type { FilterContext } from '../../../src/filters/types.ts';
-import type { AttemptInfo } from '../../../src/proxy/guard.ts';
-import { InProcessLimiter } from '../../../src/ratelimit/instance-limiter.ts';
-import { LimiterRegistry } from '../../../src/ratelimit/registry.ts';
-import { closedPort, swarmOfOne, unreachableStore } from '../../support/swarm-limiters.ts';
+import { backendRateLimitGuard } from '../../src/roles/backend-ratelimit-guard.ts';
+import { BACKEND_RATELIMIT_KEY, backendRatelimit } from '../../src/filters/ratelimit/backend-ratelimit.ts';
+import { FAIL_CLOSED_KEY } from '../../src/filters/ratelimit/fail-closed.ts';
+import type { FilterContext } from '../../src/filters/types.ts';
+import type { AttemptInfo } from '../../src/proxy/guard.ts';
+import { InProcessLimiter } from '../../src/ratelimit/instance-limiter.ts';
+import { LimiterRegistry } from '../../src/ratelimit/registry.ts';
+import { closedPort, swarmOfOne, unreachableStore } from '../support/swarm-limiters.ts';
 
 function attempt(bag: Map<string, unknown>, origin: string, n = 0): AttemptInfo {
   return { routeId: 'r', backendHost: origin.slice(7), origin, attempt: n, method: 'GET', stateBag: bag };

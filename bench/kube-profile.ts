@@ -1,0 +1,179 @@
+/**
+ * Where a change → served costs CPU inside a `skipjack -kubernetes` process: starts one (with `--cpu-prof`)
+ * against the test API server holding the kube.bench cluster, applies `changes` new Ingresses waiting for each
+ * to be served, stops it, and prints the profile's heaviest functions (self and inclusive time) over the
+ * measured window, plus the process's CPU time per change (load-independent, unlike the wall time).
+ *
+ *   npx node bench/kube-profile.ts [ingresses=15000] [routegroups=3750] [changes=40] [--workers=1] [--root=<checkout>]
+ *     [--sync] (profile the start-up instead: list, conversion, first table)
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
+import { startBackend } from '../test/support/backend.ts';
+import { KubeApiServer } from '../test/support/kube-apiserver.ts';
+import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
+import { startNode } from '../test/support/process.ts';
+
+const flag = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
+const [nIng = 15_000, nRg = 3_750, nChanges = 40] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
+const workers = Number(flag('workers', '1'));
+const root = flag('root', fileURLToPath(new URL('..', import.meta.url)));
+const syncOnly = process.argv.includes('--sync');
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+function cluster(ings: number, rgs: number): KubeObject[] {
+  const services = Math.ceil((ings + rgs) / 4);
+  const out: KubeObject[] = [];
+  for (let s = 0; s < services; s++) {
+    const ns = `team${s % 50}`;
+    out.push(service(`svc${s}`, ns), endpoints(`svc${s}`, [`10.${(s >> 8) & 255}.${s & 255}.1`, `10.${(s >> 8) & 255}.${s & 255}.2`], ns));
+  }
+  for (let i = 0; i < ings; i++) {
+    const s = i % services;
+    out.push(ingress(`ing${i}`, { ns: `team${s % 50}`, host: `app${i}.example.org`, path: '/api', service: `svc${s}` }));
+  }
+  for (let r = 0; r < rgs; r++) {
+    const s = (ings + r) % services;
+    out.push(routeGroup(`rg${r}`, `rg${r}.example.org`, `svc${s}`, `team${s % 50}`));
+  }
+  return out;
+}
+
+function status(port: number, host: string, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent, headers: { host, 'x-forwarded-proto': 'https' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** CPU time (user + system) of a process from /proc, in ms. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+}
+
+/** Self and inclusive ms per function over the samples taken between `from` and `to` (µs, profile clock). */
+function summarize(p: Profile, fromUs: number, toUs: number): void {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n: ProfileNode) => `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+  const self = new Map<string, number>();
+  const incl = new Map<string, number>();
+  let t = p.startTime;
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i]!;
+    if (t < fromUs || t > toUs) continue;
+    const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
+    let n = byId.get(p.samples[i]!)!;
+    if (n.callFrame.functionName === '(idle)' || n.callFrame.functionName === '(program)') continue;
+    total += dt;
+    self.set(name(n), (self.get(name(n)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (;;) {
+      const k = name(n);
+      if (!seen.has(k)) incl.set(k, (incl.get(k) ?? 0) + dt);
+      seen.add(k);
+      const up = parent.get(n.id);
+      if (up === undefined) break;
+      n = byId.get(up)!;
+    }
+  }
+  const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k);
+  console.log(`profiled busy time in the window: ${total.toFixed(0)} ms`);
+  console.log('--- self');
+  for (const [k, v] of top(self, 30)) console.log(`${v.toFixed(1).padStart(9)} ms  ${k}`);
+  console.log('--- inclusive');
+  for (const [k, v] of top(incl, 60)) console.log(`${v.toFixed(1).padStart(9)} ms  ${k}`);
+}
+
+const api = await KubeApiServer.start(cluster(nIng, nRg));
+api.store.compact();
+const backend = await startBackend('live', '127.0.0.2');
+api.apply(service('live', 'default', 80, backend.port), endpoints('live', ['127.0.0.2'], 'default', backend.port));
+const dir = mkdtempSync(join(tmpdir(), 'skj-kube-prof-'));
+process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir}`;
+console.log(`kube-profile: ${nIng} Ingresses, ${nRg} RouteGroups, -workers=${workers}, ${root}; load average ${load()}`);
+const t0 = performance.now();
+const proc = await startNode(
+  join(root, 'src/cmd/skipjack.ts'),
+  ['-kubernetes', `-kubernetes-url=${api.url}`, '-address=127.0.0.1:0', '-support-listener=', `-workers=${workers}`, '-access-log-disabled', '-wait-for-healthcheck-interval=0'],
+  /proxy listening on https?:\/\/[^:]+:(\d+)/,
+  300_000,
+);
+delete process.env.NODE_OPTIONS;
+const startMs = performance.now() - t0;
+const port = Number(proc.match[1]);
+const agent = new Agent({ keepAlive: false });
+const pid = proc.child.pid!;
+// Profile clock: the child's performance.timeOrigin-based µs are not ours; mark the window by wall clock instead.
+const wall0 = Date.now();
+const cpu0 = cpuMs(pid);
+const times: number[] = [];
+if (!syncOnly) {
+  for (let c = 0; c < nChanges; c++) {
+    const host = `prof-${c}.example.org`;
+    const t = performance.now();
+    api.apply(ingress(`prof-${c}`, { host, service: 'live' }));
+    let ok = 0;
+    while (ok < 2 * workers) {
+      if ((await status(port, host, agent)) === 200) ok++;
+      else ok = 0;
+      if (ok === 0) await new Promise((r) => setImmediate(r));
+    }
+    times.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+  }
+}
+const cpu1 = cpuMs(pid);
+const wall1 = Date.now();
+agent.destroy();
+// A second signal exits at once (process.exit, which still writes the profile) if the graceful stop lingers.
+const exited = new Promise((r) => proc.child.once('exit', r));
+proc.child.kill('SIGTERM');
+const again = setTimeout(() => proc.child.kill('SIGTERM'), 10_000);
+await exited;
+clearTimeout(again);
+await proc.stop();
+const sorted = [...times].sort((a, b) => a - b);
+const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+console.log(`start → listening ${startMs.toFixed(0)} ms`);
+if (!syncOnly) {
+  console.log(`change → served (${nChanges}): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms; primary CPU ${((cpu1 - cpu0) / nChanges).toFixed(1)} ms per change (incl. serving the probe requests); load average ${load()}`);
+}
+const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+for (const f of files) {
+  const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile & { endTime: number };
+  console.log(`=== ${f}`);
+  // The profile's clock is monotonic µs; its end is the process exit. Take the window as [end - measured, end - stop time].
+  const measuredUs = (wall1 - wall0) * 1000;
+  const stopUs = (Date.now() - wall1) * 1000;
+  if (syncOnly) summarize(p, p.startTime, p.endTime);
+  else summarize(p, p.endTime - stopUs - measuredUs, p.endTime - stopUs);
+}
+rmSync(dir, { recursive: true, force: true });
+await backend.close();
+await api.stop();
+process.exit(0);

@@ -1,0 +1,202 @@
+/**
+ * What a parse keeps once: strings, predicate and filter calls, LB endpoints and endpoint lists. A million
+ * routes repeat a few thousand calls; equal calls are one frozen object (which also lets route compilation
+ * share what it creates from them). One parse makes its own tables; a document parsed in pieces (a routes
+ * file in chunks, eskip-chunks.ts) passes the same tables to every piece, so sharing spans the document.
+ */
+import type { Arg, LBEndpoint, PredicateCall } from './ast.ts';
+import { StringTable, pow2 } from './strings.ts';
+
+/** Folds the hash of one more part (an argument, an endpoint) into a key's hash; never 0 (a free slot). */
+export function combine(h: number, part: number): number {
+  h = Math.imul(h ^ part, 0x9e3779b1);
+  h ^= h >>> 15;
+  return h === 0 ? 1 : h;
+}
+
+/** A hash of a number argument: equal numbers hash alike. */
+export function hashNumber(x: number): number {
+  return Math.imul(x | 0, 0x85ebca6b) ^ ((x * 4096) | 0) ^ 0x5bd1e995;
+}
+
+/** A parsed LB endpoint URL: its scheme (endpoints of one backend may not mix them) and the endpoint. */
+export interface ParsedEndpoint {
+  scheme: string;
+  endpoint: LBEndpoint;
+}
+
+/**
+ * Values by a hash of their parts, with a direct-mapped front of the ones found last: open addressing with
+ * linear probing, hash 0 marking a free slot. The caller probes (it knows how to compare its parts) and puts.
+ */
+class Slots<T> {
+  hashes: Int32Array;
+  values: (T | null)[];
+  mask: number;
+  #size = 0;
+  readonly frontHashes: Int32Array;
+  readonly frontValues: (T | null)[];
+  readonly frontMask: number;
+
+  /** `expected`: about how many values will be kept. */
+  constructor(expected: number) {
+    const cap = pow2(2 * expected, 16, 1 << 22);
+    this.hashes = new Int32Array(cap);
+    this.values = new Array<T | null>(cap).fill(null);
+    this.mask = cap - 1;
+    const front = pow2(expected, 16, 4096);
+    this.frontHashes = new Int32Array(front);
+    this.frontValues = new Array<T | null>(front).fill(null);
+    this.frontMask = front - 1;
+  }
+
+  /** Stores `v` in free slot `k` (where probing for `h` ended). */
+  put(k: number, h: number, v: T): void {
+    this.hashes[k] = h;
+    this.values[k] = v;
+    this.frontHashes[h & this.frontMask] = h;
+    this.frontValues[h & this.frontMask] = v;
+    if (++this.#size * 2 > this.values.length) this.#grow();
+  }
+
+  #grow(): void {
+    const oldHashes = this.hashes;
+    const oldValues = this.values;
+    const cap = oldValues.length * 2;
+    const mask = cap - 1;
+    const hashes = new Int32Array(cap);
+    const values = new Array<T | null>(cap).fill(null);
+    for (let i = 0; i < oldValues.length; i++) {
+      const h = oldHashes[i]!;
+      if (h === 0) continue;
+      let k = h & mask;
+      while (hashes[k] !== 0) k = (k + 1) & mask;
+      hashes[k] = h;
+      values[k] = oldValues[i]!;
+    }
+    this.hashes = hashes;
+    this.values = values;
+    this.mask = mask;
+  }
+}
+
+function sameCall(c: PredicateCall, name: string, args: readonly Arg[], n: number): boolean {
+  // Strings come from one StringTable: equal strings are the same string, so === compares pointers.
+  if (c.name !== name || c.args.length !== n) return false;
+  for (let i = 0; i < n; i++) if (c.args[i] !== args[i]) return false;
+  return true;
+}
+
+export class ParseTables {
+  /** Names and literals by their text (the lexer's). */
+  readonly strings: StringTable;
+  readonly #calls: Slots<PredicateCall>;
+  readonly #endpoints = new Map<string, ParsedEndpoint | null>();
+  readonly #lists: Slots<{ algorithm: string; list: LBEndpoint[] }>;
+
+  /**
+   * `chars`: about how long the text to parse is, for the first size of the tables (a routes file of a
+   * million routes keeps a few million strings and calls; an annotation a handful).
+   */
+  constructor(chars = 0) {
+    // About one new string and one new call per 300 characters in route files (per-route values); a table
+    // that fills up grows (one step that rehashes it, which a sliced parse cannot split).
+    this.strings = new StringTable(chars / 300);
+    this.#calls = new Slots(chars / 300);
+    this.#lists = new Slots(chars / 2000);
+  }
+
+  /**
+   * The call `name(args…)`, created when new; `h` is the hash of the name and the arguments (combine()
+   * over Lexer.hash and hashNumber). `args` (its first `n`) is the parser's scratch list and is copied.
+   */
+  call(name: string, args: readonly Arg[], n: number, h: number): PredicateCall {
+    const t = this.#calls;
+    const f = h & t.frontMask;
+    if (t.frontHashes[f] === h) {
+      const c = t.frontValues[f]!;
+      if (sameCall(c, name, args, n)) return c;
+    }
+    const hashes = t.hashes;
+    const mask = t.mask;
+    let k = h & mask;
+    for (;;) {
+      const x = hashes[k]!;
+      if (x === 0) break;
+      if (x === h) {
+        const c = t.values[k]!;
+        if (sameCall(c, name, args, n)) {
+          t.frontHashes[f] = h;
+          t.frontValues[f] = c;
+          return c;
+        }
+      }
+      k = (k + 1) & mask;
+    }
+    const c: PredicateCall = Object.freeze({ name, args: Object.freeze(args.slice(0, n)) as Arg[] });
+    t.put(k, h, c);
+    return c;
+  }
+
+  /** The endpoint URL `text` parsed (null: not a URL); `?zone=z` moves into the zone field as Skipper's parser does. */
+  endpoint(text: string): ParsedEndpoint | null {
+    let ep = this.#endpoints.get(text);
+    if (ep === undefined) {
+      ep = parseEndpoint(text);
+      if (ep !== null && ep.endpoint.zone !== undefined) {
+        const { address, zone } = ep.endpoint;
+        ep = { scheme: ep.scheme, endpoint: { address: this.strings.intern(address), zone: this.strings.intern(zone) } };
+      }
+      if (ep !== null) Object.freeze(ep.endpoint);
+      this.#endpoints.set(text, ep);
+    }
+    return ep;
+  }
+
+  /**
+   * The frozen endpoint list of `algorithm` and `endpoints` (the parser's scratch list, of endpoint() objects),
+   * `h` the hash of the algorithm and the endpoint texts: routes of one service share one list.
+   */
+  endpointList(algorithm: string, endpoints: readonly LBEndpoint[], n: number, h: number): LBEndpoint[] {
+    const t = this.#lists;
+    const hashes = t.hashes;
+    const mask = t.mask;
+    let k = h & mask;
+    for (;;) {
+      const x = hashes[k]!;
+      if (x === 0) break;
+      if (x === h) {
+        const e = t.values[k]!;
+        if (e.algorithm === algorithm && sameEndpoints(e.list, endpoints, n)) return e.list;
+      }
+      k = (k + 1) & mask;
+    }
+    const list = Object.freeze(endpoints.slice(0, n)) as LBEndpoint[];
+    t.put(k, h, { algorithm, list });
+    return list;
+  }
+}
+
+function sameEndpoints(list: readonly LBEndpoint[], endpoints: readonly LBEndpoint[], n: number): boolean {
+  if (list.length !== n) return false;
+  for (let i = 0; i < n; i++) if (list[i] !== endpoints[i]) return false;
+  return true;
+}
+
+function parseEndpoint(s: string): ParsedEndpoint | null {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return null;
+  }
+  const scheme = u.protocol.slice(0, -1);
+  const q = s.indexOf('?');
+  if (q < 0) return { scheme, endpoint: { address: s } };
+  const params = new URLSearchParams(s.slice(q + 1));
+  const zone = params.get('zone');
+  if (zone === null) return { scheme, endpoint: { address: s } };
+  params.delete('zone');
+  const rest = params.toString();
+  return { scheme, endpoint: { address: s.slice(0, q) + (rest === '' ? '' : `?${rest}`), zone } };
+}
