@@ -48,9 +48,17 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A header name argument, lower-cased for the header bags; must be an RFC 9110 token. */
 export function headerNameArg(filter: string, args: readonly Arg[], i: number, what = 'header name'): string {
   const name = stringArg(filter, args, i, what);
+  // Valid names lowercased once: a million header filters on a few names keep a few strings, not one each.
+  let lower = headerNames.get(name);
+  if (lower !== undefined) return lower;
   if (!TOKEN.test(name)) throw new InvalidArgsError(`${filter}: invalid ${what} ${JSON.stringify(name)}`);
-  return name.toLowerCase();
+  lower = name.toLowerCase();
+  if (headerNames.size >= 10_000) headerNames.clear();
+  headerNames.set(name, lower);
+  return lower;
 }
+
+const headerNames = new Map<string, string>();
 
 /** A Go duration string argument ("10ms", "1m30s"), in milliseconds. */
 export function durationArg(filter: string, args: readonly Arg[], i: number, what = 'duration'): number {

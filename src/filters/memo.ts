@@ -2,28 +2,28 @@
  * Sharing of filter instances between routes. The specs wrapped here create instances that keep no
  * per-route state and have no close(), so routes whose calls have one argument list can use one instance.
  * The eskip parser gives equal calls one frozen argument list, so a million parsed routes that repeat a few
- * thousand calls create a few thousand instances.
+ * thousand calls create a few thousand instances. The instances are found in the compile's creation cache
+ * (src/routing/creation-cache.ts): nothing is kept between compiles.
  */
 import type { Arg } from '../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from '../routing/filter-contract.ts';
-import { markShared } from '../routing/shared-instances.ts';
+import type { CreationCache } from '../routing/creation-cache.ts';
 
-/** `spec` with create() answering the same instance for the same frozen argument list. */
+/** `spec` with create() answering the same instance for the same frozen argument list within one compile. */
 export function stateless(spec: FilterSpec): FilterSpec {
-  // Keyed by identity: nothing to bound, an entry goes when the routes holding its argument list go.
-  const byArgs = new WeakMap<Arg[], FilterInstance>();
-  return {
+  const wrapped: FilterSpec = {
     name: spec.name,
-    create(args: Arg[]): FilterInstance {
+    create(args: Arg[], cache?: CreationCache): FilterInstance {
       // A list that is not frozen may be changed after this call; it gets an instance of its own.
-      if (!Object.isFrozen(args)) return spec.create(args);
-      let f = byArgs.get(args);
+      if (cache === undefined || !Object.isFrozen(args)) return spec.create(args);
+      let f = cache.get(wrapped, args) as FilterInstance | undefined;
       if (f === undefined) {
-        byArgs.set(args, (f = spec.create(args)));
+        f = spec.create(args);
         // Lists of such instances may be shared between routes: only an instance without close() qualifies.
-        if (f.close === undefined) markShared(f);
+        if (f.close === undefined) cache.set(wrapped, args, f);
       }
       return f;
     },
   };
+  return wrapped;
 }

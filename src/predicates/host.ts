@@ -15,7 +15,10 @@ export const hostSpec: PredicateSpec = {
     const pattern = stringArg('Host', args, 0);
     const lits = hostLiterals(pattern);
     if (lits !== null) {
-      return { match: (req: RoutingRequest) => matchLiterals(lits, req.host), hostKeys: lits.map((l) => l.host) };
+      // Kubernetes' `^(name[.]?(:[0-9]+)?)$` accepts exactly the hosts whose index key is the name; `^name$` exactly the name.
+      const hostMatch = lits.every((l) => l.dot && l.port) ? 'key' as const : lits.every((l) => !l.dot && !l.port) ? 'exact' as const : undefined;
+      const match = (req: RoutingRequest) => matchLiterals(lits, req.host);
+      return hostMatch === undefined ? { match, hostKeys: lits.map((l) => l.host) } : { match, hostKeys: lits.map((l) => l.host), hostMatch };
     }
     const rx = compileRegexp('Host', pattern);
     return { match: (req: RoutingRequest) => rx.test(req.host) };

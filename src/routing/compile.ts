@@ -10,11 +10,11 @@
 import type { RouteDef } from '../eskip/index.ts';
 import type { FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
-import { compileRoute, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
+import { compileRoute, newCompileScratch, sameContext, sharedFor, type CompileContext } from './compiled-route.ts';
 import { Leaf, patchLeaf, type RouteEntry } from './leaf.ts';
-import type { PathPattern } from './path-pattern.ts';
+import { IdIndex } from './id-index.ts';
+import { inTree } from './route-entry.ts';
 import { PathTree } from './path-tree.ts';
-import { newSharedLists } from './shared-instances.ts';
 import { reconcileSteps } from './reconcile.ts';
 import { runSliced, runSync, stepChunk, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { treePattern } from './route-predicates.ts';
@@ -81,11 +81,10 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
   // Until this compile completes, the family describes no generation: a throw must not leave it half-updated.
   family.head = null;
   const shared = sharedFor(base?.shared ?? null, defs.length);
-  const patterns = new Map<string, PathPattern>();
-  const lists = newSharedLists();
-  const patternOf = (e: RouteEntry) => treePattern(e.route.def, ctx.ignoreTrailingSlash, patterns);
+  const scratch = newCompileScratch();
+  const patternOf = (e: RouteEntry) => treePattern(e.route.def, ctx.ignoreTrailingSlash, scratch.patterns);
   const compileOne = (def: RouteDef): RouteEntry => {
-    const c = compileRoute(def, ctx, shared, patterns, lists);
+    const c = compileRoute(def, ctx, shared, scratch);
     born(c, serial);
     return c;
   };
@@ -101,7 +100,7 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
     const outside: RouteEntry[] = [];
     for (let i = 0; i < compiled.length; i++) {
       if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
-      if (!compiled[i]!.inTree) outside.push(compiled[i]!);
+      if (!inTree(compiled[i]!)) outside.push(compiled[i]!);
     }
     rootLeaf = new Leaf(outside);
   }
@@ -121,13 +120,13 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
  * (or a compile failed half-way), its id map and positions are rebuilt from `base`.
  */
 function newFamily(): Family {
-  return { byId: new Map(), head: null, latest: null, lifetimes: newLifetimes() };
+  return { byId: new IdIndex(), head: null, latest: null, lifetimes: newLifetimes() };
 }
 
 function headed(base: TableState): Family {
   const f = base.family;
   if (f.head === base) return f;
-  f.byId = new Map();
+  f.byId = new IdIndex();
   base.compiled.forEach((c, i) => {
     c.seq = i;
     f.byId.set(c.route.id, c);
@@ -139,7 +138,7 @@ function headed(base: TableState): Family {
 /** The entries of the routes outside the path tree, or null when there are none. */
 function rootEntries(cs: readonly RouteEntry[]): RouteEntry[] | null {
   let out: RouteEntry[] | null = null;
-  for (const c of cs) if (!c.inTree) (out ??= []).push(c);
+  for (const c of cs) if (!inTree(c)) (out ??= []).push(c);
   return out;
 }
 

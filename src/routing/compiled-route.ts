@@ -1,16 +1,18 @@
 /**
- * Compiling one route definition into a RouteEntry (its lifetime across generations: route-lifetimes.ts).
+ * Compiling one route definition into a RouteEntry (when its filter instances are closed: route-lifetimes.ts).
  */
 import type { RouteDef } from '../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import type { ParamNames, RouteEntry } from './leaf.ts';
+import { hostByKeyFlag, hostExactFlag, inTreeFlag } from './route-entry.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { compileBackend } from './route-backend.ts';
-import { closeFilters, createFilters } from './route-filters.ts';
-import { compilePredicates } from './route-predicates.ts';
+import { closeFilters, createFilters, type Repeats } from './route-filters.ts';
+import { compilePredicates, newPatternCache, type PatternCache } from './route-predicates.ts';
 import type { LoadBalancerFactory, PredicateMatcher, PredicateSpec, Route } from './types.ts';
 import { sharedList, newSharedLists, type SharedLists } from './shared-instances.ts';
+import { CreationCache } from './creation-cache.ts';
 import { open } from './route-lifetimes.ts';
 
 /** Everything besides the definition that a compiled route depends on; routes are kept only when it is the same. */
@@ -47,45 +49,74 @@ export function sharedFor(prev: Shared | null, routeCount: number): Shared {
 
 const noFilters: readonly FilterInstance[] = Object.freeze([]);
 
+/** What the routes of one compile share while it runs; dropped when it ends. */
+export interface CompileScratch {
+  readonly patterns: PatternCache;
+  /** ParamNames by pattern (see paramNames). */
+  readonly params: Map<PathPattern, ParamNames>;
+  readonly lists: SharedLists;
+  readonly cache: CreationCache;
+  readonly repeats: Repeats;
+}
+
+export function newCompileScratch(): CompileScratch {
+  return { patterns: newPatternCache(), params: new Map(), lists: newSharedLists(), cache: new CreationCache(), repeats: { filters: 0 } };
+}
+
 /**
- * Compiles one definition; throws RouteDefinitionError. `patterns` caches path patterns for one compile. Skipper's order of checks: backend, then filters,
+ * Compiles one definition; throws RouteDefinitionError. Skipper's order of checks: backend, then filters,
  * then predicates; it decides which reason a route with several problems gets.
  */
-export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared, patterns: Map<string, PathPattern>,
-  lists: SharedLists = newSharedLists()): RouteEntry {
+export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared, scratch: CompileScratch = newCompileScratch()): RouteEntry {
+  const { lists, repeats } = scratch;
   const { backendUrl, lb } = compileBackend(def, ctx.lbFactory, shared.urls);
-  const filters = createFilters(def, ctx.filters, ctx.predicates, ctx.disabledFilters);
+  const filters = createFilters(def, ctx.filters, ctx.predicates, ctx.disabledFilters, scratch.cache, repeats);
+  const mask = repeats.filters;
   let preds;
   try {
-    preds = compilePredicates(def, ctx.predicates, ctx.ignoreTrailingSlash, patterns);
+    preds = compilePredicates(def, ctx.predicates, ctx.ignoreTrailingSlash, scratch.patterns, scratch.cache);
   } catch (e) {
     closeFilters(filters);
     throw e;
   }
-  // Lists sized exactly and shared where they are equal (and hold shared instances only): a million routes
+  // Lists sized exactly and shared where they are equal (and hold repeated instances only): a million routes
   // hold four of them each.
-  const list = filters.length === 0 ? noFilters : sharedList(filters, lists);
+  const list = filters.length === 0 ? noFilters : sharedList(filters, allBits(mask, filters.length), lists);
   const route: Route = Object.freeze({
     id: def.id,
     def,
     filters: list,
-    requestFilters: hooks(list, true, lists),
-    responseFilters: hooks(list, false, lists),
+    requestFilters: hooks(list, mask, true, lists),
+    responseFilters: hooks(list, mask, false, lists),
     backendUrl,
     lb,
   });
   const p = preds.pattern;
   return {
-    route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], lists), weight: preds.weight,
-    params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params), hostKeys: preds.hostKeys,
-    inTree: p !== null, born: 0, last: open, seq: -1,
+    route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], preds.repeated, lists), weight: preds.weight,
+    params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params, scratch.params), hostKeys: preds.hostKeys,
+    flags: (p !== null ? inTreeFlag : 0) | (preds.hostRule === 1 ? hostByKeyFlag : preds.hostRule === 2 ? hostExactFlag : 0), born: 0, last: open, seq: -1,
   };
 }
 
-/** The filters with a request hook in order, or with a response hook in reverse; null when none. */
-function hooks(filters: readonly FilterInstance[], request: boolean, lists: SharedLists): readonly FilterInstance[] | null {
+/** Whether bits 0…n-1 of `mask` are all set (lists longer than the mask count as not). */
+function allBits(mask: number, n: number): boolean {
+  return n <= 30 && (mask & ((1 << n) - 1)) === (1 << n) - 1;
+}
+
+/**
+ * The filters with a request hook in order, or with a response hook in reverse; null when none. Bit i of
+ * `mask`: filters[i] is a repeated instance.
+ */
+function hooks(filters: readonly FilterInstance[], mask: number, request: boolean, lists: SharedLists): readonly FilterInstance[] | null {
   let n = 0;
-  for (const f of filters) if ((request ? f.request : f.response) !== undefined) n++;
+  let used = 0;
+  for (let i = 0; i < filters.length; i++) {
+    const f = filters[i]!;
+    if ((request ? f.request : f.response) === undefined) continue;
+    n++;
+    if (i < 30) used |= 1 << i;
+  }
   if (n === 0) return null;
   if (request && n === filters.length) return filters;
   const out: FilterInstance[] = new Array(n);
@@ -95,14 +126,17 @@ function hooks(filters: readonly FilterInstance[], request: boolean, lists: Shar
     out[k] = f;
     k += request ? 1 : -1;
   }
-  return sharedList(out, lists);
+  return sharedList(out, filters.length <= 30 && (mask & used) === used, lists);
 }
 
 const noMatchers: readonly PredicateMatcher[] = Object.freeze([]);
 
-function paramNames(p: PathPattern, cache: Map<string, ParamNames>): ParamNames {
+function paramNames(p: PathPattern, cache: Map<string, ParamNames>, byPattern: Map<PathPattern, ParamNames>): ParamNames {
+  const known = byPattern.get(p);
+  if (known !== undefined) return known;
   const key = `${p.subtree ? 's' : 'p'}${p.freeName !== null ? 'f' : ''}:${p.names.join('/')}`;
   let v = cache.get(key);
   if (v === undefined) cache.set(key, (v = Object.freeze({ names: Object.freeze(p.names.slice()), free: p.freeName !== null, subtree: p.subtree })));
+  byPattern.set(p, v);
   return v;
 }

@@ -4,6 +4,7 @@
  * Request hooks run in eskip order, response hooks in reverse order. A hook may return a Promise; the
  * proxy awaits only when one is returned.
  */
+import type { CreationCache } from './creation-cache.ts';
 import type { Readable } from 'node:stream';
 import type { Arg } from '../eskip/index.ts';
 import type { HeaderBag } from '../net/index.ts';
@@ -122,6 +123,9 @@ export interface FilterInstance {
 /** A filter as registered. */
 export interface FilterSpec {
   readonly name: string;
-  /** Throws InvalidArgsError (src/errors.ts) when the arguments are not acceptable. */
-  create(args: Arg[]): FilterInstance;
+  /**
+   * Throws InvalidArgsError (src/errors.ts) when the arguments are not acceptable. `cache` is the compile's
+   * creation cache; only specs whose instances keep no per-route state use it (src/filters/memo.ts).
+   */
+  create(args: Arg[], cache?: CreationCache): FilterInstance;
 }

@@ -4,6 +4,7 @@
  * position all reject the request, so the most specific matching path wins (Skipper's pathmux order).
  */
 import { leafSteps, patchLeaf, type Leaf, type RouteEntry } from './leaf.ts';
+import { inTree } from './route-entry.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
@@ -43,7 +44,7 @@ export class PathTree {
     for (let i = 0; i < routes.length; i++) {
       if (i % stepChunk === stepChunk - 1) yield;
       const r = routes[i]!;
-      if (r.inTree) insert(root, patternOf(r)!, r, ignoreTrailingSlash);
+      if (inTree(r)) insert(root, patternOf(r)!, r, ignoreTrailingSlash);
     }
     const budget = { left: stepChunk };
     return new PathTree(yield* freeze(root, budget));
@@ -57,8 +58,8 @@ export class PathTree {
   patch(added: readonly RouteEntry[], removed: readonly RouteEntry[], patternOf: PatternOf, ignoreTrailingSlash: boolean): PathTree {
     const add = newBuildNode();
     const rem = newBuildNode();
-    for (const r of added) if (r.inTree) insert(add, patternOf(r)!, r, ignoreTrailingSlash);
-    for (const r of removed) if (r.inTree) insert(rem, patternOf(r)!, r, ignoreTrailingSlash);
+    for (const r of added) if (inTree(r)) insert(add, patternOf(r)!, r, ignoreTrailingSlash);
+    for (const r of removed) if (inTree(r)) insert(rem, patternOf(r)!, r, ignoreTrailingSlash);
     return new PathTree(merge(this.#root, add, rem) ?? emptyNode);
   }
 
@@ -115,22 +116,39 @@ function addLeaf(n: BuildNode, e: RouteEntry): void {
   (n.leaf ??= []).push(e);
 }
 
-/** The finished node of `b`, yielding once the leaves made since the last yield held `budget.left` entries. */
-function* freeze(b: BuildNode, budget: { left: number }): Steps<Node> {
+/**
+ * The finished node of `b`, yielding once the leaves made since the last yield held `budget.left` entries.
+ * A PathSubtree route sits in up to three leaves (its base, the base with a trailing slash, the catch-all
+ * below it); when such leaves hold the same entries they are one Leaf, with one hostname index: half the
+ * routes of a Kubernetes cluster are subtrees. `inherited` is the parent's catch-all, for the child "".
+ */
+function* freeze(b: BuildNode, budget: { left: number }, inherited: { entries: RouteEntry[]; leaf: Leaf } | null = null): Steps<Node> {
+  const catchAll = b.catchAll === null ? null : yield* leafSteps(b.catchAll);
+  const own = catchAll === null ? null : { entries: b.catchAll!, leaf: catchAll };
   let statics: Map<string, Node> | null = null;
   if (b.statics !== null) {
     statics = new Map();
-    for (const [k, v] of b.statics) statics.set(k, yield* freeze(v, budget));
+    for (const [k, v] of b.statics) statics.set(k, yield* freeze(v, budget, k === '' ? own : null));
   }
   const wildcard = b.wildcard === null ? null : yield* freeze(b.wildcard, budget);
-  const catchAll = b.catchAll === null ? null : yield* leafSteps(b.catchAll);
-  const leaf = b.leaf === null ? null : yield* leafSteps(b.leaf);
+  let leaf: Leaf | null = null;
+  if (b.leaf !== null) {
+    if (own !== null && sameEntries(b.leaf, own.entries)) leaf = own.leaf;
+    else if (inherited !== null && sameEntries(b.leaf, inherited.entries)) leaf = inherited.leaf;
+    else leaf = yield* leafSteps(b.leaf);
+  }
   budget.left -= 1 + (b.catchAll?.length ?? 0) + (b.leaf?.length ?? 0);
   if (budget.left <= 0) {
     budget.left = stepChunk;
     yield;
   }
   return { statics, wildcard, catchAll, leaf };
+}
+
+function sameEntries(a: readonly RouteEntry[], b: readonly RouteEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Node `prev` (null: absent) with the entries of `add` put in and those of `rem` taken out; null when empty. */

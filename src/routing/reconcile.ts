@@ -8,6 +8,7 @@ import type { RouteDef } from '../eskip/index.ts';
 import { kept as keepOpen, usable } from './route-lifetimes.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { RouteEntry } from './leaf.ts';
+import type { IdIndex } from './id-index.ts';
 import { sameRouteDef } from './route-equality.ts';
 import { stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { TableState } from './table.ts';
@@ -45,7 +46,7 @@ const noRoutes: readonly Route[] = [];
  * generation (route-lifetimes.ts' kept()), needed when `base` is not the latest one; otherwise nothing is
  * written to a kept route, so an unchanged route costs a pointer comparison.
  */
-export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | null, byId: Map<string, RouteEntry>, compile: (def: RouteDef) => RouteEntry,
+export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | null, byId: IdIndex, compile: (def: RouteDef) => RouteEntry,
   markKept = false): Steps<Reconciled> {
   const prevDefs = base?.defs ?? noDefs;
   const prevCompiled = base?.compiled ?? noEntries;
@@ -62,7 +63,9 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
   // Per new position, the position in the previous generation (-1: compiled afresh).
   const from = new Int32Array(defs.length);
   const fresh: RouteEntry[] = [];
-  // Ids of definitions the previous generation did not have (every id without a previous generation).
+  // Ids of definitions the previous generation did not have. Without a previous generation `byId` is empty
+  // and filled as routes compile (a second set of a million ids cost a second): only the ids of invalid
+  // definitions are kept here then.
   const seen = new Set<string>();
   const invalid: InvalidRoute[] = [];
   let inOrder = true;
@@ -92,10 +95,10 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
         }
         if ((old.route.def === def || sameRouteDef(old.route.def, def)) && usable(old)) at = pos;
         else fate[pos] = superseded;
-      } else if (seen.has(def.id)) {
+      } else if (seen.has(def.id) || (base === null && byId.get(def.id) !== undefined)) {
         invalid.push(duplicate(def));
         continue;
-      } else {
+      } else if (base !== null) {
         seen.add(def.id);
       }
     }
@@ -119,7 +122,9 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
       routes[n] = c.route;
       inputs[n++] = def;
       fresh.push(c);
+      if (base === null) byId.set(def.id, c);
     } catch (e) {
+      if (base === null) seen.add(def.id);
       if (e instanceof RouteDefinitionError) invalid.push({ id: def.id, reason: e.reason, message: e.message, def });
       else invalid.push({ id: def.id, reason: 'invalid_predicate_params', message: `route ${def.id}: ${describe(e)}`, def });
     }
@@ -132,8 +137,8 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
   for (let i = 0; i < prevCompiled.length; i++) if (fate[i] !== kept) removed.push(prevCompiled[i]!);
   for (let i = 0; i < n; i++) if (from[i]! >= 0 && from[i] !== i) compiled[i]!.seq = i;
   for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
-  // A million ids into the map take a second: in chunks.
-  for (let i = 0; i < fresh.length; i++) {
+  // In chunks: a million ids take a second (without a previous generation they went in above).
+  for (let i = 0; base !== null && i < fresh.length; i++) {
     if (i % (4 * stepChunk) === 0) yield;
     const c = fresh[i]!;
     byId.set(c.route.id, c);

@@ -21,12 +21,25 @@ export interface RouteEntry {
   readonly weight: number;
   readonly params: ParamNames | null;
   readonly hostKeys: readonly string[] | null;
-  /** Whether the route has Path or PathSubtree, i.e. lives in the path tree rather than the root leaf. */
-  readonly inTree: boolean;
+  /**
+   * Bit 0 (`inTree`): the route has Path or PathSubtree, i.e. lives in the path tree rather than the root
+   * leaf. Bits 1–2: `hostRule` of its predicates (route-predicates.ts): `matchers[0]` is decided by the
+   * host index key (1) or by the key equalling the Host (2). One small integer instead of two fields.
+   */
+  readonly flags: number;
   /** Serial of the generation that compiled it (see route-lifetimes.ts). */
   born: number;
   /** Serial of the last generation holding it, `open` while the latest does, `closed` once its filters are closed. */
   last: number;
   /** Position in the latest generation of its family (see Family in table.ts). */
   seq: number;
+}
+
+export const inTreeFlag = 1;
+export const hostByKeyFlag = 2;
+export const hostExactFlag = 4;
+
+/** Whether `e` lives in the path tree (has Path or PathSubtree). */
+export function inTree(e: RouteEntry): boolean {
+  return (e.flags & inTreeFlag) !== 0;
 }

@@ -4,18 +4,29 @@ import type { FilterInstance, FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { PredicateSpec } from './types.ts';
+import type { CreationCache } from './creation-cache.ts';
 
 // Shared by every route without filters; never written to (compile freezes or replaces it).
 const none: FilterInstance[] = [];
 
 const treeOrLegacyPredicates = new Set(['Path', 'PathSubtree', 'Weight', 'Host', 'PathRegexp', 'Method', 'Header', 'HeaderRegexp']);
 
+/** Which instances of the last createFilters call the creation cache had handed out before. */
+export interface Repeats {
+  /** Bit i: the i-th instance is a repeat (only the first 30 are told; later ones count as not). */
+  filters: number;
+}
+
 /**
  * The route's filters in eskip order. On failure the instances created so far are closed. A filter named in
  * `disabled` fails the route as Skipper does (it leaves such filters out of its registry, hence the same
  * reason code `unknown_filter`), but the message says why, so the author is not left hunting for a typo.
+ * `cache` is the compile's creation cache; `repeats` learns which instances came from it a second time.
  */
-export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, predicates: Registry<PredicateSpec>, disabled: ReadonlySet<string> | null = null): FilterInstance[] {
+export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, predicates: Registry<PredicateSpec>, disabled: ReadonlySet<string> | null = null,
+  cache?: CreationCache, repeats?: Repeats): FilterInstance[] {
+  let mask = 0;
+  if (repeats !== undefined) repeats.filters = 0;
   if (def.filters.length === 0) return none;
   // Sized exactly: the route keeps this list.
   const out: FilterInstance[] = new Array(def.filters.length);
@@ -33,7 +44,10 @@ export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, pred
           : `route ${def.id}: filter ${JSON.stringify(f.name)} not found`);
       }
       try {
-        out[n++] = spec.create(f.args);
+        const before = cache === undefined ? 0 : cache.repeats;
+        out[n] = spec.create(f.args, cache);
+        if (cache !== undefined && cache.repeats !== before && n < 30) mask |= 1 << n;
+        n++;
       } catch (e) {
         throw new RouteDefinitionError('invalid_filter_params', `route ${def.id}: failed to create filter ${JSON.stringify(f.name)}: ${describe(e)}`);
       }
@@ -43,6 +57,7 @@ export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, pred
     closeFilters(out);
     throw e;
   }
+  if (repeats !== undefined) repeats.filters = mask;
   return out;
 }
 

@@ -10,6 +10,7 @@ import { weightSpec } from './weight.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { PredicateMatcher, PredicateSpec } from './types.ts';
+import type { CreationCache } from './creation-cache.ts';
 
 /** The compiled predicate part of a route. */
 export interface CompiledPredicates {
@@ -20,6 +21,13 @@ export interface CompiledPredicates {
   readonly weight: number;
   /** The hostnames any match is confined to (from one Host/HostAny predicate), or null. */
   readonly hostKeys: readonly string[] | null;
+  /** Whether the creation cache had handed out every one of `matchers` before (see shared-instances.ts). */
+  readonly repeated: boolean;
+  /**
+   * 0, or the `hostMatch` of the matcher that gave `hostKeys` ('key' 1, 'exact' 2), which is then
+   * `matchers[0]`: the host index skips it for routes it found under their key (host-index.ts).
+   */
+  readonly hostRule: 0 | 1 | 2;
 }
 
 // Evaluation rank of the predicates Skipper checks before its custom ones.
@@ -30,16 +38,22 @@ const rank: Record<string, number> = { Method: 0, Host: 1, PathRegexp: 2, Header
  * `patterns` caches parsed path patterns by predicate and argument across the routes of one compile.
  */
 export function compilePredicates(
-  def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean, patterns: Map<string, PathPattern> = new Map(),
+  def: RouteDef, registry: Registry<PredicateSpec>, ignoreTrailingSlash: boolean, patterns: PatternCache = newPatternCache(), cache?: CreationCache,
 ): CompiledPredicates {
   let pattern: PathPattern | null = null;
   let weight = 0;
   let count = 0;
   let method: PredicateMatcher | null = null;
+  // Whether the kept Method / the kept Header of a name was a repeat (see `ranks` for the others).
+  let methodRepeat = false;
+  let headerRepeats: Map<string, boolean> | null = null;
   let hostKeys: readonly string[] | null = null;
+  let hostRule: 0 | 1 | 2 = 0;
+  let hostMatcher: PredicateMatcher | null = null;
   let headers: Map<string, PredicateMatcher> | null = null;
   let headerRegexpNames: Set<string> | null = null;
-  // Matchers with their evaluation rank, in parallel arrays; sorted once below (few entries per route).
+  // Matchers with twice their evaluation rank, plus 1 when the creation cache had handed the matcher out
+  // before, in parallel arrays; sorted once below (few entries per route).
   const matchers: PredicateMatcher[] = [];
   const ranks: number[] = [];
   for (const p of def.predicates) {
@@ -63,49 +77,75 @@ export function compilePredicates(
     if (spec === undefined) {
       throw new RouteDefinitionError('unknown_predicate', `route ${def.id}: predicate ${JSON.stringify(p.name)} not found`);
     }
-    const m = create(def, p, spec);
+    const before = cache === undefined ? 0 : cache.repeats;
+    const m = create(def, p, spec, cache);
+    const rep = cache !== undefined && cache.repeats !== before ? 1 : 0;
     if (spec.weight !== undefined) weight += spec.weight(p.args);
-    if (hostKeys === null && m.hostKeys !== undefined) hostKeys = m.hostKeys;
+    if (hostKeys === null && m.hostKeys !== undefined) {
+      hostKeys = m.hostKeys;
+      if (m.hostMatch !== undefined) {
+        hostRule = m.hostMatch === 'key' ? 1 : 2;
+        hostMatcher = m;
+      }
+    }
     switch (p.name) {
       case 'Method':
         method = m;
+        methodRepeat = rep === 1;
         break;
-      case 'Header':
+      case 'Header': {
         // Skipper stores exact header conditions in a map by canonical name: the last one wins.
-        (headers ??= new Map()).set(String(p.args[0]).toLowerCase(), m);
+        const name = String(p.args[0]).toLowerCase();
+        (headers ??= new Map()).set(name, m);
+        (headerRepeats ??= new Map()).set(name, rep === 1);
         break;
+      }
       case 'HeaderRegexp':
         (headerRegexpNames ??= new Set()).add(String(p.args[0]).toLowerCase());
         matchers.push(m);
-        ranks.push(rank[p.name]!);
+        ranks.push(2 * rank[p.name]! + rep);
         break;
       default:
         count++;
         matchers.push(m);
-        ranks.push(rank[p.name] ?? 5);
+        // The matcher the host index decides goes first (matchers are pure: the order changes no decision).
+        ranks.push(2 * (m === hostMatcher ? -1 : rank[p.name] ?? 5) + rep);
     }
   }
   count += (method !== null ? 1 : 0) + (headers?.size ?? 0) + (headerRegexpNames?.size ?? 0);
   if (method !== null) {
     matchers.push(method);
-    ranks.push(rank['Method']!);
+    ranks.push(2 * rank['Method']! + (methodRepeat ? 1 : 0));
   }
   if (headers !== null) {
-    for (const m of headers.values()) {
+    for (const [name, m] of headers) {
       matchers.push(m);
-      ranks.push(rank['Header']!);
+      ranks.push(2 * rank['Header']! + (headerRepeats!.get(name)! ? 1 : 0));
     }
   }
+  let repeated = true;
+  for (let i = 0; i < ranks.length; i++) if ((ranks[i]! & 1) === 0) repeated = false;
   sortByRank(matchers, ranks);
   // slice() sizes the list exactly; push leaves spare capacity, which the table would keep per route.
-  return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys };
+  return { pattern, matchers: matchers.slice(), weight: weight + count, hostKeys, repeated, hostRule };
+}
+
+/** Parsed Path and PathSubtree arguments of one compile, keyed by the argument itself (no key string to build). */
+export interface PatternCache {
+  readonly path: Map<string, PathPattern>;
+  readonly subtree: Map<string, PathPattern>;
+}
+
+export function newPatternCache(): PatternCache {
+  return { path: new Map(), subtree: new Map() };
 }
 
 /** The parsed Path/PathSubtree argument, from `cache` when parsed before. Throws InvalidArgsError. */
-export function cachedPattern(name: string, arg: string, ignoreTrailingSlash: boolean, cache: Map<string, PathPattern>): PathPattern {
-  const key = name + ' ' + arg;
-  let pattern = cache.get(key);
-  if (pattern === undefined) cache.set(key, (pattern = parsePathPattern(name, arg, name === 'PathSubtree', ignoreTrailingSlash)));
+export function cachedPattern(name: string, arg: string, ignoreTrailingSlash: boolean, cache: PatternCache): PathPattern {
+  const subtree = name === 'PathSubtree';
+  const map = subtree ? cache.subtree : cache.path;
+  let pattern = map.get(arg);
+  if (pattern === undefined) map.set(arg, (pattern = parsePathPattern(name, arg, subtree, ignoreTrailingSlash)));
   return pattern;
 }
 
@@ -113,20 +153,20 @@ export function cachedPattern(name: string, arg: string, ignoreTrailingSlash: bo
  * The tree pattern of a route compiled from `def` (whose Path/PathSubtree argument was validated then).
  * Patterns are not kept with the routes: most are distinct, and keeping them cost ≈ 400 B per route.
  */
-export function treePattern(def: RouteDef, ignoreTrailingSlash: boolean, cache: Map<string, PathPattern>): PathPattern | null {
+export function treePattern(def: RouteDef, ignoreTrailingSlash: boolean, cache: PatternCache): PathPattern | null {
   for (const p of def.predicates) {
     if (p.name === 'Path' || p.name === 'PathSubtree') return cachedPattern(p.name, p.args[0] as string, ignoreTrailingSlash, cache);
   }
   return null;
 }
 
-/** Stable insertion sort of `ms` by `ranks`, in place: lists are a handful long. */
+/** Stable insertion sort of `ms` by `ranks` (halved: the low bit is not part of it), in place: lists are a handful long. */
 function sortByRank(ms: PredicateMatcher[], ranks: number[]): void {
   for (let i = 1; i < ms.length; i++) {
     const m = ms[i]!;
     const r = ranks[i]!;
     let j = i - 1;
-    while (j >= 0 && ranks[j]! > r) {
+    while (j >= 0 && ranks[j]! >> 1 > r >> 1) {
       ms[j + 1] = ms[j]!;
       ranks[j + 1] = ranks[j]!;
       j--;
@@ -136,9 +176,9 @@ function sortByRank(ms: PredicateMatcher[], ranks: number[]): void {
   }
 }
 
-function create(def: RouteDef, p: PredicateCall, spec: PredicateSpec): PredicateMatcher {
+function create(def: RouteDef, p: PredicateCall, spec: PredicateSpec, cache?: CreationCache): PredicateMatcher {
   try {
-    return spec.create(p.args);
+    return spec.create(p.args, cache);
   } catch (e) {
     throw invalid(def, p, describe(e));
   }

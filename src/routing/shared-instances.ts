@@ -1,27 +1,11 @@
 /**
- * The matchers and filter instances that specs share between routes (src/predicates/memo.ts and
- * src/filters/memo.ts mark them here): route compilation then shares lists of them between routes too
- * (compiled-route.ts).
+ * Lists of shared instances (matchers and filter instances that the compile's creation cache handed out to
+ * more than one route, src/routing/creation-cache.ts): routes with equal lists hold one frozen list.
  */
 
-const sharedInstances = new WeakSet<object>();
-
 /**
- * Marks `x` as one instance used by every route with its arguments: it keeps no per-route state and has
- * nothing to close.
- */
-export function markShared(x: object): void {
-  sharedInstances.add(x);
-}
-
-/** Whether `x` was marked by markShared. */
-export function isShared(x: object): boolean {
-  return sharedInstances.has(x);
-}
-
-/**
- * Frozen lists of shared instances by their first element, then the next…: equal lists are one object.
- * Kept for one compile only, so that nothing but the lists themselves outlives it.
+ * Frozen lists by their first element, then the next…: equal lists are one object. Kept for one compile
+ * only, so that nothing but the lists themselves outlives it.
  */
 export interface SharedLists {
   list: readonly object[] | null;
@@ -33,13 +17,17 @@ export function newSharedLists(): SharedLists {
 }
 
 /**
- * `xs` frozen, or an equal frozen list made before in `lists` when every element is shared (a list holding
- * a route's own instance is that route's own). `xs` is taken over: the caller does not change it after.
+ * `xs` frozen, or, when `repeated` (every element was handed out to an earlier route as well), an equal
+ * frozen list made before in `lists`. A list holding an instance seen for the first time is left out of
+ * `lists`: most such instances belong to this route alone (a per-route header value), and a trie node per
+ * route cost more than the sharing saves; a list that does recur is shared from its second route on.
+ * `xs` is taken over: the caller does not change it after.
  */
-export function sharedList<T extends object>(xs: T[], lists: SharedLists): readonly T[] {
-  for (const x of xs) if (!isShared(x)) return Object.freeze(xs);
+export function sharedList<T extends object>(xs: T[], repeated: boolean, lists: SharedLists): readonly T[] {
+  if (!repeated) return Object.freeze(xs);
   let node = lists;
-  for (const x of xs) {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
     const next = (node.next ??= new Map());
     let child = next.get(x);
     if (child === undefined) next.set(x, (child = { list: null, next: null }));

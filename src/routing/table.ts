@@ -7,6 +7,7 @@ import { hostKey } from './host-key.ts';
 import type { CompileContext, Shared } from './compiled-route.ts';
 import { released, type Lifetimes } from './route-lifetimes.ts';
 import type { Leaf, RouteEntry } from './leaf.ts';
+import type { IdIndex } from './id-index.ts';
 import { cleanPath, unescapeParam } from './path-pattern.ts';
 import type { PathTree } from './path-tree.ts';
 import type { InvalidRoute, Route, RouteMatch, RouteTable, RoutingRequest } from './types.ts';
@@ -22,7 +23,7 @@ const scratch: string[] = [];
  * compiled last; a compile from any other member rebuilds them first.
  */
 export interface Family {
-  byId: Map<string, RouteEntry>;
+  byId: IdIndex;
   head: TableState | null;
   /** The generation compiled last (`head` is null while a compile runs or after one failed). */
   latest: TableState | null;

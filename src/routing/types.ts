@@ -2,6 +2,7 @@
  * What the router needs from predicates and gives to the proxy. Declared here, where it is consumed;
  * `src/predicates/` implements the specs, `src/proxy/` consumes the compiled table.
  */
+import type { CreationCache } from './creation-cache.ts';
 import type { Arg, RouteDef } from '../eskip/index.ts';
 import type { FilterInstance } from './filter-contract.ts';
 
@@ -40,13 +41,22 @@ export interface PredicateMatcher {
    * has a Host that, without a `:port` and one trailing dot, is one of these. The route table indexes by it.
    */
   readonly hostKeys?: readonly string[];
+  /**
+   * What a request's host index key decides about this matcher, when it has `hostKeys`: 'key' — it accepts
+   * exactly the requests whose key (src/routing/host-key.ts) is one of them; 'exact' — exactly those whose
+   * Host is one of them. The route table then skips the matcher for routes found under that key.
+   */
+  readonly hostMatch?: 'key' | 'exact';
 }
 
 /** A predicate as registered: validates eskip arguments at route-build time and builds a matcher. */
 export interface PredicateSpec {
   readonly name: string;
-  /** Throws InvalidArgsError (from src/errors.ts) when the arguments are not acceptable. */
-  create(args: Arg[]): PredicateMatcher;
+  /**
+   * Throws InvalidArgsError (from src/errors.ts) when the arguments are not acceptable. `cache` is the
+   * compile's creation cache; only specs whose matchers keep no state use it (src/predicates/memo.ts).
+   */
+  create(args: Arg[], cache?: CreationCache): PredicateMatcher;
   /**
    * Extra weight this predicate adds to route precedence (Skipper's `Weight(n)`); most predicates add none.
    * Called with the already validated arguments.

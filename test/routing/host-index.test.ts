@@ -19,13 +19,16 @@ const methods = ['GET', 'POST'];
 
 const routeArb = fc.record({
   host: fc.option(fc.constantFrom(...hosts), { nil: undefined }),
+  // Which optional parts follow the name: the Kubernetes form has both (the index key decides it), the
+  // bare form none (the key decides it when the Host is the key itself), the others one.
+  form: fc.constantFrom('[.]?(:[0-9]+)?', '', '[.]?', '(:[0-9]+)?'),
   path: fc.option(fc.record({ p: fc.constantFrom(...paths), subtree: fc.boolean() }), { nil: undefined }),
   method: fc.option(fc.constantFrom(...methods), { nil: undefined }),
   weight: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
 });
 
 const requestArb = fc.record({
-  host: fc.constantFrom('a.org', 'b.org:8080', 'c.org.', 'd.org', 'A.org'),
+  host: fc.constantFrom('a.org', 'b.org:8080', 'c.org.', 'd.org', 'A.org', 'a.org.:80', 'b.org:', 'c.org.:', 'a.orgx'),
   path: fc.constantFrom('/', '/x', '/x/', '/x/y', '/x/q', '/x/q/r', '/y/1/z', '/z'),
   method: fc.constantFrom(...methods),
 });
@@ -36,7 +39,7 @@ function defs(routes: GenRoute[], literal: boolean): RouteDef[] {
   return routes.map((r, i) => {
     const predicates: RouteDef['predicates'] = [];
     if (r.host !== undefined) {
-      const lit = r.host.replace('.', '[.]') + '[.]?(:[0-9]+)?';
+      const lit = r.host.replace('.', '[.]') + r.form;
       predicates.push({ name: 'Host', args: [literal ? `^(${lit})$` : `^(?:${lit})$`] });
     }
     if (r.path !== undefined) {

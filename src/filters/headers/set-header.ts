@@ -40,42 +40,54 @@ export function headerWriter(
   };
 }
 
-class FixedResponseHeader implements FilterInstance {
-  readonly name: string;
-  readonly #apply: typeof setHeader;
-  readonly #header: string;
-  readonly #value: string;
-  constructor(name: string, mode: 'set' | 'append', header: string, value: string) {
-    this.name = name;
-    this.#apply = mode === 'set' ? setHeader : addHeader;
-    this.#header = header;
-    this.#value = value;
-  }
+type Fixed = new (header: string, value: string) => FilterInstance;
 
-  response(ctx: FilterContext): void {
-    this.#apply(ctx.response!.headers, this.#header, this.#value);
-  }
-}
+/**
+ * The instance class of a filter writing a fixed value: a class per filter name and phase, with the name
+ * on the prototype, so an instance is its header and value only (most routes of a big table have a header
+ * filter of their own, e.g. setResponseHeader("X-Route", "<route id>")).
+ */
+function fixedClass(name: string, phase: 'request' | 'response', mode: 'set' | 'append'): Fixed {
+  const apply = mode === 'set' ? setHeader : addHeader;
+  if (phase === 'response') {
+    return class FixedResponseHeader implements FilterInstance {
+      readonly #header: string;
+      readonly #value: string;
+      constructor(header: string, value: string) {
+        this.#header = header;
+        this.#value = value;
+      }
 
-class FixedRequestHeader implements FilterInstance {
-  readonly name: string;
-  readonly #apply: typeof setHeader;
-  readonly #header: string;
-  readonly #value: string;
-  constructor(name: string, mode: 'set' | 'append', header: string, value: string) {
-    this.name = name;
-    this.#apply = mode === 'set' ? setHeader : addHeader;
-    this.#header = header;
-    this.#value = value;
-  }
+      get name(): string {
+        return name;
+      }
 
-  request(ctx: FilterContext): void {
-    this.#apply(ctx.request.headers, this.#header, this.#value);
-    if (this.#header === 'host') ctx.outgoingHost = this.#value;
+      response(ctx: FilterContext): void {
+        apply(ctx.response!.headers, this.#header, this.#value);
+      }
+    };
   }
+  return class FixedRequestHeader implements FilterInstance {
+    readonly #header: string;
+    readonly #value: string;
+    constructor(header: string, value: string) {
+      this.#header = header;
+      this.#value = value;
+    }
+
+    get name(): string {
+      return name;
+    }
+
+    request(ctx: FilterContext): void {
+      apply(ctx.request.headers, this.#header, this.#value);
+      if (this.#header === 'host') ctx.outgoingHost = this.#value;
+    }
+  };
 }
 
 function headerSpec(name: string, phase: 'request' | 'response', mode: 'set' | 'append'): FilterSpec {
+  const Fixed = fixedClass(name, phase, mode);
   return {
     name,
     create(args: Arg[]): FilterInstance {
@@ -84,7 +96,7 @@ function headerSpec(name: string, phase: 'request' | 'response', mode: 'set' | '
       const template = compileTemplate(stringArg(name, args, 1, 'header value'));
       const value = template.constant;
       // A fixed value (most are): a small object whose hook is shared, no closure or template per route.
-      if (value !== null) return phase === 'response' ? new FixedResponseHeader(name, mode, header, value) : new FixedRequestHeader(name, mode, header, value);
+      if (value !== null) return new Fixed(header, value);
       return headerWriter(name, phase, mode, header, (ctx) => template.expandStrict(ctx));
     },
   };
