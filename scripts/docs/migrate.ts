@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FlagDef } from '../../src/config/flag-types.ts';
 import { flagsByName } from '../../src/config/table.ts';
-import { FAMILY_FLAGS, knownFilters } from './filter-support.ts';
+import { FAMILY_FLAGS, knownFilters, swarmFlags } from './filter-support.ts';
 import type { SkipperCatalog } from './skipper-catalog.ts';
 
 export const DOC_PATH = new URL('../../docs/migrate-from-skipper.md', import.meta.url);
@@ -31,8 +31,10 @@ function flagRows(names: readonly string[]): string[] {
 export async function renderMigrateDoc(): Promise<string> {
   const skipper = readSkipperCatalog();
   const known = await knownFilters(skipper.filters);
+  const withSwarm = await knownFilters(skipper.filters, await swarmFlags());
   const filtersYes = skipper.filters.filter((f) => known.has(f));
-  const filtersNo = skipper.filters.filter((f) => !known.has(f));
+  const filtersSwarm = skipper.filters.filter((f) => !known.has(f) && withSwarm.has(f));
+  const filtersNo = skipper.filters.filter((f) => !known.has(f) && !withSwarm.has(f));
   const flagStatus = (n: string) => (flagsByName.get(n)?.def as FlagDef<unknown> | undefined)?.status ?? 'not supported';
   const implemented = skipper.flags.filter((n) => flagStatus(n) === 'implemented');
   const accepted = skipper.flags.filter((n) => flagStatus(n) === 'accepted');
@@ -53,7 +55,7 @@ differently, and what is not there, with the lists generated from the code.
 
 | | Skipper | in skipjack |
 |---|---|---|
-| filters | ${skipper.filters.length} | ${filtersYes.length} available, ${filtersNo.length} not |
+| filters | ${skipper.filters.length} | ${filtersYes.length} available, ${filtersSwarm.length} more with \`-enable-swarm\`, ${filtersNo.length} not |
 | flags | ${skipper.flags.length} | ${implemented.length} implemented, ${accepted.length} accepted without effect, ${unsupported.length} not supported |
 
 ## What carries over unchanged
@@ -101,6 +103,11 @@ Skipper's ${skipper.filters.length} filter names, by whether the skipjack comman
 \`${FAMILY_FLAGS.join(' ')}\`; filters of families Skipper registers only under a flag need the same flag).
 
 **Available (${filtersYes.length})**: ${list(filtersYes)}
+
+**Available with \`-enable-swarm\` (${filtersSwarm.length})**: ${list(filtersSwarm)}. These need a store the
+instances share: Redis (\`-swarm-redis-urls\` or \`-kubernetes-redis-service-*\`) or gossip among the
+instances (static or Kubernetes membership; the page's list comes from a one-member gossip swarm). Over gossip,
+\`clusterLeakyBucketRatelimit\` is offered with \`-workers 1\` only (see [swarm](swarm.md#leaky-bucket)).
 
 **Not available (${filtersNo.length})**: ${list(filtersNo)}
 

@@ -1,7 +1,7 @@
 /**
- * The share of one member in a budget divided among several by weight, apportioned by largest remainders (ties
- * by member id) so that the shares of all members, each computed by that member alone from the same inputs,
- * add up to ⌊budget⌋ exactly. Shared by the gossip limiter (hits) and the gossip leaky bucket (units).
+ * The share of one member in a budget divided among several by weight, so that the shares of all members, each
+ * computed by that member alone from the same inputs, add up to ⌊budget⌋ exactly: by largest remainders (the
+ * gossip limiter's hits) or by turns (the gossip leaky bucket's increments).
  */
 import type { MemberId } from './membership.ts';
 
@@ -11,11 +11,10 @@ export interface Weighted {
 }
 
 /**
- * `self`'s whole share of ⌊budget⌋ among itself (weight `selfWeight`) and `others` (weights > 0). Equal
- * remainders go by member id, or with `salt` by a hash of id and salt (a salt all members share, such as the
- * current second, rotates who gets the odd unit, so that equal members take turns).
+ * `self`'s whole share of ⌊budget⌋ among itself (weight `selfWeight`) and `others` (weights > 0), by largest
+ * remainders; equal remainders go by member id.
  */
-export function apportion(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[], salt?: number): number {
+export function apportion(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[]): number {
   if (budget < 1) return 0;
   let total = selfWeight;
   for (const o of others) total += o.weight;
@@ -30,20 +29,40 @@ export function apportion(budget: number, self: MemberId, selfWeight: number, ot
     const f = Math.floor(sh);
     floors += f;
     const fr = sh - f;
-    if (fr > myFrac || (fr === myFrac && before(o.id, self, salt))) ahead++;
+    if (fr > myFrac || (fr === myFrac && o.id < self)) ahead++;
   }
   return myFloor + (ahead < whole - floors ? 1 : 0);
 }
 
-function before(a: MemberId, b: MemberId, salt: number | undefined): boolean {
-  if (salt === undefined) return a < b;
+/**
+ * `self`'s whole share of ⌊budget⌋ when the members' views of the weights may differ: each member gets the floor
+ * of its weighted part, and the units the floors leave go one each to the members in the order of `hash(id,
+ * salt)`, never by the weights. Members that weigh each other slightly differently (demand
+ * reported at different moments) still agree on who gets the odd units; the largest-remainder rule would hand
+ * them to whoever each view ranks first, which flips with every report when members are equally busy.
+ */
+export function apportionByTurns(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[], salt: number): number {
+  if (budget < 1) return 0;
+  let total = selfWeight;
+  for (const o of others) total += o.weight;
+  const myFloor = Math.floor((budget * selfWeight) / total);
+  let floors = myFloor;
+  let ahead = 0;
+  for (const o of others) {
+    floors += Math.floor((budget * o.weight) / total);
+    if (before(o.id, self, salt)) ahead++;
+  }
+  return myFloor + (ahead < Math.floor(budget) - floors ? 1 : 0);
+}
+
+function before(a: MemberId, b: MemberId, salt: number): boolean {
   const ha = hash(a, salt);
   const hb = hash(b, salt);
   return ha < hb || (ha === hb && a < b);
 }
 
-/** FNV-1a of the id, seeded with the salt. */
-function hash(id: string, salt: number): number {
+/** FNV-1a of the id, seeded with the salt: the order of turns among members (ties by id). */
+export function hash(id: string, salt: number): number {
   let h = (0x811c9dc5 ^ salt) >>> 0;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
   return h;

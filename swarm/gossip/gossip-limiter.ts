@@ -3,10 +3,11 @@
  * gossips them every `flushIntervalMs`; a decision sees its own exact counts plus the latest report of every
  * LIVE peer. Reports alone would let every instance admit the whole remaining budget before hearing of the
  * others, so the remaining budget is divided instead: at each flush an instance that served a key takes its
- * share of what nobody has counted or reserved (`limit − counts − peers' reservations`), weighted by each
- * instance's reported demand (attempts) and apportioned by largest remainders so that the shares add up to
- * the remaining budget exactly; it announces that share as its reservation in the same report, and admits
- * at most that many until its next flush. A key idle for a flush gives its reservation back, announced. A
+ * part of what nobody has counted (`limit − counts`; the peers' reservations are divided anew at their own
+ * flushes), weighted by every instance's demand (attempts) as its last report says, apportioned by largest
+ * remainders so that the parts add up to the remaining budget exactly, but never more than what no peer has
+ * reserved (`limit − counts − peers' reservations`); it announces that share as its reservation in the same
+ * report, and admits at most that many until its next flush. A key idle for a flush gives its reservation back, announced. A
  * peer that has not reported a key yet is assumed to have used its first share (`limit / live`); every
  * instance reports each key it learns of once, so that assumption lasts a flush or two. docs/swarm.md
  * (## Gossip) states the error bound.
@@ -22,6 +23,7 @@ import type { GossipNode } from './gossip-node.ts';
 import type { MemberId } from './membership.ts';
 import { decodeReport, encodeReport, type ReportEntry } from './report-codec.ts';
 import { demand, emptyCounts, estimate, roll, type SlidingCounts } from './sliding-counts.ts';
+import { TopicParticipant } from './topic-participant.ts';
 
 export interface GossipLimiterOptions {
   node: GossipNode;
@@ -50,8 +52,8 @@ interface KeyState {
   readonly peers: Map<MemberId, PeerCounts>;
   /** Changed since the last flush. */
   dirty: boolean;
-  /** Own demand as last reported: what the peers weigh this instance's share with. */
-  reportedDemand: number;
+  /** Own counts as last reported: the peers weigh this instance's share with the demand in these. */
+  reported: SlidingCounts | null;
   /** The limit this key was last decided with (a key learnt from a peer has none until used here). */
   maxHits: number;
   /** The reservation of the current round, how much of it is spent, and what was announced. */
@@ -59,8 +61,6 @@ interface KeyState {
   budget: number;
   used: number;
   announced: number;
-  /** Whether this instance has reported the key at all: a peer learns "nothing here" only from a report. */
-  reported: boolean;
 }
 
 export class GossipLimiter implements SwarmLimiter, Service {
@@ -68,44 +68,35 @@ export class GossipLimiter implements SwarmLimiter, Service {
   readonly #o: GossipLimiterOptions;
   readonly #node: GossipNode;
   readonly #groups = new Map<string, Map<string, KeyState>>();
-  /** Peers whose full snapshot arrived at least once. */
-  readonly #synced = new Set<MemberId>();
-  #round = 1;
-  #sendFull = true;
-  #lastFull = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #unsub: (() => void)[] = [];
-  #lastLive: ReadonlySet<MemberId> = new Set();
+  readonly #topic: TopicParticipant;
 
   constructor(o: GossipLimiterOptions) {
     this.#o = o;
     this.#node = o.node;
+    this.#topic = new TopicParticipant({ ...o, topic: TOPIC }, {
+      receive: (from, payload) => this.#receive(from, payload),
+      report: (now, full) => this.#report(now, full),
+      // A departed peer's counts stop counting because only live peers are read; they are collected later.
+      membersChanged: () => {},
+    });
   }
 
   /** Subscribes to the counts topic; the gossip node itself is a separate service started before this one. */
   async start(): Promise<void> {
-    this.#unsub.push(this.#node.subscribe(TOPIC, (from, payload) => this.#receive(from, payload)));
-    this.#unsub.push(this.#node.onMembersChange(() => this.#membersChanged()));
-    // A peer that subscribes to the counts only now has missed them: it gets a full snapshot next flush.
-    this.#unsub.push(this.#node.onPeerSubscribed((topic) => topic === TOPIC && (this.#sendFull = true)));
-    this.#timer = setInterval(() => this.#flush(), this.#o.flushIntervalMs ?? 100);
+    this.#topic.start();
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    for (const u of this.#unsub) u();
-    this.#unsub = [];
+    this.#topic.stop();
   }
 
   ready(): boolean {
-    return this.#timer !== undefined && this.#node.ready();
+    return this.#topic.ready();
   }
 
   /** Whether the full snapshot of every live peer has arrived: decisions see the whole swarm's counts. */
   converged(): boolean {
-    const self = this.#node.self;
-    return this.ready() && this.#node.live().every((id) => id === self || this.#synced.has(id));
+    return this.#topic.converged();
   }
 
   allow(limit: LimitSettings, key: string, failClosed: boolean): Promise<Decision> {
@@ -127,7 +118,7 @@ export class GossipLimiter implements SwarmLimiter, Service {
     st.own.dCur++;
     st.dirty = true;
     st.maxHits = limit.maxHits;
-    if (st.round !== this.#round) this.#share(st, win, frac);
+    if (st.round !== this.#topic.round) this.#share(st, win, frac);
     if (st.used + 1 <= st.budget) {
       st.used++;
       st.own.cur++;
@@ -166,8 +157,8 @@ export class GossipLimiter implements SwarmLimiter, Service {
     let st = g.get(key);
     if (!st) {
       st = {
-        group, key, windowMs, own: emptyCounts(0), peers: new Map(), dirty: false, reportedDemand: 0,
-        maxHits: 0, round: 0, budget: 0, used: 0, announced: 0, reported: false,
+        group, key, windowMs, own: emptyCounts(0), peers: new Map(), dirty: false, reported: null,
+        maxHits: 0, round: 0, budget: 0, used: 0, announced: 0,
       };
       g.set(key, st);
     }
@@ -176,7 +167,7 @@ export class GossipLimiter implements SwarmLimiter, Service {
 
   /**
    * This instance's share of the remaining budget for one round (largest-remainder apportionment among this
-   * instance and the live peers that reported the key). A live peer that never reported the key may have
+   * instance and the live peers that reported the key, capped by what no peer has reserved). A live peer that never reported the key may have
    * taken its first share already, so it is assumed to have used its equal part of the limit (the same
    * apportionment every instance computes: ⌊limit / live⌋, plus one for the first `limit mod live` by id).
    */
@@ -188,6 +179,7 @@ export class GossipLimiter implements SwarmLimiter, Service {
     const q = Math.floor(whole0 / n);
     const r = whole0 - q * n;
     let base = estimate(st.own, win, frac);
+    let reserved = 0;
     const self = this.#node.self;
     const others: Weighted[] = [];
     for (let i = 0; i < n; i++) {
@@ -195,25 +187,25 @@ export class GossipLimiter implements SwarmLimiter, Service {
       if (id === self) continue;
       const c = st.peers.get(id);
       if (c) {
-        base += estimate(c, win, frac) + c.reserved;
+        base += estimate(c, win, frac);
+        reserved += c.reserved;
         others.push({ id, weight: demand(c, win, frac) + 1 });
       } else base += q + (i < r ? 1 : 0);
     }
-    st.round = this.#round;
+    st.round = this.#topic.round;
     st.used = 0;
-    st.budget = apportion(limit - base, self, st.reportedDemand + 1, others);
+    // Weighed as the peers weigh it: by the demand in its last report, not by what it attempted since. Its
+    // part of the whole remainder (the peers' reservations are re-divided at their flushes), but never more
+    // than what nobody holds: a part of the unreserved rest alone would leave the rest unused for rounds.
+    const mine = st.reported === null ? 0 : demand(st.reported, win, frac);
+    const part = apportion(limit - base, self, mine + 1, others);
+    st.budget = Math.max(0, Math.min(part, Math.floor(limit - base - reserved)));
   }
 
-  #receive(from: MemberId, payload: Uint8Array): void {
-    let r;
-    try {
-      r = decodeReport(payload);
-    } catch (err) {
-      this.#o.onError?.(new Error(`counts report from ${from} dropped: ${(err as Error).message}`));
-      return;
-    }
+  #receive(from: MemberId, payload: Uint8Array): boolean {
+    const r = decodeReport(payload);
     for (const e of r.entries) this.#apply(from, e);
-    if (r.full) this.#synced.add(from);
+    return r.full;
   }
 
   #apply(from: MemberId, e: ReportEntry): void {
@@ -223,25 +215,7 @@ export class GossipLimiter implements SwarmLimiter, Service {
     st.peers.set(from, { ...e.counts, reserved: e.reserved });
   }
 
-  #membersChanged(): void {
-    const live = new Set(this.#node.live());
-    for (const id of live) if (!this.#lastLive.has(id)) this.#sendFull = true;
-    for (const id of this.#lastLive) {
-      if (!live.has(id)) {
-        this.#synced.delete(id);
-      }
-    }
-    this.#lastLive = live;
-    // Another member count changes everyone's part of the limit: shares are recomputed at once.
-    this.#round++;
-  }
-
-  #flush(): void {
-    if (!this.#node.ready()) return;
-    const now = Date.now();
-    const full = this.#sendFull || now - this.#lastFull >= (this.#o.fullIntervalMs ?? 2000);
-    // A new round: every key served since the last flush takes its share now and announces it below.
-    this.#round++;
+  #report(now: number, full: boolean): Uint8Array[] {
     const entries: ReportEntry[] = [];
     for (const [group, g] of this.#groups) {
       for (const [key, st] of g) {
@@ -249,31 +223,23 @@ export class GossipLimiter implements SwarmLimiter, Service {
         const frac = (now - win * st.windowMs) / st.windowMs;
         roll(st.own, win);
         const wasDirty = st.dirty;
-        if (wasDirty) {
-          st.reportedDemand = demand(st.own, win, frac);
-          this.#share(st, win, frac);
-        } else {
+        if (wasDirty) this.#share(st, win, frac);
+        else {
           // Idle since the last flush: the reservation goes back; the next request takes a fresh share.
           st.budget = 0;
           st.used = 0;
         }
         const reserved = st.budget - st.used;
-        if (wasDirty || reserved !== st.announced || !st.reported || (full && st.own.cur + st.own.prev > 0)) {
-          entries.push({ group, key, windowMs: st.windowMs, counts: { ...st.own }, reserved });
+        if (wasDirty || reserved !== st.announced || st.reported === null || (full && st.own.cur + st.own.prev > 0)) {
+          st.reported = { ...st.own };
+          entries.push({ group, key, windowMs: st.windowMs, counts: st.reported, reserved });
           st.announced = reserved;
-          st.reported = true;
           st.dirty = false;
         } else if (full) this.#collect(g, key, st, win);
       }
       if (g.size === 0) this.#groups.delete(group);
     }
-    if (full) {
-      this.#sendFull = false;
-      this.#lastFull = now;
-    }
-    for (const part of encodeReport({ full, entries }, this.#o.maxMsgBuffer - 512)) {
-      void this.#node.publish(TOPIC, part).catch((err: Error) => this.#o.onError?.(err));
-    }
+    return encodeReport({ full, entries }, this.#o.maxMsgBuffer - 512);
   }
 
   /** Forgets a key once nobody has counted it for two windows (estimates are 0 from then on). */

@@ -27,20 +27,30 @@ const dec = new TextDecoder();
 
 /** Encodes a report in parts of at most `maxBytes` each; only the last part of a full snapshot says full. */
 export function encodeReport(r: Report, maxBytes: number): Uint8Array[] {
+  const rows = r.entries.map((e): Wire['e'][number] => {
+    const c = e.counts;
+    return [e.group, e.key, e.windowMs, c.win, c.cur, c.prev, c.dCur, c.dPrev, e.reserved];
+  });
+  return encodeParts(r.full, rows, maxBytes);
+}
+
+/**
+ * Encodes rows as `{ f, e: rows }` JSON parts of at most `maxBytes` each; only the last part of a full snapshot
+ * says full (`f: 1`). The wire frame of every gossip report (counts and leaky-bucket levels).
+ */
+export function encodeParts<Row>(full: boolean, rows: readonly Row[], maxBytes: number): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  let cur: Wire['e'] = [];
+  let cur: Row[] = [];
   let size = 16;
   const flush = (last: boolean) => {
-    parts.push(enc.encode(JSON.stringify({ f: last && r.full ? 1 : 0, e: cur } satisfies Wire)));
+    parts.push(enc.encode(JSON.stringify({ f: last && full ? 1 : 0, e: cur })));
     cur = [];
     size = 16;
   };
-  for (const e of r.entries) {
-    const c = e.counts;
-    const w: Wire['e'][number] = [e.group, e.key, e.windowMs, c.win, c.cur, c.prev, c.dCur, c.dPrev, e.reserved];
-    const n = JSON.stringify(w).length * 3 + 1; // worst-case UTF-8 expansion keeps the bound a bound
+  for (const row of rows) {
+    const n = JSON.stringify(row).length * 3 + 1; // worst-case UTF-8 expansion keeps the bound a bound
     if (cur.length > 0 && size + n > maxBytes) flush(false);
-    cur.push(w);
+    cur.push(row);
     size += n;
   }
   flush(true);

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeBucketReport, encodeBucketReport, GossipLeakyBucket, type BucketReportEntry } from '../../../swarm/gossip/gossip-leaky-bucket.ts';
+import { decodeBucketReport, encodeBucketReport, type BucketReportEntry } from '../../../swarm/gossip/bucket-report-codec.ts';
+import { GossipLeakyBucket } from '../../../swarm/gossip/gossip-leaky-bucket.ts';
 import type { GossipNode } from '../../../swarm/gossip/gossip-node.ts';
 import type { LeakyBucketSettings } from '../../../src/ratelimit/ports.ts';
 import { loopbackAddresses, staticNode } from '../../support/swarm.ts';

@@ -86,7 +86,7 @@ test('a member that stops is forgotten: its counts stop counting and its part of
   await members[2]!.limiter.stop();
   await members[2]!.node.stop();
   await waitFor('member 2 forgotten', async () => members[0]!.node.live().length === 2 && (await members[0]!.limiter.count(limit, 'k')) === 0);
-  const [a] = await load([members[0]!], limit, 'k', 80, 2);
+  const [a] = await load([members[0]!], limit, 'k', 200, 2);
   assert.equal(a, 30, 'the two remaining members share the whole limit again');
 });
 
@@ -129,4 +129,37 @@ test('a joining member admits no more than its part before it has heard the othe
   const total = oldAdmitted + first + later;
   t.diagnostic(`fleet total ${total}`);
   assert.ok(total <= 102, `fleet admitted ${total}`);
+});
+
+test('demand that ramps on every member at once: each weighs the others and itself by their last reports, so the fleet over-admits by a fraction of the limit', async (t) => {
+  // Weighing itself by attempts its peers have not seen yet made every member take most of the remainder at the
+  // same flush (mean admitted 140–190 of 100 over such runs; one trial 279). What is left is the documented error of
+  // a share taken lazily after a quiet round, announced at the next flush (λ × (F + δ), see docs/swarm.md).
+  // The worst case: the members' flushes coincide (their timers started in one tick), so each takes its share
+  // from the same view, before any of the others' new reservations can arrive.
+  const addrs = await loopbackAddresses(3);
+  const members = addrs.map((a) => {
+    const node = staticNode(a, addrs);
+    return { node, limiter: new GossipLimiter({ node, maxMsgBuffer: 4 << 20 }) };
+  });
+  t.after(() => Promise.all(members.map(async (m) => (await m.limiter.stop(), await m.node.stop()))));
+  await Promise.all(members.map((m) => m.node.start()));
+  for (const m of members) void m.limiter.start(); // synchronous up to its timer: all three in this tick
+  await waitFor('all live and converged', () => members.every((m) => m.node.live().length === 3 && m.limiter.converged()));
+  const totals: number[] = [];
+  for (let trial = 0; trial < 6; trial++) {
+    const limit = { group: 'ramp', maxHits: 100, windowMs: 3_600_000 };
+    // One attempt each, reported, then a quiet round: every member's reported demand is 1.
+    for (const m of members) m.limiter.decide(limit, `k${trial}`, false);
+    await waitFor('first attempts reported', async () => {
+      const c = await Promise.all(members.map((m) => m.limiter.count(limit, `k${trial}`)));
+      return c.every((x) => Math.round(x) === members.length);
+    });
+    await sleep(300); // the load's shape: three quiet flush intervals, so every member gives its reservation back
+    const perNode = await load(members, limit, `k${trial}`, 300, 1);
+    totals.push(perNode.reduce((a, b) => a + b, 0) + members.length);
+  }
+  const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
+  t.diagnostic(`admitted per trial ${totals.join(',')} (limit 100), mean ${mean}`);
+  assert.ok(mean <= 135, `mean admitted ${mean}`);
 });
