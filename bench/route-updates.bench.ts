@@ -1,26 +1,41 @@
 /**
  * Route updates end to end, over real processes: start → first request served with a large routes file, and
- * a one-route change written into it → served by every worker, with -workers 1 and 2. Run against this
- * checkout and, side by side, against another one (`--base=/path/to/checkout`, e.g. a worktree of an older
- * commit with node_modules linked), each step capped by a timeout.
+ * a one-route change written into it → served by every worker, with -workers 1 and 2; the RSS of every
+ * process of the instance once it serves. Run against this checkout and, side by side, against another one:
+ * `--base=<commit>` checks the commit out into a temporary git worktree with node_modules linked (as
+ * bench/million.bench.ts does), `--base=/path/to/checkout` uses a checkout as it is. Each step is capped by
+ * a timeout. `--shape=million` serves bench/support/million-routes.ts' mix (hosts, Path/PathSubtree, LB and
+ * network backends, the file bench/million.bench.ts measures) with one shunt route in the middle that the
+ * changes rewrite; the default shape is shunt routes only, every one of them answerable.
  * Usage: node bench/route-updates.bench.ts [--sizes=100000,1000000] [--workers=1,2] [--changes=20]
- *        [--base=DIR] [--timeout=300] (seconds per start)
+ *        [--base=COMMIT|DIR] [--shape=shunt|million] [--timeout=300] (seconds per start) [--change-timeout=120]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { routeText } from './support/million-routes.ts';
 
 const arg = (name: string, dflt: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const sizes = arg('sizes', '100000,1000000').split(',').map(Number);
 const workerCounts = arg('workers', '1,2').split(',').map(Number);
 const changes = Number(arg('changes', '20'));
 const timeoutS = Number(arg('timeout', '300'));
+const shape = arg('shape', 'shunt');
 const here = fileURLToPath(new URL('../', import.meta.url));
 const checkouts: [string, string][] = [['this', here]];
-if (arg('base', '') !== '') checkouts.push(['base', arg('base', '')]);
+let baseTree: string | null = null;
+const baseArg = arg('base', '');
+if (baseArg !== '' && existsSync(baseArg)) checkouts.push(['base', baseArg]);
+else if (baseArg !== '') {
+  baseTree = mkdtempSync(join(tmpdir(), 'skj-updates-base-'));
+  rmSync(baseTree, { recursive: true });
+  execFileSync('git', ['-C', here, 'worktree', 'add', '--detach', baseTree, baseArg], { stdio: 'ignore' });
+  symlinkSync(join(here, 'node_modules'), join(baseTree, 'node_modules'));
+  checkouts.push([`base ${baseArg}`.slice(0, 12), baseTree]);
+}
 
 /** Mixed routes: Path, PathSubtree, Host, header and regexp predicates, a few filters; rI answers /rI. */
 function route(i: number, v: number): string {
@@ -34,10 +49,33 @@ function route(i: number, v: number): string {
   }
 }
 
+/** The million shape's routes, generated once per size: the changes only rewrite the probe route. */
+const millionText = new Map<number, [string, string]>();
+
 function fileText(n: number, version: (i: number) => number): string {
+  if (shape === 'million') {
+    let halves = millionText.get(n);
+    if (halves === undefined) {
+      const parts: string[] = [];
+      for (let i = 0; i < n; i++) parts.push(routeText(i, n));
+      millionText.set(n, (halves = [parts.slice(0, n >> 1).join(''), parts.slice(n >> 1).join('')]));
+    }
+    // The probe answers /r<n-1> (the million shape's own r<n-1> has another path) with its version.
+    return `${halves[0]}${route(n - 1, version(n - 1)).replace(/^r\d+:/, 'probe:')}${halves[1]}`;
+  }
   const parts: string[] = [];
   for (let i = 0; i < n; i++) parts.push(route(i, version(i)));
   return parts.join('');
+}
+
+/** RSS (MB) of the process and its children (the workers). */
+function rss(pid: number): string {
+  try {
+    const out = execSync(`ps -o pid=,rss= --pid ${pid} --ppid ${pid}`, { encoding: 'utf8' }).trim().split('\n');
+    return out.map((l) => l.trim().split(/\s+/)).map(([p, kb], i) => `${i === 0 ? 'primary' : 'worker'} ${p} ${Math.round(Number(kb) / 1024)} MB`).join(', ');
+  } catch {
+    return '?';
+  }
 }
 
 function fresh(url: string): Promise<{ status: number; body: string }> {
@@ -106,15 +144,16 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
   const last = n - 1;
   try {
     const started = await until(`${base}/r${last}`, `v${last}-0`, workers, timeoutS * 1000, t0);
+    const memory = started === null ? '' : rss(proc.pid!);
     if (started === null) {
       console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: not serving after ${timeoutS} s (load ${load()})`);
       return;
     }
     const lat: number[] = [];
-    const capMs = 30_000;
+    const capMs = Number(arg('change-timeout', '120')) * 1000;
     for (let c = 0; c < changes; c++) {
-      // Spread over the file: start, middle, end and between.
-      const target = Math.min(last, Math.floor(((c * 7919) % changes) / changes * n) + (c === 0 ? 0 : 3));
+      // Spread over the file: start, middle, end and between (the million shape has one probe route).
+      const target = shape === 'million' ? last : Math.min(last, Math.floor(((c * 7919) % changes) / changes * n) + (c === 0 ? 0 : 3));
       const v = c + 1;
       const before = version;
       version = (i) => (i === target ? v : before(i));
@@ -128,7 +167,7 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
     }
     console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: start → served ${(started / 1000).toFixed(1)} s; `
       + `one-route change → served by all workers p50 ${lat.length > 0 ? pct(lat, 50).toFixed(0) : '-'} ms p99 ${lat.length > 0 ? pct(lat, 99).toFixed(0) : '-'} ms `
-      + `(${lat.length} changes) (load ${load()})`);
+      + `(${lat.length} changes) (load ${load()}); RSS when serving: ${memory}`);
   } finally {
     await stop(proc);
     rmSync(tmp, { recursive: true, force: true });
@@ -136,9 +175,13 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
   if (/FATAL|Error:/.test(stderr)) console.log(`${label}: stderr tail: ${stderr.slice(-600)}`);
 }
 
-console.log(`route updates: sizes ${sizes.join(', ')}, -workers ${workerCounts.join(', ')}, ${changes} changes each; load ${load()}`);
-for (const n of sizes) {
-  for (const w of workerCounts) {
-    for (const [label, dir] of checkouts) await run(label, dir, n, w);
+console.log(`route updates: ${shape} shape, sizes ${sizes.join(', ')}, -workers ${workerCounts.join(', ')}, ${changes} changes each; load ${load()}`);
+try {
+  for (const n of sizes) {
+    for (const w of workerCounts) {
+      for (const [label, dir] of checkouts) await run(label, dir, n, w);
+    }
   }
+} finally {
+  if (baseTree !== null) execFileSync('git', ['-C', here, 'worktree', 'remove', '--force', baseTree], { stdio: 'ignore' });
 }

@@ -5,7 +5,8 @@
  * cached per label set in nested maps, as in proxy-metrics.ts, so a request builds no key string.
  */
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import type { InvalidRoute, Route } from '../routing/types.ts';
+import type { RouteDef } from '../eskip/index.ts';
+import type { InvalidRoute } from '../routing/types.ts';
 import { FastCounter, FastHistogram, type CounterSeries, type HistogramSeries } from './fast-metrics.ts';
 import type { SkipperMetricsOptions } from './skipper-options.ts';
 
@@ -24,9 +25,9 @@ export interface SkipperMetrics {
   backendDone(routeId: string, backendHost: string, status: number, seconds: number): void;
   backendError(routeId: string): void;
   /** A new route table in a process that serves requests: which routes label serve metrics by host. */
-  routesChanged(routes: readonly Route[]): void;
+  routesChanged(routes: readonly RouteDef[]): void;
   /** A new route table where routes are built: skipper_route_invalid and routes.total, and routesChanged. */
-  routeTable(routes: readonly Route[], invalid: readonly InvalidRoute[], updateSeconds: number): void;
+  routeTable(routes: readonly RouteDef[], invalid: readonly InvalidRoute[], updateSeconds: number): void;
 }
 
 interface ServeSeries {
@@ -132,7 +133,7 @@ export function createSkipperMetrics(registry: Registry, o: SkipperMetricsOption
     routesChanged(routes) {
       if (!wantHost) return;
       const next = new Set<string>();
-      for (const r of routes) if (r.def.predicates.some((p) => p.name === 'Host' || p.name === 'HostAny')) next.add(r.id);
+      for (const r of routes) if (r.predicates.some((p) => p.name === 'Host' || p.name === 'HostAny')) next.add(r.id);
       hostRoutes = next;
     },
     routeTable(routes, invalid, updateSeconds) {

@@ -29,16 +29,32 @@ import { webhookService } from './webhook.ts';
 import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
 import { writeFatal } from '../log/json-mode.ts';
 import { routeSourcesService } from './route-sources.ts';
-import { compiler, drainBound, proxyProtocol, routesViewPostprocessor, supportService, tlsEnabled } from './wiring.ts';
+import { drainBound, listingPublisher, proxyProtocol, supportService, tlsEnabled } from './wiring.ts';
+import { generationLog } from '../routing/pipeline.ts';
+import type { RouteTable } from '../routing/types.ts';
+import { validDefinitions } from '../server/worker-listing.ts';
+
+/** The primary's "compile": a table that routes nothing; the definitions go on to the workers as they are. */
+function definitionsOnly(_defs: unknown, generation: number): RouteTable {
+  return { generation, routes: [], invalid: [], lookup: () => null, release() {} };
+}
 
 export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   let runner: ServiceRunner | null = null;
   const health = new Health(() => runner?.ready() ?? false);
   const view = new RoutesView();
   const metrics = createProxyMetrics({ skipper: skipperMetricsOptions(c) });
+  const publish = listingPublisher(view, metrics);
+  const logGeneration = generationLog(logger);
   const pool = new WorkerPool({
     count: c.workers,
     logger,
+    // The workers compile; the first to report a generation tells which of its routes are invalid.
+    onBuilt: ({ generation, defs, invalid, seconds }) => {
+      const routes = validDefinitions(defs, invalid);
+      logGeneration({ generation, routes: routes.length, invalid, seconds });
+      publish({ generation, routes, invalid, seconds });
+    },
     onFatal: (message) => {
       writeFatal(c.applicationLogJsonEnabled, 'skipjack', message);
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
@@ -47,8 +63,6 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   });
   // Fail fast on unusable -tls-cert/-tls-key before forking workers that would all fail the same way.
   if (tlsEnabled(c)) new CertificateStore(c.tlsCert, c.tlsKey);
-  // The primary compiles each table too (for /routes and the route metrics); it never sends a request, so
-  // its filters' outgoing clients stay unused and need no service.
   // The instance's local buckets live here; workers count into them over IPC, so a local limit is per instance.
   const buckets = new InProcessLimiter();
   // The Kubernetes route source runs here; a Redis shard list from a Service follows its cluster states.
@@ -65,12 +79,12 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   // Against the filters routes are compiled with (rate limits included), before any source or worker starts.
   checkDefaultFilters(c, builtinFilters(limits?.specs ?? []));
   const routes = await routeSourcesService(c, logger, metrics, {
-    compile: compiler(c, () => health.draining, new HttpClients(), limits),
+    // Definitions only: compiling a table here too (filter instances, matchers, the path tree) only to list
+    // it doubled the instance's memory and CPU, and kept a million routes from being served with -workers 2.
+    compile: definitionsOnly,
+    log: false,
     pre: limits === null ? [] : [limits.preprocessor],
-    post: [
-      routesViewPostprocessor(view, metrics),
-      { name: 'workers', built: ({ defs, generation }) => pool.sendRoutes(generation, defs) },
-    ],
+    post: [{ name: 'workers', built: ({ defs, generation }) => pool.sendRoutes(generation, defs) }],
     onCertificates: (certs) => pool.broadcast({ type: 'skj:certs', certs }),
     onClusterState: clusterStates?.push,
   });

@@ -25,6 +25,8 @@ export interface RouteSourcesOptions {
   pre?: readonly RoutePreprocessor[];
   /** Every Kubernetes cluster state converted (the swarm's Redis shards from a Service). */
   onClusterState?: (state: ClusterState) => void;
+  /** Whether each table is logged (default true); the primary of -workers N logs its workers' reports instead. */
+  log?: boolean;
 }
 
 export type RouteSourcesService = Service & { readonly holder: RouteTableHolder };
@@ -36,7 +38,7 @@ export async function routeSourcesService(c: Config, logger: Logger, metrics: Pr
     pre: routePreprocessors(c, (m) => logger.error(m), o.pre),
     compile: o.compile,
     swap: (t) => holder.swap(t),
-    post: [routeLog(logger), ...o.post],
+    post: [...(o.log === false ? [] : [routeLog(logger)]), ...o.post],
   });
   const updater = new RouteUpdater({
     sources: await routeSourcesFromConfig(c, {

@@ -19,7 +19,9 @@ import { builtinPredicates } from '../predicates/builtin.ts';
 import { createProxy } from '../proxy/proxy.ts';
 import type { ProxyObserver, ProxyOptions } from '../proxy/types.ts';
 import { incrementalCompiler, type CompileOptions, type RouteCompiler } from '../routing/compile.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import type { RoutePostprocessor } from '../routing/pipeline.ts';
+import type { InvalidRoute } from '../routing/types.ts';
 import { invalidByReason } from '../routing/pipeline.ts';
 import { listenOn, urlOf } from '../server/address.ts';
 import type { Health } from '../server/health.ts';
@@ -127,16 +129,31 @@ export function observer(c: Config, metrics: ProxyMetrics): ProxyObserver {
   };
 }
 
-/** Keeps /routes and the route metrics up to date with each table. */
+/** One generation as /routes and the route metrics show it: its valid definitions and the invalid ones. */
+export interface Listing {
+  readonly generation: number;
+  readonly routes: readonly RouteDef[];
+  readonly invalid: readonly InvalidRoute[];
+  /** Compile time. */
+  readonly seconds: number;
+}
+
+/** Publishes each listing to /routes and the route metrics. */
+export function listingPublisher(view: RoutesView, metrics: ProxyMetrics): (l: Listing) => void {
+  return ({ generation, routes, invalid, seconds }) => {
+    view.update({ generation, routes, invalid });
+    metrics.routeTable({ generation, routes: routes.length, invalidByReason: invalidByReason(invalid) });
+    metrics.routeUpdate(seconds);
+    metrics.skipper?.routeTable(routes, invalid, seconds);
+  };
+}
+
+/** Keeps /routes and the route metrics up to date with each compiled table (one process serving). */
 export function routesViewPostprocessor(view: RoutesView, metrics: ProxyMetrics): RoutePostprocessor {
+  const publish = listingPublisher(view, metrics);
   return {
     name: 'routes view and metrics',
-    built({ table, generation, seconds }) {
-      view.update({ generation, routes: table.routes.map((r) => r.def), invalid: table.invalid });
-      metrics.routeTable({ generation, routes: table.routes.length, invalidByReason: invalidByReason(table) });
-      metrics.routeUpdate(seconds);
-      metrics.skipper?.routeTable(table.routes, table.invalid, seconds);
-    },
+    built: ({ table, generation, seconds }) => publish({ generation, routes: table.routes.map((r) => r.def), invalid: table.invalid, seconds }),
   };
 }
 

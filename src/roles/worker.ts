@@ -16,7 +16,7 @@ import { IpcLimiter } from '../ratelimit/ipc-limiter.ts';
 import { RouteTableHolder } from '../routing/holder.ts';
 import { RoutePipeline, routeLog } from '../routing/pipeline.ts';
 import { CertificateStore } from '../server/tls.ts';
-import { listenToPrimary } from '../server/workers.ts';
+import { listenToPrimary, reportBuilt } from '../server/workers.ts';
 import { rateLimits } from './rate-limits.ts';
 import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
 import { resilience } from './resilience.ts';
@@ -37,7 +37,11 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   const res = resilience(c, logger, metrics, { worker: true });
   const compile = compiler(c, () => shuttingDown, clients, limits, res);
   const holder = new RouteTableHolder(compile([], 0));
-  const pipeline = new RoutePipeline({ compile, swap: (t) => holder.swap(t), post: [routeLog(quiet)] });
+  const pipeline = new RoutePipeline({
+    compile,
+    swap: (t) => holder.swap(t),
+    post: [routeLog(quiet), { name: 'report to the primary', built: ({ table, generation, seconds }) => reportBuilt(generation, table.invalid, seconds) }],
+  });
   const certs = tlsEnabled(c) ? new CertificateStore(c.tlsCert, c.tlsKey) : null;
   let firstRoutes!: () => void;
   const routesArrived = new Promise<void>((resolve) => (firstRoutes = resolve));
@@ -48,7 +52,7 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
     onRoutes: (defs, generation) => {
       // The build runs in slices; the table in use keeps serving meanwhile.
       void pipeline.apply(defs, generation).then((table) => {
-        metrics.skipper?.routesChanged(table.routes);
+        metrics.skipper?.routesChanged(table.routes.map((r) => r.def));
         firstRoutes();
       });
     },

@@ -19,6 +19,7 @@ import { reconcileSteps } from './reconcile.ts';
 import { runSliced, runSync, stepChunk, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { treePattern } from './route-predicates.ts';
 import { CompiledRouteTable, type Family, type TableState } from './table.ts';
+import { born, branched, completed, dropped, newLifetimes } from './route-lifetimes.ts';
 import type { LoadBalancerFactory, PredicateSpec, RouteTable } from './types.ts';
 
 export interface CompileOptions {
@@ -71,13 +72,23 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
     disabledFilters: opts.disabledFilters !== undefined && opts.disabledFilters.size > 0 ? opts.disabledFilters : null };
   const prevState = opts.previous === undefined ? null : CompiledRouteTable.stateOf(opts.previous);
   const base = prevState !== null && sameContext(prevState.ctx, ctx) ? prevState : null;
-  const family: Family = base === null ? { byId: new IdIndex(), head: null } : headed(base);
+  const family: Family = base === null ? newFamily() : headed(base);
+  const life = family.lifetimes;
+  // From another generation than the latest (or a released one), kept routes are marked held again.
+  const markKept = base !== null && base.serial !== life.latest;
+  if (markKept && family.latest !== null) branched(life, family.latest.compiled);
+  const serial = ++life.serial;
   // Until this compile completes, the family describes no generation: a throw must not leave it half-updated.
   family.head = null;
   const shared = sharedFor(base?.shared ?? null, defs.length);
   const scratch = newCompileScratch();
   const patternOf = (e: RouteEntry) => treePattern(e.route.def, ctx.ignoreTrailingSlash, scratch.patterns);
-  const { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder } = yield* reconcileSteps(defs, base, family.byId, (def) => compileRoute(def, ctx, shared, scratch));
+  const compileOne = (def: RouteDef): RouteEntry => {
+    const c = compileRoute(def, ctx, shared, scratch);
+    born(c, serial);
+    return c;
+  };
+  const { compiled, routes, inputs, fresh, removed, invalid, inOrder } = yield* reconcileSteps(defs, base, family.byId, compileOne, markKept);
   const patch = base !== null && inOrder && fresh.length + removed.length <= patchLimit * Math.max(compiled.length, base.compiled.length);
   let tree: PathTree;
   let rootLeaf: Leaf;
@@ -93,14 +104,12 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
     }
     rootLeaf = new Leaf(outside);
   }
-  // The new generation's share of every compiled route's filter instances (see CompiledRouteTable.release),
-  // in chunks: a million routes take 70 ms.
-  for (let i = 0; i < holders.length; i++) {
-    if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
-    holders[i]!.refs++;
-  }
-  const state: TableState = { ctx, family, compiled, routes, defs: inputs, holders, shared, tree, rootLeaf, released: false };
+  // Routes are not counted one by one per generation: the family counts generations (route-lifetimes.ts).
+  if (base !== null) dropped(life, removed, base.serial);
+  const state: TableState = { ctx, family, serial, compiled, routes, defs: inputs, shared, tree, rootLeaf, released: false };
   family.head = state;
+  family.latest = state;
+  completed(life, serial);
   return new CompiledRouteTable(opts.generation ?? 0, state, invalid, {
     reused: compiled.length - fresh.length, compiled: fresh.length, invalid: invalid.length, tree: patch ? 'patched' : 'built',
   });
@@ -110,6 +119,10 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
  * The family of `base`, describing `base`: when another generation was compiled from the family since
  * (or a compile failed half-way), its id map and positions are rebuilt from `base`.
  */
+function newFamily(): Family {
+  return { byId: new IdIndex(), head: null, latest: null, lifetimes: newLifetimes() };
+}
+
 function headed(base: TableState): Family {
   const f = base.family;
   if (f.head === base) return f;

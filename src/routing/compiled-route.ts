@@ -1,6 +1,5 @@
 /**
- * Compiling one route definition into a RouteEntry, and the reference count of the live table generations
- * holding its filter instances, which are closed when that count drops to zero.
+ * Compiling one route definition into a RouteEntry (when its filter instances are closed: route-lifetimes.ts).
  */
 import type { RouteDef } from '../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from './filter-contract.ts';
@@ -14,6 +13,7 @@ import { compilePredicates, newPatternCache, type PatternCache } from './route-p
 import type { LoadBalancerFactory, PredicateMatcher, PredicateSpec, Route } from './types.ts';
 import { sharedList, newSharedLists, type SharedLists } from './shared-instances.ts';
 import { CreationCache } from './creation-cache.ts';
+import { open } from './route-lifetimes.ts';
 
 /** Everything besides the definition that a compiled route depends on; routes are kept only when it is the same. */
 export interface CompileContext {
@@ -45,20 +45,6 @@ export function sharedFor(prev: Shared | null, routeCount: number): Shared {
   if (prev === null) return newShared();
   const limit = 4 * routeCount + 10_000;
   return prev.urls.size > limit || prev.params.size > limit ? newShared() : prev;
-}
-
-/** Whether a route of an earlier generation can still be used: its filter instances are not closed. */
-export function usable(c: RouteEntry): boolean {
-  return c.refs > 0 || c.route.filters.length === 0;
-}
-
-export function hasFilters(c: RouteEntry): boolean {
-  return c.route.filters.length > 0;
-}
-
-/** Counts one generation less holding `c` (a route with filters); the last one closes the instances. */
-export function releaseRoute(c: RouteEntry): void {
-  if (--c.refs === 0) closeFilters(c.route.filters);
 }
 
 const noFilters: readonly FilterInstance[] = Object.freeze([]);
@@ -109,7 +95,7 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
   return {
     route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], preds.repeated, lists), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params, scratch.params), hostKeys: preds.hostKeys,
-    flags: (p !== null ? inTreeFlag : 0) | (preds.hostRule === 1 ? hostByKeyFlag : preds.hostRule === 2 ? hostExactFlag : 0), refs: 0, seq: -1,
+    flags: (p !== null ? inTreeFlag : 0) | (preds.hostRule === 1 ? hostByKeyFlag : preds.hostRule === 2 ? hostExactFlag : 0), born: 0, last: open, seq: -1,
   };
 }
 

@@ -136,35 +136,49 @@ function key(inv: InvalidRoute): string {
   return `${inv.id}\u0000${inv.reason}\u0000${inv.message}`;
 }
 
+/** What a route log line needs of one generation: a compiled table, or a worker's report of one (-workers N). */
+export interface GenerationSummary {
+  readonly generation: number;
+  readonly routes: number;
+  readonly invalid: readonly InvalidRoute[];
+  readonly seconds: number;
+}
+
 /**
- * Logs each table's size and what became invalid. Only changes are logged, so a steady stream of updates
- * from Kubernetes does not repeat the same complaint on every build.
+ * Logs each generation's size and what became invalid. Only changes are logged, so a steady stream of
+ * updates from Kubernetes does not repeat the same complaint on every build.
  */
-export function routeLog(log: RouteLog): RoutePostprocessor {
+export function generationLog(log: RouteLog): (s: GenerationSummary) => void {
   let invalidKeys = new Set<string>();
+  return ({ generation, routes, invalid, seconds }) => {
+    const keys = new Set<string>();
+    for (const inv of invalid) {
+      const k = key(inv);
+      keys.add(k);
+      if (!invalidKeys.has(k)) {
+        const d = inv.def;
+        // A route from a file names its position; one from Kubernetes names the object it came from.
+        const where = d?.pos ? `${d.pos.file ?? ''}:${d.pos.line}:${d.pos.col}: ` : d?.kind ? `${d.kind} ${d.namespace}/${d.name}: ` : '';
+        log.warn(`${where}invalid route "${inv.id}" (${inv.reason}): ${inv.message}`);
+      }
+    }
+    invalidKeys = keys;
+    log.info(`route table generation ${generation}: ${routes} routes, ${invalid.length} invalid, built in ${(seconds * 1000).toFixed(1)} ms`);
+  };
+}
+
+/** generationLog as a post-processor of compiled tables. */
+export function routeLog(log: RouteLog): RoutePostprocessor {
+  const logOne = generationLog(log);
   return {
     name: 'route log',
-    built({ table, generation, seconds }) {
-      const keys = new Set<string>();
-      for (const inv of table.invalid) {
-        const k = key(inv);
-        keys.add(k);
-        if (!invalidKeys.has(k)) {
-          const d = inv.def;
-          // A route from a file names its position; one from Kubernetes names the object it came from.
-          const where = d?.pos ? `${d.pos.file ?? ''}:${d.pos.line}:${d.pos.col}: ` : d?.kind ? `${d.kind} ${d.namespace}/${d.name}: ` : '';
-          log.warn(`${where}invalid route "${inv.id}" (${inv.reason}): ${inv.message}`);
-        }
-      }
-      invalidKeys = keys;
-      log.info(`route table generation ${generation}: ${table.routes.length} routes, ${table.invalid.length} invalid, built in ${(seconds * 1000).toFixed(1)} ms`);
-    },
+    built: ({ table, generation, seconds }) => logOne({ generation, routes: table.routes.length, invalid: table.invalid, seconds }),
   };
 }
 
 /** Invalid routes counted by reason code, for the route metrics. */
-export function invalidByReason(table: RouteTable): Record<string, number> {
+export function invalidByReason(invalid: readonly InvalidRoute[]): Record<string, number> {
   const byReason: Record<string, number> = {};
-  for (const inv of table.invalid) byReason[inv.reason] = (byReason[inv.reason] ?? 0) + 1;
+  for (const inv of invalid) byReason[inv.reason] = (byReason[inv.reason] ?? 0) + 1;
   return byReason;
 }

@@ -5,7 +5,7 @@
  * full compile does.
  */
 import type { RouteDef } from '../eskip/index.ts';
-import { hasFilters, usable } from './compiled-route.ts';
+import { kept as keepOpen, usable } from './route-lifetimes.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { RouteEntry } from './leaf.ts';
 import type { IdIndex } from './id-index.ts';
@@ -24,8 +24,6 @@ export interface Reconciled {
   readonly fresh: RouteEntry[];
   /** Routes of the previous generation not kept. */
   readonly removed: RouteEntry[];
-  /** The routes with filter instances. */
-  readonly holders: RouteEntry[];
   readonly invalid: InvalidRoute[];
   /** Whether the kept routes are in their previous relative order (patching the tree requires it). */
   readonly inOrder: boolean;
@@ -44,9 +42,12 @@ const noRoutes: readonly Route[] = [];
 /**
  * Matches `defs` against `base` (null: compile everything). `byId` indexes `base` and the entries' `seq`
  * give their positions in it on entry; on return both describe the new generation. `compile` throws
- * RouteDefinitionError for a bad definition.
+ * RouteDefinitionError for a bad definition. `markKept`: mark every kept route as held by the latest
+ * generation (route-lifetimes.ts' kept()), needed when `base` is not the latest one; otherwise nothing is
+ * written to a kept route, so an unchanged route costs a pointer comparison.
  */
-export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | null, byId: IdIndex, compile: (def: RouteDef) => RouteEntry): Steps<Reconciled> {
+export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | null, byId: IdIndex, compile: (def: RouteDef) => RouteEntry,
+  markKept = false): Steps<Reconciled> {
   const prevDefs = base?.defs ?? noDefs;
   const prevCompiled = base?.compiled ?? noEntries;
   const prevRoutes = base?.routes ?? noRoutes;
@@ -107,6 +108,7 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
       lastKept = at;
       next = at + 1;
       from[n] = at;
+      if (markKept) keepOpen(prevCompiled[at]!);
       compiled[n] = prevCompiled[at]!;
       routes[n] = prevRoutes[at]!;
       inputs[n++] = def;
@@ -133,21 +135,6 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
   yield;
   const removed: RouteEntry[] = [];
   for (let i = 0; i < prevCompiled.length; i++) if (fate[i] !== kept) removed.push(prevCompiled[i]!);
-  // Read while `seq` still gives the previous positions. In chunks: a million routes take 140 ms.
-  const holders: RouteEntry[] = [];
-  if (base !== null) {
-    const prev = base.holders;
-    for (let i = 0; i < prev.length; i++) {
-      if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
-      if (fate[prev[i]!.seq] === kept) holders.push(prev[i]!);
-    }
-  }
-  const added = base === null ? compiled : fresh;
-  for (let i = 0; i < added.length; i++) {
-    if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
-    if (hasFilters(added[i]!)) holders.push(added[i]!);
-  }
-  yield;
   for (let i = 0; i < n; i++) if (from[i]! >= 0 && from[i] !== i) compiled[i]!.seq = i;
   for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
   // In chunks: a million ids take a second (without a previous generation they went in above).
@@ -156,7 +143,7 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
     const c = fresh[i]!;
     byId.set(c.route.id, c);
   }
-  return { compiled, routes, inputs, fresh, removed, holders, invalid, inOrder };
+  return { compiled, routes, inputs, fresh, removed, invalid, inOrder };
 }
 
 function duplicate(def: RouteDef): InvalidRoute {

@@ -27,8 +27,10 @@ export interface RouteEntry {
    * host index key (1) or by the key equalling the Host (2). One small integer instead of two fields.
    */
   readonly flags: number;
-  /** Live generations holding this route; only counted for routes with filters (nothing else is closed). */
-  refs: number;
+  /** Serial of the generation that compiled it (see route-lifetimes.ts). */
+  born: number;
+  /** Serial of the last generation holding it, `open` while the latest does, `closed` once its filters are closed. */
+  last: number;
   /** Position in the latest generation of its family (see Family in table.ts). */
   seq: number;
 }

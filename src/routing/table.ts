@@ -4,7 +4,8 @@
  */
 import type { RouteDef } from '../eskip/index.ts';
 import { hostKey } from './host-key.ts';
-import { releaseRoute, type CompileContext, type Shared } from './compiled-route.ts';
+import type { CompileContext, Shared } from './compiled-route.ts';
+import { released, type Lifetimes } from './route-lifetimes.ts';
 import type { Leaf, RouteEntry } from './leaf.ts';
 import type { IdIndex } from './id-index.ts';
 import { cleanPath, unescapeParam } from './path-pattern.ts';
@@ -24,20 +25,23 @@ const scratch: string[] = [];
 export interface Family {
   byId: IdIndex;
   head: TableState | null;
+  /** The generation compiled last (`head` is null while a compile runs or after one failed). */
+  latest: TableState | null;
+  readonly lifetimes: Lifetimes;
 }
 
 /** What the next generation's compile reuses. */
 export interface TableState {
   readonly ctx: CompileContext;
   readonly family: Family;
+  /** Its serial in the family (route-lifetimes.ts). */
+  readonly serial: number;
   /** The valid routes in definition order. */
   readonly compiled: readonly RouteEntry[];
   /** Their Route objects, the same order (the table's `routes`). */
   readonly routes: readonly Route[];
   /** The definition objects they were compiled or kept for, as the caller passed them, the same order. */
   readonly defs: readonly RouteDef[];
-  /** Those of them with filter instances: the ones this generation holds a share of. */
-  readonly holders: readonly RouteEntry[];
   readonly shared: Shared;
   readonly tree: PathTree;
   /** The routes without Path/PathSubtree, one precedence-ordered list (Skipper: "the root … is a single leaf"). */
@@ -68,7 +72,7 @@ export class CompiledRouteTable implements RouteTable {
   readonly #ignoreTrailingSlash: boolean;
   #released = false;
 
-  /** The caller (compileSteps) has taken this generation's share of every compiled route's filter instances (see release()). */
+  /** The caller (compileSteps) has counted this generation as live in its family (see release()). */
   constructor(generation: number, state: TableState, invalid: InvalidRoute[], stats: CompileStats) {
     this.generation = generation;
     this.#state = state;
@@ -83,7 +87,7 @@ export class CompiledRouteTable implements RouteTable {
 
   /** The reusable state of `t`, when it is a table compileRoutes made; for the next compile only. */
   static stateOf(t: RouteTable): TableState | null {
-    return t instanceof CompiledRouteTable ? t.#state : null;
+    return #state in t ? t.#state : null;
   }
 
   /** Whether release() ran: routes with filters that no live generation holds are closed then. */
@@ -111,7 +115,7 @@ export class CompiledRouteTable implements RouteTable {
     if (this.#released) return;
     this.#released = true;
     this.#state.released = true;
-    for (const c of this.#state.holders) releaseRoute(c);
+    released(this.#state.family.lifetimes, this.#state.serial, this.#state.compiled);
   }
 }
 

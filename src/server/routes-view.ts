@@ -74,14 +74,22 @@ export class RoutesView {
   #eskipTag: string | null = null;
   #jsonTag: string | null = null;
 
-  /** Publishes a generation; its tags are computed when first asked for. */
+  /** Whether the snapshot's id-less routes were named (withIds): on the first listing, not per update. */
+  #named = true;
+
+  /** Publishes a generation; its tags, and names for id-less routes, are computed when first asked for. */
   update(s: RoutesSnapshot): void {
-    this.#snapshot = { ...s, routes: withIds(s.routes) };
+    this.#snapshot = s;
+    this.#named = false;
     this.#eskipTag = null;
     this.#jsonTag = null;
   }
 
   get snapshot(): RoutesSnapshot {
+    if (!this.#named) {
+      this.#snapshot = { ...this.#snapshot, routes: withIds(this.#snapshot.routes) };
+      this.#named = true;
+    }
     return this.#snapshot;
   }
 
@@ -91,7 +99,7 @@ export class RoutesView {
 
   /** The listing of `page` in `format`; its pieces print the snapshot current when this was called. */
   listing(format: RoutesFormat, page: RoutesPage): RoutesListing {
-    const s = this.#snapshot;
+    const s = this.snapshot;
     const count = s.routes.length;
     if (format === 'eskip') {
       const full = (this.#eskipTag ??= etagOfPieces(eskipBody(s, { from: 0, to: count, paged: false })));

@@ -15,6 +15,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { RouteDef } from '../eskip/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import { applyDelta, diffDefs, type Delta, type Hunk } from './route-delta.ts';
+import type { InvalidRoute } from '../routing/types.ts';
 import type { NamedCertificate } from './tls.ts';
 
 /** Definitions per IPC message: a few MB serialized. */
@@ -39,6 +40,26 @@ interface ResyncMessage {
   type: 'skj:resync';
   /** The generation the worker holds (-1: none). */
   holds: number;
+}
+
+/**
+ * Worker → primary: what compiling a generation gave. The primary does not compile (it only lists routes and
+ * hands them on): /routes, the route metrics and the route log take the invalid routes from these reports.
+ */
+export interface BuiltMessage {
+  type: 'skj:built';
+  generation: number;
+  invalid: InvalidRoute[];
+  /** Compile time. */
+  seconds: number;
+}
+
+/** A generation's definitions as the primary sent them, with a worker's report of compiling them. */
+export interface BuiltGeneration {
+  readonly generation: number;
+  readonly defs: readonly RouteDef[];
+  readonly invalid: readonly InvalidRoute[];
+  readonly seconds: number;
 }
 
 /** The parts of one generation's transfer. */
@@ -123,12 +144,20 @@ export class WorkerPool {
   #lastRespawn = 0;
   readonly #listened = new Set<number>();
   readonly #onFatal: (message: string) => void;
+  readonly #onBuilt: ((b: BuiltGeneration) => void) | null;
+  /** The last generation passed to onBuilt. */
+  #reported = -1;
 
-  /** onFatal: a worker died before it ever listened (a port in use, bad TLS files): respawning cannot help. */
-  constructor(o: { count: number; logger: Logger; onFatal(message: string): void }) {
+  /**
+   * onFatal: a worker died before it ever listened (a port in use, bad TLS files): respawning cannot help.
+   * onBuilt: the first report of the latest generation sent (reports of older ones are dropped: a newer
+   * report follows).
+   */
+  constructor(o: { count: number; logger: Logger; onFatal(message: string): void; onBuilt?(b: BuiltGeneration): void }) {
     this.#count = o.count;
     this.#logger = o.logger;
     this.#onFatal = o.onFatal;
+    this.#onBuilt = o.onBuilt ?? null;
   }
 
   /** Forks the workers; each gets the latest route list as soon as it is online. */
@@ -142,6 +171,8 @@ export class WorkerPool {
         this.#ready.add(w.id);
         this.#sendFull(w);
         this.#outbox(w).push([...this.#last.values()]);
+      } else if (msg?.type === 'skj:built') {
+        this.#built(msg as BuiltMessage);
       } else if (msg?.type === 'skj:resync') {
         this.#logger.warn(`worker ${w.process.pid} holds route generation ${(msg as ResyncMessage).holds}, not the base of the last delta; sending the whole list`);
         this.#sendFull(w);
@@ -180,6 +211,13 @@ export class WorkerPool {
         box.generation = generation;
       } else this.#sendFull(w);
     }
+  }
+
+  #built(m: BuiltMessage): void {
+    const r = this.#routes;
+    if (r === null || m.generation !== r.generation || m.generation <= this.#reported) return;
+    this.#reported = m.generation;
+    this.#onBuilt?.({ generation: m.generation, defs: r.defs, invalid: m.invalid, seconds: m.seconds });
   }
 
   #sendFull(w: Worker): void {
@@ -285,6 +323,11 @@ export class RouteReceiver {
     this.#generation = first.generation;
     this.#apply(this.#defs, first.generation);
   }
+}
+
+/** Worker side: reports a generation's compile to the primary (see BuiltMessage). */
+export function reportBuilt(generation: number, invalid: readonly InvalidRoute[], seconds: number): void {
+  process.send?.({ type: 'skj:built', generation, invalid: invalid as InvalidRoute[], seconds } satisfies BuiltMessage);
 }
 
 /** Worker side: route lists and the drain order from the primary. */

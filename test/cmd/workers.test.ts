@@ -30,3 +30,19 @@ test('-workers 2: a worker that dies is replaced; one that cannot listen stops s
   assert.match(r.stderr, /EADDRINUSE/);
   assert.match(r.stderr, /exited before it could listen/);
 });
+
+test('-workers 2: the primary lists what the workers compiled: /routes, the invalid-route log and gauges come from their reports', async (t) => {
+  const routes = 'a: Path("/a") -> inlineContent("a") -> <shunt>; bad: Path("/b") -> noSuchFilter() -> <shunt>; a: Path("/a2") -> <shunt>;';
+  const sj = await startSkipjack(t, [`-inline-routes=${routes}`, '-access-log-disabled'], { workers: 2 });
+  await sj.waitFor(/invalid route \\?"bad\\?" \(unknown_filter\)/);
+  await sj.waitFor(/route table generation 1: 1 routes, 2 invalid/);
+  const listing = await (await fetch(`${sj.support}/routes`)).text();
+  assert.match(listing, /^a: Path\("\/a"\)/m);
+  assert.doesNotMatch(listing, /\/a2|\/b"/, 'neither the duplicate nor the invalid route is listed as a route');
+  assert.match(listing, /\/\/ invalid route "bad" \(unknown_filter\)/);
+  assert.match(listing, /\/\/ invalid route "a" \(duplicate_route_id\)/);
+  assert.match(await (await fetch(`${sj.support}/metrics`)).text(), /skipjack_route_table_routes 1\b/);
+  assert.equal(await (await fetch(`${sj.base}/a`)).text(), 'a');
+  sj.proc.kill('SIGTERM');
+  await sj.exited;
+});

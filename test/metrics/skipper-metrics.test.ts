@@ -4,10 +4,10 @@ import { createProxyMetrics } from '../../src/metrics/proxy-metrics.ts';
 import { skipperMetricsOptions, parseHistogramBuckets } from '../../src/metrics/skipper-options.ts';
 import { defaultConfig } from '../../src/config/table.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import type { Route } from '../../src/routing/types.ts';
+import type { RouteDef } from '../../src/eskip/index.ts';
 
-function route(id: string, predicates: { name: string; args: string[] }[] = []): Route {
-  return { id, def: { id, predicates, filters: [], backendType: 'shunt' } } as unknown as Route;
+function route(id: string, predicates: { name: string; args: string[] }[] = []): RouteDef {
+  return { id, predicates, filters: [], backendType: 'shunt' } as unknown as RouteDef;
 }
 
 test('the codahale default adds no skipper_ names; prometheus adds them with Skipper\'s compatibility defaults', async () => {
