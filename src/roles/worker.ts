@@ -16,7 +16,7 @@ import { IpcLimiter } from '../ratelimit/ipc-limiter.ts';
 import { RouteTableHolder } from '../routing/holder.ts';
 import { RoutePipeline, routeLog } from '../routing/pipeline.ts';
 import { CertificateStore } from '../server/tls.ts';
-import { listenToPrimary, reportBuilt } from '../server/workers.ts';
+import { listenToPrimary, reportBuilt, speaksForInstance } from '../server/workers.ts';
 import { rateLimits } from './rate-limits.ts';
 import { skipperMetricsOptions } from '../metrics/skipper-options.ts';
 import { resilience } from './resilience.ts';
@@ -31,9 +31,10 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
   const clients = new HttpClients();
   // The primary pre-processed the list, logs route problems and times updates; workers compile and swap.
   const quiet = createAppLogger({ level: 'ERROR', json: c.applicationLogJsonEnabled, prefix: c.applicationLogPrefix, out: logFile(c.applicationLog) });
-  // The primary builds the same filters and gives their warnings once; local buckets are the primary's.
+  // Every worker builds the same filters; the worker of slot 0 gives their warnings, once per instance (the
+  // primary builds no table). Local buckets are the primary's.
   const swarm = workerSwarm(c, { logger, registry: metrics.registry, clusterStates: null });
-  const limits = rateLimits(c, quiet, metrics, new IpcLimiter(), swarm);
+  const limits = rateLimits(c, speaksForInstance() ? logger : quiet, metrics, new IpcLimiter(), swarm);
   const res = resilience(c, logger, metrics, { worker: true });
   const compile = compiler(c, () => shuttingDown, clients, limits, res);
   const holder = new RouteTableHolder(compile([], 0));

@@ -129,6 +129,14 @@ interface DrainMessage {
   boundMs: number;
 }
 
+/** The environment variable that tells a worker its slot (see WorkerPool's #fork). */
+export const WORKER_SLOT_ENV = 'SKJ_WORKER_SLOT';
+
+/** True in the worker of slot 0, which speaks for the instance where every worker would say the same. */
+export function speaksForInstance(): boolean {
+  return process.env[WORKER_SLOT_ENV] === '0';
+}
+
 /** Primary side: forks, feeds and stops the workers. */
 export class WorkerPool {
   readonly #count: number;
@@ -143,6 +151,8 @@ export class WorkerPool {
   #stopping = false;
   #lastRespawn = 0;
   readonly #listened = new Set<number>();
+  /** Each worker's slot (0 … count−1); a respawned worker takes the slot of the one it replaces. */
+  readonly #slots = new Map<number, number>();
   readonly #onFatal: (message: string) => void;
   readonly #onBuilt: ((b: BuiltGeneration) => void) | null;
   /** The last generation passed to onBuilt. */
@@ -180,7 +190,13 @@ export class WorkerPool {
     });
     cluster.on('listening', (w) => this.#listened.add(w.id));
     cluster.on('exit', (w, code, signal) => this.#onExit(w, code, signal));
-    for (let i = 0; i < this.#count; i++) cluster.fork();
+    for (let i = 0; i < this.#count; i++) this.#fork(i);
+  }
+
+  /** Slot 0 gives the warnings of route building for the instance (src/roles/worker.ts); the others build quietly. */
+  #fork(slot: number): void {
+    const w = cluster.fork({ [WORKER_SLOT_ENV]: String(slot) });
+    this.#slots.set(w.id, slot);
   }
 
   broadcast(msg: CertificatesMessage | ShuttingDownMessage): void {
@@ -266,13 +282,15 @@ export class WorkerPool {
     }
     this.#listened.delete(w.id);
     this.#outboxes.delete(w.id);
+    const slot = this.#slots.get(w.id) ?? 0;
+    this.#slots.delete(w.id);
     this.#ready.delete(w.id);
     this.#logger.error(`worker ${w.process.pid} exited unexpectedly (${signal ?? `code ${code}`}); starting a new one`);
     // At most one respawn per second, so a worker that dies at start-up does not spin the CPU.
     const wait = Math.max(0, this.#lastRespawn + 1000 - Date.now());
     this.#lastRespawn = Date.now() + wait;
     setTimeout(() => {
-      if (!this.#stopping) cluster.fork();
+      if (!this.#stopping) this.#fork(slot);
     }, wait).unref();
   }
 }
