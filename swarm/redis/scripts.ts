@@ -23,6 +23,21 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 /**
+ * Reads a sliding-window key (needs `w` and `idx`): `known` whether it exists, `c` the count of window `idx`
+ * and `p` of the one before, the stored window rolled forward to `idx` (an unknown key reads as empty).
+ */
+const READ_WINDOW = `local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
+local known = v[1] ~= false and v[1] ~= nil
+local i = tonumber(v[1]) or idx
+local c = tonumber(v[2]) or 0
+local p = tonumber(v[3]) or 0
+if i < idx then
+  if i == idx - 1 then p = c else p = 0 end
+  c = 0
+end
+`;
+
+/**
  * Sliding-window counter: one hash per key holding the index of the current fixed window (`i`), its count
  * (`c`) and the previous window's count (`p`). The estimate weights the previous window by the part of it
  * that still overlaps the sliding window. Only admitted requests are counted (as Skipper does).
@@ -39,15 +54,7 @@ local w = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
 local n = tonumber(ARGV[3]) or 1
 local idx = math.floor(now / w)
-local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
-local i = tonumber(v[1]) or idx
-local c = tonumber(v[2]) or 0
-local p = tonumber(v[3]) or 0
-if i < idx then
-  if i == idx - 1 then p = c else p = 0 end
-  c = 0
-end
-local elapsed = now - idx * w
+${READ_WINDOW}local elapsed = now - idx * w
 -- hit j (from 0) is admitted while estimate + j + 1 <= max: floor(max - estimate) of them, at most n
 local room = max - (p * (w - elapsed) / w + c)
 local k = math.floor(room)
@@ -92,15 +99,7 @@ local w = tonumber(ARGV[1])
 local s = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
 local idx = math.floor(now / w)
-local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
-local i = tonumber(v[1])
-if not i then return 0 end
-local c = tonumber(v[2]) or 0
-local p = tonumber(v[3]) or 0
-if i < idx then
-  if i == idx - 1 then p = c else p = 0 end
-  c = 0
-end
+${READ_WINDOW}if not known then return 0 end
 if s == idx then
   c = math.max(0, c - n)
 elseif s == idx - 1 then
@@ -123,15 +122,7 @@ local s = tonumber(ARGV[2])
 local cur = tonumber(ARGV[3])
 local prev = tonumber(ARGV[4])
 local idx = math.floor(now / w)
-local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
-local i = tonumber(v[1]) or idx
-local c = tonumber(v[2]) or 0
-local p = tonumber(v[3]) or 0
-if i < idx then
-  if i == idx - 1 then p = c else p = 0 end
-  c = 0
-end
-if s == idx then
+${READ_WINDOW}if s == idx then
   c = c + cur
   p = p + prev
 elseif s == idx - 1 then
@@ -167,15 +158,7 @@ return ARGV[1]
 export const slidingWindowCount = script('sliding-window-count', `${NOW_MS}
 local w = tonumber(ARGV[1])
 local idx = math.floor(now / w)
-local v = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
-local i = tonumber(v[1])
-if not i then return 0 end
-local c = tonumber(v[2]) or 0
-local p = tonumber(v[3]) or 0
-if i < idx then
-  if i == idx - 1 then p = c else p = 0 end
-  c = 0
-end
+${READ_WINDOW}if not known then return 0 end
 return math.ceil(p * (w - (now - idx * w)) / w + c)
 `);
 
