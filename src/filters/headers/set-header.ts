@@ -49,39 +49,30 @@ type Fixed = new (header: string, value: string) => FilterInstance;
  */
 function fixedClass(name: string, phase: 'request' | 'response', mode: 'set' | 'append'): Fixed {
   const apply = mode === 'set' ? setHeader : addHeader;
-  if (phase === 'response') {
-    return class FixedResponseHeader implements FilterInstance {
-      readonly #header: string;
-      readonly #value: string;
-      constructor(header: string, value: string) {
-        this.#header = header;
-        this.#value = value;
-      }
-
-      get name(): string {
-        return name;
-      }
-
-      response(ctx: FilterContext): void {
-        apply(ctx.response!.headers, this.#header, this.#value);
-      }
-    };
-  }
-  return class FixedRequestHeader implements FilterInstance {
-    readonly #header: string;
-    readonly #value: string;
+  // One hook per class: the proxy files an instance under the hooks it has.
+  abstract class FixedHeader {
+    readonly header: string;
+    readonly value: string;
     constructor(header: string, value: string) {
-      this.#header = header;
-      this.#value = value;
+      this.header = header;
+      this.value = value;
     }
 
     get name(): string {
       return name;
     }
-
+  }
+  if (phase === 'response') {
+    return class FixedResponseHeader extends FixedHeader implements FilterInstance {
+      response(ctx: FilterContext): void {
+        apply(ctx.response!.headers, this.header, this.value);
+      }
+    };
+  }
+  return class FixedRequestHeader extends FixedHeader implements FilterInstance {
     request(ctx: FilterContext): void {
-      apply(ctx.request.headers, this.#header, this.#value);
-      if (this.#header === 'host') ctx.outgoingHost = this.#value;
+      apply(ctx.request.headers, this.header, this.value);
+      if (this.header === 'host') ctx.outgoingHost = this.value;
     }
   };
 }
