@@ -7,15 +7,14 @@
  *
  *   npx node --expose-gc bench/kube-convert.bench.ts [ingresses=15000] [changes=100] [--base-ref=f92d3ec] [--no-base]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createIncrementalConverter } from '../src/dataclients/kubernetes/convert/index.ts';
 import type { ClusterState, KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
 import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';
 import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
+import { baseWorktree } from './lib/base-worktree.ts';
 
 const flag = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
 const BASE_REF = process.argv.includes('--no-base') ? '' : flag('base-ref', 'f92d3ec');
@@ -30,17 +29,7 @@ type Factory = typeof createIncrementalConverter;
 
 async function baseFactory(): Promise<Factory | undefined> {
   if (BASE_REF === '') return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'skj-kube-base-'));
-  rmSync(dir, { recursive: true });
-  execFileSync('git', ['-C', here, 'worktree', 'add', '--detach', dir, BASE_REF], { stdio: 'ignore' });
-  process.on('exit', () => {
-    try {
-      execFileSync('git', ['-C', here, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' });
-    } catch {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
+  const dir = baseWorktree(here, BASE_REF, 'skj-kube-base-');
   return (await import(pathToFileURL(join(dir, 'src/dataclients/kubernetes/convert/index.ts')).href)).createIncrementalConverter;
 }
 

@@ -12,10 +12,10 @@ import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
 import { startBackend } from '../test/support/backend.ts';
 import { KubeApiServer } from '../test/support/kube-apiserver.ts';
-import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
+import { endpoints, ingress, service } from '../test/support/kube-objects.ts';
+import { cluster } from './support/kube-cluster.ts';
 import { startNode } from '../test/support/process.ts';
 
 const flag = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
@@ -24,24 +24,6 @@ const workers = Number(flag('workers', '1'));
 const root = flag('root', fileURLToPath(new URL('..', import.meta.url)));
 const syncOnly = process.argv.includes('--sync');
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
-
-function cluster(ings: number, rgs: number): KubeObject[] {
-  const services = Math.ceil((ings + rgs) / 4);
-  const out: KubeObject[] = [];
-  for (let s = 0; s < services; s++) {
-    const ns = `team${s % 50}`;
-    out.push(service(`svc${s}`, ns), endpoints(`svc${s}`, [`10.${(s >> 8) & 255}.${s & 255}.1`, `10.${(s >> 8) & 255}.${s & 255}.2`], ns));
-  }
-  for (let i = 0; i < ings; i++) {
-    const s = i % services;
-    out.push(ingress(`ing${i}`, { ns: `team${s % 50}`, host: `app${i}.example.org`, path: '/api', service: `svc${s}` }));
-  }
-  for (let r = 0; r < rgs; r++) {
-    const s = (ings + r) % services;
-    out.push(routeGroup(`rg${r}`, `rg${r}.example.org`, `svc${s}`, `team${s % 50}`));
-  }
-  return out;
-}
 
 function status(port: number, host: string, agent: Agent): Promise<number> {
   return new Promise((resolve, reject) => {

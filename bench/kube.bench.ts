@@ -17,16 +17,14 @@
  *     [--served-changes=60] [--workers=1,2] [--sync-ingresses=50000] [--base-ref=f92d3ec] [--no-base] [--no-served]
  *     [--no-in-process] [--only-sync]
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KubeApi, kubeConfigFromOptions } from '../src/dataclients/kubernetes/api.ts';
 import { convertClusterState } from '../src/dataclients/kubernetes/convert/index.ts';
-import type { KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
 import { loadAndConvert } from '../src/dataclients/kubernetes/load.ts';
 import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';
 import type { createKubernetesSource as CreateSource } from '../src/dataclients/kubernetes/source.ts';
@@ -38,7 +36,9 @@ import { compileRoutes } from '../src/routing/compile.ts';
 import { startBackend } from '../test/support/backend.ts';
 import { KubeApiServer } from '../test/support/kube-apiserver.ts';
 import { startNode } from '../test/support/process.ts';
-import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
+import { endpoints, ingress, service } from '../test/support/kube-objects.ts';
+import { baseWorktree } from './lib/base-worktree.ts';
+import { cluster } from './support/kube-cluster.ts';
 
 const execFileAsync = promisify(execFile);
 const flag = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
@@ -74,24 +74,6 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const jitter = () => sleep(100 + Math.random() * 200);
 
-function cluster(ings: number, rgs: number): KubeObject[] {
-  const services = Math.ceil((ings + rgs) / 4);
-  const out: KubeObject[] = [];
-  for (let s = 0; s < services; s++) {
-    const ns = `team${s % 50}`;
-    out.push(service(`svc${s}`, ns), endpoints(`svc${s}`, [`10.${(s >> 8) & 255}.${s & 255}.1`, `10.${(s >> 8) & 255}.${s & 255}.2`], ns));
-  }
-  for (let i = 0; i < ings; i++) {
-    const s = i % services;
-    out.push(ingress(`ing${i}`, { ns: `team${s % 50}`, host: `app${i}.example.org`, path: '/api', service: `svc${s}` }));
-  }
-  for (let r = 0; r < rgs; r++) {
-    const s = (ings + r) % services;
-    out.push(routeGroup(`rg${r}`, `rg${r}.example.org`, `svc${s}`, `team${s % 50}`));
-  }
-  return out;
-}
-
 interface Version {
   label: string;
   root: string;
@@ -101,17 +83,7 @@ interface Version {
 /** The base version in a temporary worktree (removed on exit), or undefined with --no-base. */
 async function baseVersion(): Promise<Version | undefined> {
   if (BASE_REF === '') return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'skj-kube-base-'));
-  rmSync(dir, { recursive: true });
-  execFileSync('git', ['-C', here, 'worktree', 'add', '--detach', dir, BASE_REF], { stdio: 'ignore' });
-  process.on('exit', () => {
-    try {
-      execFileSync('git', ['-C', here, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' });
-    } catch {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
+  const dir = baseWorktree(here, BASE_REF, 'skj-kube-base-');
   const mod = await import(pathToFileURL(join(dir, 'src/dataclients/kubernetes/source.ts')).href);
   return { label: `base ${BASE_REF}`, root: dir, createSource: mod.createKubernetesSource };
 }
