@@ -4,9 +4,12 @@
  * repeats (a filter name, a host regexp, a header name) costs no allocation, and equal values are one string
  * whose hash V8 has already computed (the parser's Map lookups on them do not hash again).
  *
- * Open addressing with linear probing over two parallel arrays (hash, string); hash 0 marks a free slot (a
- * stored hash is never 0), so probing compares integers only. The empty string is returned, never stored.
+ * The strings sit in a list in the order they were met; a HashIndex finds them by hash (a stored hash is
+ * never 0), so probing compares integers only. The empty string is returned, never stored.
  */
+import { HashIndex, pow2 } from './hash-index.ts';
+
+export { pow2 } from './hash-index.ts';
 
 /** The hash the lexer computes character by character: `h = h * 31 + c` (int32), finished by mix(). */
 export function step(h: number, c: number): number {
@@ -44,13 +47,6 @@ function same(src: string, start: number, s: string): boolean {
   return true;
 }
 
-/** The smallest power of two ≥ x, within [lo, hi]. */
-export function pow2(x: number, lo: number, hi: number): number {
-  let c = lo;
-  while (c < x && c < hi) c *= 2;
-  return c;
-}
-
 export class StringTable {
   /**
    * The strings found last, by hash (direct-mapped): names and common literals are found here. The table
@@ -60,17 +56,13 @@ export class StringTable {
   readonly #frontHashes: Int32Array;
   readonly #frontKeys: string[];
   readonly #frontMask: number;
-  #hashes: Int32Array;
-  #keys: string[];
-  #mask: number;
-  #size = 0;
+  readonly #index: HashIndex;
+  /** The strings kept, in the order they were first met (positions in #index). */
+  readonly #keys: string[] = [];
 
-  /** `expected`: about how many strings will be kept (the table starts at twice that, within bounds, and grows). */
+  /** `expected`: about how many strings will be kept (the index starts at twice that, within bounds, and grows). */
   constructor(expected = 64) {
-    const cap = pow2(2 * expected, 16, 1 << 22);
-    this.#hashes = new Int32Array(cap);
-    this.#keys = new Array<string>(cap).fill('');
-    this.#mask = cap - 1;
+    this.#index = new HashIndex(expected);
     // Small enough to stay in the CPU cache.
     const front = pow2(expected, 16, 4096);
     this.#frontHashes = new Int32Array(front);
@@ -83,16 +75,18 @@ export class StringTable {
 
   /** Strings kept. */
   get size(): number {
-    return this.#size;
+    return this.#keys.length;
+  }
+
+  /** Slots the index visited (a work counter, see HashIndex.probes). */
+  get probes(): number {
+    return this.#index.probes;
   }
 
   /** The kept string equal to src[start, end), whose step() hash is `h`; kept (as an own copy) when new. */
   slice(src: string, start: number, end: number, h: number): string {
     const len = end - start;
     if (len === 0) return ((this.lastHash = 1), '');
-    const hashes = this.#hashes;
-    const keys = this.#keys;
-    const mask = this.#mask;
     const m = mix(h);
     this.lastHash = m;
     const f = m & this.#frontMask;
@@ -100,22 +94,19 @@ export class StringTable {
       const s = this.#frontKeys[f]!;
       if (s.length === len && same(src, start, s)) return s;
     }
-    let k = m & mask;
-    for (;;) {
-      const x = hashes[k]!;
-      if (x === 0) break;
-      if (x === m) {
-        const s = keys[k]!;
-        if (s.length === len && same(src, start, s)) {
-          this.#frontHashes[f] = m;
-          this.#frontKeys[f] = s;
-          return s;
-        }
+    const index = this.#index;
+    const keys = this.#keys;
+    for (let p = index.first(m); p !== -1; p = index.next(m)) {
+      const s = keys[p]!;
+      if (s.length === len && same(src, start, s)) {
+        this.#frontHashes[f] = m;
+        this.#frontKeys[f] = s;
+        return s;
       }
-      k = (k + 1) & mask;
     }
     const v = own(src.slice(start, end));
-    this.#put(k, m, v);
+    index.add(m, keys.length);
+    keys.push(v);
     this.#frontHashes[f] = m;
     this.#frontKeys[f] = v;
     return v;
@@ -124,46 +115,14 @@ export class StringTable {
   /** The kept string equal to `s` (a decoded literal); `s` itself (as an own copy) when new. */
   intern(s: string): string {
     if (s.length === 0) return ((this.lastHash = 1), '');
-    const hashes = this.#hashes;
-    const keys = this.#keys;
-    const mask = this.#mask;
     const m = mix(hashOf(s));
     this.lastHash = m;
-    let k = m & mask;
-    for (;;) {
-      const x = hashes[k]!;
-      if (x === 0) break;
-      if (x === m && keys[k] === s) return keys[k]!;
-      k = (k + 1) & mask;
-    }
+    const index = this.#index;
+    const keys = this.#keys;
+    for (let p = index.first(m); p !== -1; p = index.next(m)) if (keys[p] === s) return keys[p]!;
     const v = own(s);
-    this.#put(k, m, v);
+    index.add(m, keys.length);
+    keys.push(v);
     return v;
-  }
-
-  #put(k: number, m: number, v: string): void {
-    this.#hashes[k] = m;
-    this.#keys[k] = v;
-    if (++this.#size * 2 > this.#keys.length) this.#grow();
-  }
-
-  #grow(): void {
-    const oldHashes = this.#hashes;
-    const oldKeys = this.#keys;
-    const cap = oldKeys.length * 2;
-    const mask = cap - 1;
-    const hashes = new Int32Array(cap);
-    const keys = new Array<string>(cap).fill('');
-    for (let i = 0; i < oldKeys.length; i++) {
-      const m = oldHashes[i]!;
-      if (m === 0) continue;
-      let k = m & mask;
-      while (hashes[k] !== 0) k = (k + 1) & mask;
-      hashes[k] = m;
-      keys[k] = oldKeys[i]!;
-    }
-    this.#hashes = hashes;
-    this.#keys = keys;
-    this.#mask = mask;
   }
 }

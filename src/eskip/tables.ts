@@ -5,7 +5,8 @@
  * file in chunks, eskip-chunks.ts) passes the same tables to every piece, so sharing spans the document.
  */
 import type { Arg, LBEndpoint, PredicateCall } from './ast.ts';
-import { StringTable, pow2 } from './strings.ts';
+import { HashIndex, pow2 } from './hash-index.ts';
+import { StringTable } from './strings.ts';
 
 /** Folds the hash of one more part (an argument, an endpoint) into a key's hash; never 0 (a free slot). */
 export function combine(h: number, part: number): number {
@@ -26,57 +27,31 @@ export interface ParsedEndpoint {
 }
 
 /**
- * Values by a hash of their parts, with a direct-mapped front of the ones found last: open addressing with
- * linear probing, hash 0 marking a free slot. The caller probes (it knows how to compare its parts) and puts.
+ * Values by a hash of their parts (a HashIndex over a list), with a direct-mapped front of the ones found
+ * last. The caller probes (it knows how to compare its parts) and adds.
  */
 class Slots<T> {
-  hashes: Int32Array;
-  values: (T | null)[];
-  mask: number;
-  #size = 0;
+  readonly index: HashIndex;
+  readonly values: T[] = [];
   readonly frontHashes: Int32Array;
   readonly frontValues: (T | null)[];
   readonly frontMask: number;
 
   /** `expected`: about how many values will be kept. */
   constructor(expected: number) {
-    const cap = pow2(2 * expected, 16, 1 << 22);
-    this.hashes = new Int32Array(cap);
-    this.values = new Array<T | null>(cap).fill(null);
-    this.mask = cap - 1;
+    this.index = new HashIndex(expected);
     const front = pow2(expected, 16, 4096);
     this.frontHashes = new Int32Array(front);
     this.frontValues = new Array<T | null>(front).fill(null);
     this.frontMask = front - 1;
   }
 
-  /** Stores `v` in free slot `k` (where probing for `h` ended). */
-  put(k: number, h: number, v: T): void {
-    this.hashes[k] = h;
-    this.values[k] = v;
+  /** Stores `v` under `h`, right after a probe for `h` found no equal value. */
+  add(h: number, v: T): void {
+    this.index.add(h, this.values.length);
+    this.values.push(v);
     this.frontHashes[h & this.frontMask] = h;
     this.frontValues[h & this.frontMask] = v;
-    if (++this.#size * 2 > this.values.length) this.#grow();
-  }
-
-  #grow(): void {
-    const oldHashes = this.hashes;
-    const oldValues = this.values;
-    const cap = oldValues.length * 2;
-    const mask = cap - 1;
-    const hashes = new Int32Array(cap);
-    const values = new Array<T | null>(cap).fill(null);
-    for (let i = 0; i < oldValues.length; i++) {
-      const h = oldHashes[i]!;
-      if (h === 0) continue;
-      let k = h & mask;
-      while (hashes[k] !== 0) k = (k + 1) & mask;
-      hashes[k] = h;
-      values[k] = oldValues[i]!;
-    }
-    this.hashes = hashes;
-    this.values = values;
-    this.mask = mask;
   }
 }
 
@@ -117,24 +92,17 @@ export class ParseTables {
       const c = t.frontValues[f]!;
       if (sameCall(c, name, args, n)) return c;
     }
-    const hashes = t.hashes;
-    const mask = t.mask;
-    let k = h & mask;
-    for (;;) {
-      const x = hashes[k]!;
-      if (x === 0) break;
-      if (x === h) {
-        const c = t.values[k]!;
-        if (sameCall(c, name, args, n)) {
-          t.frontHashes[f] = h;
-          t.frontValues[f] = c;
-          return c;
-        }
+    const index = t.index;
+    for (let p = index.first(h); p !== -1; p = index.next(h)) {
+      const c = t.values[p]!;
+      if (sameCall(c, name, args, n)) {
+        t.frontHashes[f] = h;
+        t.frontValues[f] = c;
+        return c;
       }
-      k = (k + 1) & mask;
     }
     const c: PredicateCall = Object.freeze({ name, args: Object.freeze(args.slice(0, n)) as Arg[] });
-    t.put(k, h, c);
+    t.add(h, c);
     return c;
   }
 
@@ -159,20 +127,13 @@ export class ParseTables {
    */
   endpointList(algorithm: string, endpoints: readonly LBEndpoint[], n: number, h: number): LBEndpoint[] {
     const t = this.#lists;
-    const hashes = t.hashes;
-    const mask = t.mask;
-    let k = h & mask;
-    for (;;) {
-      const x = hashes[k]!;
-      if (x === 0) break;
-      if (x === h) {
-        const e = t.values[k]!;
-        if (e.algorithm === algorithm && sameEndpoints(e.list, endpoints, n)) return e.list;
-      }
-      k = (k + 1) & mask;
+    const index = t.index;
+    for (let p = index.first(h); p !== -1; p = index.next(h)) {
+      const e = t.values[p]!;
+      if (e.algorithm === algorithm && sameEndpoints(e.list, endpoints, n)) return e.list;
     }
     const list = Object.freeze(endpoints.slice(0, n)) as LBEndpoint[];
-    t.put(k, h, { algorithm, list });
+    t.add(h, { algorithm, list });
     return list;
   }
 }
