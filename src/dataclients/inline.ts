@@ -1,6 +1,5 @@
 /** `-inline-routes`: routes given on the command line; parsed once (route by route), never change. */
-import { routesFromText } from './route-text.ts';
-import { checkSourceSize } from './route-text.ts';
+import { checkSourceSize, routesFromTextSliced } from './route-text.ts';
 import type { RouteSource } from './types.ts';
 
 export function createInlineSource(text: string, maxBytes = 0): RouteSource {
@@ -9,7 +8,7 @@ export function createInlineSource(text: string, maxBytes = 0): RouteSource {
     async start(onUpdate) {
       checkSourceSize('inline-routes', Buffer.byteLength(text), maxBytes);
       // A broken route is reported as "inline-routes:line:col: …"; the others are served.
-      onUpdate(routesFromText('inline-routes', text, null));
+      onUpdate(await routesFromTextSliced('inline-routes', text, null));
     },
     async stop() {},
   };

@@ -9,7 +9,7 @@
  * - a source larger than -max-route-source-bytes is refused before it is read.
  */
 import { SkipjackError } from '../errors.ts';
-import { parseDocument } from '../eskip/index.ts';
+import { parseDocument, parseDocumentSliced } from '../eskip/index.ts';
 import type { DocumentParse, RouteDef } from '../eskip/index.ts';
 import type { RouteSourceUpdate } from './types.ts';
 
@@ -27,6 +27,15 @@ export function checkSourceSize(what: string, bytes: number, max: number): void 
 export function routesFromText(what: string, text: string, previous: readonly RouteDef[] | null): RouteSourceUpdate {
   checkNotEmpty(what, text.length, previous);
   return routesFromParse(what, parseDocument(text, { file: what }), text.length, previous);
+}
+
+/**
+ * routesFromText parsed in slices (eskip parseDocumentSliced): the event loop gets control back every few
+ * milliseconds, so a large text does not stop the process serving while it is read. Same result.
+ */
+export async function routesFromTextSliced(what: string, text: string, previous: readonly RouteDef[] | null): Promise<RouteSourceUpdate> {
+  checkNotEmpty(what, text.length, previous);
+  return routesFromParse(what, await parseDocumentSliced(text, { file: what }), text.length, previous);
 }
 
 /** Throws SKJ_ERR_SOURCE_LOAD for a zero-length document that would wipe the routes `previous` holds. */
