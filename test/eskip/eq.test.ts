@@ -39,3 +39,19 @@ test('lists: sorted by id, equal length, duplicate ids never equal', () => {
     '+ only in the second: b',
   ]);
 });
+
+test('eqLists agrees with diffLists: reordered, missing, extra, changed and duplicate ids', () => {
+  const base = parse('a: Path("/a") -> <shunt>; b: Method("GET") && Path("/b") -> "http://x"; c: * -> <roundRobin, "http://b", "http://a">;');
+  const cases: [string, string][] = [
+    ['reordered, predicates and endpoints in another order', 'c: * -> <roundRobin, "http://a", "http://b">; b: Path("/b") && Method("GET") -> "http://x"; a: Path("/a") -> <shunt>;'],
+    ['one missing', 'a: Path("/a") -> <shunt>; b: Method("GET") && Path("/b") -> "http://x";'],
+    ['one extra', 'a: Path("/a") -> <shunt>; b: Method("GET") && Path("/b") -> "http://x"; c: * -> <roundRobin, "http://b", "http://a">; d: * -> <shunt>;'],
+    ['one changed', 'a: Path("/a") -> <shunt>; b: Method("GET") && Path("/b") -> "http://y"; c: * -> <roundRobin, "http://b", "http://a">;'],
+    ['a duplicate id in place of another', 'a: Path("/a") -> <shunt>; a: Path("/a") -> <shunt>; c: * -> <roundRobin, "http://b", "http://a">;'],
+  ];
+  for (const [name, text] of cases) {
+    const other = parse(text);
+    for (const [x, y] of [[base, other], [other, base]] as const) assert.equal(eqLists(x, y), diffLists(x, y).length === 0, name);
+  }
+  assert.equal(eqLists(base, parse(cases[0]![1])), true);
+});
