@@ -5,6 +5,7 @@
  */
 import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from './ast.ts';
 import { EskipParseError, Lexer, LineIndex, type TokenKind } from './lexer.ts';
+import { copyOf } from './hash-index.ts';
 import { ParseTables, combine, hashNumber } from './tables.ts';
 import { runSliced, runSync, type Steps } from '../lifecycle/index.ts';
 
@@ -60,7 +61,7 @@ class Scratch<T> {
 
   /** The items as a list of their own, sized exactly. */
   take(): T[] {
-    return this.items.slice(0, this.n);
+    return copyOf(this.items, this.n);
   }
 }
 

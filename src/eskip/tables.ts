@@ -5,7 +5,7 @@
  * file in chunks, eskip-chunks.ts) passes the same tables to every piece, so sharing spans the document.
  */
 import type { Arg, LBEndpoint, PredicateCall } from './ast.ts';
-import { HashIndex, pow2 } from './hash-index.ts';
+import { HashIndex, copyOf, pow2 } from './hash-index.ts';
 import { StringTable } from './strings.ts';
 
 /** Folds the hash of one more part (an argument, an endpoint) into a key's hash; never 0 (a free slot). */
@@ -101,7 +101,7 @@ export class ParseTables {
         return c;
       }
     }
-    const c: PredicateCall = Object.freeze({ name, args: Object.freeze(args.slice(0, n)) as Arg[] });
+    const c: PredicateCall = Object.freeze({ name, args: Object.freeze(copyOf(args, n)) as Arg[] });
     t.add(h, c);
     return c;
   }
@@ -132,7 +132,7 @@ export class ParseTables {
       const e = t.values[p]!;
       if (e.algorithm === algorithm && sameEndpoints(e.list, endpoints, n)) return e.list;
     }
-    const list = Object.freeze(endpoints.slice(0, n)) as LBEndpoint[];
+    const list = Object.freeze(copyOf(endpoints, n)) as LBEndpoint[];
     t.add(h, { algorithm, list });
     return list;
   }
