@@ -133,8 +133,9 @@ test('a joining member admits no more than its part before it has heard the othe
 
 test('demand that ramps on every member at once: each weighs the others and itself by their last reports, so the fleet over-admits by a fraction of the limit', async (t) => {
   // Weighing itself by attempts its peers have not seen yet made every member take most of the remainder at the
-  // same flush (mean admitted 140–190 of 100 over such runs; one trial 279). What is left is the documented error of
-  // a share taken lazily after a quiet round, announced at the next flush (λ × (F + δ), see docs/swarm.md).
+  // same flush (mean admitted 140–190 of 100 over such runs; one trial 279). A share taken lazily after a quiet
+  // round and announced only at the next flush still let the peers' coinciding flushes divide it again (mean
+  // 103–137; 136.8 on a CI machine). Announced at once, what is left is the delivery latency of that announcement.
   // The worst case: the members' flushes coincide (their timers started in one tick), so each takes its share
   // from the same view, before any of the others' new reservations can arrive.
   const addrs = await loopbackAddresses(3);
@@ -161,5 +162,5 @@ test('demand that ramps on every member at once: each weighs the others and itse
   }
   const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
   t.diagnostic(`admitted per trial ${totals.join(',')} (limit 100), mean ${mean}`);
-  assert.ok(mean <= 135, `mean admitted ${mean}`);
+  assert.ok(mean <= 110, `mean admitted ${mean}`);
 });
