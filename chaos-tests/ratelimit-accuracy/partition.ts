@@ -13,9 +13,12 @@ import type { Shape } from './scenarios.ts';
 
 export const partitionSkipReason = (): string | undefined => (netnsAvailable() ? undefined : 'needs root and iproute2 (network namespaces)');
 
-/** Runs a node script inside `ns`; resolves with its stdout once it exits. */
-function inNs(ns: string, args: string[]): { ready: Promise<void>; done: Promise<string> } {
-  const p = spawn('ip', ['netns', 'exec', ns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+/**
+ * Runs a node script inside `ns`: `ready` once it printed its first output, `send` writes a line to its stdin,
+ * `done` resolves with its stdout once it exits.
+ */
+function inNs(ns: string, args: string[]): { ready: Promise<void>; send(line: string): void; done: Promise<string> } {
+  const p = spawn('ip', ['netns', 'exec', ns, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
   onCleanup(() => {
     try {
       process.kill(-p.pid!, 'SIGKILL');
@@ -31,7 +34,7 @@ function inNs(ns: string, args: string[]): { ready: Promise<void>; done: Promise
     first();
   });
   const done = new Promise<string>((resolve) => p.on('exit', () => resolve(out)));
-  return { ready, done };
+  return { ready, send: (line) => p.stdin!.write(`${line}\n`), done };
 }
 
 const BACKEND = `require('node:http').createServer((q, s) => s.end('ok')).listen(8080, '127.0.0.2', () => console.log('listening'))`;
@@ -54,13 +57,17 @@ export async function partition(s: Shape): Promise<Row[]> {
   onCleanup(() => ns.heal());
   await until(() => fleet.every((f, i) => liveMembers(f) === (i < 3 ? 3 : 2)), 'each side sees only itself', 30_000);
   const windowMs = s.windowS * 1000;
-  const start = Math.ceil((Date.now() + 500) / windowMs) * windowMs;
   const rate = ((s.overload ?? 2) * s.limit) / s.windowS;
   // Each side is offered the same overload of its own share, so a shortfall is the limiter's, not the load's.
+  // The start is fixed only once both load processes are loaded: on a busy machine starting one takes seconds.
   const sides = [[ns.a, fleet.slice(0, 3)], [ns.b, fleet.slice(3)]] as const;
-  const outs = await Promise.all(sides.map(([where, side]) => inNs(where, [
-    'chaos-tests/lib/load-cli.ts', JSON.stringify({ bases: side.map((f) => f.base), start, rate: (rate * side.length) / 5, durationMs: s.windows * windowMs - 50, windowMs, windows: s.windows }),
-  ]).done));
+  const loads = sides.map(([where, side]) => inNs(where, [
+    'chaos-tests/lib/load-cli.ts', JSON.stringify({ bases: side.map((f) => f.base), start: 'stdin', rate: (rate * side.length) / 5, durationMs: s.windows * windowMs - 50, windowMs, windows: s.windows }),
+  ]));
+  await Promise.all(loads.map((l) => l.ready));
+  const start = Math.ceil((Date.now() + 500) / windowMs) * windowMs;
+  for (const l of loads) l.send(String(start));
+  const outs = await Promise.all(loads.map((l) => l.done));
   const perSide = outs.map((o) => JSON.parse(o.trim().split('\n').pop()!) as { admitted: number[]; unanswered: number });
   const rows: Row[] = [];
   // Integer bounds (0.9 × 0.4 × 50 is 18.000000000000004 in floating point).

@@ -7,7 +7,8 @@
  * flushes), weighted by every instance's demand (attempts) as its last report says, apportioned by largest
  * remainders so that the parts add up to the remaining budget exactly, but never more than what no peer has
  * reserved (`limit − counts − peers' reservations`); it announces that share as its reservation in the same
- * report, and admits at most that many until its next flush. A key idle for a flush gives its reservation back, announced. A
+ * report, and admits at most that many until its next flush. A key idle for a flush gives its reservation back, announced;
+ * its next request takes a share at once and announces it at once (within `announceGapMs`), not at the next flush. A
  * peer that has not reported a key yet is assumed to have used its first share (`limit / live`); every
  * instance reports each key it learns of once, so that assumption lasts a flush or two. docs/swarm.md
  * (## Gossip) states the error bound.
@@ -35,6 +36,11 @@ export interface GossipLimiterOptions {
   fullIntervalMs?: number;
   /** Malformed reports from peers (dropped). */
   onError?: (err: Error) => void;
+  /**
+   * The shortest gap between two announcements of shares taken between flushes (default a tenth of the flush
+   * interval): bounds the extra messages when many idle keys wake up one after another.
+   */
+  announceGapMs?: number;
 }
 
 const TOPIC = 'ratelimit/counts';
@@ -69,6 +75,10 @@ export class GossipLimiter implements SwarmLimiter, Service {
   readonly #node: GossipNode;
   readonly #groups = new Map<string, Map<string, KeyState>>();
   readonly #topic: TopicParticipant;
+  /** Shares taken between flushes, to announce soon, with the round each was taken in. */
+  readonly #pending = new Map<KeyState, number>();
+  #announceTimer: NodeJS.Timeout | undefined;
+  #lastAnnounce = 0;
 
   constructor(o: GossipLimiterOptions) {
     this.#o = o;
@@ -88,6 +98,9 @@ export class GossipLimiter implements SwarmLimiter, Service {
 
   async stop(): Promise<void> {
     this.#topic.stop();
+    if (this.#announceTimer) clearTimeout(this.#announceTimer);
+    this.#announceTimer = undefined;
+    this.#pending.clear();
   }
 
   ready(): boolean {
@@ -118,7 +131,13 @@ export class GossipLimiter implements SwarmLimiter, Service {
     st.own.dCur++;
     st.dirty = true;
     st.maxHits = limit.maxHits;
-    if (st.round !== this.#topic.round) this.#share(st, win, frac);
+    if (st.round !== this.#topic.round) {
+      this.#share(st, win, frac);
+      // Peers hold this instance's last report of the key as the truth (a reservation given back): a share taken
+      // now is unknown to them until announced, and their flushes would divide it again. A key's first share is
+      // the equal part every peer already assumes, so it needs no announcement.
+      if (st.reported !== null) this.#announceSoon(st);
+    }
     if (st.used + 1 <= st.budget) {
       st.used++;
       st.own.cur++;
@@ -200,6 +219,32 @@ export class GossipLimiter implements SwarmLimiter, Service {
     const mine = st.reported === null ? 0 : demand(st.reported, win, frac);
     const part = apportion(limit - base, self, mine + 1, others);
     st.budget = Math.max(0, Math.min(part, Math.floor(limit - base - reserved)));
+  }
+
+  #announceSoon(st: KeyState): void {
+    this.#pending.set(st, st.round);
+    if (this.#announceTimer !== undefined) return;
+    const gap = this.#o.announceGapMs ?? (this.#o.flushIntervalMs ?? 100) / 10;
+    const wait = Math.max(0, this.#lastAnnounce + gap - Date.now());
+    this.#announceTimer = setTimeout(() => this.#announce(), wait);
+    this.#announceTimer.unref();
+  }
+
+  /** Announces the shares taken since the last flush; a key the flush has announced since is skipped. */
+  #announce(): void {
+    this.#announceTimer = undefined;
+    this.#lastAnnounce = Date.now();
+    const entries: ReportEntry[] = [];
+    for (const [st, round] of this.#pending) {
+      if (st.round !== round) continue;
+      const reserved = st.budget - st.used;
+      st.announced = reserved;
+      // `reported` stays the flush's: this instance keeps weighing itself by the demand of its last flush report,
+      // never by a later one that a peer may not have received when the flushes divide the remainder.
+      entries.push({ group: st.group, key: st.key, windowMs: st.windowMs, counts: { ...st.own }, reserved });
+    }
+    this.#pending.clear();
+    if (entries.length > 0) this.#topic.publish(encodeReport({ full: false, entries }, this.#o.maxMsgBuffer - 512));
   }
 
   #receive(from: MemberId, payload: Uint8Array): boolean {

@@ -96,6 +96,16 @@ export class TopicParticipant {
     this.#state.membersChanged(departed);
   }
 
+  /**
+   * Publishes report parts outside the flush rhythm (a share taken between flushes, announced at once rather
+   * than at the next flush). Dropped while the node is not ready, like a flush.
+   */
+  publish(parts: readonly Uint8Array[]): void {
+    const { node, topic } = this.#o;
+    if (this.#timer === undefined || !node.ready()) return;
+    for (const part of parts) void node.publish(topic, part).catch((err: Error) => this.#o.onError?.(err));
+  }
+
   #flush(): void {
     const { node, topic } = this.#o;
     if (!node.ready()) return;

@@ -83,7 +83,7 @@ function collect(proc: ChildProcess) {
   }));
   let dead = false;
   void exited.then(() => (dead = true));
-  const waitFor = (re: RegExp, stream: 'stdout' | 'stderr' = 'stderr', timeoutMs = 30_000): Promise<RegExpMatchArray> =>
+  const waitFor = (re: RegExp, stream: 'stdout' | 'stderr' = 'stderr', timeoutMs = 60_000): Promise<RegExpMatchArray> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         const m = re.exec(out[stream]);

@@ -105,8 +105,12 @@ test('without a running node: fail-closed refuses, otherwise this instance decid
 
 test('a joining member admits no more than its part before it has heard the others, and the fleet keeps the limit', async (t) => {
   const addrs = await loopbackAddresses(4);
+  // The old members hold the listed joiner's part only while it is within its grace of never having been heard
+  // from (the live TTL after their start); on a busy machine their load can outlast a short one, and then they
+  // rightly take the whole limit before the joiner comes. A grace longer than the test keeps the premise.
+  const grace = { liveTtlMs: 120_000 };
   const old = addrs.slice(0, 3).map((a) => {
-    const node = staticNode(a, addrs);
+    const node = staticNode(a, addrs, grace);
     return { node, limiter: new GossipLimiter({ node, maxMsgBuffer: 4 << 20 }) };
   });
   t.after(() => Promise.all(old.map(async (m) => (await m.limiter.stop(), await m.node.stop()))));
@@ -114,7 +118,8 @@ test('a joining member admits no more than its part before it has heard the othe
   await waitFor('the three see each other', () => old.every((m) => m.node.live().length === 3));
   const limit = { group: 'join', maxHits: 100, windowMs: 3_600_000 };
   const oldAdmitted = (await load(old, limit, 'k', 40, 2)).reduce((a, b) => a + b, 0);
-  const node = staticNode(addrs[3]!, addrs);
+  assert.ok(oldAdmitted <= 75, `the old members admitted ${oldAdmitted}, more than 3 of 4 listed parts`);
+  const node = staticNode(addrs[3]!, addrs, grace);
   const joiner = { node, limiter: new GossipLimiter({ node, maxMsgBuffer: 4 << 20 }) };
   t.after(async () => (await joiner.limiter.stop(), await joiner.node.stop()));
   await joiner.node.start();
@@ -133,8 +138,9 @@ test('a joining member admits no more than its part before it has heard the othe
 
 test('demand that ramps on every member at once: each weighs the others and itself by their last reports, so the fleet over-admits by a fraction of the limit', async (t) => {
   // Weighing itself by attempts its peers have not seen yet made every member take most of the remainder at the
-  // same flush (mean admitted 140–190 of 100 over such runs; one trial 279). What is left is the documented error of
-  // a share taken lazily after a quiet round, announced at the next flush (λ × (F + δ), see docs/swarm.md).
+  // same flush (mean admitted 140–190 of 100 over such runs; one trial 279). A share taken lazily after a quiet
+  // round and announced only at the next flush still let the peers' coinciding flushes divide it again (mean
+  // 103–137; 136.8 on a CI machine). Announced at once, what is left is the delivery latency of that announcement.
   // The worst case: the members' flushes coincide (their timers started in one tick), so each takes its share
   // from the same view, before any of the others' new reservations can arrive.
   const addrs = await loopbackAddresses(3);
@@ -161,5 +167,5 @@ test('demand that ramps on every member at once: each weighs the others and itse
   }
   const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
   t.diagnostic(`admitted per trial ${totals.join(',')} (limit 100), mean ${mean}`);
-  assert.ok(mean <= 135, `mean admitted ${mean}`);
+  assert.ok(mean <= 110, `mean admitted ${mean}`);
 });
