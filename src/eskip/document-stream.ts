@@ -14,16 +14,22 @@ import type { EskipParseError } from './lexer.ts';
 /** Text gathered before a segment is parsed: amortises the per-parse set-up, bounds the held text. */
 const SEGMENT_CHARS = 256 * 1024;
 
-/** Where the splitter is: top level, inside a string (its delimiter), a regexp, a comment. */
-type Mode = 'top' | 'slash' | '"' | '`' | 'regexp' | 'class' | 'comment';
+// Where the splitter is: top level, after one "/", inside a comment, a string (by its delimiter), a regexp
+// or a regexp's character class. Numbers, compared as character codes: the scan reads every character.
+const TOP = 0;
+const SLASH = 1;
+const COMMENT = 2;
+const DQUOTE = 3;
+const BACKTICK = 4;
+const REGEXP = 5;
+const CLASS = 6;
 
 export class DocumentStream {
   readonly #file: string | undefined;
   readonly #maxErrors: number;
   #pending = '';
-  #scanned = 0;
   #cut = 0;
-  #mode: Mode = 'top';
+  #mode = TOP;
   #escaped = false;
   #line = 1;
   /** Characters seen; tells an empty document from one with only a comment. */
@@ -41,8 +47,8 @@ export class DocumentStream {
   /** Feeds the next piece of text; parses whatever complete routes have gathered past the segment size. */
   push(text: string): void {
     this.chars += text.length;
+    this.#scan(text, this.#pending.length);
     this.#pending += text;
-    this.#scan();
     if (this.#cut >= SEGMENT_CHARS) this.#flush(this.#cut);
   }
 
@@ -52,45 +58,48 @@ export class DocumentStream {
     return { routes: this.routes, errors: this.errors };
   }
 
-  #scan(): void {
-    const s = this.#pending;
+  /**
+   * Scans the piece `s` that will start at offset `base` of the pending text, by character code: only the new
+   * piece is read (the pending text is a concatenation that indexing would flatten on every push).
+   */
+  #scan(s: string, base: number): void {
     let mode = this.#mode;
     let escaped = this.#escaped;
-    for (let i = this.#scanned; i < s.length; i++) {
-      const c = s[i];
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
       switch (mode) {
-        case 'top':
-          if (c === ';') this.#cut = i + 1;
-          else if (c === '"' || c === '`') mode = c;
-          else if (c === '/') mode = 'slash';
+        case TOP:
+          if (c === 59) this.#cut = base + i + 1; // ;
+          else if (c === 34) mode = DQUOTE;
+          else if (c === 96) mode = BACKTICK;
+          else if (c === 47) mode = SLASH;
           break;
-        case 'slash':
-          if (c === '/') mode = 'comment';
+        case SLASH:
+          if (c === 47) mode = COMMENT;
           else {
-            mode = 'regexp';
+            mode = REGEXP;
             i--; // this character is the regexp's first
           }
           break;
-        case 'comment':
-          if (c === '\n') mode = 'top';
+        case COMMENT:
+          if (c === 10) mode = TOP;
           break;
-        case '"':
-        case '`':
+        case DQUOTE:
+        case BACKTICK:
           if (escaped) escaped = false;
-          else if (c === '\\') escaped = true;
-          else if (c === mode) mode = 'top';
+          else if (c === 92) escaped = true;
+          else if (c === (mode === DQUOTE ? 34 : 96)) mode = TOP;
           break;
-        case 'regexp':
-        case 'class':
+        case REGEXP:
+        case CLASS:
           if (escaped) escaped = false;
-          else if (c === '\\') escaped = true;
-          else if (mode === 'regexp' && c === '[') mode = 'class';
-          else if (mode === 'class' && c === ']') mode = 'regexp';
-          else if (mode === 'regexp' && c === '/') mode = 'top';
+          else if (c === 92) escaped = true;
+          else if (mode === REGEXP && c === 91) mode = CLASS;
+          else if (mode === CLASS && c === 93) mode = REGEXP;
+          else if (mode === REGEXP && c === 47) mode = TOP;
           break;
       }
     }
-    this.#scanned = s.length;
     this.#mode = mode;
     this.#escaped = escaped;
   }
@@ -103,7 +112,6 @@ export class DocumentStream {
     for (const e of errors) if (this.errors.length < this.#maxErrors) this.errors.push(e);
     for (let i = 0; i < segment.length; i++) if (segment.charCodeAt(i) === 10) this.#line++;
     this.#pending = this.#pending.slice(upTo);
-    this.#scanned -= upTo;
     this.#cut = 0;
   }
 }
