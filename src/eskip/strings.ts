@@ -9,8 +9,6 @@
  */
 import { HashIndex, pow2 } from './hash-index.ts';
 
-export { pow2 } from './hash-index.ts';
-
 /** The hash the lexer computes character by character: `h = h * 31 + c` (int32), finished by mix(). */
 export function step(h: number, c: number): number {
   return (Math.imul(h, 31) + c) | 0;
