@@ -5,7 +5,7 @@
  */
 import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from './ast.ts';
 import { EskipParseError, Lexer, LineIndex, type TokenKind } from './lexer.ts';
-import { copyOf } from './hash-index.ts';
+import { copyOf } from './copy-of.ts';
 import { ParseTables, combine, hashNumber } from './tables.ts';
 import { runSliced, runSync, type Steps } from '../lifecycle/index.ts';
 

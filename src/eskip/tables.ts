@@ -5,7 +5,8 @@
  * file in chunks, eskip-chunks.ts) passes the same tables to every piece, so sharing spans the document.
  */
 import type { Arg, LBEndpoint, PredicateCall } from './ast.ts';
-import { HashIndex, copyOf, pow2 } from './hash-index.ts';
+import { copyOf } from './copy-of.ts';
+import { HashIndex, pow2 } from './hash-index.ts';
 import { StringTable } from './strings.ts';
 
 /** Folds the hash of one more part (an argument, an endpoint) into a key's hash; never 0 (a free slot). */
