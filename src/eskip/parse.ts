@@ -4,7 +4,7 @@
  * EskipParseError naming line, column and what was expected.
  */
 import type { Arg, BackendType, FilterCall, LBEndpoint, PredicateCall, RouteDef, SourcePos } from './ast.ts';
-import { EskipParseError, Lexer, LineIndex, type TokenKind } from './lexer.ts';
+import { EskipParseError, Lexer, LineIndex, parseError, type TokenKind } from './lexer.ts';
 import { copyOf } from './copy-of.ts';
 import { ParseTables, combine, hashNumber } from './tables.ts';
 import { runSliced, runSync, type Steps } from '../lifecycle/index.ts';
@@ -172,7 +172,7 @@ class Parser {
   /** Throws an error at the token that starts at `offset`. */
   failAt(offset: number, reason: string): never {
     this.#lines.seek(offset);
-    throw new EskipParseError(reason, this.#lines.line, this.#lines.col, this.#file);
+    throw parseError(reason, this.#lines.line, this.#lines.col, this.#file);
   }
 
   #expected(what: string): never {
