@@ -83,7 +83,9 @@ export class GossipLimiter implements SwarmLimiter, Service {
   constructor(o: GossipLimiterOptions) {
     this.#o = o;
     this.#node = o.node;
-    this.#topic = new TopicParticipant({ ...o, topic: TOPIC }, {
+    // Reports of a pod not listed yet are kept (never read until it is live): a pod that served before its
+    // readiness reached this watch counts, with its hits and reservation, at the watch event.
+    this.#topic = new TopicParticipant({ ...o, topic: TOPIC, holdUnlisted: true }, {
       receive: (from, payload) => this.#receive(from, payload),
       report: (now, full) => this.#report(now, full),
       // A departed peer's counts stop counting because only live peers are read; they are collected later.

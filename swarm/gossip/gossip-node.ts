@@ -7,6 +7,12 @@
  * Liveness is the node's own business, not gossipsub's: every message carries the sender's member id, every
  * node says hello each `helloIntervalMs`, and a member is live while it was heard from within `liveTtlMs`
  * (and is listed or announced itself). A stopping node says goodbye, so peers forget it at once.
+ *
+ * Where membership is authoritative (Kubernetes), a sender it does not list yet is held, not counted: its
+ * last message time is kept, and topics subscribed with `{ unlisted: true }` get its messages, so a pod that
+ * spoke before its readiness reached this node's watch is live, with its reports, at the watch event. A pod
+ * listed after this node started and never heard is no member for `joinGraceMs` (docs/swarm.md, "Joining in
+ * Kubernetes").
  */
 import { isIP } from 'node:net';
 import { noise } from '@chainsafe/libp2p-noise';
@@ -36,6 +42,11 @@ export interface GossipNodeOptions {
   helloIntervalMs?: number;
   /** A member not heard from for this long is not live (default 3 s). */
   liveTtlMs?: number;
+  /**
+   * Authoritative membership: how long a member listed after this node started, and not heard from since, is
+   * left out of known() (default 100 ms, the gossip limiter's flush interval). docs/swarm.md states the bound.
+   */
+  joinGraceMs?: number;
   metrics?: GossipMetrics;
   /** Errors the node recovers from by itself (failed dials, undeliverable messages). */
   onError?: (err: Error) => void;
@@ -43,6 +54,14 @@ export interface GossipNodeOptions {
 
 /** A received message: the sender's member id and the payload. */
 export type GossipHandler = (from: MemberId, payload: Uint8Array) => void;
+
+export interface SubscribeOptions {
+  /**
+   * Also deliver the messages of senders that authoritative membership does not list (yet): for state kept per
+   * member and read only for live() members, so that a member's reports are at hand when it is listed.
+   */
+  unlisted?: boolean;
+}
 
 const TOPIC_PREFIX = 'skipjack/1/';
 const MEMBERS_TOPIC = 'members';
@@ -78,7 +97,15 @@ export class GossipNode implements Service {
   readonly #o: GossipNodeOptions;
   readonly #helloMs: number;
   readonly #ttlMs: number;
+  readonly #graceMs: number;
   readonly #handlers = new Map<string, Set<GossipHandler>>();
+  /** The handlers that also take the messages of unlisted senders. */
+  readonly #unlistedHandlers = new WeakSet<GossipHandler>();
+  /** Authoritative membership: senders it does not list, by the time of their last message (expire after the TTL). */
+  readonly #unlisted = new Map<MemberId, number>();
+  /** Authoritative membership: members listed after start() and not heard since, by the time they were listed. */
+  readonly #joining = new Map<MemberId, number>();
+  #graceTimer: NodeJS.Timeout | undefined;
   readonly #peers = new Map<MemberId, Peer>();
   /** Members that said goodbye: not counted until they speak again (or membership lists them anew). */
   readonly #gone = new Set<MemberId>();
@@ -102,6 +129,7 @@ export class GossipNode implements Service {
     this.self = o.membership.self;
     this.#helloMs = o.helloIntervalMs ?? 1000;
     this.#ttlMs = o.liveTtlMs ?? 3000;
+    this.#graceMs = o.joinGraceMs ?? 100;
     this.#live = [this.self];
     this.#listed = new Set(o.membership.members());
     this.#known = Object.freeze([...new Set([this.self, ...this.#listed])].sort());
@@ -159,6 +187,8 @@ export class GossipNode implements Service {
     this.#unwatch = undefined;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
     if (!node) return;
     if (this.#running) {
       this.#running = false;
@@ -204,7 +234,8 @@ export class GossipNode implements Service {
   }
 
   /** Subscribes to a topic (before or after start); returns the function that unsubscribes. */
-  subscribe(topic: string, handler: GossipHandler): () => void {
+  subscribe(topic: string, handler: GossipHandler, o: SubscribeOptions = {}): () => void {
+    if (o.unlisted === true) this.#unlistedHandlers.add(handler);
     let set = this.#handlers.get(topic);
     if (!set) {
       this.#handlers.set(topic, (set = new Set()));
@@ -246,7 +277,7 @@ export class GossipNode implements Service {
     const m = unwrap(data);
     if (!m || m.from === this.self) return;
     if (!this.#o.membership.acceptsUnlisted && !this.#listed.has(m.from)) {
-      this.#ignored++;
+      this.#held(topic, m.from, m.payload);
       return;
     }
     this.#o.metrics?.message('in', topic, data.length);
@@ -261,14 +292,44 @@ export class GossipNode implements Service {
     const p = this.#peers.get(m.from);
     if (p) p.lastSeen = now;
     else this.#peers.set(m.from, { lastSeen: now, peerId: undefined });
-    if (!p || this.#gone.delete(m.from)) this.#recompute();
+    if (!p || this.#gone.delete(m.from) || this.#joining.delete(m.from)) this.#recompute();
     if (topic === MEMBERS_TOPIC) return;
     const set = this.#handlers.get(topic);
     if (set) for (const h of set) h(m.from, m.payload);
   }
 
+  /**
+   * A message from a sender authoritative membership does not list: not counted (the sender is no member), but
+   * its time is kept and the topics that keep per-member state get it, so that when the sender is listed it is
+   * live at once, with its reports.
+   */
+  #held(topic: string, from: MemberId, payload: Uint8Array): void {
+    this.#ignored++;
+    if (topic === MEMBERS_TOPIC) {
+      if (payload[0] === GOODBYE) this.#unlisted.delete(from);
+      else this.#unlisted.set(from, Date.now());
+      return;
+    }
+    this.#unlisted.set(from, Date.now());
+    const set = this.#handlers.get(topic);
+    if (set) for (const h of set) if (this.#unlistedHandlers.has(h)) h(from, payload);
+  }
+
   #membershipChanged(members: readonly MemberId[]): void {
     const next = new Set(members);
+    const now = Date.now();
+    for (const id of next) {
+      if (this.#listed.has(id) || id === this.self) continue;
+      const seen = this.#unlisted.get(id);
+      this.#unlisted.delete(id);
+      if (seen !== undefined && now - seen <= this.#ttlMs) {
+        // It spoke before its readiness reached this watch: live now, and its held reports count from now.
+        this.#heard.add(id);
+        this.#gone.delete(id);
+        this.#peers.set(id, { lastSeen: seen, peerId: undefined });
+      } else if (!this.#peers.has(id)) this.#joining.set(id, now);
+    }
+    for (const id of this.#joining.keys()) if (!next.has(id)) this.#joining.delete(id);
     for (const id of this.#listed) {
       if (next.has(id)) continue;
       // A member membership dropped (pod unready or deleted) stops counting now, not at its TTL.
@@ -284,6 +345,19 @@ export class GossipNode implements Service {
     this.#listed = next;
     this.#recompute();
     this.#dialAll();
+    if (this.#joining.size > 0) this.#recomputeAfterGrace();
+  }
+
+  /** Recomputes when the oldest join grace ends (the tick would do it up to 250 ms late). */
+  #recomputeAfterGrace(): void {
+    if (this.#graceTimer !== undefined || !this.#running) return;
+    const first = Math.min(...this.#joining.values());
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = undefined;
+      this.#recompute();
+      if ([...this.#joining.values()].some((t) => Date.now() - t < this.#graceMs)) this.#recomputeAfterGrace();
+    }, Math.max(0, first + this.#graceMs - Date.now()) + 1);
+    this.#graceTimer.unref();
   }
 
   /** Diagnostics: open connections, dials started, messages ignored from members membership does not list. */
@@ -301,6 +375,7 @@ export class GossipNode implements Service {
     if (!this.#running) return;
     const now = Date.now();
     for (const [id, p] of this.#peers) if (now - p.lastSeen > this.#ttlMs) this.#peers.delete(id);
+    for (const [id, t] of this.#unlisted) if (now - t > this.#ttlMs) this.#unlisted.delete(id);
     // Every tick: drops the expired and ends the start-up grace of listed members never heard from.
     this.#recompute();
     this.#dialAll();
@@ -353,7 +428,10 @@ export class GossipNode implements Service {
    * is not known either: a listed address that never answered (not deployed, or down since before this
    * instance came) does not keep a share reserved. One heard from keeps its share while silent, so a partition
    * does not hand either side the whole limit; a starting node counts every listed member during the TTL, so
-   * it does not take the whole limit before it has heard the others.
+   * it does not take the whole limit before it has heard the others. Where membership is authoritative, a member
+   * listed after this node started and not heard from since is not known during the join grace: a joining pod
+   * that is not serving yet holds no share, one that serves is heard within a flush (docs/swarm.md, "Joining in
+   * Kubernetes"); after the grace it is known heard or not, so a pod that cannot be heard keeps its share.
    */
   #recompute(): void {
     const live = [this.self];
@@ -362,11 +440,14 @@ export class GossipNode implements Service {
       live.push(id);
       known.add(id);
     }
-    const graceOver = Date.now() - this.#startedAt > this.#ttlMs;
+    const now = Date.now();
+    const graceOver = now - this.#startedAt > this.#ttlMs;
     const authoritative = !this.#o.membership.acceptsUnlisted;
     for (const id of this.#listed) {
       if (this.#gone.has(id)) continue;
       if (!authoritative && graceOver && !this.#heard.has(id)) continue;
+      const joined = this.#joining.get(id);
+      if (joined !== undefined && now - joined < this.#graceMs) continue;
       known.add(id);
     }
     live.sort();

@@ -16,6 +16,12 @@ export interface TopicParticipantOptions {
   fullIntervalMs?: number;
   /** Malformed reports from peers (dropped) and failed publishes. */
   onError?: (err: Error) => void;
+  /**
+   * Also receive the reports of senders that authoritative membership does not list yet, for a state that reads
+   * only live members' reports: a pod's reports are then at hand the moment it is listed (docs/swarm.md,
+   * "Joining in Kubernetes").
+   */
+  holdUnlisted?: boolean;
 }
 
 /** What the topic's owner does with reports; called by the participant only while it runs. */
@@ -53,7 +59,7 @@ export class TopicParticipant {
   start(): void {
     const { node, topic } = this.#o;
     this.#live = new Set(node.live());
-    this.#unsub.push(node.subscribe(topic, (from, payload) => this.#receive(from, payload)));
+    this.#unsub.push(node.subscribe(topic, (from, payload) => this.#receive(from, payload), { unlisted: this.#o.holdUnlisted === true }));
     this.#unsub.push(node.onMembersChange(() => this.#membersChanged()));
     // A peer that subscribes only now has missed the earlier reports: it gets a full snapshot next flush.
     this.#unsub.push(node.onPeerSubscribed((t) => t === topic && (this.#sendFull = true)));
@@ -71,7 +77,10 @@ export class TopicParticipant {
     return this.#timer !== undefined && this.#o.node.ready();
   }
 
-  /** Whether the full snapshot of every live peer has arrived: decisions see the whole swarm's state. */
+  /**
+   * Whether the full snapshot of every live peer has arrived: decisions see the whole swarm's state. A snapshot
+   * held from before the peer was listed counts.
+   */
   converged(): boolean {
     const self = this.#o.node.self;
     return this.ready() && this.#o.node.live().every((id) => id === self || this.#synced.has(id));
