@@ -29,6 +29,8 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Called at each send with elapsed ms, to inject faults on schedule. */
   onTick?: (elapsedMs: number) => void | Promise<void>;
+  /** Checked at each send: true ends the load before `durationMs` (a scenario that runs until it has settled). */
+  stop?: (elapsedMs: number) => boolean;
 }
 
 const pools = new Map<string, Pool>();
@@ -72,6 +74,7 @@ export async function runLoad(targets: readonly Target[], o: LoadOptions): Promi
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     await o.onTick?.(Date.now() - begin);
+    if (o.stop?.(Date.now() - begin) === true) break;
     while (inFlight >= maxInFlight) await Promise.race(pending);
     const alive = targets.map((t, k) => [t, k] as const).filter(([t]) => t.alive);
     if (alive.length === 0) break;

@@ -19,7 +19,10 @@ export const scenarios: [string, () => Promise<Row[]>][] = [
   ['redis killed K=5', () => redisKilled({ k: 5, limit: 100, windowS: 5, windows: 4 })],
   // Seven windows: on a loaded machine the five new processes take up to ~20 s to start.
   ['kill 2 of 5, scale to 8 (static)', () => killAndScale({ k: 5, limit: 100, windowS: 5, windows: 7 })],
+  // At least five windows, and on until two full windows after the last new pod turned ready; the short form
+  // has 2 s windows.
   ['kill 2 of 5, scale to 8 (kubernetes)', () => killAndScaleKube({ k: 5, limit: 100, windowS: 5, windows: 5 })],
+  ['kill 2 of 5, scale to 8 (kubernetes, short)', () => killAndScaleKube({ k: 5, limit: 100, windowS: 2, windows: 5 })],
   ['partition 3|2', () => partition({ k: 5, limit: 100, windowS: 5, windows: 3 })],
 ];
 
