@@ -44,7 +44,7 @@ export interface GossipNodeOptions {
   liveTtlMs?: number;
   /**
    * Authoritative membership: how long a member listed after this node started, and not heard from since, is
-   * left out of known() (default 100 ms, the gossip limiter's flush interval). docs/swarm.md states the bound.
+   * left out of known() (default: the live TTL). docs/swarm.md states the bound.
    */
   joinGraceMs?: number;
   metrics?: GossipMetrics;
@@ -129,7 +129,7 @@ export class GossipNode implements Service {
     this.self = o.membership.self;
     this.#helloMs = o.helloIntervalMs ?? 1000;
     this.#ttlMs = o.liveTtlMs ?? 3000;
-    this.#graceMs = o.joinGraceMs ?? 100;
+    this.#graceMs = o.joinGraceMs ?? this.#ttlMs;
     this.#live = [this.self];
     this.#listed = new Set(o.membership.members());
     this.#known = Object.freeze([...new Set([this.self, ...this.#listed])].sort());
