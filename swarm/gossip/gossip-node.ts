@@ -292,7 +292,8 @@ export class GossipNode implements Service {
     const p = this.#peers.get(m.from);
     if (p) p.lastSeen = now;
     else this.#peers.set(m.from, { lastSeen: now, peerId: undefined });
-    if (!p || this.#gone.delete(m.from) || this.#joining.delete(m.from)) this.#recompute();
+    const wasJoining = this.#joining.delete(m.from);
+    if (!p || this.#gone.delete(m.from) || wasJoining) this.#recompute();
     if (topic === MEMBERS_TOPIC) return;
     const set = this.#handlers.get(topic);
     if (set) for (const h of set) h(m.from, m.payload);
@@ -360,7 +361,7 @@ export class GossipNode implements Service {
     this.#graceTimer.unref();
   }
 
-  /** Diagnostics: open connections, dials started, messages ignored from members membership does not list. */
+  /** Diagnostics: open connections, dials started, messages held (never counted) from senders membership does not list. */
   stats(): { connections: number; dials: number; ignored: number } {
     return { connections: this.#node?.getConnections().length ?? 0, dials: this.#dialCount, ignored: this.#ignored };
   }
@@ -429,9 +430,9 @@ export class GossipNode implements Service {
    * instance came) does not keep a share reserved. One heard from keeps its share while silent, so a partition
    * does not hand either side the whole limit; a starting node counts every listed member during the TTL, so
    * it does not take the whole limit before it has heard the others. Where membership is authoritative, a member
-   * listed after this node started and not heard from since is not known during the join grace: a joining pod
-   * that is not serving yet holds no share, one that serves is heard within a flush (docs/swarm.md, "Joining in
-   * Kubernetes"); after the grace it is known heard or not, so a pod that cannot be heard keeps its share.
+   * listed after this node started and not heard from since is not known during the join grace, while its
+   * connections come up (docs/swarm.md, "Joining in Kubernetes": what it may admit meanwhile is the bound);
+   * after the grace it is known heard or not, so a pod that cannot be heard keeps its share.
    */
   #recompute(): void {
     const live = [this.self];

@@ -54,7 +54,7 @@ test('a joining member converges: it sees the counts the swarm made before it ca
   await waitFor('the joiner sees the fleet count', async () => joiner.limiter.converged() && Math.round(await joiner.limiter.count(limit, 'k')) === admitted);
 });
 
-test('Kubernetes membership drives the gossip node: an unready pod is dropped and its messages ignored', async (t) => {
+test('Kubernetes membership drives the gossip node: an unready pod is dropped and its messages held, not counted', async (t) => {
   // Two pods on loopback addresses of their own, sharing one port as pods share -swarm-port.
   const [port] = await freePorts(1, '127.0.0.2');
   const app = { application: 'skipper-ingress' };
