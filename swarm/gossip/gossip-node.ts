@@ -349,15 +349,19 @@ export class GossipNode implements Service {
     if (this.#joining.size > 0) this.#recomputeAfterGrace();
   }
 
-  /** Recomputes when the oldest join grace ends (the tick would do it up to 250 ms late). */
+  /** Recomputes when the next join grace ends (the tick would do it up to 250 ms late). */
   #recomputeAfterGrace(): void {
     if (this.#graceTimer !== undefined || !this.#running) return;
-    const first = Math.min(...this.#joining.values());
+    const now = Date.now();
+    // Only graces still running: a pod whose grace ended unheard stays in #joining (known, not live).
+    let next = Infinity;
+    for (const t of this.#joining.values()) if (now - t < this.#graceMs) next = Math.min(next, t + this.#graceMs);
+    if (next === Infinity) return;
     this.#graceTimer = setTimeout(() => {
       this.#graceTimer = undefined;
       this.#recompute();
-      if ([...this.#joining.values()].some((t) => Date.now() - t < this.#graceMs)) this.#recomputeAfterGrace();
-    }, Math.max(0, first + this.#graceMs - Date.now()) + 1);
+      this.#recomputeAfterGrace();
+    }, next - now + 1);
     this.#graceTimer.unref();
   }
 

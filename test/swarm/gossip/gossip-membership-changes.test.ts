@@ -145,7 +145,7 @@ test('Kubernetes: a pod that served before its readiness reached the watch is li
 });
 
 test('Kubernetes: a pod listed after start and never heard holds no share during the join grace, and its share after it', async (t) => {
-  const k = await kubePods(t, [['a', '127.0.0.2', true], ['c', '127.0.0.4', false]], { joinGraceMs: 1500 });
+  const k = await kubePods(t, [['a', '127.0.0.2', true], ['c', '127.0.0.4', false], ['d', '127.0.0.5', false]], { joinGraceMs: 1500 });
   const a = await k.start('127.0.0.2');
   const atListing = new Promise<readonly string[]>((resolve) => {
     const off = a.membership.onChange((m) => {
@@ -164,4 +164,12 @@ test('Kubernetes: a pod listed after start and never heard holds no share during
   // After the grace a silent ready pod holds its share, as a partitioned one does.
   await waitFor('c known after the grace', () => a.node.known().includes(k.id('127.0.0.4')));
   assert.deepEqual(a.node.live(), [a.id]);
+  // A second silent pod gets a grace of its own, with c's ended grace still on record.
+  const d = k.id('127.0.0.5');
+  const atSecond = new Promise<readonly string[]>((resolve) => {
+    const off = a.membership.onChange((m) => m.includes(d) && (off(), resolve(a.node.known())));
+  });
+  k.setReady('d', '127.0.0.5', true);
+  assert.deepEqual(await atSecond, [a.id, k.id('127.0.0.4')]);
+  await waitFor('d known after its grace', () => a.node.known().includes(d));
 });
