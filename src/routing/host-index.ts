@@ -81,7 +81,10 @@ export class HostIndex {
     }
     if (before === null) return new HostIndex(lists, null, noEntries);
     const base = new Map<string, HostValue>();
+    // One HostList per hostname: Kubernetes puts tens of thousands of hostnames under `/`, in steps too.
+    i = 0;
     for (const [k, v] of lists) {
+      if (++i % stepChunk === 0) yield;
       const es = Array.isArray(v) ? v : [v];
       base.set(k, new HostList(es, es.map((e) => before.get(e)!)));
     }
