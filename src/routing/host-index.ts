@@ -56,7 +56,9 @@ export class HostIndex {
   static *buildSteps(entries: readonly RouteEntry[]): Steps<HostIndex | null> {
     let hosted = 0;
     const generic: RouteEntry[] = [];
-    for (const e of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
+      const e = entries[i]!;
       if (e.hostKeys === null) generic.push(e);
       else hosted++;
     }

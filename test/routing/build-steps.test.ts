@@ -56,6 +56,13 @@ test('the hostname index of a leaf with routes open to any host is built in step
   assert.ok(yields >= Math.floor(4_001 / 256) + Math.floor(4_000 / 256), `${yields} yields`);
 });
 
+test('a leaf of many routes open to any host is counted in steps before it is found not worth an index', () => {
+  const entries = Array.from({ length: 10_000 }, (_, i) => entry(`g${i}`, null));
+  let yields = 0;
+  assert.equal(run(HostIndex.buildSteps(entries), () => yields++), null);
+  assert.ok(yields >= Math.floor(10_000 / 1_024), `${yields} yields`);
+});
+
 test('a large leaf hands out its ordered entries in steps', () => {
   const entries = Array.from({ length: 10_000 }, (_, i) => entry(`r${i}`, null, i % 3));
   entries.forEach((e, i) => (e.seq = i));
