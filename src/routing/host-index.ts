@@ -9,7 +9,7 @@
  * Lists hold the entries themselves, not positions, so they stay valid when routes come and go elsewhere
  * in the leaf.
  */
-import { hostByKeyFlag, hostExactFlag, type RouteEntry } from './route-entry.ts';
+import { hostByKeyFlag, hostExactFlag, hostOnlyFlag, type RouteEntry } from './route-entry.ts';
 import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
 
@@ -196,8 +196,10 @@ function first(es: readonly RouteEntry[], from: number, to: number, req: Routing
  * flags whose host matcher (then `matchers[0]`) that key decides for this request.
  */
 function matchesHosted(e: RouteEntry, req: RoutingRequest, skip: number): boolean {
+  const flags = e.flags;
+  if ((flags & skip) !== 0 && (flags & hostOnlyFlag) !== 0) return true;
   const ms = e.matchers;
-  for (let i = (e.flags & skip) !== 0 ? 1 : 0; i < ms.length; i++) if (!ms[i]!.match(req)) return false;
+  for (let i = (flags & skip) !== 0 ? 1 : 0; i < ms.length; i++) if (!ms[i]!.match(req)) return false;
   return true;
 }
 
