@@ -15,6 +15,8 @@ import { readRequestCookie as requestCookie } from './cookies/index.ts';
 type Resolver = (ctx: FilterContext) => string;
 
 const PLACEHOLDER = /\$\{([^{}]+)\}/g;
+const noResolvers: readonly Resolver[] = Object.freeze([]);
+const noNames: readonly string[] = Object.freeze([]);
 
 function resolverFor(key: string): Resolver {
   if (key.startsWith('request.header.')) {
@@ -60,6 +62,14 @@ export class Template {
 
   constructor(source: string) {
     this.source = source;
+    // Most values are constant (a million routes' per-route header values): no regexp iterator for them.
+    if (!source.includes('${')) {
+      this.#literals = [source];
+      this.#resolvers = noResolvers;
+      this.placeholders = noNames;
+      this.constant = source;
+      return;
+    }
     const literals: string[] = [];
     const resolvers: Resolver[] = [];
     const names: string[] = [];

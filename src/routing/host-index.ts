@@ -9,7 +9,7 @@
  * Lists hold the entries themselves, not positions, so they stay valid when routes come and go elsewhere
  * in the leaf.
  */
-import { hostByKeyFlag, hostExactFlag, type RouteEntry } from './route-entry.ts';
+import { hostByKeyFlag, hostExactFlag, hostOnlyFlag, type RouteEntry } from './route-entry.ts';
 import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
 
@@ -56,7 +56,9 @@ export class HostIndex {
   static *buildSteps(entries: readonly RouteEntry[]): Steps<HostIndex | null> {
     let hosted = 0;
     const generic: RouteEntry[] = [];
-    for (const e of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
+      const e = entries[i]!;
       if (e.hostKeys === null) generic.push(e);
       else hosted++;
     }
@@ -81,7 +83,10 @@ export class HostIndex {
     }
     if (before === null) return new HostIndex(lists, null, noEntries);
     const base = new Map<string, HostValue>();
+    // One HostList per hostname: Kubernetes puts tens of thousands of hostnames under `/`, in steps too.
+    i = 0;
     for (const [k, v] of lists) {
+      if (++i % stepChunk === 0) yield;
       const es = Array.isArray(v) ? v : [v];
       base.set(k, new HostList(es, es.map((e) => before.get(e)!)));
     }
@@ -191,8 +196,10 @@ function first(es: readonly RouteEntry[], from: number, to: number, req: Routing
  * flags whose host matcher (then `matchers[0]`) that key decides for this request.
  */
 function matchesHosted(e: RouteEntry, req: RoutingRequest, skip: number): boolean {
+  const flags = e.flags;
+  if ((flags & skip) !== 0 && (flags & hostOnlyFlag) !== 0) return true;
   const ms = e.matchers;
-  for (let i = (e.flags & skip) !== 0 ? 1 : 0; i < ms.length; i++) if (!ms[i]!.match(req)) return false;
+  for (let i = (flags & skip) !== 0 ? 1 : 0; i < ms.length; i++) if (!ms[i]!.match(req)) return false;
   return true;
 }
 

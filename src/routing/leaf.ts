@@ -58,7 +58,12 @@ export function* leafSteps(entries: readonly RouteEntry[]): Steps<Leaf> {
   }
   const sorted: RouteEntry[] = new Array(entries.length);
   let k = 0;
-  for (const w of [...byW.keys()].sort((a, b) => b - a)) for (const e of byW.get(w)!) sorted[k++] = e;
+  for (const w of [...byW.keys()].sort((a, b) => b - a)) {
+    for (const e of byW.get(w)!) {
+      sorted[k++] = e;
+      if (k % (4 * stepChunk) === 0) yield;
+    }
+  }
   yield;
   return new Leaf(sorted, true, yield* HostIndex.buildSteps(sorted));
 }

@@ -35,6 +35,10 @@ const kept = 1;
 // Its id went to another definition (changed, invalid or a duplicate): the route is dropped.
 const superseded = 2;
 
+// What compiling a route adds to a step's work, on top of the 1 every definition counts: a step (stepChunk
+// units) compiles at most 32 routes, or matches 256 kept ones (a pointer comparison each).
+const compileCost = 7;
+
 const noEntries: readonly RouteEntry[] = [];
 const noDefs: readonly RouteDef[] = [];
 const noRoutes: readonly Route[] = [];
@@ -55,14 +59,20 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
   const checkUsable = base !== null && base.released;
   const fate = new Uint8Array(prevCompiled.length);
   // Sized up front and trimmed at the end: growing three 100,000-element arrays by push cost more than
-  // the whole matching loop.
+  // the whole matching loop. One allocation per step: V8 fills every slot of a new array, and a
+  // million-slot one took 40 ms on a quiet machine (fresh pages touched at once); three were a 134 ms step.
   const compiled: RouteEntry[] = new Array(defs.length);
+  yield;
   const routes: Route[] = new Array(defs.length);
+  yield;
   const inputs: RouteDef[] = new Array(defs.length);
+  yield;
   let n = 0;
   // Per new position, the position in the previous generation (-1: compiled afresh).
   const from = new Int32Array(defs.length);
-  const fresh: RouteEntry[] = [];
+  // Without a previous generation every valid route is fresh: `fresh` is `compiled` itself then. A second
+  // list grown by push to a million entries copied itself in single steps of 30–65 ms.
+  const fresh: RouteEntry[] = base === null ? compiled : [];
   // Ids of definitions the previous generation did not have. Without a previous generation `byId` is empty
   // and filled as routes compile (a second set of a million ids cost a second): only the ids of invalid
   // definitions are kept here then.
@@ -74,9 +84,16 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
   // position is compared first, touching neither the definition nor its route (with 100,000 routes,
   // following those pointers, or an id map lookup, per definition was most of an incremental compile).
   let next = 0;
+  // Work since the last yield (see compileCost): a run of routes with new regular expressions costs up to a
+  // millisecond per route, and 256 of them were one step of 80–100 ms.
+  let work = 0;
   for (let i = 0; i < defs.length; i++) {
     // Nothing the live table reads changes before the loop ends (seq and byId are rewritten after it).
-    if (i % stepChunk === stepChunk - 1) yield;
+    if (work >= stepChunk) {
+      work = 0;
+      yield;
+    }
+    work++;
     const def = defs[i]!;
     let at = -1;
     if (next < prevDefs.length && prevDefs[next] === def && fate[next] === untouched && (!checkUsable || usable(prevCompiled[next]!))) {
@@ -114,6 +131,7 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
       inputs[n++] = def;
       continue;
     }
+    work += compileCost;
     try {
       const c = compile(def);
       c.seq = n;
@@ -121,8 +139,8 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
       compiled[n] = c;
       routes[n] = c.route;
       inputs[n++] = def;
-      fresh.push(c);
       if (base === null) byId.set(def.id, c);
+      else fresh.push(c);
     } catch (e) {
       if (base === null) seen.add(def.id);
       if (e instanceof RouteDefinitionError) invalid.push({ id: def.id, reason: e.reason, message: e.message, def });
@@ -133,10 +151,21 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
   routes.length = n;
   inputs.length = n;
   yield;
+  // The passes below walk up to a million routes each: in chunks, like the loop above.
   const removed: RouteEntry[] = [];
-  for (let i = 0; i < prevCompiled.length; i++) if (fate[i] !== kept) removed.push(prevCompiled[i]!);
-  for (let i = 0; i < n; i++) if (from[i]! >= 0 && from[i] !== i) compiled[i]!.seq = i;
-  for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
+  for (let i = 0; i < prevCompiled.length; i++) {
+    if (i % (16 * stepChunk) === 16 * stepChunk - 1) yield;
+    if (fate[i] !== kept) removed.push(prevCompiled[i]!);
+  }
+  for (let i = 0; base !== null && i < n; i++) {
+    if (i % (16 * stepChunk) === 16 * stepChunk - 1) yield;
+    if (from[i]! >= 0 && from[i] !== i) compiled[i]!.seq = i;
+  }
+  for (let i = 0; i < removed.length; i++) {
+    if (i % (4 * stepChunk) === 4 * stepChunk - 1) yield;
+    const c = removed[i]!;
+    if (byId.get(c.route.id) === c) byId.delete(c.route.id);
+  }
   // In chunks: a million ids take a second (without a previous generation they went in above).
   for (let i = 0; base !== null && i < fresh.length; i++) {
     if (i % (4 * stepChunk) === 0) yield;

@@ -74,3 +74,22 @@ test('templates are parsed once: placeholders and constants are known at build t
   const c = makeContext({ pathParams: { a: '${b}', b: 'no' } });
   assert.equal(compileTemplate('${a}').expand(c), '${b}');
 });
+
+test('a text without placeholders compiles without scanning for them (a million routes have such values)', () => {
+  const matchAll = String.prototype.matchAll;
+  let scans = 0;
+  String.prototype.matchAll = function (this: string, re: RegExp) {
+    scans++;
+    return matchAll.call(this, re);
+  } as typeof matchAll;
+  try {
+    const t = compileTemplate('r123456 $ {not} a placeholder');
+    assert.equal(t.constant, 'r123456 $ {not} a placeholder');
+    assert.deepEqual(t.placeholders, []);
+    assert.equal(scans, 0);
+    assert.equal(compileTemplate('a ${request.path}').constant, null);
+    assert.equal(scans, 1);
+  } finally {
+    String.prototype.matchAll = matchAll;
+  }
+});

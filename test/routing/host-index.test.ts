@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import type { RouteDef } from '../../src/eskip/ast.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
+import { CompiledRouteTable } from '../../src/routing/table.ts';
+import { parse } from '../../src/eskip/index.ts';
 import { Registry } from '../../src/registry.ts';
 import type { FilterSpec } from '../../src/routing/filter-contract.ts';
 import type { RoutingRequest } from '../../src/routing/types.ts';
@@ -68,4 +70,22 @@ test('host indexing selects exactly what scanning selects', () => {
       }
     }
   }), { numRuns: 300 });
+});
+
+test('a route whose only matcher is the host the index found it under matches without its matcher list being read', () => {
+  const opts = { predicates: builtinPredicates(), filters: new Registry<FilterSpec>('filter') };
+  const t = compileRoutes(parse([0, 1, 2, 3, 4].map((i) => `r${i}: Host("^(h${i}[.]org[.]?(:[0-9]+)?)$") && Path("/x") -> <shunt>;`).join('\n')
+    + '\nm: Host("^(h9[.]org[.]?(:[0-9]+)?)$") && Path("/x") && Method("GET") -> <shunt>;'), opts);
+  let reads = 0;
+  for (const e of CompiledRouteTable.stateOf(t)!.compiled) {
+    const ms = e.matchers;
+    (e as { matchers: unknown }).matchers = new Proxy(ms, { get: (o, k) => (reads++, Reflect.get(o, k)) });
+  }
+  const req = (host: string, method = 'GET'): RoutingRequest => ({ method, host, path: '/x', rawQuery: '', headers: {}, remoteAddress: '10.0.0.1' });
+  assert.equal(t.lookup(req('h3.org:8080'))?.route.id, 'r3');
+  assert.equal(t.lookup(req('h0.org.'))?.route.id, 'r0');
+  assert.equal(reads, 0);
+  // A route with another matcher still has it evaluated.
+  assert.equal(t.lookup(req('h9.org', 'POST')), null);
+  assert.ok(reads > 0);
 });
