@@ -27,3 +27,23 @@ test('flattening reuses the previous result and equals a plain concatenation aft
     prev = out;
   }
 });
+
+test('a changed piece costs one new array, filled from the previous result except for the changed region', () => {
+  const f = new FlatSegments<number>();
+  const segs: number[][] = Array.from({ length: 1000 }, (_, i) => [i * 10, i * 10 + 1]);
+  f.flatten(segs.length, (i) => segs[i]!);
+  const st = { ...f.stats };
+  segs.splice(500, 0, [7, 8, 9]);
+  const out = f.flatten(segs.length, (i) => segs[i]!);
+  assert.deepEqual(out, segs.flat());
+  assert.equal(f.stats.allocations - st.allocations, 1);
+  assert.equal(f.stats.copiedFromSegments - st.copiedFromSegments, 3, 'only the new piece is read from the pieces');
+  assert.equal(f.stats.copiedFromPrevious - st.copiedFromPrevious, 2000);
+  const again = f.flatten(segs.length, (i) => segs[i]!);
+  assert.equal(again, out);
+  assert.equal(f.stats.allocations - st.allocations, 1, 'nothing changed: no new array');
+  segs.splice(10, 1);
+  segs[900] = [1, 2];
+  assert.deepEqual(f.flatten(segs.length, (i) => segs[i]!), segs.flat());
+  assert.equal(f.stats.allocations - st.allocations, 2);
+});
