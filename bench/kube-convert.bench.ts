@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createIncrementalConverter } from '../src/dataclients/kubernetes/convert/index.ts';
+import { recordCollectionChange } from '../src/dataclients/kubernetes/convert/collection-diff.ts';
 import type { ClusterState, KubeObject } from '../src/dataclients/kubernetes/convert/types.ts';
 import { defaultKubeOptions } from '../src/dataclients/kubernetes/options.ts';
 import { endpoints, ingress, routeGroup, service } from '../test/support/kube-objects.ts';
@@ -88,6 +89,8 @@ function run(label: string, factory: Factory): void {
     const ingresses = state.ingresses.slice();
     const at = ingresses.findIndex((o) => o.metadata.name === `ing${i}` && o.metadata.namespace === `team${s % 50}`);
     ingresses[at] = ingress(`ing${i}`, { ns: `team${s % 50}`, host: `changed${c}.example.org`, path: '/api', service: `svc${s}` });
+    // And the record of it the reflector keeps (this version reads it; the base scans).
+    recordCollectionChange(ingresses, { from: state.ingresses, added: [ingresses[at]!], removed: [state.ingresses[at]!] });
     state = { ...state, ingresses };
     ing.push(timed(state));
     // One Endpoints object replaced: its service has 4 Ingresses or RouteGroups.
@@ -95,6 +98,7 @@ function run(label: string, factory: Factory): void {
     const eps = state.endpoints.slice();
     const at2 = eps.findIndex((o) => o.metadata.name === `svc${e}` && o.metadata.namespace === `team${e % 50}`);
     eps[at2] = endpoints(`svc${e}`, [`10.9.9.${c % 250}`], `team${e % 50}`);
+    recordCollectionChange(eps, { from: state.endpoints, added: [eps[at2]!], removed: [state.endpoints[at2]!] });
     state = { ...state, endpoints: eps };
     ep.push(timed(state));
   }

@@ -42,8 +42,15 @@ test('a changed piece costs one new array, filled from the previous result excep
   const again = f.flatten(segs.length, (i) => segs[i]!);
   assert.equal(again, out);
   assert.equal(f.stats.allocations - st.allocations, 1, 'nothing changed: no new array');
+  // Pieces replaced in place far apart: the pieces between them come from the previous result.
+  const st2 = { ...f.stats };
+  segs[10] = [1, 2, 3];
+  segs[900] = [4];
+  assert.deepEqual(f.flatten(segs.length, (i) => segs[i]!), segs.flat());
+  assert.equal(f.stats.allocations - st2.allocations, 1);
+  assert.equal(f.stats.copiedFromSegments - st2.copiedFromSegments, 4);
   segs.splice(10, 1);
   segs[900] = [1, 2];
   assert.deepEqual(f.flatten(segs.length, (i) => segs[i]!), segs.flat());
-  assert.equal(f.stats.allocations - st.allocations, 2);
+  assert.equal(f.stats.allocations - st.allocations, 3);
 });
