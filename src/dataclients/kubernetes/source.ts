@@ -94,11 +94,16 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     deps.onConverted?.({ routes: result.routes.length, ms: performance.now() - t0, invalidObjects });
     lastState = state;
     deps.onState?.(state);
-    const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert}:${c.key}`).join('|');
-    certs = result.certificates;
-    if (key !== certKey) {
-      certKey = key;
-      deps.onCertificates?.(certs);
+    // The converter keeps the certificate objects of unconverted objects: the same objects in the same order
+    // are the same certificates, without joining every PEM of the cluster into one key per change.
+    const same = result.certificates.length === certs.length && result.certificates.every((c, i) => c === certs[i]);
+    if (!same) {
+      const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert}:${c.key}`).join('|');
+      certs = result.certificates;
+      if (key !== certKey) {
+        certKey = key;
+        deps.onCertificates?.(certs);
+      }
     }
     return result.routes;
   }

@@ -4,7 +4,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/dataclients/kubernetes/convert/types.ts';
+import type { KubeObject, TLSCertificate } from '../../../src/dataclients/kubernetes/convert/types.ts';
 import { defaultKubeOptions, type KubeOptions } from '../../../src/dataclients/kubernetes/options.ts';
 import { createKubernetesSource } from '../../../src/dataclients/kubernetes/source.ts';
 import type { RouteDef } from '../../../src/eskip/ast.ts';
@@ -133,4 +133,42 @@ test('an invalid RouteGroup drops only its own routes, with one log line and a c
   assert.ok(routes.some((r) => r.id === shopRoute), 'other routes keep serving');
   assert.ok(!routes.some((r) => r.id.includes('broken')));
   assert.ok(logs.some((l) => l.startsWith('error RouteGroup/default/broken: ')), logs.join('\n'));
+});
+
+test('certificates are handed on only when they change; the same objects are not compared by content', async (t) => {
+  const api = await KubeApiServer.start([service('shop'), endpoints('shop', ['10.2.0.1'])]);
+  t.after(() => api.stop());
+  let pemReads = 0;
+  const cert = (host: string, pem: string): TLSCertificate => {
+    const c = { hosts: [host], secretNamespace: 'default', secretName: host, key: 'k' } as TLSCertificate;
+    Object.defineProperty(c, 'cert', { get: () => (pemReads++, pem) });
+    return c;
+  };
+  const a = cert('a.example.org', 'A');
+  let current: TLSCertificate[] = [a];
+  let conversions = 0;
+  const handed: TLSCertificate[][] = [];
+  const source = createKubernetesSource(
+    { ...defaultKubeOptions(), url: api.url },
+    { log: () => {}, coalesceMs: 5, convert: () => (conversions++, { routes: [], certificates: current.slice() }), onCertificates: (c) => handed.push(c) },
+  );
+  t.after(() => source.stop());
+  await source.start(() => {}, () => {});
+  assert.equal(handed.length, 1);
+  const convertedAfter = async (n: number, name: string) => {
+    api.apply(ingress(name, { host: `${name}.example.org`, service: 'shop' }));
+    await waitFor(`conversion ${n}`, () => conversions >= n);
+  };
+  const reads = pemReads;
+  await convertedAfter(2, 'x');
+  assert.equal(pemReads, reads, 'the same certificate objects: no key built');
+  assert.equal(handed.length, 1);
+  current = [cert('a.example.org', 'A')];
+  await convertedAfter(3, 'y');
+  assert.ok(pemReads > reads, 'new objects are compared by content');
+  assert.equal(handed.length, 1, 'equal content: not handed on');
+  current = [a, cert('b.example.org', 'B')];
+  await convertedAfter(4, 'z');
+  assert.equal(handed.length, 2);
+  assert.deepEqual(handed[1]!.map((c) => c.hosts[0]), ['a.example.org', 'b.example.org']);
 });
