@@ -60,6 +60,8 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
   let certs: TLSCertificate[] = [];
   let certKey = '';
   let lastState: ClusterState | undefined;
+  /** The list last handed to the updater. */
+  let pushed: RouteDef[] | undefined;
   let stopped = false;
 
   const watcher = new ClusterWatcher({
@@ -122,6 +124,10 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
       onError?.(new Error(`kubernetes: conversion failed, keeping the last routes: ${(err as Error).message}`));
       return;
     }
+    // The converter returns its previous list itself when no route changed (an Endpoints object no route uses,
+    // an Ingress of another class, a status update): pushing it would recompile the whole table for nothing.
+    if (routes === pushed) return;
+    pushed = routes;
     onUpdate?.({ routes });
   }
 
@@ -133,7 +139,8 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     async start(update, error) {
       await watcher.load(true);
       onError = error;
-      update({ routes: convertNow() });
+      pushed = convertNow();
+      update({ routes: pushed });
       onUpdate = update;
     },
     async stop() {

@@ -65,6 +65,26 @@ test('a burst of events is coalesced into few conversions of the newest state', 
   assert.ok(l.updates.length - before < 200, `${l.updates.length - before} updates for 200 events`);
 });
 
+test('a change that leaves every route as it was pushes no list (no recompile downstream)', async (t) => {
+  const api = await KubeApiServer.start([service('shop'), endpoints('shop', ['10.2.0.1']), ingress('shop', { host: 'shop.example.org', service: 'shop' })]);
+  t.after(() => api.stop());
+  let conversions = 0;
+  const updates: RouteDef[][] = [];
+  const source = createKubernetesSource({ ...defaultKubeOptions(), url: api.url }, { log: () => {}, coalesceMs: 5, onConverted: () => conversions++ });
+  t.after(() => source.stop());
+  await source.start((u) => updates.push(u.routes), () => {});
+  assert.equal(updates.length, 1);
+  // Endpoints of a Service no route uses, and an Ingress of another class: converted, nothing changes.
+  api.apply(endpoints('unused', ['10.9.0.1']));
+  await waitFor('first conversion', () => conversions === 2);
+  api.apply(ingress('other', { host: 'other.example.org', service: 'shop', ingressClassName: 'nginx' }));
+  await waitFor('second conversion', () => conversions === 3);
+  assert.equal(updates.length, 1, 'no list pushed for changes no route sees');
+  api.apply(endpoints('shop', ['10.2.0.2']));
+  await waitFor('a real change is pushed', () => updates.length === 2);
+  assert.ok(JSON.stringify(updates[1]).includes('10.2.0.2'));
+});
+
 test('410 Gone: re-list, and changes made meanwhile arrive', async (t) => {
   const l = await live(t, [service('shop'), endpoints('shop', ['10.2.0.1']), ingress('shop', { host: 'shop.example.org', service: 'shop' })]);
   await waitFor('watches open', () => l.api.openWatches >= 4);
