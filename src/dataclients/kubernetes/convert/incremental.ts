@@ -32,7 +32,8 @@ import { PatchedLookups } from './patched-lookups.ts';
 import { createRouteGroupEnv, routeGroupClassRx } from './routegroup.ts';
 import { convertRouteGroupEntry, RouteGroupPieces, type RgEntry } from './routegroup-pieces.ts';
 import { RouteIdCount } from './route-id-count.ts';
-import { TrackedCollection } from './collection-diff.ts';
+import { keyOf, TrackedCollection } from './collection-diff.ts';
+import { sameRoutes } from './same-routes.ts';
 import { FlatSegments } from './flat-segments.ts';
 import type { ClusterState, ConversionResult, KubeLogEntry, KubeLogger, TLSCertificate } from './types.ts';
 
@@ -110,28 +111,35 @@ export function createIncrementalConverter(): Converter {
       s.ing.detach(e);
     }
     const rgDiff = s.routeGroups.diff(state.routeGroups);
+    // Replaced RouteGroups by key: a replacement converting to equal routes keeps the old routes array.
+    const replacedRg = new Map<string, RgEntry>();
     for (const obj of rgDiff.removed) {
       const e = s.rg.byObject.get(obj)!;
       redo.delete(e);
       s.rg.detach(e);
+      replacedRg.set(keyOf(obj), e);
     }
     const rx = routeGroupClassRx(o.routeGroupClass, () => {});
     const env = createRouteGroupEnv({ ...state, secrets: [] }, () => {}, ctx);
     const ingConverted = () => stats.ingressConversions++;
     const rgConverted = () => stats.routeGroupConversions++;
     const ing = (obj: IngEntry['obj']): IngEntry => convertIngressEntry(o, ctx, rec, obj, seq++, ingConverted);
-    const rg = (obj: RgEntry['obj']): RgEntry => convertRouteGroupEntry(ctx, env, rec, obj, rx, seq++, o.enableTLS, rgConverted);
+    const rg = (obj: RgEntry['obj'], was: RgEntry | undefined): RgEntry => {
+      const e = convertRouteGroupEntry(ctx, env, rec, obj, rx, seq++, o.enableTLS, rgConverted);
+      if (was !== undefined && sameRoutes(e.routes, was.routes)) e.routes = was.routes;
+      return e;
+    };
     for (const e of redo) {
       if ('part' in e) {
         s.ing.detach(e);
         s.ing.attach(ing(e.obj));
       } else {
         s.rg.detach(e);
-        s.rg.attach(rg(e.obj));
+        s.rg.attach(rg(e.obj, e));
       }
     }
     for (const obj of ingDiff.added) s.ing.attach(ing(obj));
-    for (const obj of rgDiff.added) s.rg.attach(rg(obj));
+    for (const obj of rgDiff.added) s.rg.attach(rg(obj, replacedRg.get(keyOf(obj))));
 
     selectIngresses([], o.ingressClass, (l) => out.push(l));
     for (const e of s.ing.invalid.items) out.push(e.invalid!);
