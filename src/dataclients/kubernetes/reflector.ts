@@ -6,8 +6,7 @@
  */
 import { KubeApiError, type KubeApi, type WatchEvent, type WatchHandle } from './api.ts';
 import type { KubeLogger, KubeObject } from './convert/index.ts';
-import { objectSize } from './convert/index.ts';
-import { recordCollectionChange } from './convert/collection-diff.ts';
+import { objectSize, recordCollectionChange } from './convert/index.ts';
 
 export interface Backoff {
   /** First retry delay. */

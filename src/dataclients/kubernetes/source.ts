@@ -7,7 +7,7 @@ import type { RouteDef } from '../../eskip/index.ts';
 import type { RouteSource, RouteSourceUpdate } from '../types.ts';
 import { KubeApi, kubeConfigFromOptions } from './api.ts';
 import { ClusterWatcher } from './client.ts';
-import type { ClusterState, KubeLogger, TLSCertificate } from './convert/index.ts';
+import type { ClusterState, ConversionResult, KubeLogger, TLSCertificate } from './convert/index.ts';
 import { createIncrementalConverter } from './convert/index.ts';
 import { convertState, type ConvertFn } from './load.ts';
 import { stderrKubeLogger } from './log.ts';
@@ -79,7 +79,7 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     onError: (err) => onError?.(err),
   });
 
-  function convertNow(): RouteDef[] {
+  function convertNow(): ConversionResult {
     const state = watcher.snapshot();
     const invalid = new Set<string>();
     const counting: KubeLogger = (e) => {
@@ -107,16 +107,16 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
         deps.onCertificates?.(certs);
       }
     }
-    return result.routes;
+    return result;
   }
 
   function publish(): void {
     timer = undefined;
     if (stopped) return;
-    let routes: RouteDef[];
+    let result: ConversionResult;
     const t0 = performance.now();
     try {
-      routes = convertNow();
+      result = convertNow();
       lastEnd = performance.now();
       lastDuration = lastEnd - t0;
     } catch (err) {
@@ -126,9 +126,12 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     }
     // The converter returns its previous list itself when no route changed (an Endpoints object no route uses,
     // an Ingress of another class, a status update): pushing it would recompile the whole table for nothing.
+    const { routes, change } = result;
     if (routes === pushed) return;
+    // The converter's change is relative to its previous result, which is the list pushed unless a push was skipped.
+    const known = change !== undefined && change.from === pushed;
     pushed = routes;
-    onUpdate?.({ routes });
+    onUpdate?.(known ? { routes, change } : { routes });
   }
 
   return {
@@ -139,7 +142,7 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     async start(update, error) {
       await watcher.load(true);
       onError = error;
-      pushed = convertNow();
+      pushed = convertNow().routes;
       update({ routes: pushed });
       onUpdate = update;
     },

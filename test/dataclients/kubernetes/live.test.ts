@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import type { KubeObject, TLSCertificate } from '../../../src/dataclients/kubernetes/convert/types.ts';
 import { defaultKubeOptions, type KubeOptions } from '../../../src/dataclients/kubernetes/options.ts';
 import { createKubernetesSource } from '../../../src/dataclients/kubernetes/source.ts';
+import type { RouteSourceUpdate } from '../../../src/dataclients/types.ts';
+import { applyDelta } from '../../../src/server/route-delta.ts';
 import type { RouteDef } from '../../../src/eskip/ast.ts';
 import { KubeApiServer } from '../../support/kube-apiserver.ts';
 import { endpoints, ingress, routeGroup, service } from '../../support/kube-objects.ts';
@@ -191,4 +193,31 @@ test('certificates are handed on only when they change; the same objects are not
   await convertedAfter(4, 'z');
   assert.equal(handed.length, 2);
   assert.deepEqual(handed[1]!.map((c) => c.hosts[0]), ['a.example.org', 'b.example.org']);
+});
+
+test('updates say how the list differs from the previous one, as splices -workers can send without a diff', async (t) => {
+  const api = await KubeApiServer.start([service('shop'), endpoints('shop', ['10.2.0.1']), ingress('a', { host: 'a.example.org', service: 'shop' }), ingress('c', { host: 'c.example.org', service: 'shop' })]);
+  t.after(() => api.stop());
+  const updates: RouteSourceUpdate[] = [];
+  const source = createKubernetesSource({ ...defaultKubeOptions(), url: api.url }, { log: () => {}, coalesceMs: 5 });
+  t.after(() => source.stop());
+  await source.start((u) => updates.push(u), () => {});
+  const check = (n: number) => {
+    const u = updates[n]!;
+    assert.ok(u.change, `update ${n} carries its change`);
+    assert.equal(u.change.from, updates[n - 1]!.routes);
+    const applied = applyDelta(u.change.from, { hunks: [...u.change.hunks], inserted: [...u.change.inserted] });
+    assert.equal(applied.length, u.routes.length);
+    applied.forEach((r, i) => assert.equal(r, u.routes[i], `update ${n}, route ${i}: the same object`));
+  };
+  api.apply(ingress('b', { host: 'b.example.org', service: 'shop' }));
+  await waitFor('b added', () => updates.length === 2);
+  check(1);
+  api.apply(endpoints('shop', ['10.2.0.1', '10.2.0.2']));
+  await waitFor('endpoints changed', () => updates.length === 3);
+  check(2);
+  assert.ok(updates[2]!.change!.inserted.length >= 3, 'every route of the service');
+  api.delete('Ingress', 'default', 'a');
+  await waitFor('a deleted', () => updates.length === 4);
+  check(3);
 });

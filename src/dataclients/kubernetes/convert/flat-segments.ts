@@ -6,6 +6,24 @@ export interface Segments<T> {
   at(i: number): readonly T[];
 }
 
+/** One splice of the previous result: `remove` elements from position `at` replaced by the next `insert` inserted ones. */
+export interface FlatHunk {
+  at: number;
+  remove: number;
+  insert: number;
+}
+
+/** How a result differs from the one before it: splices of `from` (route-delta.ts' shape, known without a diff). */
+export interface FlatChange<T> {
+  readonly from: readonly T[];
+  readonly hunks: FlatHunk[];
+  /** The inserted elements of all hunks, in hunk order. */
+  readonly inserted: T[];
+}
+
+/** Past this many inserted elements no change is recorded (the consumer compares the lists instead). */
+const MAX_CHANGE = 4096;
+
 /** Work counters, for tests: a change must not cost more than one new array. */
 export interface FlattenStats {
   /** Arrays allocated for results (one per changed result, none when nothing changed). */
@@ -33,6 +51,8 @@ export class FlatSegments<T> {
   /** The segments of the last result, ours alone: updated in place, never handed out. */
   #segs: (readonly T[])[] = [];
   #flat: T[] = [];
+  /** How the last result differs from the one before it; undefined when unknown or large. */
+  lastChange: FlatChange<T> | undefined;
   readonly stats: FlattenStats = { allocations: 0, copiedFromPrevious: 0, copiedFromSegments: 0 };
 
   /** The concatenation of `count` segments, the i-th being `at(i)`. */
@@ -43,7 +63,10 @@ export class FlatSegments<T> {
     let p = 0;
     let head = 0;
     while (p < limit && prev[p] === at(p)) head += prev[p++]!.length;
-    if (p === count && count === prev.length) return this.#flat;
+    if (p === count && count === prev.length) {
+      this.lastChange = undefined;
+      return this.#flat;
+    }
     let s = 0;
     let tail = 0;
     while (s < limit - p && prev[prev.length - 1 - s] === at(count - 1 - s)) tail += prev[prev.length - 1 - s++]!.length;
@@ -61,6 +84,7 @@ export class FlatSegments<T> {
     let fromPrev = head + tail;
     for (let k = 0; k < head; k++) out[k] = old[k]!;
     let k = head;
+    const hunks: FlatHunk[] = [];
     if (aligned) {
       let o = head;
       let run = o;
@@ -73,6 +97,7 @@ export class FlatSegments<T> {
         }
         for (let j = run; j < o; j++) out[k++] = old[j]!;
         fromPrev += o - run;
+        hunks.push({ at: o, remove: was.length, insert: seg.length });
         for (let j = 0; j < seg.length; j++) out[k++] = seg[j]!;
         o += was.length;
         run = o;
@@ -80,11 +105,14 @@ export class FlatSegments<T> {
       for (let j = run; j < o; j++) out[k++] = old[j]!;
       fromPrev += o - run;
     } else {
+      hunks.push({ at: head, remove: old.length - tail - head, insert: mid });
       for (let i = p; i < end; i++) {
         const seg = at(i);
         for (let j = 0; j < seg.length; j++) out[k++] = seg[j]!;
       }
     }
+    const fromSegs = total - fromPrev;
+    this.lastChange = fromSegs > MAX_CHANGE ? undefined : { from: old, hunks, inserted: insertedOf(out, hunks) };
     for (let j = old.length - tail; j < old.length; j++) out[k++] = old[j]!;
     // The segment list follows in place: from the first change on, every slot is rewritten.
     prev.length = count;
@@ -92,7 +120,20 @@ export class FlatSegments<T> {
     const st = this.stats;
     st.allocations++;
     st.copiedFromPrevious += fromPrev;
-    st.copiedFromSegments += total - fromPrev;
+    st.copiedFromSegments += fromSegs;
     return (this.#flat = out);
   }
+}
+
+/** The inserted elements of `hunks`, read from the new result `out`. */
+function insertedOf<T>(out: readonly T[], hunks: readonly FlatHunk[]): T[] {
+  const r: T[] = [];
+  // Each hunk's position in the new result: its position in the old one, moved by the hunks before it.
+  let shift = 0;
+  for (const h of hunks) {
+    const at = h.at + shift;
+    for (let j = 0; j < h.insert; j++) r.push(out[at + j]!);
+    shift += h.insert - h.remove;
+  }
+  return r;
 }

@@ -157,13 +157,17 @@ export function createIncrementalConverter(): Converter {
     const n2 = n1 + rgSegs.count;
     const tail = s.tail;
     let routes = s.flat.flatten(n2 + 1, (i) => (i < n1 ? ingSegs.at(i) : i < n2 ? rgSegs.at(i - n1) : tail));
+    let change = s.flat.lastChange;
     // The duplicate-id pass is the full conversion's; it only has work when some id occurs twice.
-    if (s.ids.hasDuplicates) routes = dedupeRoutes(routes, (l) => out.push(l));
+    if (s.ids.hasDuplicates) {
+      routes = dedupeRoutes(routes, (l) => out.push(l));
+      change = undefined;
+    }
     const certificates: TLSCertificate[] = [];
     s.ing.certificates(certificates);
     s.rg.certificates(certificates);
     for (const l of out) log(l);
-    return { routes, certificates };
+    return change === undefined ? { routes, certificates } : { routes, certificates, change };
   };
   return Object.assign(converter, { stats });
 }
