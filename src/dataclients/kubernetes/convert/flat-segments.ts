@@ -28,9 +28,9 @@ const MAX_CHANGE = 4096;
 export interface FlattenStats {
   /** Arrays allocated for results (one per changed result, none when nothing changed). */
   allocations: number;
-  /** Elements copied from the previous result (the unchanged head and tail). */
+  /** Elements copied from the previous result (the unchanged pieces). */
   copiedFromPrevious: number;
-  /** Elements read from the segments themselves (the changed region). */
+  /** Elements read from the segments themselves (the changed pieces). */
   copiedFromSegments: number;
 }
 
@@ -41,11 +41,11 @@ export interface FlattenStats {
  * previous result itself is returned.
  *
  * A changed result is exactly one new array, filled from the previous result wherever the pieces are the
- * same and from the changed pieces elsewhere. Arrays of more than 16,384 elements live in V8's large-object space, and on
- * this project's 2-core test machine each one costs ≈ 2 ms of CPU in page faults (about 80 of them for 41,000
+ * same and from the changed pieces elsewhere. Arrays of more than 16,384 elements live in V8's large-object
+ * space, and on this project's 2-core test machine each costs 1.5–2 ms of CPU (about 80 page faults for 41,000
  * references) whatever is copied into it: the earlier version (a copy of the segment list, a concatenation of
- * it and a `toSpliced` of the result, three to four such arrays per change) cost 5–6 ms per inserted piece at
- * 19,000 pieces, this one ≈ 2.
+ * it and a `toSpliced` of the result, three to four such arrays per change) cost 2.7–3.4 ms per inserted piece
+ * at 19,000 pieces, this one 1.4–2.1.
  */
 export class FlatSegments<T> {
   /** The segments of the last result, ours alone: updated in place, never handed out. */
