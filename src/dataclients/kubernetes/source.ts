@@ -1,7 +1,8 @@
 /**
  * The Kubernetes route source (`-kubernetes`): a ClusterWatcher keeps the cluster state current, bursts of
  * watch events are coalesced (latest wins), and each settled state is converted and pushed as the full route
- * list. While the API is away the reflectors keep their objects, so the last good routes keep serving.
+ * list with how it differs from the previous one; a state that changed no route is not pushed. While the API
+ * is away the reflectors keep their objects, so the last good routes keep serving.
  */
 import type { RouteDef } from '../../eskip/index.ts';
 import type { RouteSource, RouteSourceUpdate } from '../types.ts';
@@ -128,7 +129,7 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     // an Ingress of another class, a status update): pushing it would recompile the whole table for nothing.
     const { routes, change } = result;
     if (routes === pushed) return;
-    // The converter's change is relative to its previous result, which is the list pushed unless a push was skipped.
+    // The change is relative to the converter's previous result: not the list pushed after a failed conversion.
     const known = change !== undefined && change.from === pushed;
     pushed = routes;
     onUpdate?.(known ? { routes, change } : { routes });
