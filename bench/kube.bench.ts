@@ -14,7 +14,7 @@
  * 4. This version only: burst of 1,000 changes, route table compile, Skipper's 3 s polling cycle.
  *
  *   npx node --expose-gc bench/kube.bench.ts [ingresses=15000] [routegroups=3750] [changes=100]
- *     [--served-changes=60] [--workers=1,2] [--sync-ingresses=50000] [--base-ref=f92d3ec] [--no-base] [--no-served]
+ *     [--served-changes=60] [--cpu-changes=20] [--rounds=1] [--workers=1,2] [--sync-ingresses=50000] [--base-ref=f92d3ec] [--no-base] [--no-served]
  *     [--no-in-process] [--only-sync]
  */
 import { execFile } from 'node:child_process';
@@ -192,7 +192,10 @@ function treeCpuMs(pid: number): number {
   return ms;
 }
 
-const CPU_CHANGES = 20;
+/** Changes per CPU measurement (`--cpu-changes`); a major GC in or out of the window moves a 20-change figure by several ms. */
+const CPU_CHANGES = Number(flag('cpu-changes', '20'));
+/** Served measurements per version and worker count (`--rounds`), alternating the versions. */
+const ROUNDS = Number(flag('rounds', '1'));
 
 /**
  * CPU time of the skipjack processes per change, which the machine's load does not inflate as it does wall
@@ -221,6 +224,8 @@ async function cpuPerChange(pid: number, api: KubeApiServer, port: number, agent
   return busy / CPU_CHANGES;
 }
 
+let servedRuns = 0;
+
 async function measureServed(v: Version, api: KubeApiServer, workers: number, backendPort: number): Promise<{ times: number[]; first: number; startMs: number; cpuMs: number }> {
   const s0 = performance.now();
   const proc = await startNode(
@@ -231,7 +236,7 @@ async function measureServed(v: Version, api: KubeApiServer, workers: number, ba
   );
   // A new connection per request, so that with several workers the requests reach all of them.
   const agent = new Agent({ keepAlive: false });
-  const tag = `served-${v === current ? 'cur' : 'base'}-w${workers}-`;
+  const tag = `served-${v === current ? 'cur' : 'base'}-w${workers}-r${servedRuns++}-`;
   try {
     const port = Number(proc.match[1]);
     const startMs = performance.now() - s0;
@@ -323,7 +328,7 @@ if (served && !onlySync) {
   const backend = await startBackend('live', '127.0.0.2');
   api.apply(service('live', 'default', 80, backend.port), endpoints('live', ['127.0.0.2'], 'default', backend.port));
   for (const workers of WORKERS) {
-    for (const v of versions) {
+    for (const v of Array.from({ length: ROUNDS }, () => versions).flat()) {
       const r = await measureServed(v, api, workers, backend.port);
       say(
         `[${v.label}] -workers=${workers}: change → served (${r.times.length} new Ingresses after a first one): p50 ${f0(pct(r.times, 50))} ms, p99 ${f0(pct(r.times, 99))} ms, max ${f0(Math.max(...r.times))} ms; first change ${f0(r.first)} ms; start → listening ${f0(r.startMs)} ms; CPU per change (all processes, ${CPU_CHANGES} changes with one request each) ${r.cpuMs.toFixed(1)} ms; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`,

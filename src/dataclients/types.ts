@@ -10,6 +10,22 @@ export interface RouteSourceUpdate {
   routes: RouteDef[];
   /** Routes the source could not parse or convert, each with a reason naming the culprit. */
   errors?: { id?: string; message: string }[];
+  /**
+   * Optional: how `routes` differs from the list `change.from` (by identity, the source's previous update), when
+   * the source knows without comparing the lists (Kubernetes). Consumers may ignore it.
+   */
+  change?: RouteListChange;
+}
+
+/**
+ * `routes` as splices of `from`: each hunk replaces `remove` definitions at position `at` of `from` with the
+ * next `insert` definitions of `inserted`; every other definition is the same object, in the same order.
+ * The shape of src/server/route-delta.ts' Delta, so it can be sent to workers without diffing the lists.
+ */
+export interface RouteListChange {
+  readonly from: readonly RouteDef[];
+  readonly hunks: readonly { at: number; remove: number; insert: number }[];
+  readonly inserted: readonly RouteDef[];
 }
 
 export interface RouteSource {

@@ -6,7 +6,7 @@
  */
 import { KubeApiError, type KubeApi, type WatchEvent, type WatchHandle } from './api.ts';
 import type { KubeLogger, KubeObject } from './convert/index.ts';
-import { objectSize } from './convert/index.ts';
+import { objectSize, recordCollectionChange } from './convert/index.ts';
 
 export interface Backoff {
   /** First retry delay. */
@@ -48,6 +48,10 @@ export class Reflector {
   /** The objects in key order, patched per event; copied before a patch once handed out (copy on write). */
   #sorted: KubeObject[] = [];
   #shared = false;
+  /** The array items() handed out last; undefined until the first, and after a re-list (no record then). */
+  #handed: KubeObject[] | undefined;
+  /** Keys changed by events since that hand-out, with their object then (undefined: none). */
+  readonly #touched = new Map<string, KubeObject | undefined>();
   #rv = '';
   #stopped = false;
   #watch: WatchHandle | undefined;
@@ -66,16 +70,41 @@ export class Reflector {
   items(): KubeObject[] {
     // The same array until the next change, a fresh one after it: consumers may keep the previous snapshot
     // (the incremental converter skips a collection whose array did not change).
+    const out = this.#sorted;
+    if (this.#handed !== undefined && this.#handed !== out) {
+      // What the events changed since the last hand-out, so the converter need not scan the whole collection.
+      const added: KubeObject[] = [];
+      const removed: KubeObject[] = [];
+      for (const [k, was] of this.#touched) {
+        const now = this.#objects.get(k);
+        if (was === now) continue;
+        if (was !== undefined) removed.push(was);
+        if (now !== undefined) added.push(now);
+      }
+      recordCollectionChange(out, { from: this.#handed, added, removed });
+    }
+    this.#touched.clear();
+    this.#handed = out;
     this.#shared = true;
-    return this.#sorted;
+    return out;
   }
 
-  #writable(): KubeObject[] {
+  /** Notes `key`'s object as of the last hand-out before an event changes it. */
+  #touch(key: string): void {
+    if (this.#handed !== undefined && !this.#touched.has(key)) this.#touched.set(key, this.#objects.get(key));
+  }
+
+  /**
+   * Removes `del` objects at `i` and inserts `o` (if given) in the sorted objects. Once handed out, the array is
+   * copied with the edit in one allocation of the final size: a copy and then a splice that grows it allocated
+   * twice, the second time 1.5 times the size (over 16,384 elements, a large object costing about 2 ms here).
+   */
+  #edit(i: number, del: number, o?: KubeObject): void {
     if (this.#shared) {
-      this.#sorted = this.#sorted.slice();
+      this.#sorted = o === undefined ? this.#sorted.toSpliced(i, del) : this.#sorted.toSpliced(i, del, o);
       this.#shared = false;
-    }
-    return this.#sorted;
+    } else if (o === undefined) this.#sorted.splice(i, del);
+    else this.#sorted.splice(i, del, o);
   }
 
   /** Lists the collection and replaces the local copy; throws the API error. */
@@ -91,6 +120,9 @@ export class Reflector {
     this.#keys = isSorted(keys) ? keys : keys.sort();
     this.#sorted = this.#keys.map((k) => next.get(k)!);
     this.#shared = false;
+    // A re-list replaces everything: consumers compare the next snapshot object by object.
+    this.#handed = undefined;
+    this.#touched.clear();
     this.#rv = l.resourceVersion;
     if (changed) this.#changed();
   }
@@ -146,19 +178,22 @@ export class Reflector {
         if (e.type === 'BOOKMARK' || !e.object?.metadata) return;
         const key = keyOf(e.object);
         if (e.type === 'DELETED' || this.#refused(e.object)) {
-          if (this.#objects.delete(key)) {
+          if (this.#objects.has(key)) {
+            this.#touch(key);
+            this.#objects.delete(key);
             const i = lowerBound(this.#keys, key);
             this.#keys.splice(i, 1);
-            this.#writable().splice(i, 1);
+            this.#edit(i, 1);
             this.#changed();
           }
         } else {
           const o = trim(e.object);
+          this.#touch(key);
           const i = lowerBound(this.#keys, key);
-          if (this.#objects.has(key)) this.#writable()[i] = o;
+          if (this.#objects.has(key)) this.#edit(i, 1, o);
           else {
             this.#keys.splice(i, 0, key);
-            this.#writable().splice(i, 0, o);
+            this.#edit(i, 0, o);
           }
           this.#objects.set(key, o);
           this.#changed();

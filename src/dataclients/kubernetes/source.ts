@@ -1,13 +1,14 @@
 /**
  * The Kubernetes route source (`-kubernetes`): a ClusterWatcher keeps the cluster state current, bursts of
  * watch events are coalesced (latest wins), and each settled state is converted and pushed as the full route
- * list. While the API is away the reflectors keep their objects, so the last good routes keep serving.
+ * list with how it differs from the previous one; a state that changed no route is not pushed. While the API
+ * is away the reflectors keep their objects, so the last good routes keep serving.
  */
 import type { RouteDef } from '../../eskip/index.ts';
 import type { RouteSource, RouteSourceUpdate } from '../types.ts';
 import { KubeApi, kubeConfigFromOptions } from './api.ts';
 import { ClusterWatcher } from './client.ts';
-import type { ClusterState, KubeLogger, TLSCertificate } from './convert/index.ts';
+import type { ClusterState, ConversionResult, KubeLogger, TLSCertificate } from './convert/index.ts';
 import { createIncrementalConverter } from './convert/index.ts';
 import { convertState, type ConvertFn } from './load.ts';
 import { stderrKubeLogger } from './log.ts';
@@ -60,6 +61,8 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
   let certs: TLSCertificate[] = [];
   let certKey = '';
   let lastState: ClusterState | undefined;
+  /** The list last handed to the updater. */
+  let pushed: RouteDef[] | undefined;
   let stopped = false;
 
   const watcher = new ClusterWatcher({
@@ -77,7 +80,7 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     onError: (err) => onError?.(err),
   });
 
-  function convertNow(): RouteDef[] {
+  function convertNow(): ConversionResult {
     const state = watcher.snapshot();
     const invalid = new Set<string>();
     const counting: KubeLogger = (e) => {
@@ -94,22 +97,27 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     deps.onConverted?.({ routes: result.routes.length, ms: performance.now() - t0, invalidObjects });
     lastState = state;
     deps.onState?.(state);
-    const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert}:${c.key}`).join('|');
-    certs = result.certificates;
-    if (key !== certKey) {
-      certKey = key;
-      deps.onCertificates?.(certs);
+    // The converter keeps the certificate objects of unconverted objects: the same objects in the same order
+    // are the same certificates, without joining every PEM of the cluster into one key per change.
+    const same = result.certificates.length === certs.length && result.certificates.every((c, i) => c === certs[i]);
+    if (!same) {
+      const key = result.certificates.map((c) => `${c.secretNamespace}/${c.secretName}:${c.hosts.join(',')}:${c.cert}:${c.key}`).join('|');
+      certs = result.certificates;
+      if (key !== certKey) {
+        certKey = key;
+        deps.onCertificates?.(certs);
+      }
     }
-    return result.routes;
+    return result;
   }
 
   function publish(): void {
     timer = undefined;
     if (stopped) return;
-    let routes: RouteDef[];
+    let result: ConversionResult;
     const t0 = performance.now();
     try {
-      routes = convertNow();
+      result = convertNow();
       lastEnd = performance.now();
       lastDuration = lastEnd - t0;
     } catch (err) {
@@ -117,7 +125,14 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
       onError?.(new Error(`kubernetes: conversion failed, keeping the last routes: ${(err as Error).message}`));
       return;
     }
-    onUpdate?.({ routes });
+    // The converter returns its previous list itself when no route changed (an Endpoints object no route uses,
+    // an Ingress of another class, a status update): pushing it would recompile the whole table for nothing.
+    const { routes, change } = result;
+    if (routes === pushed) return;
+    // The change is relative to the converter's previous result: not the list pushed after a failed conversion.
+    const known = change !== undefined && change.from === pushed;
+    pushed = routes;
+    onUpdate?.(known ? { routes, change } : { routes });
   }
 
   return {
@@ -128,7 +143,8 @@ export function createKubernetesSource(opts: KubeOptions, deps: KubeSourceDeps =
     async start(update, error) {
       await watcher.load(true);
       onError = error;
-      update({ routes: convertNow() });
+      pushed = convertNow().routes;
+      update({ routes: pushed });
       onUpdate = update;
     },
     async stop() {

@@ -4,9 +4,11 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/dataclients/kubernetes/convert/types.ts';
+import type { KubeObject, TLSCertificate } from '../../../src/dataclients/kubernetes/convert/types.ts';
 import { defaultKubeOptions, type KubeOptions } from '../../../src/dataclients/kubernetes/options.ts';
 import { createKubernetesSource } from '../../../src/dataclients/kubernetes/source.ts';
+import type { RouteSourceUpdate } from '../../../src/dataclients/types.ts';
+import { applyDelta } from '../../../src/server/route-delta.ts';
 import type { RouteDef } from '../../../src/eskip/ast.ts';
 import { KubeApiServer } from '../../support/kube-apiserver.ts';
 import { endpoints, ingress, routeGroup, service } from '../../support/kube-objects.ts';
@@ -63,6 +65,26 @@ test('a burst of events is coalesced into few conversions of the newest state', 
   for (let i = 0; i < 200; i++) l.api.apply(ingress(`i${i}`, { host: `h${i}.example.org`, service: 'shop' }));
   await waitFor('all 200 ingresses', () => l.ids().filter((id) => id.startsWith('kube_default__i')).length === 200);
   assert.ok(l.updates.length - before < 200, `${l.updates.length - before} updates for 200 events`);
+});
+
+test('a change that leaves every route as it was pushes no list (no recompile downstream)', async (t) => {
+  const api = await KubeApiServer.start([service('shop'), endpoints('shop', ['10.2.0.1']), ingress('shop', { host: 'shop.example.org', service: 'shop' })]);
+  t.after(() => api.stop());
+  let conversions = 0;
+  const updates: RouteDef[][] = [];
+  const source = createKubernetesSource({ ...defaultKubeOptions(), url: api.url }, { log: () => {}, coalesceMs: 5, onConverted: () => conversions++ });
+  t.after(() => source.stop());
+  await source.start((u) => updates.push(u.routes), () => {});
+  assert.equal(updates.length, 1);
+  // Endpoints of a Service no route uses, and an Ingress of another class: converted, nothing changes.
+  api.apply(endpoints('unused', ['10.9.0.1']));
+  await waitFor('first conversion', () => conversions === 2);
+  api.apply(ingress('other', { host: 'other.example.org', service: 'shop', ingressClassName: 'nginx' }));
+  await waitFor('second conversion', () => conversions === 3);
+  assert.equal(updates.length, 1, 'no list pushed for changes no route sees');
+  api.apply(endpoints('shop', ['10.2.0.2']));
+  await waitFor('a real change is pushed', () => updates.length === 2);
+  assert.ok(JSON.stringify(updates[1]).includes('10.2.0.2'));
 });
 
 test('410 Gone: re-list, and changes made meanwhile arrive', async (t) => {
@@ -133,4 +155,69 @@ test('an invalid RouteGroup drops only its own routes, with one log line and a c
   assert.ok(routes.some((r) => r.id === shopRoute), 'other routes keep serving');
   assert.ok(!routes.some((r) => r.id.includes('broken')));
   assert.ok(logs.some((l) => l.startsWith('error RouteGroup/default/broken: ')), logs.join('\n'));
+});
+
+test('certificates are handed on only when they change; the same objects are not compared by content', async (t) => {
+  const api = await KubeApiServer.start([service('shop'), endpoints('shop', ['10.2.0.1'])]);
+  t.after(() => api.stop());
+  let pemReads = 0;
+  const cert = (host: string, pem: string): TLSCertificate => {
+    const c = { hosts: [host], secretNamespace: 'default', secretName: host, key: 'k' } as TLSCertificate;
+    Object.defineProperty(c, 'cert', { get: () => (pemReads++, pem) });
+    return c;
+  };
+  const a = cert('a.example.org', 'A');
+  let current: TLSCertificate[] = [a];
+  let conversions = 0;
+  const handed: TLSCertificate[][] = [];
+  const source = createKubernetesSource(
+    { ...defaultKubeOptions(), url: api.url },
+    { log: () => {}, coalesceMs: 5, convert: () => (conversions++, { routes: [], certificates: current.slice() }), onCertificates: (c) => handed.push(c) },
+  );
+  t.after(() => source.stop());
+  await source.start(() => {}, () => {});
+  assert.equal(handed.length, 1);
+  const convertedAfter = async (n: number, name: string) => {
+    api.apply(ingress(name, { host: `${name}.example.org`, service: 'shop' }));
+    await waitFor(`conversion ${n}`, () => conversions >= n);
+  };
+  const reads = pemReads;
+  await convertedAfter(2, 'x');
+  assert.equal(pemReads, reads, 'the same certificate objects: no key built');
+  assert.equal(handed.length, 1);
+  current = [cert('a.example.org', 'A')];
+  await convertedAfter(3, 'y');
+  assert.ok(pemReads > reads, 'new objects are compared by content');
+  assert.equal(handed.length, 1, 'equal content: not handed on');
+  current = [a, cert('b.example.org', 'B')];
+  await convertedAfter(4, 'z');
+  assert.equal(handed.length, 2);
+  assert.deepEqual(handed[1]!.map((c) => c.hosts[0]), ['a.example.org', 'b.example.org']);
+});
+
+test('updates say how the list differs from the previous one, as splices -workers can send without a diff', async (t) => {
+  const api = await KubeApiServer.start([service('shop'), endpoints('shop', ['10.2.0.1']), ingress('a', { host: 'a.example.org', service: 'shop' }), ingress('c', { host: 'c.example.org', service: 'shop' })]);
+  t.after(() => api.stop());
+  const updates: RouteSourceUpdate[] = [];
+  const source = createKubernetesSource({ ...defaultKubeOptions(), url: api.url }, { log: () => {}, coalesceMs: 5 });
+  t.after(() => source.stop());
+  await source.start((u) => updates.push(u), () => {});
+  const check = (n: number) => {
+    const u = updates[n]!;
+    assert.ok(u.change, `update ${n} carries its change`);
+    assert.equal(u.change.from, updates[n - 1]!.routes);
+    const applied = applyDelta(u.change.from, { hunks: [...u.change.hunks], inserted: [...u.change.inserted] });
+    assert.equal(applied.length, u.routes.length);
+    applied.forEach((r, i) => assert.equal(r, u.routes[i], `update ${n}, route ${i}: the same object`));
+  };
+  api.apply(ingress('b', { host: 'b.example.org', service: 'shop' }));
+  await waitFor('b added', () => updates.length === 2);
+  check(1);
+  api.apply(endpoints('shop', ['10.2.0.1', '10.2.0.2']));
+  await waitFor('endpoints changed', () => updates.length === 3);
+  check(2);
+  assert.ok(updates[2]!.change!.inserted.length >= 3, 'every route of the service');
+  api.delete('Ingress', 'default', 'a');
+  await waitFor('a deleted', () => updates.length === 4);
+  check(3);
 });

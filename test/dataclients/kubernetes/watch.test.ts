@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { KubeApi, kubeConfigFromOptions } from '../../../src/dataclients/kubernetes/api.ts';
 import { ClusterWatcher } from '../../../src/dataclients/kubernetes/client.ts';
 import type { KubeLogEntry, KubeObject } from '../../../src/dataclients/kubernetes/convert/types.ts';
+import { TrackedCollection } from '../../../src/dataclients/kubernetes/convert/collection-diff.ts';
 import { defaultKubeOptions, type KubeOptions } from '../../../src/dataclients/kubernetes/options.ts';
 import { KubeApiServer, type KubeApiOptions } from '../../support/kube-apiserver.ts';
 import { endpoints, ingress, routeGroup, service } from '../../support/kube-objects.ts';
@@ -53,6 +54,48 @@ test('initial list, then add/modify/delete events reach the state', async (t) =>
   await waitFor('DELETED b', () => watcher.snapshot().ingresses.length === 1);
   server.apply(routeGroup('rg', 'rg.example', 'svc'));
   await waitFor('route group', () => watcher.snapshot().routeGroups.length === 1);
+});
+
+test('each snapshot carries what the events changed since the previous one, so the converter scans no collection', async (t) => {
+  const { server, watcher, changes } = await setup(t, [
+    ingress('a', { host: 'a.example', service: 'svc' }), ingress('b', { host: 'b.example', service: 'svc' }), ingress('c', { host: 'c.example', service: 'svc' }), service('svc'),
+  ]);
+  await watcher.load(true);
+  await waitFor('watches open', () => server.openWatches === 4);
+  const tracked = new TrackedCollection();
+  const s0 = watcher.snapshot().ingresses;
+  tracked.diff(s0);
+  const byName = (objs: readonly KubeObject[]) => names([...objs]).sort();
+  const before = changes();
+  // Modified, deleted, added, and one added then deleted before the snapshot (no net change).
+  server.apply(ingress('b', { host: 'b2.example', service: 'svc' }));
+  server.delete('Ingress', 'default', 'c');
+  server.apply(ingress('d', { host: 'd.example', service: 'svc' }));
+  server.apply(ingress('e', { host: 'e.example', service: 'svc' }));
+  server.delete('Ingress', 'default', 'e');
+  // Waiting on the change count, not on snapshots: every snapshot taken would start a new record.
+  await waitFor('five events', () => changes() === before + 5);
+  const s1 = watcher.snapshot().ingresses;
+  assert.deepEqual(names(s1), ['default/a', 'default/b', 'default/d']);
+  const d = tracked.diff(s1);
+  assert.deepEqual(tracked.stats, { scans: 1, recorded: 1 }, 'the second diff is the recorded one');
+  assert.deepEqual(byName(d.added), ['default/b', 'default/d']);
+  assert.deepEqual(byName(d.removed), ['default/b', 'default/c']);
+  assert.ok(d.removed.every((o) => s0.includes(o)) && d.added.every((o) => s1.includes(o)));
+  // The same as a scan finds.
+  const scanning = new TrackedCollection();
+  scanning.diff(s0.slice());
+  const scanned = scanning.diff(s1.slice());
+  assert.equal(scanning.stats.scans, 2);
+  assert.deepEqual(new Set(scanned.added), new Set(d.added));
+  assert.deepEqual(new Set(scanned.removed), new Set(d.removed));
+  // After a re-list there is no record: the next diff scans.
+  server.expireWatches();
+  server.apply(ingress('f', { host: 'f.example', service: 'svc' }));
+  await waitFor('re-list sees f', () => watcher.snapshot().ingresses.length === 4);
+  const d2 = tracked.diff(watcher.snapshot().ingresses);
+  assert.deepEqual(tracked.stats, { scans: 2, recorded: 1 });
+  assert.ok(d2.added.some((o) => o.metadata.name === 'f'));
 });
 
 test('410 Gone makes the reflectors re-list', async (t) => {

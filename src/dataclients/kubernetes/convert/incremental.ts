@@ -32,7 +32,8 @@ import { PatchedLookups } from './patched-lookups.ts';
 import { createRouteGroupEnv, routeGroupClassRx } from './routegroup.ts';
 import { convertRouteGroupEntry, RouteGroupPieces, type RgEntry } from './routegroup-pieces.ts';
 import { RouteIdCount } from './route-id-count.ts';
-import { TrackedCollection } from './collection-diff.ts';
+import { keyOf, TrackedCollection } from './collection-diff.ts';
+import { sameRoutes } from './same-routes.ts';
 import { FlatSegments } from './flat-segments.ts';
 import type { ClusterState, ConversionResult, KubeLogEntry, KubeLogger, TLSCertificate } from './types.ts';
 
@@ -110,28 +111,35 @@ export function createIncrementalConverter(): Converter {
       s.ing.detach(e);
     }
     const rgDiff = s.routeGroups.diff(state.routeGroups);
+    // Replaced RouteGroups by key: a replacement converting to equal routes keeps the old routes array.
+    const replacedRg = new Map<string, RgEntry>();
     for (const obj of rgDiff.removed) {
       const e = s.rg.byObject.get(obj)!;
       redo.delete(e);
       s.rg.detach(e);
+      replacedRg.set(keyOf(obj), e);
     }
     const rx = routeGroupClassRx(o.routeGroupClass, () => {});
     const env = createRouteGroupEnv({ ...state, secrets: [] }, () => {}, ctx);
     const ingConverted = () => stats.ingressConversions++;
     const rgConverted = () => stats.routeGroupConversions++;
     const ing = (obj: IngEntry['obj']): IngEntry => convertIngressEntry(o, ctx, rec, obj, seq++, ingConverted);
-    const rg = (obj: RgEntry['obj']): RgEntry => convertRouteGroupEntry(ctx, env, rec, obj, rx, seq++, o.enableTLS, rgConverted);
+    const rg = (obj: RgEntry['obj'], was: RgEntry | undefined): RgEntry => {
+      const e = convertRouteGroupEntry(ctx, env, rec, obj, rx, seq++, o.enableTLS, rgConverted);
+      if (was !== undefined && sameRoutes(e.routes, was.routes)) e.routes = was.routes;
+      return e;
+    };
     for (const e of redo) {
       if ('part' in e) {
         s.ing.detach(e);
         s.ing.attach(ing(e.obj));
       } else {
         s.rg.detach(e);
-        s.rg.attach(rg(e.obj));
+        s.rg.attach(rg(e.obj, e));
       }
     }
     for (const obj of ingDiff.added) s.ing.attach(ing(obj));
-    for (const obj of rgDiff.added) s.rg.attach(rg(obj));
+    for (const obj of rgDiff.added) s.rg.attach(rg(obj, replacedRg.get(keyOf(obj))));
 
     selectIngresses([], o.ingressClass, (l) => out.push(l));
     for (const e of s.ing.invalid.items) out.push(e.invalid!);
@@ -149,13 +157,17 @@ export function createIncrementalConverter(): Converter {
     const n2 = n1 + rgSegs.count;
     const tail = s.tail;
     let routes = s.flat.flatten(n2 + 1, (i) => (i < n1 ? ingSegs.at(i) : i < n2 ? rgSegs.at(i - n1) : tail));
+    let change = s.flat.lastChange;
     // The duplicate-id pass is the full conversion's; it only has work when some id occurs twice.
-    if (s.ids.hasDuplicates) routes = dedupeRoutes(routes, (l) => out.push(l));
+    if (s.ids.hasDuplicates) {
+      routes = dedupeRoutes(routes, (l) => out.push(l));
+      change = undefined;
+    }
     const certificates: TLSCertificate[] = [];
     s.ing.certificates(certificates);
     s.rg.certificates(certificates);
     for (const l of out) log(l);
-    return { routes, certificates };
+    return change === undefined ? { routes, certificates } : { routes, certificates, change };
   };
   return Object.assign(converter, { stats });
 }

@@ -19,6 +19,7 @@ export { createSharedContext, normalizeOptions } from './context.ts';
 export { dedupeRoutes } from './dedupe.ts';
 export { objectSize } from './bounds.ts';
 export { createIncrementalConverter, type Converter } from './incremental.ts';
+export { recordCollectionChange } from './collection-diff.ts';
 // The validation webhook admits objects by the rules the conversion applies.
 export { decodeRouteGroup } from './routegroup-spec.ts';
 export { validateRouteGroup } from './routegroup-validate.ts';

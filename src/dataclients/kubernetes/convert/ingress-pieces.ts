@@ -13,6 +13,7 @@ import { byMetadata, selectIngresses } from './ingress-select.ts';
 import type { Segments } from './flat-segments.ts';
 import type { RouteIdCount } from './route-id-count.ts';
 import { SortedList } from './sorted-list.ts';
+import { sameRoutes } from './same-routes.ts';
 import type { KubeLogEntry, KubeObject, TLSCertificate } from './types.ts';
 
 export interface IngEntry extends Dependent {
@@ -89,6 +90,8 @@ export class IngressPieces {
   #routes: RouteDef[] | undefined;
   /** The default routes in order, rebuilt when one comes or goes. */
   #defaultRoutes: RouteDef[] | undefined;
+  /** The default routes last handed out, kept when a rebuild yields equal ones. */
+  #lastDefaults: RouteDef[] = [];
   #ewRoutes: RouteDef[] = [];
   /** The east-west summary line of the last assembly, if any. */
   ewLog: KubeLogEntry | undefined;
@@ -176,9 +179,14 @@ export class IngressPieces {
       if (c !== undefined) code = c;
       if (e.part!.disableRedirectHosts.has(b.host)) disable = true;
     }
-    this.#ids.add(b.routes, -1);
-    b.routes = first === undefined ? [] : hostRoutesBlock(this.#o, b.host, list, code, disable);
-    this.#ids.add(b.routes, 1);
+    const routes = first === undefined ? [] : hostRoutesBlock(this.#o, b.host, list, code, disable);
+    // An Ingress replaced by an equal one (a status update, an Endpoints change with the same addresses) keeps
+    // the block: the route list stays the same array, and nothing downstream recompiles.
+    if (!sameRoutes(routes, b.routes)) {
+      this.#ids.add(b.routes, -1);
+      b.routes = routes;
+      this.#ids.add(b.routes, 1);
+    }
     if (b.orderEntry !== first || b.orderIdx !== firstIdx) {
       if (b.orderEntry !== undefined) this.#hostOrder.remove(b);
       b.orderEntry = first;
@@ -199,7 +207,12 @@ export class IngressPieces {
       const all = (this.#routes ??= this.#withEastWest());
       return { count: 1, at: () => all };
     }
-    const defaults = (this.#defaultRoutes ??= this.#defaults.items.map((e) => e.part!.defaultRoute!));
+    if (this.#defaultRoutes === undefined) {
+      const defaults = this.#defaults.items.map((e) => e.part!.defaultRoute!);
+      this.#defaultRoutes = sameRoutes(defaults, this.#lastDefaults) ? this.#lastDefaults : defaults;
+      this.#lastDefaults = this.#defaultRoutes;
+    }
+    const defaults = this.#defaultRoutes;
     const blocks = this.#hostOrder.items;
     return { count: blocks.length + 1, at: (i) => (i === 0 ? defaults : blocks[i - 1]!.routes) };
   }

@@ -2,6 +2,7 @@
  * Input and output of the Kubernetes-to-routes conversion: a pure function of the cluster state and the
  * options, shared by the live data client, `skipjack-eskip kube-render` and the conformance runner.
  */
+import type { RouteListChange } from '../../types.ts';
 import type { RouteDef } from '../../../eskip/index.ts';
 
 /** Any Kubernetes object as decoded from JSON/YAML. Namespace is always set ("default" when absent). */
@@ -59,4 +60,6 @@ export interface TLSCertificate {
 export interface ConversionResult {
   routes: RouteDef[];
   certificates: TLSCertificate[];
+  /** How `routes` differs from the previous result (the incremental converter, when it knows). */
+  change?: RouteListChange;
 }

@@ -113,3 +113,25 @@ test('only objects whose inputs changed are converted again', (t) => {
   const afterOpts = check(convert, stateOf(objs), { ...opts, provideHTTPSRedirect: true });
   assert.notEqual(byId(afterOpts, A), byId(afterSvc, A));
 });
+
+test('objects replaced by equal ones (status updates, same addresses) leave the route list the same array', () => {
+  const opts = defaultKubeOptions();
+  const convert = createIncrementalConverter();
+  let objs = objects;
+  const first = check(convert, stateOf(objs), opts);
+  const status = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: '99' }, status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } });
+  const conversions = () => convert.stats!.ingressConversions + convert.stats!.routeGroupConversions;
+  const c0 = conversions();
+  objs = replace(objs, 'Ingress', 'a', status);
+  objs = replace(objs, 'RouteGroup', 'c', status);
+  objs = replace(objs, 'Endpoints', 'b', (o) => ({ ...o, metadata: { ...o.metadata, resourceVersion: '100' } }));
+  const after = check(convert, stateOf(objs), opts);
+  assert.equal(conversions() - c0, 3, 'a, c and (through its Endpoints) b were converted again');
+  assert.equal(after, first, 'the same list: nothing to push');
+  // A real change still makes a new list.
+  objs = replace(objs, 'Endpoints', 'b', (o) => ({ ...o, subsets: [{ addresses: [{ ip: '10.7.7.7' }], ports: [{ name: 'http', port: 8080 }] }] }));
+  const changed = check(convert, stateOf(objs), opts);
+  assert.notEqual(changed, first);
+  assert.equal(byId(changed, B).backend, 'http://10.7.7.7:8080');
+  assert.equal(byId(changed, A), byId(first, A));
+});
