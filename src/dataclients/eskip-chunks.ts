@@ -99,28 +99,31 @@ function scanCuts(buf: Buffer, from: number, cut: (at: number, lines: number) =>
   return lines;
 }
 
+/** Bytes compared per step: memcmp of 1 MB takes well under a millisecond, so a sliced parse can yield between. */
+const COMPARE_BLOCK = 1024 * 1024;
+
 /** The length of the common prefix of a and b: memcmp over blocks, then byte by byte in the first differing one. */
-function commonPrefix(a: Buffer, b: Buffer): number {
+function* commonPrefix(a: Buffer, b: Buffer): Steps<number> {
   const n = Math.min(a.length, b.length);
-  const block = 64 * 1024;
   let i = 0;
   while (i < n) {
-    const e = Math.min(i + block, n);
+    const e = Math.min(i + COMPARE_BLOCK, n);
     if (a.compare(b, i, e, i, e) !== 0) break;
     i = e;
+    yield;
   }
   while (i < n && a[i] === b[i]) i++;
   return i;
 }
 
 /** The length of the common suffix of a and b, at most `max`. */
-function commonSuffix(a: Buffer, b: Buffer, max: number): number {
-  const block = 64 * 1024;
+function* commonSuffix(a: Buffer, b: Buffer, max: number): Steps<number> {
   let s = 0;
   while (s < max) {
-    const len = Math.min(block, max - s);
+    const len = Math.min(COMPARE_BLOCK, max - s);
     if (a.compare(b, b.length - s - len, b.length - s, a.length - s - len, a.length - s) !== 0) break;
     s += len;
+    yield;
   }
   while (s < max && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
   return s;
@@ -149,6 +152,8 @@ function keepUnchanged(replaced: readonly Chunk[], fresh: readonly Chunk[]): voi
 /** What one parse did: the document, and how many bytes were parsed again (for tests and the benchmark). */
 export interface ChunkedParse extends DocumentParse {
   reparsedBytes: number;
+  /** The bytes are the previous version's: the routes are the same objects. */
+  unchanged: boolean;
 }
 
 /** One eskip document across its versions (a routes file as it is rewritten). */
@@ -186,15 +191,16 @@ export class ChunkedDocument {
   *#steps(buf: Buffer): Steps<ChunkedParse> {
     const old = this.#buf;
     let reparsed: number;
-    if (old === null || this.#chunks.length === 0) reparsed = yield* this.#full(buf);
+    if (old !== null && old.length === 0 && buf.length === 0) reparsed = -1;
+    else if (old === null || this.#chunks.length === 0) reparsed = yield* this.#full(buf);
     else {
       if (this.#tables.strings.size > 2 * this.#tablesBase + 65_536) this.#tables = new ParseTables(buf.length);
-      reparsed = this.#incremental(old, buf);
+      reparsed = yield* this.#incremental(old, buf);
     }
     this.#buf = buf;
     const errors: EskipParseError[] = [];
     for (const c of this.#chunks) for (const e of c.errors) if (errors.length < MAX_ERRORS) errors.push(e);
-    return { routes: this.#routes.slice(), errors, reparsedBytes: reparsed };
+    return { routes: this.#routes.slice(), errors, reparsedBytes: Math.max(reparsed, 0), unchanged: reparsed < 0 };
   }
 
   *#full(buf: Buffer): Steps<number> {
@@ -256,11 +262,12 @@ export class ChunkedDocument {
     return { start, end, firstLine, lines, routes, errors };
   }
 
-  #incremental(old: Buffer, buf: Buffer): number {
+  /** Re-parses where `buf` differs from `old`; returns the bytes parsed again, -1 when nothing differs. */
+  *#incremental(old: Buffer, buf: Buffer): Steps<number> {
     const chunks = this.#chunks;
-    const p = commonPrefix(old, buf);
-    if (p === old.length && p === buf.length) return 0;
-    const s = commonSuffix(old, buf, Math.min(old.length, buf.length) - p);
+    const p = yield* commonPrefix(old, buf);
+    if (p === old.length && p === buf.length) return -1;
+    const s = yield* commonSuffix(old, buf, Math.min(old.length, buf.length) - p);
     const shift = buf.length - old.length;
     const changedEnd = old.length - s;
     // The chunk holding the first changed byte (the last one for an append).
@@ -306,6 +313,8 @@ export class ChunkedDocument {
     const middle: RouteDef[] = [];
     for (const c of fresh) for (const r of c.routes) middle.push(r);
     for (let i = 0; i < after.length; i++) {
+      // A million routes below a line added: their positions move in slices.
+      if (i % 64 === 63) yield;
       const c = after[i]!;
       c.start += shift;
       c.end += shift;

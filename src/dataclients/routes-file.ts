@@ -7,10 +7,11 @@
  * changed (eskip-chunks.ts): one route changed among a million costs a few kB of parsing, and the other
  * routes keep their definition objects, so nothing downstream rebuilds them.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { SkipjackError } from '../errors.ts';
 import type { RouteDef } from '../eskip/index.ts';
 import { ChunkedDocument } from './eskip-chunks.ts';
+import { FileBuffers } from './file-buffers.ts';
 import { checkNotEmpty, checkSourceSize, routesFromParse } from './route-text.ts';
 import type { RouteSource, RouteSourceUpdate } from './types.ts';
 
@@ -41,26 +42,29 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let lastPrint: string | null = null;
-  let lastBytes: Buffer | null = null;
   let lastRoutes: RouteDef[] | null = null;
   const doc = new ChunkedDocument(file);
+  // The document holds the previous version's bytes; the next version is read into the other buffer.
+  const buffers = new FileBuffers(file);
 
   /** The update for the file's current text, or null when the text did not change. */
   async function load(): Promise<RouteSourceUpdate | null> {
     let bytes: Buffer;
     try {
       checkSourceSize(`routes file ${file}`, (await stat(file)).size, o.maxBytes ?? 0);
-      bytes = await readFile(file);
+      bytes = await buffers.read();
     } catch (err) {
       if (err instanceof SkipjackError) throw err;
       throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
-    if (lastBytes !== null && bytes.equals(lastBytes)) return null;
     // Bytes, not characters: "empty" means a zero-byte file either way.
     checkNotEmpty(file, bytes.length, lastRoutes);
-    // Sliced: a file of a million routes takes seconds to parse, during which the current routes keep serving.
-    const u = routesFromParse(file, await doc.parseSliced(bytes), bytes.length, lastRoutes);
-    lastBytes = bytes;
+    // Sliced: a file of a million routes takes seconds to parse, during which the current routes keep serving;
+    // a changed one is compared with the previous version in slices too (eskip-chunks.ts).
+    const parsed = await doc.parseSliced(bytes);
+    buffers.commit();
+    if (parsed.unchanged) return null;
+    const u = routesFromParse(file, parsed, bytes.length, lastRoutes);
     lastRoutes = u.routes;
     return u;
   }
