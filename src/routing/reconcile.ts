@@ -10,6 +10,7 @@ import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { RouteEntry } from './leaf.ts';
 import type { IdIndex } from './id-index.ts';
 import { sameRouteDef } from './route-equality.ts';
+import { reconcileWindowSteps, windowCounters } from './reconcile-window.ts';
 import { stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { TableState } from './table.ts';
 import type { InvalidRoute, Route } from './types.ts';
@@ -48,6 +49,12 @@ const noRoutes: readonly Route[] = [];
  */
 export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | null, byId: IdIndex, compile: (def: RouteDef) => RouteEntry,
   markKept = false): Steps<Reconciled> {
+  // One window changed (a route edited, added or removed): only the window is matched (reconcile-window.ts).
+  if (base !== null && !markKept && !base.released) {
+    const w = yield* reconcileWindowSteps(defs, base, byId, compile);
+    if (w !== null) return w;
+  }
+  windowCounters.matched += defs.length;
   const prevDefs = base?.defs ?? noDefs;
   const prevCompiled = base?.compiled ?? noEntries;
   const prevRoutes = base?.routes ?? noRoutes;
