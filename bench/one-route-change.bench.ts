@@ -58,7 +58,7 @@ try {
   const compile = compiler(defaultConfig(), () => false, new HttpClients(), null);
   const holder = new RouteTableHolder(compile([], 0));
   const t0 = performance.now();
-  let defs = (await doc.parseSliced(await buffers.read())).routes;
+  let defs = (await doc.parseSliced((await buffers.read()).bytes)).routes;
   buffers.commit();
   const parsedAt = performance.now();
   let workerDefs = defs.slice();
@@ -69,8 +69,8 @@ try {
     write(c);
     longest = 0;
     lastTick = performance.now();
-    const [bytes, readMs, readCpu] = await step(() => buffers.read());
-    const [parsed, parseMs, parseCpu] = await step(() => doc.parseSliced(bytes));
+    const [{ bytes, difference }, readMs, readCpu] = await step(() => buffers.read());
+    const [parsed, parseMs, parseCpu] = await step(() => doc.parseSliced(bytes, {}, difference));
     buffers.commit();
     const [, deltaMs] = await step(() => {
       workerDefs = applyDelta(workerDefs, diffDefs(defs, parsed.routes));

@@ -149,6 +149,13 @@ function keepUnchanged(replaced: readonly Chunk[], fresh: readonly Chunk[]): voi
   }
 }
 
+/** Where a new version differs from the previous one: common prefix and suffix lengths, measured against `against`. */
+export interface KnownDifference {
+  readonly against: Buffer;
+  readonly prefix: number;
+  readonly suffix: number;
+}
+
 /** What one parse did: the document, and how many bytes were parsed again (for tests and the benchmark). */
 export interface ChunkedParse extends DocumentParse {
   reparsedBytes: number;
@@ -175,27 +182,31 @@ export class ChunkedDocument {
     this.#file = file;
   }
 
-  /** Parses `buf`, the document's new version, re-using what the previous version's parse still holds. */
-  parse(buf: Buffer): ChunkedParse {
-    return runSync(this.#steps(buf));
+  /**
+   * Parses `buf`, the document's new version, re-using what the previous version's parse still holds.
+   * `known`: where `buf` differs from the previous version (file-buffers.ts found it while reading); used
+   * when it was measured against the buffer this document last parsed, else the versions are compared here.
+   */
+  parse(buf: Buffer, known: KnownDifference | null = null): ChunkedParse {
+    return runSync(this.#steps(buf, known));
   }
 
   /**
    * parse() in slices: returns to the event loop every `sliceMs` (default 10 ms), between chunks, so a large
    * routes file does not stop the process serving while it is read. Same result as parse().
    */
-  parseSliced(buf: Buffer, o: SliceOptions = {}): Promise<ChunkedParse> {
-    return runSliced(this.#steps(buf), o);
+  parseSliced(buf: Buffer, o: SliceOptions = {}, known: KnownDifference | null = null): Promise<ChunkedParse> {
+    return runSliced(this.#steps(buf, known), o);
   }
 
-  *#steps(buf: Buffer): Steps<ChunkedParse> {
+  *#steps(buf: Buffer, known: KnownDifference | null): Steps<ChunkedParse> {
     const old = this.#buf;
     let reparsed: number;
     if (old !== null && old.length === 0 && buf.length === 0) reparsed = -1;
     else if (old === null || this.#chunks.length === 0) reparsed = yield* this.#full(buf);
     else {
       if (this.#tables.strings.size > 2 * this.#tablesBase + 65_536) this.#tables = new ParseTables(buf.length);
-      reparsed = yield* this.#incremental(old, buf);
+      reparsed = yield* this.#incremental(old, buf, known !== null && known.against === old ? known : null);
     }
     this.#buf = buf;
     const errors: EskipParseError[] = [];
@@ -263,11 +274,11 @@ export class ChunkedDocument {
   }
 
   /** Re-parses where `buf` differs from `old`; returns the bytes parsed again, -1 when nothing differs. */
-  *#incremental(old: Buffer, buf: Buffer): Steps<number> {
+  *#incremental(old: Buffer, buf: Buffer, known: KnownDifference | null): Steps<number> {
     const chunks = this.#chunks;
-    const p = yield* commonPrefix(old, buf);
+    const p = known !== null ? known.prefix : yield* commonPrefix(old, buf);
     if (p === old.length && p === buf.length) return -1;
-    const s = yield* commonSuffix(old, buf, Math.min(old.length, buf.length) - p);
+    const s = known !== null ? known.suffix : yield* commonSuffix(old, buf, Math.min(old.length, buf.length) - p);
     const shift = buf.length - old.length;
     const changedEnd = old.length - s;
     // The chunk holding the first changed byte (the last one for an append).

@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { SkipjackError } from '../errors.ts';
 import type { RouteDef } from '../eskip/index.ts';
 import { ChunkedDocument } from './eskip-chunks.ts';
-import { FileBuffers } from './file-buffers.ts';
+import { FileBuffers, type Difference } from './file-buffers.ts';
 import { checkNotEmpty, checkSourceSize, routesFromParse } from './route-text.ts';
 import type { RouteSource, RouteSourceUpdate } from './types.ts';
 
@@ -50,9 +50,10 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
   /** The update for the file's current text, or null when the text did not change. */
   async function load(): Promise<RouteSourceUpdate | null> {
     let bytes: Buffer;
+    let difference: Difference | null;
     try {
       checkSourceSize(`routes file ${file}`, (await stat(file)).size, o.maxBytes ?? 0);
-      bytes = await buffers.read();
+      ({ bytes, difference } = await buffers.read());
     } catch (err) {
       if (err instanceof SkipjackError) throw err;
       throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
@@ -60,8 +61,8 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
     // Bytes, not characters: "empty" means a zero-byte file either way.
     checkNotEmpty(file, bytes.length, lastRoutes);
     // Sliced: a file of a million routes takes seconds to parse, during which the current routes keep serving;
-    // a changed one is compared with the previous version in slices too (eskip-chunks.ts).
-    const parsed = await doc.parseSliced(bytes);
+    // where a changed one differs was found while reading it (file-buffers.ts).
+    const parsed = await doc.parseSliced(bytes, {}, difference);
     buffers.commit();
     if (parsed.unchanged) return null;
     const u = routesFromParse(file, parsed, bytes.length, lastRoutes);
