@@ -168,7 +168,10 @@ export class ChunkedDocument {
   readonly #file: string;
   #buf: Buffer | null = null;
   #chunks: Chunk[] = [];
-  /** The last result's routes, in chunk order; never handed out, so it can be sliced for the next result. */
+  /**
+   * The last result's routes, in chunk order. Handed out, so never changed afterwards: the next version's
+   * list is a copy (one bulk copy per change, where splicing this list and copying it for the caller took two).
+   */
   #routes: RouteDef[] = [];
   /**
    * Shared by the chunks, so equal strings and calls are one object across the document (and a re-parsed
@@ -211,7 +214,7 @@ export class ChunkedDocument {
     this.#buf = buf;
     const errors: EskipParseError[] = [];
     for (const c of this.#chunks) for (const e of c.errors) if (errors.length < MAX_ERRORS) errors.push(e);
-    return { routes: this.#routes.slice(), errors, reparsedBytes: Math.max(reparsed, 0), unchanged: reparsed < 0 };
+    return { routes: this.#routes, errors, reparsedBytes: Math.max(reparsed, 0), unchanged: reparsed < 0 };
   }
 
   *#full(buf: Buffer): Steps<number> {
@@ -339,14 +342,23 @@ export class ChunkedDocument {
       }
       for (const r of c.routes) if (r.pos !== undefined) r.pos.line += lineShift;
     }
-    for (let i = 0; i < after.length; i++) {
-      if (after[i] === chunks[last + 1 + i]) continue;
-      // A chunk parsed again for its errors' positions: its routes may be new objects.
-      let at = routeEnd;
-      for (let j = last + 1; j < last + 1 + i; j++) at += chunks[j]!.routes.length;
-      for (const r of after[i]!.routes) this.#routes[at++] = r;
+    // The previous list copied once, the re-parsed routes in place of the replaced ones. Many (a large edit):
+    // concatenated, as spreading them into splice's arguments would overflow the stack.
+    let routes: RouteDef[];
+    if (middle.length > 10_000) routes = this.#routes.slice(0, routeStart).concat(middle, this.#routes.slice(routeEnd));
+    else {
+      routes = this.#routes.slice();
+      if (middle.length === routeEnd - routeStart) for (let i = 0; i < middle.length; i++) routes[routeStart + i] = middle[i]!;
+      else routes.splice(routeStart, routeEnd - routeStart, ...middle);
     }
-    this.#routes.splice(routeStart, routeEnd - routeStart, ...middle);
+    let at = routeStart + middle.length;
+    for (let i = 0; i < after.length; i++) {
+      const c = after[i]!;
+      // A chunk parsed again for its errors' positions: its routes may be new objects.
+      if (c !== chunks[last + 1 + i]) for (let j = 0; j < c.routes.length; j++) routes[at + j] = c.routes[j]!;
+      at += c.routes.length;
+    }
+    this.#routes = routes;
     this.#chunks = chunks.slice(0, first).concat(fresh, after);
     return reparsed;
   }

@@ -107,7 +107,9 @@ export function* reconcileWindowSteps(defs: readonly RouteDef[], base: TableStat
   yield;
   const routes = splice<Route>(base.routes, p, prevEnd, middle.map((e) => e.route));
   yield;
-  const inputs = splice(base.defs, p, prevEnd, middleDefs);
+  // No definition invalid (the prefix and suffix were valid before and stay so): the caller's list is the
+  // definitions of `compiled` position for position, and is taken as immutable like every definition.
+  const inputs = invalid.length === 0 && base.defs.length + middleDefs.length - (prevEnd - p) === defs.length ? defs as RouteDef[] : splice(base.defs, p, prevEnd, middleDefs);
   for (let i = 0; i < middle.length; i++) middle[i]!.seq = p + i;
   // An added or removed route moves the positions of every route after it.
   const shift = middle.length - (prevEnd - p);
