@@ -1,13 +1,15 @@
 /**
  * `-routes-file`: an eskip file, watched. The file's stat is polled (which survives editors and ConfigMap
- * updates that replace the file by rename); a change is read only once the stat stays the same for a short
+ * updates that replace the file by rename), and checked at once when its directory reports an event; a change is read only once the stat stays the same for a short
  * settle time, so a truncate-then-write is not taken for an empty route list. What the text means (broken
  * routes, an empty file, a file too large) is route-text.ts's rule; an unreadable or removed file keeps the
  * last good routes and is reported through onError. A changed file is parsed again only where its bytes
  * changed (eskip-chunks.ts): one route changed among a million costs a few kB of parsing, and the other
  * routes keep their definition objects, so nothing downstream rebuilds them.
  */
+import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { SkipjackError } from '../errors.ts';
 import type { RouteDef } from '../eskip/index.ts';
 import { ChunkedDocument } from './eskip-chunks.ts';
@@ -70,13 +72,24 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
     return u;
   }
 
+  let watcher: FSWatcher | null = null;
+  let ticking = false;
+  /** A stat check now: the poll's, or a watch event's; one at a time. */
+  let tick: () => Promise<void> = async () => {};
+  const wake = (): void => {
+    if (stopped || ticking) return;
+    if (timer !== null) clearTimeout(timer);
+    void tick();
+  };
+
   return {
     name: `file:${file}`,
     async start(onUpdate, onError) {
       lastPrint = await statPrint(file);
       onUpdate((await load())!);
-      const tick = async (): Promise<void> => {
+      tick = async (): Promise<void> => {
         if (stopped) return;
+        ticking = true;
         try {
           const now = await statPrint(file);
           if (now !== lastPrint) {
@@ -92,13 +105,28 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
         } catch (err) {
           onError(err as Error);
         } finally {
+          ticking = false;
           if (!stopped) timer = setTimeout(tick, pollMs).unref();
         }
       };
       timer = setTimeout(tick, pollMs).unref();
+      // The directory is watched, not the file: an editor or a ConfigMap replaces the file by rename. A watch
+      // event only brings the next stat check forward; the poll stays, for file systems without events.
+      try {
+        watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
+          if (name === null || name === basename(file)) wake();
+        });
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = null;
+        });
+      } catch {
+        watcher = null;
+      }
     },
     async stop() {
       stopped = true;
+      watcher?.close();
       if (timer !== null) clearTimeout(timer);
     },
   };
