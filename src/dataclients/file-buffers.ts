@@ -98,9 +98,12 @@ export class FileBuffers {
         if (bytesRead === 0) break;
         const e = n + bytesRead;
         if (old !== null && e <= size) {
+          // Same length: both alignments are one, so each piece is compared once.
+          let same = -1;
           if (prefixOpen) {
             const pe = Math.min(e, old.length);
-            if (pe > n && buf.compare(old, n, pe, n, pe) !== 0) {
+            same = pe > n && buf.compare(old, n, pe, n, pe) !== 0 ? 0 : 1;
+            if (same === 0) {
               prefix = firstDiff(buf, old, n, pe);
               prefixOpen = false;
             } else {
@@ -110,7 +113,7 @@ export class FileBuffers {
           }
           const lo = Math.max(n, shift);
           if (lo > n) (diffFrom = n), (diffTo = Math.min(lo, e)), (exact = true);
-          if (e > lo && buf.compare(old, lo - shift, e - shift, lo, e) !== 0) (diffFrom = lo), (diffTo = e), (exact = false);
+          if (e > lo && (shift === 0 && same !== -1 ? same === 0 : buf.compare(old, lo - shift, e - shift, lo, e) !== 0)) (diffFrom = lo), (diffTo = e), (exact = false);
         }
         n = e;
       }
