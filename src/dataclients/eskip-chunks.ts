@@ -16,6 +16,7 @@
  */
 import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
 import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
+import { replacedSteps } from '../lifecycle/list-steps.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
 
 /** Bytes per chunk, roughly: one re-parse after a one-route change costs about this much text. */
@@ -318,8 +319,6 @@ export class ChunkedDocument {
     const lineShift = newLines - oldLines;
     const after = chunks.slice(last + 1);
     let reparsed = to - from;
-    // The new list is the old one with the replaced chunks' routes spliced: moved in bulk, several times
-    // faster than a loop over a million routes.
     let routeStart = 0;
     for (let i = 0; i < first; i++) routeStart += chunks[i]!.routes.length;
     let routeEnd = routeStart;
@@ -342,15 +341,8 @@ export class ChunkedDocument {
       }
       for (const r of c.routes) if (r.pos !== undefined) r.pos.line += lineShift;
     }
-    // The previous list copied once, the re-parsed routes in place of the replaced ones. Many (a large edit):
-    // concatenated, as spreading them into splice's arguments would overflow the stack.
-    let routes: RouteDef[];
-    if (middle.length > 10_000) routes = this.#routes.slice(0, routeStart).concat(middle, this.#routes.slice(routeEnd));
-    else {
-      routes = this.#routes.slice();
-      if (middle.length === routeEnd - routeStart) for (let i = 0; i < middle.length; i++) routes[routeStart + i] = middle[i]!;
-      else routes.splice(routeStart, routeEnd - routeStart, ...middle);
-    }
+    // The previous list copied a block at a time, the re-parsed routes in place of the replaced ones.
+    const routes = yield* replacedSteps(this.#routes, routeStart, routeEnd, middle);
     let at = routeStart + middle.length;
     for (let i = 0; i < after.length; i++) {
       const c = after[i]!;

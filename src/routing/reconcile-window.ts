@@ -15,6 +15,7 @@ import type { RouteEntry } from './leaf.ts';
 import { usable } from './route-lifetimes.ts';
 import { sameRouteDef } from './route-equality.ts';
 import { stepChunk, type Steps } from '../lifecycle/index.ts';
+import { replacedSteps } from '../lifecycle/list-steps.ts';
 import type { Reconciled } from './reconcile.ts';
 import type { TableState } from './table.ts';
 import type { InvalidRoute, Route } from './types.ts';
@@ -102,14 +103,12 @@ export function* reconcileWindowSteps(defs: readonly RouteDef[], base: TableStat
   const removed: RouteEntry[] = [];
   for (let i = p; i < prevEnd; i++) if (!keptSet.has(base.compiled[i]!)) removed.push(base.compiled[i]!);
   yield;
-  // The previous lists copied in bulk (concat: the routes list is frozen, where slice takes a slow path).
-  const compiled = splice(base.compiled, p, prevEnd, middle);
-  yield;
-  const routes = splice<Route>(base.routes, p, prevEnd, middle.map((e) => e.route));
-  yield;
+  // The previous lists copied a block at a time (a million-element copy in one call blocked for 20-150 ms).
+  const compiled = yield* replacedSteps(base.compiled, p, prevEnd, middle);
+  const routes = yield* replacedSteps<Route>(base.routes, p, prevEnd, middle.map((e) => e.route));
   // No definition invalid (the prefix and suffix were valid before and stay so): the caller's list is the
   // definitions of `compiled` position for position, and is taken as immutable like every definition.
-  const inputs = invalid.length === 0 && base.defs.length + middleDefs.length - (prevEnd - p) === defs.length ? defs as RouteDef[] : splice(base.defs, p, prevEnd, middleDefs);
+  const inputs = invalid.length === 0 && compiled.length === defs.length ? defs as RouteDef[] : yield* replacedSteps(base.defs, p, prevEnd, middleDefs);
   for (let i = 0; i < middle.length; i++) middle[i]!.seq = p + i;
   // An added or removed route moves the positions of every route after it.
   const shift = middle.length - (prevEnd - p);
@@ -122,13 +121,4 @@ export function* reconcileWindowSteps(defs: readonly RouteDef[], base: TableStat
   for (const c of removed) if (byId.get(c.route.id) === c) byId.delete(c.route.id);
   for (const c of fresh) byId.set(c.route.id, c);
   return { compiled, routes, inputs, fresh, removed, invalid, inOrder: true };
-}
-
-/** `list` with [from, to) replaced by `mid`: one bulk copy and an in-place splice. */
-function splice<T>(list: readonly T[], from: number, to: number, mid: readonly T[]): T[] {
-  const out = ([] as T[]).concat(list);
-  if (mid.length === to - from) {
-    for (let i = 0; i < mid.length; i++) out[from + i] = mid[i]!;
-  } else out.splice(from, to - from, ...mid);
-  return out;
 }
