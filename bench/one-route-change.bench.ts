@@ -67,6 +67,10 @@ try {
   let workerDefs = defs.slice();
   holder.swap(await compile.sliced!(defs, 1));
   console.log(`${n} routes (${(halves[0]!.length + halves[1]!.length) / 1e6 | 0} MB): read+parse ${((parsedAt - t0) / 1000).toFixed(1)} s, compile ${((performance.now() - parsedAt) / 1000).toFixed(1)} s (load ${load()})`);
+  // As the routes-file source does after start-up: the spare buffer's pages are faulted in before any change.
+  const warmAt = performance.now();
+  await buffers.read();
+  console.log(`spare buffer filled in ${(performance.now() - warmAt).toFixed(0)} ms`);
   const session = profileTo === undefined ? null : new Session();
   if (session !== null) {
     session.connect();
