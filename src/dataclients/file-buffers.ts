@@ -87,16 +87,19 @@ export class FileBuffers {
       let diffTo = -1;
       let exact = false;
       let n = 0;
+      let pending = fh.read(buf, 0, Math.min(this.#pieceBytes, buf.length), 0);
       for (;;) {
-        if (n === buf.length) {
-          // The file grew while being read: keep what was read, in a larger buffer.
-          const larger = Buffer.allocUnsafeSlow(buf.length * 2);
-          buf.copy(larger, 0, 0, n);
-          buf = this.#spare = larger;
-        }
-        const { bytesRead } = await fh.read(buf, n, Math.min(this.#pieceBytes, buf.length - n), n);
+        const { bytesRead } = await pending;
         if (bytesRead === 0) break;
         const e = n + bytesRead;
+        if (e === buf.length) {
+          // The file grew while being read: keep what was read, in a larger buffer.
+          const larger = Buffer.allocUnsafeSlow(buf.length * 2);
+          buf.copy(larger, 0, 0, e);
+          buf = this.#spare = larger;
+        }
+        // The next piece is read on the thread pool while this one is compared here.
+        pending = fh.read(buf, e, Math.min(this.#pieceBytes, buf.length - e), e);
         if (old !== null && e <= size) {
           // Same length: both alignments are one, so each piece is compared once.
           let same = -1;
