@@ -18,6 +18,7 @@ import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, t
 import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { replacedSteps } from '../lifecycle/list-steps.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
+import type { Difference } from './file-buffers.ts';
 
 /** Bytes per chunk, roughly: one re-parse after a one-route change costs about this much text. */
 const CHUNK_BYTES = 16 * 1024;
@@ -150,13 +151,6 @@ function keepUnchanged(replaced: readonly Chunk[], fresh: readonly Chunk[]): voi
   }
 }
 
-/** Where a new version differs from the previous one: common prefix and suffix lengths, measured against `against`. */
-export interface KnownDifference {
-  readonly against: Buffer;
-  readonly prefix: number;
-  readonly suffix: number;
-}
-
 /** What one parse did: the document, and how many bytes were parsed again (for tests and the benchmark). */
 export interface ChunkedParse extends DocumentParse {
   reparsedBytes: number;
@@ -191,7 +185,7 @@ export class ChunkedDocument {
    * `known`: where `buf` differs from the previous version (file-buffers.ts found it while reading); used
    * when it was measured against the buffer this document last parsed, else the versions are compared here.
    */
-  parse(buf: Buffer, known: KnownDifference | null = null): ChunkedParse {
+  parse(buf: Buffer, known: Difference | null = null): ChunkedParse {
     return runSync(this.#steps(buf, known));
   }
 
@@ -199,11 +193,11 @@ export class ChunkedDocument {
    * parse() in slices: returns to the event loop every `sliceMs` (default 10 ms), between chunks, so a large
    * routes file does not stop the process serving while it is read. Same result as parse().
    */
-  parseSliced(buf: Buffer, o: SliceOptions = {}, known: KnownDifference | null = null): Promise<ChunkedParse> {
+  parseSliced(buf: Buffer, o: SliceOptions = {}, known: Difference | null = null): Promise<ChunkedParse> {
     return runSliced(this.#steps(buf, known), o);
   }
 
-  *#steps(buf: Buffer, known: KnownDifference | null): Steps<ChunkedParse> {
+  *#steps(buf: Buffer, known: Difference | null): Steps<ChunkedParse> {
     const old = this.#buf;
     let reparsed: number;
     if (old !== null && old.length === 0 && buf.length === 0) reparsed = -1;
@@ -278,7 +272,7 @@ export class ChunkedDocument {
   }
 
   /** Re-parses where `buf` differs from `old`; returns the bytes parsed again, -1 when nothing differs. */
-  *#incremental(old: Buffer, buf: Buffer, known: KnownDifference | null): Steps<number> {
+  *#incremental(old: Buffer, buf: Buffer, known: Difference | null): Steps<number> {
     const chunks = this.#chunks;
     const p = known !== null ? known.prefix : yield* commonPrefix(old, buf);
     if (p === old.length && p === buf.length) return -1;

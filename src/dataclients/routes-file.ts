@@ -1,11 +1,13 @@
 /**
  * `-routes-file`: an eskip file, watched. The file's stat is polled (which survives editors and ConfigMap
- * updates that replace the file by rename), and checked at once when its directory reports an event; a change is read only once the stat stays the same for a short
- * settle time, so a truncate-then-write is not taken for an empty route list. What the text means (broken
+ * updates that replace the file by rename), and checked at once when its directory reports an event; a
+ * change is read only once the stat stays the same for a short settle time, so a truncate-then-write is not
+ * taken for an empty route list. What the text means (broken
  * routes, an empty file, a file too large) is route-text.ts's rule; an unreadable or removed file keeps the
  * last good routes and is reported through onError. A changed file is parsed again only where its bytes
- * changed (eskip-chunks.ts): one route changed among a million costs a few kB of parsing, and the other
- * routes keep their definition objects, so nothing downstream rebuilds them.
+ * changed (eskip-chunks.ts), and where they changed is found while reading the file (file-buffers.ts): one
+ * route changed among a million costs a few kB of parsing, and the other routes keep their definition
+ * objects, so nothing downstream rebuilds them.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
