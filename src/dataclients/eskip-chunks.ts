@@ -15,8 +15,7 @@
  * routes after it are moved in place (a position is not part of what a route means).
  */
 import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
-import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
-import { replacedSteps } from '../lifecycle/list-steps.ts';
+import { replacedSteps, runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
 import type { Difference } from './file-buffers.ts';
 

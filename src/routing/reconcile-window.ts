@@ -14,9 +14,8 @@ import type { IdIndex } from './id-index.ts';
 import type { RouteEntry } from './leaf.ts';
 import { usable } from './route-lifetimes.ts';
 import { sameRouteDef } from './route-equality.ts';
-import { stepChunk, type Steps } from '../lifecycle/index.ts';
-import { replacedSteps } from '../lifecycle/list-steps.ts';
-import type { Reconciled } from './reconcile.ts';
+import { replacedSteps, stepChunk, type Steps } from '../lifecycle/index.ts';
+import type { Reconciled } from './reconciled.ts';
 import type { TableState } from './table.ts';
 import type { InvalidRoute, Route } from './types.ts';
 
