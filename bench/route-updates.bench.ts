@@ -167,7 +167,7 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
     }
     console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: start → served ${(started / 1000).toFixed(1)} s; `
       + `one-route change → served by all workers p50 ${lat.length > 0 ? pct(lat, 50).toFixed(0) : '-'} ms p99 ${lat.length > 0 ? pct(lat, 99).toFixed(0) : '-'} ms `
-      + `(${lat.length} changes) (load ${load()}); RSS when serving: ${memory}`);
+      + `(${lat.length} changes: ${lat.map((x) => x.toFixed(0)).join(', ')}) (load ${load()}); RSS when serving: ${memory}`);
   } finally {
     await stop(proc);
     rmSync(tmp, { recursive: true, force: true });

@@ -15,8 +15,9 @@
  * routes after it are moved in place (a position is not part of what a route means).
  */
 import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
-import { runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
+import { replacedSteps, runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
+import type { Difference } from './file-buffers.ts';
 
 /** Bytes per chunk, roughly: one re-parse after a one-route change costs about this much text. */
 const CHUNK_BYTES = 16 * 1024;
@@ -99,28 +100,31 @@ function scanCuts(buf: Buffer, from: number, cut: (at: number, lines: number) =>
   return lines;
 }
 
+/** Bytes compared per step: memcmp of 1 MB takes well under a millisecond, so a sliced parse can yield between. */
+const COMPARE_BLOCK = 1024 * 1024;
+
 /** The length of the common prefix of a and b: memcmp over blocks, then byte by byte in the first differing one. */
-function commonPrefix(a: Buffer, b: Buffer): number {
+function* commonPrefix(a: Buffer, b: Buffer): Steps<number> {
   const n = Math.min(a.length, b.length);
-  const block = 64 * 1024;
   let i = 0;
   while (i < n) {
-    const e = Math.min(i + block, n);
+    const e = Math.min(i + COMPARE_BLOCK, n);
     if (a.compare(b, i, e, i, e) !== 0) break;
     i = e;
+    yield;
   }
   while (i < n && a[i] === b[i]) i++;
   return i;
 }
 
 /** The length of the common suffix of a and b, at most `max`. */
-function commonSuffix(a: Buffer, b: Buffer, max: number): number {
-  const block = 64 * 1024;
+function* commonSuffix(a: Buffer, b: Buffer, max: number): Steps<number> {
   let s = 0;
   while (s < max) {
-    const len = Math.min(block, max - s);
+    const len = Math.min(COMPARE_BLOCK, max - s);
     if (a.compare(b, b.length - s - len, b.length - s, a.length - s - len, a.length - s) !== 0) break;
     s += len;
+    yield;
   }
   while (s < max && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
   return s;
@@ -149,6 +153,8 @@ function keepUnchanged(replaced: readonly Chunk[], fresh: readonly Chunk[]): voi
 /** What one parse did: the document, and how many bytes were parsed again (for tests and the benchmark). */
 export interface ChunkedParse extends DocumentParse {
   reparsedBytes: number;
+  /** The bytes are the previous version's: the routes are the same objects. */
+  unchanged: boolean;
 }
 
 /** One eskip document across its versions (a routes file as it is rewritten). */
@@ -156,7 +162,10 @@ export class ChunkedDocument {
   readonly #file: string;
   #buf: Buffer | null = null;
   #chunks: Chunk[] = [];
-  /** The last result's routes, in chunk order; never handed out, so it can be sliced for the next result. */
+  /**
+   * The last result's routes, in chunk order. Handed out, so never changed afterwards: the next version's
+   * list is a copy (one bulk copy per change, where splicing this list and copying it for the caller took two).
+   */
   #routes: RouteDef[] = [];
   /**
    * Shared by the chunks, so equal strings and calls are one object across the document (and a re-parsed
@@ -170,31 +179,36 @@ export class ChunkedDocument {
     this.#file = file;
   }
 
-  /** Parses `buf`, the document's new version, re-using what the previous version's parse still holds. */
-  parse(buf: Buffer): ChunkedParse {
-    return runSync(this.#steps(buf));
+  /**
+   * Parses `buf`, the document's new version, re-using what the previous version's parse still holds.
+   * `known`: where `buf` differs from the previous version (file-buffers.ts found it while reading); used
+   * when it was measured against the buffer this document last parsed, else the versions are compared here.
+   */
+  parse(buf: Buffer, known: Difference | null = null): ChunkedParse {
+    return runSync(this.#steps(buf, known));
   }
 
   /**
    * parse() in slices: returns to the event loop every `sliceMs` (default 10 ms), between chunks, so a large
    * routes file does not stop the process serving while it is read. Same result as parse().
    */
-  parseSliced(buf: Buffer, o: SliceOptions = {}): Promise<ChunkedParse> {
-    return runSliced(this.#steps(buf), o);
+  parseSliced(buf: Buffer, o: SliceOptions = {}, known: Difference | null = null): Promise<ChunkedParse> {
+    return runSliced(this.#steps(buf, known), o);
   }
 
-  *#steps(buf: Buffer): Steps<ChunkedParse> {
+  *#steps(buf: Buffer, known: Difference | null): Steps<ChunkedParse> {
     const old = this.#buf;
     let reparsed: number;
-    if (old === null || this.#chunks.length === 0) reparsed = yield* this.#full(buf);
+    if (old !== null && old.length === 0 && buf.length === 0) reparsed = -1;
+    else if (old === null || this.#chunks.length === 0) reparsed = yield* this.#full(buf);
     else {
       if (this.#tables.strings.size > 2 * this.#tablesBase + 65_536) this.#tables = new ParseTables(buf.length);
-      reparsed = this.#incremental(old, buf);
+      reparsed = yield* this.#incremental(old, buf, known !== null && known.against === old ? known : null);
     }
     this.#buf = buf;
     const errors: EskipParseError[] = [];
     for (const c of this.#chunks) for (const e of c.errors) if (errors.length < MAX_ERRORS) errors.push(e);
-    return { routes: this.#routes.slice(), errors, reparsedBytes: reparsed };
+    return { routes: this.#routes, errors, reparsedBytes: Math.max(reparsed, 0), unchanged: reparsed < 0 };
   }
 
   *#full(buf: Buffer): Steps<number> {
@@ -256,11 +270,12 @@ export class ChunkedDocument {
     return { start, end, firstLine, lines, routes, errors };
   }
 
-  #incremental(old: Buffer, buf: Buffer): number {
+  /** Re-parses where `buf` differs from `old`; returns the bytes parsed again, -1 when nothing differs. */
+  *#incremental(old: Buffer, buf: Buffer, known: Difference | null): Steps<number> {
     const chunks = this.#chunks;
-    const p = commonPrefix(old, buf);
-    if (p === old.length && p === buf.length) return 0;
-    const s = commonSuffix(old, buf, Math.min(old.length, buf.length) - p);
+    const p = known !== null ? known.prefix : yield* commonPrefix(old, buf);
+    if (p === old.length && p === buf.length) return -1;
+    const s = known !== null ? known.suffix : yield* commonSuffix(old, buf, Math.min(old.length, buf.length) - p);
     const shift = buf.length - old.length;
     const changedEnd = old.length - s;
     // The chunk holding the first changed byte (the last one for an append).
@@ -297,8 +312,6 @@ export class ChunkedDocument {
     const lineShift = newLines - oldLines;
     const after = chunks.slice(last + 1);
     let reparsed = to - from;
-    // The new list is the old one with the replaced chunks' routes spliced: moved in bulk, several times
-    // faster than a loop over a million routes.
     let routeStart = 0;
     for (let i = 0; i < first; i++) routeStart += chunks[i]!.routes.length;
     let routeEnd = routeStart;
@@ -306,6 +319,8 @@ export class ChunkedDocument {
     const middle: RouteDef[] = [];
     for (const c of fresh) for (const r of c.routes) middle.push(r);
     for (let i = 0; i < after.length; i++) {
+      // A million routes below a line added: their positions move in slices.
+      if (i % 64 === 63) yield;
       const c = after[i]!;
       c.start += shift;
       c.end += shift;
@@ -319,14 +334,16 @@ export class ChunkedDocument {
       }
       for (const r of c.routes) if (r.pos !== undefined) r.pos.line += lineShift;
     }
+    // The previous list copied a block at a time, the re-parsed routes in place of the replaced ones.
+    const routes = yield* replacedSteps(this.#routes, routeStart, routeEnd, middle);
+    let at = routeStart + middle.length;
     for (let i = 0; i < after.length; i++) {
-      if (after[i] === chunks[last + 1 + i]) continue;
+      const c = after[i]!;
       // A chunk parsed again for its errors' positions: its routes may be new objects.
-      let at = routeEnd;
-      for (let j = last + 1; j < last + 1 + i; j++) at += chunks[j]!.routes.length;
-      for (const r of after[i]!.routes) this.#routes[at++] = r;
+      if (c !== chunks[last + 1 + i]) for (let j = 0; j < c.routes.length; j++) routes[at + j] = c.routes[j]!;
+      at += c.routes.length;
     }
-    this.#routes.splice(routeStart, routeEnd - routeStart, ...middle);
+    this.#routes = routes;
     this.#chunks = chunks.slice(0, first).concat(fresh, after);
     return reparsed;
   }

@@ -50,7 +50,9 @@ export function checkNotEmpty(what: string, chars: number, previous: readonly Ro
  * characters; the caller ran checkNotEmpty first.
  */
 export function routesFromParse(what: string, parsed: DocumentParse, chars: number, previous: readonly RouteDef[] | null): RouteSourceUpdate {
-  const { routes, errors } = parsed;
+  const { errors } = parsed;
+  // Copied only to add a last good definition: a chunked document hands out its own list (eskip-chunks.ts).
+  let routes = parsed.routes;
   const out: NonNullable<RouteSourceUpdate['errors']> = [];
   // Only the ids of broken routes are looked up: indexing a million routes per update cost more than parsing the change.
   const broken = new Set<string>();
@@ -64,6 +66,7 @@ export function routesFromParse(what: string, parsed: DocumentParse, chars: numb
   for (const e of errors) {
     const last = e.routeId === undefined || kept.has(e.routeId) ? undefined : before.get(e.routeId);
     if (last !== undefined) {
+      if (routes === parsed.routes) routes = routes.slice();
       routes.push(last);
       kept.add(last.id);
       out.push({ id: e.routeId, message: `${e.message}; keeping its last good definition` });

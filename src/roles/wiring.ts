@@ -23,6 +23,7 @@ import type { RouteDef } from '../eskip/index.ts';
 import type { RoutePostprocessor } from '../routing/pipeline.ts';
 import type { InvalidRoute } from '../routing/types.ts';
 import { invalidByReason } from '../routing/pipeline.ts';
+import { validDefinitions } from '../server/worker-listing.ts';
 import { listenOn, urlOf } from '../server/address.ts';
 import type { Health } from '../server/health.ts';
 import { createProxyServer, type ProxyListener } from '../server/http-server.ts';
@@ -148,12 +149,16 @@ export function listingPublisher(view: RoutesView, metrics: ProxyMetrics): (l: L
   };
 }
 
-/** Keeps /routes and the route metrics up to date with each compiled table (one process serving). */
+/**
+ * Keeps /routes and the route metrics up to date with each compiled table (one process serving). The valid
+ * definitions are the compiled list less the invalid ones (worker-listing.ts): the list itself when none is
+ * invalid, so a one-route change among a million does not map every route to its definition.
+ */
 export function routesViewPostprocessor(view: RoutesView, metrics: ProxyMetrics): RoutePostprocessor {
   const publish = listingPublisher(view, metrics);
   return {
     name: 'routes view and metrics',
-    built: ({ table, generation, seconds }) => publish({ generation, routes: table.routes.map((r) => r.def), invalid: table.invalid, seconds }),
+    built: ({ table, defs, generation, seconds }) => publish({ generation, routes: validDefinitions(defs, table.invalid), invalid: table.invalid, seconds }),
   };
 }
 

@@ -10,24 +10,11 @@ import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { RouteEntry } from './leaf.ts';
 import type { IdIndex } from './id-index.ts';
 import { sameRouteDef } from './route-equality.ts';
+import { reconcileWindowSteps, windowCounters } from './reconcile-window.ts';
+import type { Reconciled } from './reconciled.ts';
 import { stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { TableState } from './table.ts';
 import type { InvalidRoute, Route } from './types.ts';
-
-export interface Reconciled {
-  /** The valid routes in definition order, with `seq` set to their positions. */
-  readonly compiled: RouteEntry[];
-  readonly routes: Route[];
-  /** The definition objects as passed, by position in `compiled`. */
-  readonly inputs: RouteDef[];
-  /** Compiled afresh, in definition order. */
-  readonly fresh: RouteEntry[];
-  /** Routes of the previous generation not kept. */
-  readonly removed: RouteEntry[];
-  readonly invalid: InvalidRoute[];
-  /** Whether the kept routes are in their previous relative order (patching the tree requires it). */
-  readonly inOrder: boolean;
-}
 
 // What happened to each route of the previous generation, by its position there.
 const untouched = 0;
@@ -52,6 +39,12 @@ const noRoutes: readonly Route[] = [];
  */
 export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | null, byId: IdIndex, compile: (def: RouteDef) => RouteEntry,
   markKept = false): Steps<Reconciled> {
+  // One window changed (a route edited, added or removed): only the window is matched (reconcile-window.ts).
+  if (base !== null && !markKept && !base.released) {
+    const w = yield* reconcileWindowSteps(defs, base, byId, compile);
+    if (w !== null) return w;
+  }
+  windowCounters.matched += defs.length;
   const prevDefs = base?.defs ?? noDefs;
   const prevCompiled = base?.compiled ?? noEntries;
   const prevRoutes = base?.routes ?? noRoutes;

@@ -61,18 +61,37 @@ export function diffDefs(prev: readonly RouteDef[], next: readonly RouteDef[]): 
 /** `prev` with the delta applied; kept definitions are the objects of `prev`. */
 export function applyDelta(prev: readonly RouteDef[], d: Delta): RouteDef[] {
   let size = prev.length;
-  for (const h of d.hunks) size += h.insert - h.remove;
-  const out: RouteDef[] = new Array(size);
-  let n = 0;
+  let inserted = 0;
   let from = 0;
-  let ins = 0;
   for (const h of d.hunks) {
     if (h.at < from || h.at + h.remove > prev.length) throw new Error(`route delta: hunk at ${h.at} outside the previous list of ${prev.length}`);
+    size += h.insert - h.remove;
+    inserted += h.insert;
+    from = h.at + h.remove;
+  }
+  if (inserted !== d.inserted.length) throw new Error('route delta: inserted definitions do not match the hunks');
+  // A few hunks (a route or two changed among a million): one bulk copy, then the hunks spliced in from the
+  // last, so earlier positions stay those of `prev`. Many: one pass.
+  if (d.hunks.length <= 4 && inserted <= 10_000) {
+    const out = prev.slice();
+    let ins = inserted;
+    for (let k = d.hunks.length - 1; k >= 0; k--) {
+      const h = d.hunks[k]!;
+      ins -= h.insert;
+      if (h.insert === h.remove) for (let i = 0; i < h.insert; i++) out[h.at + i] = d.inserted[ins + i]!;
+      else out.splice(h.at, h.remove, ...d.inserted.slice(ins, ins + h.insert));
+    }
+    return out;
+  }
+  const out: RouteDef[] = new Array(size);
+  let n = 0;
+  let ins = 0;
+  from = 0;
+  for (const h of d.hunks) {
     for (let i = from; i < h.at; i++) out[n++] = prev[i]!;
     for (let i = 0; i < h.insert; i++) out[n++] = d.inserted[ins++]!;
     from = h.at + h.remove;
   }
   for (let i = from; i < prev.length; i++) out[n++] = prev[i]!;
-  if (ins !== d.inserted.length || n !== size) throw new Error('route delta: inserted definitions do not match the hunks');
   return out;
 }

@@ -7,6 +7,10 @@ import { once } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { createRoutesFileSource } from '../../src/dataclients/routes-file.ts';
 import type { RouteSourceUpdate } from '../../src/dataclients/types.ts';
+import { builtinFilters } from '../../src/filters/builtin.ts';
+import { builtinPredicates } from '../../src/predicates/builtin.ts';
+import { compileRoutes } from '../../src/routing/compile.ts';
+import { windowCounters } from '../../src/routing/reconcile-window.ts';
 
 function setup(t: import('node:test').TestContext, text: string) {
   const dir = mkdtempSync(join(tmpdir(), 'skj-rf-'));
@@ -101,4 +105,39 @@ test('a missing file fails start naming it', async (t) => {
   const source = createRoutesFileSource(join(dir, 'nope.eskip'));
   await assert.rejects(source.start(() => {}, () => {}), /nope\.eskip: ENOENT/);
   await source.stop();
+});
+
+test('one route changed, added or removed among 3,000: the other definitions keep their objects and the compile matches and builds only that route', async (t) => {
+  const line = (i: number, v = 0): string => `r${i}: Path("/r${i}") && Header("X-A", "a") -> setResponseHeader("X-R", "${i}") -> inlineContent("v${v}") -> <shunt>;\n`;
+  const n = 3000;
+  const lines = Array.from({ length: n }, (_, i) => line(i));
+  const { file, dir, events, start } = setup(t, lines.join(''));
+  const first = once(events, 'update');
+  await start;
+  const [u1] = (await first) as [RouteSourceUpdate];
+  const opts = { predicates: builtinPredicates(), filters: builtinFilters() };
+  let table = compileRoutes(u1.routes, opts);
+  let prev = u1.routes;
+  const edits: [string, () => void][] = [
+    ['edit', () => void (lines[1500] = line(1500, 1))],
+    ['insert', () => void lines.splice(10, 0, line(n + 1))],
+    ['remove', () => void lines.splice(2500, 1)],
+  ];
+  for (const [what, edit] of edits) {
+    edit();
+    const next = once(events, 'update');
+    replace(dir, file, lines.join(''));
+    const [u] = (await next) as [RouteSourceUpdate];
+    const old = new Set(prev);
+    const fresh = u.routes.filter((r) => !old.has(r));
+    assert.equal(fresh.length, what === 'remove' ? 0 : 1, `${what}: new definition objects`);
+    const before = windowCounters.matched;
+    const t2 = compileRoutes(u.routes, { ...opts, previous: table });
+    assert.ok(windowCounters.matched - before <= 2, `${what}: matched ${windowCounters.matched - before} definitions`);
+    assert.equal(t2.stats.compiled, fresh.length, `${what}: compiled afresh`);
+    table.release();
+    table = t2;
+    prev = u.routes;
+  }
+  table.release();
 });

@@ -5,6 +5,7 @@ import type { FilterSpec } from '../../src/routing/filter-contract.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { Registry } from '../../src/registry.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
+import { windowCounters } from '../../src/routing/reconcile-window.ts';
 import { request } from './helpers.ts';
 
 /** `mark(name)` instances count their creations and log their closing. */
@@ -73,4 +74,36 @@ test('a route dropped on one branch and kept on another stays open while the oth
   assert.deepEqual(closed.sort(), ['r0.0', 'r1.0', 'r2.0']);
   d.release();
   assert.deepEqual(closed.sort(), ['r0.0', 'r1.0', 'r1.0', 'r2.0']);
+});
+
+test('a one-route edit, insert or removal among 20,000 matches only the changed window, not every definition, and gives the full compile\'s table', () => {
+  const { filters } = marks();
+  const opts = { predicates: builtinPredicates(), filters };
+  const n = 20_000;
+  let defs = Array.from({ length: n }, (_, i) => def(i));
+  let table = compileRoutes(defs, opts);
+  const edits: [string, (d: RouteDef[]) => void][] = [
+    ['edit', (d) => void (d[7001] = def(7001, 1))],
+    ['insert', (d) => void d.splice(12_000, 0, def(n + 1))],
+    ['remove', (d) => void d.splice(3, 1)],
+    ['append', (d) => void d.push(def(n + 2))],
+  ];
+  for (const [what, edit] of edits) {
+    const next = defs.slice();
+    edit(next);
+    const before = windowCounters.matched;
+    const t = compileRoutes(next, { ...opts, previous: table });
+    assert.ok(windowCounters.matched - before <= 2, `${what}: matched ${windowCounters.matched - before} definitions by id`);
+    assert.equal(t.stats.compiled, what === 'remove' ? 0 : 1, `${what}: routes compiled afresh`);
+    const full = compileRoutes(next, opts);
+    assert.deepEqual(t.routes.map((r) => r.id), full.routes.map((r) => r.id), what);
+    for (const i of [0, 2, 7001, 12_000, n - 1]) {
+      const probe = request({ host: `app${i % 40}.example.org`, path: `/r${i}`, headers: {} });
+      assert.equal(t.lookup(probe)?.route.id, full.lookup(probe)?.route.id, `${what}: /r${i}`);
+    }
+    full.release();
+    table.release();
+    table = t;
+    defs = next;
+  }
 });

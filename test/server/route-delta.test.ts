@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import type { RouteDef } from '../../src/eskip/index.ts';
 import { applyDelta, diffDefs } from '../../src/server/route-delta.ts';
 import { RouteReceiver, routeParts, type RoutesMessage } from '../../src/server/workers.ts';
+import { builtinFilters } from '../../src/filters/builtin.ts';
+import { builtinPredicates } from '../../src/predicates/builtin.ts';
+import { compileRoutes } from '../../src/routing/compile.ts';
+import { windowCounters } from '../../src/routing/reconcile-window.ts';
 
 const def = (id: string): RouteDef => ({ id, predicates: [], filters: [], backendType: 'shunt' });
 const list = (n: number): RouteDef[] => Array.from({ length: n }, (_, i) => def(`r${i}`));
@@ -50,4 +54,32 @@ test('the receiver applies deltas to the generation it holds, gathers parts, and
   send(routeParts(5, -1, { hunks: [{ at: 0, remove: 0, insert: g4.length - 1 }], inserted: g4.slice(1) }, 5));
   assert.deepEqual(applied.at(-1), [g4.slice(1).map((d) => d.id), 5]);
   assert.equal(r.generation, 5);
+});
+
+test('a worker given a one-route delta among 10,000 matches and compiles only that route', () => {
+  const route = (i: number, v = 0): RouteDef => ({ id: `r${i}`, predicates: [{ name: 'Path', args: [`/r${i}`] }],
+    filters: [{ name: 'setResponseHeader', args: ['X-V', String(v)] }], backendType: 'shunt' });
+  const primary = Array.from({ length: 10_000 }, (_, i) => route(i));
+  const opts = { predicates: builtinPredicates(), filters: builtinFilters() };
+  // The worker holds its own copies (structured clones), as received over IPC.
+  let held = structuredClone(primary);
+  let table = compileRoutes(held, opts);
+  let prev = primary;
+  for (const [what, edit] of [
+    ['edit', (p) => p.map((d, i) => (i === 4000 ? route(4000, 1) : d))],
+    ['insert', (p) => [...p.slice(0, 9000), route(20_000), ...p.slice(9000)]],
+    ['remove', (p) => p.filter((_, i) => i !== 5)],
+  ] as [string, (p: RouteDef[]) => RouteDef[]][]) {
+    const next = edit(prev);
+    held = applyDelta(held, structuredClone(diffDefs(prev, next)));
+    const before = windowCounters.matched;
+    const t = compileRoutes(held, { ...opts, previous: table });
+    assert.ok(windowCounters.matched - before <= 2, `${what}: matched ${windowCounters.matched - before} definitions`);
+    assert.equal(t.stats.compiled, what === 'remove' ? 0 : 1, what);
+    assert.equal(t.routes.length, next.length, what);
+    table.release();
+    table = t;
+    prev = next;
+  }
+  table.release();
 });
