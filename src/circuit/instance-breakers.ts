@@ -13,7 +13,8 @@
  *
  * Successes on a closed consecutiveBreaker with no failure counted are not reported at all (they change
  * nothing), so a healthy backend costs no IPC; a success that races a failure from another worker may then go
- * uncounted for the broadcast's delay. A failure is reported at once (not at the end of the turn), before the response that carries it leaves,
+ * uncounted for the broadcast's delay. A success on a consecutiveBreaker with failures counted is reported at
+ * once, like a failure (it resets the count); rate breakers' successes are batched per turn. A failure is reported at once (not at the end of the turn), before the response that carries it leaves,
  * so a client that saw the failure cannot reach a worker before the owner counted it. Results of requests
  * let through in an earlier generation (or by a breaker the owner has since dropped as idle) are ignored,
  * as in one process. Swarm sharing (shared.ts) hangs off the owner's registry, once per instance.
@@ -264,6 +265,14 @@ export function ownedBreakerGuard(registry: BreakerRegistry, onRefuse: RefusalLi
       // A success on a clean consecutive breaker changes nothing: the common healthy case costs no IPC.
       if (success && mirrors.get(p.key)?.[6] === 1) return;
       const e = successes.get(p.key);
+      if (success && registry.byKey(p.key)?.settings.type === 'consecutive') {
+        // A success on a consecutive breaker with failures counted resets the count: reported at once, as a
+        // failure is, before the response that carries it leaves. Batched, it raced the failure of the
+        // client's next request on another worker, which the owner then counted first (and opened early).
+        if (e !== undefined) sendSuccesses(p.key, e);
+        channel.requestNow(['s', p.key, p.incarnation, p.ticket, 1]).then(ignore, ignore);
+        return;
+      }
       if (success) {
         if (e !== undefined && e[0] === p.incarnation && e[1] === p.ticket) e[2]++;
         else {
