@@ -3,7 +3,7 @@
  * event loop for 25 ms on a quiet machine and over 100 ms on a busy one, several times per route update;
  * copied a block at a time, a sliced build (slices.ts) returns to the event loop in between.
  */
-import type { Steps } from './slices.ts';
+import { runSync, type Steps } from './slices.ts';
 
 /** Elements copied between two yields: about a millisecond. */
 const BLOCK = 32 * 1024;
@@ -27,4 +27,32 @@ export function* replacedSteps<T>(list: readonly T[], from: number, to: number, 
     yield;
   }
   return out;
+}
+
+/** How two lists agree at their ends by identity: `prefix` leading and `suffix` trailing elements (not overlapping). */
+export interface CommonEnds {
+  readonly prefix: number;
+  readonly suffix: number;
+}
+
+/**
+ * The common prefix and suffix of `prev` and `next`, element by element by identity: one changed element among
+ * a million costs pointer comparisons, and only the window between is left for the caller to read.
+ */
+export function commonEnds<T>(prev: readonly T[], next: readonly T[]): CommonEnds {
+  return runSync(runEnds(prev, next, Infinity));
+}
+
+/** {@link commonEnds} in steps of `perStep` comparisons, for lists of a million. */
+export function* commonEndsSteps<T>(prev: readonly T[], next: readonly T[], perStep: number): Steps<CommonEnds> {
+  return yield* runEnds(prev, next, perStep);
+}
+
+function* runEnds<T>(prev: readonly T[], next: readonly T[], perStep: number): Steps<CommonEnds> {
+  const limit = Math.min(prev.length, next.length);
+  let p = 0;
+  while (p < limit && prev[p] === next[p]) if (++p % perStep === 0) yield;
+  let s = 0;
+  while (s < limit - p && prev[prev.length - 1 - s] === next[next.length - 1 - s]) if (++s % perStep === 0) yield;
+  return { prefix: p, suffix: s };
 }

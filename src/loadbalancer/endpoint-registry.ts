@@ -6,6 +6,7 @@
 import type { Route, RouteTable } from '../routing/types.ts';
 import { lbConfigOf } from './route-config.ts';
 import { endpointHost } from './endpoint.ts';
+import { commonEnds } from '../lifecycle/index.ts';
 
 /** Skipper's -passive-health-check settings. */
 export interface PassiveHealthCheckOptions {
@@ -105,11 +106,7 @@ export class EndpointRegistry {
     const now = this.#now();
     const prev = this.#observedRoutes;
     const next = table.routes;
-    const limit = Math.min(prev.length, next.length);
-    let p = 0;
-    while (p < limit && prev[p] === next[p]) p++;
-    let s = 0;
-    while (s < limit - p && prev[prev.length - 1 - s] === next[next.length - 1 - s]) s++;
+    const { prefix: p, suffix: s } = commonEnds(prev, next);
     const gone = new Set<Route>();
     for (let i = p; i < prev.length - s; i++) gone.add(prev[i]!);
     // Additions first, so an endpoint moving from a removed route to an added one never counts zero.

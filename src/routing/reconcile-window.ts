@@ -14,7 +14,7 @@ import type { IdIndex } from './id-index.ts';
 import type { RouteEntry } from './leaf.ts';
 import { usable } from './route-lifetimes.ts';
 import { sameRouteDef } from './route-equality.ts';
-import { replacedSteps, stepChunk, type Steps } from '../lifecycle/index.ts';
+import { commonEndsSteps, replacedSteps, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { Reconciled } from './reconciled.ts';
 import type { TableState } from './table.ts';
 import type { InvalidRoute, Route } from './types.ts';
@@ -38,11 +38,7 @@ export const windowCounters = { windows: 0, matched: 0 };
 export function* reconcileWindowSteps(defs: readonly RouteDef[], base: TableState, byId: IdIndex,
   compile: (def: RouteDef) => RouteEntry): Steps<Reconciled | null> {
   const prevDefs = base.defs;
-  const limit = Math.min(prevDefs.length, defs.length);
-  let p = 0;
-  while (p < limit && prevDefs[p] === defs[p]) if (++p % COMPARE_STEP === 0) yield;
-  let s = 0;
-  while (s < limit - p && prevDefs[prevDefs.length - 1 - s] === defs[defs.length - 1 - s]) if (++s % COMPARE_STEP === 0) yield;
+  const { prefix: p, suffix: s } = yield* commonEndsSteps(prevDefs, defs, COMPARE_STEP);
   const prevEnd = prevDefs.length - s;
   const nextEnd = defs.length - s;
   if (prevEnd - p > MAX_WINDOW || nextEnd - p > MAX_WINDOW) return null;

@@ -6,6 +6,7 @@
  * identity too. Order is kept exactly: the worker's list is the primary's, position for position.
  */
 import type { RouteDef } from '../eskip/index.ts';
+import { commonEnds } from '../lifecycle/index.ts';
 
 /** Replace `remove` definitions of the previous list from position `at` with the next `insert` of the inserted ones. */
 export interface Hunk {
@@ -25,11 +26,7 @@ export interface Delta {
  * changed route among a million compares pointers only), and only the middle is indexed.
  */
 export function diffDefs(prev: readonly RouteDef[], next: readonly RouteDef[]): Delta {
-  const limit = Math.min(prev.length, next.length);
-  let p = 0;
-  while (p < limit && prev[p] === next[p]) p++;
-  let s = 0;
-  while (s < limit - p && prev[prev.length - 1 - s] === next[next.length - 1 - s]) s++;
+  const { prefix: p, suffix: s } = commonEnds(prev, next);
   const prevEnd = prev.length - s;
   const nextEnd = next.length - s;
   const hunks: Hunk[] = [];
