@@ -4,7 +4,7 @@
  * Exit codes: 0 success, 1 the input is wrong (parse errors, lists differ), 2 usage errors.
  */
 import { readFile } from 'node:fs/promises';
-import { EskipParseError, diffLists, parse, parseDocument, print, type RouteDef } from '../eskip/index.ts';
+import { EskipParseError, checkDocument, diffLists, parse, print, type RouteDef } from '../eskip/index.ts';
 
 const USAGE = `usage: skipjack-eskip <command> [args]
 
@@ -19,7 +19,9 @@ commands:
 type Out = { out: (s: string) => void; err: (s: string) => void };
 
 async function readText(file: string): Promise<string> {
-  return file === '-' ? readStdin() : readFile(file, 'utf8');
+  // Read whole, then decoded in one step: readFile(file, 'utf8') decodes piece by piece through a StringDecoder,
+  // a tenth of a check's time at a million routes.
+  return file === '-' ? readStdin() : (await readFile(file)).toString('utf8');
 }
 
 async function load(file: string): Promise<RouteDef[]> {
@@ -43,8 +45,8 @@ async function check(files: string[], io: Out): Promise<number> {
   let failed = 0;
   for (const f of files) {
     try {
-      // Every broken route of the file is reported, not only the first.
-      const { errors } = parseDocument(await readText(f), { file: f });
+      // Every broken route of the file is reported, not only the first; the routes themselves are not kept.
+      const { errors } = checkDocument(await readText(f), { file: f });
       if (errors.length > 0) failed++;
       for (const e of errors) io.err(e.message);
     } catch (err) {

@@ -50,6 +50,12 @@ export interface DocumentParse {
   errors: EskipParseError[];
 }
 
+/** A document checked route by route (checkDocument): how many routes parsed, and one error per route that did not. */
+export interface DocumentCheck {
+  routes: number;
+  errors: EskipParseError[];
+}
+
 /** A list reused from route to route: `n` items of `items` count. */
 class Scratch<T> {
   readonly items: T[] = [];
@@ -81,9 +87,15 @@ class Parser {
   #ao = 0;
   #ah = 0;
 
-  constructor(src: string, o: ParseOptions = {}) {
+  /** Whether the routes are listed; false for a check, which only counts them (DocumentParse.routes stays empty). */
+  readonly #keep: boolean;
+  /** Routes parsed (listed or not). */
+  parsed = 0;
+
+  constructor(src: string, o: ParseOptions = {}, keep = true) {
     const file = o.file;
-    const tables = o.tables ?? new ParseTables(src.length);
+    this.#keep = keep;
+    const tables = o.tables ?? (keep ? new ParseTables(src.length) : ParseTables.discarding());
     this.#src = src;
     this.#file = file;
     this.#tables = tables;
@@ -226,7 +238,8 @@ class Parser {
       try {
         const r = this.route('', firstAt);
         this.#take('eof');
-        routes.push(r);
+        this.parsed++;
+        if (this.#keep) routes.push(r);
       } catch (e) {
         if (!(e instanceof EskipParseError)) throw e;
         errors.push(e);
@@ -252,7 +265,9 @@ class Parser {
         id = routeId;
         this.#advance();
         this.#take('colon');
-        routes.push(this.route(routeId, at));
+        const r = this.route(routeId, at);
+        this.parsed++;
+        if (this.#keep) routes.push(r);
         needSep = true;
       } catch (e) {
         if (!(e instanceof EskipParseError)) throw e;
@@ -489,6 +504,17 @@ export function parse(text: string, options: ParseOptions = {}): RouteDef[] {
  */
 export function parseDocument(text: string, options: ParseOptions = {}): DocumentParse {
   return new Parser(text, options).documentRecovering(true);
+}
+
+/**
+ * parseDocument without the routes: every route is parsed and checked as parseDocument does (same errors,
+ * same positions) and then dropped, and nothing is interned, so a check of a million routes holds no more
+ * than the text and the errors (`skipjack-eskip check`).
+ */
+export function checkDocument(text: string, options: ParseOptions = {}): DocumentCheck {
+  const p = new Parser(text, options, false);
+  const { errors } = p.documentRecovering(true);
+  return { routes: p.parsed, errors };
 }
 
 /**

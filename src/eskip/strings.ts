@@ -58,9 +58,17 @@ export class StringTable {
   /** The strings kept, in the order they were first met (positions in #index). */
   readonly #keys: string[] = [];
 
+  /**
+   * Whether strings are kept: false for a parse whose results are dropped as they are made (a check), which
+   * then costs neither the table's memory nor its cache misses (a million routes hold millions of strings
+   * of their own); every slice is then a new string and equal values need not be one string.
+   */
+  readonly #keep: boolean;
+
   /** `expected`: about how many strings will be kept (the index starts at twice that, within bounds, and grows). */
-  constructor(expected = 64) {
-    this.#index = new HashIndex(expected);
+  constructor(expected = 64, keep = true) {
+    this.#keep = keep;
+    this.#index = new HashIndex(keep ? expected : 0);
     // Small enough to stay in the CPU cache.
     const front = pow2(expected, 16, 4096);
     this.#frontHashes = new Int32Array(front);
@@ -87,6 +95,7 @@ export class StringTable {
     if (len === 0) return ((this.lastHash = 1), '');
     const m = mix(h);
     this.lastHash = m;
+    if (!this.#keep) return src.slice(start, end);
     const f = m & this.#frontMask;
     if (this.#frontHashes[f] === m) {
       const s = this.#frontKeys[f]!;
@@ -115,6 +124,7 @@ export class StringTable {
     if (s.length === 0) return ((this.lastHash = 1), '');
     const m = mix(hashOf(s));
     this.lastHash = m;
+    if (!this.#keep) return s;
     const index = this.#index;
     const keys = this.#keys;
     for (let p = index.first(m); p !== -1; p = index.next(m)) if (keys[p] === s) return keys[p]!;

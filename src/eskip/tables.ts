@@ -74,19 +74,31 @@ export class ParseTables {
    * `chars`: about how long the text to parse is, for the first size of the tables (a routes file of a
    * million routes keeps a few million strings and calls; an annotation a handful).
    */
-  constructor(chars = 0) {
+  constructor(chars = 0, keep = true) {
     // About one new string and one new call per 300 characters in route files (per-route values); a table
     // that fills up grows (one step that rehashes it, which a sliced parse cannot split).
-    this.strings = new StringTable(chars / 300);
-    this.#calls = new Slots(chars / 300);
-    this.#lists = new Slots(chars / 2000);
+    this.#keep = keep;
+    this.strings = new StringTable(keep ? chars / 300 : 0, keep);
+    this.#calls = new Slots(keep ? chars / 300 : 0);
+    this.#lists = new Slots(keep ? chars / 2000 : 0);
   }
+
+  /**
+   * Tables for a parse whose routes are dropped as soon as they are made (`skipjack-eskip check`): nothing is
+   * kept or shared, every call and list is made afresh (and left unfrozen: nobody holds it).
+   */
+  static discarding(): ParseTables {
+    return new ParseTables(0, false);
+  }
+
+  readonly #keep: boolean;
 
   /**
    * The call `name(args…)`, created when new; `h` is the hash of the name and the arguments (combine()
    * over Lexer.hash and hashNumber). `args` (its first `n`) is the parser's scratch list and is copied.
    */
   call(name: string, args: readonly Arg[], n: number, h: number): PredicateCall {
+    if (!this.#keep) return { name, args: copyOf(args, n) };
     const t = this.#calls;
     const f = h & t.frontMask;
     if (t.frontHashes[f] === h) {
@@ -117,6 +129,8 @@ export class ParseTables {
         ep = { scheme: ep.scheme, endpoint: { address: this.strings.intern(address), zone: this.strings.intern(zone) } };
       }
       if (ep !== null) Object.freeze(ep.endpoint);
+      // Discarding, the parsed URLs are a cache only, bounded (a million routes may name a million endpoints).
+      if (!this.#keep && this.#endpoints.size >= 4096) this.#endpoints.clear();
       this.#endpoints.set(text, ep);
     }
     return ep;
@@ -127,6 +141,7 @@ export class ParseTables {
    * `h` the hash of the algorithm and the endpoint texts: routes of one service share one list.
    */
   endpointList(algorithm: string, endpoints: readonly LBEndpoint[], n: number, h: number): LBEndpoint[] {
+    if (!this.#keep) return copyOf(endpoints, n);
     const t = this.#lists;
     const index = t.index;
     for (let p = index.first(h); p !== -1; p = index.next(h)) {

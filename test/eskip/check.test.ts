@@ -1,0 +1,41 @@
+/**
+ * checkDocument (`skipjack-eskip check`): the same verdict as parseDocument — the same errors at the same
+ * file:line:col, the same count of routes — while keeping nothing: no route list, no interned strings or calls.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ParseTables, checkDocument, parseDocument } from '../../src/eskip/index.ts';
+
+const broken = [
+  'a: Path("/a") && Host("*.example.org") -> setPath("/x") -> <roundRobin, "http://10.0.0.1:80", "http://10.0.0.2:80">;',
+  'b: Path("/b" -> <shunt>;',
+  'c: Path("/c") && Path("/d") -> <shunt>;',
+  'd: * -> <"http://a:1", "https://b:2">;',
+  'e: Header("X", "1") && Header("X", "2") -> "http://e";',
+  'f: Path(#) -> <shunt>;',
+  'g: Method("GET") -> status(200) -> inlineContent("ok\\n") -> <shunt>',
+  'h: * -> <"not a url">;',
+].join('\n');
+
+test('check reports what parseDocument reports, at the same positions, and counts the routes', () => {
+  const parsed = parseDocument(broken, { file: 'r.eskip', firstLine: 3 });
+  const checked = checkDocument(broken, { file: 'r.eskip', firstLine: 3 });
+  assert.equal(checked.routes, parsed.routes.length);
+  assert.equal(checked.routes, 2);
+  assert.deepEqual(checked.errors.map((e) => [e.message, e.routeId]), parsed.errors.map((e) => [e.message, e.routeId]));
+  assert.equal(checked.errors.length, 7);
+  assert.match(checked.errors[0]!.message, /^r\.eskip:4:14: /);
+  assert.deepEqual(checkDocument('x:;'.repeat(3000)).errors.length, parseDocument('x:;'.repeat(3000)).errors.length);
+  // A single route without id, as parseDocument takes it.
+  assert.equal(checkDocument('Path("/") -> <shunt>').routes, 1);
+});
+
+test('check keeps nothing: no strings interned, however many distinct values the routes hold', () => {
+  const text = Array.from({ length: 2000 }, (_, i) => `r${i}: Path("/p/${i}") -> setResponseHeader("X-Route", "r${i}") -> <shunt>;`).join('\n');
+  const kept = new ParseTables(text.length);
+  parseDocument(text, { tables: kept });
+  assert.ok(kept.strings.size >= 4000, `${kept.strings.size} strings kept by a parse`);
+  const dropped = ParseTables.discarding();
+  assert.equal(checkDocument(text, { tables: dropped }).routes, 2000);
+  assert.equal(dropped.strings.size, 0);
+});
