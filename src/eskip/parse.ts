@@ -126,6 +126,8 @@ class Parser {
   readonly #filterList = new Scratch<FilterCall>();
   readonly #predicateList = new Scratch<PredicateCall>();
   readonly #endpointList = new Scratch<LBEndpoint>();
+  readonly #endpointTexts = new Scratch<string>();
+  readonly #endpointOffsets = new Scratch<number>();
 
   /** Throws the lexer's error on the first token, for the entry points that do not recover. */
   strict(): this {
@@ -405,26 +407,53 @@ class Parser {
       this.#advance();
       this.#take('comma');
     }
+    // The endpoint texts are read first and the list looked up by them: routes of one service repeat one
+    // list, which then costs one lookup instead of one per endpoint. A list not met before is checked
+    // endpoint by endpoint; an endpoint is checked where the one-pass order checked it (right after the
+    // token that follows it was read), so that a route with several mistakes reports the same one first.
+    const texts = this.#endpointTexts;
+    const offsets = this.#endpointOffsets;
+    texts.n = 0;
+    offsets.n = 0;
+    let read = 0;
+    try {
+      for (;;) {
+        if (this.#k !== 'string') this.#expected(TOKEN_TEXT.string);
+        texts.add(this.#v);
+        offsets.add(this.#o);
+        h = combine(h, this.#h);
+        this.#advance();
+        read++;
+        if (this.#kind() !== 'comma') break;
+        this.#advance();
+      }
+      if (this.#kind() !== 'closearrow') this.#expected(TOKEN_TEXT.closearrow);
+    } catch (e) {
+      this.#checkEndpoints(read);
+      throw e;
+    }
+    let list = this.#tables.knownEndpointList(algorithm, texts.items, texts.n, h);
+    if (list === null) list = this.#tables.endpointList(algorithm, texts.items, this.#checkEndpoints(texts.n), texts.n, h);
+    this.#advance();
+    return { id, predicates, filters, backendType: 'lb', lbAlgorithm: algorithm, lbEndpoints: list, pos };
+  }
+
+  /** The first `n` endpoints read (#endpointTexts) parsed; throws at the first invalid URL or mixed scheme. */
+  #checkEndpoints(n: number): LBEndpoint[] {
+    const texts = this.#endpointTexts.items;
     const endpoints = this.#endpointList;
     endpoints.n = 0;
     let scheme = '';
-    for (;;) {
-      if (this.#k !== 'string') this.#expected(TOKEN_TEXT.string);
-      const text = this.#v;
-      const at = this.#o;
-      h = combine(h, this.#h);
-      this.#advance();
+    for (let i = 0; i < n; i++) {
+      const text = texts[i]!;
+      const at = this.#endpointOffsets.items[i]!;
       const ep = this.#tables.endpoint(text);
       if (ep === null) this.failAt(at, `invalid endpoint URL ${JSON.stringify(text)}`);
       if (scheme !== '' && ep.scheme !== scheme) this.failAt(at, 'load balanced endpoints cannot have mixed protocols');
       scheme = ep.scheme;
       endpoints.add(ep.endpoint);
-      if (this.#kind() !== 'comma') break;
-      this.#advance();
     }
-    this.#take('closearrow');
-    const list = this.#tables.endpointList(algorithm, endpoints.items, endpoints.n, h);
-    return { id, predicates, filters, backendType: 'lb', lbAlgorithm: algorithm, lbEndpoints: list, pos };
+    return endpoints.items;
   }
 
   /** Skipper's parse-time checks of the predicates it keeps in legacy route fields; drops `*` and `Any()` from `preds` in place. */

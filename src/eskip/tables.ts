@@ -68,7 +68,7 @@ export class ParseTables {
   readonly strings: StringTable;
   readonly #calls: Slots<PredicateCall>;
   readonly #endpoints = new Map<string, ParsedEndpoint | null>();
-  readonly #lists: Slots<{ algorithm: string; list: LBEndpoint[] }>;
+  readonly #lists: Slots<{ algorithm: string; texts: string[]; list: LBEndpoint[] }>;
 
   /**
    * `chars`: about how long the text to parse is, for the first size of the tables (a routes file of a
@@ -137,26 +137,38 @@ export class ParseTables {
   }
 
   /**
-   * The frozen endpoint list of `algorithm` and `endpoints` (the parser's scratch list, of endpoint() objects),
-   * `h` the hash of the algorithm and the endpoint texts: routes of one service share one list.
+   * The frozen endpoint list of `algorithm` and the endpoint URLs `texts` (its first `n`), when a list of
+   * them was made before (null: not yet, or nothing is kept); `h` is the hash of the algorithm and the texts.
    */
-  endpointList(algorithm: string, endpoints: readonly LBEndpoint[], n: number, h: number): LBEndpoint[] {
-    if (!this.#keep) return copyOf(endpoints, n);
+  knownEndpointList(algorithm: string, texts: readonly string[], n: number, h: number): LBEndpoint[] | null {
+    if (!this.#keep) return null;
     const t = this.#lists;
     const index = t.index;
     for (let p = index.first(h); p !== -1; p = index.next(h)) {
       const e = t.values[p]!;
-      if (e.algorithm === algorithm && sameEndpoints(e.list, endpoints, n)) return e.list;
+      if (e.algorithm === algorithm && sameTexts(e.texts, texts, n)) return e.list;
     }
+    return null;
+  }
+
+  /**
+   * The frozen endpoint list of `algorithm` and `texts`, made from `endpoints` (endpoint() of each text) when
+   * knownEndpointList has none: routes of one service share one list. The arguments are the parser's
+   * scratch lists and are copied.
+   */
+  endpointList(algorithm: string, texts: readonly string[], endpoints: readonly LBEndpoint[], n: number, h: number): LBEndpoint[] {
+    if (!this.#keep) return copyOf(endpoints, n);
+    const known = this.knownEndpointList(algorithm, texts, n, h);
+    if (known !== null) return known;
     const list = Object.freeze(copyOf(endpoints, n)) as LBEndpoint[];
-    t.add(h, { algorithm, list });
+    this.#lists.add(h, { algorithm, texts: copyOf(texts, n), list });
     return list;
   }
 }
 
-function sameEndpoints(list: readonly LBEndpoint[], endpoints: readonly LBEndpoint[], n: number): boolean {
-  if (list.length !== n) return false;
-  for (let i = 0; i < n; i++) if (list[i] !== endpoints[i]) return false;
+function sameTexts(a: readonly string[], b: readonly string[], n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
