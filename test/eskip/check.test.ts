@@ -39,3 +39,18 @@ test('check keeps nothing: no strings interned, however many distinct values the
   assert.equal(checkDocument(text, { tables: dropped }).routes, 2000);
   assert.equal(dropped.strings.size, 0);
 });
+
+test('an LB backend with several mistakes reports the one a one-pass parse meets first', () => {
+  const first = (src: string) => parseDocument(src).errors.map((e) => e.message);
+  // The invalid endpoint comes before the character the lexer refuses: the endpoint is reported.
+  assert.deepEqual(first('a: * -> <"bad", "http://x" #>;'), ['1:10: invalid endpoint URL "bad"']);
+  // The refused character directly follows the invalid endpoint: it is read first and reported.
+  assert.deepEqual(first('a: * -> <"http://x", "bad" #>;'), ['1:28: unexpected character "#"']);
+  assert.deepEqual(first('a: * -> <"http://x", "bad" "y">;'), ['1:22: invalid endpoint URL "bad"']);
+  assert.deepEqual(first('a: * -> <"http://x", "https://y", 1>;'), ['1:22: load balanced endpoints cannot have mixed protocols']);
+  // Routes of one service share one list; a later route's list is found by its texts.
+  const { routes } = parseDocument('a: * -> <"http://x", "http://y">; b: * -> <"http://x", "http://y">; c: * -> <"http://y", "http://x">;');
+  assert.equal(routes[0]!.lbEndpoints, routes[1]!.lbEndpoints);
+  assert.notEqual(routes[0]!.lbEndpoints, routes[2]!.lbEndpoints);
+  assert.deepEqual(routes[2]!.lbEndpoints!.map((e) => e.address), ['http://y', 'http://x']);
+});
