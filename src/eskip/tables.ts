@@ -68,7 +68,7 @@ export class ParseTables {
   readonly strings: StringTable;
   readonly #calls: Slots<PredicateCall>;
   readonly #endpoints = new Map<string, ParsedEndpoint | null>();
-  readonly #lists: Slots<{ algorithm: string; texts: string[]; list: LBEndpoint[] }>;
+  readonly #lists: Slots<{ algorithm: string; texts: string[] | null; list: LBEndpoint[] }>;
 
   /**
    * `chars`: about how long the text to parse is, for the first size of the tables (a routes file of a
@@ -146,7 +146,7 @@ export class ParseTables {
     const index = t.index;
     for (let p = index.first(h); p !== -1; p = index.next(h)) {
       const e = t.values[p]!;
-      if (e.algorithm === algorithm && sameTexts(e.texts, texts, n)) return e.list;
+      if (e.algorithm === algorithm && (e.texts === null ? sameAddresses(e.list, texts, n) : sameTexts(e.texts, texts, n))) return e.list;
     }
     return null;
   }
@@ -161,9 +161,16 @@ export class ParseTables {
     const known = this.knownEndpointList(algorithm, texts, n, h);
     if (known !== null) return known;
     const list = Object.freeze(copyOf(endpoints, n)) as LBEndpoint[];
-    this.#lists.add(h, { algorithm, texts: copyOf(texts, n), list });
+    // The texts are kept only when they differ from the addresses (a `?zone=` moved out): nearly never.
+    this.#lists.add(h, { algorithm, texts: sameAddresses(list, texts, n) ? null : copyOf(texts, n), list });
     return list;
   }
+}
+
+function sameAddresses(list: readonly LBEndpoint[], texts: readonly string[], n: number): boolean {
+  if (list.length !== n) return false;
+  for (let i = 0; i < n; i++) if (list[i]!.address !== texts[i]) return false;
+  return true;
 }
 
 function sameTexts(a: readonly string[], b: readonly string[], n: number): boolean {

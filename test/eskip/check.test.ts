@@ -53,4 +53,10 @@ test('an LB backend with several mistakes reports the one a one-pass parse meets
   assert.equal(routes[0]!.lbEndpoints, routes[1]!.lbEndpoints);
   assert.notEqual(routes[0]!.lbEndpoints, routes[2]!.lbEndpoints);
   assert.deepEqual(routes[2]!.lbEndpoints!.map((e) => e.address), ['http://y', 'http://x']);
+  // A zone moves out of the address: the list is told apart by its texts, not its addresses.
+  const zoned = parseDocument('a: * -> <"http://x?zone=z1", "http://y">; b: * -> <"http://x", "http://y">; c: * -> <"http://x?zone=z1", "http://y">; d: * -> <"http://x", "http://y">;').routes;
+  assert.deepEqual(zoned.map((r) => r.lbEndpoints![0]!.zone), ['z1', undefined, 'z1', undefined]);
+  assert.equal(zoned[0]!.lbEndpoints, zoned[2]!.lbEndpoints);
+  assert.equal(zoned[1]!.lbEndpoints, zoned[3]!.lbEndpoints);
+  assert.notEqual(zoned[0]!.lbEndpoints, zoned[1]!.lbEndpoints);
 });
