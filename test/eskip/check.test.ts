@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { ParseTables, checkDocument, parseDocument } from '../../src/eskip/index.ts';
 
 const broken = [
@@ -59,4 +60,19 @@ test('an LB backend with several mistakes reports the one a one-pass parse meets
   assert.equal(zoned[0]!.lbEndpoints, zoned[2]!.lbEndpoints);
   assert.equal(zoned[1]!.lbEndpoints, zoned[3]!.lbEndpoints);
   assert.notEqual(zoned[0]!.lbEndpoints, zoned[1]!.lbEndpoints);
+});
+
+test('arbitrary input: check gives parseDocument\'s errors and route count', () => {
+  const tokens = fc.constantFrom('a', 'b:', ':', '->', '&&', '(', ')', '"x"', '"http://h:1"', '"https://h"', '"bad url"', '"h?zone=z"',
+    'Path', 'Host', 'Header', '"*.x"', '/r/', '1.5', '<', '>', '<rr,', ',', ';', '*', '<shunt>', ' ', '\n', '#');
+  const input = fc.array(tokens, { maxLength: 40 }).map((t) => t.join(' '));
+  fc.assert(
+    fc.property(input, (s) => {
+      const parsed = parseDocument(s, { file: 'f' });
+      const checked = checkDocument(s, { file: 'f' });
+      assert.equal(checked.routes, parsed.routes.length);
+      assert.deepEqual(checked.errors.map((e) => e.message), parsed.errors.map((e) => e.message));
+    }),
+    { numRuns: 1000 },
+  );
 });
