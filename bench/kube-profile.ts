@@ -110,9 +110,13 @@ const startMs = performance.now() - t0;
 const port = Number(proc.match[1]);
 const agent = new Agent({ keepAlive: false });
 const pid = proc.child.pid!;
-// Profile clock: the child's performance.timeOrigin-based µs are not ours; mark the window by wall clock instead.
-const wall0 = Date.now();
-const cpu0 = cpuMs(pid);
+// V8's profile clock is CLOCK_MONOTONIC in µs on Linux, as process.hrtime is: the window is marked in it, for every
+// process alike (the workers' profiles end at other times than the primary's).
+const mono = () => Number(process.hrtime.bigint() / 1000n);
+const kids = () => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+const procs = [pid, ...kids()];
+const mono0 = mono();
+const cpu0 = procs.map(cpuMs);
 const times: number[] = [];
 if (!syncOnly) {
   for (let c = 0; c < nChanges; c++) {
@@ -129,8 +133,8 @@ if (!syncOnly) {
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
   }
 }
-const cpu1 = cpuMs(pid);
-const wall1 = Date.now();
+const cpu1 = procs.map(cpuMs);
+const mono1 = mono();
 agent.destroy();
 // A second signal exits at once (process.exit, which still writes the profile) if the graceful stop lingers.
 const exited = new Promise((r) => proc.child.once('exit', r));
@@ -143,17 +147,15 @@ const sorted = [...times].sort((a, b) => a - b);
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 console.log(`start → listening ${startMs.toFixed(0)} ms`);
 if (!syncOnly) {
-  console.log(`change → served (${nChanges}): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms; primary CPU ${((cpu1 - cpu0) / nChanges).toFixed(1)} ms per change (incl. serving the probe requests); load average ${load()}`);
+  const per = procs.map((p, i) => `${i === 0 ? 'primary' : `pid ${p}`} ${((cpu1[i]! - cpu0[i]!) / nChanges).toFixed(1)}`).join(', ');
+  console.log(`change → served (${nChanges}): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms (first ${times[0]!.toFixed(0)}); CPU ms per change (incl. serving the probe requests): ${per}; load average ${load()}`);
 }
 const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
 for (const f of files) {
   const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile & { endTime: number };
   console.log(`=== ${f}`);
-  // The profile's clock is monotonic µs; its end is the process exit. Take the window as [end - measured, end - stop time].
-  const measuredUs = (wall1 - wall0) * 1000;
-  const stopUs = (Date.now() - wall1) * 1000;
   if (syncOnly) summarize(p, p.startTime, p.endTime);
-  else summarize(p, p.endTime - stopUs - measuredUs, p.endTime - stopUs);
+  else summarize(p, mono0, mono1);
 }
 rmSync(dir, { recursive: true, force: true });
 await backend.close();
