@@ -12,7 +12,8 @@ export interface RouteSourceUpdate {
   errors?: { id?: string; message: string }[];
   /**
    * Optional: how `routes` differs from the list `change.from` (by identity, the source's previous update), when
-   * the source knows without comparing the lists (Kubernetes). Consumers may ignore it.
+   * the source knows without comparing the lists (Kubernetes). Consumers may ignore it. A source that gives it
+   * never changes `routes` or `from` afterwards, so consumers may keep the list without copying it.
    */
   change?: RouteListChange;
 }

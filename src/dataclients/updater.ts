@@ -8,7 +8,7 @@
  */
 import { SkipjackError } from '../errors.ts';
 import type { RouteDef } from '../eskip/index.ts';
-import type { RouteSource, RouteSourceUpdate } from './types.ts';
+import type { RouteListChange, RouteSource, RouteSourceUpdate } from './types.ts';
 
 export interface RouteUpdaterOptions {
   sources: readonly RouteSource[];
@@ -27,6 +27,8 @@ export interface RouteUpdaterOptions {
 export class RouteUpdater {
   readonly #o: RouteUpdaterOptions;
   readonly #latest = new Map<RouteSource, RouteDef[]>();
+  /** Each source's change with its latest list, when it gave one. */
+  readonly #changes = new Map<RouteSource, RouteListChange | undefined>();
   #generation = 0;
   #scheduled = false;
   #started = false;
@@ -71,6 +73,18 @@ export class RouteUpdater {
     return out;
   }
 
+  /**
+   * How `defs` differs from the list its source delivered before (RouteSourceUpdate.change), when `defs` is the
+   * only source's latest list as delivered; undefined otherwise (several sources merged, a pre-processor rebuilt
+   * the list, the source gave none). Updates coalesced into one build leave a change from a list never built:
+   * the consumer checks `from` against the list it holds.
+   */
+  changeOf(defs: readonly RouteDef[]): RouteListChange | undefined {
+    if (this.#o.sources.length !== 1) return undefined;
+    const s = this.#o.sources[0]!;
+    return this.#latest.get(s) === defs ? this.#changes.get(s) : undefined;
+  }
+
   #update(source: RouteSource, u: RouteSourceUpdate): void {
     const max = this.#o.maxRoutes ?? 0;
     if (max > 0 && u.routes.length > max) {
@@ -81,6 +95,7 @@ export class RouteUpdater {
       return;
     }
     this.#latest.set(source, u.routes);
+    this.#changes.set(source, u.change);
     if (u.errors !== undefined && u.errors.length > 0) this.#o.onSourceRouteErrors?.(source, u.errors);
     if (!this.#started || this.#scheduled || this.#stopped) return;
     this.#scheduled = true;

@@ -84,7 +84,8 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
     compile: definitionsOnly,
     log: false,
     pre: limits === null ? [] : [limits.preprocessor],
-    post: [{ name: 'workers', built: ({ defs, generation }) => pool.sendRoutes(generation, defs) }],
+    // The Kubernetes source's own change goes to the workers as the delta: no diff of the lists, no copy.
+    post: [{ name: 'workers', built: ({ defs, generation }) => pool.sendRoutes(generation, defs, routes.changeOf(defs)) }],
     onCertificates: (certs) => pool.broadcast({ type: 'skj:certs', certs }),
     onClusterState: clusterStates?.push,
   });

@@ -7,6 +7,8 @@ import type { Config } from '../config/table.ts';
 import { routeSourcesFromConfig } from '../dataclients/from-config.ts';
 import { RouteUpdater } from '../dataclients/updater.ts';
 import type { ClusterState } from '../dataclients/kubernetes/convert/index.ts';
+import type { RouteListChange } from '../dataclients/types.ts';
+import type { RouteDef } from '../eskip/index.ts';
 import type { Service } from '../lifecycle/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
@@ -29,7 +31,11 @@ export interface RouteSourcesOptions {
   log?: boolean;
 }
 
-export type RouteSourcesService = Service & { readonly holder: RouteTableHolder };
+export type RouteSourcesService = Service & {
+  readonly holder: RouteTableHolder;
+  /** How a built list differs from its source's previous one, when the source said (RouteUpdater.changeOf). */
+  changeOf(defs: readonly RouteDef[]): RouteListChange | undefined;
+};
 
 /** Creates the sources (a bad Kubernetes flag throws here, before anything starts) and the pipeline. */
 export async function routeSourcesService(c: Config, logger: Logger, metrics: ProxyMetrics, o: RouteSourcesOptions): Promise<RouteSourcesService> {
@@ -59,5 +65,5 @@ export async function routeSourcesService(c: Config, logger: Logger, metrics: Pr
       for (const e of errors) logger.warn(`route source ${s.name}: ${e.id !== undefined ? `route ${e.id}: ` : ''}${e.message}`);
     },
   });
-  return { name: 'route sources', holder, start: () => updater.start(), stop: () => updater.stop() };
+  return { name: 'route sources', holder, start: () => updater.start(), stop: () => updater.stop(), changeOf: (defs) => updater.changeOf(defs) };
 }

@@ -67,17 +67,13 @@ export function applyDelta(prev: readonly RouteDef[], d: Delta): RouteDef[] {
     from = h.at + h.remove;
   }
   if (inserted !== d.inserted.length) throw new Error('route delta: inserted definitions do not match the hunks');
-  // A few hunks (a route or two changed among a million): one bulk copy, then the hunks spliced in from the
-  // last, so earlier positions stay those of `prev`. Many: one pass.
-  if (d.hunks.length <= 4 && inserted <= 10_000) {
+  // A few routes replaced in place (same length): one bulk copy, then the new ones written over it. A length
+  // change: one pass into an array of the final size — splicing a copy of a large array (> 16,384 entries)
+  // moved its tail and grew it into a second large allocation (41,000 routes, two inserted: 4.7 → 1.9 ms CPU).
+  if (size === prev.length && d.hunks.length <= 4 && inserted <= 10_000 && d.hunks.every((h) => h.insert === h.remove)) {
     const out = prev.slice();
-    let ins = inserted;
-    for (let k = d.hunks.length - 1; k >= 0; k--) {
-      const h = d.hunks[k]!;
-      ins -= h.insert;
-      if (h.insert === h.remove) for (let i = 0; i < h.insert; i++) out[h.at + i] = d.inserted[ins + i]!;
-      else out.splice(h.at, h.remove, ...d.inserted.slice(ins, ins + h.insert));
-    }
+    let ins = 0;
+    for (const h of d.hunks) for (let i = 0; i < h.insert; i++) out[h.at + i] = d.inserted[ins++]!;
     return out;
   }
   const out: RouteDef[] = new Array(size);
