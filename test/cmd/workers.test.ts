@@ -25,7 +25,8 @@ test('-workers 2: a worker that dies is replaced; one that cannot listen stops s
   for (let i = 0; i < 10; i++) assert.equal(await (await fetch(`${sj.base}/`)).text(), 'ok');
 
   const taken = new URL(sj.base);
-  const r = await runSkipjack([`-address=${taken.host}`, '-support-listener=', '-workers=2', '-inline-routes=r: * -> <shunt>;']);
+  // A generous cap: on a loaded 2-core machine three Node processes start before the refusal (30 s once ran out).
+  const r = await runSkipjack([`-address=${taken.host}`, '-support-listener=', '-workers=2', '-inline-routes=r: * -> <shunt>;'], 90_000);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /EADDRINUSE/);
   assert.match(r.stderr, /exited before it could listen/);
