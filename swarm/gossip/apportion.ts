@@ -40,19 +40,33 @@ export function apportion(budget: number, self: MemberId, selfWeight: number, ot
  * salt)`, never by the weights. Members that weigh each other slightly differently (demand
  * reported at different moments) still agree on who gets the odd units; the largest-remainder rule would hand
  * them to whoever each view ranks first, which flips with every report when members are equally busy.
+ * Members weighing `idleWeight` or less (no demand) get no odd unit while some member weighs more.
  */
-export function apportionByTurns(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[], salt: number): number {
+export function apportionByTurns(
+  budget: number,
+  self: MemberId,
+  selfWeight: number,
+  others: readonly Weighted[],
+  salt: number,
+  idleWeight = 0,
+): number {
   if (budget < 1) return 0;
   let total = selfWeight;
-  for (const o of others) total += o.weight;
+  let busy = selfWeight > idleWeight ? 1 : 0;
+  for (const o of others) {
+    total += o.weight;
+    if (o.weight > idleWeight) busy++;
+  }
+  // Members of weight `idleWeight` or less take no odd unit (it would sit unused), unless nobody weighs more.
+  const all = busy === 0;
   const myFloor = Math.floor((budget * selfWeight) / total);
   let floors = myFloor;
   let ahead = 0;
   for (const o of others) {
     floors += Math.floor((budget * o.weight) / total);
-    if (before(o.id, self, salt)) ahead++;
+    if ((all || o.weight > idleWeight) && before(o.id, self, salt)) ahead++;
   }
-  return myFloor + (ahead < Math.floor(budget) - floors ? 1 : 0);
+  return myFloor + ((all || selfWeight > idleWeight) && ahead < Math.floor(budget) - floors ? 1 : 0);
 }
 
 function before(a: MemberId, b: MemberId, salt: number): boolean {
