@@ -1,37 +1,13 @@
 /**
  * The share of one member in a budget divided among several by weight, so that the shares of all members, each
- * computed by that member alone from the same inputs, add up to ⌊budget⌋ exactly: by largest remainders (the
- * gossip limiter's hits) or by turns (the gossip leaky bucket's increments).
+ * computed by that member alone from the same inputs, add up to ⌊budget⌋ exactly: floors by weight, the odd units
+ * by turns (the gossip limiter's hits and the gossip leaky bucket's increments).
  */
 import type { MemberId } from './membership.ts';
 
 export interface Weighted {
   readonly id: MemberId;
   readonly weight: number;
-}
-
-/**
- * `self`'s whole share of ⌊budget⌋ among itself (weight `selfWeight`) and `others` (weights > 0), by largest
- * remainders; equal remainders go by member id.
- */
-export function apportion(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[]): number {
-  if (budget < 1) return 0;
-  let total = selfWeight;
-  for (const o of others) total += o.weight;
-  const whole = Math.floor(budget);
-  const mine = (budget * selfWeight) / total;
-  const myFloor = Math.floor(mine);
-  const myFrac = mine - myFloor;
-  let floors = myFloor;
-  let ahead = 0;
-  for (const o of others) {
-    const sh = (budget * o.weight) / total;
-    const f = Math.floor(sh);
-    floors += f;
-    const fr = sh - f;
-    if (fr > myFrac || (fr === myFrac && o.id < self)) ahead++;
-  }
-  return myFloor + (ahead < whole - floors ? 1 : 0);
 }
 
 /**

@@ -4,10 +4,12 @@
  * LIVE peer. Reports alone would let every instance admit the whole remaining budget before hearing of the
  * others, so the remaining budget is divided instead: at each flush an instance that served a key takes its
  * part of what nobody has counted (`limit − counts`; the peers' reservations are divided anew at their own
- * flushes), weighted by every instance's demand (attempts) as its last report says, apportioned by largest
- * remainders so that the parts add up to the remaining budget exactly, but never more than what no peer has
- * reserved (`limit − counts − peers' reservations`); it announces that share as its reservation in the same
- * report, and admits at most that many until its next flush. A key idle for a flush gives its reservation back, announced;
+ * flushes), weighted by every instance's demand (attempts) as its last report says, the odd units by turns so
+ * that the parts add up to the remaining budget exactly, but never more than what no peer has reserved
+ * (`limit − counts − peers' reservations`); it announces that share as its reservation in the same report, and
+ * admits at most that many until its next flush, a number that grows as the round's counts decay (plus the
+ * units expected to sit unused in shares, at most one flush interval's decay ahead). A key idle for a flush
+ * gives its reservation back, announced;
  * its next request takes a share at once and announces it at once (within `announceGapMs`), not at the next flush. A
  * peer that has not reported a key yet is assumed to have used its first share (`limit / live`); every
  * instance reports each key it learns of once, so that assumption lasts a flush or two. docs/swarm.md
@@ -210,8 +212,8 @@ export class GossipLimiter implements SwarmLimiter, Service {
   }
 
   /**
-   * This instance's share of the remaining budget for one round (largest-remainder apportionment among this
-   * instance and the live peers that reported the key, capped by what no peer has reserved). A live peer that never
+   * This instance's share of the remaining budget for one round (apportioned among this instance and the live
+   * peers that reported the key, capped by what no peer has reserved). A live peer that never
    * reported the key may have taken its first share already, so it is assumed to have used its equal part of the
    * limit (the same apportionment every instance computes: ⌊limit / live⌋, plus one for the first `limit mod live`
    * by id). The view is kept for the round: the budget grows with the decay of its counts (#grow).
