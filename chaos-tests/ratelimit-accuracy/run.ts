@@ -22,8 +22,8 @@ export const scenarios: [string, () => Promise<Row[]>][] = [
   // At least five windows, and on until two full windows after the last new pod turned ready; the short form
   // has 2 s windows.
   ['kill 2 of 5, scale to 8 (kubernetes)', () => killAndScaleKube({ k: 5, limit: 100, windowS: 5, windows: 5 })],
-  // The gossip target's rate (±5 % for 1000 per minute): at 100 per window, eight members' rounding (each
-  // instance may leave one unit of its share unused per round, docs/swarm.md) is itself up to 8 %.
+  // The gossip target's rate (±5 % for 1000 per minute); at 100 per window, shares left unused on members that
+  // get no request in a round are what the limiter admits ahead of the decay (docs/swarm.md).
   ['kill 2 of 5, scale to 8 (kubernetes, 1000/10s)', () => killAndScaleKube({ k: 5, limit: 1000, windowS: 10, windows: 5, overload: 1.3 })],
   ['kill 2 of 5, scale to 8 (kubernetes, short)', () => killAndScaleKube({ k: 5, limit: 100, windowS: 2, windows: 5 })],
   ['partition 3|2', () => partition({ k: 5, limit: 100, windowS: 5, windows: 3 })],

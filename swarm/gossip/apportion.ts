@@ -1,7 +1,7 @@
 /**
  * The share of one member in a budget divided among several by weight, so that the shares of all members, each
- * computed by that member alone from the same inputs, add up to ⌊budget⌋ exactly: by largest remainders (the
- * gossip limiter's hits) or by turns (the gossip leaky bucket's increments).
+ * computed by that member alone from the same inputs, add up to ⌊budget⌋ exactly: floors by weight, the odd units
+ * by turns (the gossip limiter's hits and the gossip leaky bucket's increments).
  */
 import type { MemberId } from './membership.ts';
 
@@ -11,48 +11,38 @@ export interface Weighted {
 }
 
 /**
- * `self`'s whole share of ⌊budget⌋ among itself (weight `selfWeight`) and `others` (weights > 0), by largest
- * remainders; equal remainders go by member id.
- */
-export function apportion(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[]): number {
-  if (budget < 1) return 0;
-  let total = selfWeight;
-  for (const o of others) total += o.weight;
-  const whole = Math.floor(budget);
-  const mine = (budget * selfWeight) / total;
-  const myFloor = Math.floor(mine);
-  const myFrac = mine - myFloor;
-  let floors = myFloor;
-  let ahead = 0;
-  for (const o of others) {
-    const sh = (budget * o.weight) / total;
-    const f = Math.floor(sh);
-    floors += f;
-    const fr = sh - f;
-    if (fr > myFrac || (fr === myFrac && o.id < self)) ahead++;
-  }
-  return myFloor + (ahead < whole - floors ? 1 : 0);
-}
-
-/**
  * `self`'s whole share of ⌊budget⌋ when the members' views of the weights may differ: each member gets the floor
  * of its weighted part, and the units the floors leave go one each to the members in the order of `hash(id,
  * salt)`, never by the weights. Members that weigh each other slightly differently (demand
  * reported at different moments) still agree on who gets the odd units; the largest-remainder rule would hand
  * them to whoever each view ranks first, which flips with every report when members are equally busy.
+ * Members weighing `idleWeight` or less (no demand) get no odd unit while some member weighs more.
  */
-export function apportionByTurns(budget: number, self: MemberId, selfWeight: number, others: readonly Weighted[], salt: number): number {
+export function apportionByTurns(
+  budget: number,
+  self: MemberId,
+  selfWeight: number,
+  others: readonly Weighted[],
+  salt: number,
+  idleWeight = 0,
+): number {
   if (budget < 1) return 0;
   let total = selfWeight;
-  for (const o of others) total += o.weight;
+  let busy = selfWeight > idleWeight ? 1 : 0;
+  for (const o of others) {
+    total += o.weight;
+    if (o.weight > idleWeight) busy++;
+  }
+  // Members of weight `idleWeight` or less take no odd unit (it would sit unused), unless nobody weighs more.
+  const all = busy === 0;
   const myFloor = Math.floor((budget * selfWeight) / total);
   let floors = myFloor;
   let ahead = 0;
   for (const o of others) {
     floors += Math.floor((budget * o.weight) / total);
-    if (before(o.id, self, salt)) ahead++;
+    if ((all || o.weight > idleWeight) && before(o.id, self, salt)) ahead++;
   }
-  return myFloor + (ahead < Math.floor(budget) - floors ? 1 : 0);
+  return myFloor + ((all || selfWeight > idleWeight) && ahead < Math.floor(budget) - floors ? 1 : 0);
 }
 
 function before(a: MemberId, b: MemberId, salt: number): boolean {

@@ -4,10 +4,12 @@
  * LIVE peer. Reports alone would let every instance admit the whole remaining budget before hearing of the
  * others, so the remaining budget is divided instead: at each flush an instance that served a key takes its
  * part of what nobody has counted (`limit − counts`; the peers' reservations are divided anew at their own
- * flushes), weighted by every instance's demand (attempts) as its last report says, apportioned by largest
- * remainders so that the parts add up to the remaining budget exactly, but never more than what no peer has
- * reserved (`limit − counts − peers' reservations`); it announces that share as its reservation in the same
- * report, and admits at most that many until its next flush. A key idle for a flush gives its reservation back, announced;
+ * flushes), weighted by every instance's demand (attempts) as its last report says, the odd units by turns so
+ * that the parts add up to the remaining budget exactly, but never more than what no peer has reserved
+ * (`limit − counts − peers' reservations`); it announces that share as its reservation in the same report, and
+ * admits at most that many until its next flush, a number that grows as the round's counts decay (plus the
+ * units expected to sit unused in shares, at most one flush interval's decay ahead). A key idle for a flush
+ * gives its reservation back, announced;
  * its next request takes a share at once and announces it at once (within `announceGapMs`), not at the next flush. A
  * peer that has not reported a key yet is assumed to have used its first share (`limit / live`); every
  * instance reports each key it learns of once, so that assumption lasts a flush or two. docs/swarm.md
@@ -19,7 +21,7 @@
  */
 import type { Service } from '../../src/lifecycle/index.ts';
 import type { Decision, LimitSettings, SwarmLimiter } from '../../src/ratelimit/ports.ts';
-import { apportion, type Weighted } from './apportion.ts';
+import { apportionByTurns, hash, type Weighted } from './apportion.ts';
 import type { GossipNode } from './gossip-node.ts';
 import type { MemberId } from './membership.ts';
 import { decodeReport, encodeReport, type ReportEntry } from './report-codec.ts';
@@ -67,6 +69,23 @@ interface KeyState {
   budget: number;
   used: number;
   announced: number;
+  /**
+   * The round's view, kept to grow the budget as the counts decay during the round: the summed counts of this
+   * instance and the live peers at the round's start, the equal parts assumed for live peers that never
+   * reported, the peers' reservations, the limit on this side, and the weights of the apportionment.
+   */
+  readonly view: SlidingCounts;
+  assumed: number;
+  reserved: number;
+  limit: number;
+  mine: number;
+  others: Weighted[];
+  /** The demand-weighted chance that a member gets no request in a flush interval (see #grow). */
+  idle: number;
+  /** When the budget was last grown (a refusal grows it at most every `regrowMs`). */
+  grownAt: number;
+  /** Salts the order of turns: each key has its own. */
+  readonly salt: number;
 }
 
 export class GossipLimiter implements SwarmLimiter, Service {
@@ -79,10 +98,14 @@ export class GossipLimiter implements SwarmLimiter, Service {
   readonly #pending = new Map<KeyState, number>();
   #announceTimer: NodeJS.Timeout | undefined;
   #lastAnnounce = 0;
+  readonly #regrowMs: number;
+  readonly #flushMs: number;
 
   constructor(o: GossipLimiterOptions) {
     this.#o = o;
     this.#node = o.node;
+    this.#flushMs = o.flushIntervalMs ?? 100;
+    this.#regrowMs = this.#flushMs / 20;
     // Reports of a pod not listed yet are kept (never read until it is live): a pod that served before its
     // readiness reached this watch counts, with its hits and reservation, at the watch event.
     this.#topic = new TopicParticipant({ ...o, topic: TOPIC, holdUnlisted: true }, {
@@ -134,12 +157,13 @@ export class GossipLimiter implements SwarmLimiter, Service {
     st.dirty = true;
     st.maxHits = limit.maxHits;
     if (st.round !== this.#topic.round) {
-      this.#share(st, win, frac);
+      this.#share(st, now);
       // Peers hold this instance's last report of the key as the truth (a reservation given back): a share taken
       // now is unknown to them until announced, and their flushes would divide it again. A key's first share is
       // the equal part every peer already assumes, so it needs no announcement.
       if (st.reported !== null) this.#announceSoon(st);
     }
+    if (st.used + 1 > st.budget && now - st.grownAt >= this.#regrowMs) this.#grow(st, now);
     if (st.used + 1 <= st.budget) {
       st.used++;
       st.own.cur++;
@@ -180,6 +204,7 @@ export class GossipLimiter implements SwarmLimiter, Service {
       st = {
         group, key, windowMs, own: emptyCounts(0), peers: new Map(), dirty: false, reported: null,
         maxHits: 0, round: 0, budget: 0, used: 0, announced: 0,
+        view: emptyCounts(0), assumed: 0, reserved: 0, limit: 0, mine: 0, others: [], idle: 0, grownAt: 0, salt: hash(`${group}\n${key}`, 0),
       };
       g.set(key, st);
     }
@@ -187,19 +212,27 @@ export class GossipLimiter implements SwarmLimiter, Service {
   }
 
   /**
-   * This instance's share of the remaining budget for one round (largest-remainder apportionment among this
-   * instance and the live peers that reported the key, capped by what no peer has reserved). A live peer that never reported the key may have
-   * taken its first share already, so it is assumed to have used its equal part of the limit (the same
-   * apportionment every instance computes: ⌊limit / live⌋, plus one for the first `limit mod live` by id).
+   * This instance's share of the remaining budget for one round (apportioned among this instance and the live
+   * peers that reported the key, capped by what no peer has reserved). A live peer that never
+   * reported the key may have taken its first share already, so it is assumed to have used its equal part of the
+   * limit (the same apportionment every instance computes: ⌊limit / live⌋, plus one for the first `limit mod live`
+   * by id). The view is kept for the round: the budget grows with the decay of its counts (#grow).
    */
-  #share(st: KeyState, win: number, frac: number): void {
+  #share(st: KeyState, now: number): void {
+    const w = st.windowMs;
+    const win = Math.floor(now / w);
+    const frac = (now - win * w) / w;
     const live = this.#node.live();
     const n = live.length;
     const limit = (st.maxHits * n) / this.#node.known().length;
     const whole0 = Math.floor(limit);
     const q = Math.floor(whole0 / n);
     const r = whole0 - q * n;
-    let base = estimate(st.own, win, frac);
+    const view = st.view;
+    view.win = win;
+    view.cur = view.prev = view.dCur = view.dPrev = 0;
+    addCounts(view, st.own);
+    let assumed = 0;
     let reserved = 0;
     const self = this.#node.self;
     const others: Weighted[] = [];
@@ -208,19 +241,59 @@ export class GossipLimiter implements SwarmLimiter, Service {
       if (id === self) continue;
       const c = st.peers.get(id);
       if (c) {
-        base += estimate(c, win, frac);
+        addCounts(view, c);
         reserved += c.reserved;
         others.push({ id, weight: demand(c, win, frac) + 1 });
-      } else base += q + (i < r ? 1 : 0);
+      } else assumed += q + (i < r ? 1 : 0);
     }
     st.round = this.#topic.round;
     st.used = 0;
-    // Weighed as the peers weigh it: by the demand in its last report, not by what it attempted since. Its
-    // part of the whole remainder (the peers' reservations are re-divided at their flushes), but never more
-    // than what nobody holds: a part of the unreserved rest alone would leave the rest unused for rounds.
-    const mine = st.reported === null ? 0 : demand(st.reported, win, frac);
-    const part = apportion(limit - base, self, mine + 1, others);
-    st.budget = Math.max(0, Math.min(part, Math.floor(limit - base - reserved)));
+    st.budget = 0;
+    st.assumed = assumed;
+    st.reserved = reserved;
+    st.limit = limit;
+    // Weighed as the peers weigh it: by the demand in its last report, not by what it attempted since.
+    st.mine = st.reported === null ? 0 : demand(st.reported, win, frac);
+    st.others = others;
+    // Attempts in the sliding window, per flush interval: a member that gets a Poisson(λ) number of requests in a
+    // round leaves a unit of its share unused with chance e^−λ.
+    const perRound = this.#flushMs / w;
+    let weights = st.mine + 1;
+    let idle = (st.mine + 1) * Math.exp(-st.mine * perRound);
+    for (const o of others) {
+      weights += o.weight;
+      idle += o.weight * Math.exp(-(o.weight - 1) * perRound);
+    }
+    st.idle = idle / weights;
+    this.#grow(st, now);
+  }
+
+  /**
+   * The budget of the round as of `now`: this instance's part of the whole remainder (the peers' reservations are
+   * re-divided at their flushes), but never more than what nobody holds (a part of the unreserved rest alone
+   * would leave the rest unused for rounds). The remainder is counted against the round's view as it has
+   * decayed by `now`, so what the decay frees during a round is admitted in that round; every member grows its
+   * part of the same remainder, so the parts still add up to it. The odd units go by turns in an order that
+   * every member draws alike (a hash of member and key), never by the weights: members weigh each other
+   * by reports sent at different moments, and by largest remainders each view ranked itself last among equally
+   * busy members, so the odd units of a small remainder went to nobody.
+   */
+  #grow(st: KeyState, now: number): void {
+    st.grownAt = now;
+    const w = st.windowMs;
+    const win = Math.floor(now / w);
+    const counted = estimate(st.view, win, (now - win * w) / w);
+    let rest = st.limit - counted - st.assumed;
+    // Shares sit unused on members that get no request in a round, and the window stays below the limit by
+    // them: the units expected to sit so are handed out ahead of the decay, by at most what decays in one flush
+    // interval (docs/swarm.md, "Error bound"). Where every member gets requests every round, nothing is.
+    const t = now + this.#flushMs;
+    const next = Math.floor(t / w);
+    const ahead = Math.min(counted - estimate(st.view, next, (t - next * w) / w), rest * st.idle);
+    if (ahead > 0) rest += ahead;
+    // Weight 1 is no demand in the last report: a member that attempted nothing would leave an odd unit unused.
+    const part = apportionByTurns(rest, this.#node.self, st.mine + 1, st.others, st.salt, 1);
+    st.budget = Math.max(st.budget, Math.min(part, Math.floor(rest - st.reserved)));
   }
 
   #announceSoon(st: KeyState): void {
@@ -267,10 +340,9 @@ export class GossipLimiter implements SwarmLimiter, Service {
     for (const [group, g] of this.#groups) {
       for (const [key, st] of g) {
         const win = Math.floor(now / st.windowMs);
-        const frac = (now - win * st.windowMs) / st.windowMs;
         roll(st.own, win);
         const wasDirty = st.dirty;
-        if (wasDirty) this.#share(st, win, frac);
+        if (wasDirty) this.#share(st, now);
         else {
           // Idle since the last flush: the reservation goes back; the next request takes a fresh share.
           st.budget = 0;
@@ -295,5 +367,18 @@ export class GossipLimiter implements SwarmLimiter, Service {
     if (o.cur + o.prev + o.dCur + o.dPrev > 0) return;
     for (const c of st.peers.values()) if (c.win >= win - 1) return;
     g.delete(key);
+  }
+}
+
+/** Adds `c`'s counts, as of window `into.win`, to `into` (the sum of several members' counts estimates their sum). */
+function addCounts(into: SlidingCounts, c: SlidingCounts): void {
+  if (c.win === into.win) {
+    into.cur += c.cur;
+    into.prev += c.prev;
+    into.dCur += c.dCur;
+    into.dPrev += c.dPrev;
+  } else if (c.win === into.win - 1) {
+    into.prev += c.cur;
+    into.dPrev += c.dCur;
   }
 }
