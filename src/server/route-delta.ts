@@ -6,7 +6,7 @@
  * identity too. Order is kept exactly: the worker's list is the primary's, position for position.
  */
 import type { RouteDef } from '../eskip/index.ts';
-import { commonEnds } from '../lifecycle/index.ts';
+import { commonEnds, replacedSteps, runSync } from '../lifecycle/index.ts';
 
 /** Replace `remove` definitions of the previous list from position `at` with the next `insert` of the inserted ones. */
 export interface Hunk {
@@ -67,8 +67,14 @@ export function applyDelta(prev: readonly RouteDef[], d: Delta): RouteDef[] {
     from = h.at + h.remove;
   }
   if (inserted !== d.inserted.length) throw new Error('route delta: inserted definitions do not match the hunks');
-  // A few hunks (a route or two changed among a million): one bulk copy, then the hunks spliced in from the
-  // last, so earlier positions stay those of `prev`. Many: one pass.
+  // One hunk (a route changed among a million): one copy that knows its common ends with `prev`, so the
+  // worker's window compile finds the change without comparing a million definitions (list-steps.ts).
+  if (d.hunks.length === 1 && inserted <= 10_000) {
+    const h = d.hunks[0]!;
+    return runSync(replacedSteps(prev, h.at, h.at + h.remove, d.inserted));
+  }
+  // A few hunks: one bulk copy, then the hunks spliced in from the last, so earlier positions stay those of
+  // `prev`. Many: one pass.
   if (d.hunks.length <= 4 && inserted <= 10_000) {
     const out = prev.slice();
     let ins = inserted;

@@ -7,6 +7,7 @@ import { builtinFilters } from '../../src/filters/builtin.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
 import { windowCounters } from '../../src/routing/reconcile-window.ts';
+import { listCounters } from '../../src/lifecycle/index.ts';
 
 const def = (id: string): RouteDef => ({ id, predicates: [], filters: [], backendType: 'shunt' });
 const list = (n: number): RouteDef[] => Array.from({ length: n }, (_, i) => def(`r${i}`));
@@ -73,8 +74,11 @@ test('a worker given a one-route delta among 10,000 matches and compiles only th
     const next = edit(prev);
     held = applyDelta(held, structuredClone(diffDefs(prev, next)));
     const before = windowCounters.matched;
+    const compared = listCounters.compared;
     const t = compileRoutes(held, { ...opts, previous: table });
     assert.ok(windowCounters.matched - before <= 2, `${what}: matched ${windowCounters.matched - before} definitions`);
+    // The applied list knows where it differs from the one it was applied to: the compile does not scan for it.
+    assert.equal(listCounters.compared - compared, 0, `${what}: definitions compared to find the change`);
     assert.equal(t.stats.compiled, what === 'remove' ? 0 : 1, what);
     assert.equal(t.routes.length, next.length, what);
     table.release();

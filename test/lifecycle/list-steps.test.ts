@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { commonEnds, listCounters, replacedSteps, runSync } from '../../src/lifecycle/index.ts';
+
+/** A small deterministic generator, so a failure repeats. */
+function rng(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}
+
+test('a list made by replacedSteps knows its common ends with the list it was made from: the same as a scan finds, without comparing', () => {
+  const r = rng(13);
+  for (let round = 0; round < 2000; round++) {
+    const list = Array.from({ length: r(40) }, (_, i) => ({ i }));
+    const from = r(list.length + 1);
+    const to = from + r(list.length - from + 1);
+    // The replacement repeats some of the replaced elements at their ends, as a re-parsed chunk does.
+    const mid: object[] = [];
+    const lead = r(to - from + 1);
+    for (let i = 0; i < lead; i++) mid.push(list[from + i]!);
+    for (let i = r(4); i > 0; i--) mid.push({ fresh: i });
+    const trail = r(to - from - lead + 1);
+    for (let i = trail; i > 0; i--) mid.push(list[to - i]!);
+    const out = runSync(replacedSteps(list, from, to, mid));
+    assert.deepEqual(out, [...list.slice(0, from), ...mid, ...list.slice(to)]);
+    const before = listCounters.compared;
+    const known = commonEnds(list, out);
+    assert.equal(listCounters.compared, before, 'answered without comparing');
+    // A copy carries no provenance: its ends are scanned.
+    assert.deepEqual(known, commonEnds(list, out.slice()), `round ${round}: ${list.length} [${from}, ${to}) ${mid.length}`);
+    // Only for the list it was made from.
+    assert.deepEqual(commonEnds(list.slice(), out), commonEnds(list.slice(), out.slice()));
+  }
+});
