@@ -24,8 +24,68 @@ export interface CommonEnds {
  */
 const madeFrom = new WeakMap<readonly unknown[], { readonly from: WeakRef<readonly unknown[]>; readonly ends: CommonEnds }>();
 
-/** Work counters for tests: elements compared by the common-ends scans. */
-export const listCounters = { compared: 0 };
+/** Work counters for tests: elements compared by the common-ends scans; long lists allocated when asked for. */
+export const listCounters = { compared: 0, allocated: 0 };
+
+/**
+ * Long lists are allocated ahead, while the process is idle. Allocating a million-slot array was nearly the
+ * whole cost of copying a million-element list (V8 fills every slot of the fresh, never-touched pages of a
+ * large object: 89 of 122 ms per copy at load 14, against 1.4 ms to fill one allocated earlier), and a
+ * one-route change made three such copies on its way to being served (the routes file's list, the table's
+ * entries and routes; the worker's list with -workers N).
+ */
+const SPARE_FROM = 65_536;
+/** About one change's worth. */
+const SPARES = 4;
+/** Idle time after the last take before the spares are made again. */
+const REFILL_AFTER_MS = 200;
+const spares: unknown[][] = [];
+/** The length last asked for. */
+let wanted = 0;
+let refill: NodeJS.Timeout | null = null;
+
+/** Whether a spare can serve a list of `length`: up to 1/64 longer, trimmed in place (V8 fills the tail with holes). */
+function fits(spare: readonly unknown[], length: number): boolean {
+  return spare.length >= length && spare.length <= length + (length >> 6);
+}
+
+/** A list of `length` holes: a spare made while idle when one fits. */
+function takeList<T>(length: number): T[] {
+  if (length < SPARE_FROM) return new Array(length);
+  let out: T[] | null = null;
+  for (let i = spares.length - 1; i >= 0; i--) {
+    const s = spares[i]!;
+    if (fits(s, length)) {
+      spares.splice(i, 1);
+      s.length = length;
+      out = s as T[];
+      break;
+    }
+  }
+  if (out === null) {
+    listCounters.allocated++;
+    out = new Array(length);
+  }
+  // The next change's spares: sized for this list with room for it to grow, made once changes pause.
+  wanted = length;
+  if (refill !== null) clearTimeout(refill);
+  refill = setTimeout(makeSpare, REFILL_AFTER_MS).unref();
+  return out;
+}
+
+/** Makes one spare per turn of the event loop (each is one allocation that blocks), up to SPARES. */
+function makeSpare(): void {
+  refill = null;
+  for (let i = spares.length - 1; i >= 0; i--) if (!fits(spares[i]!, wanted)) spares.splice(i, 1);
+  if (spares.length >= SPARES) return;
+  spares.push(new Array(wanted + (wanted >> 7)));
+  refill = setTimeout(makeSpare, 0).unref();
+}
+
+/** How many spare lists are ready (tests wait for them). */
+export function spareLists(): number {
+  return spares.length;
+}
 
 /**
  * `list` with [from, to) replaced by `mid`, built a block at a time. The result is sized once and filled
@@ -33,7 +93,7 @@ export const listCounters = { compared: 0 };
  * The result must not be changed afterwards: commonEnds(list, result) answers from what is known here.
  */
 export function* replacedSteps<T>(list: readonly T[], from: number, to: number, mid: readonly T[]): Steps<T[]> {
-  const out: T[] = new Array(list.length - (to - from) + mid.length);
+  const out = takeList<T>(list.length - (to - from) + mid.length);
   let k = 0;
   for (let i = 0; i < from; ) {
     const end = Math.min(from, i + BLOCK);

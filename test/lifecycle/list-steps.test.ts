@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commonEnds, listCounters, replacedSteps, runSync } from '../../src/lifecycle/index.ts';
+import { spareLists } from '../../src/lifecycle/list-steps.ts';
 
 /** A small deterministic generator, so a failure repeats. */
 function rng(seed: number): (n: number) => number {
@@ -34,4 +35,22 @@ test('a list made by replacedSteps knows its common ends with the list it was ma
     // Only for the list it was made from.
     assert.deepEqual(commonEnds(list.slice(), out), commonEnds(list.slice(), out.slice()));
   }
+});
+
+test('long lists are allocated ahead while idle: the copies of a change fill spares instead of allocating', async () => {
+  let list = Array.from({ length: 100_000 }, (_, i) => i);
+  list = runSync(replacedSteps(list, 5, 6, [-1]));
+  while (spareLists() < 3) await new Promise((r) => setTimeout(r, 5));
+  const before = listCounters.allocated;
+  // An edit, an insert and a removal, as one change's copies: each fits a spare.
+  const expected = list.slice();
+  list = runSync(replacedSteps(list, 7, 8, [-7]));
+  expected[7] = -7;
+  list = runSync(replacedSteps(list, 9, 9, [-9]));
+  expected.splice(9, 0, -9);
+  list = runSync(replacedSteps(list, 11, 12, []));
+  expected.splice(11, 1);
+  assert.equal(listCounters.allocated, before, 'lists allocated during the change');
+  assert.deepEqual(list, expected);
+  assert.equal(list.length, 100_000);
 });
