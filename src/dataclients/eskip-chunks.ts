@@ -15,7 +15,7 @@
  * routes after it are moved in place (a position is not part of what a route means).
  */
 import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
-import { replacedSteps, runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
+import { expectLists, replacedSteps, runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
 import type { Difference } from './file-buffers.ts';
 
@@ -240,6 +240,8 @@ export class ChunkedDocument {
     this.#chunks = chunks;
     this.#tablesBase = this.#tables.strings.size;
     this.#routes = routes;
+    // Each change copies this list and the table's (list-steps.ts): their spares are made before the first.
+    expectLists(routes.length);
     return buf.length;
   }
 

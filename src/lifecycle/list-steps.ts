@@ -73,6 +73,17 @@ function takeList<T>(length: number): T[] {
   return out;
 }
 
+/**
+ * Lists of about `length` will be asked for (a routes file of that many routes was just parsed whole): spares
+ * are made once the process is idle, so that the first change finds them too.
+ */
+export function expectLists(length: number): void {
+  if (length < SPARE_FROM) return;
+  wanted = length;
+  if (refill !== null) clearTimeout(refill);
+  refill = setTimeout(makeSpare, REFILL_AFTER_MS).unref();
+}
+
 /** Makes one spare per turn of the event loop (each is one allocation that blocks), up to SPARES. */
 function makeSpare(): void {
   refill = null;
@@ -82,9 +93,9 @@ function makeSpare(): void {
   refill = setTimeout(makeSpare, 0).unref();
 }
 
-/** How many spare lists are ready (tests wait for them). */
-export function spareLists(): number {
-  return spares.length;
+/** How many spare lists for a list of `length` are ready (tests wait for them). */
+export function spareLists(length: number): number {
+  return spares.filter((s) => fits(s, length)).length;
 }
 
 /**
