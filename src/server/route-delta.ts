@@ -6,7 +6,7 @@
  * identity too. Order is kept exactly: the worker's list is the primary's, position for position.
  */
 import type { RouteDef } from '../eskip/index.ts';
-import { commonEnds, replacedSteps, runSync } from '../lifecycle/index.ts';
+import { commonEnds, expectLists, replacedSteps, runSync } from '../lifecycle/index.ts';
 
 /** Replace `remove` definitions of the previous list from position `at` with the next `insert` of the inserted ones. */
 export interface Hunk {
@@ -96,5 +96,7 @@ export function applyDelta(prev: readonly RouteDef[], d: Delta): RouteDef[] {
     from = h.at + h.remove;
   }
   for (let i = from; i < prev.length; i++) out[n++] = prev[i]!;
+  // A worker's whole list (its first, or after a resync): the next deltas' copies find spares made while idle.
+  expectLists(out.length);
   return out;
 }

@@ -40,7 +40,7 @@ test('a list made by replacedSteps knows its common ends with the list it was ma
 test('long lists are allocated ahead while idle: the copies of a change fill spares instead of allocating', async () => {
   let list = Array.from({ length: 100_000 }, (_, i) => i);
   list = runSync(replacedSteps(list, 5, 6, [-1]));
-  while (spareLists(list.length) < 3) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 2000 && spareLists(list.length) < 3; i++) await new Promise((r) => setTimeout(r, 5));
   const before = listCounters.allocated;
   // An edit, an insert and a removal, as one change's copies: each fits a spare.
   const expected = list.slice();
@@ -58,7 +58,7 @@ test('long lists are allocated ahead while idle: the copies of a change fill spa
 test('lists announced by a whole parse get their spares before the first change', async () => {
   const list = Array.from({ length: 200_000 }, (_, i) => i);
   expectLists(list.length);
-  while (spareLists(list.length) < 3) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 2000 && spareLists(list.length) < 3; i++) await new Promise((r) => setTimeout(r, 5));
   const before = listCounters.allocated;
   const out = runSync(replacedSteps(list, 1, 2, [-1]));
   assert.equal(listCounters.allocated, before, 'lists allocated by the first change');
