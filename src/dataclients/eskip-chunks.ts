@@ -15,7 +15,7 @@
  * routes after it are moved in place (a position is not part of what a route means).
  */
 import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
-import { replacedSteps, runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
+import { expectLists, replacedSteps, runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
 import type { Difference } from './file-buffers.ts';
 
@@ -240,6 +240,8 @@ export class ChunkedDocument {
     this.#chunks = chunks;
     this.#tablesBase = this.#tables.strings.size;
     this.#routes = routes;
+    // Each change copies this list and the table's (list-steps.ts): their spares are made before the first.
+    expectLists(routes.length);
     return buf.length;
   }
 
@@ -334,16 +336,16 @@ export class ChunkedDocument {
       }
       for (const r of c.routes) if (r.pos !== undefined) r.pos.line += lineShift;
     }
-    // The previous list copied a block at a time, the re-parsed routes in place of the replaced ones.
-    const routes = yield* replacedSteps(this.#routes, routeStart, routeEnd, middle);
-    let at = routeStart + middle.length;
-    for (let i = 0; i < after.length; i++) {
-      const c = after[i]!;
-      // A chunk parsed again for its errors' positions: its routes may be new objects.
-      if (c !== chunks[last + 1 + i]) for (let j = 0; j < c.routes.length; j++) routes[at + j] = c.routes[j]!;
-      at += c.routes.length;
+    // A chunk parsed again for its errors' positions: its routes may be new objects, so the replaced range
+    // reaches the last such chunk (the list is not changed once made: replacedSteps knows its common ends).
+    let lastRedone = after.length - 1;
+    while (lastRedone >= 0 && after[lastRedone] === chunks[last + 1 + lastRedone]) lastRedone--;
+    for (let i = 0; i <= lastRedone; i++) {
+      routeEnd += chunks[last + 1 + i]!.routes.length;
+      for (const r of after[i]!.routes) middle.push(r);
     }
-    this.#routes = routes;
+    // The previous list copied a block at a time, the re-parsed routes in place of the replaced ones.
+    this.#routes = yield* replacedSteps(this.#routes, routeStart, routeEnd, middle);
     this.#chunks = chunks.slice(0, first).concat(fresh, after);
     return reparsed;
   }

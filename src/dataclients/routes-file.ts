@@ -1,8 +1,8 @@
 /**
  * `-routes-file`: an eskip file, watched. The file's stat is polled (which survives editors and ConfigMap
  * updates that replace the file by rename), and checked at once when its directory reports an event; a
- * change is read only once the stat stays the same for a short settle time, so a truncate-then-write is not
- * taken for an empty route list. What the text means (broken
+ * change is taken only once the stat stays the same for a short settle time (the file is read meanwhile), so
+ * a truncate-then-write is not taken for an empty route list. What the text means (broken
  * routes, an empty file, a file too large) is route-text.ts's rule; an unreadable or removed file keeps the
  * last good routes and is reported through onError. A changed file is parsed again only where its bytes
  * changed (eskip-chunks.ts), and where they changed is found while reading the file (file-buffers.ts): one
@@ -51,17 +51,21 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
   // The document holds the previous version's bytes; the next version is read into the other buffer.
   const buffers = new FileBuffers(file);
 
-  /** The update for the file's current text, or null when the text did not change. */
-  async function load(): Promise<RouteSourceUpdate | null> {
-    let bytes: Buffer;
-    let difference: Difference | null;
+  type Read = { bytes: Buffer; difference: Difference | null };
+
+  /** The file's bytes, read into the spare buffer; refused unread when too large. */
+  async function read(): Promise<Read> {
     try {
       checkSourceSize(`routes file ${file}`, (await stat(file)).size, o.maxBytes ?? 0);
-      ({ bytes, difference } = await buffers.read());
+      return await buffers.read();
     } catch (err) {
       if (err instanceof SkipjackError) throw err;
       throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
+  }
+
+  /** The update for bytes read, or null when the text did not change. */
+  async function load({ bytes, difference }: Read): Promise<RouteSourceUpdate | null> {
     // Bytes, not characters: "empty" means a zero-byte file either way.
     checkNotEmpty(file, bytes.length, lastRoutes);
     // Sliced: a file of a million routes takes seconds to parse, during which the current routes keep serving;
@@ -88,7 +92,7 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
     name: `file:${file}`,
     async start(onUpdate, onError) {
       lastPrint = await statPrint(file);
-      onUpdate((await load())!);
+      onUpdate((await load(await read()))!);
       // The spare buffer is filled once now, off the event loop: the first change otherwise paid for faulting
       // in its pages (2-11 s for 260 MB on the loaded bench machine, against 50-150 ms for later changes).
       const warm = buffers.read().then(() => {}, () => {});
@@ -99,12 +103,19 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
           await warm;
           const now = await statPrint(file);
           if (now !== lastPrint) {
+            // The read starts at once and the settle time runs beside it; what was read is taken only when the
+            // stat, taken before the read began, is still the same once both ended: nothing wrote to the file
+            // from before the read until settleMs later, as when the read followed the settle time (a 260 MB
+            // file takes longer to read than to settle, so a change waits for the read alone).
+            const reading = now === null ? null : read().then((r) => ({ r }), (e: unknown) => ({ e }));
             await new Promise((r) => setTimeout(r, settleMs));
+            const got = await reading;
             const settled = await statPrint(file);
             if (settled === now && !stopped) {
               lastPrint = now;
-              if (now === null) throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes file ${file}: removed; keeping the last good routes`);
-              const u = await load();
+              if (got === null) throw new SkipjackError('SKJ_ERR_SOURCE_LOAD', `routes file ${file}: removed; keeping the last good routes`);
+              if ('e' in got) throw got.e;
+              const u = await load(got.r);
               if (u !== null) onUpdate(u);
             }
           }

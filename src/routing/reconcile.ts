@@ -165,7 +165,9 @@ export function* reconcileSteps(defs: readonly RouteDef[], base: TableState | nu
     const c = fresh[i]!;
     byId.set(c.route.id, c);
   }
-  return { compiled, routes, inputs, fresh, removed, invalid, inOrder };
+  // Every definition valid: `inputs` repeats the caller's list, which is taken instead (as the window compile
+  // does), so the next change's list, made from it, knows where it differs (lifecycle/list-steps.ts).
+  return { compiled, routes, inputs: n === defs.length ? defs as RouteDef[] : inputs, fresh, removed, invalid, inOrder };
 }
 
 function duplicate(def: RouteDef): InvalidRoute {

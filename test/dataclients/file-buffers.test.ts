@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { FileBuffers } from '../../src/dataclients/file-buffers.ts';
+import { bufferCounters, FileBuffers } from '../../src/dataclients/file-buffers.ts';
 
 function tmpFile(t: import('node:test').TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'skj-fb-'));
@@ -77,4 +77,27 @@ test('the difference found while reading is the common prefix and suffix, whatev
       }
     },
   ), { numRuns: 200 });
+});
+
+test('an insert or a removal compares each byte before it once, not by the start and by the end both', async (t) => {
+  const file = tmpFile(t);
+  const lines = Array.from({ length: 2000 }, (_, i) => `r${i}: Path("/r${i}") -> <shunt>;\n`);
+  const b = new FileBuffers(file, 4096);
+  writeFileSync(file, lines.join(''));
+  await b.read();
+  b.commit();
+  for (const [what, edit] of [
+    ['insert', () => void lines.splice(1900, 0, 'added: * -> <shunt>;\n')],
+    ['remove', () => void lines.splice(1950, 1)],
+  ] as [string, () => void][]) {
+    edit();
+    const text = lines.join('');
+    writeFileSync(file, text);
+    const before = bufferCounters.compared;
+    await b.read();
+    b.commit();
+    const compared = bufferCounters.compared - before;
+    // Each byte once, plus the piece holding the change compared both ways.
+    assert.ok(compared <= text.length + 2 * 4096, `${what}: ${compared} bytes compared for a file of ${text.length}`);
+  }
 });

@@ -11,6 +11,7 @@ import { builtinFilters } from '../../src/filters/builtin.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
 import { windowCounters } from '../../src/routing/reconcile-window.ts';
+import { listCounters } from '../../src/lifecycle/index.ts';
 
 function setup(t: import('node:test').TestContext, text: string) {
   const dir = mkdtempSync(join(tmpdir(), 'skj-rf-'));
@@ -132,8 +133,11 @@ test('one route changed, added or removed among 3,000: the other definitions kee
     const fresh = u.routes.filter((r) => !old.has(r));
     assert.equal(fresh.length, what === 'remove' ? 0 : 1, `${what}: new definition objects`);
     const before = windowCounters.matched;
+    const compared = listCounters.compared;
     const t2 = compileRoutes(u.routes, { ...opts, previous: table });
     assert.ok(windowCounters.matched - before <= 2, `${what}: matched ${windowCounters.matched - before} definitions`);
+    // The source's list knows where it differs from the previous one: the compile does not scan for it.
+    assert.equal(listCounters.compared - compared, 0, `${what}: definitions compared to find the change`);
     assert.equal(t2.stats.compiled, fresh.length, `${what}: compiled afresh`);
     table.release();
     table = t2;

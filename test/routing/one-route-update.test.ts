@@ -6,6 +6,8 @@ import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { Registry } from '../../src/registry.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
 import { windowCounters } from '../../src/routing/reconcile-window.ts';
+import { listCounters } from '../../src/lifecycle/index.ts';
+import { EndpointRegistry } from '../../src/loadbalancer/index.ts';
 import { request } from './helpers.ts';
 
 /** `mark(name)` instances count their creations and log their closing. */
@@ -82,6 +84,8 @@ test('a one-route edit, insert or removal among 20,000 matches only the changed 
   const n = 20_000;
   let defs = Array.from({ length: n }, (_, i) => def(i));
   let table = compileRoutes(defs, opts);
+  const registry = new EndpointRegistry();
+  registry.observe(table);
   const edits: [string, (d: RouteDef[]) => void][] = [
     ['edit', (d) => void (d[7001] = def(7001, 1))],
     ['insert', (d) => void d.splice(12_000, 0, def(n + 1))],
@@ -95,6 +99,10 @@ test('a one-route edit, insert or removal among 20,000 matches only the changed 
     const t = compileRoutes(next, { ...opts, previous: table });
     assert.ok(windowCounters.matched - before <= 2, `${what}: matched ${windowCounters.matched - before} definitions by id`);
     assert.equal(t.stats.compiled, what === 'remove' ? 0 : 1, `${what}: routes compiled afresh`);
+    // The table's route list knows where it differs from the previous table's: the endpoint registry does not scan.
+    const compared = listCounters.compared;
+    registry.observe(t);
+    assert.equal(listCounters.compared - compared, 0, `${what}: routes compared by the endpoint registry`);
     const full = compileRoutes(next, opts);
     assert.deepEqual(t.routes.map((r) => r.id), full.routes.map((r) => r.id), what);
     for (const i of [0, 2, 7001, 12_000, n - 1]) {

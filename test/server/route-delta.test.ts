@@ -7,6 +7,8 @@ import { builtinFilters } from '../../src/filters/builtin.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
 import { windowCounters } from '../../src/routing/reconcile-window.ts';
+import { listCounters } from '../../src/lifecycle/index.ts';
+import { spareLists } from '../../src/lifecycle/list-steps.ts';
 
 const def = (id: string): RouteDef => ({ id, predicates: [], filters: [], backendType: 'shunt' });
 const list = (n: number): RouteDef[] => Array.from({ length: n }, (_, i) => def(`r${i}`));
@@ -73,8 +75,11 @@ test('a worker given a one-route delta among 10,000 matches and compiles only th
     const next = edit(prev);
     held = applyDelta(held, structuredClone(diffDefs(prev, next)));
     const before = windowCounters.matched;
+    const compared = listCounters.compared;
     const t = compileRoutes(held, { ...opts, previous: table });
     assert.ok(windowCounters.matched - before <= 2, `${what}: matched ${windowCounters.matched - before} definitions`);
+    // The applied list knows where it differs from the one it was applied to: the compile does not scan for it.
+    assert.equal(listCounters.compared - compared, 0, `${what}: definitions compared to find the change`);
     assert.equal(t.stats.compiled, what === 'remove' ? 0 : 1, what);
     assert.equal(t.routes.length, next.length, what);
     table.release();
@@ -82,4 +87,16 @@ test('a worker given a one-route delta among 10,000 matches and compiles only th
     prev = next;
   }
   table.release();
+});
+
+test('a worker that received a whole long list applies the next one-route delta without allocating a list', async () => {
+  const whole = list(70_000);
+  const held = applyDelta([], { hunks: [{ at: 0, remove: 0, insert: whole.length }], inserted: whole });
+  // Bounded, so that code without spares fails the assertion below instead of waiting forever.
+  for (let i = 0; i < 2000 && spareLists(held.length) < 1; i++) await new Promise((r) => setTimeout(r, 5));
+  const before = listCounters.allocated;
+  const next = applyDelta(held, { hunks: [{ at: 500, remove: 1, insert: 1 }], inserted: [def('changed')] });
+  assert.equal(listCounters.allocated, before, 'lists allocated by the first delta');
+  assert.equal(next[500]!.id, 'changed');
+  assert.equal(next.length, whole.length);
 });
