@@ -2,15 +2,13 @@
  * Compile CPU of two (or more) source trees in one process, interleaved: each tree parses the same routes
  * file with its own parser, then every round compiles each tree's definitions with its own compileRoutes
  * (synchronous), after a forced collection, in alternating order (A B, then B A, …). Prints per round and
- * tree the compile's CPU time, the collector's time during it (PerformanceObserver 'gc' entries) and the
- * heap the table keeps. On a busy machine this compares compiles better than two processes do: both see the
+ * tree the compile's CPU time (process-wide: the collector's helper threads count) and wall time. On a busy machine this compares compiles better than two processes do: both see the
  * same load at nearly the same time, and the parse (not under test) is not timed.
  *
  * Run: node --expose-gc --max-old-space-size=6144 bench/support/million-compile-ab.ts <routes file> <rounds> <tree>…
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const [file, roundsArg, ...trees] = process.argv.slice(2);
@@ -18,10 +16,6 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined || file === undefined || trees.length === 0) throw new Error('usage: node --expose-gc million-compile-ab.ts <file> <rounds> <tree>…');
 const rounds = Number(roundsArg);
 
-let gcMs = 0;
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcMs += e.duration;
-}).observe({ entryTypes: ['gc'] });
 
 interface Tree {
   root: string;
@@ -45,7 +39,7 @@ for (const root of trees) {
 }
 text = null;
 
-// Holds the last table until the heap after it is read.
+// Holds the last table until the next compile starts, as a process replacing its table would.
 let keep: unknown = null;
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -57,10 +51,7 @@ for (let r = 0; r < rounds; r++) {
     keep = null;
     gc();
     gc();
-    await new Promise((res) => setImmediate(res));
-    const heap0 = process.memoryUsage().heapUsed;
     const load0 = loadavg()[0]!.toFixed(1);
-    const gc0 = gcMs;
     const c0 = cpuMs();
     const w0 = performance.now();
     const table = t.compile(t.defs, t.opts);
@@ -68,12 +59,6 @@ for (let r = 0; r < rounds; r++) {
     const cpu = cpuMs() - c0;
     const wall = performance.now() - w0;
     if (table.invalid.length > 0) throw new Error(`invalid: ${table.invalid[0]!.message}`);
-    // The observer's entries arrive asynchronously.
-    await new Promise((res) => setImmediate(res));
-    const gcDuring = gcMs - gc0;
-    gc();
-    const heap = process.memoryUsage().heapUsed - heap0;
-    console.log(JSON.stringify({ round: r, tree: t.root, routes: table.routes.length, cpuMs: Math.round(cpu), wallMs: Math.round(wall), gcMs: Math.round(gcDuring),
-      tableMB: Math.round(heap / 1e6), load: load0, kept: keep !== null }));
+    console.log(JSON.stringify({ round: r, tree: t.root, routes: table.routes.length, cpuMs: Math.round(cpu), wallMs: Math.round(wall), load: load0 }));
   }
 }
