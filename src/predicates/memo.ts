@@ -10,11 +10,10 @@ import type { CreationCache } from '../routing/creation-cache.ts';
 // Bounded so that a long-running process with churning routes does not keep every argument list it saw.
 const limit = 50_000;
 
-/** A matcher, the last compile that handed it out (CreationCache.epoch) and its ordinal there (CreationCache.last). */
+/** A matcher, and the last compile that handed it out (CreationCache.epoch). */
 interface Entry {
   readonly m: PredicateMatcher;
   epoch: number;
-  ordinal: number;
 }
 
 /** Wraps a create function so that equal argument lists return the same matcher. */
@@ -36,19 +35,15 @@ export function shared(create: (args: Arg[]) => PredicateMatcher): (args: Arg[],
     const key = single ? (args[0] as string) : JSON.stringify(args);
     let e = map.get(key);
     if (e === undefined) {
-      e = { m: create(args), epoch: 0, ordinal: 0 };
+      e = { m: create(args), epoch: 0 };
       if (map.size >= limit) map.clear();
       map.set(key, e);
     }
     if (cache !== undefined) {
-      // Handed out before in this compile under an equal argument list: a repeat as well, with the same ordinal.
+      // Handed out before in this compile under an equal argument list: a repeat as well.
       if (e.epoch === cache.epoch) cache.repeats++;
-      else {
-        e.epoch = cache.epoch;
-        e.ordinal = cache.ordinal();
-      }
-      cache.last = e.ordinal;
-      if (frozen) cache.set(create, args, e.m, e.ordinal);
+      else e.epoch = cache.epoch;
+      if (frozen) cache.set(create, args, e.m);
     }
     return e.m;
   };

@@ -11,7 +11,7 @@ import { compileBackend } from './route-backend.ts';
 import { closeFilters, createFilters, type Repeats } from './route-filters.ts';
 import { compilePredicates, newPatternCache, type PatternCache } from './route-predicates.ts';
 import type { LoadBalancerFactory, PredicateMatcher, PredicateSpec, Route } from './types.ts';
-import { emptyListHash, listHash, sharedList, newSharedLists, type SharedLists } from './shared-instances.ts';
+import { sharedList, newSharedLists, type SharedLists } from './shared-instances.ts';
 import { CreationCache } from './creation-cache.ts';
 import { open } from './route-lifetimes.ts';
 
@@ -60,7 +60,7 @@ export interface CompileScratch {
 }
 
 export function newCompileScratch(): CompileScratch {
-  return { patterns: newPatternCache(), params: new Map(), lists: newSharedLists(), cache: new CreationCache(), repeats: { filters: 0, ordinals: [] } };
+  return { patterns: newPatternCache(), params: new Map(), lists: newSharedLists(), cache: new CreationCache(), repeats: { filters: 0 } };
 }
 
 /**
@@ -81,22 +81,19 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
   }
   // Lists sized exactly and shared where they are equal (and hold repeated instances only): a million routes
   // hold four of them each.
-  const ordinals = repeats.ordinals;
-  let hash = emptyListHash;
-  for (let i = 0; i < filters.length; i++) hash = listHash(hash, ordinals[i]!);
-  const list = filters.length === 0 ? noFilters : sharedList(filters, allBits(mask, filters.length), lists, hash);
+  const list = filters.length === 0 ? noFilters : sharedList(filters, allBits(mask, filters.length), lists);
   const route: Route = Object.freeze({
     id: def.id,
     def,
     filters: list,
-    requestFilters: hooks(list, mask, true, lists, ordinals),
-    responseFilters: hooks(list, mask, false, lists, ordinals),
+    requestFilters: hooks(list, mask, true, lists),
+    responseFilters: hooks(list, mask, false, lists),
     backendUrl,
     lb,
   });
   const p = preds.pattern;
   return {
-    route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], preds.repeated, lists, preds.hash), weight: preds.weight,
+    route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], preds.repeated, lists), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params, scratch.params), hostKeys: preds.hostKeys,
     flags: (p !== null ? inTreeFlag : 0) | (preds.hostRule === 1 ? hostByKeyFlag : preds.hostRule === 2 ? hostExactFlag : 0)
       | (preds.hostRule !== 0 && preds.matchers.length === 1 ? hostOnlyFlag : 0), born: 0, last: open, seq: -1,
@@ -110,9 +107,9 @@ function allBits(mask: number, n: number): boolean {
 
 /**
  * The filters with a request hook in order, or with a response hook in reverse; null when none. Bit i of
- * `mask`: filters[i] is a repeated instance; `ordinals[i]` its ordinal in the creation cache.
+ * `mask`: filters[i] is a repeated instance.
  */
-function hooks(filters: readonly FilterInstance[], mask: number, request: boolean, lists: SharedLists, ordinals: readonly number[]): readonly FilterInstance[] | null {
+function hooks(filters: readonly FilterInstance[], mask: number, request: boolean, lists: SharedLists): readonly FilterInstance[] | null {
   let n = 0;
   let used = 0;
   for (let i = 0; i < filters.length; i++) {
@@ -124,17 +121,13 @@ function hooks(filters: readonly FilterInstance[], mask: number, request: boolea
   if (n === 0) return null;
   if (request && n === filters.length) return filters;
   const out: FilterInstance[] = new Array(n);
-  let k = 0;
-  let hash = emptyListHash;
-  for (let j = 0; j < filters.length; j++) {
-    // In the list's order: forwards for requests, backwards for responses.
-    const i = request ? j : filters.length - 1 - j;
-    const f = filters[i]!;
+  let k = request ? 0 : n - 1;
+  for (const f of filters) {
     if ((request ? f.request : f.response) === undefined) continue;
-    out[k++] = f;
-    hash = listHash(hash, ordinals[i]!);
+    out[k] = f;
+    k += request ? 1 : -1;
   }
-  return sharedList(out, filters.length <= 30 && (mask & used) === used, lists, hash);
+  return sharedList(out, filters.length <= 30 && (mask & used) === used, lists);
 }
 
 const noMatchers: readonly PredicateMatcher[] = Object.freeze([]);

@@ -28,8 +28,8 @@ const firstCapacity = 32;
 let epochs = 0;
 
 /**
- * One open-addressing table: per slot the hash, the owner's number and the instance's ordinal (`slots[3k]`,
- * `slots[3k+1]`, `slots[3k+2]`; hash 0 is a free slot), the argument list and the instance.
+ * One open-addressing table: per slot the hash and the owner's number (`slots[2k]`, `slots[2k+1]`; hash 0
+ * is a free slot), the argument list and the instance.
  */
 interface Shard {
   slots: Int32Array;
@@ -40,7 +40,7 @@ interface Shard {
 }
 
 function newShard(capacity: number): Shard {
-  return { slots: new Int32Array(3 * capacity), keys: new Array<undefined>(capacity).fill(undefined), values: new Array<undefined>(capacity).fill(undefined),
+  return { slots: new Int32Array(2 * capacity), keys: new Array<undefined>(capacity).fill(undefined), values: new Array<undefined>(capacity).fill(undefined),
     mask: capacity - 1, size: 0 };
 }
 
@@ -49,13 +49,6 @@ export class CreationCache {
   repeats = 0;
   /** Distinguishes this compile's hand-outs in caches that outlive it (see memo.ts of the predicates). */
   readonly epoch = ++epochs;
-  /**
-   * The ordinal (1, 2, …) of the entry the last get() found or set() stored: a number per instance that
-   * lists of shared instances are hashed by (shared-instances.ts). Callers zero it before a create and read
-   * it after; 0 means the instance did not pass through the cache.
-   */
-  last = 0;
-  #ordinals = 0;
   // Owners (specs) by number, 1, 2, …: a few dozen.
   readonly #owners = new Map<object, number>();
   readonly #shards: (Shard | undefined)[] = new Array<undefined>(shardCount).fill(undefined);
@@ -75,25 +68,16 @@ export class CreationCache {
     if (s === undefined) return undefined;
     const { slots, keys, mask } = s;
     for (let k = (h >>> shardBits) & mask; ; k = (k + 1) & mask) {
-      const x = slots[3 * k]!;
+      const x = slots[2 * k]!;
       if (x === 0) return undefined;
-      if (x === h && keys[k] === args && slots[3 * k + 1] === o) {
+      if (x === h && keys[k] === args && slots[2 * k + 1] === o) {
         this.repeats++;
-        this.last = slots[3 * k + 2]!;
         return s.values[k];
       }
     }
   }
 
-  /** A new ordinal, for an instance that is handed out without an entry here (see `last`). */
-  ordinal(): number {
-    return ++this.#ordinals;
-  }
-
-  /** Stores `x`, under `ordinal` when the instance has one already (see `last`). */
-  set(owner: object, args: Arg[], x: object, ordinal = 0): void {
-    const ord = ordinal !== 0 ? ordinal : ++this.#ordinals;
-    this.last = ord;
+  set(owner: object, args: Arg[], x: object): void {
     let o = this.#owners.get(owner);
     if (o === undefined) this.#owners.set(owner, (o = this.#owners.size + 1));
     const h = this.#hash(args);
@@ -102,18 +86,16 @@ export class CreationCache {
     if (2 * (s.size + 1) > s.keys.length) s = this.#grow(at, s);
     const { slots, keys, mask } = s;
     for (let k = (h >>> shardBits) & mask; ; k = (k + 1) & mask) {
-      const y = slots[3 * k]!;
+      const y = slots[2 * k]!;
       if (y === 0) {
-        slots[3 * k] = h;
-        slots[3 * k + 1] = o;
-        slots[3 * k + 2] = ord;
+        slots[2 * k] = h;
+        slots[2 * k + 1] = o;
         keys[k] = args;
         s.values[k] = x;
         s.size++;
         return;
       }
-      if (y === h && keys[k] === args && slots[3 * k + 1] === o) {
-        slots[3 * k + 2] = ord;
+      if (y === h && keys[k] === args && slots[2 * k + 1] === o) {
         s.values[k] = x;
         return;
       }
@@ -131,13 +113,12 @@ export class CreationCache {
   #grow(at: number, old: Shard): Shard {
     const s = newShard(2 * old.keys.length);
     for (let k = 0; k < old.keys.length; k++) {
-      const h = old.slots[3 * k]!;
+      const h = old.slots[2 * k]!;
       if (h === 0) continue;
       let j = (h >>> shardBits) & s.mask;
-      while (s.slots[3 * j] !== 0) j = (j + 1) & s.mask;
-      s.slots[3 * j] = h;
-      s.slots[3 * j + 1] = old.slots[3 * k + 1]!;
-      s.slots[3 * j + 2] = old.slots[3 * k + 2]!;
+      while (s.slots[2 * j] !== 0) j = (j + 1) & s.mask;
+      s.slots[2 * j] = h;
+      s.slots[2 * j + 1] = old.slots[2 * k + 1]!;
       s.keys[j] = old.keys[k];
       s.values[j] = old.values[k];
     }

@@ -15,8 +15,6 @@ const treeOrLegacyPredicates = new Set(['Path', 'PathSubtree', 'Weight', 'Host',
 export interface Repeats {
   /** Bit i: the i-th instance is a repeat (only the first 30 are told; later ones count as not). */
   filters: number;
-  /** Per instance, its ordinal in the creation cache (CreationCache.last; 0: none), a scratch list reused per call. */
-  readonly ordinals: number[];
 }
 
 /**
@@ -47,10 +45,8 @@ export function createFilters(def: RouteDef, filters: Registry<FilterSpec>, pred
       }
       try {
         const before = cache === undefined ? 0 : cache.repeats;
-        if (cache !== undefined) cache.last = 0;
         out[n] = spec.create(f.args, cache);
         if (cache !== undefined && cache.repeats !== before && n < 30) mask |= 1 << n;
-        if (repeats !== undefined) repeats.ordinals[n] = cache === undefined ? 0 : cache.last;
         n++;
       } catch (e) {
         throw new RouteDefinitionError('invalid_filter_params', `route ${def.id}: failed to create filter ${JSON.stringify(f.name)}: ${describe(e)}`);

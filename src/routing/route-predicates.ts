@@ -11,7 +11,6 @@ import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { describe, RouteDefinitionError } from './definition-error.ts';
 import type { PredicateMatcher, PredicateSpec } from './types.ts';
 import type { CreationCache } from './creation-cache.ts';
-import { emptyListHash, listHash } from './shared-instances.ts';
 
 /** The compiled predicate part of a route. */
 export interface CompiledPredicates {
@@ -24,8 +23,6 @@ export interface CompiledPredicates {
   readonly hostKeys: readonly string[] | null;
   /** Whether the creation cache had handed out every one of `matchers` before (see shared-instances.ts). */
   readonly repeated: boolean;
-  /** listHash of the matchers' ordinals in the creation cache, 0 when one has none (shared-instances.ts). */
-  readonly hash: number;
   /**
    * 0, or the `hostMatch` of the matcher that gave `hostKeys` ('key' 1, 'exact' 2), which is then
    * `matchers[0]`: the host index skips it for routes it found under their key (host-index.ts).
@@ -47,9 +44,8 @@ export function compilePredicates(
   let weight = 0;
   let count = 0;
   let method: PredicateMatcher | null = null;
-  // Whether the kept Method was a repeat (see `ranks` for the others), and its ordinal.
+  // Whether the kept Method was a repeat (see `ranks` for the others).
   let methodRepeat = false;
-  let methodOrdinal = 0;
   let hostKeys: readonly string[] | null = null;
   let hostRule: 0 | 1 | 2 = 0;
   let hostMatcher: PredicateMatcher | null = null;
@@ -81,10 +77,8 @@ export function compilePredicates(
       throw new RouteDefinitionError('unknown_predicate', `route ${def.id}: predicate ${JSON.stringify(p.name)} not found`);
     }
     const before = cache === undefined ? 0 : cache.repeats;
-    if (cache !== undefined) cache.last = 0;
     const m = create(def, p, spec, cache);
     const rep = cache !== undefined && cache.repeats !== before ? 1 : 0;
-    const ordinal = cache === undefined ? 0 : cache.last;
     if (spec.weight !== undefined) weight += spec.weight(p.args);
     if (hostKeys === null && m.hostKeys !== undefined) {
       hostKeys = m.hostKeys;
@@ -97,7 +91,6 @@ export function compilePredicates(
       case 'Method':
         method = m;
         methodRepeat = rep === 1;
-        methodOrdinal = ordinal;
         break;
       case 'Header': {
         // Skipper stores exact header conditions in a map by canonical name: the last one wins (in the
@@ -108,7 +101,6 @@ export function compilePredicates(
         if (i === headers) scratchHeaderNames[headers++] = name;
         scratchHeaderMatchers[i] = m;
         scratchHeaderRepeats[i] = rep;
-        scratchHeaderOrdinals[i] = ordinal;
         break;
       }
       case 'HeaderRegexp': {
@@ -117,14 +109,12 @@ export function compilePredicates(
         while (i < regexpNames && scratchRegexpNames[i] !== name) i++;
         if (i === regexpNames) scratchRegexpNames[regexpNames++] = name;
         scratchMatchers[n] = m;
-        scratchOrdinals[n] = ordinal;
         scratchRanks[n++] = 2 * rank[p.name]! + rep;
         break;
       }
       default:
         count++;
         scratchMatchers[n] = m;
-        scratchOrdinals[n] = ordinal;
         // The matcher the host index decides goes first (matchers are pure: the order changes no decision).
         scratchRanks[n++] = 2 * (m === hostMatcher ? -1 : rank[p.name] ?? 5) + rep;
     }
@@ -132,12 +122,10 @@ export function compilePredicates(
   count += (method !== null ? 1 : 0) + headers + regexpNames;
   if (method !== null) {
     scratchMatchers[n] = method;
-    scratchOrdinals[n] = methodOrdinal;
     scratchRanks[n++] = 2 * rank['Method']! + (methodRepeat ? 1 : 0);
   }
   for (let i = 0; i < headers; i++) {
     scratchMatchers[n] = scratchHeaderMatchers[i]!;
-    scratchOrdinals[n] = scratchHeaderOrdinals[i]!;
     scratchRanks[n++] = 2 * rank['Header']! + scratchHeaderRepeats[i]!;
   }
   let repeated = true;
@@ -145,20 +133,16 @@ export function compilePredicates(
   // Sized exactly: the route keeps the list.
   const matchers: PredicateMatcher[] = new Array(n);
   sortByRank(n, matchers);
-  let hash = emptyListHash;
-  for (let i = 0; i < n; i++) hash = listHash(hash, scratchOrdinals[i]!);
-  return { pattern, matchers, weight: weight + count, hostKeys, repeated, hash, hostRule };
+  return { pattern, matchers, weight: weight + count, hostKeys, repeated, hostRule };
 }
 
 // Scratch lists of the route being compiled: a compile is synchronous and never nested, and two lists grown
 // by push per route (each with spare room) were a tenth of compilePredicates' time at a million routes.
 const scratchMatchers: PredicateMatcher[] = [];
 const scratchRanks: number[] = [];
-const scratchOrdinals: number[] = [];
 const scratchHeaderNames: string[] = [];
 const scratchHeaderMatchers: PredicateMatcher[] = [];
 const scratchHeaderRepeats: number[] = [];
-const scratchHeaderOrdinals: number[] = [];
 const scratchRegexpNames: string[] = [];
 
 /** Parsed Path and PathSubtree arguments of one compile, keyed by the argument itself (no key string to build). */
@@ -193,25 +177,21 @@ export function treePattern(def: RouteDef, ignoreTrailingSlash: boolean, cache: 
 
 /**
  * Stable insertion sort of the first `n` scratch matchers by their ranks (halved: the low bit is not part of
- * it), into `out`; ranks and ordinals are sorted in place along: lists are a handful long.
+ * it), into `out`: lists are a handful long.
  */
 function sortByRank(n: number, out: PredicateMatcher[]): void {
   const ranks = scratchRanks;
-  const ordinals = scratchOrdinals;
   for (let i = 0; i < n; i++) {
     const m = scratchMatchers[i]!;
     const r = ranks[i]!;
-    const o = ordinals[i]!;
     let j = i - 1;
     while (j >= 0 && ranks[j]! >> 1 > r >> 1) {
       out[j + 1] = out[j]!;
       ranks[j + 1] = ranks[j]!;
-      ordinals[j + 1] = ordinals[j]!;
       j--;
     }
     out[j + 1] = m;
     ranks[j + 1] = r;
-    ordinals[j + 1] = o;
   }
 }
 

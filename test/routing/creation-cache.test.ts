@@ -10,8 +10,6 @@ import { parse } from '../../src/eskip/index.ts';
 import { builtinFilters } from '../../src/filters/builtin.ts';
 import { builtinPredicates } from '../../src/predicates/builtin.ts';
 import { compileRoutes } from '../../src/routing/compile.ts';
-import { compileRoute, newCompileScratch, newShared } from '../../src/routing/compiled-route.ts';
-import { trieMaps } from '../../src/routing/shared-instances.ts';
 import type { Route } from '../../src/routing/types.ts';
 
 setFlagsFromString('--expose-gc');
@@ -62,36 +60,3 @@ function weakly(defs: ReturnType<typeof parse>): { instance: WeakRef<object>; ro
   const t = compileRoutes(defs, opts());
   return { instance: new WeakRef(t.routes[0]!.filters[0]!), route: new WeakRef(t.routes[0]!) };
 }
-
-test('lists of cached instances are found by their ordinals, not through the trie, and keep their order', () => {
-  // Three routes per host: a list is shared from its second route on.
-  const text = Array.from({ length: 3_000 }, (_, i) => `r${i}: Host("^h${Math.floor(i / 3)}[.]org$") && Method("GET") && Path("/p${i}")
-    -> setResponseHeader("A", "${Math.floor(i / 3)}") -> setRequestHeader("X", "1") -> setResponseHeader("B", "2") -> <shunt>;`).join('\n');
-  const defs = parse(text);
-  const scratch = newCompileScratch();
-  const ctx = { ...opts(), lbFactory: undefined, ignoreTrailingSlash: false, disabledFilters: null };
-  const es = defs.map((d) => compileRoute(d, ctx, newShared(), scratch));
-  for (let i = 0; i < es.length; i += 3) {
-    const [a, b] = [es[i + 1]!, es[i + 2]!];
-    assert.equal(b.matchers, a.matchers, `matchers of r${i + 2}`);
-    assert.equal(b.route.filters, a.route.filters);
-    assert.equal(b.route.responseFilters, a.route.responseFilters);
-    assert.deepEqual(a.route.responseFilters, [a.route.filters[2], a.route.filters[0]]);
-    assert.deepEqual(a.route.requestFilters, [a.route.filters[1]]);
-  }
-  assert.notEqual(es[1]!.matchers, es[4]!.matchers);
-  assert.equal(new Set(es.filter((_, i) => i % 3 !== 0).map((e) => e.route.responseFilters)).size, 1_000);
-  // Every instance passed through the creation cache: no list went into the trie.
-  assert.equal(trieMaps(scratch.lists), 0);
-  assert.equal(scratch.lists.key, null);
-});
-
-test('matchers of argument lists from code share lists by the predicates\' memo ordinals', () => {
-  const def = (id: string) => ({ id, predicates: [{ name: 'Method', args: ['PUT'] }, { name: 'Header', args: ['X-A', 'b'] }], filters: [], backendType: 'shunt' as const });
-  const scratch = newCompileScratch();
-  const ctx = { ...opts(), lbFactory: undefined, ignoreTrailingSlash: false, disabledFilters: null };
-  const [a, b, c] = ['a', 'b', 'c'].map((id) => compileRoute(def(id), ctx, newShared(), scratch));
-  assert.equal(b!.matchers, c!.matchers);
-  assert.equal(a!.matchers[0], b!.matchers[0]);
-  assert.equal(scratch.lists.key, null);
-});
