@@ -72,7 +72,7 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
     disabledFilters: opts.disabledFilters !== undefined && opts.disabledFilters.size > 0 ? opts.disabledFilters : null };
   const prevState = opts.previous === undefined ? null : CompiledRouteTable.stateOf(opts.previous);
   const base = prevState !== null && sameContext(prevState.ctx, ctx) ? prevState : null;
-  const family: Family = base === null ? newFamily(defs.length) : headed(base);
+  const family: Family = base === null ? newFamily() : headed(base);
   const life = family.lifetimes;
   // From another generation than the latest (or a released one), kept routes are marked held again.
   const markKept = base !== null && base.serial !== life.latest;
@@ -119,14 +119,14 @@ function* compileSteps(defs: readonly RouteDef[], opts: CompileOptions): Steps<C
  * The family of `base`, describing `base`: when another generation was compiled from the family since
  * (or a compile failed half-way), its id map and positions are rebuilt from `base`.
  */
-function newFamily(routeCount: number): Family {
-  return { byId: new IdIndex(routeCount), head: null, latest: null, lifetimes: newLifetimes() };
+function newFamily(): Family {
+  return { byId: new IdIndex(), head: null, latest: null, lifetimes: newLifetimes() };
 }
 
 function headed(base: TableState): Family {
   const f = base.family;
   if (f.head === base) return f;
-  f.byId = new IdIndex(base.compiled.length);
+  f.byId = new IdIndex();
   base.compiled.forEach((c, i) => {
     c.seq = i;
     f.byId.set(c.route.id, c);
