@@ -3,27 +3,15 @@ import assert from 'node:assert/strict';
 import { RouteUpdater } from '../../src/dataclients/updater.ts';
 import { createInlineSource } from '../../src/dataclients/inline.ts';
 import type { RouteDef } from '../../src/eskip/ast.ts';
-import type { RouteSource, RouteSourceUpdate } from '../../src/dataclients/types.ts';
+import { manualSource } from '../support/manual-source.ts';
 
 function route(id: string): RouteDef {
   return { id, predicates: [], filters: [{ name: 'own', args: [] }], backendType: 'shunt' };
 }
 
-function manual(name: string, first: RouteDef[]): RouteSource & { push(u: RouteSourceUpdate): void } {
-  let push: (u: RouteSourceUpdate) => void = () => {};
-  return {
-    name,
-    async start(onUpdate) {
-      push = onUpdate;
-      onUpdate({ routes: first });
-    },
-    async stop() {},
-    push: (u) => push(u),
-  };
-}
 
 test('merges sources in order, leaves the definitions to the pipeline, builds once at start', async () => {
-  const a = manual('a', [route('a1')]);
+  const a = manualSource('a', [route('a1')]);
   const builds: { defs: RouteDef[]; generation: number }[] = [];
   const u = new RouteUpdater({
     sources: [a, createInlineSource('i1: * -> <shunt>;')],
@@ -39,8 +27,8 @@ test('merges sources in order, leaves the definitions to the pipeline, builds on
 });
 
 test('a burst of updates coalesces into one build with the latest lists', async () => {
-  const a = manual('a', [route('a1')]);
-  const b = manual('b', [route('b1')]);
+  const a = manualSource('a', [route('a1')]);
+  const b = manualSource('b', [route('b1')]);
   const builds: string[][] = [];
   const u = new RouteUpdater({ sources: [a, b], build: (defs) => builds.push(defs.map((d) => d.id)), onSourceError: () => {} });
   await u.start();
@@ -73,13 +61,13 @@ test('a broken inline route is reported and the others are built', async () => {
 
 test('-max-routes: a source or merged list beyond the bound is refused naming the source and the count; the last good list stays', async () => {
   const big = (prefix: string, n: number): RouteDef[] => Array.from({ length: n }, (_, i) => route(`${prefix}${i}`));
-  await assert.rejects(new RouteUpdater({ sources: [manual('a', big('a', 4))], build: () => assert.fail('no build'), onSourceError: () => {}, maxRoutes: 3 }).start(),
+  await assert.rejects(new RouteUpdater({ sources: [manualSource('a', big('a', 4))], build: () => assert.fail('no build'), onSourceError: () => {}, maxRoutes: 3 }).start(),
     /route source a: 4 routes exceed -max-routes=3; not loaded/);
-  await assert.rejects(new RouteUpdater({ sources: [manual('a', big('a', 2)), manual('b', big('b', 2))], build: () => assert.fail('no build'), onSourceError: () => {}, maxRoutes: 3 }).start(),
+  await assert.rejects(new RouteUpdater({ sources: [manualSource('a', big('a', 2)), manualSource('b', big('b', 2))], build: () => assert.fail('no build'), onSourceError: () => {}, maxRoutes: 3 }).start(),
     /route table: 4 routes from all sources \(a 2, b 2\) exceed -max-routes=3; not built/);
 
-  const a = manual('a', big('a', 2));
-  const b = manual('b', big('b', 1));
+  const a = manualSource('a', big('a', 2));
+  const b = manualSource('b', big('b', 1));
   const builds: string[][] = [];
   const errors: string[] = [];
   const u = new RouteUpdater({

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RouteDef } from '../../src/eskip/index.ts';
-import type { RouteListChange, RouteSource, RouteSourceUpdate } from '../../src/dataclients/types.ts';
+import type { RouteListChange } from '../../src/dataclients/types.ts';
 import { RouteUpdater } from '../../src/dataclients/updater.ts';
 import { applyDelta, diffDefs } from '../../src/server/route-delta.ts';
 import { generationDelta } from '../../src/server/workers.ts';
+import { manualSource } from '../support/manual-source.ts';
 
 const def = (id: string): RouteDef => ({ id, predicates: [], filters: [], backendType: 'shunt' });
 const list = (n: number): RouteDef[] => Array.from({ length: n }, (_, i) => def(`r${i}`));
@@ -54,22 +55,10 @@ test('a change from another list than the one sent last (updates coalesced) is n
   assert.deepEqual(applyDelta(a, d), c);
 });
 
-function manual(name: string, first: RouteDef[]): RouteSource & { push(u: RouteSourceUpdate): void } {
-  let push: (u: RouteSourceUpdate) => void = () => {};
-  return {
-    name,
-    async start(onUpdate) {
-      push = onUpdate;
-      onUpdate({ routes: first });
-    },
-    async stop() {},
-    push: (u) => push(u),
-  };
-}
 
 test('the updater hands on the change of its only source with that source\'s list, and no change for a merged one', async () => {
   const first = list(10);
-  const src = manual('k', first);
+  const src = manualSource('k', first);
   const built: RouteDef[][] = [];
   let building = (): void => {};
   const u = new RouteUpdater({
@@ -96,8 +85,8 @@ test('the updater hands on the change of its only source with that source\'s lis
   await again;
   assert.equal(u.changeOf(plain), undefined);
 
-  const a = manual('a', list(2));
-  const b = manual('b', list(2));
+  const a = manualSource('a', list(2));
+  const b = manualSource('b', list(2));
   const merged: RouteDef[][] = [];
   const two = new RouteUpdater({ sources: [a, b], build: (defs) => merged.push(defs), onSourceError: () => {} });
   await two.start();
