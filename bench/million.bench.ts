@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { routeText } from './support/million-routes.ts';
+import { startFlagsOf } from './lib/launch.ts';
 
 const args = process.argv.slice(2);
 const sizes = args.map(Number).filter((n) => n > 0);
@@ -55,7 +56,8 @@ interface Result {
 }
 
 function measure(tree: string, file: string, n: number): Result | string {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', probe, tree, file, String(n)], {
+  // Each tree with its own command's start flags (young generation size); million-load.ts sets its runtime flags.
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...startFlagsOf(tree), probe, tree, file, String(n)], {
     encoding: 'utf8', timeout: capS * 1000, maxBuffer: 1 << 20,
   });
   if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return `> ${capS} s`;

@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { routeText } from './support/million-routes.ts';
+import { startFlagsOf } from './lib/launch.ts';
 
 const arg = (name: string, dflt: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const sizes = arg('sizes', '100000,1000000').split(',').map(Number);
@@ -136,7 +137,7 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
   write();
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = performance.now();
-  const proc = spawn(process.execPath, ['src/cmd/skipjack.ts', `-routes-file=${file}`, `-address=127.0.0.1:${port}`, '-support-listener=',
+  const proc = spawn(process.execPath, [...startFlagsOf(dir), 'src/cmd/skipjack.ts', `-routes-file=${file}`, `-address=127.0.0.1:${port}`, '-support-listener=',
     `-workers=${workers}`, '-access-log-disabled', '-max-route-source-bytes=1000000000'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));

@@ -11,6 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runtimeFlagsOf } from '../lib/launch.ts';
 import { request } from './million-routes.ts';
 
 const [root, file, nArg] = process.argv.slice(2);
@@ -18,6 +20,8 @@ const n = Number(nArg);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined || root === undefined || file === undefined || !(n > 0)) throw new Error('usage: node --expose-gc million-load.ts <root> <file> <n>');
 const load = (p: string) => import(pathToFileURL(`${root}/${p}`).href);
+// The V8 flags the tree's skipjack command sets at run time (e.g. no allocation-site pretenuring), before any route is built.
+for (const f of runtimeFlagsOf(root)) setFlagsFromString(f);
 
 const eskip = await load('src/eskip/index.ts');
 const compileMod = await load('src/routing/compile.ts');

@@ -4,3 +4,4 @@ export { service, ServiceRunner, ServiceStartError, type RunnerOptions } from '.
 export { InstanceChannel, serveInstanceChannel } from './instance-channel.ts';
 export { runSliced, runSync, stepChunk, type SliceOptions, type Steps } from './slices.ts';
 export { commonEnds, commonEndsSteps, expectLists, listCounters, replacedSteps, type CommonEnds } from './list-steps.ts';
+export { applyRuntimeFlags, runtimeFlags, startFlags, withStartFlags } from './node-flags.ts';

@@ -18,6 +18,7 @@ import { applyDelta, diffDefs, type Delta, type Hunk } from './route-delta.ts';
 import type { RouteListChange } from '../dataclients/types.ts';
 import type { InvalidRoute } from '../routing/types.ts';
 import type { NamedCertificate } from './tls.ts';
+import { withStartFlags } from '../lifecycle/index.ts';
 
 /** Definitions per IPC message: a few MB serialized. */
 export const PART_DEFS = 5000;
@@ -187,7 +188,9 @@ export class WorkerPool {
   /** Forks the workers; each gets the latest route list as soon as it is online. */
   start(): void {
     // Structured clone carries large route lists faster than JSON.
-    cluster.setupPrimary({ serialization: 'advanced' });
+    // Workers build the route tables: they get the start flags (young generation size) even when the primary
+    // was started without them.
+    cluster.setupPrimary({ serialization: 'advanced', execArgv: withStartFlags(process.execArgv) });
     // Replayed when the worker says it listens for them, not on 'online': that fires before the worker's
     // ES modules have loaded, and IPC messages arriving before its handler is attached are lost.
     cluster.on('message', (w, msg: { type?: string } | null) => {

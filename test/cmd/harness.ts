@@ -10,9 +10,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startFlags } from '../../src/lifecycle/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const COMMAND = [process.execPath, 'src/cmd/skipjack.ts'];
+const COMMAND = [process.execPath, ...startFlags, 'src/cmd/skipjack.ts'];
 const BUILT = join(ROOT, 'dist/src/cmd/skipjack.js');
 
 function newestMtime(dir: string): number {

@@ -1,0 +1,42 @@
+/**
+ * The Node/V8 settings the `skipjack` command runs with, in one place: the command sets the runtime ones
+ * itself; the start-up ones only work on the node command line, so the command's shebang, the container
+ * image's wrapper (deploy/Dockerfile) and `npm start` pass them, -workers adds them to its workers, and the
+ * test and benchmark harnesses start skipjack with them (test/cmd/node-flags.test.ts checks every launcher).
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * V8 flags read once, when the heap is set up. A semi-space of 8 MB (Node 24's default grows to 32 MB and
+ * more): building a large route table keeps almost every object it allocates, so each scavenge copies a full
+ * young generation, and at 1,000,000 routes the default size gave 90–130 ms pauses that a sliced build cannot
+ * split (8 MB: 35–46 ms; 16 MB: 59–72 ms). Garbage per request dies young either way; see
+ * docs/performance-routing.md "Young generation sized for route builds".
+ */
+export const startFlags: readonly string[] = Object.freeze(['--max-semi-space-size=8']);
+
+/** V8 flags that take effect when set at run time, before the first request. */
+export const runtimeFlags: readonly string[] = Object.freeze([
+  // V8 moves an allocation site to the old generation when its objects survived the first scavenges, which
+  // under load at start-up are tiny and full of in-flight requests. A pretenured per-request object then keeps
+  // every young object it points to alive through the next scavenges: in about one start of three, 15-20 MB
+  // survived each scavenge, with 12-20 ms pauses and twice the p99 latency for the whole life of the process
+  // (docs/performance-proxy.md). Set before the first request, so before any such decision; workers run this too.
+  '--no-allocation-site-pretenuring',
+  // Route regexps come from route authors, the strings they run on from clients. Route and annotation
+  // expressions are linear by construction (src/predicates/regexp.ts: V8 only for a provably safe class, RE2
+  // otherwise); this flag is a second line for the few operator-given expressions that still run on V8 (e.g.
+  // -kubernetes-ingress-class): a match exceeding 50,000 backtracks is re-run on V8's linear-time engine.
+  '--enable-experimental-regexp-engine-on-excessive-backtracks',
+]);
+
+export function applyRuntimeFlags(): void {
+  for (const f of runtimeFlags) setFlagsFromString(f);
+}
+
+/** `execArgv` with every start flag it lacks (by flag name) added: what a child skipjack process is started with. */
+export function withStartFlags(execArgv: readonly string[]): string[] {
+  const name = (f: string) => f.split('=')[0];
+  const have = new Set(execArgv.map(name));
+  return [...execArgv, ...startFlags.filter((f) => !have.has(name(f)))];
+}
