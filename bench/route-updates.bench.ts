@@ -9,9 +9,10 @@
  * changes rewrite; the default shape is shunt routes only, every one of them answerable.
  * Usage: node bench/route-updates.bench.ts [--sizes=100000,1000000] [--workers=1,2] [--changes=20]
  *        [--base=COMMIT|DIR] [--shape=shunt|million] [--timeout=300] (seconds per start) [--change-timeout=120]
+ *        [--node-args="--trace-gc"] [--stdout=FILE]
  */
 import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,10 @@ const workerCounts = arg('workers', '1,2').split(',').map(Number);
 const changes = Number(arg('changes', '20'));
 const timeoutS = Number(arg('timeout', '300'));
 const shape = arg('shape', 'shunt');
+// Profiling: --node-args="--trace-gc" adds node flags to every skipjack started; --stdout=FILE keeps each one's
+// stdout in FILE.<label>.<routes>.<workers> (where --trace-gc writes).
+const nodeArgs = arg('node-args', '').split(' ').filter((a) => a !== '');
+const stdoutTo = arg('stdout', '');
 const here = fileURLToPath(new URL('../', import.meta.url));
 const checkouts: [string, string][] = [['this', here]];
 let baseTree: string | null = null;
@@ -137,8 +142,8 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
   write();
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [...startFlagsOf(dir), 'src/cmd/skipjack.ts', `-routes-file=${file}`, `-address=127.0.0.1:${port}`, '-support-listener=',
-    `-workers=${workers}`, '-access-log-disabled', '-max-route-source-bytes=1000000000'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const proc = spawn(process.execPath, [...startFlagsOf(dir), ...nodeArgs, 'src/cmd/skipjack.ts', `-routes-file=${file}`, `-address=127.0.0.1:${port}`, '-support-listener=',
+    `-workers=${workers}`, '-access-log-disabled', '-max-route-source-bytes=1000000000'], { cwd: dir, stdio: ['ignore', stdoutTo === '' ? 'ignore' : openSync(`${stdoutTo}.${label}.${n}.${workers}`, 'w'), 'pipe'], detached: true });
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;
@@ -165,6 +170,7 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
         break;
       }
       lat.push(ms);
+      if (stdoutTo !== '') console.log(`  change ${c}: written ${(t1 - t0).toFixed(0)} ms after the spawn, served ${ms.toFixed(0)} ms later`);
     }
     console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: start → served ${(started / 1000).toFixed(1)} s; `
       + `one-route change → served by all workers p50 ${lat.length > 0 ? pct(lat, 50).toFixed(0) : '-'} ms p99 ${lat.length > 0 ? pct(lat, 99).toFixed(0) : '-'} ms `
