@@ -34,67 +34,63 @@ interface Chunk {
   errors: EskipParseError[];
 }
 
-const TOP = 0;
-const SLASH = 1;
-const COMMENT = 2;
-const DQUOTE = 3;
-const BACKTICK = 4;
-const REGEXP = 5;
-const CLASS = 6;
-
 /**
  * Scans `buf` from `from` (a cut point: top level, after a `;`) and calls `cut(at, lines)` at every cut point
  * past it (the offset after the newline, and the newlines seen from `from`); scanning stops when `cut` returns
  * true. Returns the newlines up to where it stopped (the end of the buffer when `cut` never stopped it).
+ * Each kind of token (string, regexp, comment) is skipped by a loop of its own: one switch over a mode per byte
+ * was ≈ 15 % of a million-route file's load.
  */
-function scanCuts(buf: Buffer, from: number, cut: (at: number, lines: number) => boolean): number {
-  let mode = TOP;
-  let escaped = false;
+export function scanCuts(buf: Buffer, from: number, cut: (at: number, lines: number) => boolean): number {
+  // Whether only blanks and comments followed the last top-level `;` on this line.
   let clean = true;
   let lines = 0;
   const n = buf.length;
-  for (let i = from; i < n; i++) {
-    const c = buf[i]!;
-    if (c === 10) lines++;
-    switch (mode) {
-      case TOP:
-        if (c === 10) {
-          if (clean && cut(i + 1, lines)) return lines;
-        } else if (c === 59) clean = true;
-        else if (c === 34) (mode = DQUOTE), (clean = false);
-        else if (c === 96) (mode = BACKTICK), (clean = false);
-        else if (c === 47) mode = SLASH;
-        else if (c !== 32 && c !== 9 && c !== 13) clean = false;
-        break;
-      case SLASH:
-        if (c === 47) mode = COMMENT;
-        else {
-          mode = REGEXP;
-          clean = false;
-          i--; // this byte is the regexp's first
-          if (c === 10) lines--;
+  let i = from;
+  while (i < n) {
+    const c = buf[i++]!;
+    if (c === 10) {
+      lines++;
+      if (clean && cut(i, lines)) return lines;
+    } else if (c === 59) {
+      clean = true;
+    } else if (c === 34 || c === 96) {
+      // A string, to its closing quote; a backslash escapes the next byte.
+      clean = false;
+      for (;;) {
+        if (i >= n) return lines;
+        const d = buf[i++]!;
+        if (d === c) break;
+        if (d === 10) lines++;
+        else if (d === 92) {
+          if (i < n && buf[i] === 10) lines++;
+          i++;
         }
-        break;
-      case COMMENT:
-        if (c === 10) {
-          mode = TOP;
-          if (clean && cut(i + 1, lines)) return lines;
-        }
-        break;
-      case DQUOTE:
-      case BACKTICK:
-        if (escaped) escaped = false;
-        else if (c === 92) escaped = true;
-        else if (c === (mode === DQUOTE ? 34 : 96)) mode = TOP;
-        break;
-      case REGEXP:
-      case CLASS:
-        if (escaped) escaped = false;
-        else if (c === 92) escaped = true;
-        else if (mode === REGEXP && c === 91) mode = CLASS;
-        else if (mode === CLASS && c === 93) mode = REGEXP;
-        else if (mode === REGEXP && c === 47) mode = TOP;
-        break;
+      }
+    } else if (c === 47) {
+      if (i < n && buf[i] === 47) {
+        // A comment, up to (not including) its newline, which the top level takes as any other.
+        i++;
+        while (i < n && buf[i] !== 10) i++;
+        continue;
+      }
+      // A regexp, to the `/` that ends it outside a character class; a backslash escapes the next byte.
+      clean = false;
+      let inClass = false;
+      for (;;) {
+        if (i >= n) return lines;
+        const d = buf[i++]!;
+        if (d === 10) lines++;
+        else if (d === 92) {
+          if (i < n && buf[i] === 10) lines++;
+          i++;
+        } else if (inClass) {
+          if (d === 93) inClass = false;
+        } else if (d === 91) inClass = true;
+        else if (d === 47) break;
+      }
+    } else if (c !== 32 && c !== 9 && c !== 13) {
+      clean = false;
     }
   }
   return lines;

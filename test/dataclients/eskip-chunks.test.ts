@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from '../../src/eskip/index.ts';
-import { ChunkedDocument } from '../../src/dataclients/eskip-chunks.ts';
+import { ChunkedDocument, scanCuts } from '../../src/dataclients/eskip-chunks.ts';
 
 const FILE = 'routes.eskip';
 
@@ -100,4 +100,98 @@ test('a sliced chunked parse returns to the event loop between chunks and gives 
   const statuses = r.routes.filter((x) => x.filters[0]?.name === 'status').map((x) => x.filters[0]);
   assert.ok(statuses.length > 100);
   assert.ok(statuses.every((f) => f === statuses[0]), 'equal calls in different chunks are one object');
+});
+
+
+// The byte scanner before it skipped tokens by loops of their own (a switch over a mode per byte): the reference
+// the current one must agree with, cut point for cut point.
+const TOP = 0;
+const SLASH = 1;
+const COMMENT = 2;
+const DQUOTE = 3;
+const BACKTICK = 4;
+const REGEXP = 5;
+const CLASS = 6;
+
+/**
+ * Scans `buf` from `from` (a cut point: top level, after a `;`) and calls `cut(at, lines)` at every cut point
+ * past it (the offset after the newline, and the newlines seen from `from`); scanning stops when `cut` returns
+ * true. Returns the newlines up to where it stopped (the end of the buffer when `cut` never stopped it).
+ */
+function referenceScanCuts(buf: Buffer, from: number, cut: (at: number, lines: number) => boolean): number {
+  let mode = TOP;
+  let escaped = false;
+  let clean = true;
+  let lines = 0;
+  const n = buf.length;
+  for (let i = from; i < n; i++) {
+    const c = buf[i]!;
+    if (c === 10) lines++;
+    switch (mode) {
+      case TOP:
+        if (c === 10) {
+          if (clean && cut(i + 1, lines)) return lines;
+        } else if (c === 59) clean = true;
+        else if (c === 34) (mode = DQUOTE), (clean = false);
+        else if (c === 96) (mode = BACKTICK), (clean = false);
+        else if (c === 47) mode = SLASH;
+        else if (c !== 32 && c !== 9 && c !== 13) clean = false;
+        break;
+      case SLASH:
+        if (c === 47) mode = COMMENT;
+        else {
+          mode = REGEXP;
+          clean = false;
+          i--; // this byte is the regexp's first
+          if (c === 10) lines--;
+        }
+        break;
+      case COMMENT:
+        if (c === 10) {
+          mode = TOP;
+          if (clean && cut(i + 1, lines)) return lines;
+        }
+        break;
+      case DQUOTE:
+      case BACKTICK:
+        if (escaped) escaped = false;
+        else if (c === 92) escaped = true;
+        else if (c === (mode === DQUOTE ? 34 : 96)) mode = TOP;
+        break;
+      case REGEXP:
+      case CLASS:
+        if (escaped) escaped = false;
+        else if (c === 92) escaped = true;
+        else if (mode === REGEXP && c === 91) mode = CLASS;
+        else if (mode === CLASS && c === 93) mode = REGEXP;
+        else if (mode === REGEXP && c === 47) mode = TOP;
+        break;
+    }
+  }
+  return lines;
+}
+
+
+test('the cut-point scanner agrees with the mode-per-byte reference on random text of eskip\'s special bytes', () => {
+  let seed = 42;
+  const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % k;
+  const alphabet = ['a', ' ', '\n', '\n', ';', ';', '"', '`', '/', '/', '\\', '[', ']', '\t', '\r', 'x', '\n'];
+  let cuts = 0;
+  for (let t = 0; t < 4000; t++) {
+    let s = '';
+    const len = rand(120);
+    for (let k = 0; k < len; k++) s += alphabet[rand(alphabet.length)];
+    const buf = Buffer.from(s);
+    const from = rand(3) === 0 ? rand(len + 1) : 0;
+    const stopAt = rand(4);
+    const run = (scan: typeof scanCuts) => {
+      const seen: [number, number][] = [];
+      const lines = scan(buf, from, (at, l) => (seen.push([at, l]), seen.length === stopAt));
+      return { seen, lines };
+    };
+    const want = run(referenceScanCuts);
+    cuts += want.seen.length;
+    assert.deepEqual(run(scanCuts), want, JSON.stringify({ s, from, stopAt }));
+  }
+  assert.ok(cuts > 1000, `only ${cuts} cut points in the sample`);
 });
