@@ -24,7 +24,7 @@ const workers = Number(flag('workers', '1'));
 const root = flag('root', fileURLToPath(new URL('..', import.meta.url)));
 const syncOnly = process.argv.includes('--sync');
 // --trace-gc: every process's garbage collections during the changes, counted by kind with their pauses.
-const traceGc = process.argv.includes('--trace-gc');
+const traceGc = process.argv.includes('--trace-gc') || flag('v8', '').includes('--trace-gc');
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
 function status(port: number, host: string, agent: Agent): Promise<number> {
