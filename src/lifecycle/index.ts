@@ -3,4 +3,4 @@ export type { Service } from './service.ts';
 export { service, ServiceRunner, ServiceStartError, type RunnerOptions } from './runner.ts';
 export { InstanceChannel, serveInstanceChannel } from './instance-channel.ts';
 export { runSliced, runSync, stepChunk, type SliceOptions, type Steps } from './slices.ts';
-export { commonEnds, commonEndsSteps, expectLists, listCounters, replacedSteps, takeList, type CommonEnds } from './list-steps.ts';
+export { commonEnds, commonEndsSteps, expectLists, listCounters, replacedSteps, type CommonEnds } from './list-steps.ts';

@@ -34,11 +34,7 @@ export const listCounters = { compared: 0, allocated: 0 };
  * one-route change made three such copies on its way to being served (the routes file's list, the table's
  * entries and routes; the worker's list with -workers N).
  */
-// V8's large-object threshold for a list of references (128 KB of 8-byte slots): every longer list is a fresh
-// mapping. Kubernetes at 15,000 Ingresses lists 41,000 routes, and a change made four such lists (the primary's
-// flattened list; the worker's applied list, the table's entries and routes), 1.3–1.8 ms CPU each to allocate
-// against 0.05–0.2 ms to fill a spare (load 5).
-const SPARE_FROM = 16_384;
+const SPARE_FROM = 65_536;
 /** About one change's worth. */
 const SPARES = 4;
 /** Idle time after the last take before the spares are made again. */
@@ -53,11 +49,8 @@ function fits(spare: readonly unknown[], length: number): boolean {
   return spare.length >= length && spare.length <= length + (length >> 6);
 }
 
-/**
- * A list of `length` holes: a spare made while idle when one fits. For lists made whole and never changed
- * once handed out, as replacedSteps' are.
- */
-export function takeList<T>(length: number): T[] {
+/** A list of `length` holes: a spare made while idle when one fits. */
+function takeList<T>(length: number): T[] {
   if (length < SPARE_FROM) return new Array(length);
   let out: T[] | null = null;
   for (let i = spares.length - 1; i >= 0; i--) {

@@ -1,5 +1,4 @@
 /** The incremental converter's route lists, flattened from per-object pieces without walking the unchanged ones. */
-import { takeList } from '../../../lifecycle/index.ts';
 
 /** A sequence of segments: how many, and the i-th. */
 export interface Segments<T> {
@@ -80,9 +79,8 @@ export class FlatSegments<T> {
     let mid = 0;
     for (let i = p; i < end; i++) mid += at(i).length;
     const total = head + mid + tail;
-    // Sized once (growing by push would reallocate several large arrays on the way), from the spares a long list
-    // finds made while idle (list-steps.ts): allocating it here was most of a change's flatten.
-    const out: T[] = takeList(total);
+    // Sized once: growing by push would reallocate several large arrays on the way.
+    const out: T[] = new Array(total);
     let fromPrev = head + tail;
     for (let k = 0; k < head; k++) out[k] = old[k]!;
     let k = head;
