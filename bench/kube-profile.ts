@@ -6,6 +6,8 @@
  *
  *   npx node bench/kube-profile.ts [ingresses=15000] [routegroups=3750] [changes=40] [--workers=1] [--root=<checkout>]
  *     [--sync] (profile the start-up instead: list, conversion, first table)
+ *     [--settle=<ms>] (idle time after listening, before the first change)
+ *     [--trace-gc [--gc-lines]] (every process's collections; --gc-lines prints them on one clock with the slow changes)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -24,7 +26,8 @@ const workers = Number(flag('workers', '1'));
 const root = flag('root', fileURLToPath(new URL('..', import.meta.url)));
 const syncOnly = process.argv.includes('--sync');
 // --trace-gc: every process's garbage collections during the changes, counted by kind with their pauses.
-const traceGc = process.argv.includes('--trace-gc');
+const traceGc = process.argv.includes('--trace-gc') || flag('v8', '').includes('--trace-gc');
+const settleMs = Number(flag('settle', '0'));
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
 function status(port: number, host: string, agent: Agent): Promise<number> {
@@ -113,6 +116,7 @@ const proc = await startNode(
 );
 delete process.env.NODE_OPTIONS;
 const startMs = performance.now() - t0;
+await new Promise((r) => setTimeout(r, settleMs));
 const port = Number(proc.match[1]);
 const agent = new Agent({ keepAlive: false });
 const pid = proc.child.pid!;
@@ -121,15 +125,23 @@ const pid = proc.child.pid!;
 const mono = () => Number(process.hrtime.bigint() / 1000n);
 const kids = () => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 const procs = [pid, ...kids()];
+/** Each process's start, in clock ticks since boot (/proc/<pid>/stat field 22). */
+const procStarts = new Map(procs.map((p) => {
+  const f = readFileSync(`/proc/${p}/stat`, 'utf8');
+  return [p, Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[19])] as const;
+}));
 let gcLines = '';
 proc.child.stdout!.on('data', (d: Buffer) => (gcLines += d.toString()));
 const mono0 = mono();
 const cpu0 = procs.map(cpuMs);
 const times: number[] = [];
+/** Each change's start, in ms since the epoch (to lay the collections' lines beside them). */
+const starts: number[] = [];
 if (!syncOnly) {
   for (let c = 0; c < nChanges; c++) {
     const host = `prof-${c}.example.org`;
     const t = performance.now();
+    starts.push(performance.timeOrigin + t);
     api.apply(ingress(`prof-${c}`, { host, service: 'live' }));
     let ok = 0;
     while (ok < 2 * workers) {
@@ -165,7 +177,20 @@ if (traceGc) {
     const k = `pid ${m[1]} ${m[2]}`;
     byKind.set(k, [...(byKind.get(k) ?? []), Number(m[3])]);
   }
-  if (process.argv.includes("--gc-lines")) console.log(gcLines.split("\n").filter((l) => / ms: /.test(l)).join("\n"));
+  if (process.argv.includes('--gc-lines')) {
+    // A line's time is ms since its process started: /proc gives each process's start (10 ms ticks since boot).
+    const boot = Date.now() - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+    const first = starts[0] ?? 0;
+    const rel = (epoch: number) => `${((epoch - first) / 1000).toFixed(2).padStart(7)} s`;
+    const events: [number, string][] = [];
+    for (const p of procs) {
+      const f = procStarts.get(p);
+      if (f === undefined) continue;
+      for (const m of gcLines.matchAll(new RegExp(`^\\[${p}:[^\\]]*\\]\\s+(\\d+) ms: (.*)$`, 'gm'))) events.push([boot + f * 10 + Number(m[1]), `${p === pid ? 'primary' : `pid ${p}`}: ${m[2]!.slice(0, 150)}`]);
+    }
+    times.forEach((ms, i) => ms > 60 && events.push([starts[i]!, `change ${i}: ${ms.toFixed(0)} ms`]));
+    for (const [t, l] of events.sort((a, b) => a[0] - b[0])) console.log(`${rel(t)}  ${l}`);
+  }
   for (const [k, v] of [...byKind].sort()) console.log(`gc ${k}: ${v.length}, pauses total ${v.reduce((a, b) => a + b, 0).toFixed(1)} ms, max ${Math.max(...v).toFixed(1)} ms`);
 }
 const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));

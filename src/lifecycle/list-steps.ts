@@ -22,7 +22,21 @@ export interface CommonEnds {
  * keep the one it was made from alive (each generation would hold every earlier one). Lists are taken as
  * immutable once made, as every route list is.
  */
-const madeFrom = new WeakMap<readonly unknown[], { readonly from: WeakRef<readonly unknown[]>; readonly ends: CommonEnds }>();
+const madeFrom = new WeakMap<readonly unknown[], { readonly from: number; readonly ends: CommonEnds }>();
+/**
+ * The list an entry was made from, by number rather than by WeakRef: V8's scavenges hold a WeakRef's target
+ * strongly, so every list kept the one before it — and that one its predecessor — alive until the next full
+ * collection, and each scavenge promoted all of them to the old generation (at 15,000 Ingresses ≈ 0.5 MB per
+ * change, 19.5 MB at one scavenge: a major collection every few dozen changes).
+ */
+const listIds = new WeakMap<readonly unknown[], number>();
+let lastListId = 0;
+
+function idOf(list: readonly unknown[]): number {
+  let id = listIds.get(list);
+  if (id === undefined) listIds.set(list, (id = ++lastListId));
+  return id;
+}
 
 /** Work counters for tests: elements compared by the common-ends scans; long lists allocated when asked for. */
 export const listCounters = { compared: 0, allocated: 0 };
@@ -126,7 +140,7 @@ export function* replacedSteps<T>(list: readonly T[], from: number, to: number, 
   while (trail < span - lead && mid[mid.length - 1 - trail] === list[to - 1 - trail]) trail++;
   // Equal lists: runEnds' whole-prefix answer.
   const ends = lead === mid.length && lead === to - from ? { prefix: list.length, suffix: 0 } : { prefix: from + lead, suffix: list.length - to + trail };
-  madeFrom.set(out, { from: new WeakRef(list), ends });
+  madeFrom.set(out, { from: idOf(list), ends });
   return out;
 }
 
@@ -146,7 +160,7 @@ export function* commonEndsSteps<T>(prev: readonly T[], next: readonly T[], perS
 
 function* runEnds<T>(prev: readonly T[], next: readonly T[], perStep: number): Steps<CommonEnds> {
   const made = madeFrom.get(next);
-  if (made !== undefined && made.from.deref() === prev) return made.ends;
+  if (made !== undefined && made.from === listIds.get(prev)) return made.ends;
   const limit = Math.min(prev.length, next.length);
   let p = 0;
   while (p < limit && prev[p] === next[p]) if (++p % perStep === 0) yield;

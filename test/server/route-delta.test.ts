@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { RouteDef } from '../../src/eskip/index.ts';
 import { applyDelta, diffDefs } from '../../src/server/route-delta.ts';
 import { RouteReceiver, routeParts, type RoutesMessage } from '../../src/server/workers.ts';
@@ -99,4 +101,22 @@ test('a worker that received a whole long list applies the next one-route delta 
   assert.equal(listCounters.allocated, before, 'lists allocated by the first delta');
   assert.equal(next[500]!.id, 'changed');
   assert.equal(next.length, whole.length);
+});
+
+test('a worker\'s applied lists do not keep the lists before them alive through a scavenge', () => {
+  // A scavenge on demand (the runner has no --expose-gc).
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (o: { type: 'minor' | 'major' }) => void;
+  gc({ type: 'major' });
+  const promoted = () => getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space')!.space_used_size;
+  // 20 one-route deltas on a 100,000-definition list, each list 800 KB (young large objects); only the last is held.
+  let held = applyDelta([], { hunks: [{ at: 0, remove: 0, insert: 100_000 }], inserted: list(100_000) });
+  gc({ type: 'major' });
+  const before = promoted();
+  for (let i = 0; i < 20; i++) held = applyDelta(held, { hunks: [{ at: 10 * i, remove: 1, insert: 1 }], inserted: [def(`c${i}`)] });
+  gc({ type: 'minor' });
+  const grew = promoted() - before;
+  // The live list (and a spare) may be promoted; 20 lists (16 MB) were when each list held the one before it.
+  assert.ok(grew < 4 * 800_000, `${(grew / 1e6).toFixed(1)} MB of lists promoted by one scavenge`);
+  assert.equal(held[10]!.id, 'c1');
 });
