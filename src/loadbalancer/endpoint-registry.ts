@@ -5,8 +5,9 @@
  */
 import type { Route, RouteTable } from '../routing/types.ts';
 import { lbConfigOf } from './route-config.ts';
+import { isBalancer, type Balancer } from './balancer.ts';
 import { endpointHost } from './endpoint.ts';
-import { commonEnds } from '../lifecycle/index.ts';
+import { commonEnds, runSliced, runSync, stepChunk, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 
 /** Skipper's -passive-health-check settings. */
 export interface PassiveHealthCheckOptions {
@@ -24,6 +25,12 @@ export interface PassiveHealthCheckOptions {
 
 /** Entries not part of any route table for this long are forgotten (Skipper's default). */
 const LAST_SEEN_TIMEOUT_MS = 60_000;
+
+/** Whether a filter of the route declares LB settings (fadeIn, endpointCreated): route-config.ts reads them. */
+function declaresLbSettings(route: Route): boolean {
+  for (const f of route.filters) if (f.lbSettings !== undefined) return true;
+  return false;
+}
 
 /** Mutable statistics of one endpoint. */
 export class EndpointStats {
@@ -95,7 +102,7 @@ export class EndpointRegistry {
   /**
    * Records the endpoints of a new route table generation: first sight sets the detection time, an
    * endpointCreated time later than it replaces it (the endpoint was recreated), and entries absent from
-   * tables for a minute are dropped. Call once per generation.
+   * tables for a minute are dropped. Call once per generation, and not while an observeSliced() runs.
    *
    * Only the routes that differ from the previously observed table are walked (routes are compared by identity;
    * the incremental compile keeps the object of every unchanged route): each endpoint counts the observed
@@ -103,18 +110,52 @@ export class EndpointRegistry {
    * of 40,000 routes with one changed costs pointer comparisons, not 40,000 route walks.
    */
   observe(table: RouteTable): void {
+    runSync(this.#observeSteps(table.routes));
+  }
+
+  /**
+   * observe() in slices, returning to the event loop every few ms: what the proxy calls once it serves a new
+   * table (the first table of a million routes is a walk of seconds). Tables handed in while one is walked
+   * are not walked one by one: the latest is observed next. Resolves when the latest handed in is observed.
+   */
+  observeSliced(table: RouteTable, o?: SliceOptions): Promise<void> {
+    this.#pending = table;
+    this.#walking ??= this.#drain(o).finally(() => (this.#walking = null));
+    return this.#walking;
+  }
+
+  #pending: RouteTable | null = null;
+  #walking: Promise<void> | null = null;
+
+  async #drain(o?: SliceOptions): Promise<void> {
+    // Not on the caller's path (a request that met the new table): the walk starts once the loop turns.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (let t = this.#pending; t !== null; t = this.#pending) {
+      this.#pending = null;
+      await runSliced(this.#observeSteps(t.routes), o);
+    }
+  }
+
+  *#observeSteps(next: readonly Route[]): Steps<void> {
     const now = this.#now();
     const prev = this.#observedRoutes;
-    const next = table.routes;
     const { prefix: p, suffix: s } = commonEnds(prev, next);
     const gone = new Set<Route>();
-    for (let i = p; i < prev.length - s; i++) gone.add(prev[i]!);
+    for (let i = p; i < prev.length - s; i++) {
+      if (i % (16 * stepChunk) === 0) yield;
+      gone.add(prev[i]!);
+    }
     // Additions first, so an endpoint moving from a removed route to an added one never counts zero.
     for (let i = p; i < next.length - s; i++) {
+      if (i % stepChunk === 0) yield;
       const route = next[i]!;
       if (!gone.delete(route)) this.#countRoute(route, now, 1);
     }
-    for (const route of gone) this.#countRoute(route, now, -1);
+    let k = 0;
+    for (const route of gone) {
+      if (++k % stepChunk === 0) yield;
+      this.#countRoute(route, now, -1);
+    }
     this.#observedRoutes = next;
     this.#lastObserved = now;
     const oldest = now - LAST_SEEN_TIMEOUT_MS;
@@ -130,13 +171,17 @@ export class EndpointRegistry {
 
   #countRoute(route: Route, now: number, d: 1 | -1): void {
     try {
-      if (route.lb !== null) {
-        const cfg = lbConfigOf(route);
-        for (const ep of cfg.endpoints) {
+      const lb = route.lb;
+      if (lb !== null) {
+        // A balancer's parsed endpoints are shared by the routes of one endpoint list: the route's LB settings
+        // (an object and a Map per route, cached per route) are made only when its filters declare some.
+        const cfg = isBalancer(lb) && !declaresLbSettings(route) ? null : lbConfigOf(route);
+        const endpoints = cfg === null ? (lb as Balancer).parsed : cfg.endpoints;
+        for (const ep of endpoints) {
           const e = this.#count(ep.host, now, d);
           if (d === 1) {
             e.origin = ep.origin;
-            const created = cfg.created.get(ep.host);
+            const created = cfg?.created.get(ep.host);
             if (created !== undefined && created > e.detected) e.detected = created;
           }
         }

@@ -312,10 +312,12 @@ export function createProxy(holder: TableSource, options: ProxyOptions = {}, obs
     // 'close' is emitted once per response (node guards it with _closed): on() spares once()'s wrapper.
     res.on('close', () => s.onClose());
     if (lease.table !== observed) {
-      // A walk over every route: off this request's path. Endpoints met before it are registered lazily.
+      // A walk over every route (of those that changed): off this request's path and in slices. Endpoints met
+      // before it are registered lazily.
       const table = lease.table;
       observed = table;
-      setImmediate(() => registry.observe(table));
+      // A walk that failed leaves the previous observation; the next table is walked against it.
+      registry.observeSliced(table).catch(() => {});
     }
     const ctx = RequestContext.fromIncoming(req, protocol, preserveHost, lease, engine);
     s.ctx = ctx;

@@ -167,3 +167,42 @@ test('fadeIn and endpointCreated validate their arguments', () => {
   assert.throws(() => endpointCreated.create(['http://x:1', 'yesterday']), /RFC 3339/);
   assert.throws(() => endpointCreated.create(['http://x:1/path', 1]), /path/);
 });
+
+/** The first endpoint whose statistics differ between two registries (null: none), as a short message. */
+function firstDifference(a: EndpointRegistry, b: EndpointRegistry, hosts: string[]): string | null {
+  const view = (e: ReturnType<EndpointRegistry['peek']>) => (e === undefined ? 'none' : `${e.detected}/${e.lastSeen}/${e.origin}`);
+  for (const h of hosts) if (view(a.peek(h)) !== view(b.peek(h))) return `${h}: ${view(a.peek(h))} against ${view(b.peek(h))}`;
+  return null;
+}
+
+test('observeSliced returns to the event loop on a large table and ends where observe ends; a table handed in meanwhile is walked after it', async () => {
+  let now = 1_000_000;
+  const routes = (g: number) => Array.from({ length: 20_000 }, (_, i) => lbRoute(`r${i}`, [`http://h${(i + g) % 25_000}:1`, `http://h${i % 7}:2`]));
+  const hosts = [...Array.from({ length: 25_000 }, (_, i) => `h${i}:1`), ...Array.from({ length: 7 }, (_, i) => `h${i}:2`)];
+  const [one, two, three] = [table(1, routes(0)), table(2, routes(3000)), table(3, routes(6000))];
+  const sync = new EndpointRegistry(() => now);
+  sync.observe(one);
+  const sliced = new EndpointRegistry(() => now);
+  let yields = 0;
+  await sliced.observeSliced(one, { sliceMs: 0, onYield: () => yields++ });
+  assert.ok(yields > 10, `returned to the event loop ${yields} times`);
+  assert.equal(firstDifference(sliced, sync, hosts), null);
+  assert.ok(sliced.peek('h19999:1') !== undefined && sliced.peek('h20000:1') === undefined);
+
+  // A table handed in while another is walked: that walk ends, then the latest is walked (once).
+  now += 70_000;
+  let third: Promise<void> | null = null;
+  const walking = sliced.observeSliced(two, { sliceMs: 0, onYield: () => (third ??= sliced.observeSliced(three)) });
+  await walking;
+  assert.ok(third !== null);
+  assert.equal(third, walking, 'one walk at a time: the second call joins the first');
+  sync.observe(two);
+  sync.observe(three);
+  assert.equal(firstDifference(sliced, sync, hosts), null);
+  // The counts are right too: the endpoints `three` names stay, those of `one` alone go once unseen for a minute.
+  now += 61_000;
+  sync.observe(three);
+  await sliced.observeSliced(three);
+  assert.equal(firstDifference(sliced, sync, hosts), null);
+  assert.ok(sliced.peek('h6000:1') !== undefined && sliced.peek('h3000:1') === undefined);
+});
