@@ -116,7 +116,6 @@ const proc = await startNode(
 );
 delete process.env.NODE_OPTIONS;
 const startMs = performance.now() - t0;
-await new Promise((r) => setTimeout(r, settleMs));
 const port = Number(proc.match[1]);
 const agent = new Agent({ keepAlive: false });
 const pid = proc.child.pid!;
@@ -132,6 +131,8 @@ const procStarts = new Map(procs.map((p) => {
 }));
 let gcLines = '';
 proc.child.stdout!.on('data', (d: Buffer) => (gcLines += d.toString()));
+// After the collections' listener: the settle's own collections (the memory reducer's) are printed too.
+await new Promise((r) => setTimeout(r, settleMs));
 const mono0 = mono();
 const cpu0 = procs.map(cpuMs);
 const times: number[] = [];
