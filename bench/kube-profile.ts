@@ -8,6 +8,7 @@
  *     [--sync] (profile the start-up instead: list, conversion, first table)
  *     [--settle=<ms>] (idle time after listening, before the first change)
  *     [--trace-gc [--gc-lines]] (every process's collections; --gc-lines prints them on one clock with the slow changes)
+ *     [--slow=<ms>] (each process's busiest functions during every change slower than that)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -61,6 +62,22 @@ interface Profile {
 }
 
 /** Self and inclusive ms per function over the samples taken between `from` and `to` (µs, profile clock). */
+/** The heaviest self-time functions (and idle) between `from` and `to` (µs, profile clock), on one line. */
+function busiest(p: Profile, fromUs: number, toUs: number, label: string): void {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let t = p.startTime;
+  for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i]!;
+    if (t < fromUs || t > toUs) continue;
+    const n = byId.get(p.samples[i]!)!;
+    const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+    self.set(k, (self.get(k) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000);
+  }
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${v.toFixed(0)} ${k.replace(/ :0$/, '')}`);
+  console.log(`  ${label}: ${top.join('; ')}`);
+}
+
 function summarize(p: Profile, fromUs: number, toUs: number): void {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -116,7 +133,6 @@ const proc = await startNode(
 );
 delete process.env.NODE_OPTIONS;
 const startMs = performance.now() - t0;
-await new Promise((r) => setTimeout(r, settleMs));
 const port = Number(proc.match[1]);
 const agent = new Agent({ keepAlive: false });
 const pid = proc.child.pid!;
@@ -132,16 +148,22 @@ const procStarts = new Map(procs.map((p) => {
 }));
 let gcLines = '';
 proc.child.stdout!.on('data', (d: Buffer) => (gcLines += d.toString()));
+// After the collections' listener: the settle's own collections (the memory reducer's) are printed too.
+await new Promise((r) => setTimeout(r, settleMs));
 const mono0 = mono();
 const cpu0 = procs.map(cpuMs);
 const times: number[] = [];
 /** Each change's start, in ms since the epoch (to lay the collections' lines beside them). */
 const starts: number[] = [];
+/** Each change's [start, end] on the profiles' clock (µs). */
+const spans: [number, number][] = [];
+const slowMs = Number(flag('slow', '0'));
 if (!syncOnly) {
   for (let c = 0; c < nChanges; c++) {
     const host = `prof-${c}.example.org`;
     const t = performance.now();
     starts.push(performance.timeOrigin + t);
+    const m0 = mono();
     api.apply(ingress(`prof-${c}`, { host, service: 'live' }));
     let ok = 0;
     while (ok < 2 * workers) {
@@ -150,6 +172,7 @@ if (!syncOnly) {
       if (ok === 0) await new Promise((r) => setImmediate(r));
     }
     times.push(performance.now() - t);
+    spans.push([m0, mono()]);
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
   }
 }
@@ -199,6 +222,7 @@ for (const f of files) {
   console.log(`=== ${f}`);
   if (syncOnly) summarize(p, p.startTime, p.endTime);
   else summarize(p, mono0, mono1);
+  if (slowMs > 0) times.forEach((ms, i) => ms >= slowMs && busiest(p, spans[i]![0], spans[i]![1], `change ${i} (${ms.toFixed(0)} ms)`));
 }
 rmSync(dir, { recursive: true, force: true });
 await backend.close();
