@@ -4,7 +4,7 @@
  * algorithms, and per-period request/failure counts for the passive health check.
  */
 import type { Route, RouteTable } from '../routing/types.ts';
-import { lbConfigOf } from './route-config.ts';
+import { declaresLbSettings, lbConfigOf } from './route-config.ts';
 import { isBalancer, type Balancer } from './balancer.ts';
 import { endpointHost } from './endpoint.ts';
 import { commonEnds, runSliced, runSync, stepChunk, type SliceOptions, type Steps } from '../lifecycle/index.ts';
@@ -25,12 +25,6 @@ export interface PassiveHealthCheckOptions {
 
 /** Entries not part of any route table for this long are forgotten (Skipper's default). */
 const LAST_SEEN_TIMEOUT_MS = 60_000;
-
-/** Whether a filter of the route declares LB settings (fadeIn, endpointCreated): route-config.ts reads them. */
-function declaresLbSettings(route: Route): boolean {
-  for (const f of route.filters) if (f.lbSettings !== undefined) return true;
-  return false;
-}
 
 /** Mutable statistics of one endpoint. */
 export class EndpointStats {

@@ -1,7 +1,8 @@
 /**
  * The load-balancing settings of one route, derived once per compiled route and cached by identity:
  * its balancer, and the fadeIn settings and endpointCreated times its filters declare (`lbSettings`). Routes are immutable, so a
- * WeakMap keyed by the route is exact and goes away with the table generation.
+ * WeakMap keyed by the route is exact and goes away with the table generation (only for routes whose filters
+ * declare settings; the others' settings are their balancer's, made per call).
  */
 import type { FilterInstance } from '../routing/filter-contract.ts';
 import type { Route } from '../routing/types.ts';
@@ -18,9 +19,25 @@ export interface RouteLbConfig {
 }
 
 const cache = new WeakMap<Route, RouteLbConfig>();
+const noCreated: ReadonlyMap<string, number> = new Map();
+
+// The settings of a route whose filters declare none are its balancer's: made per call (a small young object)
+// rather than cached. The WeakMap keyed by route (kept for routes with settings) would otherwise gain an entry
+// per LB route served, each an ephemeron that every major collection processes (at a million routes, 1-3 s
+// pauses); balancers are frozen, so the settings cannot be kept on them.
+
+/** Whether a filter of the route declares LB settings (fadeIn, endpointCreated). */
+export function declaresLbSettings(route: Route): boolean {
+  for (const f of route.filters) if (f.lbSettings !== undefined) return true;
+  return false;
+}
 
 /** The LB settings of an LB route (route.lb !== null). */
 export function lbConfigOf(route: Route): RouteLbConfig {
+  const lb = route.lb!;
+  if (isBalancer(lb) && !declaresLbSettings(route)) {
+    return { balancer: lb, endpoints: lb.parsed, fadeIn: null, created: noCreated };
+  }
   let cfg = cache.get(route);
   if (cfg === undefined) {
     cfg = build(route);

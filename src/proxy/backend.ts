@@ -36,7 +36,11 @@ export interface BackendAddress {
   authority: string;
 }
 
-const targets = new WeakMap<Route, BackendAddress>();
+// A network backend's address, kept on its URL object (one per distinct URL in a table, shared by the routes
+// naming it): a strong reference where a WeakMap keyed by route would add an entry per route served, which every
+// major collection processes as an ephemeron (a million of them made 1-3 s pauses at a million routes).
+const ADDRESS = Symbol('skipjack.backendAddress');
+type AddressedUrl = URL & { [ADDRESS]?: BackendAddress };
 
 /** What backend calls need from the proxy. */
 export interface BackendDeps {
@@ -156,12 +160,8 @@ function wasRefused(a: Attempt): boolean {
 function fixedBackendAddress(ctx: RequestContext, route: Route, d: BackendDeps): BackendAddress {
   switch (route.def.backendType) {
     case 'network': {
-      let t = targets.get(route);
-      if (t === undefined) {
-        t = backendAddressOf(route.backendUrl!);
-        targets.set(route, t);
-      }
-      return t;
+      const u = route.backendUrl as AddressedUrl;
+      return (u[ADDRESS] ??= backendAddressOf(u));
     }
     case 'dynamic': {
       // Skipper: the URL set by setDynamicBackend… filters, else the request's own Host and scheme.
