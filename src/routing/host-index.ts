@@ -197,7 +197,11 @@ function first(es: readonly RouteEntry[], from: number, to: number, req: Routing
  */
 function matchesHosted(e: RouteEntry, req: RoutingRequest, skip: number): boolean {
   const flags = e.flags;
-  if ((flags & skip) !== 0 && (flags & hostOnlyFlag) !== 0) return true;
+  if ((flags & skip) !== 0) {
+    if ((flags & hostOnlyFlag) !== 0) return true;
+    const next = e.next;
+    if (next !== null) return next.match(req);
+  }
   const ms = e.matchers;
   for (let i = (flags & skip) !== 0 ? 1 : 0; i < ms.length; i++) if (!ms[i]!.match(req)) return false;
   return true;
