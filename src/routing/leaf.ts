@@ -28,9 +28,12 @@ export class Leaf {
     this.#index = index !== undefined ? index : HostIndex.build(this.entries);
   }
 
-  /** The first entry, by precedence, whose predicates all match; `hostKey` is the request's index key. */
-  find(req: RoutingRequest, hostKey: string): RouteEntry | null {
-    if (this.#index !== null) return this.#index.find(req, hostKey);
+  /**
+   * The first entry, by precedence, whose predicates all match; `hostKey` is the request's index key and
+   * `hash` its hostHash.
+   */
+  find(req: RoutingRequest, hostKey: string, hash: number): RouteEntry | null {
+    if (this.#index !== null) return this.#index.find(req, hostKey, hash);
     const entries = this.entries;
     for (let i = 0; i < entries.length; i++) if (matches(entries[i]!, req)) return entries[i]!;
     return null;
