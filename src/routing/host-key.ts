@@ -1,4 +1,7 @@
-/** The route table's host index key, shared with the host predicates that declare their keys. */
+/**
+ * The route table's host index key, shared with the host predicates that declare their keys, and the hash
+ * table the hostname indexes keep their lists in.
+ */
 
 /**
  * The index key of a Host header value: the value without a `:digits` port and one trailing dot. Any host
