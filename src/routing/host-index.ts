@@ -12,7 +12,7 @@
  * Lists hold the entries themselves, not positions, so they stay valid when routes come and go elsewhere
  * in the leaf.
  */
-import { HostTable, hostHash } from './host-key.ts';
+import { HostTable, hostHash, slotsGet } from './host-key.ts';
 import { hostByKeyFlag, hostExactFlag, hostOnlyFlag, type RouteEntry } from './route-entry.ts';
 import { runSync, stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
@@ -44,9 +44,14 @@ export class HostIndex {
   /** Hostnames whose lists changed since `base` was built; null: the hostname has no entries any more. */
   readonly #overlay: ReadonlyMap<string, HostValue | null> | null;
   readonly #generic: readonly RouteEntry[];
+  // `base`'s slots and mask, read by find() without going through `base` (at a million routes, a miss less).
+  readonly #slots: readonly unknown[];
+  readonly #mask: number;
 
   private constructor(base: HostTable<HostValue>, overlay: ReadonlyMap<string, HostValue | null> | null, generic: readonly RouteEntry[]) {
     this.#base = base;
+    this.#slots = base.slots;
+    this.#mask = base.mask;
     this.#overlay = overlay;
     this.#generic = generic;
   }
@@ -141,7 +146,7 @@ export class HostIndex {
    */
   find(req: RoutingRequest, hostKey: string, hash: number): RouteEntry | null {
     let v = this.#overlay === null ? undefined : this.#overlay.get(hostKey);
-    if (v === undefined) v = this.#base.get(hostKey, hash);
+    if (v === undefined) v = slotsGet(this.#slots, this.#mask, hostKey, hash) as HostValue | undefined;
     const generic = this.#generic;
     if (v == null) return first(generic, 0, generic.length, req);
     // The entries under the key whose host matcher the key decides skip it (see RouteEntry.flags): a

@@ -34,16 +34,17 @@ export function hostHash(key: string): number {
  * cache miss, and a lookup makes one per leaf it consults. Filled once (`insert`), then only read.
  */
 export class HostTable<V> {
-  readonly #slots: unknown[];
-  readonly #mask: number;
+  /** The triples; a holder may keep this and `mask` and look keys up with slotsGet (one object less to read). */
+  readonly slots: readonly unknown[];
+  readonly mask: number;
   #size = 0;
 
   /** A table with room for `n` keys. */
   constructor(n: number) {
     let cap = 4;
     while (cap < 2 * n) cap *= 2;
-    this.#slots = new Array<unknown>(3 * cap).fill(undefined);
-    this.#mask = cap - 1;
+    this.slots = new Array<unknown>(3 * cap).fill(undefined);
+    this.mask = cap - 1;
   }
 
   get size(): number {
@@ -52,19 +53,13 @@ export class HostTable<V> {
 
   /** The value of `key`, whose hostHash is `hash`. */
   get(key: string, hash: number): V | undefined {
-    const s = this.#slots;
-    const mask = this.#mask;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const k = s[3 * i + 1];
-      if (k === undefined) return undefined;
-      if (s[3 * i] === hash && k === key) return s[3 * i + 2] as V;
-    }
+    return slotsGet(this.slots, this.mask, key, hash) as V | undefined;
   }
 
   /** Adds `key` (not yet in the table, and at most as many keys as the table was made for). */
   insert(key: string, hash: number, value: V): void {
-    const s = this.#slots;
-    const mask = this.#mask;
+    const s = this.slots as unknown[];
+    const mask = this.mask;
     let i = hash & mask;
     while (s[3 * i + 1] !== undefined) i = (i + 1) & mask;
     s[3 * i] = hash;
@@ -75,7 +70,16 @@ export class HostTable<V> {
 
   /** Calls `f` for every key. */
   forEach(f: (key: string, hash: number, value: V) => void): void {
-    const s = this.#slots;
+    const s = this.slots;
     for (let i = 0; i < s.length; i += 3) if (s[i + 1] !== undefined) f(s[i + 1] as string, s[i] as number, s[i + 2] as V);
+  }
+}
+
+/** HostTable.get over a table's `slots` and `mask`. */
+export function slotsGet(slots: readonly unknown[], mask: number, key: string, hash: number): unknown {
+  for (let i = hash & mask; ; i = (i + 1) & mask) {
+    const k = slots[3 * i + 1];
+    if (k === undefined) return undefined;
+    if (slots[3 * i] === hash && k === key) return slots[3 * i + 2];
   }
 }

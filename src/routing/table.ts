@@ -121,11 +121,12 @@ export class CompiledRouteTable implements RouteTable {
 }
 
 /** Names the tree's wildcard values after the matched route's own pattern (Skipper's matchPathTree). */
-function params(e: RouteEntry, values: readonly string[]): Readonly<Record<string, string>> {
+function params(e: RouteEntry, values: string[]): Readonly<Record<string, string>> {
   const p = e.params;
   if (p === null) return noParams;
   const names = p.names;
-  const vals = values.slice();
+  // `values` is the lookup's scratch list: it may be extended here, and is not kept.
+  const vals = values;
   // A subtree matched at its base has no free-wildcard value yet: it is the empty sub-path.
   if (p.subtree && vals.length + 1 === names.length) vals.push('');
   const out: Record<string, string> = {};
