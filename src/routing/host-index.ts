@@ -39,21 +39,24 @@ export function ranksAbove(a: RouteEntry, b: RouteEntry): boolean {
   return a.weight > b.weight || (a.weight === b.weight && a.seq < b.seq);
 }
 
+/** Hostnames whose lists changed since an index's table was built; null: the hostname has no entries any more. */
+export type HostOverlay = ReadonlyMap<string, HostValue | null>;
+
 export class HostIndex {
   readonly #base: HostTable<HostValue>;
-  /** Hostnames whose lists changed since `base` was built; null: the hostname has no entries any more. */
-  readonly #overlay: ReadonlyMap<string, HostValue | null> | null;
-  readonly #generic: readonly RouteEntry[];
-  // `base`'s slots and mask, read by find() without going through `base` (at a million routes, a miss less).
-  readonly #slots: readonly unknown[];
-  readonly #mask: number;
+  // What a lookup reads (findHosted); the leaf holding the index keeps copies of them.
+  /** The slots and mask of the index's HostTable. */
+  readonly slots: readonly unknown[];
+  readonly mask: number;
+  readonly overlay: HostOverlay | null;
+  readonly generic: readonly RouteEntry[];
 
   private constructor(base: HostTable<HostValue>, overlay: ReadonlyMap<string, HostValue | null> | null, generic: readonly RouteEntry[]) {
     this.#base = base;
-    this.#slots = base.slots;
-    this.#mask = base.mask;
-    this.#overlay = overlay;
-    this.#generic = generic;
+    this.slots = base.slots;
+    this.mask = base.mask;
+    this.overlay = overlay;
+    this.generic = generic;
   }
 
   /** The index of `entries` (in precedence order), or null when too few are host-confined to be worth one. */
@@ -119,13 +122,13 @@ export class HostIndex {
         for (const k of e.hostKeys) changed.add(k);
       }
     }
-    const overlay = new Map(this.#overlay);
+    const overlay = new Map(this.overlay);
     for (const k of changed) {
       let es = entriesOf(this.#value(k)).filter((e) => removed === null || !removed.includes(e));
       for (const e of added ?? noEntries) if (e.hostKeys!.includes(k) && !es.includes(e)) es = insert(es, e);
       overlay.set(k, this.#valueOf(es));
     }
-    if (overlay.size <= 2 + this.#base.size / 8) return new HostIndex(this.#base, overlay, this.#generic);
+    if (overlay.size <= 2 + this.#base.size / 8) return new HostIndex(this.#base, overlay, this.generic);
     let size = this.#base.size;
     for (const [k, v] of overlay) {
       const had = this.#base.get(k, hostHash(k)) !== undefined;
@@ -137,49 +140,52 @@ export class HostIndex {
       if (!overlay.has(k)) base.insert(k, hash, v);
     });
     for (const [k, v] of overlay) if (v !== null) base.insert(k, hostHash(k), v);
-    return new HostIndex(base, null, this.#generic);
-  }
-
-  /**
-   * The first entry, by precedence, among the request's host's and the generic ones whose predicates all
-   * match; `hash` is hostHash(hostKey), computed once per lookup.
-   */
-  find(req: RoutingRequest, hostKey: string, hash: number): RouteEntry | null {
-    let v = this.#overlay === null ? undefined : this.#overlay.get(hostKey);
-    if (v === undefined) v = slotsGet(this.#slots, this.#mask, hostKey, hash) as HostValue | undefined;
-    const generic = this.#generic;
-    if (v == null) return first(generic, 0, generic.length, req);
-    // The entries under the key whose host matcher the key decides skip it (see RouteEntry.flags): a
-    // million-route table is mostly cache misses, and that matcher is four objects away.
-    const skip = req.host.length === hostKey.length ? hostByKeyFlag | hostExactFlag : hostByKeyFlag;
-    if (generic.length === 0) {
-      if (!Array.isArray(v)) return matchesHosted(v as RouteEntry, req, skip) ? v as RouteEntry : null;
-      const es = v as readonly RouteEntry[];
-      for (let i = 0; i < es.length; i++) if (matchesHosted(es[i]!, req, skip)) return es[i]!;
-      return null;
-    }
-    const { entries, before } = v as HostList;
-    let g = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const r = first(generic, g, before[i]!, req);
-      if (r !== null) return r;
-      g = before[i]!;
-      if (matchesHosted(entries[i]!, req, skip)) return entries[i]!;
-    }
-    return first(generic, g, generic.length, req);
+    return new HostIndex(base, null, this.generic);
   }
 
   #value(k: string): HostValue | null | undefined {
-    const v = this.#overlay?.get(k);
+    const v = this.overlay?.get(k);
     return v !== undefined ? v : this.#base.get(k, hostHash(k));
   }
 
   #valueOf(es: readonly RouteEntry[]): HostValue | null {
     if (es.length === 0) return null;
-    const generic = this.#generic;
+    const generic = this.generic;
     if (generic.length === 0) return es.length === 1 ? es[0]! : es;
     return new HostList(es, es.map((e) => countAbove(generic, e)));
   }
+}
+
+/**
+ * The first entry, by precedence, among the request's host's and the generic ones whose predicates all
+ * match, in the index of fields `slots`, `mask`, `overlay` and `generic`; `hash` is hostHash(hostKey),
+ * computed once per lookup. Leaf.find passes its own copies of the index's fields: at a million routes the
+ * index object is one more cache miss per leaf.
+ */
+export function findHosted(
+  slots: readonly unknown[], mask: number, overlay: HostOverlay | null, generic: readonly RouteEntry[], req: RoutingRequest, hostKey: string, hash: number,
+): RouteEntry | null {
+  let v = overlay === null ? undefined : overlay.get(hostKey);
+  if (v === undefined) v = slotsGet(slots, mask, hostKey, hash) as HostValue | undefined;
+  if (v == null) return first(generic, 0, generic.length, req);
+  // The entries under the key whose host matcher the key decides skip it (see RouteEntry.flags): a
+  // million-route table is mostly cache misses, and that matcher is four objects away.
+  const skip = req.host.length === hostKey.length ? hostByKeyFlag | hostExactFlag : hostByKeyFlag;
+  if (generic.length === 0) {
+    if (!Array.isArray(v)) return matchesHosted(v as RouteEntry, req, skip) ? v as RouteEntry : null;
+    const es = v as readonly RouteEntry[];
+    for (let i = 0; i < es.length; i++) if (matchesHosted(es[i]!, req, skip)) return es[i]!;
+    return null;
+  }
+  const { entries, before } = v as HostList;
+  let g = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const r = first(generic, g, before[i]!, req);
+    if (r !== null) return r;
+    g = before[i]!;
+    if (matchesHosted(entries[i]!, req, skip)) return entries[i]!;
+  }
+  return first(generic, g, generic.length, req);
 }
 
 function entriesOf(v: HostValue | null | undefined): readonly RouteEntry[] {
