@@ -5,7 +5,7 @@ import type { RouteDef } from '../eskip/index.ts';
 import type { FilterInstance, FilterSpec } from './filter-contract.ts';
 import type { Registry } from '../registry.ts';
 import type { ParamNames, RouteEntry } from './leaf.ts';
-import { hostByKeyFlag, hostExactFlag, hostOnlyFlag, inTreeFlag } from './route-entry.ts';
+import { hostByKeyFlag, hostExactFlag, hostOnlyFlag, inTreeFlag, nextMatcher } from './route-entry.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { compileBackend } from './route-backend.ts';
 import { closeFilters, createFilters, type Repeats } from './route-filters.ts';
@@ -92,11 +92,12 @@ export function compileRoute(def: RouteDef, ctx: CompileContext, shared: Shared,
     lb,
   });
   const p = preds.pattern;
+  const flags = (p !== null ? inTreeFlag : 0) | (preds.hostRule === 1 ? hostByKeyFlag : preds.hostRule === 2 ? hostExactFlag : 0)
+    | (preds.hostRule !== 0 && preds.matchers.length === 1 ? hostOnlyFlag : 0);
   return {
     route, matchers: preds.matchers.length === 0 ? noMatchers : sharedList(preds.matchers as PredicateMatcher[], preds.repeated, lists), weight: preds.weight,
     params: p === null || p.names.length === 0 ? null : paramNames(p, shared.params, scratch.params), hostKeys: preds.hostKeys,
-    flags: (p !== null ? inTreeFlag : 0) | (preds.hostRule === 1 ? hostByKeyFlag : preds.hostRule === 2 ? hostExactFlag : 0)
-      | (preds.hostRule !== 0 && preds.matchers.length === 1 ? hostOnlyFlag : 0), born: 0, last: open, seq: -1,
+    flags, next: nextMatcher(preds.matchers, flags), born: 0, last: open, seq: -1,
   };
 }
 

@@ -4,7 +4,7 @@
  * lookup only evaluates the routes that can match the request's host; their relative order is unchanged,
  * hence so is the decision.
  */
-import { HostIndex, matches, ranksAbove } from './host-index.ts';
+import { findHosted, HostIndex, matches, ranksAbove, type HostOverlay } from './host-index.ts';
 import type { ParamNames, RouteEntry } from './route-entry.ts';
 import { stepChunk, type Steps } from '../lifecycle/index.ts';
 import type { RoutingRequest } from './types.ts';
@@ -18,6 +18,11 @@ export class Leaf {
   readonly entries: readonly RouteEntry[];
   /** Null when few entries are host-confined: then a scan is as fast. */
   readonly #index: HostIndex | null;
+  // The index's fields that find() reads, kept here: one object less per leaf a lookup consults.
+  readonly #slots: readonly unknown[] | null;
+  readonly #mask: number;
+  readonly #overlay: HostOverlay | null;
+  readonly #generic: readonly RouteEntry[];
 
   /**
    * `entries` in definition order, or already in precedence order when `sorted` (then taken over, not
@@ -25,12 +30,21 @@ export class Leaf {
    */
   constructor(entries: readonly RouteEntry[], sorted = false, index?: HostIndex | null) {
     this.entries = sorted || entries.length < 2 ? entries : entries.slice().sort(byWeight);
-    this.#index = index !== undefined ? index : HostIndex.build(this.entries);
+    const ix = index !== undefined ? index : HostIndex.build(this.entries);
+    this.#index = ix;
+    this.#slots = ix === null ? null : ix.slots;
+    this.#mask = ix === null ? 0 : ix.mask;
+    this.#overlay = ix === null ? null : ix.overlay;
+    this.#generic = ix === null ? noEntries : ix.generic;
   }
 
-  /** The first entry, by precedence, whose predicates all match; `hostKey` is the request's index key. */
-  find(req: RoutingRequest, hostKey: string): RouteEntry | null {
-    if (this.#index !== null) return this.#index.find(req, hostKey);
+  /**
+   * The first entry, by precedence, whose predicates all match; `hostKey` is the request's index key and
+   * `hash` its hostHash.
+   */
+  find(req: RoutingRequest, hostKey: string, hash: number): RouteEntry | null {
+    const slots = this.#slots;
+    if (slots !== null) return findHosted(slots, this.#mask, this.#overlay, this.#generic, req, hostKey, hash);
     const entries = this.entries;
     for (let i = 0; i < entries.length; i++) if (matches(entries[i]!, req)) return entries[i]!;
     return null;

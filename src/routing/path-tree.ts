@@ -66,9 +66,10 @@ export class PathTree {
   /**
    * Searches `path` (cleaned, starting with "/"). On a match, `values` (which must be empty) holds the raw
    * wildcard values in path order; the caller passes a reused array so a lookup allocates nothing here.
+   * `hash` is hostHash(hostKey).
    */
-  lookup(req: RoutingRequest, path: string, hostKey: string, values: string[]): RouteEntry | null {
-    return search(this.#root, path, 1, values, req, hostKey);
+  lookup(req: RoutingRequest, path: string, hostKey: string, hash: number, values: string[]): RouteEntry | null {
+    return search(this.#root, path, 1, values, req, hostKey, hash);
   }
 }
 
@@ -179,28 +180,28 @@ function mergeStatics(
   return out.size === 0 ? null : out;
 }
 
-function search(n: Node, path: string, pos: number, values: string[], req: RoutingRequest, hostKey: string): RouteEntry | null {
+function search(n: Node, path: string, pos: number, values: string[], req: RoutingRequest, hostKey: string, hash: number): RouteEntry | null {
   if (pos === path.length) {
     // Nothing left after a slash: only a pattern ending in that slash can match; wildcards need content.
     const leaf = n.statics?.get('')?.leaf;
-    return leaf == null ? null : leaf.find(req, hostKey);
+    return leaf == null ? null : leaf.find(req, hostKey, hash);
   }
   let end = path.indexOf('/', pos);
   if (end === -1) end = path.length;
   const seg = path.slice(pos, end);
   const c = n.statics === null ? undefined : n.statics.get(seg);
   if (c !== undefined) {
-    const r = descend(c, path, end, values, req, hostKey);
+    const r = descend(c, path, end, values, req, hostKey, hash);
     if (r !== null) return r;
   }
   if (n.wildcard !== null && seg !== '') {
     values.push(seg);
-    const r = descend(n.wildcard, path, end, values, req, hostKey);
+    const r = descend(n.wildcard, path, end, values, req, hostKey, hash);
     if (r !== null) return r;
     values.pop();
   }
   if (n.catchAll !== null) {
-    const r = n.catchAll.find(req, hostKey);
+    const r = n.catchAll.find(req, hostKey, hash);
     if (r !== null) {
       values.push(path.slice(pos));
       return r;
@@ -209,7 +210,7 @@ function search(n: Node, path: string, pos: number, values: string[], req: Routi
   return null;
 }
 
-function descend(c: Node, path: string, end: number, values: string[], req: RoutingRequest, hostKey: string): RouteEntry | null {
-  if (end === path.length) return c.leaf === null ? null : c.leaf.find(req, hostKey);
-  return search(c, path, end + 1, values, req, hostKey);
+function descend(c: Node, path: string, end: number, values: string[], req: RoutingRequest, hostKey: string, hash: number): RouteEntry | null {
+  if (end === path.length) return c.leaf === null ? null : c.leaf.find(req, hostKey, hash);
+  return search(c, path, end + 1, values, req, hostKey, hash);
 }

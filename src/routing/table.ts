@@ -3,7 +3,7 @@
  * one precedence-ordered list for the rest (consulted only when the tree has no match, as in Skipper).
  */
 import type { RouteDef } from '../eskip/index.ts';
-import { hostKey } from './host-key.ts';
+import { hostHash, hostKey } from './host-key.ts';
 import type { CompileContext, Shared } from './compiled-route.ts';
 import { released, type Lifetimes } from './route-lifetimes.ts';
 import type { Leaf, RouteEntry } from './leaf.ts';
@@ -100,10 +100,11 @@ export class CompiledRouteTable implements RouteTable {
     // PathRegexp still sees the trailing slash: it cleans req.path itself.
     if (this.#ignoreTrailingSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47) path = path.slice(0, -1);
     const hk = hostKey(req.host);
+    const hash = hostHash(hk);
     scratch.length = 0;
-    const m = this.#tree.lookup(req, path, hk, scratch);
+    const m = this.#tree.lookup(req, path, hk, hash, scratch);
     if (m !== null) return { route: m.route, params: params(m, scratch) };
-    const e = this.#rootLeaf.find(req, hk);
+    const e = this.#rootLeaf.find(req, hk, hash);
     return e === null ? null : { route: e.route, params: noParams };
   }
 
@@ -120,11 +121,12 @@ export class CompiledRouteTable implements RouteTable {
 }
 
 /** Names the tree's wildcard values after the matched route's own pattern (Skipper's matchPathTree). */
-function params(e: RouteEntry, values: readonly string[]): Readonly<Record<string, string>> {
+function params(e: RouteEntry, values: string[]): Readonly<Record<string, string>> {
   const p = e.params;
   if (p === null) return noParams;
   const names = p.names;
-  const vals = values.slice();
+  // `values` is the lookup's scratch list: it may be extended here, and is not kept.
+  const vals = values;
   // A subtree matched at its base has no free-wildcard value yet: it is the empty sub-path.
   if (p.subtree && vals.length + 1 === names.length) vals.push('');
   const out: Record<string, string> = {};

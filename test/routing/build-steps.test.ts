@@ -17,7 +17,7 @@ import type { Route } from '../../src/routing/types.ts';
 
 function entry(id: string, hostKeys: readonly string[] | null, weight = 0): RouteEntry {
   const route = { id, def: { id, predicates: [], filters: [], backendType: 'shunt' }, filters: [], requestFilters: null, responseFilters: null, backendUrl: null, lb: null } as unknown as Route;
-  return { route, matchers: [], weight, params: null, hostKeys, flags: inTreeFlag | (hostKeys === null ? 0 : hostByKeyFlag), born: 0, last: open, seq: -1 };
+  return { route, matchers: [], weight, params: null, hostKeys, flags: inTreeFlag | (hostKeys === null ? 0 : hostByKeyFlag), next: null, born: 0, last: open, seq: -1 };
 }
 
 /** Runs `steps`, calling `between()` at each yield; returns the result. */

@@ -85,7 +85,36 @@ test('a route whose only matcher is the host the index found it under matches wi
   assert.equal(t.lookup(req('h3.org:8080'))?.route.id, 'r3');
   assert.equal(t.lookup(req('h0.org.'))?.route.id, 'r0');
   assert.equal(reads, 0);
-  // A route with another matcher still has it evaluated.
+  // A route with one more matcher has it evaluated (through RouteEntry.next), still without its list.
   assert.equal(t.lookup(req('h9.org', 'POST')), null);
-  assert.ok(reads > 0);
+  assert.equal(t.lookup(req('h9.org:80'))?.route.id, 'm');
+  assert.equal(reads, 0);
+});
+
+test('a route found under its host key with one more matcher evaluates it without reading its list; with two more, the list', () => {
+  const opts = { predicates: builtinPredicates(), filters: new Registry<FilterSpec>('filter') };
+  const kube = (h: string) => `Host("^(${h}[.]org[.]?(:[0-9]+)?)$")`;
+  const t = compileRoutes(parse([0, 1, 2, 3].map((i) => `r${i}: ${kube(`h${i}`)} && Path("/y") -> <shunt>;`).join('\n') + `
+    one: ${kube('h9')} && Path("/y") && Header("X-A", "1") -> <shunt>;
+    exact: Host("^h8[.]org$") && Path("/y") && Method("PUT") -> <shunt>;
+    two: ${kube('h7')} && Path("/y") && Method("GET") && Header("X-A", "1") -> <shunt>;
+    g: Path("/y") -> <shunt>;`), opts);
+  const read = new Map<string, number>();
+  for (const e of CompiledRouteTable.stateOf(t)!.compiled) {
+    const ms = e.matchers;
+    (e as { matchers: unknown }).matchers = new Proxy(ms, { get: (o, k) => (read.set(e.route.id, (read.get(e.route.id) ?? 0) + 1), Reflect.get(o, k)) });
+  }
+  const req = (host: string, method: string, headers: Record<string, string>): RoutingRequest => ({ method, host, path: '/y', rawQuery: '', headers, remoteAddress: '10.0.0.1' });
+  assert.equal(t.lookup(req('h9.org:443', 'GET', { 'x-a': '1' }))?.route.id, 'one');
+  assert.equal(t.lookup(req('h9.org', 'GET', {}))?.route.id, 'g');
+  assert.equal(t.lookup(req('h8.org', 'PUT', {}))?.route.id, 'exact');
+  assert.equal(t.lookup(req('h8.org', 'GET', {}))?.route.id, 'g');
+  assert.equal(read.get('one'), undefined);
+  assert.equal(read.get('exact'), undefined);
+  // The Host is not the key itself: the exact-host route's own Host matcher decides, read from its list.
+  assert.equal(t.lookup(req('h8.org:80', 'PUT', {}))?.route.id, 'g');
+  assert.ok(read.get('exact')! > 0);
+  assert.equal(t.lookup(req('h7.org', 'GET', { 'x-a': '1' }))?.route.id, 'two');
+  assert.equal(t.lookup(req('h7.org', 'GET', {}))?.route.id, 'g');
+  assert.ok(read.get('two')! > 0);
 });
