@@ -173,9 +173,12 @@ export function get(url: string, opts: { method?: string; headers?: Record<strin
 
 /** An endpoint URL whose port refuses connections: bound once, then closed. */
 export async function refusingEndpoint(): Promise<string> {
+  // On an address of its own: a port freed on 127.0.0.1 can be taken by another test's server (tests run
+  // in parallel) before the endpoint is tried, which then answers instead of refusing.
+  const host = '127.0.0.254';
   const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => s.listen(0, host, r));
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
-  return `http://127.0.0.1:${port}`;
+  return `http://${host}:${port}`;
 }
