@@ -173,8 +173,9 @@ export function get(url: string, opts: { method?: string; headers?: Record<strin
 
 /** An endpoint URL whose port refuses connections: bound once, then closed. */
 export async function refusingEndpoint(): Promise<string> {
-  // On an address of its own: a port freed on 127.0.0.1 can be taken by another test's server (tests run
-  // in parallel) before the endpoint is tried, which then answers instead of refusing.
+  // On an address of its own: a port freed on 127.0.0.1 can be given to the next listener there (the test's
+  // own proxy, started just after, or another test's server), which then answers instead of refusing — once a
+  // proxy called itself, 8 attempts behind one request.
   const host = '127.0.0.254';
   const s = net.createServer();
   await new Promise<void>((r) => s.listen(0, host, r));
