@@ -9,7 +9,7 @@
  * changes rewrite; the default shape is shunt routes only, every one of them answerable.
  * Usage: node bench/route-updates.bench.ts [--sizes=100000,1000000] [--workers=1,2] [--changes=20]
  *        [--base=COMMIT|DIR] [--shape=shunt|million] [--timeout=300] (seconds per start) [--change-timeout=120]
- *        [--node-args="--trace-gc"] [--stdout=FILE]
+ *        [--node-args="--trace-gc"] [--stdout=FILE] [--skipjack-args='-flag=value|-other']
  */
 import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,8 @@ const shape = arg('shape', 'shunt');
 // Profiling: --node-args="--trace-gc" adds node flags to every skipjack started; --stdout=FILE keeps each one's
 // stdout in FILE.<label>.<routes>.<workers> (where --trace-gc writes).
 const nodeArgs = arg('node-args', '').split(' ').filter((a) => a !== '');
+// Extra skipjack flags, separated by "|" (values may hold spaces), e.g. --skipjack-args='-default-filters-prepend=setRequestHeader("X-A", "1")'.
+const skipjackArgs = arg('skipjack-args', '').split('|').filter((a) => a !== '');
 const stdoutTo = arg('stdout', '');
 const here = fileURLToPath(new URL('../', import.meta.url));
 const checkouts: [string, string][] = [['this', here]];
@@ -143,7 +145,7 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = performance.now();
   const proc = spawn(process.execPath, [...startFlagsOf(dir), ...nodeArgs, 'src/cmd/skipjack.ts', `-routes-file=${file}`, `-address=127.0.0.1:${port}`, '-support-listener=',
-    `-workers=${workers}`, '-access-log-disabled', '-max-route-source-bytes=1000000000'], { cwd: dir, stdio: ['ignore', stdoutTo === '' ? 'ignore' : openSync(`${stdoutTo}.${label}.${n}.${workers}`, 'w'), 'pipe'], detached: true });
+    `-workers=${workers}`, '-access-log-disabled', '-max-route-source-bytes=1000000000', ...skipjackArgs], { cwd: dir, stdio: ['ignore', stdoutTo === '' ? 'ignore' : openSync(`${stdoutTo}.${label}.${n}.${workers}`, 'w'), 'pipe'], detached: true });
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;
