@@ -4,8 +4,7 @@
  * algorithms, and per-period request/failure counts for the passive health check.
  */
 import type { Route, RouteTable } from '../routing/types.ts';
-import { declaresLbSettings, lbConfigOf } from './route-config.ts';
-import { isBalancer, type Balancer } from './balancer.ts';
+import { lbConfigOf } from './route-config.ts';
 import { endpointHost } from './endpoint.ts';
 import { commonEnds, runSliced, runSync, stepChunk, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 
@@ -165,17 +164,14 @@ export class EndpointRegistry {
 
   #countRoute(route: Route, now: number, d: 1 | -1): void {
     try {
-      const lb = route.lb;
-      if (lb !== null) {
-        // A balancer's parsed endpoints are shared by the routes of one endpoint list: the route's LB settings
-        // (an object and a Map per route, cached per route) are made only when its filters declare some.
-        const cfg = isBalancer(lb) && !declaresLbSettings(route) ? null : lbConfigOf(route);
-        const endpoints = cfg === null ? (lb as Balancer).parsed : cfg.endpoints;
-        for (const ep of endpoints) {
+      if (route.lb !== null) {
+        // Cached only for routes whose filters declare LB settings (route-config.ts): no entry per route.
+        const cfg = lbConfigOf(route);
+        for (const ep of cfg.endpoints) {
           const e = this.#count(ep.host, now, d);
           if (d === 1) {
             e.origin = ep.origin;
-            const created = cfg?.created.get(ep.host);
+            const created = cfg.created.get(ep.host);
             if (created !== undefined && created > e.detected) e.detected = created;
           }
         }

@@ -27,7 +27,7 @@ const noCreated: ReadonlyMap<string, number> = new Map();
 // pauses); balancers are frozen, so the settings cannot be kept on them.
 
 /** Whether a filter of the route declares LB settings (fadeIn, endpointCreated). */
-export function declaresLbSettings(route: Route): boolean {
+function declaresLbSettings(route: Route): boolean {
   for (const f of route.filters) if (f.lbSettings !== undefined) return true;
   return false;
 }
