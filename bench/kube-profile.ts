@@ -9,6 +9,7 @@
  *     [--settle=<ms>] (idle time after listening, before the first change)
  *     [--trace-gc [--gc-lines]] (every process's collections; --gc-lines prints them on one clock with the slow changes)
  *     [--slow=<ms>] (each process's busiest functions during every change slower than that)
+ *     [--gc-raw=<file>] (every process's stdout, e.g. --v8=--trace-gc-nvp's lines, kept in <file>)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -193,6 +194,8 @@ if (!syncOnly) {
   const per = procs.map((p, i) => `${i === 0 ? 'primary' : `pid ${p}`} ${((cpu1[i]! - cpu0[i]!) / nChanges).toFixed(1)}`).join(', ');
   console.log(`change → served (${nChanges}): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms (first ${times[0]!.toFixed(0)}); CPU ms per change (incl. serving the probe requests): ${per}; load average ${load()}`);
 }
+const gcRaw = flag('gc-raw', '');
+if (gcRaw !== '') writeFileSync(gcRaw, gcLines);
 if (traceGc) {
   // `[pid:addr:…] 1234 ms: Mark-Compact 300 (320) -> 280 (330) MB, pooled: 0 MB, 45.2 / 0.0 ms …`
   const byKind = new Map<string, number[]>();

@@ -4,4 +4,5 @@ export { service, ServiceRunner, ServiceStartError, type RunnerOptions } from '.
 export { InstanceChannel, serveInstanceChannel } from './instance-channel.ts';
 export { runSliced, runSync, stepChunk, type SliceOptions, type Steps } from './slices.ts';
 export { commonEnds, commonEndsSteps, expectLists, listCounters, replacedSteps, type CommonEnds } from './list-steps.ts';
+export { heapSettleService, settleHeap, type Settled } from './heap-settle.ts';
 export { applyRuntimeFlags, runtimeFlags, startFlags, withStartFlags } from './node-flags.ts';

@@ -28,6 +28,12 @@ export const runtimeFlags: readonly string[] = Object.freeze([
   // otherwise); this flag is a second line for the few operator-given expressions that still run on V8 (e.g.
   // -kubernetes-ingress-class): a match exceeding 50,000 backtracks is re-run on V8's linear-time engine.
   '--enable-experimental-regexp-engine-on-excessive-backtracks',
+  // The old generation may grow to twice what the last full collection kept before the next one starts (Go's
+  // default GOGC=100, what Skipper runs with; V8 picks 1.1-1.5x for heaps this size). Every route change
+  // allocates its generation's route lists, and with V8's factor each -workers process ran a full collection
+  // every ≈ 30 Kubernetes changes, each one the slowest change around it (docs/performance-kubernetes.md).
+  // (--no-memory-reducer is not here: set at run time it changes nothing, the reducer exists from heap set-up.)
+  '--heap-growing-percent=100',
 ]);
 
 export function applyRuntimeFlags(): void {

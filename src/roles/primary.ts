@@ -7,7 +7,7 @@
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config/table.ts';
-import { service, ServiceRunner, type Service } from '../lifecycle/index.ts';
+import { heapSettleService, service, ServiceRunner, type Service } from '../lifecycle/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import { createProxyMetrics } from '../metrics/proxy-metrics.ts';
 import { workersMetrics } from '../metrics/workers.ts';
@@ -99,7 +99,9 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const workers = service('workers', () => pool.start(), () => pool.drain(drainBound(c)), () => listening.size >= c.workers);
   const support = supportService(c, logger, health, view, () => workersMetrics(metrics.registry));
   const webhook = webhookService(c, logger, new HttpClients(), limits);
-  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), ...(breakers === null ? [] : [breakers.service]), ...(sharing === null ? [] : [sharing]), routes, ...(webhook === null ? [] : [webhook]), workers];
+  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), ...(breakers === null ? [] : [breakers.service]), ...(sharing === null ? [] : [sharing]), routes, ...(webhook === null ? [] : [webhook]),
+    // Before the workers: the first sync's garbage collected before route changes are served (src/lifecycle/heap-settle.ts).
+    heapSettleService((s) => logger.debug(`heap settled before serving: ${(s.beforeBytes / 1048576).toFixed(0)} → ${(s.afterBytes / 1048576).toFixed(0)} MB in ${s.ms.toFixed(0)} ms`)), workers];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;

@@ -6,7 +6,7 @@
  * in reverse: the proxy listener drains first, the support listener goes last.
  */
 import type { Config } from '../config/table.ts';
-import { ServiceRunner, type Service } from '../lifecycle/index.ts';
+import { heapSettleService, ServiceRunner, type Service } from '../lifecycle/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import { createProxyMetrics } from '../metrics/proxy-metrics.ts';
 import { HttpClients } from '../net/index.ts';
@@ -55,7 +55,9 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
   const listener = proxyListenerService(c, logger, proxy, certs, () => drainBound(c));
   const support = supportService(c, logger, health, view, async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const webhook = webhookService(c, logger, clients, limits, res);
-  const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(swarm?.services ?? []), ...(sharing === null ? [] : [sharing]), ...(webhook === null ? [] : [webhook]), ...(res.probes === null ? [] : [res.probes]), proxyService(proxy), listener];
+  const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(swarm?.services ?? []), ...(sharing === null ? [] : [sharing]), ...(webhook === null ? [] : [webhook]), ...(res.probes === null ? [] : [res.probes]), proxyService(proxy),
+    // Last before the listener: start-up's garbage collected while nothing is served (src/lifecycle/heap-settle.ts).
+    heapSettleService((s) => logger.debug(`heap settled before serving: ${(s.beforeBytes / 1048576).toFixed(0)} → ${(s.afterBytes / 1048576).toFixed(0)} MB in ${s.ms.toFixed(0)} ms`)), listener];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   logger.info(`proxy listening on ${urlOf(listener.address!, proxyProtocol(c), c.address)}`);

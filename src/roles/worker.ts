@@ -6,7 +6,7 @@
  * its drain message the services stop in reverse and the worker exits.
  */
 import type { Config } from '../config/table.ts';
-import { service, ServiceRunner, type Service } from '../lifecycle/index.ts';
+import { heapSettleService, service, ServiceRunner, type Service } from '../lifecycle/index.ts';
 import { createAppLogger, type Logger } from '../log/app-log.ts';
 import { createProxyMetrics } from '../metrics/proxy-metrics.ts';
 import { serveWorkerMetrics } from '../metrics/workers.ts';
@@ -75,6 +75,8 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
     service('routes from the primary', () => routesArrived, () => {}),
     ...(res.probes === null ? [] : [res.probes]),
     proxyService(proxy),
+    // Last before the listener: start-up's garbage collected while nothing is served (src/lifecycle/heap-settle.ts).
+    heapSettleService((s) => logger.debug(`heap settled before serving: ${(s.beforeBytes / 1048576).toFixed(0)} → ${(s.afterBytes / 1048576).toFixed(0)} MB in ${s.ms.toFixed(0)} ms`)),
     proxyListenerService(c, logger, proxy, certs, () => drainMs),
   ];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
