@@ -21,6 +21,7 @@ import { KubeApiServer } from '../test/support/kube-apiserver.ts';
 import { endpoints, ingress, service } from '../test/support/kube-objects.ts';
 import { cluster } from './support/kube-cluster.ts';
 import { startNode } from '../test/support/process.ts';
+import { startFlagsOf } from './lib/launch.ts';
 
 const flag = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
 const [nIng = 15_000, nRg = 3_750, nChanges = 40] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
@@ -131,6 +132,8 @@ const proc = await startNode(
   ['-kubernetes', `-kubernetes-url=${api.url}`, '-address=127.0.0.1:0', '-support-listener=', `-workers=${workers}`, '-access-log-disabled', '-wait-for-healthcheck-interval=0'],
   /proxy listening on https?:\/\/[^:]+:(\d+)/,
   300_000,
+  // As the command starts (its shebang's node flags).
+  startFlagsOf(root),
 );
 delete process.env.NODE_OPTIONS;
 const startMs = performance.now() - t0;

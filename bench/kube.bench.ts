@@ -38,6 +38,7 @@ import { KubeApiServer } from '../test/support/kube-apiserver.ts';
 import { startNode } from '../test/support/process.ts';
 import { endpoints, ingress, service } from '../test/support/kube-objects.ts';
 import { baseWorktree } from './lib/base-worktree.ts';
+import { startFlagsOf } from './lib/launch.ts';
 import { cluster } from './support/kube-cluster.ts';
 
 const execFileAsync = promisify(execFile);
@@ -240,6 +241,8 @@ async function measureServed(v: Version, api: KubeApiServer, workers: number, ba
     ['-kubernetes', `-kubernetes-url=${api.url}`, '-address=127.0.0.1:0', '-support-listener=', `-workers=${workers}`, '-access-log-disabled'],
     /proxy listening on https?:\/\/[^:]+:(\d+)/,
     300_000,
+    // As the version's own command starts (its shebang's node flags).
+    startFlagsOf(v.root),
   );
   // A new connection per request, so that with several workers the requests reach all of them.
   const agent = new Agent({ keepAlive: false });

@@ -9,8 +9,8 @@
  * while the process already serves: one major collection of 100–350 ms per process, which was the slowest route
  * change of every Kubernetes benchmark run (docs/performance-kubernetes.md). Collected here, before any request
  * or route change can wait on it, the pause costs start-up time instead, and the old generation's limits start
- * from what the process really keeps. The reducer still runs its own collection about 8 s later, but over a
- * settled heap: its pauses were 14-87 ms in one -workers 2 Kubernetes run, against 106-160 ms without settling.
+ * from what the process really keeps. V8's reducer is off (node-flags.ts' startFlags); without it, start-up's
+ * garbage would otherwise stay until the old generation reached its limit.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

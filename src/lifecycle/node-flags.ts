@@ -13,7 +13,16 @@ import { setFlagsFromString } from 'node:v8';
  * split (8 MB: 35–46 ms; 16 MB: 59–72 ms). Garbage per request dies young either way; see
  * docs/performance-routing.md "Young generation sized for route builds".
  */
-export const startFlags: readonly string[] = Object.freeze(['--max-semi-space-size=8']);
+export const startFlags: readonly string[] = Object.freeze([
+  '--max-semi-space-size=8',
+  // No memory-reducing collection while the process serves: V8's reducer collects 8 s after the heap grew
+  // (start-up, and again after any growth) once allocation looks idle, and that collection (100-350 ms pauses
+  // per process, marking steps on the main thread) was the slowest route change of the Kubernetes runs and the
+  // first changes after a million-route start. Start-up's garbage is collected before the listener opens
+  // instead (heap-settle.ts); later growth is collected by the regular collections. Only works at start: the
+  // reducer is made when the heap is set up.
+  '--no-memory-reducer',
+]);
 
 /** V8 flags that take effect when set at run time, before the first request. */
 export const runtimeFlags: readonly string[] = Object.freeze([
@@ -32,7 +41,6 @@ export const runtimeFlags: readonly string[] = Object.freeze([
   // default GOGC=100, what Skipper runs with; V8 picks 1.1-1.5x for heaps this size). Every route change
   // allocates its generation's route lists, and with V8's factor each -workers process ran a full collection
   // every ≈ 30 Kubernetes changes, each one the slowest change around it (docs/performance-kubernetes.md).
-  // (--no-memory-reducer is not here: set at run time it changes nothing, the reducer exists from heap set-up.)
   '--heap-growing-percent=100',
 ]);
 

@@ -16,11 +16,11 @@ export interface Started {
 }
 
 /**
- * Runs `node script args…` and resolves once a stderr line matches `ready` (with the match), rejecting if the
- * process exits first or `timeoutMs` passes.
+ * Runs `node [nodeArgs…] script args…` and resolves once a stderr line matches `ready` (with the match),
+ * rejecting if the process exits first or `timeoutMs` passes.
  */
-export async function startNode(script: string, args: string[], ready: RegExp, timeoutMs = 60_000): Promise<Started & { match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startNode(script: string, args: string[], ready: RegExp, timeoutMs = 60_000, nodeArgs: readonly string[] = []): Promise<Started & { match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
