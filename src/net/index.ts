@@ -13,4 +13,5 @@ export { parseCidrs } from './cidr.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { HttpClients } from './http-clients.ts';
 export { hostPort } from './host-port.ts';
+export { backendAddressOf, cachedBackendAddress, type BackendAddress } from './backend-address.ts';
 export { parseListenAddress, type ListenAddress } from './listen-address.ts';

@@ -4,9 +4,10 @@
  * the connection carried anything (refused, DNS, TLS, connect timeout), or it broke and the request is
  * idempotent; in both cases no body byte may have left, since bodies are streamed, never buffered.
  */
-import { clientAddress } from '../net/index.ts';
+import { backendAddressOf, cachedBackendAddress, clientAddress, type BackendAddress } from '../net/index.ts';
+
+export { backendAddressOf, type BackendAddress };
 import type { FilterResponse } from '../routing/filter-contract.ts';
-import { endpointHost } from '../loadbalancer/index.ts';
 import type { EndpointRegistry } from '../loadbalancer/index.ts';
 import { lbConfigOf } from '../loadbalancer/index.ts';
 import { selectEndpoint } from '../loadbalancer/index.ts';
@@ -27,21 +28,6 @@ export const DYNAMIC_HOST = '<dynamic>';
 const MAX_ATTEMPTS = 3;
 
 /** Where one attempt goes. */
-export interface BackendAddress {
-  /** scheme://host:port */
-  origin: string;
-  /** host:port, the endpoint registry key. */
-  key: string;
-  /** The Host header. */
-  authority: string;
-}
-
-// A network backend's address, kept on its URL object (one per distinct URL in a table, shared by the routes
-// naming it): a strong reference where a WeakMap keyed by route would add an entry per route served, which every
-// major collection processes as an ephemeron (a million of them made 1-3 s pauses at a million routes).
-const ADDRESS = Symbol('skipjack.backendAddress');
-type AddressedUrl = URL & { [ADDRESS]?: BackendAddress };
-
 /** What backend calls need from the proxy. */
 export interface BackendDeps {
   pools: BackendPools;
@@ -61,12 +47,6 @@ const REFUSED: Attempt = { response: null, error: null, bodyStarted: false };
 
 function isThenable(v: unknown): v is PromiseLike<Refusal | undefined> {
   return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
-}
-
-/** The target of a fixed backend URL. */
-export function backendAddressOf(u: URL): BackendAddress {
-  const key = endpointHost(u);
-  return { origin: `${u.protocol}//${key}`, key, authority: u.host };
 }
 
 function retryable(a: Attempt, method: string): boolean {
@@ -160,8 +140,7 @@ function wasRefused(a: Attempt): boolean {
 function fixedBackendAddress(ctx: RequestContext, route: Route, d: BackendDeps): BackendAddress {
   switch (route.def.backendType) {
     case 'network': {
-      const u = route.backendUrl as AddressedUrl;
-      return (u[ADDRESS] ??= backendAddressOf(u));
+      return cachedBackendAddress(route.backendUrl!);
     }
     case 'dynamic': {
       // Skipper: the URL set by setDynamicBackend… filters, else the request's own Host and scheme.

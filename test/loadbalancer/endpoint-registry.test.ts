@@ -206,3 +206,40 @@ test('observeSliced returns to the event loop on a large table and ends where ob
   assert.equal(firstDifference(sliced, sync, hosts), null);
   assert.ok(sliced.peek('h6000:1') !== undefined && sliced.peek('h3000:1') === undefined);
 });
+
+function networkRoute(id: string, url: URL): Route {
+  return {
+    id,
+    def: { id, predicates: [], filters: [], backendType: 'network', backend: url.href },
+    filters: [],
+    requestFilters: null,
+    responseFilters: null,
+    backendUrl: url,
+    lb: null,
+  };
+}
+
+test('network and LB routes naming one endpoint count together; an entry a request made is kept once a table names it', () => {
+  let now = 1_000_000;
+  const reg = new EndpointRegistry(() => now);
+  // Made by a request before any table named it: an eviction candidate.
+  const early = reg.get('c:3');
+  const shared = new URL('http://c:3');
+  const net = [networkRoute('n1', shared), networkRoute('n2', shared), networkRoute('n3', new URL('http://d'))];
+  const lb = lbRoute('l', ['http://c:3', 'http://e:5']);
+  reg.observe(table(1, [...net, lb]));
+  assert.equal(reg.get('c:3'), early, 'the request\'s entry is the table\'s');
+  assert.equal(reg.peek('d:80')?.origin, 'http://d:80', 'network backends are keyed host:port, the port defaulted');
+  // Only the LB route still names c:3, then nothing does.
+  now += 61_000;
+  reg.observe(table(2, [net[2]!, lb]));
+  now += 61_000;
+  reg.observe(table(3, [net[2]!, lb]));
+  assert.equal(reg.get('c:3'), early, 'named by the LB route for two minutes: kept');
+  reg.observe(table(4, [net[2]!]));
+  now += 61_000;
+  reg.observe(table(5, [net[2]!]));
+  assert.equal(reg.peek('c:3'), undefined, 'in no table for over a minute: gone');
+  assert.equal(reg.peek('e:5'), undefined);
+  assert.ok(reg.peek('d:80'));
+});
