@@ -3,7 +3,7 @@
  * /routes, the aggregated /metrics, /healthz — and forks N workers that serve -address. Swarm membership and the
  * gossip node run here, once per instance, as the local rate-limit buckets do (workers ask both over IPC).
  * Services, in start order: support listener, rate-limit buckets, swarm (src/roles/swarm.ts), breakers for the
- * workers and their swarm sharing (src/circuit/instance-breakers.ts), route sources, workers. /healthz is healthy once every worker listens.
+ * workers and their swarm sharing (src/circuit/instance-breakers.ts), route sources, heap settle, workers. /healthz is healthy once every worker listens.
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config/table.ts';

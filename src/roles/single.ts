@@ -1,7 +1,7 @@
 /**
  * One process (`-workers 1`): route sources, the route pipeline, the proxy and both listeners in this process.
  * Services, in start order: support listener, outgoing HTTP clients, route sources, swarm (src/roles/swarm.ts),
- * shared breakers, active health probes, proxy, proxy listener.
+ * shared breakers, active health probes, proxy, heap settle, proxy listener.
  * Shutdown (SIGTERM/SIGINT) marks /healthz unhealthy, waits -wait-for-healthcheck-interval, then stops them
  * in reverse: the proxy listener drains first, the support listener goes last.
  */

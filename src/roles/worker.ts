@@ -2,7 +2,7 @@
  * A worker of `-workers N`: serves -address with the route lists the primary sends. Owns what each worker
  * needs for itself: the compiled route table, the proxy with its backend pools, the outgoing HTTP clients,
  * its Redis clients (src/roles/swarm.ts). Services, in start order: outgoing HTTP clients, routes from the primary
- * (started once the first list is compiled), proxy, proxy listener. The primary coordinates shutdown: on
+ * (started once the first list is compiled), proxy, heap settle, proxy listener. The primary coordinates shutdown: on
  * its drain message the services stop in reverse and the worker exits.
  */
 import type { Config } from '../config/table.ts';
