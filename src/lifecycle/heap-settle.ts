@@ -47,7 +47,14 @@ export function settleHeap(): Settled {
   return { beforeBytes, afterBytes: process.memoryUsage().heapUsed, ms: performance.now() - t0 };
 }
 
-/** A start-up step: settles the heap when the runner reaches it (place it before the listener). */
-export function heapSettleService(onSettled: (s: Settled) => void = () => {}): Service {
-  return service('settle the heap', () => onSettled(settleHeap()), () => {});
+/**
+ * A start-up step: settles the heap when the runner reaches it (place it before the listener) and tells `log`
+ * what it freed, e.g. "heap settled before serving: 32 → 24 MB in 29 ms".
+ */
+export function heapSettleService(log: (msg: string) => void = () => {}): Service {
+  return service('settle the heap', () => {
+    const s = settleHeap();
+    const mb = (b: number) => (b / 1048576).toFixed(0);
+    log(`heap settled before serving: ${mb(s.beforeBytes)} → ${mb(s.afterBytes)} MB in ${s.ms.toFixed(0)} ms`);
+  }, () => {});
 }

@@ -5,8 +5,6 @@
  * idempotent; in both cases no body byte may have left, since bodies are streamed, never buffered.
  */
 import { backendAddressOf, cachedBackendAddress, clientAddress, type BackendAddress } from '../net/index.ts';
-
-export { backendAddressOf, type BackendAddress };
 import type { FilterResponse } from '../routing/filter-contract.ts';
 import type { EndpointRegistry } from '../loadbalancer/index.ts';
 import { lbConfigOf } from '../loadbalancer/index.ts';

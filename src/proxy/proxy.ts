@@ -10,12 +10,12 @@ import type { FilterInstance, FilterResponse, ShadowRequest } from '../routing/f
 import { EndpointRegistry } from '../loadbalancer/index.ts';
 import type { Route, RouteTable } from '../routing/types.ts';
 import { Abort } from './abort.ts';
-import { callBackend, resolveBackendAddress, backendAddressOf, type BackendDeps } from './backend.ts';
+import { callBackend, resolveBackendAddress, type BackendDeps } from './backend.ts';
 import { Lease, RequestContext, type Engine } from './context.ts';
 import { classifyUpstreamError, clientGone, errorCode, errorStatus, ProxyError, writeTimedOut } from './errors.ts';
 import { composeGuards, type BackendGuard } from './guard.ts';
 import { responseFiltersAfterServe, runRequestFilters, runResponseFilters } from './filter-chain.ts';
-import { forwardedSetter } from '../net/index.ts';
+import { backendAddressOf, forwardedSetter } from '../net/index.ts';
 import { discard, errorResponse, writeError, writeResponse, type ByteCounter } from './respond.ts';
 import { routingRequest } from './routing-request.ts';
 import { upgradeBackend, UPGRADED, type UpgradeClient } from './upgrade.ts';

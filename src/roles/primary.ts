@@ -101,7 +101,7 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const webhook = webhookService(c, logger, new HttpClients(), limits);
   const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), ...(breakers === null ? [] : [breakers.service]), ...(sharing === null ? [] : [sharing]), routes, ...(webhook === null ? [] : [webhook]),
     // Before the workers: the first sync's garbage collected before route changes are served (src/lifecycle/heap-settle.ts).
-    heapSettleService((s) => logger.debug(`heap settled before serving: ${(s.beforeBytes / 1048576).toFixed(0)} → ${(s.afterBytes / 1048576).toFixed(0)} MB in ${s.ms.toFixed(0)} ms`)), workers];
+    heapSettleService((m) => logger.debug(m)), workers];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;

@@ -57,7 +57,7 @@ export async function runSingle(c: Config, logger: Logger): Promise<void> {
   const webhook = webhookService(c, logger, clients, limits, res);
   const services: Service[] = [...(support === null ? [] : [support]), clients, routes, ...(swarm?.services ?? []), ...(sharing === null ? [] : [sharing]), ...(webhook === null ? [] : [webhook]), ...(res.probes === null ? [] : [res.probes]), proxyService(proxy),
     // Last before the listener: start-up's garbage collected while nothing is served (src/lifecycle/heap-settle.ts).
-    heapSettleService((s) => logger.debug(`heap settled before serving: ${(s.beforeBytes / 1048576).toFixed(0)} → ${(s.afterBytes / 1048576).toFixed(0)} MB in ${s.ms.toFixed(0)} ms`)), listener];
+    heapSettleService((m) => logger.debug(m)), listener];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   logger.info(`proxy listening on ${urlOf(listener.address!, proxyProtocol(c), c.address)}`);

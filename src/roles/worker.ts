@@ -76,7 +76,7 @@ export async function runWorker(c: Config, logger: Logger): Promise<void> {
     ...(res.probes === null ? [] : [res.probes]),
     proxyService(proxy),
     // Last before the listener: start-up's garbage collected while nothing is served (src/lifecycle/heap-settle.ts).
-    heapSettleService((s) => logger.debug(`heap settled before serving: ${(s.beforeBytes / 1048576).toFixed(0)} → ${(s.afterBytes / 1048576).toFixed(0)} MB in ${s.ms.toFixed(0)} ms`)),
+    heapSettleService((m) => logger.debug(m)),
     proxyListenerService(c, logger, proxy, certs, () => drainMs),
   ];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
