@@ -9,12 +9,15 @@
  * is cut into parts of at most PART_DEFS definitions, sent one after another: one structured-clone message of
  * a million definitions is a buffer of hundreds of MB on both sides, and Node's IPC reader gathers a large
  * message by concatenating every piece it receives (quadratic), which kept workers from serving for minutes.
- * Parts carry the definitions as objects: as JSON text they were slower still (bench/workers-ipc.bench.ts).
+ * Parts carry the definitions as objects (as JSON text they were slower still: bench/workers-ipc.bench.ts), with
+ * each call and endpoint list once per transfer (route-wire.ts), so a worker's definitions share them as the
+ * primary's do. A transfer's parts are made as the channel takes them, not all at once.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { RouteDef } from '../eskip/index.ts';
 import type { Logger } from '../log/app-log.ts';
 import { applyDelta, diffDefs, type Delta, type Hunk } from './route-delta.ts';
+import { WireDecoder, WireEncoder, type WirePart } from './route-wire.ts';
 import type { RouteListChange } from '../dataclients/types.ts';
 import type { InvalidRoute } from '../routing/types.ts';
 import type { NamedCertificate } from './tls.ts';
@@ -24,16 +27,15 @@ import { withStartFlags } from '../lifecycle/index.ts';
 export const PART_DEFS = 5000;
 
 /**
- * One part of a generation. The first part carries the hunks (and `base`); the parts' `defs`, concatenated,
- * are the inserted definitions; `done` marks the last part.
+ * One part of a generation. The first part carries the hunks (and `base`); the parts' `defs`, decoded and
+ * concatenated, are the inserted definitions; `done` marks the last part.
  */
-export interface RoutesMessage {
+export interface RoutesMessage extends WirePart {
   type: 'skj:routes';
   generation: number;
   /** The generation the hunks apply to; -1: a full list (one hunk inserting everything). */
   base: number;
   hunks?: Hunk[];
-  defs: RouteDef[];
   done: boolean;
 }
 
@@ -64,15 +66,40 @@ export interface BuiltGeneration {
   readonly seconds: number;
 }
 
-/** The parts of one generation's transfer. */
+/** One generation's transfer to one worker: its parts, each made when the channel is ready for it. */
+export class RouteTransfer {
+  readonly #generation: number;
+  readonly #base: number;
+  readonly #d: Delta;
+  readonly #size: number;
+  readonly #encoder = new WireEncoder();
+  #i = 0;
+  #done = false;
+
+  constructor(generation: number, base: number, d: Delta, size = PART_DEFS) {
+    this.#generation = generation;
+    this.#base = base;
+    this.#d = d;
+    this.#size = size;
+  }
+
+  /** The next part; null after the last. */
+  next(): RoutesMessage | null {
+    if (this.#done) return null;
+    const i = this.#i;
+    const end = Math.min(i + this.#size, this.#d.inserted.length);
+    const part = this.#encoder.part(this.#d.inserted.slice(i, end));
+    this.#i = end;
+    this.#done = end >= this.#d.inserted.length;
+    return { type: 'skj:routes', generation: this.#generation, base: this.#base, ...(i === 0 ? { hunks: this.#d.hunks } : {}), ...part, done: this.#done };
+  }
+}
+
+/** All parts of one generation's transfer at once (tests, benchmarks). */
 export function routeParts(generation: number, base: number, d: Delta, size = PART_DEFS): RoutesMessage[] {
+  const t = new RouteTransfer(generation, base, d, size);
   const parts: RoutesMessage[] = [];
-  let i = 0;
-  do {
-    const defs = d.inserted.slice(i, i + size);
-    parts.push({ type: 'skj:routes', generation, base, ...(i === 0 ? { hunks: d.hunks } : {}), defs, done: i + size >= d.inserted.length });
-    i += size;
-  } while (i < d.inserted.length);
+  for (let m = t.next(); m !== null; m = t.next()) parts.push(m);
   return parts;
 }
 
@@ -96,7 +123,7 @@ function fullDelta(defs: readonly RouteDef[]): Delta {
  */
 class Outbox {
   readonly #w: Worker;
-  readonly #queue: object[] = [];
+  readonly #queue: (object | RouteTransfer)[] = [];
   #busy = false;
   /** The generation of the last routes queued to this worker; -1 before any. */
   generation = -1;
@@ -105,14 +132,20 @@ class Outbox {
     this.#w = w;
   }
 
-  push(msgs: readonly object[]): void {
+  push(msgs: readonly (object | RouteTransfer)[]): void {
     for (const m of msgs) this.#queue.push(m);
     this.#pump();
   }
 
   #pump(): void {
     if (this.#busy) return;
-    const m = this.#queue.shift();
+    let m: object | undefined;
+    while (m === undefined && this.#queue.length > 0) {
+      const head = this.#queue[0]!;
+      if (head instanceof RouteTransfer) m = head.next() ?? undefined;
+      else m = head;
+      if (m === undefined || !(head instanceof RouteTransfer)) this.#queue.shift();
+    }
     if (m === undefined || !this.#w.isConnected()) {
       this.#queue.length = 0;
       return;
@@ -232,7 +265,7 @@ export class WorkerPool {
     // the source gave a change, which promises it does not (and whose `from` is then this very array).
     const defs = change !== undefined ? list : list.slice();
     this.#routes = { generation, defs, list };
-    let delta: RoutesMessage[] | null = null;
+    let delta: Delta | null = null;
     for (const w of this.#workers()) {
       if (!this.#ready.has(w.id)) continue;
       const box = this.#outbox(w);
@@ -241,12 +274,11 @@ export class WorkerPool {
           // A change from the list sent last describes `defs` against it, copied or not: the source never changes
           // a list it delivered with or before a change.
           const known = change !== undefined && change.from === prev.list;
-          const d = generationDelta(prev.defs, defs, known ? { ...change, from: prev.defs } : undefined);
-          delta = routeParts(generation, prev.generation, d);
+          delta = generationDelta(prev.defs, defs, known ? { ...change, from: prev.defs } : undefined);
           const how = known ? 'the source\'s change' : 'compared';
-          this.#logger.debug(`route generation ${generation} to the workers (${how}): ${d.inserted.length} definitions sent, ${d.hunks.reduce((n, h) => n + h.remove, 0)} replaced or removed, ${defs.length} in all`);
+          this.#logger.debug(`route generation ${generation} to the workers (${how}): ${delta.inserted.length} definitions sent, ${delta.hunks.reduce((n, h) => n + h.remove, 0)} replaced or removed, ${defs.length} in all`);
         }
-        box.push(delta);
+        box.push([new RouteTransfer(generation, prev.generation, delta)]);
         box.generation = generation;
       } else this.#sendFull(w);
     }
@@ -264,7 +296,7 @@ export class WorkerPool {
     if (r === null) return;
     const box = this.#outbox(w);
     this.#logger.debug(`route generation ${r.generation} to worker ${w.process.pid}: the whole list of ${r.defs.length} definitions`);
-    box.push(routeParts(r.generation, -1, fullDelta(r.defs)));
+    box.push([new RouteTransfer(r.generation, -1, fullDelta(r.defs))]);
     box.generation = r.generation;
   }
 
@@ -326,6 +358,7 @@ export class RouteReceiver {
   #generation = -1;
   #defs: RouteDef[] = [];
   #parts: RoutesMessage | null = null;
+  #decoder: WireDecoder | null = null;
   #inserted: RouteDef[] = [];
   #resyncAsked = false;
   readonly #apply: (defs: RouteDef[], generation: number) => void;
@@ -343,13 +376,15 @@ export class RouteReceiver {
   receive(m: RoutesMessage): void {
     if (m.hunks !== undefined) {
       this.#parts = m;
+      this.#decoder = new WireDecoder();
       this.#inserted = [];
     } else if (this.#parts === null || this.#parts.generation !== m.generation) return;
-    for (const d of m.defs) this.#inserted.push(d);
+    for (const d of this.#decoder!.part(m)) this.#inserted.push(d);
     if (!m.done) return;
     const first = this.#parts!;
     const inserted = this.#inserted;
     this.#parts = null;
+    this.#decoder = null;
     this.#inserted = [];
     if (first.base === -1) {
       this.#resyncAsked = false;
