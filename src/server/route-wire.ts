@@ -78,8 +78,12 @@ export class WireDecoder {
   part(p: WirePart): RouteDef[] {
     for (const c of p.calls) {
       const args = c.args;
-      for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = this.#str(args[i] as string);
-      this.#calls.push(Object.freeze({ name: this.#str(c.name), args: Object.freeze(args) as Arg[] }));
+      // Calls may share one argument list (the Kubernetes conversion does); the clone keeps it one list, done once.
+      if (!Object.isFrozen(args)) {
+        for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = this.#str(args[i] as string);
+        Object.freeze(args);
+      }
+      this.#calls.push(Object.freeze({ name: this.#str(c.name), args: args as Arg[] }));
     }
     for (const l of p.lists) {
       for (let i = 0; i < l.length; i++) {

@@ -67,3 +67,13 @@ test('a transfer refers only to calls it sent: a part out of its transfer is ref
   const second = structuredClone({ ...parts[1]!, hunks: [{ at: 0, remove: 0, insert: defs.length }] });
   assert.throws(() => r.receive(second), /route transfer: call \d+ was not sent/);
 });
+
+test('calls sharing one argument list, and definitions sharing one position, arrive whole', () => {
+  const args = ['X-Shared', 'v'];
+  const pos = { file: 'routes.eskip', line: 1, col: 1 };
+  const defs: RouteDef[] = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, predicates: [{ name: 'Header', args }],
+    filters: [{ name: 'setRequestHeader', args }, { name: 'setResponseHeader', args }], backendType: 'shunt', pos }));
+  const got = received(defs);
+  assert.deepEqual(got, defs);
+  assert.equal(got[0]!.filters[0]!.args, got[0]!.filters[1]!.args, 'one list within a part, as sent');
+});
