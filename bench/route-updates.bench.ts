@@ -12,7 +12,7 @@
  *        [--node-args="--trace-gc"] [--stdout=FILE] [--skipjack-args='-flag=value|-other']
  */
 import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ const changes = Number(arg('changes', '20'));
 const timeoutS = Number(arg('timeout', '300'));
 const shape = arg('shape', 'shunt');
 // Profiling: --node-args="--trace-gc" adds node flags to every skipjack started; --stdout=FILE keeps each one's
-// stdout in FILE.<label>.<routes>.<workers> (where --trace-gc writes).
+// stdout in FILE.<label>.<routes>.<workers> (where --trace-gc writes) and its stderr (the log) in the same name + ".log".
 const nodeArgs = arg('node-args', '').split(' ').filter((a) => a !== '');
 // Extra skipjack flags, separated by "|" (values may hold spaces), e.g. --skipjack-args='-default-filters-prepend=setRequestHeader("X-A", "1")'.
 const skipjackArgs = arg('skipjack-args', '').split('|').filter((a) => a !== '');
@@ -147,7 +147,12 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
   const proc = spawn(process.execPath, [...startFlagsOf(dir), ...nodeArgs, 'src/cmd/skipjack.ts', `-routes-file=${file}`, `-address=127.0.0.1:${port}`, '-support-listener=',
     `-workers=${workers}`, '-access-log-disabled', '-max-route-source-bytes=1000000000', ...skipjackArgs], { cwd: dir, stdio: ['ignore', stdoutTo === '' ? 'ignore' : openSync(`${stdoutTo}.${label}.${n}.${workers}`, 'w'), 'pipe'], detached: true });
   let stderr = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  // With --stdout, stderr (the application log) goes beside it too, stamped with the time since the spawn.
+  const errFile = stdoutTo === '' ? null : createWriteStream(`${stdoutTo}.${label}.${n}.${workers}.log`);
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-4000);
+    errFile?.write(d.replace(/^(?=.)/gm, `[+${(performance.now() - t0).toFixed(0)} ms] `));
+  });
   const base = `http://127.0.0.1:${port}`;
   const last = n - 1;
   try {

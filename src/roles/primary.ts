@@ -3,7 +3,8 @@
  * /routes, the aggregated /metrics, /healthz — and forks N workers that serve -address. Swarm membership and the
  * gossip node run here, once per instance, as the local rate-limit buckets do (workers ask both over IPC).
  * Services, in start order: support listener, rate-limit buckets, swarm (src/roles/swarm.ts), breakers for the
- * workers and their swarm sharing (src/circuit/instance-breakers.ts), route sources, heap settle, workers. /healthz is healthy once every worker listens.
+ * workers and their swarm sharing (src/circuit/instance-breakers.ts), workers (forked while the primary is small),
+ * route sources, heap settle, then the route hand-over to the workers. /healthz is healthy once every worker listens.
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config/table.ts';
@@ -99,9 +100,11 @@ export async function runPrimary(c: Config, logger: Logger): Promise<void> {
   const workers = service('workers', () => pool.start(), () => pool.drain(drainBound(c)), () => listening.size >= c.workers);
   const support = supportService(c, logger, health, view, () => workersMetrics(metrics.registry));
   const webhook = webhookService(c, logger, new HttpClients(), limits);
-  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), ...(breakers === null ? [] : [breakers.service]), ...(sharing === null ? [] : [sharing]), routes, ...(webhook === null ? [] : [webhook]),
-    // Before the workers: the first sync's garbage collected before route changes are served (src/lifecycle/heap-settle.ts).
-    heapSettleService((m) => logger.debug(m)), workers];
+  const services: Service[] = [...(support === null ? [] : [support]), bucketService, ...(swarm?.services ?? []), ...(breakers === null ? [] : [breakers.service]), ...(sharing === null ? [] : [sharing]),
+    // Forked before the first route list is loaded: see WorkerPool.start().
+    workers, routes, ...(webhook === null ? [] : [webhook]),
+    // Before any worker builds: the first sync's garbage collected before route changes are served (src/lifecycle/heap-settle.ts).
+    heapSettleService((m) => logger.debug(m)), service('route hand-over', () => pool.open(), () => {})];
   runner = new ServiceRunner(services, { onStopError: (name, err) => logger.error(`shutdown: ${name}: ${(err as Error).message}`) });
   await runner.start();
   const r = runner;
