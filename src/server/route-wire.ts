@@ -24,6 +24,14 @@ export interface WireDef extends Omit<RouteDef, 'predicates' | 'filters' | 'lbEn
 export interface WirePart {
   calls: PredicateCall[];
   lists: LBEndpoint[][];
+  /**
+   * Whether each of `calls` (its argument list) and each of `lists` was frozen in the primary, as the parser
+   * makes them: the compile's caches share only frozen ones (src/filters/memo.ts), so the worker freezes what
+   * was frozen and leaves the rest as it came (the Kubernetes conversion's calls, one per route: freezing and
+   * caching them made the worker's compile slower, for nothing to share).
+   */
+  callsFrozen: boolean[];
+  listsFrozen: boolean[];
   defs: WireDef[];
 }
 
@@ -36,12 +44,15 @@ export class WireEncoder {
   part(defs: readonly RouteDef[]): WirePart {
     const calls: PredicateCall[] = [];
     const lists: LBEndpoint[][] = [];
+    const callsFrozen: boolean[] = [];
+    const listsFrozen: boolean[] = [];
     const out: WireDef[] = new Array(defs.length);
     const callId = (c: PredicateCall): number => {
       let id = this.#calls.get(c);
       if (id === undefined) {
         this.#calls.set(c, (id = this.#calls.size));
         calls.push(c);
+        callsFrozen.push(Object.isFrozen(c.args));
       }
       return id;
     };
@@ -57,18 +68,19 @@ export class WireEncoder {
         if (id === undefined) {
           this.#lists.set(lbEndpoints, (id = this.#lists.size));
           lists.push(lbEndpoints);
+          listsFrozen.push(Object.isFrozen(lbEndpoints));
         }
         w.lbEndpoints = id;
       }
       out[i] = w;
     }
-    return { calls, lists, defs: out };
+    return { calls, lists, callsFrozen, listsFrozen, defs: out };
   }
 }
 
 /**
  * Worker side: turns the parts of one transfer back into definitions, in order. Calls, their argument lists
- * and endpoint lists come out frozen, as the parser makes them.
+ * and endpoint lists come out frozen where they were frozen in the primary, their strings interned.
  */
 export class WireDecoder {
   readonly #calls: PredicateCall[] = [];
@@ -77,8 +89,14 @@ export class WireDecoder {
 
   /** The definitions of `p`; the wire objects are reused for them (they are the receiver's own copies). */
   part(p: WirePart): RouteDef[] {
-    for (const c of p.calls) {
+    for (let k = 0; k < p.calls.length; k++) {
+      const c = p.calls[k]!;
       const args = c.args;
+      if (p.callsFrozen[k] !== true) {
+        c.name = this.#str(c.name);
+        this.#calls.push(c);
+        continue;
+      }
       // Calls may share one argument list (the Kubernetes conversion does); the clone keeps it one list, done once.
       if (!Object.isFrozen(args)) {
         for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = this.#str(args[i] as string);
@@ -86,7 +104,12 @@ export class WireDecoder {
       }
       this.#calls.push(Object.freeze({ name: this.#str(c.name), args: args as Arg[] }));
     }
-    for (const l of p.lists) {
+    for (let k = 0; k < p.lists.length; k++) {
+      const l = p.lists[k]!;
+      if (p.listsFrozen[k] !== true) {
+        this.#lists.push(l);
+        continue;
+      }
       for (let i = 0; i < l.length; i++) {
         const e = l[i]!;
         l[i] = Object.freeze(e.zone === undefined ? { address: this.#str(e.address) } : { address: this.#str(e.address), zone: this.#str(e.zone) });

@@ -76,4 +76,6 @@ test('calls sharing one argument list, and definitions sharing one position, arr
   const got = received(defs);
   assert.deepEqual(got, defs);
   assert.equal(got[0]!.filters[0]!.args, got[0]!.filters[1]!.args, 'one list within a part, as sent');
+  // Sent unfrozen (as the Kubernetes conversion makes calls), they stay so: the compile gives them instances of their own.
+  assert.ok(!Object.isFrozen(got[0]!.filters[0]!.args) && !Object.isFrozen(got[0]!.filters[0]), 'unfrozen as sent');
 });
