@@ -80,7 +80,7 @@ export class WireEncoder {
 
 /**
  * Worker side: turns the parts of one transfer back into definitions, in order. Calls, their argument lists
- * and endpoint lists come out frozen where they were frozen in the primary, their strings interned.
+ * and endpoint lists come out frozen where they were frozen in the primary, and the strings of those interned.
  */
 export class WireDecoder {
   readonly #calls: PredicateCall[] = [];
