@@ -211,6 +211,8 @@ const SETTLE_MS = Number(flag('settle', '0'));
  * probe every 25 ms until the last is served; minus the idle rate measured over a window as long just before.
  */
 async function cpuPerChange(pid: number, api: KubeApiServer, port: number, agent: Agent, tag: string): Promise<number> {
+  // --cpu-changes=0: not measured (the wait below for the last change's route would have no route to wait for).
+  if (CPU_CHANGES < 1) return Number.NaN;
   const window = CPU_CHANGES * 150;
   const i0 = treeCpuMs(pid);
   const t0 = performance.now();
@@ -342,7 +344,7 @@ if (served && !onlySync) {
     for (const v of Array.from({ length: ROUNDS }, () => versions).flat()) {
       const r = await measureServed(v, api, workers, backend.port);
       say(
-        `[${v.label}] -workers=${workers}: change → served (${r.times.length} new Ingresses after a first one): p50 ${f0(pct(r.times, 50))} ms, p99 ${f0(pct(r.times, 99))} ms, max ${f0(Math.max(...r.times))} ms; first change ${f0(r.first)} ms; start → listening ${f0(r.startMs)} ms${SETTLE_MS > 0 ? `, then ${SETTLE_MS} ms idle` : ''}; CPU per change (all processes, ${CPU_CHANGES} changes with one request each) ${r.cpuMs.toFixed(1)} ms; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+        `[${v.label}] -workers=${workers}: change → served (${r.times.length} new Ingresses after a first one): p50 ${f0(pct(r.times, 50))} ms, p99 ${f0(pct(r.times, 99))} ms, max ${f0(Math.max(...r.times))} ms; first change ${f0(r.first)} ms; start → listening ${f0(r.startMs)} ms${SETTLE_MS > 0 ? `, then ${SETTLE_MS} ms idle` : ''}; ${Number.isNaN(r.cpuMs) ? 'CPU per change not measured (--cpu-changes=0)' : `CPU per change (all processes, ${CPU_CHANGES} changes with one request each) ${r.cpuMs.toFixed(1)} ms`}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`,
       );
     }
   }
