@@ -116,13 +116,12 @@ export class WireDecoder {
       }
       this.#lists.push(Object.freeze(l) as LBEndpoint[]);
     }
-    const calls = this.#calls;
     const out: RouteDef[] = new Array(p.defs.length);
     for (let i = 0; i < p.defs.length; i++) {
       const w = p.defs[i]!;
       const d = w as unknown as RouteDef;
-      d.predicates = w.predicates.map((id) => this.#call(calls, id));
-      d.filters = w.filters.map((id) => this.#call(calls, id));
+      d.predicates = w.predicates.map((id) => this.#call(id));
+      d.filters = w.filters.map((id) => this.#call(id));
       if (w.lbEndpoints !== undefined) {
         const l = this.#lists[w.lbEndpoints];
         if (l === undefined) throw new Error(`route transfer: endpoint list ${w.lbEndpoints} of route ${w.id} was not sent`);
@@ -140,8 +139,8 @@ export class WireDecoder {
     return out;
   }
 
-  #call(calls: readonly PredicateCall[], id: number): PredicateCall {
-    const c = calls[id];
+  #call(id: number): PredicateCall {
+    const c = this.#calls[id];
     if (c === undefined) throw new Error(`route transfer: call ${id} was not sent`);
     return c;
   }

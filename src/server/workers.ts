@@ -137,15 +137,20 @@ class Outbox {
     this.#pump();
   }
 
+  /** The next message: the head of the queue, or the next part of the transfer at its head. */
+  #next(): object | undefined {
+    for (;;) {
+      const head = this.#queue[0];
+      if (!(head instanceof RouteTransfer)) return this.#queue.shift();
+      const part = head.next();
+      if (part !== null) return part;
+      this.#queue.shift();
+    }
+  }
+
   #pump(): void {
     if (this.#busy) return;
-    let m: object | undefined;
-    while (m === undefined && this.#queue.length > 0) {
-      const head = this.#queue[0]!;
-      if (head instanceof RouteTransfer) m = head.next() ?? undefined;
-      else m = head;
-      if (m === undefined || !(head instanceof RouteTransfer)) this.#queue.shift();
-    }
+    const m = this.#next();
     if (m === undefined || !this.#w.isConnected()) {
       this.#queue.length = 0;
       return;
