@@ -6,13 +6,16 @@
  * bench/million.bench.ts does), `--base=/path/to/checkout` uses a checkout as it is. Each step is capped by
  * a timeout. `--shape=million` serves bench/support/million-routes.ts' mix (hosts, Path/PathSubtree, LB and
  * network backends, the file bench/million.bench.ts measures) with one shunt route in the middle that the
- * changes rewrite; the default shape is shunt routes only, every one of them answerable.
+ * changes rewrite; the default shape is shunt routes only, every one of them answerable. Changes start once the
+ * instance is ready (the "proxy listening" line: with -workers N every worker listens), and each is timed from
+ * the rename that put it in place (the replaced version held open meanwhile, see write()) to the last of
+ * `2 × workers` fresh connections in a row that get its answer; the renames' own time is printed beside.
  * Usage: node bench/route-updates.bench.ts [--sizes=100000,1000000] [--workers=1,2] [--changes=20]
  *        [--base=COMMIT|DIR] [--shape=shunt|million] [--timeout=300] (seconds per start) [--change-timeout=120]
  *        [--node-args="--trace-gc"] [--stdout=FILE] [--skipjack-args='-flag=value|-other']
  */
 import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,23 +136,48 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
   const file = join(tmp, 'routes.eskip');
   let version: (i: number) => number = () => 0;
   let seq = 0;
-  /** Writes the next version beside the file and renames it into place; returns when it is in place. */
+  /**
+   * Writes the next version beside the file, flushes it to disk and renames it into place; returns when it is
+   * in place (the time before the rename) and how long the rename took. The writer's own costs stay out of the
+   * measurement, as a careful writer (write, fsync, rename) keeps them out of the rename: renaming an unflushed
+   * 260 MB file over another made ext4 allocate its blocks inside the rename, and freeing the cached pages of a
+   * replaced file nobody holds happens there too (33-223 ms between them here), with the watchers told only at
+   * its end. So the new version is fsynced first, and the replaced one is held open until the change was
+   * served (release()).
+   */
+  let renameMs = 0;
+  let held: number | null = null;
+  const release = (): void => {
+    if (held !== null) closeSync(held);
+    held = null;
+  };
   const write = (): number => {
     const next = join(tmp, `.next-${seq++}`);
     writeFileSync(next, fileText(n, version));
+    const fd = openSync(next, 'r+');
+    fsyncSync(fd);
+    closeSync(fd);
+    release();
+    held = existsSync(file) ? openSync(file, 'r') : null;
     const at = performance.now();
     renameSync(next, file);
+    renameMs = performance.now() - at;
     return at;
   };
   write();
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // Below the ephemeral range (32768-60999 here): the polls before the listener opens connect from ephemeral
+  // ports, and one that took this port failed the start with EADDRINUSE (seen once in a few dozen starts).
+  const port = 20000 + Math.floor(Math.random() * 12000);
   const t0 = performance.now();
   const proc = spawn(process.execPath, [...startFlagsOf(dir), ...nodeArgs, 'src/cmd/skipjack.ts', `-routes-file=${file}`, `-address=127.0.0.1:${port}`, '-support-listener=',
     `-workers=${workers}`, '-access-log-disabled', '-max-route-source-bytes=1000000000', ...skipjackArgs], { cwd: dir, stdio: ['ignore', stdoutTo === '' ? 'ignore' : openSync(`${stdoutTo}.${label}.${n}.${workers}`, 'w'), 'pipe'], detached: true });
   let stderr = '';
   // With --stdout, stderr (the application log) goes beside it too, stamped with the time since the spawn.
   const errFile = stdoutTo === '' ? null : createWriteStream(`${stdoutTo}.${label}.${n}.${workers}.log`);
+  // Every worker listens (the instance is ready, as its health check would say): changes are measured from then.
+  let ready = false;
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    if (/proxy listening on/.test(d)) ready = true;
     stderr = (stderr + d).slice(-4000);
     errFile?.write(d.replace(/^(?=.)/gm, `[+${(performance.now() - t0).toFixed(0)} ms] `));
   });
@@ -162,7 +190,11 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
       console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: not serving after ${timeoutS} s (load ${load()})`);
       return;
     }
+    // -workers N: the first worker may serve seconds before the last one has built and listens.
+    while (!ready && performance.now() - t0 < timeoutS * 1000) await sleep(20);
+    const readyMs = performance.now() - t0;
     const lat: number[] = [];
+    const renames: number[] = [];
     const capMs = Number(arg('change-timeout', '120')) * 1000;
     for (let c = 0; c < changes; c++) {
       // Spread over the file: start, middle, end and between (the million shape has one probe route).
@@ -172,17 +204,20 @@ async function run(label: string, dir: string, n: number, workers: number): Prom
       version = (i) => (i === target ? v : before(i));
       const t1 = write();
       const ms = await until(`${base}/r${target}`, `v${target}-${v}`, workers * 2, capMs, t1);
+      release();
       if (ms === null) {
         console.log(`${label.padEnd(5)}   change ${c} not served within ${capMs / 1000} s; stopping the changes`);
         break;
       }
       lat.push(ms);
-      if (stdoutTo !== '') console.log(`  change ${c}: written ${(t1 - t0).toFixed(0)} ms after the spawn, served ${ms.toFixed(0)} ms later`);
+      renames.push(renameMs);
+      if (stdoutTo !== '') console.log(`  change ${c}: renamed into place ${(t1 - t0).toFixed(0)} ms after the spawn (the rename took ${renameMs.toFixed(0)} ms), served ${ms.toFixed(0)} ms later (epoch ${(performance.timeOrigin + t1).toFixed(1)})`);
     }
-    console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: start → served ${(started / 1000).toFixed(1)} s; `
-      + `one-route change → served by all workers p50 ${lat.length > 0 ? pct(lat, 50).toFixed(0) : '-'} ms p99 ${lat.length > 0 ? pct(lat, 99).toFixed(0) : '-'} ms `
+    console.log(`${label.padEnd(5)} ${String(n).padStart(8)} routes, -workers ${workers}: start → served ${(started / 1000).toFixed(1)} s, → ready ${(readyMs / 1000).toFixed(1)} s; `
+      + `one-route change (renames took p50 ${renames.length > 0 ? pct(renames, 50).toFixed(1) : '-'}, max ${renames.length > 0 ? Math.max(...renames).toFixed(1) : '-'} ms) → served by all workers p50 ${lat.length > 0 ? pct(lat, 50).toFixed(0) : '-'} ms p99 ${lat.length > 0 ? pct(lat, 99).toFixed(0) : '-'} ms `
       + `(${lat.length} changes: ${lat.map((x) => x.toFixed(0)).join(', ')}) (load ${load()}); RSS when serving: ${memory}`);
   } finally {
+    release();
     await stop(proc);
     rmSync(tmp, { recursive: true, force: true });
   }

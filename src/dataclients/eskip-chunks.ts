@@ -18,6 +18,7 @@ import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, t
 import { expectLists, replacedSteps, runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
 import type { Difference } from './file-buffers.ts';
+import type { RouteListChange } from './types.ts';
 
 /** Bytes per chunk, roughly: one re-parse after a one-route change costs about this much text. */
 const CHUNK_BYTES = 16 * 1024;
@@ -151,6 +152,12 @@ export interface ChunkedParse extends DocumentParse {
   reparsedBytes: number;
   /** The bytes are the previous version's: the routes are the same objects. */
   unchanged: boolean;
+  /**
+   * How `routes` differs from the previous parse's list, when this parse re-parsed part of the document
+   * (undefined after a first or full parse): the route sources' change (dataclients/types.ts), so the
+   * primary of `-workers N` sends it without comparing or copying a million definitions.
+   */
+  change?: RouteListChange;
 }
 
 /** One eskip document across its versions (a routes file as it is rewritten). */
@@ -170,6 +177,8 @@ export class ChunkedDocument {
    */
   #tables = new ParseTables();
   #tablesBase = 0;
+  /** The change the last incremental parse made to the list (see ChunkedParse.change). */
+  #change: RouteListChange | undefined = undefined;
 
   constructor(file: string) {
     this.#file = file;
@@ -195,6 +204,7 @@ export class ChunkedDocument {
   *#steps(buf: Buffer, known: Difference | null): Steps<ChunkedParse> {
     const old = this.#buf;
     let reparsed: number;
+    this.#change = undefined;
     if (old !== null && old.length === 0 && buf.length === 0) reparsed = -1;
     else if (old === null || this.#chunks.length === 0) reparsed = yield* this.#full(buf);
     else {
@@ -204,7 +214,7 @@ export class ChunkedDocument {
     this.#buf = buf;
     const errors: EskipParseError[] = [];
     for (const c of this.#chunks) for (const e of c.errors) if (errors.length < MAX_ERRORS) errors.push(e);
-    return { routes: this.#routes, errors, reparsedBytes: Math.max(reparsed, 0), unchanged: reparsed < 0 };
+    return { routes: this.#routes, errors, reparsedBytes: Math.max(reparsed, 0), unchanged: reparsed < 0, ...(this.#change === undefined ? {} : { change: this.#change }) };
   }
 
   *#full(buf: Buffer): Steps<number> {
@@ -341,8 +351,40 @@ export class ChunkedDocument {
       for (const r of after[i]!.routes) middle.push(r);
     }
     // The previous list copied a block at a time, the re-parsed routes in place of the replaced ones.
-    this.#routes = yield* replacedSteps(this.#routes, routeStart, routeEnd, middle);
+    const before = this.#routes;
+    this.#routes = yield* replacedSteps(before, routeStart, routeEnd, middle);
+    this.#change = spliceOf(before, routeStart, routeEnd, middle);
     this.#chunks = chunks.slice(0, first).concat(fresh, after);
     return reparsed;
   }
+}
+
+/**
+ * `from` with [start, end) replaced by `middle`, as a change: hunks by identity within that range, as the
+ * primary's comparison of whole lists finds them (server/route-delta.ts), since a re-parsed chunk puts back the
+ * objects of its unchanged routes. The range is a few chunks, so this costs what re-parsing them did.
+ */
+function spliceOf(from: readonly RouteDef[], start: number, end: number, middle: readonly RouteDef[]): RouteListChange {
+  const at = new Map<RouteDef, number>();
+  for (let i = start; i < end; i++) if (!at.has(from[i]!)) at.set(from[i]!, i);
+  const hunks: { at: number; remove: number; insert: number }[] = [];
+  const inserted: RouteDef[] = [];
+  let j = start;
+  let pending = 0;
+  const flush = (upTo: number): void => {
+    if (upTo > j || pending > 0) hunks.push({ at: j, remove: upTo - j, insert: pending });
+    pending = 0;
+  };
+  for (const def of middle) {
+    const k = at.get(def);
+    if (k !== undefined && k >= j) {
+      flush(k);
+      j = k + 1;
+    } else {
+      inserted.push(def);
+      pending++;
+    }
+  }
+  flush(end);
+  return { from, hunks, inserted };
 }

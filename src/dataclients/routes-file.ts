@@ -74,6 +74,8 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
     buffers.commit();
     if (parsed.unchanged) return null;
     const u = routesFromParse(file, parsed, bytes.length, lastRoutes);
+    // The document's change holds when its list went out as it is (not copied to keep a last good definition).
+    if (parsed.change !== undefined && u.routes === parsed.routes && parsed.change.from === lastRoutes) u.change = parsed.change;
     lastRoutes = u.routes;
     return u;
   }

@@ -84,6 +84,54 @@ test('a one-route change parses a few kB again and keeps every other definition 
   assert.ok(m.routes.filter((def, i) => def !== r.routes[i]).length <= 10, 'objects kept across a line shift');
 });
 
+/** `from` with the change's hunks applied (the workers' applyDelta, written out here). */
+function applied(from: readonly unknown[], change: { hunks: readonly { at: number; remove: number; insert: number }[]; inserted: readonly unknown[] }): unknown[] {
+  const out: unknown[] = [];
+  let at = 0;
+  let ins = 0;
+  for (const h of change.hunks) {
+    out.push(...from.slice(at, h.at), ...change.inserted.slice(ins, ins + h.insert));
+    ins += h.insert;
+    at = h.at + h.remove;
+  }
+  return [...out, ...from.slice(at)];
+}
+
+test('a re-parse says how its list differs from the previous one: the changed definitions only, which applied to that list give the new one', () => {
+  const text = document(20000);
+  const d = new ChunkedDocument(FILE);
+  const first = d.parse(Buffer.from(text));
+  assert.equal(first.change, undefined, 'a first parse has nothing to differ from');
+  const cases: [string, string, string[], number[]][] = [
+    ['one route changed', text.replace('"/p/9000"', '"/p/changed"'), ['r9000'], [1]],
+    ['one route added', text.replace(route(9001), `${route(9001)}added: * -> <shunt>;\n`), ['added'], [0]],
+    ['one route removed', text.replace(route(9006), ''), [], [1]],
+    ['a broken route', text.replace('"/p/9012"', '"/p/9012'), [], [1]],
+    // Both in one chunk: the unchanged routes between them are not sent again.
+    ['two routes a few apart', text.replace('"/p/9000"', '"/p/a"').replace('"/p/9024"', '"/p/b"'), ['r9000', 'r9024'], [1, 1]],
+  ];
+  let prev = first.routes;
+  let prevText = text;
+  for (const [name, next, inserted, removed] of cases) {
+    const r = d.parse(Buffer.from(next));
+    assert.ok(r.change !== undefined, name);
+    assert.equal(r.change.from, prev, `${name}: the change starts from the list the previous parse gave`);
+    assert.deepEqual(r.change.inserted.map((x) => x.id), inserted, name);
+    assert.deepEqual(r.change.hunks.map((h) => h.remove), removed, name);
+    const got = applied(prev, r.change);
+    assert.equal(got.length, r.routes.length, name);
+    assert.ok(got.every((x, i) => x === r.routes[i]), `${name}: the change applied gives the new list, object for object`);
+    // Back to the previous text: a change the other way.
+    const back = d.parse(Buffer.from(prevText));
+    assert.ok(back.change !== undefined && back.change.from === r.routes, `${name}, undone`);
+    assert.ok(applied(r.routes, back.change).every((x, i) => x === back.routes[i]), `${name}, undone: applied`);
+    prev = back.routes;
+  }
+  const same = d.parse(Buffer.from(text));
+  assert.equal(same.unchanged, true);
+  assert.equal(same.change, undefined, 'no change for the same bytes');
+});
+
 test('a sliced chunked parse returns to the event loop between chunks and gives what parse gives; chunks share calls', async () => {
   const text = document(3000);
   const whole = expected(text);

@@ -145,3 +145,26 @@ test('one route changed, added or removed among 3,000: the other definitions kee
   }
   table.release();
 });
+
+test('an edit is delivered with its change against the list delivered before (what -workers sends on without comparing the lists)', async (t) => {
+  const text = Array.from({ length: 3000 }, (_, i) => `r${i}: Path("/r${i}") -> setResponseHeader("X-R", "${i}") -> <shunt>;\n`).join('');
+  const { file, dir, events, start } = setup(t, text);
+  const first = once(events, 'update');
+  await start;
+  const [u1] = (await first) as [RouteSourceUpdate];
+  assert.equal(u1.change, undefined, 'the first list has nothing to differ from');
+  const second = once(events, 'update');
+  replace(dir, file, text.replace('Path("/r1500")', 'Path("/r1500/v2")'));
+  const [u2] = (await second) as [RouteSourceUpdate];
+  assert.ok(u2.change !== undefined);
+  assert.equal(u2.change.from, u1.routes);
+  assert.deepEqual(u2.change.hunks, [{ at: 1500, remove: 1, insert: 1 }]);
+  assert.deepEqual(u2.change.inserted.map((r) => r.predicates[0]!.args[0]), ['/r1500/v2']);
+  assert.ok(u2.routes.every((r, i) => i === 1500 ? r === u2.change!.inserted[0] : r === u1.routes[i]));
+  // A broken route keeps its last good definition: the list is then the source's own copy, and no change is given.
+  const third = once(events, 'update');
+  replace(dir, file, text.replace('Path("/r1500")', 'Path("/r1500/v2"').replace('Path("/r10")', 'Path("/r10" &&'));
+  const [u3] = (await third) as [RouteSourceUpdate];
+  assert.equal(u3.change, undefined, 'a list with a kept last good definition differs from the document\'s');
+  assert.ok(u3.routes.some((r) => r.id === 'r10'));
+});
