@@ -15,7 +15,7 @@
  * routes after it are moved in place (a position is not part of what a route means).
  */
 import { ParseTables, parseDocument, type DocumentParse, type EskipParseError, type RouteDef } from '../eskip/index.ts';
-import { expectLists, replacedSteps, runSliced, runSync, type SliceOptions, type Steps } from '../lifecycle/index.ts';
+import { expectLists, replacedSteps, runSliced, runSync, splicesOf, type SliceOptions, type Steps } from '../lifecycle/index.ts';
 import { sameRouteDef } from '../routing/route-equality.ts';
 import type { Difference } from './file-buffers.ts';
 import type { RouteListChange } from './types.ts';
@@ -360,31 +360,10 @@ export class ChunkedDocument {
 }
 
 /**
- * `from` with [start, end) replaced by `middle`, as a change: hunks by identity within that range, as the
+ * `from` with [start, end) replaced by `middle`, as a change: splices by identity within that range, as the
  * primary's comparison of whole lists finds them (server/route-delta.ts), since a re-parsed chunk puts back the
  * objects of its unchanged routes. The range is a few chunks, so this costs what re-parsing them did.
  */
 function spliceOf(from: readonly RouteDef[], start: number, end: number, middle: readonly RouteDef[]): RouteListChange {
-  const at = new Map<RouteDef, number>();
-  for (let i = start; i < end; i++) if (!at.has(from[i]!)) at.set(from[i]!, i);
-  const hunks: { at: number; remove: number; insert: number }[] = [];
-  const inserted: RouteDef[] = [];
-  let j = start;
-  let pending = 0;
-  const flush = (upTo: number): void => {
-    if (upTo > j || pending > 0) hunks.push({ at: j, remove: upTo - j, insert: pending });
-    pending = 0;
-  };
-  for (const def of middle) {
-    const k = at.get(def);
-    if (k !== undefined && k >= j) {
-      flush(k);
-      j = k + 1;
-    } else {
-      inserted.push(def);
-      pending++;
-    }
-  }
-  flush(end);
-  return { from, hunks, inserted };
+  return { from, ...splicesOf(from, start, end, middle, 0, middle.length) };
 }

@@ -3,6 +3,6 @@ export type { Service } from './service.ts';
 export { service, ServiceRunner, ServiceStartError, type RunnerOptions } from './runner.ts';
 export { InstanceChannel, serveInstanceChannel } from './instance-channel.ts';
 export { runSliced, runSync, stepChunk, type SliceOptions, type Steps } from './slices.ts';
-export { commonEnds, commonEndsSteps, expectLists, listCounters, replacedSteps, type CommonEnds } from './list-steps.ts';
+export { commonEnds, commonEndsSteps, expectLists, listCounters, replacedSteps, splicesOf, type CommonEnds, type Splice } from './list-steps.ts';
 export { heapSettleService, settleHeap, type Settled } from './heap-settle.ts';
 export { applyRuntimeFlags, runtimeFlags, startFlags, withStartFlags } from './node-flags.ts';

@@ -169,3 +169,43 @@ function* runEnds<T>(prev: readonly T[], next: readonly T[], perStep: number): S
   listCounters.compared += p + s;
   return { prefix: p, suffix: s };
 }
+
+/** Replace `remove` elements of the previous list from position `at` with the next `insert` of the inserted ones. */
+export interface Splice {
+  at: number;
+  remove: number;
+  insert: number;
+}
+
+/**
+ * The splices turning prev[from, to) into next[nextFrom, nextTo), elements compared by identity (an element
+ * of `next` found at or after the previous match in that range of `prev` is kept, anything else inserted),
+ * with the inserted elements in order. The range is what differs between two generations (what commonEnds
+ * leaves, or what a re-parse replaced): a few elements, indexed once.
+ */
+export function splicesOf<T>(prev: readonly T[], from: number, to: number, next: readonly T[], nextFrom: number, nextTo: number): { hunks: Splice[]; inserted: T[] } {
+  const hunks: Splice[] = [];
+  const inserted: T[] = [];
+  if (from === to && nextFrom === nextTo) return { hunks, inserted };
+  const at = new Map<T, number>();
+  for (let i = from; i < to; i++) if (!at.has(prev[i]!)) at.set(prev[i]!, i);
+  let j = from;
+  let pending = 0;
+  const flush = (upTo: number): void => {
+    if (upTo > j || pending > 0) hunks.push({ at: j, remove: upTo - j, insert: pending });
+    pending = 0;
+  };
+  for (let i = nextFrom; i < nextTo; i++) {
+    const x = next[i]!;
+    const k = at.get(x);
+    if (k !== undefined && k >= j) {
+      flush(k);
+      j = k + 1;
+    } else {
+      inserted.push(x);
+      pending++;
+    }
+  }
+  flush(to);
+  return { hunks, inserted };
+}

@@ -6,14 +6,10 @@
  * identity too. Order is kept exactly: the worker's list is the primary's, position for position.
  */
 import type { RouteDef } from '../eskip/index.ts';
-import { commonEnds, expectLists, replacedSteps, runSync } from '../lifecycle/index.ts';
+import { commonEnds, expectLists, replacedSteps, runSync, splicesOf, type Splice } from '../lifecycle/index.ts';
 
 /** Replace `remove` definitions of the previous list from position `at` with the next `insert` of the inserted ones. */
-export interface Hunk {
-  at: number;
-  remove: number;
-  insert: number;
-}
+export type Hunk = Splice;
 
 export interface Delta {
   hunks: Hunk[];
@@ -27,32 +23,7 @@ export interface Delta {
  */
 export function diffDefs(prev: readonly RouteDef[], next: readonly RouteDef[]): Delta {
   const { prefix: p, suffix: s } = commonEnds(prev, next);
-  const prevEnd = prev.length - s;
-  const nextEnd = next.length - s;
-  const hunks: Hunk[] = [];
-  const inserted: RouteDef[] = [];
-  if (p === prevEnd && p === nextEnd) return { hunks, inserted };
-  const at = new Map<RouteDef, number>();
-  for (let i = p; i < prevEnd; i++) if (!at.has(prev[i]!)) at.set(prev[i]!, i);
-  let j = p;
-  let pending = 0;
-  const flush = (upTo: number): void => {
-    if (upTo > j || pending > 0) hunks.push({ at: j, remove: upTo - j, insert: pending });
-    pending = 0;
-  };
-  for (let i = p; i < nextEnd; i++) {
-    const def = next[i]!;
-    const k = at.get(def);
-    if (k !== undefined && k >= j) {
-      flush(k);
-      j = k + 1;
-    } else {
-      inserted.push(def);
-      pending++;
-    }
-  }
-  flush(prevEnd);
-  return { hunks, inserted };
+  return splicesOf(prev, p, prev.length - s, next, p, next.length - s);
 }
 
 /** `prev` with the delta applied; kept definitions are the objects of `prev`. */

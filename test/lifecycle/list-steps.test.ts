@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commonEnds, expectLists, listCounters, replacedSteps, runSync } from '../../src/lifecycle/index.ts';
+import { commonEnds, expectLists, listCounters, replacedSteps, runSync, splicesOf } from '../../src/lifecycle/index.ts';
 import { spareLists } from '../../src/lifecycle/list-steps.ts';
 
 /** A small deterministic generator, so a failure repeats. */
@@ -63,4 +63,37 @@ test('lists announced by a whole parse get their spares before the first change'
   const out = runSync(replacedSteps(list, 1, 2, [-1]));
   assert.equal(listCounters.allocated, before, 'lists allocated by the first change');
   assert.equal(out[1], -1);
+});
+
+test('splicesOf: the splices by identity between two ranges, which applied give the new range', () => {
+  const objs = Array.from({ length: 10 }, (_, i) => ({ i }));
+  const [a, b, c, d, e, f] = objs as [{ i: number }, { i: number }, { i: number }, { i: number }, { i: number }, { i: number }];
+  const x = { i: 100 };
+  const y = { i: 101 };
+  const prev = [a, b, c, d, e, f];
+  const cases: [string, { i: number }[], { at: number; remove: number; insert: number }[], { i: number }[]][] = [
+    ['same', [b, c, d, e], [], []],
+    ['one replaced', [b, x, d, e], [{ at: 2, remove: 1, insert: 1 }], [x]],
+    ['two apart', [x, c, y, e], [{ at: 1, remove: 1, insert: 1 }, { at: 3, remove: 1, insert: 1 }], [x, y]],
+    ['one removed', [b, d, e], [{ at: 2, remove: 1, insert: 0 }], []],
+    ['one added', [b, c, x, d, e], [{ at: 3, remove: 0, insert: 1 }], [x]],
+    ['moved back: taken as removed there and inserted here', [c, b, d, e], [{ at: 1, remove: 1, insert: 0 }, { at: 3, remove: 0, insert: 1 }], [b]],
+  ];
+  for (const [name, next, hunks, inserted] of cases) {
+    // The range [1, 5) of prev against all of next.
+    const got = splicesOf(prev, 1, 5, next, 0, next.length);
+    assert.deepEqual(got.hunks, hunks, name);
+    assert.deepEqual(got.inserted, inserted, name);
+    // Applied to the range, they give `next` object for object.
+    const out: { i: number }[] = [];
+    let at = 1;
+    let k = 0;
+    for (const h of got.hunks) {
+      out.push(...prev.slice(at, h.at), ...got.inserted.slice(k, k + h.insert));
+      k += h.insert;
+      at = h.at + h.remove;
+    }
+    out.push(...prev.slice(at, 5));
+    assert.ok(out.length === next.length && out.every((o, i) => o === next[i]), `${name}: applied`);
+  }
 });
