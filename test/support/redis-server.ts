@@ -63,6 +63,13 @@ function spawnRedis(port: number, o: RedisServerOptions): Promise<ChildProcess> 
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    // Not started at all (no redis-server on PATH): rejected here, at once. Unhandled, the error failed the test
+    // as an uncaught exception while startRedis went on trying in the background, and an attempt that later
+    // succeeded (redis-server installed meanwhile) left a server no test would stop: the test file never ended.
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(t);
+      reject(err.code === 'ENOENT' ? Object.assign(new Error('redis-server is not installed (not on PATH); .ci/run installs it: apt-get install -y redis-server'), { code: 'ENOENT' }) : err);
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(t);
       reject(new Error(`redis-server on port ${port} exited (${code ?? signal}) before ready:\n${out}`));
@@ -80,7 +87,8 @@ export async function startRedis(o: RedisServerOptions = {}): Promise<RedisServe
       child = await spawnRedis(p, o);
       port = p;
     } catch (err) {
-      if (o.port !== undefined || attempt >= 4) throw err;
+      // Another port helps only when this one was taken.
+      if (o.port !== undefined || attempt >= 4 || (err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
     }
   }
   const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
