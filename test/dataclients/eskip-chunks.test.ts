@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from '../../src/eskip/index.ts';
 import { ChunkedDocument, scanCuts } from '../../src/dataclients/eskip-chunks.ts';
+import { applyDelta } from '../../src/server/route-delta.ts';
 
 const FILE = 'routes.eskip';
 
@@ -84,19 +85,6 @@ test('a one-route change parses a few kB again and keeps every other definition 
   assert.ok(m.routes.filter((def, i) => def !== r.routes[i]).length <= 10, 'objects kept across a line shift');
 });
 
-/** `from` with the change's hunks applied (the workers' applyDelta, written out here). */
-function applied(from: readonly unknown[], change: { hunks: readonly { at: number; remove: number; insert: number }[]; inserted: readonly unknown[] }): unknown[] {
-  const out: unknown[] = [];
-  let at = 0;
-  let ins = 0;
-  for (const h of change.hunks) {
-    out.push(...from.slice(at, h.at), ...change.inserted.slice(ins, ins + h.insert));
-    ins += h.insert;
-    at = h.at + h.remove;
-  }
-  return [...out, ...from.slice(at)];
-}
-
 test('a re-parse says how its list differs from the previous one: the changed definitions only, which applied to that list give the new one', () => {
   const text = document(20000);
   const d = new ChunkedDocument(FILE);
@@ -118,13 +106,14 @@ test('a re-parse says how its list differs from the previous one: the changed de
     assert.equal(r.change.from, prev, `${name}: the change starts from the list the previous parse gave`);
     assert.deepEqual(r.change.inserted.map((x) => x.id), inserted, name);
     assert.deepEqual(r.change.hunks.map((h) => h.remove), removed, name);
-    const got = applied(prev, r.change);
+    // Applied as a worker applies the delta it is sent.
+    const got = applyDelta(prev, { hunks: [...r.change.hunks], inserted: [...r.change.inserted] });
     assert.equal(got.length, r.routes.length, name);
     assert.ok(got.every((x, i) => x === r.routes[i]), `${name}: the change applied gives the new list, object for object`);
     // Back to the previous text: a change the other way.
     const back = d.parse(Buffer.from(prevText));
     assert.ok(back.change !== undefined && back.change.from === r.routes, `${name}, undone`);
-    assert.ok(applied(r.routes, back.change).every((x, i) => x === back.routes[i]), `${name}, undone: applied`);
+    assert.ok(applyDelta(r.routes, { hunks: [...back.change.hunks], inserted: [...back.change.inserted] }).every((x, i) => x === back.routes[i]), `${name}, undone: applied`);
     prev = back.routes;
   }
   const same = d.parse(Buffer.from(text));
