@@ -4,6 +4,7 @@
  * bursts (latest wins), compiles and swaps the table.
  */
 import type { RouteDef } from '../eskip/index.ts';
+import type { Splice } from '../lifecycle/index.ts';
 
 export interface RouteSourceUpdate {
   /** The full current list of this source's routes. */
@@ -21,11 +22,12 @@ export interface RouteSourceUpdate {
 /**
  * `routes` as splices of `from`: each hunk replaces `remove` definitions at position `at` of `from` with the
  * next `insert` definitions of `inserted`; every other definition is the same object, in the same order.
- * The shape of src/server/route-delta.ts' Delta, so it can be sent to workers without diffing the lists.
+ * The shape of src/server/route-delta.ts' Delta (splices as lifecycle/list-steps.ts' splicesOf finds them), so
+ * it can be sent to workers without diffing the lists.
  */
 export interface RouteListChange {
   readonly from: readonly RouteDef[];
-  readonly hunks: readonly { at: number; remove: number; insert: number }[];
+  readonly hunks: readonly Splice[];
   readonly inserted: readonly RouteDef[];
 }
 
