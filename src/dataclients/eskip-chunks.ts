@@ -97,6 +97,11 @@ export function scanCuts(buf: Buffer, from: number, cut: (at: number, lines: num
   return lines;
 }
 
+/** Whether two views start at the same byte of the same memory. */
+function sameMemory(a: Buffer, b: Buffer): boolean {
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset;
+}
+
 /** Bytes compared per step: memcmp of 1 MB takes well under a millisecond, so a sliced parse can yield between. */
 const COMPARE_BLOCK = 1024 * 1024;
 
@@ -205,11 +210,21 @@ export class ChunkedDocument {
     const old = this.#buf;
     let reparsed: number;
     this.#change = undefined;
-    if (old !== null && old.length === 0 && buf.length === 0) reparsed = -1;
-    else if (old === null || this.#chunks.length === 0) reparsed = yield* this.#full(buf);
-    else {
-      if (this.#tables.strings.size > 2 * this.#tablesBase + 65_536) this.#tables = new ParseTables(buf.length);
-      reparsed = yield* this.#incremental(old, buf, known !== null && known.against === old ? known : null);
+    const difference = known !== null && known.against === old ? known : null;
+    try {
+      if (old !== null && old.length === 0 && buf.length === 0) reparsed = -1;
+      // The previous bytes patched into the new ones in place (file-buffers.ts) cannot be compared with them:
+      // without the difference found while reading, the whole text is parsed again.
+      else if (old === null || this.#chunks.length === 0 || (difference === null && sameMemory(old, buf))) reparsed = yield* this.#full(buf);
+      else {
+        if (this.#tables.strings.size > 2 * this.#tablesBase + 65_536) this.#tables = new ParseTables(buf.length);
+        reparsed = yield* this.#incremental(old, buf, difference);
+      }
+    } catch (e) {
+      // Half-way through, the chunks describe neither version: the next parse starts afresh.
+      this.#buf = null;
+      this.#chunks = [];
+      throw e;
     }
     this.#buf = buf;
     const errors: EskipParseError[] = [];

@@ -15,7 +15,7 @@ import { basename, dirname } from 'node:path';
 import { SkipjackError } from '../errors.ts';
 import type { RouteDef } from '../eskip/index.ts';
 import { ChunkedDocument } from './eskip-chunks.ts';
-import { FileBuffers, type Difference } from './file-buffers.ts';
+import { FileBuffers, type FileRead } from './file-buffers.ts';
 import { checkNotEmpty, checkSourceSize, routesFromParse } from './route-text.ts';
 import type { RouteSource, RouteSourceUpdate } from './types.ts';
 
@@ -48,13 +48,11 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
   let lastPrint: string | null = null;
   let lastRoutes: RouteDef[] | null = null;
   const doc = new ChunkedDocument(file);
-  // The document holds the previous version's bytes; the next version is read into the other buffer.
+  // The file's bytes, held once: a new version is compared with them piece by piece and patched into them.
   const buffers = new FileBuffers(file);
 
-  type Read = { bytes: Buffer; difference: Difference | null };
-
-  /** The file's bytes, read into the spare buffer; refused unread when too large. */
-  async function read(): Promise<Read> {
+  /** The file, read and compared with the version held (which it leaves as it is); refused unread when too large. */
+  async function read(): Promise<FileRead> {
     try {
       checkSourceSize(`routes file ${file}`, (await stat(file)).size, o.maxBytes ?? 0);
       return await buffers.read();
@@ -64,14 +62,14 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
     }
   }
 
-  /** The update for bytes read, or null when the text did not change. */
-  async function load({ bytes, difference }: Read): Promise<RouteSourceUpdate | null> {
+  /** The update for a version read, or null when the text did not change. */
+  async function load(r: FileRead): Promise<RouteSourceUpdate | null> {
     // Bytes, not characters: "empty" means a zero-byte file either way.
-    checkNotEmpty(file, bytes.length, lastRoutes);
+    checkNotEmpty(file, r.size, lastRoutes);
+    const bytes = buffers.take(r);
     // Sliced: a file of a million routes takes seconds to parse, during which the current routes keep serving;
     // where a changed one differs was found while reading it (file-buffers.ts).
-    const parsed = await doc.parseSliced(bytes, {}, difference);
-    buffers.commit();
+    const parsed = await doc.parseSliced(bytes, {}, r.difference);
     if (parsed.unchanged) return null;
     const u = routesFromParse(file, parsed, bytes.length, lastRoutes);
     // The document's change holds when its list went out as it is (not copied to keep a last good definition).
@@ -95,14 +93,10 @@ export function createRoutesFileSource(file: string, o: RoutesFileOptions = {}):
     async start(onUpdate, onError) {
       lastPrint = await statPrint(file);
       onUpdate((await load(await read()))!);
-      // The spare buffer is filled once now, off the event loop: the first change otherwise paid for faulting
-      // in its pages (2-11 s for 260 MB on the loaded bench machine, against 50-150 ms for later changes).
-      const warm = buffers.read().then(() => {}, () => {});
       tick = async (): Promise<void> => {
         if (stopped) return;
         ticking = true;
         try {
-          await warm;
           const now = await statPrint(file);
           if (now !== lastPrint) {
             // The read starts at once and the settle time runs beside it; what was read is taken only when the
