@@ -247,3 +247,21 @@ test('bytes patched in place over the version parsed last, given without their d
   assert.deepEqual({ routes: JSON.parse(JSON.stringify(r.routes)), errors: r.errors.map((e) => e.message) }, expected(v2));
   assert.equal(r.reparsedBytes, Buffer.byteLength(v2), 'parsed whole');
 });
+
+test('a parse that throws half-way leaves the document to parse the next version whole', () => {
+  const v1 = document(300);
+  const v2 = v1.replace('inlineContent("ok 6")', 'inlineContent("ok six")');
+  const v3 = v2.replace('inlineContent("ok 12")', 'inlineContent("ok twelve")');
+  const d = new ChunkedDocument(FILE);
+  d.parse(Buffer.from(v1));
+  // The chunk around the change is decoded from these bytes, and that fails (as an out-of-memory would).
+  const broken = Buffer.from(v2);
+  broken.toString = () => {
+    throw new Error('decode failed');
+  };
+  assert.throws(() => d.parse(broken), /decode failed/);
+  // Compared with v1's bytes it would be parsed from the change on; the document no longer trusts them.
+  const r = d.parse(Buffer.from(v3));
+  assert.deepEqual({ routes: JSON.parse(JSON.stringify(r.routes)), errors: r.errors.map((e) => e.message) }, expected(v3));
+  assert.equal(r.reparsedBytes, Buffer.byteLength(v3), 'parsed whole');
+});
