@@ -47,7 +47,7 @@ export class FileRead {
   readonly difference: Difference | null;
   /** @internal */
   readonly against: Buffer | null;
-  /** @internal the whole file (a view of its buffer), when difference is null */
+  /** @internal the buffer holding the whole file in its first `size` bytes, when difference is null */
   readonly whole: Buffer | null;
   /** @internal */
   readonly kept: readonly Kept[];
@@ -200,8 +200,8 @@ export class FileBuffers {
   take(r: FileRead): Buffer {
     if (r.against !== this.#committed) throw new Error('FileBuffers.take: the read was compared with another version');
     if (r.whole !== null) {
-      this.#held = Buffer.from(r.whole.buffer, r.whole.byteOffset, r.whole.buffer.byteLength - r.whole.byteOffset);
-      return (this.#committed = r.whole);
+      this.#held = r.whole;
+      return (this.#committed = r.whole.subarray(0, r.size));
     }
     const old = this.#committed!;
     const d = r.difference!;
@@ -240,7 +240,7 @@ export class FileBuffers {
         if (bytesRead === 0) break;
         n += bytesRead;
       }
-      return new FileRead(n, against, null, buf.subarray(0, n), []);
+      return new FileRead(n, against, null, buf, []);
     } finally {
       await fh.close();
     }
